@@ -1,0 +1,123 @@
+"""The knowledge-base entry format and the YAML seed files that carry it.
+
+An entry answers one question a citizen or official asks, in several phrasings, with the
+legal source it rests on. The YAML files under ``content/`` seed the database; the database
+is the source of truth once seeded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+CONTENT_DIR = Path(__file__).parent / "content"
+MAX_ANSWER_CHARS = 900
+
+
+class EntryStatus(StrEnum):
+    """Whether an entry may be shown to citizens."""
+
+    published = "published"
+    draft = "draft"
+    retired = "retired"
+
+
+class Source(BaseModel):
+    """A legal source: the instrument, its number, and the article (and clause) relied on."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    law: str = Field(min_length=3, description="Tên văn bản, ví dụ 'Luật Khiếu nại'")
+    number: str = Field(min_length=3, description="Số hiệu, ví dụ '02/2011/QH13'")
+    article: str = Field(min_length=3, description="Điều, khoản, ví dụ 'Điều 9'")
+    note: str | None = None
+
+    def cite(self) -> str:
+        text = f"{self.article} {self.law} {self.number}"
+        return f"{text} ({self.note})" if self.note else text
+
+
+class Entry(BaseModel):
+    """One curated question and its answer."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_.-]{2,63}$")
+    topic: str = Field(min_length=2)
+    questions: tuple[str, ...] = Field(min_length=2)
+    answer: str = Field(min_length=20, max_length=MAX_ANSWER_CHARS)
+    sources: tuple[Source, ...] = Field(min_length=1)
+    status: EntryStatus = EntryStatus.published
+    valid_from: date | None = None
+    review_after: date | None = None
+    # Extra words people use for this topic that are not in any phrasing ("tiep dan", "kn").
+    keywords: tuple[str, ...] = ()
+    # Said after the citation when the quoted text has since been amended.
+    amended_note: str | None = None
+
+    @field_validator("questions", "keywords")
+    @classmethod
+    def _no_blank(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        if any(not item.strip() for item in value):
+            raise ValueError("không được có dòng trống")
+        return value
+
+    def citation(self) -> str:
+        """The "Căn cứ: …" line shown under the answer."""
+        line = "Căn cứ: " + "; ".join(source.cite() for source in self.sources)
+        if self.amended_note:
+            line += f"; {self.amended_note}"
+        return line + "."
+
+    def content_hash(self) -> str:
+        """A stable fingerprint of what the YAML says, to tell seed changes from admin edits."""
+        payload = json.dumps(self.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(payload.encode()).hexdigest()[:16]
+
+
+class ContentError(ValueError):
+    """A seed file is malformed; the message names the file and entry."""
+
+
+def _entries_in(path: Path) -> list[Entry]:
+    try:
+        raw: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise ContentError(f"{path.name}: YAML không hợp lệ: {exc}") from exc
+    if not isinstance(raw, list):
+        raise ContentError(f"{path.name}: phải là một danh sách các mục")
+    entries = []
+    for position, item in enumerate(raw, start=1):
+        label = item.get("id", f"#{position}") if isinstance(item, dict) else f"#{position}"
+        try:
+            entries.append(Entry.model_validate(item))
+        except ValidationError as exc:
+            problems = "; ".join(
+                f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
+            )
+            raise ContentError(f"{path.name}, mục {label}: {problems}") from exc
+    return entries
+
+
+def load_entries(paths: Iterable[Path] | None = None) -> list[Entry]:
+    """Read and validate every seed file; ids must be unique across files."""
+    files = sorted(paths) if paths is not None else sorted(CONTENT_DIR.glob("*.yaml"))
+    seen: dict[str, str] = {}
+    entries: list[Entry] = []
+    for path in files:
+        for entry in _entries_in(path):
+            if entry.id in seen:
+                raise ContentError(
+                    f"{path.name}, mục {entry.id}: trùng id với một mục trong {seen[entry.id]}"
+                )
+            seen[entry.id] = path.name
+            entries.append(entry)
+    return entries

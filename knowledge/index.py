@@ -1,0 +1,204 @@
+"""The FAQ search engine: an inverted index over folded terms, scored by IDF-weighted coverage.
+
+Why coverage rather than plain BM25: a citizen's question is short, and what decides whether
+an entry answers it is how much of *the question* the entry accounts for. A question whose
+distinctive words ("ly hôn", "giá vàng") appear in no entry is out of scope however well its
+common words ("thủ tục", "giấy tờ") match, so unknown words weigh as much as the rarest known
+ones. Bigrams carry word order ("thời hiệu" is not "hiệu lực thời gian"); rapidfuzz breaks
+ties between close candidates and repairs typos against the index vocabulary.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import lru_cache
+
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
+
+from knowledge.entries import Entry, EntryStatus
+from knowledge.normalize import normalize, tokens
+
+# Words that say little about the topic of a question. They still count, weakly, so that a
+# question made only of them ("cho toi hoi") is not an exact match for everything.
+STOPWORDS = frozenset(
+    """
+    a ah ai anh ba bac biet bo cac cai can cau chi cho chu chuyen co cua cung da dang day de den
+    di do em gi gio hay hoi ha khi khong la lam lai len ma may minh mot muon nao nay neu nhe nhi
+    nhieu nhu nhung nguoi o oi ong phai ra roi sao se tai the thi thuong toi tren trong tu va vay
+    ve vi voi vui long xin nhe chao duoc bi con hoac bay xong hien luc sau vao
+    """.split()
+)
+STOPWORD_WEIGHT = 0.15
+BIGRAM_WEIGHT = 1.4
+# Most unknown bigrams are just two ordinary words side by side ("họp lần"); they count
+# against a question only a little, while an unknown content word counts fully.
+UNKNOWN_BIGRAM_FACTOR = 0.35
+NUMBER_WEIGHT = 0.4
+TYPO_WEIGHT = 0.8
+MIN_TYPO_LEN = 4
+
+# Field weights: the phrasings say what an entry is about; its answer only hints.
+QUESTION_FIELD = 1.0
+KEYWORD_FIELD = 1.0
+TOPIC_FIELD = 0.6
+ANSWER_FIELD = 0.35
+
+# Confidence bands, tuned on the development set and on our own held-out phrasings.
+HIGH = 0.52
+LOW = 0.44
+# A high score that barely beats a different entry is read back instead of answered.
+MARGIN = 0.04
+
+
+class Confidence(StrEnum):
+    high = "high"
+    medium = "medium"
+    low = "low"
+
+
+@dataclass(frozen=True)
+class Match:
+    entry: Entry
+    score: float
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    confidence: Confidence
+    matches: tuple[Match, ...]
+
+    @property
+    def best(self) -> Match | None:
+        return self.matches[0] if self.matches else None
+
+
+def _terms(words: Sequence[str]) -> dict[str, float]:
+    """Query-side term weights: content unigrams, weak stopwords, and content bigrams."""
+    weights: dict[str, float] = {}
+    for word in words:
+        if word in STOPWORDS:
+            weight = STOPWORD_WEIGHT
+        elif word.isdigit():
+            weight = NUMBER_WEIGHT
+        else:
+            weight = 1.0
+        weights[word] = max(weights.get(word, 0.0), weight)
+    content = [w for w in words if w not in STOPWORDS]
+    for left, right in zip(content, content[1:], strict=False):
+        weights[f"{left} {right}"] = BIGRAM_WEIGHT
+    return weights
+
+
+def _doc_terms(text: str) -> set[str]:
+    return set(_terms(tokens(text)))
+
+
+class FaqIndex:
+    """An immutable search index over published entries; rebuild it when the KB changes."""
+
+    def __init__(self, entries: Sequence[Entry]) -> None:
+        self.entries: tuple[Entry, ...] = tuple(
+            e for e in entries if e.status is EntryStatus.published
+        )
+        postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        self._phrasings: list[tuple[str, ...]] = []
+        for position, entry in enumerate(self.entries):
+            field_of: dict[str, float] = {}
+            fields = [
+                (QUESTION_FIELD, list(entry.questions)),
+                (KEYWORD_FIELD, list(entry.keywords)),
+                (TOPIC_FIELD, [entry.topic]),
+                (ANSWER_FIELD, [entry.answer]),
+            ]
+            for weight, texts in fields:
+                for text in texts:
+                    for term in _doc_terms(text):
+                        if field_of.get(term, 0.0) < weight:
+                            field_of[term] = weight
+            for term, weight in field_of.items():
+                postings[term].append((position, weight))
+            self._phrasings.append(tuple(normalize(q) for q in entry.questions))
+        self._postings = dict(postings)
+        count = len(self.entries)
+        self._idf = {
+            term: math.log(1 + (count - len(plist) + 0.5) / (len(plist) + 0.5))
+            for term, plist in self._postings.items()
+        }
+        # An unknown term weighs like a term found in a single entry: it is the question's
+        # most distinctive word, and no entry accounts for it.
+        self._unknown_idf = math.log(1 + (count - 0.5) / 1.5) if count else 1.0
+        self._vocabulary = sorted(t for t in self._postings if " " not in t and len(t) >= 3)
+        self._correct = lru_cache(maxsize=8192)(self._nearest_word)
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def _nearest_word(self, word: str) -> str | None:
+        found = process.extractOne(
+            word, self._vocabulary, scorer=Levenshtein.distance, score_cutoff=1
+        )
+        return found[0] if found else None
+
+    def _query_terms(self, text: str) -> tuple[dict[str, float], str]:
+        words = tokens(text)
+        corrected: list[str] = []
+        typo_terms: set[str] = set()
+        for word in words:
+            if word not in self._postings and len(word) >= MIN_TYPO_LEN and not word.isdigit():
+                fixed = self._correct(word)
+                if fixed is not None:
+                    typo_terms.add(fixed)
+                    corrected.append(fixed)
+                    continue
+            corrected.append(word)
+        weights = _terms(corrected)
+        for term in typo_terms:
+            weights[term] *= TYPO_WEIGHT
+        return weights, " ".join(corrected)
+
+    def search(self, text: str, limit: int = 3) -> SearchResult:
+        weights, folded = self._query_terms(text)
+        total = 0.0
+        scores: dict[int, float] = defaultdict(float)
+        for term, weight in weights.items():
+            idf = self._idf.get(term)
+            if idf is None:
+                idf = self._unknown_idf
+                if " " in term:
+                    weight *= UNKNOWN_BIGRAM_FACTOR
+            total += weight * idf
+            for position, field_weight in self._postings.get(term, ()):
+                scores[position] += weight * idf * field_weight
+        if total == 0.0 or not scores:
+            return SearchResult(Confidence.low, ())
+        candidates = heapq.nlargest(max(limit, 5), scores.items(), key=lambda item: item[1])
+        ranked = sorted(
+            (Match(self.entries[pos], self._blend(raw / total, pos, folded)) for pos, raw in
+             candidates),
+            key=lambda match: match.score,
+            reverse=True,
+        )[:limit]
+        return SearchResult(self._confidence(ranked), tuple(ranked))
+
+    def _blend(self, coverage: float, position: int, folded: str) -> float:
+        similarity = max(
+            (fuzz.token_set_ratio(folded, phrasing) for phrasing in self._phrasings[position]),
+            default=0.0,
+        )
+        return round(0.75 * coverage + 0.25 * similarity / 100.0, 4)
+
+    @staticmethod
+    def _confidence(ranked: Sequence[Match]) -> Confidence:
+        top = ranked[0].score
+        if top < LOW:
+            return Confidence.low
+        runner_up = ranked[1].score if len(ranked) > 1 else 0.0
+        if top >= HIGH and top - runner_up >= MARGIN:
+            return Confidence.high
+        return Confidence.medium
