@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 CONTENT_DIR = Path(__file__).parent / "content"
 MAX_ANSWER_CHARS = 900
+WHOLE_TEXT = "toàn văn"
 
 
 class EntryStatus(StrEnum):
@@ -40,9 +41,10 @@ class Source(BaseModel):
     article: str = Field(min_length=3, description="Điều, khoản, ví dụ 'Điều 9'")
     note: str | None = None
 
-    def cite(self) -> str:
-        text = f"{self.article} {self.law} {self.number}"
-        return f"{text} ({self.note})" if self.note else text
+    def instrument(self) -> str:
+        """"Luật Khiếu nại số 02/2011/QH13", "Nghị định 61/2023/NĐ-CP"."""
+        joiner = " số " if self.law.startswith("Luật") else " "
+        return f"{self.law}{joiner}{self.number}"
 
 
 class Entry(BaseModel):
@@ -72,7 +74,18 @@ class Entry(BaseModel):
 
     def citation(self) -> str:
         """The "Căn cứ: …" line shown under the answer."""
-        line = "Căn cứ: " + "; ".join(source.cite() for source in self.sources)
+        # Articles of one instrument are listed together: "Điều 9; Điều 48 Luật Khiếu nại …".
+        groups: dict[str, list[Source]] = {}
+        for source in self.sources:
+            groups.setdefault(source.instrument(), []).append(source)
+        parts = []
+        for instrument, sources in groups.items():
+            # "toàn văn" marks a citation of the whole instrument, with no article to name.
+            articles = "; ".join(s.article for s in sources if s.article != WHOLE_TEXT)
+            notes = [s.note for s in sources if s.note]
+            cited = f"{articles} {instrument}" if articles else instrument
+            parts.append(cited + (f" ({'; '.join(notes)})" if notes else ""))
+        line = "Căn cứ: " + "; ".join(parts)
         if self.amended_note:
             line += f"; {self.amended_note}"
         return line + "."

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
+from itertools import pairwise
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
@@ -90,7 +91,7 @@ def _terms(words: Sequence[str]) -> dict[str, float]:
             weight = 1.0
         weights[word] = max(weights.get(word, 0.0), weight)
     content = [w for w in words if w not in STOPWORDS]
-    for left, right in zip(content, content[1:], strict=False):
+    for left, right in pairwise(content):
         weights[f"{left} {right}"] = BIGRAM_WEIGHT
     return weights
 
@@ -179,8 +180,10 @@ class FaqIndex:
             return SearchResult(Confidence.low, ())
         candidates = heapq.nlargest(max(limit, 5), scores.items(), key=lambda item: item[1])
         ranked = sorted(
-            (Match(self.entries[pos], self._blend(raw / total, pos, folded)) for pos, raw in
-             candidates),
+            (
+                Match(self.entries[pos], self._blend(raw / total, pos, folded))
+                for pos, raw in candidates
+            ),
             key=lambda match: match.score,
             reverse=True,
         )[:limit]

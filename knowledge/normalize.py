@@ -88,9 +88,7 @@ def fold(text: str) -> str:
 def clean(text: str) -> str:
     """Drop control characters and collapse whitespace; keep diacritics (for display/storage)."""
     text = unicodedata.normalize("NFC", text)
-    kept = "".join(
-        ch if unicodedata.category(ch)[0] != "C" or ch in "\n\t" else " " for ch in text
-    )
+    kept = "".join(ch if unicodedata.category(ch)[0] != "C" or ch in "\n\t" else " " for ch in text)
     return _SPACE.sub(" ", kept).strip()
 
 

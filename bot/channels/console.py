@@ -1,0 +1,41 @@
+"""The console REPL (`dccs chat`): the same core, buttons shown as a numbered menu."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+
+from handlers import texts
+from handlers.assistant import Assistant
+from handlers.contract import Incoming, Reply
+
+CHANNEL = "console"
+EXIT_WORDS = frozenset({"thoat", "thoát", "exit", "quit"})
+
+
+def render(replies: list[Reply]) -> str:
+    """Replies as plain text; buttons numbered in the order the core remembers them."""
+    lines: list[str] = []
+    number = 0
+    for reply in replies:
+        lines.append(reply.text)
+        for button in reply.buttons:
+            number += 1
+            lines.append(texts.CONSOLE_PICK.format(number=number, label=button.label))
+    return "\n".join(lines)
+
+
+async def run_console(assistant: Assistant, chat_id: str | None = None) -> None:
+    chat_id = chat_id or f"console-{uuid.uuid4().hex[:8]}"
+    print(texts.CONSOLE_BANNER)
+    while True:
+        try:
+            line = await asyncio.to_thread(input, "> ")
+        except EOFError:
+            return
+        if line.strip().lower() in EXIT_WORDS:
+            return
+        replies = await assistant.dispatch(
+            Incoming(channel=CHANNEL, chat_id=chat_id, user_id=chat_id, text=line)
+        )
+        print(render(replies))

@@ -1,0 +1,112 @@
+// The web chat client: posts what the person types or presses, shows the replies, and polls
+// for pushes. No framework and nothing loaded from elsewhere.
+"use strict";
+(function () {
+  const log = document.getElementById("log");
+  const form = document.getElementById("ask");
+  const input = document.getElementById("text");
+  const status = document.getElementById("status");
+  const POLL_MS = 5000;
+  let busy = false;
+
+  function add(who, text) {
+    const item = document.createElement("li");
+    item.className = who;
+    const label = document.createElement("span");
+    label.className = "sr";
+    label.textContent = who === "me" ? "Anh/chị: " : "Trợ lý: ";
+    item.appendChild(label);
+    item.appendChild(document.createTextNode(text));
+    log.appendChild(item);
+    item.scrollIntoView({ block: "end" });
+    return item;
+  }
+
+  function showReplies(replies) {
+    for (const reply of replies) {
+      const item = add("bot", reply.text);
+      if (reply.buttons && reply.buttons.length) {
+        const group = document.createElement("div");
+        group.className = "buttons";
+        group.setAttribute("role", "group");
+        for (const b of reply.buttons) {
+          const button = document.createElement("button");
+          button.type = "button";
+          button.textContent = b.label;
+          button.addEventListener("click", () => send({ button: b.payload }, b.label));
+          group.appendChild(button);
+        }
+        item.appendChild(group);
+      }
+    }
+  }
+
+  function newId() {
+    return Date.now().toString(36) + Math.random().toString(36).slice(2, 10);
+  }
+
+  async function post(body) {
+    // The same id on a retry lets the server answer once, whatever the network did.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      try {
+        const response = await fetch("/api/chat", {
+          method: "POST",
+          headers: { "Content-Type": "application/json" },
+          credentials: "same-origin",
+          body: JSON.stringify(body),
+        });
+        const data = await response.json();
+        if (!response.ok) throw new Error(data.error || "Lỗi máy chủ");
+        return data;
+      } catch (error) {
+        if (attempt === 2) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 800 * (attempt + 1)));
+      }
+    }
+  }
+
+  async function send(body, shown) {
+    if (busy) return;
+    busy = true;
+    add("me", shown);
+    status.textContent = "Trợ lý đang trả lời…";
+    try {
+      const data = await post(Object.assign({ id: newId() }, body));
+      status.textContent = "";
+      showReplies(data.replies);
+    } catch (error) {
+      status.textContent = "Chưa gửi được. Anh/chị kiểm tra kết nối mạng rồi thử lại.";
+    } finally {
+      busy = false;
+      input.focus();
+    }
+  }
+
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const text = input.value.trim();
+    if (!text) return;
+    input.value = "";
+    send({ text: text }, text);
+  });
+
+  input.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && !event.shiftKey) {
+      event.preventDefault();
+      form.requestSubmit();
+    }
+  });
+
+  async function poll() {
+    try {
+      const response = await fetch("/api/chat/updates", { credentials: "same-origin" });
+      if (response.ok) showReplies((await response.json()).replies);
+    } catch (error) {
+      // Offline for a moment: the next poll picks the pushes up.
+    }
+    setTimeout(poll, POLL_MS);
+  }
+
+  send({ text: "/start" }, "Bắt đầu");
+  setTimeout(poll, POLL_MS);
+})();

@@ -1,0 +1,161 @@
+"""The web chat: a page at / and a small JSON API, on the `dccs serve` aiohttp app.
+
+The session is a random token the server issues in an HttpOnly cookie; only its SHA-256 is
+stored, and the browser never chooses it. A client message id makes a retried POST safe.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+from pathlib import Path
+from typing import Any
+
+from aiohttp import web
+from sqlalchemy import text
+
+from bot.runtime import Runtime
+from db import web_sessions
+from db.engine import SessionFactory
+from handlers.clock import Clock
+from handlers.contract import Incoming, Reply
+
+CHANNEL = "web"
+COOKIE = "dccs_session"
+COOKIE_MAX_AGE = 30 * 24 * 3600
+MAX_CLIENT_ID = 64
+STATIC = Path(__file__).parent / "static"
+RUNTIME: web.AppKey[Runtime] = web.AppKey("runtime", Runtime)
+
+BAD_REQUEST = "Yêu cầu không hợp lệ. Anh/chị vui lòng tải lại trang và thử lại."
+PAGE_HEADERS = {
+    # Everything the page needs is served from here: no CDN, no third-party script.
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class WebNotifier:
+    """Pushes to a web chat wait in the database until the page polls for them."""
+
+    def __init__(self, sessions: SessionFactory, clock: Clock) -> None:
+        self._sessions = sessions
+        self._clock = clock
+
+    async def notify(self, channel: str, chat_id: str, reply: Reply) -> None:
+        if channel != CHANNEL:
+            raise ValueError(f"WebNotifier cannot deliver to {channel}")
+        async with self._sessions() as session, session.begin():
+            web_sessions.push(session, chat_id, reply.to_json(), self._clock.now())
+
+
+def _error(status: int, message: str = BAD_REQUEST) -> web.Response:
+    return web.json_response({"error": message}, status=status)
+
+
+async def _session_hash(request: web.Request, create: bool) -> tuple[str | None, str | None]:
+    """The caller's session hash, and a new token to set if one had to be issued."""
+    runtime = request.app[RUNTIME]
+    token = request.cookies.get(COOKIE)
+    now = runtime.clock.now()
+    async with runtime.sessions() as session, session.begin():
+        if token and len(token) <= 128 and await web_sessions.touch(session, _hash(token), now):
+            return _hash(token), None
+        if not create:
+            return None, None
+        token = secrets.token_urlsafe(32)
+        web_sessions.create(session, _hash(token), now)
+    return _hash(token), token
+
+
+def _with_cookie(response: web.Response, request: web.Request, token: str | None) -> web.Response:
+    if token is not None:
+        response.set_cookie(
+            COOKIE,
+            token,
+            max_age=COOKIE_MAX_AGE,
+            httponly=True,
+            samesite="Lax",
+            secure=request.app[RUNTIME].settings.cookie_secure,
+            path="/",
+        )
+    return response
+
+
+def _parse(body: Any) -> tuple[str | None, str | None, str | None] | None:
+    """(text, button, client id) from a request body, or None if it is not one of ours."""
+    if not isinstance(body, dict):
+        return None
+    text, button, client_id = body.get("text"), body.get("button"), body.get("id")
+    if (text is None) == (button is None):
+        return None
+    if not isinstance(text or button, str):
+        return None
+    if client_id is not None and (
+        not isinstance(client_id, str) or not 0 < len(client_id) <= MAX_CLIENT_ID
+    ):
+        return None
+    return text, button, client_id
+
+
+async def post_chat(request: web.Request) -> web.Response:
+    try:
+        parsed = _parse(await request.json())
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        parsed = None
+    if parsed is None:
+        return _error(400)
+    text_in, button, client_id = parsed
+    session_hash, new_token = await _session_hash(request, create=True)
+    assert session_hash is not None
+    incoming = Incoming(
+        channel=CHANNEL,
+        chat_id=session_hash,
+        user_id=session_hash,
+        text=text_in,
+        button=button,
+        # Client ids are only unique per browser, so the key is scoped to the session.
+        update_id=f"{session_hash[:32]}:{client_id}" if client_id else None,
+    )
+    replies = await request.app[RUNTIME].assistant.dispatch(incoming)
+    response = web.json_response({"replies": [reply.to_json() for reply in replies]})
+    return _with_cookie(response, request, new_token)
+
+
+async def get_updates(request: web.Request) -> web.Response:
+    session_hash, _ = await _session_hash(request, create=False)
+    if session_hash is None:
+        return web.json_response({"replies": []})
+    runtime = request.app[RUNTIME]
+    async with runtime.sessions() as session, session.begin():
+        pending = await web_sessions.take_pending(session, session_hash, runtime.clock.now())
+        replies = [item.reply for item in pending]
+    return web.json_response({"replies": replies})
+
+
+async def healthz(request: web.Request) -> web.Response:
+    runtime = request.app[RUNTIME]
+    try:
+        async with runtime.sessions() as session:
+            await session.exec(text("SELECT 1"))  # type: ignore[call-overload]
+    except Exception as exc:  # any database failure means "not healthy", reported, not raised
+        return web.json_response({"status": "error", "database": str(exc)[:200]}, status=503)
+    return web.json_response({"status": "ok", "database": "ok"})
+
+
+async def page(request: web.Request) -> web.StreamResponse:
+    return web.FileResponse(STATIC / "index.html", headers=PAGE_HEADERS)
+
+
+def add_routes(app: web.Application) -> None:
+    app.router.add_get("/", page)
+    app.router.add_static("/static/", STATIC, append_version=False)
+    app.router.add_post("/api/chat", post_chat)
+    app.router.add_get("/api/chat/updates", get_updates)
+    app.router.add_get("/healthz", healthz)

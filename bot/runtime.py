@@ -1,0 +1,73 @@
+"""The composition root: settings in, a running assistant out; closed on shutdown.
+
+Nothing is created at import time. Migrations run before the event loop starts because
+Alembic's async environment runs its own loop.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.settings import Settings
+from db import kb as kb_rows
+from db.engine import SessionFactory, create_engine, session_factory
+from db.migrate import upgrade
+from handlers.assistant import Assistant, AssistantSettings
+from handlers.clock import Clock, SystemClock
+from handlers.knowledge_base import KnowledgeBase, import_entries
+from knowledge.entries import load_entries
+
+log = logging.getLogger(__name__)
+
+
+def prepare_database(settings: Settings) -> None:
+    """Create the data folder and bring the schema up to date. Call outside an event loop."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    upgrade(settings.database())
+
+
+async def seed_if_empty(sessions: SessionFactory, clock: Clock) -> None:
+    """Load the curated YAML into an empty knowledge base; never touch a non-empty one."""
+    async with sessions() as session, session.begin():
+        if await kb_rows.count(session) == 0:
+            report = await import_entries(session, load_entries(), clock.now())
+            log.info("knowledge base seeded with %d entries", len(report.added))
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    engine: AsyncEngine
+    sessions: SessionFactory
+    clock: Clock
+    knowledge: KnowledgeBase
+    assistant: Assistant
+
+    async def close(self) -> None:
+        await self.engine.dispose()
+
+
+async def start_runtime(
+    settings: Settings, clock: Clock | None = None, *, seed: bool = True
+) -> Runtime:
+    clock = clock or SystemClock()
+    engine = create_engine(settings.database())
+    sessions = session_factory(engine)
+    if seed:
+        await seed_if_empty(sessions, clock)
+    knowledge = KnowledgeBase(settings.kb_refresh_seconds)
+    assistant = Assistant(
+        sessions,
+        knowledge,
+        clock,
+        AssistantSettings(
+            max_message_chars=settings.max_message_chars, unit_name=settings.unit_name
+        ),
+    )
+    # Build the index now so the first citizen does not wait for it.
+    async with sessions() as session:
+        await knowledge.index(session)
+    return Runtime(settings, engine, sessions, clock, knowledge, assistant)

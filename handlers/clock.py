@@ -1,0 +1,40 @@
+"""Time comes from an injected clock so flows and tests agree on "now"."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+class Clock(Protocol):
+    def now(self) -> datetime:
+        """An aware datetime in Asia/Ho_Chi_Minh."""
+        ...
+
+
+class SystemClock:
+    def now(self) -> datetime:
+        return datetime.now(VN_TZ)
+
+
+class FixedClock:
+    """A clock that stands still until moved: for tests and `dccs clock --now` rehearsals."""
+
+    def __init__(self, at: datetime) -> None:
+        if at.tzinfo is None:
+            at = at.replace(tzinfo=VN_TZ)
+        self._at = at
+
+    def now(self) -> datetime:
+        return self._at
+
+    def advance(self, delta: timedelta) -> None:
+        self._at += delta
+
+
+def format_date(moment: datetime) -> str:
+    """Dates as Vietnamese readers expect them: dd/mm/yyyy."""
+    return moment.astimezone(VN_TZ).strftime("%d/%m/%Y")

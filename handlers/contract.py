@@ -1,0 +1,58 @@
+"""The core contract every channel speaks: an incoming message in, replies out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+
+@dataclass(frozen=True)
+class Button:
+    label: str
+    payload: str
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What the assistant says: plain Vietnamese text and optional buttons."""
+
+    text: str
+    buttons: tuple[Button, ...] = ()
+    attachments: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "text": self.text,
+            "buttons": [{"label": b.label, "payload": b.payload} for b in self.buttons],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Reply:
+        buttons = tuple(Button(b["label"], b["payload"]) for b in data.get("buttons", ()))
+        return cls(text=data["text"], buttons=buttons)
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """One message or button press from a person on some channel.
+
+    ``update_id`` is the channel's own id for the update (Telegram update_id, Zalo msg_id, the
+    web client's message id); the same id twice means a redelivery.
+    """
+
+    channel: str
+    chat_id: str
+    user_id: str
+    text: str | None = None
+    button: str | None = None
+    display_name: str | None = None
+    update_id: str | None = None
+    locale: str = "vi"
+    contact_phone: str | None = None
+    attachments: tuple[str, ...] = field(default=())
+
+
+class Notifier(Protocol):
+    """Outbound pushes (status updates, reminders) to a chat on its own channel."""
+
+    async def notify(self, channel: str, chat_id: str, reply: Reply) -> None: ...

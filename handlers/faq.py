@@ -1,0 +1,102 @@
+"""Answering questions from the knowledge base, and routing free text to an intent.
+
+One function, ``understand``, serves the chat (through dispatch) and `dccs ask`, so what the
+benchmark measures is what citizens get.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from handlers import texts
+from handlers.contract import Button, Reply
+from handlers.menu import BACK, MAIN_MENU, greeting, with_menu
+from knowledge.entries import Entry
+from knowledge.index import Confidence, FaqIndex
+from knowledge.intents import Intent, classify
+from knowledge.normalize import normalize
+
+FAQ_PREFIX = "faq:"
+FAQ_NONE = "faq:none"
+# Entries worth offering next to an intent that is not built yet.
+SCHEDULE_ENTRY = "tcd-chu-tich-xa-tiep-dan"
+LETTER_ENTRY = "kn-noi-dung-don"
+
+
+@dataclass(frozen=True)
+class Understanding:
+    intent: Intent
+    matched: bool
+    entry: Entry | None
+    score: float
+    alternatives: tuple[Entry, ...]
+    replies: tuple[Reply, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "intent": self.intent.value,
+            "matched": self.matched,
+            "entry_id": self.entry.id if self.entry else None,
+            "score": self.score,
+            "answer": "\n\n".join(reply.text for reply in self.replies),
+            "sources": [s.model_dump(exclude_none=True) for s in self.entry.sources]
+            if self.entry and self.matched
+            else [],
+            "alternatives": [entry.id for entry in self.alternatives],
+        }
+
+
+def answer_reply(entry: Entry) -> Reply:
+    """The answer, then where it comes from."""
+    return Reply(f"{entry.answer}\n\n{entry.citation()}", (BACK,))
+
+
+def _readback(entries: tuple[Entry, ...]) -> Reply:
+    buttons = [Button(entry.questions[0], FAQ_PREFIX + entry.id) for entry in entries]
+    buttons.append(Button(texts.READBACK_NONE, FAQ_NONE))
+    return Reply(texts.READBACK, tuple(buttons))
+
+
+def _see_also(index: FaqIndex, entry_id: str, label: str) -> tuple[Button, ...]:
+    known = any(entry.id == entry_id for entry in index.entries)
+    return ((Button(label, FAQ_PREFIX + entry_id),) if known else ()) + MAIN_MENU
+
+
+def intent_reply(index: FaqIndex, intent: Intent, unit_name: str | None = None) -> Reply:
+    """What the assistant says for an action intent (the flows arrive with their issues)."""
+    if intent is Intent.reception:
+        return Reply(
+            texts.COMING_RECEPTION, _see_also(index, SCHEDULE_ENTRY, texts.SEE_ALSO_SCHEDULE)
+        )
+    if intent is Intent.petition:
+        return Reply(texts.COMING_PETITION, _see_also(index, LETTER_ENTRY, texts.SEE_ALSO_LETTER))
+    if intent is Intent.petition_status:
+        return with_menu(texts.COMING_STATUS)
+    if intent is Intent.greeting:
+        return greeting(unit_name)
+    return with_menu(texts.FALLBACK)
+
+
+def understand(index: FaqIndex, text: str, unit_name: str | None = None) -> Understanding:
+    intent = classify(text)
+    if intent is Intent.greeting and normalize(text).startswith("cam on"):
+        return Understanding(intent, False, None, 0.0, (), (with_menu(texts.THANKS),))
+    if intent is not Intent.faq:
+        reply = intent_reply(index, intent, unit_name)
+        return Understanding(intent, False, None, 0.0, (), (reply,))
+    result = index.search(text)
+    best = result.best
+    if best is None or result.confidence is Confidence.low:
+        score = best.score if best else 0.0
+        return Understanding(
+            Intent.fallback, False, None, score, (), (intent_reply(index, Intent.fallback),)
+        )
+    if result.confidence is Confidence.high:
+        return Understanding(
+            Intent.faq, True, best.entry, best.score, (), (answer_reply(best.entry),)
+        )
+    alternatives = tuple(m.entry for m in result.matches if m.score >= best.score * 0.8)
+    return Understanding(
+        Intent.faq, False, best.entry, best.score, alternatives, (_readback(alternatives),)
+    )

@@ -1,0 +1,151 @@
+"""The knowledge base as the assistant serves it: database rows, seeded from YAML, indexed.
+
+The database is the source of truth. Each process keeps a search index built from the rows
+and rebuilds it when the version counter moves, so an admin's edit or an import in one
+process reaches every other process without a restart.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from db import kb as kb_rows
+from db.models import KbEntryRow
+from knowledge.entries import Entry
+from knowledge.index import FaqIndex
+
+
+def entry_from_row(row: KbEntryRow) -> Entry:
+    return Entry.model_validate(
+        {
+            "id": row.id,
+            "topic": row.topic,
+            "questions": row.questions,
+            "keywords": row.keywords,
+            "answer": row.answer,
+            "sources": row.sources,
+            "status": row.status,
+            "valid_from": row.valid_from,
+            "review_after": row.review_after,
+            "amended_note": row.amended_note,
+        }
+    )
+
+
+def _fill_row(row: KbEntryRow, entry: Entry, now: datetime) -> None:
+    data = entry.model_dump(mode="json")
+    row.topic = entry.topic
+    row.questions = list(entry.questions)
+    row.keywords = list(entry.keywords)
+    row.answer = entry.answer
+    row.sources = data["sources"]
+    row.status = entry.status.value
+    row.valid_from = entry.valid_from
+    row.review_after = entry.review_after
+    row.amended_note = entry.amended_note
+    row.seed_hash = entry.content_hash()
+    row.edited_by_admin = False
+    row.updated_at = now
+
+
+@dataclass
+class ImportReport:
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    kept_admin_edits: list[str] = field(default_factory=list)
+    replaced_admin_edits: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated or self.replaced_admin_edits)
+
+    def summary(self) -> str:
+        lines = [
+            f"Thêm mới: {len(self.added)}",
+            f"Cập nhật theo tệp nguồn: {len(self.updated)}",
+            f"Không đổi: {len(self.unchanged)}",
+            f"Giữ nguyên bản quản trị viên đã sửa: {len(self.kept_admin_edits)}",
+        ]
+        if self.kept_admin_edits:
+            lines.append("  (dùng --force để ghi đè: " + ", ".join(self.kept_admin_edits) + ")")
+        if self.replaced_admin_edits:
+            lines.append(
+                f"Đã ghi đè bản quản trị viên đã sửa: {len(self.replaced_admin_edits)} ("
+                + ", ".join(self.replaced_admin_edits)
+                + ")"
+            )
+        return "\n".join(lines)
+
+
+async def import_entries(
+    session: AsyncSession, entries: Iterable[Entry], now: datetime, *, force: bool = False
+) -> ImportReport:
+    """Seed rows by id. An entry an admin edited is kept unless ``force``, and reported."""
+    report = ImportReport()
+    for entry in entries:
+        row = await kb_rows.get(session, entry.id)
+        if row is None:
+            row = KbEntryRow(id=entry.id, topic="", answer="", status="", updated_at=now)
+            _fill_row(row, entry, now)
+            session.add(row)
+            report.added.append(entry.id)
+        elif row.edited_by_admin and not force:
+            report.kept_admin_edits.append(entry.id)
+        elif row.edited_by_admin:
+            _fill_row(row, entry, now)
+            report.replaced_admin_edits.append(entry.id)
+        elif row.seed_hash != entry.content_hash():
+            _fill_row(row, entry, now)
+            report.updated.append(entry.id)
+        else:
+            report.unchanged.append(entry.id)
+    if report.changed:
+        await kb_rows.bump_version(session)
+    return report
+
+
+class KnowledgeBase:
+    """A per-process cache of the search index, refreshed when the database version moves.
+
+    The version is read at most once every ``refresh_seconds`` so a busy process does not
+    pay a query per message; 0 checks on every call.
+    """
+
+    def __init__(self, refresh_seconds: float = 2.0) -> None:
+        self._refresh_seconds = refresh_seconds
+        self._index = FaqIndex(())
+        self._by_id: dict[str, Entry] = {}
+        self._version = -1
+        self._checked_at = float("-inf")
+        self._lock = asyncio.Lock()
+
+    @property
+    def version(self) -> int:
+        return self._version
+
+    async def index(self, session: AsyncSession) -> FaqIndex:
+        if time.monotonic() - self._checked_at < self._refresh_seconds:
+            return self._index
+        async with self._lock:
+            current = await kb_rows.version(session)
+            self._checked_at = time.monotonic()
+            if current != self._version:
+                self._load(await kb_rows.all_rows(session), current)
+        return self._index
+
+    async def entry(self, session: AsyncSession, entry_id: str) -> Entry | None:
+        await self.index(session)
+        return self._by_id.get(entry_id)
+
+    def _load(self, rows: Sequence[KbEntryRow], version: int) -> None:
+        entries = [entry_from_row(row) for row in rows]
+        self._index = FaqIndex(entries)
+        self._by_id = {entry.id: entry for entry in self._index.entries}
+        self._version = version

@@ -1,0 +1,75 @@
+"""Every Vietnamese sentence the assistant says, in one place.
+
+Voice (DESIGN.md): the assistant is "Trợ lý", addresses people as "anh/chị", answers first,
+short plain sentences, dates dd/mm/yyyy, never invents.
+"""
+
+from __future__ import annotations
+
+ASSISTANT_NAME = "Trợ lý dân chủ cơ sở"
+
+GREETING = (
+    "Xin chào anh/chị. Trợ lý dân chủ cơ sở trả lời câu hỏi về dân chủ ở cơ sở, tiếp công dân, "
+    'khiếu nại, tố cáo, kiến nghị, phản ánh. Anh/chị gõ câu hỏi, ví dụ: "thời hiệu khiếu nại '
+    'là bao lâu", hoặc chọn một mục bên dưới.'
+)
+GREETING_FOR_UNIT = "Trợ lý dân chủ cơ sở của {unit} xin chào anh/chị."
+
+MENU_PROMPT = "Anh/chị cần gì? Chọn một mục hoặc gõ câu hỏi."
+MENU_ASK = "Hỏi về pháp luật"
+MENU_RECEPTION = "Đăng ký tiếp công dân"
+MENU_PETITION = "Gửi đơn thư"
+MENU_STATUS = "Tra cứu đơn"
+MENU_BACK = "Về menu chính"
+
+ASK_PROMPT = (
+    "Anh/chị gõ câu hỏi bằng lời của mình, có dấu hay không dấu đều được. Ví dụ: "
+    '"hương ước thôn được thông qua khi nào", "tố cáo có bị lộ tên không".'
+)
+
+READBACK = "Có phải anh/chị muốn hỏi một trong những điều sau? Chọn câu đúng nhất."
+READBACK_NONE = "Không phải các câu trên"
+READBACK_REPHRASE = (
+    "Trợ lý chưa hiểu đúng câu hỏi. Anh/chị thử hỏi lại ngắn gọn hơn, hoặc liên hệ bộ phận "
+    "tiếp công dân của UBND xã, phường để được hướng dẫn trực tiếp."
+)
+
+FALLBACK = (
+    "Xin lỗi anh/chị, câu hỏi này nằm ngoài những gì Trợ lý biết. Trợ lý chỉ trả lời về dân chủ "
+    "ở cơ sở, tiếp công dân, khiếu nại, tố cáo, kiến nghị và phản ánh. Với việc khác, anh/chị "
+    "vui lòng liên hệ bộ phận một cửa của UBND xã, phường."
+)
+UNCLEAR = (
+    "Trợ lý chưa đọc được nội dung tin nhắn. Anh/chị vui lòng gõ câu hỏi bằng chữ, hoặc chọn "
+    "một mục bên dưới."
+)
+TOO_LONG = (
+    "Tin nhắn dài quá {limit} ký tự nên Trợ lý chưa xử lý được. Anh/chị vui lòng gửi ngắn gọn "
+    "hơn, chia thành nhiều tin nếu cần."
+)
+STALE_BUTTON = (
+    "Nút này thuộc một tin nhắn cũ hoặc không còn hiệu lực. Anh/chị chọn lại từ menu bên dưới."
+)
+UNKNOWN_COMMAND = "Trợ lý không có lệnh này. Anh/chị chọn một mục bên dưới hoặc gõ câu hỏi."
+ENTRY_GONE = "Nội dung này hiện không còn. Anh/chị vui lòng hỏi lại."
+THANKS = "Trợ lý cảm ơn anh/chị. Anh/chị cần hỏi thêm gì cứ nhắn."
+
+COMING_RECEPTION = (
+    "Chức năng đăng ký lịch tiếp công dân qua Trợ lý đang được hoàn thiện. Hiện anh/chị có thể "
+    "đến trực tiếp bộ phận tiếp công dân tại trụ sở UBND xã, phường trong giờ hành chính; lịch "
+    "tiếp của Chủ tịch được niêm yết tại trụ sở."
+)
+COMING_PETITION = (
+    "Chức năng gửi đơn thư qua Trợ lý đang được hoàn thiện. Hiện anh/chị có thể nộp đơn trực "
+    "tiếp hoặc gửi qua bưu điện đến UBND xã, phường. Đơn khiếu nại, tố cáo cần ghi rõ họ tên, "
+    "địa chỉ và có chữ ký hoặc điểm chỉ của người gửi."
+)
+COMING_STATUS = (
+    "Chức năng tra cứu đơn qua Trợ lý đang được hoàn thiện. Hiện anh/chị vui lòng liên hệ bộ "
+    "phận tiếp công dân của UBND xã, phường và cung cấp ngày nộp đơn để được trả lời."
+)
+SEE_ALSO_SCHEDULE = "Xem quy định về lịch tiếp"
+SEE_ALSO_LETTER = "Đơn cần ghi những gì"
+
+CONSOLE_BANNER = "Trợ lý dân chủ cơ sở (chế độ dòng lệnh). Gõ câu hỏi; gõ 'thoat' để thoát."
+CONSOLE_PICK = "Gõ {number} để: {label}"
