@@ -82,7 +82,10 @@ _PETITION = re.compile(
     rf"|\b{_FILE_VERB} {_PETITION_KIND}\b"
     rf"|\b(?:toi|minh|chung toi|gia dinh toi|em) (?:muon |can |xin )?"
     rf"(?:khieu nai|to cao|kien nghi|phan anh)\b"
-    rf"|^(?:khieu nai|to cao|kien nghi|phan anh)\b(?! (?:la|co|thi|lan|duoc|phai|bao|trong))"
+    # "khiếu nại quyết định xử phạt", "tố cáo cán bộ": the act and its object. A bare
+    # "khiếu nại" is a topic, answered from the knowledge base.
+    rf"|^(?:khieu nai|to cao|kien nghi|phan anh) (?!(?:la|co|thi|lan|duoc|phai|bao|trong|va|voi"
+    rf"|khac)\b)\w+"
 )
 
 

@@ -74,7 +74,7 @@ _PUNCT = re.compile(r"[^\w\s]", re.UNICODE)
 _UNDERSCORE = re.compile(r"_+")
 _SPACE = re.compile(r"\s+")
 # "Nghị định 61/2023" keeps its number together so it can be matched as one token.
-_NUMBER_SLASH = re.compile(r"(\d+)\s*/\s*(\d+)")
+_NUMBER_SLASH = re.compile(r"(?<=\d)\s*/\s*(?=\w)")
 
 
 def fold(text: str) -> str:
@@ -103,7 +103,7 @@ def _expand(token: str) -> tuple[str, ...]:
 def tokens(text: str) -> list[str]:
     """Folded tokens with shorthand expanded: "ubnd xa ko tra loi" -> [uy, ban, ..., khong, ...]."""
     folded = fold(text)
-    folded = _NUMBER_SLASH.sub(r"\1_\2", folded)
+    folded = _NUMBER_SLASH.sub("_", folded)
     # Keep "10_2022" joined through punctuation removal, then give the slash back for display.
     folded = _PUNCT.sub(" ", folded)
     out: list[str] = []

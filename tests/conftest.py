@@ -1,0 +1,93 @@
+"""Shared fixtures: real databases (SQLite always, PostgreSQL when DCCS_TEST_POSTGRES_URL is
+set), a fixed clock, and an assistant seeded with the curated knowledge base.
+
+Each backend is migrated once per run with Alembic; each test starts from empty tables.
+A PostgreSQL URL that is set but does not answer fails the tests: it is never skipped.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator, Iterator
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlmodel import SQLModel
+
+import db.models  # noqa: F401  (registers the tables)
+from db.engine import SessionFactory, create_engine, session_factory
+from db.migrate import alembic_config, upgrade
+from handlers.assistant import Assistant, AssistantSettings
+from handlers.clock import VN_TZ, FixedClock
+from handlers.knowledge_base import KnowledgeBase, import_entries
+from knowledge.entries import Entry, load_entries
+
+POSTGRES_ENV = "DCCS_TEST_POSTGRES_URL"
+BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get(POSTGRES_ENV) else [])
+
+
+@pytest.fixture(scope="session")
+def migrated_urls(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """One migrated database per backend for the whole run."""
+    urls = {"sqlite": f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"}
+    if "postgresql" in BACKENDS:
+        urls["postgresql"] = os.environ[POSTGRES_ENV]
+        from alembic import command
+
+        # Start from nothing so a previous run's schema cannot hide a missing migration.
+        command.downgrade(alembic_config(urls["postgresql"]), "base")
+    for url in urls.values():
+        upgrade(url)
+    return urls
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, migrated_urls: dict[str, str]) -> str:
+    return migrated_urls[str(request.param)]
+
+
+@pytest.fixture
+async def sessions(database_url: str) -> AsyncIterator[SessionFactory]:
+    engine = create_engine(database_url)
+    async with engine.begin() as connection:
+        for table in reversed(SQLModel.metadata.sorted_tables):
+            await connection.execute(table.delete())
+        await connection.execute(text("INSERT INTO kb_state (id, version) VALUES (1, 0)"))
+    yield session_factory(engine)
+    await engine.dispose()
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(datetime(2026, 11, 25, 9, 0, tzinfo=VN_TZ))
+
+
+@pytest.fixture(scope="session")
+def curated() -> list[Entry]:
+    return load_entries()
+
+
+@pytest.fixture
+async def seeded(sessions: SessionFactory, clock: FixedClock, curated: list[Entry]) -> None:
+    async with sessions() as session, session.begin():
+        await import_entries(session, curated, clock.now())
+
+
+@pytest.fixture
+def assistant(sessions: SessionFactory, clock: FixedClock, seeded: None) -> Assistant:
+    return Assistant(sessions, KnowledgeBase(refresh_seconds=0), clock, AssistantSettings())
+
+
+@pytest.fixture
+def project_root() -> Path:
+    return Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def cli_env(tmp_path: Path) -> Iterator[dict[str, str]]:
+    """Environment for running `dccs` as a subprocess against its own fresh data folder."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DCCS_")}
+    env["DCCS_DATA_DIR"] = str(tmp_path / "data")
+    yield env
