@@ -32,5 +32,4 @@ def with_menu(text: str) -> Reply:
 def greeting(unit_name: str | None = None) -> Reply:
     if not unit_name:
         return with_menu(texts.GREETING)
-    intro = texts.GREETING_FOR_UNIT.format(unit=unit_name)
-    return with_menu(intro + " " + texts.GREETING.removeprefix("Xin chào anh/chị. "))
+    return with_menu(texts.GREETING_FOR_UNIT.format(unit=unit_name))

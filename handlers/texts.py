@@ -8,12 +8,12 @@ from __future__ import annotations
 
 ASSISTANT_NAME = "Trợ lý dân chủ cơ sở"
 
-GREETING = (
-    "Xin chào anh/chị. Trợ lý dân chủ cơ sở trả lời câu hỏi về dân chủ ở cơ sở, tiếp công dân, "
-    'khiếu nại, tố cáo, kiến nghị, phản ánh. Anh/chị gõ câu hỏi, ví dụ: "thời hiệu khiếu nại '
-    'là bao lâu", hoặc chọn một mục bên dưới.'
+_HELP = (
+    "trả lời câu hỏi về dân chủ ở cơ sở, tiếp công dân, khiếu nại, tố cáo, kiến nghị, phản ánh. "
+    'Anh/chị gõ câu hỏi, ví dụ: "thời hiệu khiếu nại là bao lâu", hoặc chọn một mục bên dưới.'
 )
-GREETING_FOR_UNIT = "Trợ lý dân chủ cơ sở của {unit} xin chào anh/chị."
+GREETING = "Xin chào anh/chị. Trợ lý dân chủ cơ sở " + _HELP
+GREETING_FOR_UNIT = "Xin chào anh/chị. Đây là Trợ lý dân chủ cơ sở của {unit}. Trợ lý " + _HELP
 
 MENU_PROMPT = "Anh/chị cần gì? Chọn một mục hoặc gõ câu hỏi."
 MENU_ASK = "Hỏi về pháp luật"

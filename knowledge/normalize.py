@@ -102,7 +102,7 @@ def _expand(token: str) -> tuple[str, ...]:
 
 def tokens(text: str) -> list[str]:
     """Folded tokens with shorthand expanded: "ubnd xa ko tra loi" -> [uy, ban, ..., khong, ...]."""
-    folded = fold(text)
+    folded = fold(text).replace("_", " ")
     folded = _NUMBER_SLASH.sub("_", folded)
     # Keep "10_2022" joined through punctuation removal, then give the slash back for display.
     folded = _PUNCT.sub(" ", folded)

@@ -1,0 +1,128 @@
+"""The web chat's JSON API through a real aiohttp server on loopback."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+from sqlmodel import func, select
+
+from bot.channels.web import COOKIE, RUNTIME, WebNotifier
+from bot.server import create_app
+from bot.settings import Settings
+from db.engine import SessionFactory
+from db.models import ProcessedUpdate
+from handlers.clock import FixedClock
+from handlers.contract import Reply
+
+
+@pytest.fixture
+async def client(
+    database_url: str, sessions: SessionFactory, clock: FixedClock, tmp_path: Path
+) -> AsyncIterator[TestClient[object, object]]:
+    settings = Settings(database_url=database_url, data_dir=tmp_path, kb_refresh_seconds=0)
+    async with TestClient(TestServer(create_app(settings, clock))) as test_client:
+        yield test_client
+
+
+async def test_the_page_is_served_without_anything_from_elsewhere(
+    client: TestClient[object, object],
+) -> None:
+    response = await client.get("/")
+    assert response.status == 200
+    html = await response.text()
+    assert 'lang="vi"' in html and "<label" in html and 'role="log"' in html
+    assert "http://" not in html and "https://" not in html
+    assert "default-src 'self'" in response.headers["Content-Security-Policy"]
+    script = await client.get("/static/chat.js")
+    assert script.status == 200
+
+
+async def test_a_first_message_gets_an_http_only_session_cookie(
+    client: TestClient[object, object],
+) -> None:
+    response = await client.post("/api/chat", json={"text": "thoi hieu khieu nai la bao lau"})
+    assert response.status == 200
+    body = await response.json()
+    assert "90 ngày" in body["replies"][0]["text"]
+    cookie = response.headers["Set-Cookie"]
+    assert f"{COOKIE}=" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+async def test_a_cookie_the_browser_made_up_is_replaced(
+    client: TestClient[object, object],
+) -> None:
+    client.session.cookie_jar.update_cookies({COOKIE: "chosen-by-the-browser"})
+    response = await client.post("/api/chat", json={"text": "xin chao"})
+    issued = response.cookies[COOKIE].value
+    assert issued != "chosen-by-the-browser" and len(issued) >= 40
+
+
+async def test_a_retried_message_with_the_same_id_has_one_effect(
+    client: TestClient[object, object], sessions: SessionFactory
+) -> None:
+    first = await client.post("/api/chat", json={"text": "to cao", "id": "m1"})
+    again = await client.post("/api/chat", json={"text": "to cao", "id": "m1"})
+    assert await first.json() == await again.json()
+    async with sessions() as session:
+        rows = (await session.exec(select(func.count()).select_from(ProcessedUpdate))).one()
+    assert rows == 1
+
+
+async def test_buttons_round_trip_through_the_api(client: TestClient[object, object]) -> None:
+    body = await (await client.post("/api/chat", json={"text": "khieu nai"})).json()
+    choice = body["replies"][0]["buttons"][0]
+    pressed = await (await client.post("/api/chat", json={"button": choice["payload"]})).json()
+    assert "Căn cứ:" in pressed["replies"][0]["text"]
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [b"not json", b"[]", b'{"text": 5}', b'{"text": "a", "button": "b"}', b"{}",
+     b'{"text": "a", "id": ""}', b'{"text": "a", "id": 7}'],
+)
+async def test_malformed_requests_get_a_clear_error(
+    client: TestClient[object, object], payload: bytes
+) -> None:
+    response = await client.post(
+        "/api/chat", data=payload, headers={"Content-Type": "application/json"}
+    )
+    assert response.status == 400
+    assert "không hợp lệ" in (await response.json())["error"]
+
+
+async def test_an_oversized_body_is_refused(client: TestClient[object, object]) -> None:
+    response = await client.post("/api/chat", json={"text": "x" * 100_000})
+    assert response.status == 413
+
+
+async def test_a_push_reaches_the_page_once(client: TestClient[object, object]) -> None:
+    await client.post("/api/chat", json={"text": "xin chao"})
+    nothing = await (await client.get("/api/chat/updates")).json()
+    assert nothing == {"replies": []}
+
+    runtime = client.app[RUNTIME]  # type: ignore[index]
+    session_token = client.session.cookie_jar.filter_cookies(client.make_url("/"))[COOKIE].value
+    import hashlib
+
+    chat_id = hashlib.sha256(session_token.encode()).hexdigest()
+    await WebNotifier(runtime.sessions, runtime.clock).notify(
+        "web", chat_id, Reply("Đơn của anh/chị đã được tiếp nhận.")
+    )
+    pushed = await (await client.get("/api/chat/updates")).json()
+    assert [r["text"] for r in pushed["replies"]] == ["Đơn của anh/chị đã được tiếp nhận."]
+    assert await (await client.get("/api/chat/updates")).json() == {"replies": []}
+
+
+async def test_updates_without_a_session_are_empty(client: TestClient[object, object]) -> None:
+    response = await client.get("/api/chat/updates")
+    assert await response.json() == {"replies": []}
+    assert COOKIE not in response.cookies
+
+
+async def test_health_reports_the_database(client: TestClient[object, object]) -> None:
+    response = await client.get("/healthz")
+    assert response.status == 200
+    assert await response.json() == {"status": "ok", "database": "ok"}

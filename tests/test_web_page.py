@@ -1,0 +1,85 @@
+"""A citizen uses the web chat page in a real headless Chromium, against `dccs serve --demo`.
+
+Debian's chromium is driven by Playwright with its executable path set; Playwright's own
+browser download cannot work here. A missing chromium fails this test: it is not skipped.
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Page, expect, sync_playwright
+
+CHROMIUM_ARGS = [
+    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def served(cli_env: dict[str, str]) -> Iterator[str]:
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "bot", "serve", "--demo", "--port", str(port)],
+        env=cli_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/healthz", timeout=1) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise AssertionError(f"server did not start:\n{server.stdout.read()}")  # type: ignore[union-attr]
+                time.sleep(0.1)
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+@pytest.fixture
+def page(served: str) -> Iterator[Page]:
+    executable = shutil.which("chromium")
+    assert executable, "Debian's chromium is required (apt-get install chromium)"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 360, "height": 640})
+        tab = context.new_page()
+        tab.goto(served)
+        yield tab
+        browser.close()
+
+
+def test_a_citizen_asks_about_the_complaint_time_limit_on_the_web_page(page: Page) -> None:
+    log = page.get_by_role("log")
+    expect(log).to_contain_text("xã Minh Hòa")  # the demo greeting arrives on its own
+    page.get_by_label("Câu hỏi của anh/chị").fill("thoi hieu khieu nai la bao lau")
+    page.keyboard.press("Enter")
+    expect(log).to_contain_text("90 ngày")
+    expect(log).to_contain_text("Căn cứ: Điều 9")
+
+
+def test_a_citizen_picks_a_choice_by_pressing_its_button(page: Page) -> None:
+    log = page.get_by_role("log")
+    page.get_by_label("Câu hỏi của anh/chị").fill("to cao")
+    page.get_by_role("button", name="Gửi", exact=True).click()
+    expect(log).to_contain_text("Có phải anh/chị muốn hỏi")
+    page.get_by_role("button", name="Tố cáo có bị lộ tên không?").click()
+    expect(log).to_contain_text("bí mật họ tên")
