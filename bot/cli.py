@@ -127,9 +127,7 @@ def kb_import(
     path: Annotated[
         Path | None, typer.Option(help="Thư mục chứa tệp YAML (mặc định: kho có sẵn).")
     ] = None,
-    force: Annotated[
-        bool, typer.Option(help="Ghi đè cả những mục quản trị viên đã sửa.")
-    ] = False,
+    force: Annotated[bool, typer.Option(help="Ghi đè cả những mục quản trị viên đã sửa.")] = False,
 ) -> None:
     """Nạp các mục từ tệp YAML vào kho tri thức."""
     settings = _settings()

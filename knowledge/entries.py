@@ -42,7 +42,7 @@ class Source(BaseModel):
     note: str | None = None
 
     def instrument(self) -> str:
-        """"Luật Khiếu nại số 02/2011/QH13", "Nghị định 61/2023/NĐ-CP"."""
+        """ "Luật Khiếu nại số 02/2011/QH13", "Nghị định 61/2023/NĐ-CP"."""
         joiner = " số " if self.law.startswith("Luật") else " "
         return f"{self.law}{joiner}{self.number}"
 

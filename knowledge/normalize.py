@@ -111,9 +111,11 @@ def tokens(text: str) -> list[str]:
         raw = _UNDERSCORE.sub("/", raw).strip("/")
         if not raw:
             continue
-        # Leading zeros do not matter in dates and counts: "05 ngày" == "5 ngày".
-        if raw.isdigit():
-            raw = raw.lstrip("0") or "0"
+        # Leading zeros do not matter in dates and counts: "05 ngày" == "5 ngày",
+        # "01/7/2023" == "1/7/2023".
+        raw = "/".join(
+            (part.lstrip("0") or "0") if part.isdigit() else part for part in raw.split("/")
+        )
         out.extend(_expand(raw))
     return out
 

@@ -13,10 +13,12 @@ import yaml
 DCCS = [sys.executable, "-m", "bot"]
 
 
-def run(args: list[str], env: dict[str, str], stdin: str | None = None,
-        check: bool = True) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run([*DCCS, *args], env=env, input=stdin, capture_output=True,
-                            text=True, timeout=120)
+def run(
+    args: list[str], env: dict[str, str], stdin: str | None = None, check: bool = True
+) -> subprocess.CompletedProcess[str]:
+    result = subprocess.run(
+        [*DCCS, *args], env=env, input=stdin, capture_output=True, text=True, timeout=120
+    )
     if check:
         assert result.returncode == 0, result.stderr
     return result
@@ -32,12 +34,24 @@ def test_ask_json_answers_one_question(cli_env: dict[str, str]) -> None:
 
 
 def test_ask_json_reads_a_batch_one_line_per_question(cli_env: dict[str, str]) -> None:
-    questions = ["xin chao", "toi muon gui don khieu nai", "giá vàng hôm nay bao nhiêu",
-                 "khieu nai", "tra cứu đơn", "dang ky lich tiep cong dan"]
+    questions = [
+        "xin chao",
+        "toi muon gui don khieu nai",
+        "giá vàng hôm nay bao nhiêu",
+        "khieu nai",
+        "tra cứu đơn",
+        "dang ky lich tiep cong dan",
+    ]
     out = run(["ask", "--json", "-"], cli_env, stdin="\n".join(questions) + "\n").stdout
     lines = [json.loads(line) for line in out.splitlines()]
     assert [line["intent"] for line in lines] == [
-        "greeting", "petition", "fallback", "faq", "petition_status", "reception"]
+        "greeting",
+        "petition",
+        "fallback",
+        "faq",
+        "petition_status",
+        "reception",
+    ]
     readback = lines[3]
     assert readback["matched"] is False and len(readback["alternatives"]) >= 2
     assert "Có phải anh/chị muốn hỏi" in readback["answer"]

@@ -10,13 +10,21 @@ from db.engine import SessionFactory
 from db.models import Conversation, ProcessedUpdate
 from handlers import texts
 from handlers.assistant import Assistant
+from handlers.clock import FixedClock
 from handlers.contract import Incoming
+from handlers.knowledge_base import KnowledgeBase
 
 
-def msg(text: str | None = None, *, button: str | None = None, update: str | None = None,
-        chat: str = "c1") -> Incoming:
-    return Incoming(channel="web", chat_id=chat, user_id=chat, text=text, button=button,
-                    update_id=update)
+def msg(
+    text: str | None = None,
+    *,
+    button: str | None = None,
+    update: str | None = None,
+    chat: str = "c1",
+) -> Incoming:
+    return Incoming(
+        channel="web", chat_id=chat, user_id=chat, text=text, button=button, update_id=update
+    )
 
 
 async def count(sessions: SessionFactory, model: type) -> int:
@@ -28,7 +36,11 @@ async def test_a_citizen_greets_and_gets_the_menu(assistant: Assistant) -> None:
     [reply] = await assistant.dispatch(msg("xin chao"))
     assert reply.text.startswith("Xin chào anh/chị")
     assert [b.payload for b in reply.buttons] == [
-        "menu:ask", "menu:reception", "menu:petition", "menu:status"]
+        "menu:ask",
+        "menu:reception",
+        "menu:petition",
+        "menu:status",
+    ]
 
 
 async def test_a_citizen_asks_and_the_answer_cites_its_source(assistant: Assistant) -> None:
@@ -57,8 +69,9 @@ async def test_a_button_from_an_old_message_is_refused_politely(assistant: Assis
     assert reply.text == texts.STALE_BUTTON
 
 
-async def test_a_forged_payload_changes_nothing(assistant: Assistant,
-                                                sessions: SessionFactory) -> None:
+async def test_a_forged_payload_changes_nothing(
+    assistant: Assistant, sessions: SessionFactory
+) -> None:
     [reply] = await assistant.dispatch(msg(button="admin:grant:everything"))
     assert reply.text == texts.STALE_BUTTON
     [reply] = await assistant.dispatch(msg(button="faq:kn-thoi-hieu"))
@@ -70,8 +83,9 @@ async def test_menu_buttons_work_from_any_state(assistant: Assistant) -> None:
     assert "đang được hoàn thiện" in reply.text
 
 
-async def test_a_redelivered_update_is_answered_once(assistant: Assistant,
-                                                     sessions: SessionFactory) -> None:
+async def test_a_redelivered_update_is_answered_once(
+    assistant: Assistant, sessions: SessionFactory
+) -> None:
     first = await assistant.dispatch(msg("thoi hieu khieu nai", update="u-1"))
     again = await assistant.dispatch(msg("thoi hieu khieu nai", update="u-1"))
     assert again == first
@@ -92,15 +106,13 @@ async def test_the_same_update_arriving_twice_at_once_has_one_effect(
     assert await count(sessions, Conversation) == 1
 
 
-async def test_state_survives_a_restart(assistant: Assistant, sessions: SessionFactory,
-                                        clock: object) -> None:
+async def test_a_choice_offered_before_a_restart_still_works_after_it(
+    assistant: Assistant, sessions: SessionFactory, clock: FixedClock
+) -> None:
     [readback] = await assistant.dispatch(msg("khieu nai"))
-    from handlers.assistant import Assistant as Fresh
-    from handlers.clock import FixedClock
-    from handlers.knowledge_base import KnowledgeBase
-
-    assert isinstance(clock, FixedClock)
-    restarted = Fresh(sessions, KnowledgeBase(refresh_seconds=0), clock)
+    assert readback.text == texts.READBACK
+    # A new process: nothing shared with the first but the database.
+    restarted = Assistant(sessions, KnowledgeBase(refresh_seconds=0), clock)
     [reply] = await restarted.dispatch(msg("1"))
     assert "Căn cứ:" in reply.text
 

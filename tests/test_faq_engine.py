@@ -116,8 +116,18 @@ def test_draft_entries_are_never_served(curated: list[Entry]) -> None:
 
 def test_ask_json_keys_follow_the_contract(index: FaqIndex) -> None:
     data = understand(index, "thoi hieu khieu nai la bao lau").to_json()
-    assert set(data) >= {"intent", "matched", "entry_id", "score", "answer", "sources",
-                         "alternatives"}
-    assert data["sources"][0] == {"law": "Luật Khiếu nại", "number": "02/2011/QH13",
-                                  "article": "Điều 9"}
+    assert set(data) >= {
+        "intent",
+        "matched",
+        "entry_id",
+        "score",
+        "answer",
+        "sources",
+        "alternatives",
+    }
+    assert data["sources"][0] == {
+        "law": "Luật Khiếu nại",
+        "number": "02/2011/QH13",
+        "article": "Điều 9",
+    }
     assert normalize("90 ngày") in normalize(data["answer"])

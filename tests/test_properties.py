@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 from datetime import datetime
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -26,8 +25,16 @@ ANY_TEXT = st.text(max_size=3000)
 SUSPECT_TEXT = st.one_of(
     ANY_TEXT,
     st.text(alphabet=st.characters(categories=["Cc", "Cf", "Zs", "So", "Mn"]), max_size=200),
-    st.sampled_from(["=1+1", "'; DROP TABLE kb_entry; --", "<script>alert(1)</script>",
-                     "\u202e\u200b", "ｔｈｏｉ ｈｉｅｕ", "𝓀𝒽𝒾ế𝓊 𝓃ạ𝒾"]),
+    st.sampled_from(
+        [
+            "=1+1",
+            "'; DROP TABLE kb_entry; --",
+            "<script>alert(1)</script>",
+            "\u202e\u200b",
+            "ｔｈｏｉ ｈｉｅｕ",
+            "𝓀𝒽𝒾ế𝓊 𝓃ạ𝒾",
+        ]
+    ),
 )
 
 
@@ -60,7 +67,7 @@ async def _dispatch_all(url: str, entries: list[Entry], items: list[Incoming]) -
         async with sessions() as session, session.begin():
             await import_entries(session, entries, clock.now())
         assistant = Assistant(sessions, KnowledgeBase(refresh_seconds=0), clock)
-        out = []
+        out: list[str] = []
         for item in items:
             replies = await assistant.dispatch(item)
             assert replies and all(reply.text for reply in replies)
@@ -74,8 +81,11 @@ async def _dispatch_all(url: str, entries: list[Entry], items: list[Incoming]) -
     texts_in=st.lists(SUSPECT_TEXT, min_size=1, max_size=4),
     payloads=st.lists(st.text(max_size=300), min_size=1, max_size=4),
 )
-@settings(max_examples=40, deadline=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 def test_dispatch_survives_any_text_and_any_button(
     sqlite_url: str, texts_in: list[str], payloads: list[str]
 ) -> None:
@@ -84,4 +94,4 @@ def test_dispatch_survives_any_text_and_any_button(
     # Payloads nobody offered: only menu items may do anything.
     items += [Incoming("web", "prop-b", "prop-b", button="x" + p) for p in payloads]
     said = asyncio.run(_dispatch_all(sqlite_url, entries, items))
-    assert said[-len(payloads):] == [texts.STALE_BUTTON] * len(payloads)
+    assert said[-len(payloads) :] == [texts.STALE_BUTTON] * len(payloads)

@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 from sqlmodel import func, select
 
@@ -17,18 +18,20 @@ from db.models import ProcessedUpdate
 from handlers.clock import FixedClock
 from handlers.contract import Reply
 
+Client = TestClient[web.Request, web.Application]
+
 
 @pytest.fixture
 async def client(
     database_url: str, sessions: SessionFactory, clock: FixedClock, tmp_path: Path
-) -> AsyncIterator[TestClient[object, object]]:
+) -> AsyncIterator[Client]:
     settings = Settings(database_url=database_url, data_dir=tmp_path, kb_refresh_seconds=0)
     async with TestClient(TestServer(create_app(settings, clock))) as test_client:
         yield test_client
 
 
 async def test_the_page_is_served_without_anything_from_elsewhere(
-    client: TestClient[object, object],
+    client: Client,
 ) -> None:
     response = await client.get("/")
     assert response.status == 200
@@ -41,7 +44,7 @@ async def test_the_page_is_served_without_anything_from_elsewhere(
 
 
 async def test_a_first_message_gets_an_http_only_session_cookie(
-    client: TestClient[object, object],
+    client: Client,
 ) -> None:
     response = await client.post("/api/chat", json={"text": "thoi hieu khieu nai la bao lau"})
     assert response.status == 200
@@ -52,7 +55,7 @@ async def test_a_first_message_gets_an_http_only_session_cookie(
 
 
 async def test_a_cookie_the_browser_made_up_is_replaced(
-    client: TestClient[object, object],
+    client: Client,
 ) -> None:
     client.session.cookie_jar.update_cookies({COOKIE: "chosen-by-the-browser"})
     response = await client.post("/api/chat", json={"text": "xin chao"})
@@ -61,7 +64,7 @@ async def test_a_cookie_the_browser_made_up_is_replaced(
 
 
 async def test_a_retried_message_with_the_same_id_has_one_effect(
-    client: TestClient[object, object], sessions: SessionFactory
+    client: Client, sessions: SessionFactory
 ) -> None:
     first = await client.post("/api/chat", json={"text": "to cao", "id": "m1"})
     again = await client.post("/api/chat", json={"text": "to cao", "id": "m1"})
@@ -71,7 +74,7 @@ async def test_a_retried_message_with_the_same_id_has_one_effect(
     assert rows == 1
 
 
-async def test_buttons_round_trip_through_the_api(client: TestClient[object, object]) -> None:
+async def test_buttons_round_trip_through_the_api(client: Client) -> None:
     body = await (await client.post("/api/chat", json={"text": "khieu nai"})).json()
     choice = body["replies"][0]["buttons"][0]
     pressed = await (await client.post("/api/chat", json={"button": choice["payload"]})).json()
@@ -80,12 +83,17 @@ async def test_buttons_round_trip_through_the_api(client: TestClient[object, obj
 
 @pytest.mark.parametrize(
     "payload",
-    [b"not json", b"[]", b'{"text": 5}', b'{"text": "a", "button": "b"}', b"{}",
-     b'{"text": "a", "id": ""}', b'{"text": "a", "id": 7}'],
+    [
+        b"not json",
+        b"[]",
+        b'{"text": 5}',
+        b'{"text": "a", "button": "b"}',
+        b"{}",
+        b'{"text": "a", "id": ""}',
+        b'{"text": "a", "id": 7}',
+    ],
 )
-async def test_malformed_requests_get_a_clear_error(
-    client: TestClient[object, object], payload: bytes
-) -> None:
+async def test_malformed_requests_get_a_clear_error(client: Client, payload: bytes) -> None:
     response = await client.post(
         "/api/chat", data=payload, headers={"Content-Type": "application/json"}
     )
@@ -93,17 +101,18 @@ async def test_malformed_requests_get_a_clear_error(
     assert "không hợp lệ" in (await response.json())["error"]
 
 
-async def test_an_oversized_body_is_refused(client: TestClient[object, object]) -> None:
+async def test_an_oversized_body_is_refused(client: Client) -> None:
     response = await client.post("/api/chat", json={"text": "x" * 100_000})
     assert response.status == 413
 
 
-async def test_a_push_reaches_the_page_once(client: TestClient[object, object]) -> None:
+async def test_a_push_reaches_the_page_once(client: Client) -> None:
     await client.post("/api/chat", json={"text": "xin chao"})
     nothing = await (await client.get("/api/chat/updates")).json()
     assert nothing == {"replies": []}
 
-    runtime = client.app[RUNTIME]  # type: ignore[index]
+    assert client.app is not None
+    runtime = client.app[RUNTIME]
     session_token = client.session.cookie_jar.filter_cookies(client.make_url("/"))[COOKIE].value
     import hashlib
 
@@ -116,13 +125,13 @@ async def test_a_push_reaches_the_page_once(client: TestClient[object, object]) 
     assert await (await client.get("/api/chat/updates")).json() == {"replies": []}
 
 
-async def test_updates_without_a_session_are_empty(client: TestClient[object, object]) -> None:
+async def test_updates_without_a_session_are_empty(client: Client) -> None:
     response = await client.get("/api/chat/updates")
     assert await response.json() == {"replies": []}
     assert COOKIE not in response.cookies
 
 
-async def test_health_reports_the_database(client: TestClient[object, object]) -> None:
+async def test_health_reports_the_database(client: Client) -> None:
     response = await client.get("/healthz")
     assert response.status == 200
     assert await response.json() == {"status": "ok", "database": "ok"}

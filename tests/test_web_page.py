@@ -18,8 +18,14 @@ import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
 CHROMIUM_ARGS = [
-    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 
 
@@ -34,7 +40,10 @@ def served(cli_env: dict[str, str]) -> Iterator[str]:
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "bot", "serve", "--demo", "--port", str(port)],
-        env=cli_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        env=cli_env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -44,9 +53,10 @@ def served(cli_env: dict[str, str]) -> Iterator[str]:
                 with urllib.request.urlopen(f"{url}/healthz", timeout=1) as response:
                     if response.status == 200:
                         break
-            except OSError:
+            except OSError as exc:
                 if server.poll() is not None or time.monotonic() > deadline:
-                    raise AssertionError(f"server did not start:\n{server.stdout.read()}")  # type: ignore[union-attr]
+                    output = server.stdout.read() if server.stdout else ""
+                    raise AssertionError(f"server did not start:\n{output}") from exc
                 time.sleep(0.1)
         yield url
     finally:
