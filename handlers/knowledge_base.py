@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -137,15 +137,14 @@ class KnowledgeBase:
             current = await kb_rows.version(session)
             self._checked_at = time.monotonic()
             if current != self._version:
-                self._load(await kb_rows.all_rows(session), current)
+                rows = await kb_rows.all_rows(session)
+                # Building a large index takes seconds; keep the event loop answering meanwhile.
+                index = await asyncio.to_thread(FaqIndex, [entry_from_row(r) for r in rows])
+                self._index = index
+                self._by_id = {entry.id: entry for entry in index.entries}
+                self._version = current
         return self._index
 
     async def entry(self, session: AsyncSession, entry_id: str) -> Entry | None:
         await self.index(session)
         return self._by_id.get(entry_id)
-
-    def _load(self, rows: Sequence[KbEntryRow], version: int) -> None:
-        entries = [entry_from_row(row) for row in rows]
-        self._index = FaqIndex(entries)
-        self._by_id = {entry.id: entry for entry in self._index.entries}
-        self._version = version

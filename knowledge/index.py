@@ -108,8 +108,9 @@ class FaqIndex:
     """An immutable search index over published entries; rebuild it when the KB changes."""
 
     def __init__(self, entries: Sequence[Entry]) -> None:
+        # Sorted by id so ties rank the same whether entries came from YAML or the database.
         self.entries: tuple[Entry, ...] = tuple(
-            e for e in entries if e.status is EntryStatus.published
+            sorted((e for e in entries if e.status is EntryStatus.published), key=lambda e: e.id)
         )
         postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
         self._phrasings: list[tuple[str, ...]] = []
