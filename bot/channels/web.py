@@ -6,6 +6,7 @@ stored, and the browser never chooses it. A client message id makes a retried PO
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import secrets
@@ -27,6 +28,9 @@ COOKIE_MAX_AGE = 30 * 24 * 3600
 MAX_CLIENT_ID = 64
 STATIC = Path(__file__).parent / "static"
 RUNTIME: web.AppKey[Runtime] = web.AppKey("runtime", Runtime)
+
+# Readable Vietnamese in responses instead of \u escapes.
+_dumps = functools.partial(json.dumps, ensure_ascii=False)
 
 BAD_REQUEST = "Yêu cầu không hợp lệ. Anh/chị vui lòng tải lại trang và thử lại."
 PAGE_HEADERS = {
@@ -55,8 +59,12 @@ class WebNotifier:
             web_sessions.push(session, chat_id, reply.to_json(), self._clock.now())
 
 
+def _json(data: Any, status: int = 200) -> web.Response:
+    return web.json_response(data, status=status, dumps=_dumps)
+
+
 def _error(status: int, message: str = BAD_REQUEST) -> web.Response:
-    return web.json_response({"error": message}, status=status)
+    return _json({"error": message}, status=status)
 
 
 async def _session_hash(request: web.Request, create: bool) -> tuple[str | None, str | None]:
@@ -124,19 +132,19 @@ async def post_chat(request: web.Request) -> web.Response:
         update_id=f"{session_hash[:32]}:{client_id}" if client_id else None,
     )
     replies = await request.app[RUNTIME].assistant.dispatch(incoming)
-    response = web.json_response({"replies": [reply.to_json() for reply in replies]})
+    response = _json({"replies": [reply.to_json() for reply in replies]})
     return _with_cookie(response, request, new_token)
 
 
 async def get_updates(request: web.Request) -> web.Response:
     session_hash, _ = await _session_hash(request, create=False)
     if session_hash is None:
-        return web.json_response({"replies": []})
+        return _json({"replies": []})
     runtime = request.app[RUNTIME]
     async with runtime.sessions() as session, session.begin():
         pending = await web_sessions.take_pending(session, session_hash, runtime.clock.now())
         replies = [item.reply for item in pending]
-    return web.json_response({"replies": replies})
+    return _json({"replies": replies})
 
 
 async def healthz(request: web.Request) -> web.Response:
@@ -145,8 +153,8 @@ async def healthz(request: web.Request) -> web.Response:
         async with runtime.sessions() as session:
             await session.exec(text("SELECT 1"))  # type: ignore[call-overload]
     except Exception as exc:  # any database failure means "not healthy", reported, not raised
-        return web.json_response({"status": "error", "database": str(exc)[:200]}, status=503)
-    return web.json_response({"status": "ok", "database": "ok"})
+        return _json({"status": "error", "database": str(exc)[:200]}, status=503)
+    return _json({"status": "ok", "database": "ok"})
 
 
 async def page(request: web.Request) -> web.StreamResponse:
