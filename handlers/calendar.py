@@ -1,0 +1,67 @@
+"""Counting days the way Vietnamese law counts them.
+
+Bộ luật Dân sự 2015, Điều 147: a period in days starts on the day after the event. Điều 148:
+when the last day of a period falls on a weekend day or a public holiday, the period ends on
+the next working day. Working days exclude Saturdays, Sundays and public holidays, except the
+Saturdays the Government sets as make-up working days.
+
+Public holidays come from the `holidays` package; `data/calendar_overrides.yaml` adds what the
+Government decides year by year (extra days off around Tết, make-up Saturdays).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import holidays
+import yaml
+
+OVERRIDES = Path(__file__).parent / "data" / "calendar_overrides.yaml"
+ONE_DAY = timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class WorkingCalendar:
+    extra_days_off: frozenset[date] = frozenset()
+    extra_working_days: frozenset[date] = frozenset()
+    _public: Any = field(
+        default_factory=lambda: holidays.country_holidays("VN"), compare=False, repr=False
+    )
+
+    def is_working_day(self, day: date) -> bool:
+        if day in self.extra_working_days:
+            return True
+        if day.weekday() >= 5 or day in self.extra_days_off:
+            return False
+        return day not in self._public
+
+    def next_working_day(self, day: date) -> date:
+        while not self.is_working_day(day):
+            day += ONE_DAY
+        return day
+
+    def days_after(self, event: date, days: int) -> date:
+        """The last day of a period of ``days`` calendar days counted from ``event``."""
+        return self.next_working_day(event + timedelta(days=days))
+
+    def working_days_after(self, event: date, days: int) -> date:
+        """The last day of a period of ``days`` working days counted from ``event``."""
+        day = event
+        counted = 0
+        while counted < days:
+            day += ONE_DAY
+            if self.is_working_day(day):
+                counted += 1
+        return day
+
+
+def load_calendar(path: Path = OVERRIDES) -> WorkingCalendar:
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+
+    def dates(key: str) -> frozenset[date]:
+        return frozenset(item["date"] for item in data.get(key) or [])
+
+    return WorkingCalendar(dates("days_off"), dates("working_days"))
