@@ -51,22 +51,42 @@ def serve(
     settings = _settings()
     if demo:
         settings = demo_settings(settings)
-    # There are no scheduled jobs yet, so --no-clock and the default behave alike.
-    del no_clock
     prepare_database(settings)
     host = host or settings.http_host
     port = port or settings.http_port
     log.info("serving on http://%s:%d", host, port)
-    web.run_app(create_app(settings), host=host, port=port, print=None, access_log=None)
+    web.run_app(
+        create_app(settings, run_clock=not no_clock),
+        host=host,
+        port=port,
+        print=None,
+        access_log=None,
+    )
 
 
 @app.command()
 def clock(
     once: Annotated[bool, typer.Option(help="Chạy một lượt rồi thoát.")] = False,
 ) -> None:
-    """Bộ hẹn giờ nhắc việc (chưa có việc định kỳ nào)."""
-    del once
-    typer.echo("Chưa có việc định kỳ nào để chạy.")
+    """Bộ hẹn giờ: gửi tin đang chờ, xử lý lại tin nhắn bị dở dang (chạy riêng tiến trình)."""
+    settings = _settings()
+    prepare_database(settings)
+
+    async def main() -> None:
+        runtime = await start_runtime(settings)
+        try:
+            if once:
+                report = await runtime.ticker.tick()
+                typer.echo(
+                    f"Đã xử lý lại {report.replayed} tin nhắn, gửi {report.sent} tin chờ gửi."
+                )
+                return
+            runtime.ticker.start()
+            await asyncio.Event().wait()
+        finally:
+            await runtime.close()
+
+    asyncio.run(main())
 
 
 @app.command()

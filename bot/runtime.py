@@ -11,7 +11,9 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.delivery import Deliverer, OutboxNotifier, WebSender
 from bot.settings import Settings
+from bot.ticker import Ticker
 from db import kb as kb_rows
 from db.engine import SessionFactory, create_engine, session_factory
 from db.migrate import upgrade
@@ -45,8 +47,12 @@ class Runtime:
     clock: Clock
     knowledge: KnowledgeBase
     assistant: Assistant
+    notifier: OutboxNotifier
+    deliverer: Deliverer
+    ticker: Ticker
 
     async def close(self) -> None:
+        self.ticker.stop()
         await self.engine.dispose()
 
 
@@ -70,4 +76,9 @@ async def start_runtime(
     # Build the index now so the first citizen does not wait for it.
     async with sessions() as session:
         await knowledge.index(session)
-    return Runtime(settings, engine, sessions, clock, knowledge, assistant)
+    deliverer = Deliverer(sessions, clock, {"web": WebSender(sessions, clock)})
+    ticker = Ticker(assistant, deliverer, settings.tick_seconds)
+    notifier = OutboxNotifier(sessions, clock)
+    return Runtime(
+        settings, engine, sessions, clock, knowledge, assistant, notifier, deliverer, ticker
+    )

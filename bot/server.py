@@ -14,13 +14,18 @@ from handlers.clock import Clock
 MAX_BODY = 64 * 1024
 
 
-def create_app(settings: Settings, clock: Clock | None = None) -> web.Application:
-    """The app; the runtime is started with the server and closed with it."""
+def create_app(
+    settings: Settings, clock: Clock | None = None, *, run_clock: bool = True
+) -> web.Application:
+    """The app; the runtime (and, unless ``run_clock`` is off, the ticker) starts and stops
+    with the server."""
     app = web.Application(client_max_size=MAX_BODY)
 
     async def runtime_context(app: web.Application) -> AsyncIterator[None]:
         runtime = await start_runtime(settings, clock)
         app[web_channel.RUNTIME] = runtime
+        if run_clock:
+            runtime.ticker.start()
         yield
         await runtime.close()
 

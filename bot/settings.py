@@ -20,6 +20,8 @@ class Settings(BaseSettings):
     # How often a process checks whether the knowledge base changed (seconds; 0 = every message).
     kb_refresh_seconds: float = Field(default=2.0, ge=0)
     max_message_chars: int = Field(default=2000, ge=100)
+    # Seconds between two clock ticks (pushes delivered, abandoned updates replayed).
+    tick_seconds: float = Field(default=2.0, gt=0)
     # The commune or ward this deployment serves, named in the greeting.
     unit_name: str | None = None
     # Send the session cookie only over HTTPS (set behind a TLS-terminating proxy).

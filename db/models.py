@@ -89,17 +89,27 @@ class Conversation(SQLModel, table=True):
     updated_at: datetime = _when()
 
 
-class ProcessedUpdate(SQLModel, table=True):
-    """A channel update already handled, with the replies it produced (sent again on retry)."""
+class InboxItem(SQLModel, table=True):
+    """A channel update, stored before it is acknowledged and recorded once by its channel id.
 
-    __tablename__ = "processed_update"
-    __table_args__ = (UniqueConstraint("channel", "update_key", name="uq_processed_update"),)
+    ``payload`` holds the update until it is processed, then is cleared (it may hold a
+    denouncer's words); ``replies`` keeps what was answered, sent again on a redelivery.
+    """
+
+    __tablename__ = "inbox"
+    __table_args__ = (UniqueConstraint("channel", "update_key", name="uq_inbox_update"),)
 
     id: int | None = Field(default=None, primary_key=True)
     channel: str = Field(max_length=16)
     update_key: str = Field(max_length=128)
+    chat_id: str = Field(default="", max_length=128)
+    payload: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    status: str = Field(default="pending", max_length=16, index=True)
     replies: list[dict[str, Any]] = _json()
+    attempts: int = 0
+    claimed_until: datetime | None = _when(nullable=True)
     created_at: datetime = _when()
+    processed_at: datetime | None = _when(nullable=True)
 
 
 class WebSession(SQLModel, table=True):
@@ -122,3 +132,125 @@ class WebPush(SQLModel, table=True):
     reply: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     created_at: datetime = _when()
     delivered_at: datetime | None = _when(nullable=True)
+
+
+class Unit(SQLModel, table=True):
+    """A commune/ward or an office, with its parent (a province, or the commune of an office)."""
+
+    __tablename__ = "unit"
+
+    id: int | None = Field(default=None, primary_key=True)
+    # Code from the 2025 list of administrative units, where the unit has one.
+    code: str | None = Field(default=None, unique=True, max_length=16)
+    name: str = Field(max_length=200)
+    kind: str = Field(max_length=16)
+    parent_id: int | None = Field(default=None, foreign_key="unit.id", index=True)
+    # Former names (communes merged on 01/7/2025 are still called by their old names).
+    aliases: list[str] = _json()
+    # Address, phone, opening hours, leaders: free-form, shown to citizens.
+    profile: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    created_at: datetime = _when()
+
+
+class Person(SQLModel, table=True):
+    """Someone who talks to the assistant, on one or several channels."""
+
+    __tablename__ = "person"
+
+    id: int | None = Field(default=None, primary_key=True)
+    display_name: str | None = Field(default=None, max_length=200)
+    # The commune a citizen of a multi-commune deployment chose.
+    unit_id: int | None = Field(default=None, foreign_key="unit.id")
+    created_at: datetime = _when()
+
+
+class Identity(SQLModel, table=True):
+    """A person's address on one channel (web session, Telegram chat, Zalo user)."""
+
+    __tablename__ = "identity"
+    __table_args__ = (UniqueConstraint("channel", "external_id", name="uq_identity"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    channel: str = Field(max_length=16)
+    external_id: str = Field(max_length=128)
+    # Set when the channel says the person blocked the assistant; cleared when they write again.
+    unreachable_at: datetime | None = _when(nullable=True)
+    created_at: datetime = _when()
+
+
+class RoleGrant(SQLModel, table=True):
+    """An official or admin role a person holds for a unit (and its children)."""
+
+    __tablename__ = "role_grant"
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    role: str = Field(max_length=16)
+    unit_id: int = Field(foreign_key="unit.id")
+    granted_at: datetime = _when()
+    revoked_at: datetime | None = _when(nullable=True)
+
+
+class OneTimeCode(SQLModel, table=True):
+    """A one-time code: an invite to a role, or a code linking a second channel to a person."""
+
+    __tablename__ = "one_time_code"
+
+    id: int | None = Field(default=None, primary_key=True)
+    code_hash: str = Field(unique=True, max_length=64)
+    purpose: str = Field(max_length=16)
+    role: str | None = Field(default=None, max_length=16)
+    unit_id: int | None = Field(default=None, foreign_key="unit.id")
+    person_id: int | None = Field(default=None, foreign_key="person.id")
+    created_at: datetime = _when()
+    expires_at: datetime = _when()
+    claimed_at: datetime | None = _when(nullable=True)
+    claimed_by: int | None = Field(default=None, foreign_key="person.id")
+
+
+class CodeFailure(SQLModel, table=True):
+    """A wrong code typed by a sender; five in an hour lock the sender out for the hour."""
+
+    __tablename__ = "code_failure"
+
+    id: int | None = Field(default=None, primary_key=True)
+    channel: str = Field(max_length=16)
+    external_id: str = Field(max_length=128, index=True)
+    at: datetime = _when()
+
+
+class AuditLog(SQLModel, table=True):
+    """Who did what, when, and what changed: every official and admin action."""
+
+    __tablename__ = "audit_log"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = _when()
+    actor_person_id: int | None = Field(default=None, foreign_key="person.id")
+    actor: str = Field(max_length=128)
+    action: str = Field(max_length=64)
+    target: str | None = Field(default=None, max_length=128)
+    before: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    after: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+
+
+class Outbox(SQLModel, table=True):
+    """A push waiting to be delivered: a row before it is sent, claimed atomically to send."""
+
+    __tablename__ = "outbox"
+
+    id: int | None = Field(default=None, primary_key=True)
+    channel: str = Field(max_length=16)
+    chat_id: str = Field(max_length=128)
+    reply: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    # Makes an enqueue idempotent: (item, occurrence, recipient, lead time) for reminders.
+    dedupe_key: str | None = Field(default=None, unique=True, max_length=200)
+    status: str = Field(default="pending", max_length=16, index=True)
+    attempts: int = 0
+    available_at: datetime = _when()
+    claim_token: str | None = Field(default=None, max_length=32)
+    claimed_until: datetime | None = _when(nullable=True)
+    sent_at: datetime | None = _when(nullable=True)
+    last_error: str | None = Field(default=None, max_length=500)
+    created_at: datetime = _when()

@@ -1,22 +1,28 @@
 """dispatch: one incoming message in, the replies out, exactly once per channel update.
 
-Each update runs in one transaction: the processed-update record, the conversation state and
-whatever the flow writes commit together or not at all. A redelivered update finds its
-record and gets the same replies back with no second effect.
+An update with a channel id is first stored in the inbox (committed: that is what makes it safe
+to acknowledge), then processed in one transaction that claims the inbox row, updates the
+person and the conversation, writes whatever the flow writes, and marks the row done with its
+replies. A redelivery finds the row and gets the same replies with no second effect; a row left
+behind by a crash is processed again by ``replay_abandoned`` and its replies go out as pushes.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from db import conversations, updates
+from db import conversations, inbox, outbox
 from db.conversations import ChatState, StaleConversation
 from db.engine import SessionFactory
-from handlers import texts
+from db.models import Unit
+from handlers import access, staff, texts
+from handlers.access import Actor
 from handlers.clock import Clock
 from handlers.contract import Incoming, Reply
 from handlers.faq import FAQ_NONE, FAQ_PREFIX, answer_reply, intent_reply, understand
@@ -31,20 +37,26 @@ from handlers.menu import (
     is_global,
     with_menu,
 )
+from handlers.units import PICK_COMMAND, PICK_FLOW, PICK_PREFIX, ask_unit, choose_unit, confirm_unit
 from knowledge.intents import Intent
 from knowledge.normalize import clean
 
 log = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 3
+MAX_ATTEMPTS = 5
 # Payloads and commands longer than this are not ours.
 MAX_PAYLOAD = 128
+LINK_COMMAND = "/lienket"
 
 
 @dataclass(frozen=True)
 class AssistantSettings:
     max_message_chars: int = 2000
     unit_name: str | None = None
+    # How long a process may hold an inbox row before another may take it over.
+    inbox_lease: timedelta = timedelta(seconds=60)
+    # How long a redelivery waits for the first delivery's replies.
+    redelivery_wait_seconds: float = 5.0
 
 
 class Assistant:
@@ -63,53 +75,118 @@ class Assistant:
         self._settings = settings or AssistantSettings()
 
     async def dispatch(self, incoming: Incoming) -> list[Reply]:
-        for _ in range(MAX_ATTEMPTS):
-            try:
-                return await self._dispatch_once(incoming)
-            except StaleConversation:
-                # Two messages of one chat raced; replay this one on the fresh state.
-                continue
-            except IntegrityError:
-                # The same update, or the same chat's first message, committed concurrently.
-                stored = await self._stored_replies(incoming)
-                if stored is not None:
-                    return stored
-                continue
-        raise RuntimeError(f"conversation kept changing under {incoming.channel} update")
-
-    async def _stored_replies(self, incoming: Incoming) -> list[Reply] | None:
         if incoming.update_id is None:
-            return None
-        async with self._sessions() as session:
-            found = await updates.find(session, incoming.channel, incoming.update_id)
-        return [Reply.from_json(item) for item in found.replies] if found else None
-
-    async def _dispatch_once(self, incoming: Incoming) -> list[Reply]:
-        now = self._clock.now()
-        async with self._sessions() as session, session.begin():
-            if incoming.update_id is not None:
-                found = await updates.find(session, incoming.channel, incoming.update_id)
-                if found is not None:
-                    return [Reply.from_json(item) for item in found.replies]
-            state = await conversations.load(session, incoming.channel, incoming.chat_id, now)
-            replies = await self._route(session, state, incoming)
-            state.offered = [button.payload for reply in replies for button in reply.buttons]
-            await conversations.save(session, state, now)
-            if incoming.update_id is not None:
-                updates.record(
-                    session,
-                    incoming.channel,
-                    incoming.update_id,
-                    [reply.to_json() for reply in replies],
-                    now,
-                )
+            return await self._process(incoming, None) or []
+        item_id, stored = await self._store(incoming)
+        if stored is not None:
+            return stored
+        replies = await self._process(incoming, item_id)
+        if replies is None:  # another worker is processing this very update
+            return await self._await_replies(incoming)
         return replies
 
+    async def replay_abandoned(self) -> int:
+        """Process inbox rows a dead process left behind; their replies go out as pushes."""
+        now = self._clock.now()
+        async with self._sessions() as session:
+            items = await inbox.abandoned(session, now, self._settings.inbox_lease)
+        done = 0
+        for item in items:
+            if item.payload is None or item.id is None:
+                continue
+            incoming = Incoming.from_json(item.payload)
+            if await self._process(incoming, item.id, push_replies=True) is not None:
+                done += 1
+        return done
+
+    async def _store(self, incoming: Incoming) -> tuple[int, list[Reply] | None]:
+        assert incoming.update_id is not None
+        now = self._clock.now()
+        try:
+            async with self._sessions() as session, session.begin():
+                found = await inbox.find(session, incoming.channel, incoming.update_id)
+                if found is None:
+                    item = inbox.add(session, incoming.channel, incoming.update_id,
+                                     incoming.chat_id, incoming.to_json(), now)
+                    await session.flush()
+                    assert item.id is not None
+                    return item.id, None
+        except IntegrityError:
+            async with self._sessions() as session:
+                found = await inbox.find(session, incoming.channel, incoming.update_id)
+        assert found is not None and found.id is not None
+        if found.status == inbox.DONE:
+            return found.id, [Reply.from_json(item) for item in found.replies]
+        return found.id, None
+
+    async def _await_replies(self, incoming: Incoming) -> list[Reply]:
+        assert incoming.update_id is not None
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self._settings.redelivery_wait_seconds
+        while loop.time() < deadline:
+            async with self._sessions() as session:
+                found = await inbox.find(session, incoming.channel, incoming.update_id)
+            if found is not None and found.status == inbox.DONE:
+                return [Reply.from_json(item) for item in found.replies]
+            await asyncio.sleep(0.05)
+        return []
+
+    async def _process(
+        self, incoming: Incoming, item_id: int | None, *, push_replies: bool = False
+    ) -> list[Reply] | None:
+        for _ in range(MAX_ATTEMPTS):
+            try:
+                return await self._process_once(incoming, item_id, push_replies)
+            except (StaleConversation, IntegrityError):
+                # Two messages of one chat, or two first contacts, raced: replay on fresh state.
+                continue
+        raise RuntimeError(f"{incoming.channel} update kept conflicting; giving up")
+
+    async def _process_once(
+        self, incoming: Incoming, item_id: int | None, push_replies: bool
+    ) -> list[Reply] | None:
+        now = self._clock.now()
+        async with self._sessions() as session, session.begin():
+            if item_id is not None and not await inbox.claim(
+                session, item_id, now, self._settings.inbox_lease
+            ):
+                return None
+            actor = await access.actor_for(session, incoming.channel, incoming.user_id,
+                                           incoming.display_name, incoming.private, now)
+            state = await conversations.load(session, incoming.channel, incoming.chat_id, now)
+            replies = self._decorate(await self._route(session, state, actor, incoming, now), actor)
+            state.offered = [button.payload for reply in replies for button in reply.buttons]
+            await conversations.save(session, state, now)
+            if item_id is not None:
+                await inbox.complete(session, item_id, [r.to_json() for r in replies], now)
+            if push_replies:
+                for reply in replies:
+                    await outbox.enqueue(session, incoming.channel, incoming.chat_id,
+                                         reply.to_json(), now)
+        return replies
+
+    @staticmethod
+    def _decorate(replies: list[Reply], actor: Actor) -> list[Reply]:
+        """Officials see their own menu entry next to the citizen menu."""
+        if not (actor.is_staff and actor.private):
+            return replies
+        return [
+            Reply(r.text, (*r.buttons, staff.MENU_BUTTON), r.attachments)
+            if any(b.payload == MENU_ASK for b in r.buttons)
+            else r
+            for r in replies
+        ]
+
     async def _route(
-        self, session: AsyncSession, state: ChatState, incoming: Incoming
+        self,
+        session: AsyncSession,
+        state: ChatState,
+        actor: Actor,
+        incoming: Incoming,
+        now: datetime,
     ) -> list[Reply]:
         if incoming.button is not None:
-            return await self._press(session, state, incoming.button)
+            return await self._press(session, state, actor, incoming.button, now)
         text = clean(incoming.text or "")
         if len(text) > self._settings.max_message_chars:
             return [with_menu(texts.TOO_LONG.format(limit=self._settings.max_message_chars))]
@@ -117,22 +194,67 @@ class Assistant:
             return [with_menu(texts.UNCLEAR)]
         if text.isdigit() and 1 <= int(text) <= len(state.offered):
             # A numbered menu on a text-only channel: the number stands for the button.
-            return await self._press(session, state, state.offered[int(text) - 1])
+            return await self._press(session, state, actor, state.offered[int(text) - 1], now)
+        code = text.removeprefix("/start").strip()
+        if access.looks_like_code(code):
+            return [await self._redeem(session, actor, code, now)]
         if text.startswith("/"):
-            return self._command(text)
+            return await self._command(session, state, actor, text, now)
+        if state.flow == PICK_FLOW:
+            return [await choose_unit(session, state, actor, text)]
         index = await self._knowledge.index(session)
         return list(understand(index, text, self._settings.unit_name).replies)
 
-    def _command(self, text: str) -> list[Reply]:
-        command = text.split()[0].split("@")[0].lower()
+    async def _command(
+        self, session: AsyncSession, state: ChatState, actor: Actor, text: str, now: datetime
+    ) -> list[Reply]:
+        command = text.split()[0].split("@")[0].lower()[:MAX_PAYLOAD]
         if command in ("/start", "/menu", "/help", "/batdau"):
+            state.flow = state.step = None
             return [greeting(self._settings.unit_name)]
+        if staff.is_staff_payload(command):
+            return [await staff.press(session, actor, command, now)]
+        if command == PICK_COMMAND:
+            return [ask_unit(state)]
+        if command == LINK_COMMAND:
+            if not actor.private:
+                return [with_menu(texts.CODE_PRIVATE_ONLY)]
+            code = await access.issue(session, purpose=access.LINK, now=now, actor=actor.label,
+                                      person_id=actor.person_id)
+            return [with_menu(texts.LINK_CODE.format(code=code))]
         return [with_menu(texts.UNKNOWN_COMMAND)]
 
-    async def _press(self, session: AsyncSession, state: ChatState, payload: str) -> list[Reply]:
-        # A payload carries no authority: it must be a menu item or one the last reply offered.
+    async def _redeem(
+        self, session: AsyncSession, actor: Actor, code: str, now: datetime
+    ) -> Reply:
+        if not actor.private:
+            return with_menu(texts.CODE_PRIVATE_ONLY)
+        result = await access.redeem(session, actor, code, now)
+        if result.outcome == "granted":
+            unit = await session.get(Unit, result.unit_id)
+            role = texts.ROLE_NAMES.get(result.role or "", result.role or "")
+            return Reply(
+                texts.ROLE_GRANTED.format(role=role, unit=unit.name if unit else ""),
+                (staff.MENU_BUTTON,),
+            )
+        if result.outcome == "linked":
+            return with_menu(texts.LINKED)
+        if result.outcome == "locked":
+            return with_menu(texts.CODE_LOCKED)
+        return with_menu(texts.CODE_WRONG)
+
+    async def _press(
+        self, session: AsyncSession, state: ChatState, actor: Actor, payload: str, now: datetime
+    ) -> list[Reply]:
+        payload = payload[: MAX_PAYLOAD + 1]
+        # Staff payloads are checked against the role on the server, whatever was offered.
+        if staff.is_staff_payload(payload):
+            return [await staff.press(session, actor, payload, now)]
+        # Any other payload carries no authority: a menu item or one the last reply offered.
         if len(payload) > MAX_PAYLOAD or not (is_global(payload) or payload in state.offered):
             return [with_menu(texts.STALE_BUTTON)]
+        if is_global(payload):
+            state.flow = state.step = None
         index = await self._knowledge.index(session)
         if payload == MENU:
             return [with_menu(texts.MENU_PROMPT)]
@@ -150,5 +272,9 @@ class Assistant:
         if payload.startswith(FAQ_PREFIX):
             entry = await self._knowledge.entry(session, payload.removeprefix(FAQ_PREFIX))
             return [answer_reply(entry)] if entry else [with_menu(texts.ENTRY_GONE)]
+        if payload.startswith(PICK_PREFIX):
+            unit = await session.get(Unit, int(payload.removeprefix(PICK_PREFIX)))
+            if unit is not None:
+                return [await confirm_unit(session, state, actor, unit)]
         log.warning("offered payload without a handler: %s", payload)
         return [with_menu(texts.STALE_BUTTON)]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any, Protocol
 
 
@@ -50,6 +50,20 @@ class Incoming:
     locale: str = "vi"
     contact_phone: str | None = None
     attachments: tuple[str, ...] = field(default=())
+    # Group chats are not private: codes and staff commands are refused there.
+    private: bool = True
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["attachments"] = list(self.attachments)
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Incoming:
+        known = {f.name for f in fields(cls)}
+        values = {k: v for k, v in data.items() if k in known}
+        values["attachments"] = tuple(values.get("attachments", ()))
+        return cls(**values)
 
 
 class Notifier(Protocol):

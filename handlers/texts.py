@@ -73,3 +73,39 @@ SEE_ALSO_LETTER = "Đơn cần ghi những gì"
 
 CONSOLE_BANNER = "Trợ lý dân chủ cơ sở (chế độ dòng lệnh). Gõ câu hỏi; gõ 'thoat' để thoát."
 CONSOLE_PICK = "Gõ {number} để: {label}"
+
+ROLE_NAMES = {"official": "cán bộ", "admin": "quản trị viên"}
+ROLE_GRANTED = (
+    "Anh/chị đã nhận vai trò {role} của {unit}. Các chức năng dành cho cán bộ có trong mục "
+    "\"Việc của cán bộ\"."
+)
+CODE_WRONG = "Mã không đúng, đã hết hạn hoặc đã được dùng. Anh/chị kiểm tra lại mã."
+CODE_LOCKED = "Anh/chị đã nhập sai mã quá 5 lần. Vui lòng thử lại sau 1 giờ."
+CODE_PRIVATE_ONLY = "Vì an toàn, mã chỉ dùng được trong tin nhắn riêng với Trợ lý."
+LINKED = "Đã liên kết kênh này với tài khoản của anh/chị."
+LINK_CODE = (
+    "Mã liên kết của anh/chị là {code}, dùng được trong 15 phút. Gửi mã này cho Trợ lý trên "
+    "kênh khác (Zalo, Telegram hoặc trang web) để dùng chung một tài khoản."
+)
+STAFF_MENU_BUTTON = "Việc của cán bộ"
+STAFF_MENU = "Các chức năng dành cho cán bộ, công chức. Anh/chị chọn một mục."
+STAFF_WHOAMI_BUTTON = "Vai trò của tôi"
+STAFF_WHOAMI = "Anh/chị là {roles}."
+STAFF_RECEPTION = "Lịch tiếp công dân"
+STAFF_PETITIONS = "Hàng đợi đơn thư"
+STAFF_DEADLINES = "Hạn báo cáo"
+STAFF_REPORTS = "Số liệu báo cáo"
+STAFF_COMING = "Chức năng này đang được hoàn thiện và sẽ có trong các bản cập nhật tới."
+FORBIDDEN = "Chức năng này chỉ dành cho cán bộ được giao. Anh/chị chọn mục khác trong menu."
+STAFF_PRIVATE_ONLY = "Chức năng của cán bộ chỉ dùng được trong tin nhắn riêng với Trợ lý."
+
+PICK_UNIT_ASK = (
+    "Anh/chị ở xã, phường nào? Gõ tên xã, phường; tên cũ trước khi sáp nhập cũng được."
+)
+PICK_UNIT_DONE = "Trợ lý đã ghi nhận anh/chị thuộc {unit}."
+PICK_UNIT_CHOOSE = "Có nhiều nơi gần giống tên anh/chị gõ. Anh/chị chọn đúng xã, phường:"
+PICK_UNIT_NONE = (
+    "Trợ lý không tìm thấy xã, phường có tên như vậy. Anh/chị gõ lại tên, hoặc chọn \"Về menu "
+    "chính\"."
+)
+NO_UNITS = "Hệ thống chưa có danh sách xã, phường."

@@ -7,7 +7,7 @@ import asyncio
 from sqlmodel import func, select
 
 from db.engine import SessionFactory
-from db.models import Conversation, ProcessedUpdate
+from db.models import Conversation, InboxItem
 from handlers import texts
 from handlers.assistant import Assistant
 from handlers.clock import FixedClock
@@ -89,7 +89,7 @@ async def test_a_redelivered_update_is_answered_once(
     first = await assistant.dispatch(msg("thoi hieu khieu nai", update="u-1"))
     again = await assistant.dispatch(msg("thoi hieu khieu nai", update="u-1"))
     assert again == first
-    assert await count(sessions, ProcessedUpdate) == 1
+    assert await count(sessions, InboxItem) == 1
     async with sessions() as session:
         conversation = (await session.exec(select(Conversation))).one()
     assert conversation.version == 1
@@ -102,7 +102,7 @@ async def test_the_same_update_arriving_twice_at_once_has_one_effect(
         *(assistant.dispatch(msg("xin chao", update="u-9", chat="c9")) for _ in range(4))
     )
     assert all(result == results[0] for result in results)
-    assert await count(sessions, ProcessedUpdate) == 1
+    assert await count(sessions, InboxItem) == 1
     assert await count(sessions, Conversation) == 1
 
 
@@ -138,4 +138,4 @@ async def test_a_long_message_redelivered_is_still_stored_once(
 ) -> None:
     await assistant.dispatch(msg("a" * 10_000, update="long"))
     await assistant.dispatch(msg("a" * 10_000, update="long"))
-    assert await count(sessions, ProcessedUpdate) == 1
+    assert await count(sessions, InboxItem) == 1

@@ -18,9 +18,7 @@ from sqlalchemy import text
 
 from bot.runtime import Runtime
 from db import web_sessions
-from db.engine import SessionFactory
-from handlers.clock import Clock
-from handlers.contract import Incoming, Reply
+from handlers.contract import Incoming
 
 CHANNEL = "web"
 COOKIE = "dccs_session"
@@ -43,20 +41,6 @@ PAGE_HEADERS = {
 
 def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
-
-
-class WebNotifier:
-    """Pushes to a web chat wait in the database until the page polls for them."""
-
-    def __init__(self, sessions: SessionFactory, clock: Clock) -> None:
-        self._sessions = sessions
-        self._clock = clock
-
-    async def notify(self, channel: str, chat_id: str, reply: Reply) -> None:
-        if channel != CHANNEL:
-            raise ValueError(f"WebNotifier cannot deliver to {channel}")
-        async with self._sessions() as session, session.begin():
-            web_sessions.push(session, chat_id, reply.to_json(), self._clock.now())
 
 
 def _json(data: Any, status: int = 200) -> web.Response:

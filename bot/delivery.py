@@ -1,0 +1,172 @@
+"""One delivery path for every push: outbox rows, claimed and sent by channel senders.
+
+A push is written to the outbox in the sender's transaction (``OutboxNotifier``), so it
+survives a crash. ``Deliverer.deliver_once`` claims due rows, paces each channel, and records
+the outcome: sent; retried later with exponential backoff, or after the channel's own
+"retry after"; or marked unreachable when the person blocked the assistant. Delivery is
+at-least-once: a process killed between sending and recording sends that row again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Protocol
+
+from sqlmodel import col, update
+
+from db import outbox, web_sessions
+from db.engine import SessionFactory
+from db.models import Identity, Outbox
+from handlers.clock import Clock
+from handlers.contract import Reply
+
+log = logging.getLogger(__name__)
+
+
+class RetryAfter(Exception):
+    """The channel asked us to wait (Telegram 429, Zalo -32) before sending again."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"retry after {seconds} s")
+        self.seconds = seconds
+
+
+class Unreachable(Exception):
+    """The person blocked the assistant or left the channel; retrying will not help."""
+
+
+class ChannelSender(Protocol):
+    async def send(self, chat_id: str, reply: Reply) -> None: ...
+
+
+@dataclass(frozen=True)
+class Pace:
+    """Minimum seconds between two messages: on the whole channel, and to one chat."""
+
+    overall: float = 0.0
+    per_chat: float = 0.0
+
+
+class Pacer:
+    """Spaces sends out so a channel's flood limits are never hit in the first place."""
+
+    def __init__(self, pace: Pace) -> None:
+        self._pace = pace
+        self._last_any = 0.0
+        self._last_chat: dict[str, float] = {}
+        self._lock = asyncio.Lock()
+
+    async def wait(self, chat_id: str) -> None:
+        async with self._lock:
+            now = time.monotonic()
+            ready = max(
+                self._last_any + self._pace.overall,
+                self._last_chat.get(chat_id, 0.0) + self._pace.per_chat,
+            )
+            if ready > now:
+                await asyncio.sleep(ready - now)
+            self._last_any = self._last_chat[chat_id] = time.monotonic()
+
+
+class OutboxNotifier:
+    """``Notifier`` for the core: a push is an outbox row first."""
+
+    def __init__(self, sessions: SessionFactory, clock: Clock) -> None:
+        self._sessions = sessions
+        self._clock = clock
+
+    async def notify(
+        self, channel: str, chat_id: str, reply: Reply, dedupe_key: str | None = None
+    ) -> bool:
+        async with self._sessions() as session, session.begin():
+            return await outbox.enqueue(
+                session, channel, chat_id, reply.to_json(), self._clock.now(), dedupe_key
+            )
+
+
+class WebSender:
+    """The web chat has no push channel: messages wait for the page's next poll."""
+
+    def __init__(self, sessions: SessionFactory, clock: Clock) -> None:
+        self._sessions = sessions
+        self._clock = clock
+
+    async def send(self, chat_id: str, reply: Reply) -> None:
+        async with self._sessions() as session, session.begin():
+            web_sessions.push(session, chat_id, reply.to_json(), self._clock.now())
+
+
+class Deliverer:
+    def __init__(
+        self,
+        sessions: SessionFactory,
+        clock: Clock,
+        senders: Mapping[str, ChannelSender],
+        paces: Mapping[str, Pace] | None = None,
+        *,
+        lease: timedelta = timedelta(seconds=60),
+        batch: int = 50,
+        max_attempts: int = 8,
+        backoff: timedelta = timedelta(seconds=5),
+    ) -> None:
+        self._sessions = sessions
+        self._clock = clock
+        self._senders = dict(senders)
+        self._pacers = {name: Pacer((paces or {}).get(name, Pace())) for name in senders}
+        self._lease = lease
+        self._batch = batch
+        self._max_attempts = max_attempts
+        self._backoff = backoff
+
+    async def deliver_once(self) -> int:
+        """Claim and send one batch of due rows; returns how many were sent."""
+        async with self._sessions() as session, session.begin():
+            rows = await outbox.claim(session, self._clock.now(), self._lease, self._batch)
+        sent = 0
+        for row in rows:
+            sent += await self._deliver(row)
+        return sent
+
+    async def _deliver(self, row: Outbox) -> int:
+        assert row.id is not None and row.claim_token is not None
+        sender = self._senders.get(row.channel)
+        status, available_at, error = outbox.SENT, None, None
+        if sender is None:
+            status, error = outbox.FAILED, f"no sender for channel {row.channel}"
+        else:
+            try:
+                await self._pacers[row.channel].wait(row.chat_id)
+                await sender.send(row.chat_id, Reply.from_json(row.reply))
+            except RetryAfter as wait:
+                status = outbox.PENDING
+                available_at = self._clock.now() + timedelta(seconds=wait.seconds)
+                error = str(wait)
+            except Unreachable as gone:
+                status, error = outbox.UNREACHABLE, str(gone) or "unreachable"
+            except Exception as exc:  # any other failure: back off and try again later
+                log.warning("send failed on %s (attempt %d): %s", row.channel, row.attempts,
+                            type(exc).__name__)
+                error = f"{type(exc).__name__}: {exc}"[:500]
+                if row.attempts >= self._max_attempts:
+                    status = outbox.FAILED
+                else:
+                    status = outbox.PENDING
+                    available_at = self._clock.now() + self._backoff * 2 ** (row.attempts - 1)
+        now = self._clock.now()
+        async with self._sessions() as session, session.begin():
+            await outbox.finish(session, row.id, row.claim_token, status, now,
+                                available_at=available_at, error=error)
+            if status == outbox.UNREACHABLE:
+                await session.exec(
+                    update(Identity)
+                    .where(col(Identity.channel) == row.channel,
+                           col(Identity.external_id) == row.chat_id)
+                    .values(unreachable_at=now)
+                    .execution_options(synchronize_session=False)
+                )
+        return 1 if status == outbox.SENT else 0

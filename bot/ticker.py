@@ -1,0 +1,65 @@
+"""The clock: APScheduler only ticks; what is due lives in database rows.
+
+Each tick replays inbox rows a dead process left behind and delivers due outbox rows. Work that
+fell due while nothing ran is simply due at the first tick after start. Several clock processes
+may tick at once: rows are claimed atomically, so none is handled twice.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from bot.delivery import Deliverer
+from handlers.assistant import Assistant
+from handlers.clock import VN_TZ
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class TickReport:
+    replayed: int
+    sent: int
+
+
+class Ticker:
+    def __init__(self, assistant: Assistant, deliverer: Deliverer, interval: float) -> None:
+        self._assistant = assistant
+        self._deliverer = deliverer
+        self._interval = interval
+        self._scheduler: AsyncIOScheduler | None = None
+
+    async def tick(self) -> TickReport:
+        replayed = await self._assistant.replay_abandoned()
+        sent = await self._deliverer.deliver_once()
+        if replayed or sent:
+            log.info("tick: %d updates replayed, %d pushes sent", replayed, sent)
+        return TickReport(replayed, sent)
+
+    async def _safe_tick(self) -> None:
+        try:
+            await self.tick()
+        except Exception:  # a failed tick is logged and the next one tries again
+            log.exception("tick failed")
+
+    def start(self) -> None:
+        scheduler = AsyncIOScheduler(timezone=VN_TZ)
+        scheduler.add_job(
+            self._safe_tick,
+            "interval",
+            seconds=self._interval,
+            id="tick",
+            max_instances=1,
+            coalesce=True,
+            misfire_grace_time=None,
+        )
+        scheduler.start()
+        self._scheduler = scheduler
+
+    def stop(self) -> None:
+        if self._scheduler is not None:
+            self._scheduler.shutdown(wait=False)
+            self._scheduler = None

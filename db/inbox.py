@@ -1,0 +1,84 @@
+"""The inbox: every channel update stored before it is acknowledged, processed once."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlmodel import col, func, or_, select, update
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from db.models import InboxItem
+
+PENDING, PROCESSING, DONE = "pending", "processing", "done"
+
+
+async def find(session: AsyncSession, channel: str, update_key: str) -> InboxItem | None:
+    query = select(InboxItem).where(
+        InboxItem.channel == channel, InboxItem.update_key == update_key
+    )
+    return (await session.exec(query)).one_or_none()
+
+
+def add(
+    session: AsyncSession,
+    channel: str,
+    update_key: str,
+    chat_id: str,
+    payload: dict[str, Any],
+    now: datetime,
+) -> InboxItem:
+    item = InboxItem(
+        channel=channel, update_key=update_key, chat_id=chat_id, payload=payload, created_at=now
+    )
+    session.add(item)
+    return item
+
+
+def _claimable(now: datetime) -> Any:
+    return or_(
+        col(InboxItem.status) == PENDING,
+        (col(InboxItem.status) == PROCESSING) & (col(InboxItem.claimed_until) < now),
+    )
+
+
+async def claim(session: AsyncSession, item_id: int, now: datetime, lease: timedelta) -> bool:
+    """Take the item for processing; False if another worker holds it or it is done."""
+    result = await session.exec(
+        update(InboxItem)
+        .where(col(InboxItem.id) == item_id, _claimable(now))
+        .values(status=PROCESSING, claimed_until=now + lease, attempts=col(InboxItem.attempts) + 1)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
+async def complete(
+    session: AsyncSession, item_id: int, replies: list[dict[str, Any]], now: datetime
+) -> None:
+    """Mark done, keep the replies for redeliveries, and drop the raw payload."""
+    await session.exec(
+        update(InboxItem)
+        .where(col(InboxItem.id) == item_id)
+        .values(status=DONE, replies=replies, payload=None, processed_at=now, claimed_until=None)
+        .execution_options(synchronize_session=False)
+    )
+
+
+async def abandoned(
+    session: AsyncSession, now: datetime, older_than: timedelta, limit: int = 50
+) -> Sequence[InboxItem]:
+    """Items whose process died before finishing them (still pending, or lease expired)."""
+    query = (
+        select(InboxItem)
+        .where(_claimable(now), col(InboxItem.created_at) < now - older_than)
+        .order_by(col(InboxItem.id))
+        .limit(limit)
+    )
+    return (await session.exec(query)).all()
+
+
+async def pending_count(session: AsyncSession) -> int:
+    query = select(func.count()).select_from(InboxItem).where(col(InboxItem.status) != DONE)
+    return (await session.exec(query)).one()

@@ -1,0 +1,118 @@
+"""The outbox: every push is a row before it is sent; rows are claimed atomically to send.
+
+A claim is a lease: the claiming process has until ``claimed_until`` to report the outcome.
+If it dies first, the row becomes claimable again, so a push is delivered at least once.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import col, func, or_, select, update
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from db.models import Outbox
+
+PENDING, SENDING, SENT, FAILED, UNREACHABLE = "pending", "sending", "sent", "failed", "unreachable"
+
+
+async def enqueue(
+    session: AsyncSession,
+    channel: str,
+    chat_id: str,
+    reply: dict[str, Any],
+    now: datetime,
+    dedupe_key: str | None = None,
+) -> bool:
+    """Add a push; with a ``dedupe_key`` already queued, do nothing and return False."""
+    values = {
+        "channel": channel,
+        "chat_id": chat_id,
+        "reply": reply,
+        "dedupe_key": dedupe_key,
+        "status": PENDING,
+        "attempts": 0,
+        "available_at": now,
+        "created_at": now,
+    }
+    dialect = session.bind.dialect.name if session.bind else "sqlite"
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(Outbox).values(**values).on_conflict_do_nothing()
+    result = await session.exec(statement)
+    return bool(result.rowcount == 1)
+
+
+def _claimable(now: datetime) -> Any:
+    return or_(
+        (col(Outbox.status) == PENDING) & (col(Outbox.available_at) <= now),
+        (col(Outbox.status) == SENDING) & (col(Outbox.claimed_until) < now),
+    )
+
+
+async def claim(
+    session: AsyncSession, now: datetime, lease: timedelta, limit: int
+) -> Sequence[Outbox]:
+    """Take up to ``limit`` due rows for this process. Two processes never get the same row:
+    PostgreSQL skips rows another claimer has locked; SQLite has one writer at a time."""
+    token = secrets.token_hex(8)
+    due = (
+        select(Outbox.id)
+        .where(_claimable(now))
+        .order_by(col(Outbox.id))
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    await session.exec(
+        update(Outbox)
+        .where(col(Outbox.id).in_(due.scalar_subquery()), _claimable(now))
+        .values(
+            status=SENDING,
+            claim_token=token,
+            claimed_until=now + lease,
+            attempts=col(Outbox.attempts) + 1,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    query = select(Outbox).where(Outbox.claim_token == token).order_by(col(Outbox.id))
+    return (await session.exec(query)).all()
+
+
+async def finish(
+    session: AsyncSession,
+    row_id: int,
+    token: str,
+    status: str,
+    now: datetime,
+    *,
+    available_at: datetime | None = None,
+    error: str | None = None,
+) -> None:
+    """Record a send's outcome, if this process still holds the claim."""
+    values: dict[str, Any] = {"status": status, "claimed_until": None, "last_error": error}
+    if status == SENT:
+        values["sent_at"] = now
+    if available_at is not None:
+        values["available_at"] = available_at
+    await session.exec(
+        update(Outbox)
+        .where(col(Outbox.id) == row_id, col(Outbox.claim_token) == token)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+
+
+async def depth(session: AsyncSession, now: datetime) -> tuple[int, float]:
+    """Rows waiting to be sent, and the age in seconds of the oldest one."""
+    query = select(func.count(), func.min(Outbox.created_at)).where(
+        col(Outbox.status).in_((PENDING, SENDING))
+    )
+    count, oldest = (await session.exec(query)).one()
+    if not count or oldest is None:
+        return 0, 0.0
+    if oldest.tzinfo is None:
+        oldest = oldest.replace(tzinfo=UTC)
+    return int(count), max(0.0, (now - oldest).total_seconds())

@@ -1,0 +1,173 @@
+"""Who is speaking and what they may do: roles by one-time invite, channel links, the audit log.
+
+Citizen is the default role. Official and admin come only from a one-time code an admin issues
+(`dccs users invite`), sent in a private chat. Codes are stored hashed, expire, are claimed
+atomically once, and five wrong codes in an hour lock the sender out for that hour.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from db import audit, codes, people
+from db.models import OneTimeCode, Person, RoleGrant
+
+OFFICIAL, ADMIN = "official", "admin"
+ROLES = (OFFICIAL, ADMIN)
+INVITE, LINK = "invite", "link"
+INVITE_TTL = timedelta(hours=72)
+LINK_TTL = timedelta(minutes=15)
+LOCKOUT_WINDOW = timedelta(hours=1)
+MAX_FAILURES = 5
+# No 0/O, 1/I/L: codes are read aloud and typed on phones.
+_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CODE_SHAPE = re.compile(r"^[A-Za-z2-9]{4}-?[A-Za-z2-9]{4}$")
+
+
+def new_code() -> str:
+    raw = "".join(secrets.choice(_ALPHABET) for _ in range(8))
+    return f"{raw[:4]}-{raw[4:]}"
+
+
+def code_hash(code: str) -> str:
+    return hashlib.sha256(code.replace("-", "").upper().encode()).hexdigest()
+
+
+def looks_like_code(text: str) -> bool:
+    return bool(CODE_SHAPE.match(text.strip()))
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The person behind an incoming message, with the roles they hold."""
+
+    person_id: int
+    channel: str
+    external_id: str
+    private: bool
+    roles: tuple[tuple[str, int], ...] = ()
+
+    @property
+    def label(self) -> str:
+        return f"person:{self.person_id}"
+
+    def has(self, *roles: str) -> bool:
+        return any(role in roles for role, _ in self.roles)
+
+    @property
+    def is_staff(self) -> bool:
+        return self.has(OFFICIAL, ADMIN)
+
+
+async def actor_for(
+    session: AsyncSession,
+    channel: str,
+    external_id: str,
+    name: str | None,
+    private: bool,
+    now: datetime,
+) -> Actor:
+    person = await people.resolve(session, channel, external_id, name, now)
+    assert person.id is not None
+    grants = await people.active_roles(session, person.id)
+    return Actor(
+        person.id, channel, external_id, private, tuple((g.role, g.unit_id) for g in grants)
+    )
+
+
+async def issue(
+    session: AsyncSession,
+    *,
+    purpose: str,
+    now: datetime,
+    actor: str,
+    role: str | None = None,
+    unit_id: int | None = None,
+    person_id: int | None = None,
+) -> str:
+    """Create a one-time code and return it in clear (only its hash is stored)."""
+    code = new_code()
+    ttl = INVITE_TTL if purpose == INVITE else LINK_TTL
+    codes.add(
+        session,
+        OneTimeCode(
+            code_hash=code_hash(code),
+            purpose=purpose,
+            role=role,
+            unit_id=unit_id,
+            person_id=person_id,
+            created_at=now,
+            expires_at=now + ttl,
+        ),
+    )
+    audit.record(
+        session,
+        at=now,
+        actor=actor,
+        action=f"code.{purpose}.issue",
+        target=f"unit:{unit_id}" if unit_id else None,
+        after={"role": role, "expires_at": (now + ttl).isoformat()},
+    )
+    return code
+
+
+@dataclass(frozen=True)
+class Redeemed:
+    outcome: str  # "granted", "linked", "locked", "wrong"
+    role: str | None = None
+    unit_id: int | None = None
+
+
+async def redeem(session: AsyncSession, actor: Actor, code: str, now: datetime) -> Redeemed:
+    """Use a code typed by ``actor``: take a role, or link this channel to another person."""
+    failures = await codes.recent_failures(
+        session, actor.channel, actor.external_id, now, LOCKOUT_WINDOW
+    )
+    if failures >= MAX_FAILURES:
+        return Redeemed("locked")
+    claimed = await codes.claim(session, code_hash(code), actor.person_id, now)
+    if claimed is None:
+        codes.record_failure(session, actor.channel, actor.external_id, now)
+        audit.record(session, at=now, actor=actor.label, actor_person_id=actor.person_id,
+                     action="code.wrong", target=f"{actor.channel}")
+        return Redeemed("locked" if failures + 1 >= MAX_FAILURES else "wrong")
+    if claimed.purpose == INVITE:
+        assert claimed.role is not None and claimed.unit_id is not None
+        session.add(RoleGrant(person_id=actor.person_id, role=claimed.role,
+                              unit_id=claimed.unit_id, granted_at=now))
+        audit.record(session, at=now, actor=actor.label, actor_person_id=actor.person_id,
+                     action="role.grant", target=f"unit:{claimed.unit_id}",
+                     after={"role": claimed.role})
+        return Redeemed("granted", claimed.role, claimed.unit_id)
+    assert claimed.person_id is not None
+    found = await people.identity(session, actor.channel, actor.external_id)
+    assert found is not None
+    before = {"person_id": found.person_id}
+    found.person_id = claimed.person_id
+    audit.record(session, at=now, actor=actor.label, actor_person_id=claimed.person_id,
+                 action="identity.link", target=f"{actor.channel}", before=before,
+                 after={"person_id": claimed.person_id})
+    return Redeemed("linked")
+
+
+async def revoke(session: AsyncSession, grant_id: int, now: datetime, actor: str) -> bool:
+    grant = await session.get(RoleGrant, grant_id)
+    if grant is None or grant.revoked_at is not None:
+        return False
+    grant.revoked_at = now
+    audit.record(session, at=now, actor=actor, action="role.revoke",
+                 target=f"person:{grant.person_id}", before={"role": grant.role,
+                                                            "unit_id": grant.unit_id})
+    return True
+
+
+async def set_person_unit(session: AsyncSession, actor: Actor, unit_id: int) -> None:
+    person = await session.get(Person, actor.person_id)
+    assert person is not None
+    person.unit_id = unit_id

@@ -1,0 +1,59 @@
+"""What officials and admins see beyond the citizen menu, always checked on the server."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from db import audit
+from db.models import Unit
+from handlers import texts
+from handlers.access import Actor
+from handlers.contract import Button, Reply
+from handlers.menu import BACK
+
+STAFF_PREFIX = "staff:"
+STAFF_MENU = "staff:menu"
+STAFF_WHOAMI = "staff:whoami"
+STAFF_COMMAND = "/canbo"
+MENU_BUTTON = Button(texts.STAFF_MENU_BUTTON, STAFF_MENU)
+_COMING = {
+    "staff:reception": texts.STAFF_RECEPTION,
+    "staff:petitions": texts.STAFF_PETITIONS,
+    "staff:deadlines": texts.STAFF_DEADLINES,
+    "staff:reports": texts.STAFF_REPORTS,
+}
+
+
+def is_staff_payload(payload: str) -> bool:
+    return payload.startswith(STAFF_PREFIX) or payload == STAFF_COMMAND
+
+
+def staff_menu() -> Reply:
+    buttons = [Button(label, payload) for payload, label in _COMING.items()]
+    buttons.append(Button(texts.STAFF_WHOAMI_BUTTON, STAFF_WHOAMI))
+    return Reply(texts.STAFF_MENU, (*buttons, BACK))
+
+
+async def press(session: AsyncSession, actor: Actor, payload: str, now: datetime) -> Reply:
+    """A staff button or command: refused and audited unless the person holds a role."""
+    if not actor.is_staff:
+        audit.record(session, at=now, actor=actor.label, actor_person_id=actor.person_id,
+                     action="access.denied", target=payload[:128])
+        return Reply(texts.FORBIDDEN, (BACK,))
+    if not actor.private:
+        return Reply(texts.STAFF_PRIVATE_ONLY, (BACK,))
+    audit.record(session, at=now, actor=actor.label, actor_person_id=actor.person_id,
+                 action="staff.open", target=payload[:128])
+    if payload in (STAFF_MENU, STAFF_COMMAND):
+        return staff_menu()
+    if payload == STAFF_WHOAMI:
+        roles = []
+        for role, unit_id in actor.roles:
+            unit = await session.get(Unit, unit_id)
+            roles.append(f"{texts.ROLE_NAMES.get(role, role)} của {unit.name if unit else '?'}")
+        return Reply(texts.STAFF_WHOAMI.format(roles="; ".join(roles)), (MENU_BUTTON, BACK))
+    if payload in _COMING:
+        return Reply(texts.STAFF_COMING, (MENU_BUTTON, BACK))
+    return Reply(texts.STALE_BUTTON, (BACK,))
