@@ -6,6 +6,7 @@ import asyncio
 import json
 import logging
 import sys
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -17,6 +18,8 @@ from bot.demo import demo_settings
 from bot.runtime import Runtime, prepare_database, start_runtime
 from bot.server import create_app
 from bot.settings import Settings
+from db import people
+from handlers import access, unit_registry
 from handlers.faq import understand
 from handlers.knowledge_base import import_entries
 from knowledge.entries import ContentError, load_entries
@@ -24,8 +27,12 @@ from knowledge.entries import ContentError, load_entries
 app = typer.Typer(help="Trợ lý dân chủ cơ sở", no_args_is_help=True, add_completion=False)
 db_app = typer.Typer(help="Cơ sở dữ liệu", no_args_is_help=True)
 kb_app = typer.Typer(help="Kho tri thức (câu hỏi thường gặp)", no_args_is_help=True)
+units_app = typer.Typer(help="Đơn vị hành chính, cơ quan", no_args_is_help=True)
+users_app = typer.Typer(help="Người dùng và vai trò", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(kb_app, name="kb")
+app.add_typer(units_app, name="units")
+app.add_typer(users_app, name="users")
 
 log = logging.getLogger("dccs")
 
@@ -56,7 +63,7 @@ def serve(
     port = port or settings.http_port
     log.info("serving on http://%s:%d", host, port)
     web.run_app(
-        create_app(settings, run_clock=not no_clock),
+        create_app(settings, run_clock=not no_clock, demo=demo),
         host=host,
         port=port,
         print=None,
@@ -168,6 +175,132 @@ def kb_import(
             await runtime.close()
 
     asyncio.run(main())
+
+
+def _with_runtime(settings: Settings, work: Callable[[Runtime], Awaitable[None]]) -> None:
+    """Run one piece of async work against a started runtime, closing it afterwards."""
+    prepare_database(settings)
+
+    async def main() -> None:
+        runtime = await start_runtime(settings, seed=False)
+        try:
+            await work(runtime)
+        finally:
+            await runtime.close()
+
+    asyncio.run(main())
+
+
+def _format_of(path: str, given: str | None) -> str:
+    if given:
+        return given
+    return "csv" if path.lower().endswith(".csv") else "yaml"
+
+
+@units_app.command("import")
+def units_import(
+    path: Annotated[Path, typer.Argument(help="Tệp YAML hoặc CSV.")],
+    fmt: Annotated[str | None, typer.Option("--format", help="yaml hoặc csv")] = None,
+) -> None:
+    """Nạp danh sách đơn vị; lỗi ở dòng nào thì không thay đổi gì."""
+    try:
+        specs = unit_registry.parse(path.read_text(encoding="utf-8"), _format_of(str(path), fmt))
+    except unit_registry.UnitImportError as exc:
+        typer.echo(f"Lỗi: {exc}", err=True)
+        raise typer.Exit(1) from exc
+
+    async def work(runtime: Runtime) -> None:
+        async with runtime.sessions() as session, session.begin():
+            report = await unit_registry.apply(session, specs, runtime.clock.now(), actor="cli")
+        typer.echo(report.summary())
+
+    try:
+        _with_runtime(_settings(), work)
+    except unit_registry.UnitImportError as exc:
+        typer.echo(f"Lỗi: {exc}", err=True)
+        raise typer.Exit(1) from exc
+
+
+@units_app.command("export")
+def units_export(
+    path: Annotated[str, typer.Argument(help="Tệp đích, hoặc - để in ra màn hình.")] = "-",
+    fmt: Annotated[str | None, typer.Option("--format", help="yaml hoặc csv")] = None,
+) -> None:
+    """Xuất danh sách đơn vị ra YAML hoặc CSV."""
+
+    async def work(runtime: Runtime) -> None:
+        async with runtime.sessions() as session:
+            exported.append(await unit_registry.export(session, _format_of(path, fmt)))
+
+    exported: list[str] = []
+    _with_runtime(_settings(), work)
+    if path == "-":
+        typer.echo(exported[0], nl=False)
+    else:
+        Path(path).write_text(exported[0], encoding="utf-8")
+
+
+@users_app.command("invite")
+def users_invite(
+    role: Annotated[str, typer.Option(help="official hoặc admin")],
+    unit: Annotated[str, typer.Option(help="Mã hoặc tên đơn vị.")],
+) -> None:
+    """Tạo mã mời dùng một lần (hiệu lực 72 giờ) để nhận vai trò cán bộ hoặc quản trị."""
+    if role not in access.ROLES:
+        typer.echo("Vai trò phải là official hoặc admin.", err=True)
+        raise typer.Exit(2)
+
+    async def work(runtime: Runtime) -> None:
+        async with runtime.sessions() as session, session.begin():
+            found = await people.unit_by_code_or_name(session, unit)
+            if found is None:
+                typer.echo(f'Không tìm thấy đơn vị "{unit}".', err=True)
+                raise typer.Exit(1)
+            code = await access.issue(
+                session,
+                purpose=access.INVITE,
+                now=runtime.clock.now(),
+                actor="cli",
+                role=role,
+                unit_id=found.id,
+            )
+        typer.echo(f"Mã mời: {code}")
+        typer.echo("Người được mời gửi mã này cho Trợ lý trong tin nhắn riêng (hoặc /start MÃ).")
+
+    _with_runtime(_settings(), work)
+
+
+@users_app.command("list")
+def users_list() -> None:
+    """Liệt kê các vai trò đã cấp."""
+
+    async def work(runtime: Runtime) -> None:
+        async with runtime.sessions() as session:
+            for grant, person, unit in await people.all_grants(session):
+                state = "đã thu hồi" if grant.revoked_at else "đang hiệu lực"
+                typer.echo(
+                    f"{grant.id}\t{person.display_name or 'person:' + str(person.id)}"
+                    f"\t{grant.role}\t{unit.name}\t{state}"
+                )
+
+    _with_runtime(_settings(), work)
+
+
+@users_app.command("revoke")
+def users_revoke(
+    grant_id: Annotated[int, typer.Argument(help="Số thứ tự trong users list.")],
+) -> None:
+    """Thu hồi một vai trò."""
+
+    async def work(runtime: Runtime) -> None:
+        async with runtime.sessions() as session, session.begin():
+            done = await access.revoke(session, grant_id, runtime.clock.now(), actor="cli")
+        if not done:
+            typer.echo("Không có vai trò đang hiệu lực với số này.", err=True)
+            raise typer.Exit(1)
+        typer.echo("Đã thu hồi vai trò.")
+
+    _with_runtime(_settings(), work)
 
 
 def main() -> None:

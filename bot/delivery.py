@@ -123,14 +123,27 @@ class Deliverer:
         self._max_attempts = max_attempts
         self._backoff = backoff
 
+    async def deliver_due(self, max_batches: int = 20) -> int:
+        """Send batches until nothing is due (or ``max_batches``); returns how many were sent."""
+        sent = 0
+        for _ in range(max_batches):
+            claimed, delivered = await self._deliver_batch()
+            sent += delivered
+            if claimed == 0:
+                break
+        return sent
+
     async def deliver_once(self) -> int:
         """Claim and send one batch of due rows; returns how many were sent."""
+        return (await self._deliver_batch())[1]
+
+    async def _deliver_batch(self) -> tuple[int, int]:
         async with self._sessions() as session, session.begin():
             rows = await outbox.claim(session, self._clock.now(), self._lease, self._batch)
         sent = 0
         for row in rows:
             sent += await self._deliver(row)
-        return sent
+        return len(rows), sent
 
     async def _deliver(self, row: Outbox) -> int:
         assert row.id is not None and row.claim_token is not None
@@ -149,8 +162,12 @@ class Deliverer:
             except Unreachable as gone:
                 status, error = outbox.UNREACHABLE, str(gone) or "unreachable"
             except Exception as exc:  # any other failure: back off and try again later
-                log.warning("send failed on %s (attempt %d): %s", row.channel, row.attempts,
-                            type(exc).__name__)
+                log.warning(
+                    "send failed on %s (attempt %d): %s",
+                    row.channel,
+                    row.attempts,
+                    type(exc).__name__,
+                )
                 error = f"{type(exc).__name__}: {exc}"[:500]
                 if row.attempts >= self._max_attempts:
                     status = outbox.FAILED
@@ -159,13 +176,22 @@ class Deliverer:
                     available_at = self._clock.now() + self._backoff * 2 ** (row.attempts - 1)
         now = self._clock.now()
         async with self._sessions() as session, session.begin():
-            await outbox.finish(session, row.id, row.claim_token, status, now,
-                                available_at=available_at, error=error)
+            await outbox.finish(
+                session,
+                row.id,
+                row.claim_token,
+                status,
+                now,
+                available_at=available_at,
+                error=error,
+            )
             if status == outbox.UNREACHABLE:
                 await session.exec(
                     update(Identity)
-                    .where(col(Identity.channel) == row.channel,
-                           col(Identity.external_id) == row.chat_id)
+                    .where(
+                        col(Identity.channel) == row.channel,
+                        col(Identity.external_id) == row.chat_id,
+                    )
                     .values(unreachable_at=now)
                     .execution_options(synchronize_session=False)
                 )

@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from aiohttp import web
 
 from bot.channels import web as web_channel
+from bot.demo import load_demo
 from bot.runtime import start_runtime
 from bot.settings import Settings
 from handlers.clock import Clock
@@ -15,7 +16,7 @@ MAX_BODY = 64 * 1024
 
 
 def create_app(
-    settings: Settings, clock: Clock | None = None, *, run_clock: bool = True
+    settings: Settings, clock: Clock | None = None, *, run_clock: bool = True, demo: bool = False
 ) -> web.Application:
     """The app; the runtime (and, unless ``run_clock`` is off, the ticker) starts and stops
     with the server."""
@@ -23,6 +24,8 @@ def create_app(
 
     async def runtime_context(app: web.Application) -> AsyncIterator[None]:
         runtime = await start_runtime(settings, clock)
+        if demo:
+            await load_demo(runtime.sessions, runtime.clock)
         app[web_channel.RUNTIME] = runtime
         if run_clock:
             runtime.ticker.start()

@@ -34,7 +34,7 @@ class Ticker:
 
     async def tick(self) -> TickReport:
         replayed = await self._assistant.replay_abandoned()
-        sent = await self._deliverer.deliver_once()
+        sent = await self._deliverer.deliver_due()
         if replayed or sent:
             log.info("tick: %d updates replayed, %d pushes sent", replayed, sent)
         return TickReport(replayed, sent)

@@ -41,9 +41,13 @@ def record_failure(session: AsyncSession, channel: str, external_id: str, now: d
 async def recent_failures(
     session: AsyncSession, channel: str, external_id: str, now: datetime, window: timedelta
 ) -> int:
-    query = select(func.count()).select_from(CodeFailure).where(
-        CodeFailure.channel == channel,
-        CodeFailure.external_id == external_id,
-        col(CodeFailure.at) > now - window,
+    query = (
+        select(func.count())
+        .select_from(CodeFailure)
+        .where(
+            CodeFailure.channel == channel,
+            CodeFailure.external_id == external_id,
+            col(CodeFailure.at) > now - window,
+        )
     )
     return (await session.exec(query)).one()

@@ -12,9 +12,7 @@ from db.models import Identity, Person, RoleGrant, Unit
 
 
 async def identity(session: AsyncSession, channel: str, external_id: str) -> Identity | None:
-    query = select(Identity).where(
-        Identity.channel == channel, Identity.external_id == external_id
-    )
+    query = select(Identity).where(Identity.channel == channel, Identity.external_id == external_id)
     return (await session.exec(query)).one_or_none()
 
 
@@ -33,8 +31,9 @@ async def resolve(
     session.add(person)
     await session.flush()
     assert person.id is not None
-    session.add(Identity(person_id=person.id, channel=channel, external_id=external_id,
-                         created_at=now))
+    session.add(
+        Identity(person_id=person.id, channel=channel, external_id=external_id, created_at=now)
+    )
     await session.flush()
     return person
 

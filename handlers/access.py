@@ -134,25 +134,50 @@ async def redeem(session: AsyncSession, actor: Actor, code: str, now: datetime) 
     claimed = await codes.claim(session, code_hash(code), actor.person_id, now)
     if claimed is None:
         codes.record_failure(session, actor.channel, actor.external_id, now)
-        audit.record(session, at=now, actor=actor.label, actor_person_id=actor.person_id,
-                     action="code.wrong", target=f"{actor.channel}")
+        audit.record(
+            session,
+            at=now,
+            actor=actor.label,
+            actor_person_id=actor.person_id,
+            action="code.wrong",
+            target=f"{actor.channel}",
+        )
         return Redeemed("locked" if failures + 1 >= MAX_FAILURES else "wrong")
     if claimed.purpose == INVITE:
         assert claimed.role is not None and claimed.unit_id is not None
-        session.add(RoleGrant(person_id=actor.person_id, role=claimed.role,
-                              unit_id=claimed.unit_id, granted_at=now))
-        audit.record(session, at=now, actor=actor.label, actor_person_id=actor.person_id,
-                     action="role.grant", target=f"unit:{claimed.unit_id}",
-                     after={"role": claimed.role})
+        session.add(
+            RoleGrant(
+                person_id=actor.person_id,
+                role=claimed.role,
+                unit_id=claimed.unit_id,
+                granted_at=now,
+            )
+        )
+        audit.record(
+            session,
+            at=now,
+            actor=actor.label,
+            actor_person_id=actor.person_id,
+            action="role.grant",
+            target=f"unit:{claimed.unit_id}",
+            after={"role": claimed.role},
+        )
         return Redeemed("granted", claimed.role, claimed.unit_id)
     assert claimed.person_id is not None
     found = await people.identity(session, actor.channel, actor.external_id)
     assert found is not None
     before = {"person_id": found.person_id}
     found.person_id = claimed.person_id
-    audit.record(session, at=now, actor=actor.label, actor_person_id=claimed.person_id,
-                 action="identity.link", target=f"{actor.channel}", before=before,
-                 after={"person_id": claimed.person_id})
+    audit.record(
+        session,
+        at=now,
+        actor=actor.label,
+        actor_person_id=claimed.person_id,
+        action="identity.link",
+        target=f"{actor.channel}",
+        before=before,
+        after={"person_id": claimed.person_id},
+    )
     return Redeemed("linked")
 
 
@@ -161,9 +186,14 @@ async def revoke(session: AsyncSession, grant_id: int, now: datetime, actor: str
     if grant is None or grant.revoked_at is not None:
         return False
     grant.revoked_at = now
-    audit.record(session, at=now, actor=actor, action="role.revoke",
-                 target=f"person:{grant.person_id}", before={"role": grant.role,
-                                                            "unit_id": grant.unit_id})
+    audit.record(
+        session,
+        at=now,
+        actor=actor,
+        action="role.revoke",
+        target=f"person:{grant.person_id}",
+        before={"role": grant.role, "unit_id": grant.unit_id},
+    )
     return True
 
 

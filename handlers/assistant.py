@@ -106,8 +106,14 @@ class Assistant:
             async with self._sessions() as session, session.begin():
                 found = await inbox.find(session, incoming.channel, incoming.update_id)
                 if found is None:
-                    item = inbox.add(session, incoming.channel, incoming.update_id,
-                                     incoming.chat_id, incoming.to_json(), now)
+                    item = inbox.add(
+                        session,
+                        incoming.channel,
+                        incoming.update_id,
+                        incoming.chat_id,
+                        incoming.to_json(),
+                        now,
+                    )
                     await session.flush()
                     assert item.id is not None
                     return item.id, None
@@ -151,8 +157,14 @@ class Assistant:
                 session, item_id, now, self._settings.inbox_lease
             ):
                 return None
-            actor = await access.actor_for(session, incoming.channel, incoming.user_id,
-                                           incoming.display_name, incoming.private, now)
+            actor = await access.actor_for(
+                session,
+                incoming.channel,
+                incoming.user_id,
+                incoming.display_name,
+                incoming.private,
+                now,
+            )
             state = await conversations.load(session, incoming.channel, incoming.chat_id, now)
             replies = self._decorate(await self._route(session, state, actor, incoming, now), actor)
             state.offered = [button.payload for reply in replies for button in reply.buttons]
@@ -161,8 +173,9 @@ class Assistant:
                 await inbox.complete(session, item_id, [r.to_json() for r in replies], now)
             if push_replies:
                 for reply in replies:
-                    await outbox.enqueue(session, incoming.channel, incoming.chat_id,
-                                         reply.to_json(), now)
+                    await outbox.enqueue(
+                        session, incoming.channel, incoming.chat_id, reply.to_json(), now
+                    )
         return replies
 
     @staticmethod
@@ -219,14 +232,13 @@ class Assistant:
         if command == LINK_COMMAND:
             if not actor.private:
                 return [with_menu(texts.CODE_PRIVATE_ONLY)]
-            code = await access.issue(session, purpose=access.LINK, now=now, actor=actor.label,
-                                      person_id=actor.person_id)
+            code = await access.issue(
+                session, purpose=access.LINK, now=now, actor=actor.label, person_id=actor.person_id
+            )
             return [with_menu(texts.LINK_CODE.format(code=code))]
         return [with_menu(texts.UNKNOWN_COMMAND)]
 
-    async def _redeem(
-        self, session: AsyncSession, actor: Actor, code: str, now: datetime
-    ) -> Reply:
+    async def _redeem(self, session: AsyncSession, actor: Actor, code: str, now: datetime) -> Reply:
         if not actor.private:
             return with_menu(texts.CODE_PRIVATE_ONLY)
         result = await access.redeem(session, actor, code, now)

@@ -39,13 +39,25 @@ def staff_menu() -> Reply:
 async def press(session: AsyncSession, actor: Actor, payload: str, now: datetime) -> Reply:
     """A staff button or command: refused and audited unless the person holds a role."""
     if not actor.is_staff:
-        audit.record(session, at=now, actor=actor.label, actor_person_id=actor.person_id,
-                     action="access.denied", target=payload[:128])
+        audit.record(
+            session,
+            at=now,
+            actor=actor.label,
+            actor_person_id=actor.person_id,
+            action="access.denied",
+            target=payload[:128],
+        )
         return Reply(texts.FORBIDDEN, (BACK,))
     if not actor.private:
         return Reply(texts.STAFF_PRIVATE_ONLY, (BACK,))
-    audit.record(session, at=now, actor=actor.label, actor_person_id=actor.person_id,
-                 action="staff.open", target=payload[:128])
+    audit.record(
+        session,
+        at=now,
+        actor=actor.label,
+        actor_person_id=actor.person_id,
+        action="staff.open",
+        target=payload[:128],
+    )
     if payload in (STAFF_MENU, STAFF_COMMAND):
         return staff_menu()
     if payload == STAFF_WHOAMI:

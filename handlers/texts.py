@@ -77,7 +77,7 @@ CONSOLE_PICK = "Gõ {number} để: {label}"
 ROLE_NAMES = {"official": "cán bộ", "admin": "quản trị viên"}
 ROLE_GRANTED = (
     "Anh/chị đã nhận vai trò {role} của {unit}. Các chức năng dành cho cán bộ có trong mục "
-    "\"Việc của cán bộ\"."
+    '"Việc của cán bộ".'
 )
 CODE_WRONG = "Mã không đúng, đã hết hạn hoặc đã được dùng. Anh/chị kiểm tra lại mã."
 CODE_LOCKED = "Anh/chị đã nhập sai mã quá 5 lần. Vui lòng thử lại sau 1 giờ."
@@ -99,13 +99,11 @@ STAFF_COMING = "Chức năng này đang được hoàn thiện và sẽ có tron
 FORBIDDEN = "Chức năng này chỉ dành cho cán bộ được giao. Anh/chị chọn mục khác trong menu."
 STAFF_PRIVATE_ONLY = "Chức năng của cán bộ chỉ dùng được trong tin nhắn riêng với Trợ lý."
 
-PICK_UNIT_ASK = (
-    "Anh/chị ở xã, phường nào? Gõ tên xã, phường; tên cũ trước khi sáp nhập cũng được."
-)
+PICK_UNIT_ASK = "Anh/chị ở xã, phường nào? Gõ tên xã, phường; tên cũ trước khi sáp nhập cũng được."
 PICK_UNIT_DONE = "Trợ lý đã ghi nhận anh/chị thuộc {unit}."
 PICK_UNIT_CHOOSE = "Có nhiều nơi gần giống tên anh/chị gõ. Anh/chị chọn đúng xã, phường:"
 PICK_UNIT_NONE = (
-    "Trợ lý không tìm thấy xã, phường có tên như vậy. Anh/chị gõ lại tên, hoặc chọn \"Về menu "
-    "chính\"."
+    'Trợ lý không tìm thấy xã, phường có tên như vậy. Anh/chị gõ lại tên, hoặc chọn "Về menu '
+    'chính".'
 )
 NO_UNITS = "Hệ thống chưa có danh sách xã, phường."

@@ -73,9 +73,7 @@ def ask_unit(state: ChatState) -> Reply:
     return Reply(texts.PICK_UNIT_ASK, (BACK,))
 
 
-async def choose_unit(
-    session: AsyncSession, state: ChatState, actor: Actor, text: str
-) -> Reply:
+async def choose_unit(session: AsyncSession, state: ChatState, actor: Actor, text: str) -> Reply:
     """The person typed a commune name: take it if it is one, offer choices if several."""
     communes = [u for u in await people.units(session) if u.kind in COMMUNE_KINDS]
     if not communes:
@@ -90,9 +88,7 @@ async def choose_unit(
     return Reply(texts.PICK_UNIT_CHOOSE, (*buttons, BACK))
 
 
-async def confirm_unit(
-    session: AsyncSession, state: ChatState, actor: Actor, unit: Unit
-) -> Reply:
+async def confirm_unit(session: AsyncSession, state: ChatState, actor: Actor, unit: Unit) -> Reply:
     assert unit.id is not None
     await set_person_unit(session, actor, unit.id)
     state.flow = state.step = None

@@ -1,0 +1,162 @@
+"""Importing and exporting units (communes, wards, offices) as YAML or CSV.
+
+YAML: a list of {code, name, kind, parent, aliases, profile}. CSV columns: code, name, kind,
+parent, aliases (separated by ";"), address, phone, hours. ``parent`` is the parent's code or
+name. Units are matched by code, or by name when they have none; an import is all or nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from db import audit, people
+from db.models import Unit
+
+KINDS = ("tinh", "xa", "phuong", "dac_khu", "co_quan")
+CSV_COLUMNS = ("code", "name", "kind", "parent", "aliases", "address", "phone", "hours")
+PROFILE_KEYS = ("address", "phone", "hours")
+
+
+class UnitSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    code: str | None = Field(default=None, max_length=16)
+    name: str = Field(min_length=2, max_length=200)
+    kind: str = Field(pattern="^(" + "|".join(KINDS) + ")$")
+    parent: str | None = None
+    aliases: list[str] = []
+    profile: dict[str, Any] = {}
+
+
+class UnitImportError(ValueError):
+    """A row is wrong; the message names the row and the field."""
+
+
+@dataclass
+class UnitReport:
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return f"Thêm mới: {len(self.added)}; cập nhật: {len(self.updated)}."
+
+
+def parse(text: str, fmt: str) -> list[UnitSpec]:
+    if fmt == "csv":
+        rows: list[dict[str, Any]] = []
+        for raw in csv.DictReader(io.StringIO(text)):
+            profile = {k: raw.pop(k) for k in PROFILE_KEYS if raw.get(k)}
+            for key in PROFILE_KEYS:
+                raw.pop(key, None)
+            aliases = [a.strip() for a in (raw.pop("aliases", "") or "").split(";") if a.strip()]
+            row: dict[str, Any] = {k: v for k, v in raw.items() if v}
+            rows.append({**row, "aliases": aliases, "profile": profile})
+    else:
+        loaded = yaml.safe_load(text) or []
+        if not isinstance(loaded, list):
+            raise UnitImportError("Tệp YAML phải là một danh sách đơn vị.")
+        rows = loaded
+    specs = []
+    for number, row in enumerate(rows, start=1):
+        try:
+            specs.append(UnitSpec.model_validate(row))
+        except ValidationError as exc:
+            problems = "; ".join(
+                f"cột {'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()
+            )
+            raise UnitImportError(f"Dòng {number}: {problems}") from exc
+    return specs
+
+
+async def apply(
+    session: AsyncSession, specs: list[UnitSpec], now: datetime, actor: str
+) -> UnitReport:
+    """Upsert the units in order (a parent before its children, or already present)."""
+    report = UnitReport()
+    for number, spec in enumerate(specs, start=1):
+        parent_id = None
+        if spec.parent:
+            parent = await people.unit_by_code_or_name(session, spec.parent)
+            if parent is None:
+                raise UnitImportError(
+                    f'Dòng {number}: không tìm thấy đơn vị cấp trên "{spec.parent}"'
+                )
+            parent_id = parent.id
+        existing = await people.unit_by_code_or_name(session, spec.code or spec.name)
+        values: dict[str, Any] = {
+            "code": spec.code,
+            "name": spec.name,
+            "kind": spec.kind,
+            "parent_id": parent_id,
+            "aliases": spec.aliases,
+            "profile": spec.profile,
+        }
+        if existing is None:
+            unit = Unit.model_validate({**values, "created_at": now})
+            session.add(unit)
+            await session.flush()
+            report.added.append(spec.name)
+            audit.record(
+                session,
+                at=now,
+                actor=actor,
+                action="unit.add",
+                target=f"unit:{unit.id}",
+                after=values,
+            )
+        else:
+            before = {k: getattr(existing, k) for k in values}
+            for key, value in values.items():
+                setattr(existing, key, value)
+            report.updated.append(spec.name)
+            audit.record(
+                session,
+                at=now,
+                actor=actor,
+                action="unit.update",
+                target=f"unit:{existing.id}",
+                before=before,
+                after=values,
+            )
+    return report
+
+
+async def export(session: AsyncSession, fmt: str) -> str:
+    units = list(await people.units(session))
+    by_id = {u.id: u for u in units}
+    rows: list[dict[str, Any]] = []
+    for unit in units:
+        parent = by_id.get(unit.parent_id) if unit.parent_id else None
+        rows.append(
+            {
+                "code": unit.code,
+                "name": unit.name,
+                "kind": unit.kind,
+                "parent": (parent.code or parent.name) if parent else None,
+                "aliases": list(unit.aliases),
+                "profile": dict(unit.profile),
+            }
+        )
+    if fmt != "csv":
+        return yaml.safe_dump(rows, allow_unicode=True, sort_keys=False)
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS)
+    writer.writeheader()
+    for row in rows:
+        profile = row.pop("profile")
+        writer.writerow(
+            {
+                **{k: v or "" for k, v in row.items() if k != "aliases"},
+                "aliases": ";".join(row["aliases"]),
+                **{k: profile.get(k, "") for k in PROFILE_KEYS},
+            }
+        )
+    return out.getvalue()
