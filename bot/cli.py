@@ -15,10 +15,12 @@ from aiohttp import web
 
 from bot.channels.console import run_console
 from bot.demo import demo_settings
+from bot.logs import configure_logging
 from bot.runtime import Runtime, prepare_database, start_runtime
 from bot.server import create_app
 from bot.settings import Settings
-from db import people
+from db import backup, people
+from db.engine import create_engine
 from handlers import access, unit_registry
 from handlers.faq import understand
 from handlers.knowledge_base import import_entries
@@ -39,9 +41,7 @@ log = logging.getLogger("dccs")
 
 def _settings() -> Settings:
     settings = Settings()
-    logging.basicConfig(
-        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    configure_logging(settings.log_level, settings.log_format)
     return settings
 
 
@@ -147,6 +147,49 @@ def db_upgrade() -> None:
     """Cập nhật cấu trúc cơ sở dữ liệu lên phiên bản mới nhất."""
     prepare_database(_settings())
     typer.echo("Cơ sở dữ liệu đã ở phiên bản mới nhất.")
+
+
+@db_app.command("backup")
+def db_backup(path: Annotated[Path, typer.Argument(help="Tệp .tar.gz sẽ tạo.")]) -> None:
+    """Sao lưu toàn bộ cơ sở dữ liệu và các tệp đã lưu vào một tệp."""
+    settings = _settings()
+    prepare_database(settings)
+
+    async def main() -> dict[str, list[dict[str, object]]]:
+        engine = create_engine(settings.database())
+        try:
+            return await backup.dump(engine)
+        finally:
+            await engine.dispose()
+
+    rows = backup.write_archive(path, asyncio.run(main()), settings.data_dir / "files")
+    typer.echo(f"Đã sao lưu {rows} bản ghi vào {path}.")
+
+
+@db_app.command("restore")
+def db_restore(path: Annotated[Path, typer.Argument(help="Tệp sao lưu .tar.gz.")]) -> None:
+    """Khôi phục từ tệp sao lưu vào một cơ sở dữ liệu trống."""
+    settings = _settings()
+    prepare_database(settings)
+    try:
+        tables = backup.read_archive(path, settings.data_dir / "files")
+    except (OSError, ValueError, backup.RestoreError) as exc:
+        typer.echo(f"Lỗi: {exc}", err=True)
+        raise typer.Exit(1) from exc
+
+    async def main() -> int:
+        engine = create_engine(settings.database())
+        try:
+            return await backup.restore(engine, tables)
+        finally:
+            await engine.dispose()
+
+    try:
+        restored = asyncio.run(main())
+    except backup.RestoreError as exc:
+        typer.echo(f"Lỗi: {exc}", err=True)
+        raise typer.Exit(1) from exc
+    typer.echo(f"Đã khôi phục {restored} bản ghi.")
 
 
 @kb_app.command("import")

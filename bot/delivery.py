@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Protocol
@@ -113,6 +113,7 @@ class Deliverer:
         batch: int = 50,
         max_attempts: int = 8,
         backoff: timedelta = timedelta(seconds=5),
+        on_outcome: Callable[[str, str], None] | None = None,
     ) -> None:
         self._sessions = sessions
         self._clock = clock
@@ -122,6 +123,7 @@ class Deliverer:
         self._batch = batch
         self._max_attempts = max_attempts
         self._backoff = backoff
+        self._on_outcome = on_outcome
 
     async def deliver_due(self, max_batches: int = 20) -> int:
         """Send batches until nothing is due (or ``max_batches``); returns how many were sent."""
@@ -195,4 +197,6 @@ class Deliverer:
                     .values(unreachable_at=now)
                     .execution_options(synchronize_session=False)
                 )
+        if self._on_outcome is not None:
+            self._on_outcome(row.channel, status)
         return 1 if status == outbox.SENT else 0

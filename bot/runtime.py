@@ -7,11 +7,15 @@ Alembic's async environment runs its own loop.
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.delivery import Deliverer, OutboxNotifier, WebSender
+from bot.metrics import Metrics
+from bot.retention import Retention
 from bot.settings import Settings
 from bot.ticker import Ticker
 from db import kb as kb_rows
@@ -19,6 +23,7 @@ from db.engine import SessionFactory, create_engine, session_factory
 from db.migrate import upgrade
 from handlers.assistant import Assistant, AssistantSettings
 from handlers.clock import Clock, SystemClock
+from handlers.contract import Incoming, Reply
 from handlers.knowledge_base import KnowledgeBase, import_entries
 from knowledge.entries import load_entries
 
@@ -50,6 +55,16 @@ class Runtime:
     notifier: OutboxNotifier
     deliverer: Deliverer
     ticker: Ticker
+    metrics: Metrics
+
+    async def dispatch(self, incoming: Incoming) -> list[Reply]:
+        """The core's dispatch, counted and timed for /metrics."""
+        started = time.perf_counter()
+        try:
+            return await self.assistant.dispatch(incoming)
+        finally:
+            self.metrics.updates.labels(incoming.channel).inc()
+            self.metrics.latency.labels(incoming.channel).observe(time.perf_counter() - started)
 
     async def close(self) -> None:
         self.ticker.stop()
@@ -76,9 +91,25 @@ async def start_runtime(
     # Build the index now so the first citizen does not wait for it.
     async with sessions() as session:
         await knowledge.index(session)
-    deliverer = Deliverer(sessions, clock, {"web": WebSender(sessions, clock)})
-    ticker = Ticker(assistant, deliverer, settings.tick_seconds)
+    metrics = Metrics()
+    deliverer = Deliverer(
+        sessions,
+        clock,
+        {"web": WebSender(sessions, clock)},
+        on_outcome=lambda channel, outcome: metrics.pushes.labels(channel, outcome).inc(),
+    )
+    retention = Retention(sessions, clock, timedelta(days=settings.retention_days))
+    ticker = Ticker(assistant, deliverer, retention, settings.tick_seconds)
     notifier = OutboxNotifier(sessions, clock)
     return Runtime(
-        settings, engine, sessions, clock, knowledge, assistant, notifier, deliverer, ticker
+        settings,
+        engine,
+        sessions,
+        clock,
+        knowledge,
+        assistant,
+        notifier,
+        deliverer,
+        ticker,
+        metrics,
     )

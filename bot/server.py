@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 
 from aiohttp import web
+from aiohttp.typedefs import Handler
 
 from bot.channels import web as web_channel
 from bot.demo import load_demo
@@ -13,6 +15,21 @@ from bot.settings import Settings
 from handlers.clock import Clock
 
 MAX_BODY = 64 * 1024
+SERVER_ERROR = "Trợ lý đang gặp sự cố. Anh/chị vui lòng thử lại sau ít phút."
+log = logging.getLogger(__name__)
+
+
+@web.middleware
+async def count_errors(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Unhandled errors are counted by kind and answered with a short Vietnamese message."""
+    try:
+        return await handler(request)
+    except web.HTTPException:
+        raise
+    except Exception as exc:
+        request.app[web_channel.RUNTIME].metrics.errors.labels(type(exc).__name__).inc()
+        log.exception("request failed: %s %s", request.method, request.path)
+        return web.json_response({"error": SERVER_ERROR}, status=500, dumps=web_channel.dumps)
 
 
 def create_app(
@@ -20,7 +37,7 @@ def create_app(
 ) -> web.Application:
     """The app; the runtime (and, unless ``run_clock`` is off, the ticker) starts and stops
     with the server."""
-    app = web.Application(client_max_size=MAX_BODY)
+    app = web.Application(client_max_size=MAX_BODY, middlewares=[count_errors])
 
     async def runtime_context(app: web.Application) -> AsyncIterator[None]:
         runtime = await start_runtime(settings, clock)

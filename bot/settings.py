@@ -27,6 +27,11 @@ class Settings(BaseSettings):
     # Send the session cookie only over HTTPS (set behind a TLS-terminating proxy).
     cookie_secure: bool = False
     log_level: str = "INFO"
+    # "text" for people, "json" for a log collector; personal data is masked either way.
+    log_format: str = Field(default="text", pattern="^(text|json)$")
+    # Days after which handled updates, delivered pushes and idle web sessions are deleted
+    # (they may hold what citizens wrote). Petition case files follow their own rules.
+    retention_days: int = Field(default=90, ge=1)
 
     def database(self) -> str:
         if self.database_url:

@@ -1,6 +1,7 @@
 """The clock: APScheduler only ticks; what is due lives in database rows.
 
-Each tick replays inbox rows a dead process left behind and delivers due outbox rows. Work that
+Each tick replays inbox rows a dead process left behind, delivers due outbox rows and deletes
+what is past its retention period. Work that
 fell due while nothing ran is simply due at the first tick after start. Several clock processes
 may tick at once: rows are claimed atomically, so none is handled twice.
 """
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.delivery import Deliverer
+from bot.retention import Retention
 from handlers.assistant import Assistant
 from handlers.clock import VN_TZ
 
@@ -26,15 +28,19 @@ class TickReport:
 
 
 class Ticker:
-    def __init__(self, assistant: Assistant, deliverer: Deliverer, interval: float) -> None:
+    def __init__(
+        self, assistant: Assistant, deliverer: Deliverer, retention: Retention, interval: float
+    ) -> None:
         self._assistant = assistant
         self._deliverer = deliverer
+        self._retention = retention
         self._interval = interval
         self._scheduler: AsyncIOScheduler | None = None
 
     async def tick(self) -> TickReport:
         replayed = await self._assistant.replay_abandoned()
         sent = await self._deliverer.deliver_due()
+        await self._retention.purge()
         if replayed or sent:
             log.info("tick: %d updates replayed, %d pushes sent", replayed, sent)
         return TickReport(replayed, sent)

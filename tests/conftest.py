@@ -13,10 +13,14 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import text
 from sqlmodel import SQLModel
 
 import db.models  # noqa: F401  (registers the tables)
+from bot.server import create_app
+from bot.settings import Settings
 from db.engine import SessionFactory, create_engine, session_factory
 from db.migrate import alembic_config, upgrade
 from handlers.assistant import Assistant, AssistantSettings
@@ -91,3 +95,15 @@ def cli_env(tmp_path: Path) -> Iterator[dict[str, str]]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("DCCS_")}
     env["DCCS_DATA_DIR"] = str(tmp_path / "data")
     yield env
+
+
+Client = TestClient[web.Request, web.Application]
+
+
+@pytest.fixture
+async def client(
+    database_url: str, sessions: SessionFactory, clock: FixedClock, tmp_path: Path
+) -> AsyncIterator[Client]:
+    settings = Settings(database_url=database_url, data_dir=tmp_path, kb_refresh_seconds=0)
+    async with TestClient(TestServer(create_app(settings, clock, run_clock=False))) as test_client:
+        yield test_client

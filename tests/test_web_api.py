@@ -3,32 +3,15 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
-from aiohttp import web
-from aiohttp.test_utils import TestClient, TestServer
 from sqlmodel import func, select
 
 from bot.channels.web import COOKIE, RUNTIME
-from bot.server import create_app
-from bot.settings import Settings
 from db.engine import SessionFactory
 from db.models import InboxItem
-from handlers.clock import FixedClock
 from handlers.contract import Reply
-
-Client = TestClient[web.Request, web.Application]
-
-
-@pytest.fixture
-async def client(
-    database_url: str, sessions: SessionFactory, clock: FixedClock, tmp_path: Path
-) -> AsyncIterator[Client]:
-    settings = Settings(database_url=database_url, data_dir=tmp_path, kb_refresh_seconds=0)
-    async with TestClient(TestServer(create_app(settings, clock, run_clock=False))) as test_client:
-        yield test_client
+from tests.conftest import Client
 
 
 async def test_the_page_is_served_without_anything_from_elsewhere(

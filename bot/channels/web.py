@@ -17,7 +17,7 @@ from aiohttp import web
 from sqlalchemy import text
 
 from bot.runtime import Runtime
-from db import web_sessions
+from db import inbox, outbox, web_sessions
 from handlers.contract import Incoming
 
 CHANNEL = "web"
@@ -28,7 +28,7 @@ STATIC = Path(__file__).parent / "static"
 RUNTIME: web.AppKey[Runtime] = web.AppKey("runtime", Runtime)
 
 # Readable Vietnamese in responses instead of \u escapes.
-_dumps = functools.partial(json.dumps, ensure_ascii=False)
+dumps = functools.partial(json.dumps, ensure_ascii=False)
 
 BAD_REQUEST = "Yêu cầu không hợp lệ. Anh/chị vui lòng tải lại trang và thử lại."
 PAGE_HEADERS = {
@@ -44,7 +44,7 @@ def _hash(token: str) -> str:
 
 
 def _json(data: Any, status: int = 200) -> web.Response:
-    return web.json_response(data, status=status, dumps=_dumps)
+    return web.json_response(data, status=status, dumps=dumps)
 
 
 def _error(status: int, message: str = BAD_REQUEST) -> web.Response:
@@ -115,7 +115,7 @@ async def post_chat(request: web.Request) -> web.Response:
         # Client ids are only unique per browser, so the key is scoped to the session.
         update_id=f"{session_hash[:32]}:{client_id}" if client_id else None,
     )
-    replies = await request.app[RUNTIME].assistant.dispatch(incoming)
+    replies = await request.app[RUNTIME].dispatch(incoming)
     response = _json({"replies": [reply.to_json() for reply in replies]})
     return _with_cookie(response, request, new_token)
 
@@ -141,6 +141,17 @@ async def healthz(request: web.Request) -> web.Response:
     return _json({"status": "ok", "database": "ok"})
 
 
+async def metrics(request: web.Request) -> web.Response:
+    runtime = request.app[RUNTIME]
+    async with runtime.sessions() as session:
+        depth, age = await outbox.depth(session, runtime.clock.now())
+        pending = await inbox.pending_count(session)
+    runtime.metrics.outbox_depth.set(depth)
+    runtime.metrics.outbox_age.set(age)
+    runtime.metrics.inbox_pending.set(pending)
+    return web.Response(body=runtime.metrics.render(), content_type="text/plain", charset="utf-8")
+
+
 async def page(request: web.Request) -> web.StreamResponse:
     return web.FileResponse(STATIC / "index.html", headers=PAGE_HEADERS)
 
@@ -151,3 +162,4 @@ def add_routes(app: web.Application) -> None:
     app.router.add_post("/api/chat", post_chat)
     app.router.add_get("/api/chat/updates", get_updates)
     app.router.add_get("/healthz", healthz)
+    app.router.add_get("/metrics", metrics)
