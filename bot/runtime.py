@@ -11,6 +11,7 @@ import time
 from dataclasses import dataclass
 from datetime import timedelta
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.delivery import Deliverer, OutboxNotifier, WebSender
@@ -38,10 +39,14 @@ def prepare_database(settings: Settings) -> None:
 
 async def seed_if_empty(sessions: SessionFactory, clock: Clock) -> None:
     """Load the curated YAML into an empty knowledge base; never touch a non-empty one."""
-    async with sessions() as session, session.begin():
-        if await kb_rows.count(session) == 0:
-            report = await import_entries(session, load_entries(), clock.now())
-            log.info("knowledge base seeded with %d entries", len(report.added))
+    try:
+        async with sessions() as session, session.begin():
+            if await kb_rows.count(session) == 0:
+                report = await import_entries(session, load_entries(), clock.now())
+                log.info("knowledge base seeded with %d entries", len(report.added))
+    except IntegrityError:
+        # Another process started at the same moment and seeded it first.
+        log.info("knowledge base seeded by another process")
 
 
 @dataclass

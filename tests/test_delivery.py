@@ -7,15 +7,15 @@ import os
 import signal
 import subprocess
 import sys
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlmodel import col, func, select
 
 from bot.delivery import Deliverer, RetryAfter, Unreachable
-from db import inbox, outbox
+from db import inbox, outbox, web_sessions
 from db.engine import SessionFactory, create_engine, session_factory
-from db.models import Identity, Outbox, Person
+from db.models import Identity, Outbox, Person, WebPush
 from handlers.assistant import Assistant
 from handlers.clock import FixedClock
 from handlers.contract import Incoming, Reply
@@ -141,7 +141,7 @@ async def test_failures_back_off_and_give_up_after_the_last_attempt(
 
 KILLER = """
 import asyncio, os, signal, sys
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from db import outbox
 from db.engine import create_engine, session_factory
 from datetime import datetime
@@ -207,3 +207,33 @@ async def test_an_update_stored_by_a_process_that_died_is_answered_after_restart
     [again] = await assistant.dispatch(question)
     assert "90 ngày" in again.text
     assert await statuses(sessions) == {"sent": 1}
+
+
+async def test_two_clock_processes_deliver_every_web_push_once(
+    database_url: str, sessions: SessionFactory, clock: FixedClock, cli_env: dict[str, str]
+) -> None:
+    now = datetime.now(UTC)  # the clock processes run on real time
+    async with sessions() as session, session.begin():
+        for chat in ("s1", "s2", "s3"):
+            web_sessions.create(session, chat, now)
+        await session.flush()
+        for i in range(150):
+            await outbox.enqueue(session, "web", f"s{i % 3 + 1}", Reply(f"tin {i}").to_json(), now)
+    env = {**cli_env, "DCCS_DATABASE_URL": database_url}
+    command = [sys.executable, "-m", "bot", "clock", "--once"]
+    runs = await asyncio.gather(
+        *(
+            asyncio.to_thread(
+                subprocess.run, command, env=env, capture_output=True, text=True, timeout=120
+            )
+            for _ in range(2)
+        )
+    )
+    assert all(run.returncode == 0 for run in runs), [run.stderr for run in runs]
+    # Each process reports what it sent; together, exactly the 150 rows.
+    counts = [int(run.stdout.split("gửi ")[1].split()[0]) for run in runs]
+    assert sum(counts) == 150
+    async with sessions() as session:
+        delivered = [push.reply["text"] for push in (await session.exec(select(WebPush))).all()]
+    assert sorted(delivered) == sorted(f"tin {i}" for i in range(150))
+    assert await statuses(sessions) == {"sent": 150}
