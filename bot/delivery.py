@@ -114,6 +114,7 @@ class Deliverer:
         max_attempts: int = 8,
         backoff: timedelta = timedelta(seconds=5),
         on_outcome: Callable[[str, str], None] | None = None,
+        late_after: timedelta = timedelta(minutes=5),
     ) -> None:
         self._sessions = sessions
         self._clock = clock
@@ -124,6 +125,7 @@ class Deliverer:
         self._max_attempts = max_attempts
         self._backoff = backoff
         self._on_outcome = on_outcome
+        self._late_after = late_after
 
     async def deliver_due(self, max_batches: int = 20) -> int:
         """Send batches until nothing is due (or ``max_batches``); returns how many were sent."""
@@ -177,6 +179,7 @@ class Deliverer:
                     status = outbox.PENDING
                     available_at = self._clock.now() + self._backoff * 2 ** (row.attempts - 1)
         now = self._clock.now()
+        late = status == outbox.SENT and now - row.available_at > self._late_after
         async with self._sessions() as session, session.begin():
             await outbox.finish(
                 session,
@@ -186,6 +189,7 @@ class Deliverer:
                 now,
                 available_at=available_at,
                 error=error,
+                late=late,
             )
             if status == outbox.UNREACHABLE:
                 await session.exec(

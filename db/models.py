@@ -252,5 +252,7 @@ class Outbox(SQLModel, table=True):
     claim_token: str | None = Field(default=None, max_length=32)
     claimed_until: datetime | None = _when(nullable=True)
     sent_at: datetime | None = _when(nullable=True)
+    # Sent well after it fell due (nothing was running, or the channel held it back).
+    late: bool = False
     last_error: str | None = Field(default=None, max_length=500)
     created_at: datetime = _when()

@@ -90,9 +90,12 @@ async def finish(
     *,
     available_at: datetime | None = None,
     error: str | None = None,
+    late: bool = False,
 ) -> None:
     """Record a send's outcome, if this process still holds the claim."""
     values: dict[str, Any] = {"status": status, "claimed_until": None, "last_error": error}
+    if late:
+        values["late"] = True
     if status == SENT:
         values["sent_at"] = now
     if available_at is not None:

@@ -90,6 +90,19 @@ async def test_two_senders_on_one_outbox_send_every_row_once(
     assert await statuses(sessions) == {"sent": 120}
 
 
+async def test_a_push_due_while_nothing_ran_is_sent_once_and_marked_late(
+    sessions: SessionFactory, clock: FixedClock
+) -> None:
+    await enqueue(sessions, clock, 2)
+    clock.advance(timedelta(hours=3))  # the server was down
+    channel = Recorder()
+    deliverer = Deliverer(sessions, clock, {"test": channel})
+    assert await deliverer.deliver_due() == 2
+    assert await deliverer.deliver_due() == 0
+    async with sessions() as session:
+        assert all(row.late for row in (await session.exec(select(Outbox))).all())
+
+
 async def test_retry_after_is_honoured(sessions: SessionFactory, clock: FixedClock) -> None:
     await enqueue(sessions, clock, 1)
     channel = Recorder([RetryAfter(30)])
