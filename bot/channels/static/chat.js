@@ -7,7 +7,6 @@
   const input = document.getElementById("text");
   const status = document.getElementById("status");
   const POLL_MS = 5000;
-  let busy = false;
 
   function add(who, text) {
     const item = document.createElement("li");
@@ -65,10 +64,17 @@
     }
   }
 
-  async function send(body, shown) {
-    if (busy) return;
-    busy = true;
+  // Messages are sent one after another, in the order typed; none is dropped while the
+  // previous one is still on its way.
+  let queue = Promise.resolve();
+
+  function send(body, shown) {
     add("me", shown);
+    queue = queue.then(() => deliver(body));
+    return queue;
+  }
+
+  async function deliver(body) {
     status.textContent = "Trợ lý đang trả lời…";
     try {
       const data = await post(Object.assign({ id: newId() }, body));
@@ -77,7 +83,6 @@
     } catch (error) {
       status.textContent = "Chưa gửi được. Anh/chị kiểm tra kết nối mạng rồi thử lại.";
     } finally {
-      busy = false;
       input.focus();
     }
   }
