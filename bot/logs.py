@@ -8,21 +8,9 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 from typing import Any
 
-_MASKS = (
-    (re.compile(r"\b\d{6,12}:[A-Za-z0-9_-]{30,}\b"), "<token>"),
-    (re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+"), "<email>"),
-    (re.compile(r"(?<!\d)(?:\+?84|0)\d{9,10}(?!\d)"), "<phone>"),
-    (re.compile(r"(?<!\d)\d{12}(?!\d)"), "<id-number>"),
-)
-
-
-def redact(text: str) -> str:
-    for pattern, replacement in _MASKS:
-        text = pattern.sub(replacement, text)
-    return text
+from handlers.privacy import redact
 
 
 class RedactingFilter(logging.Filter):

@@ -46,6 +46,7 @@ class KbEntryRow(SQLModel, table=True):
     __tablename__ = "kb_entry"
 
     id: str = Field(primary_key=True, max_length=64)
+    group_name: str = Field(default="Khác", max_length=80)
     topic: str
     questions: list[str] = _json()
     keywords: list[str] = _json()
@@ -256,3 +257,36 @@ class Outbox(SQLModel, table=True):
     late: bool = False
     last_error: str | None = Field(default=None, max_length=500)
     created_at: datetime = _when()
+
+
+class KbRevision(SQLModel, table=True):
+    """Every change to a knowledge-base entry: who, when, what it was and what it became."""
+
+    __tablename__ = "kb_revision"
+
+    id: int | None = Field(default=None, primary_key=True)
+    entry_id: str = Field(max_length=64, index=True)
+    at: datetime = _when()
+    actor: str = Field(max_length=128)
+    action: str = Field(max_length=32)
+    before: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    after: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+
+
+class UnansweredQuestion(SQLModel, table=True):
+    """A question the assistant declined or was unsure of, masked and counted, for admins."""
+
+    __tablename__ = "unanswered_question"
+
+    id: int | None = Field(default=None, primary_key=True)
+    # Folded and masked, so "Thoi tiet?" and "thời tiết" count as one.
+    key: str = Field(unique=True, max_length=300)
+    # One example as typed, with phone numbers, ID numbers and names masked.
+    sample: str = Field(max_length=500)
+    count: int = 1
+    best_entry_id: str | None = Field(default=None, max_length=64)
+    best_score: float = 0.0
+    first_seen: datetime = _when()
+    last_seen: datetime = _when()
+    # Set when an admin turns the question into an entry (or dismisses it).
+    resolved_at: datetime | None = _when(nullable=True)

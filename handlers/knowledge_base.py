@@ -12,11 +12,13 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from db import audit
 from db import kb as kb_rows
-from db.models import KbEntryRow
+from db.models import KbEntryRow, KbRevision
 from knowledge.entries import Entry
 from knowledge.index import FaqIndex
 
@@ -25,6 +27,7 @@ def entry_from_row(row: KbEntryRow) -> Entry:
     return Entry.model_validate(
         {
             "id": row.id,
+            "group": row.group_name,
             "topic": row.topic,
             "questions": row.questions,
             "keywords": row.keywords,
@@ -38,8 +41,9 @@ def entry_from_row(row: KbEntryRow) -> Entry:
     )
 
 
-def _fill_row(row: KbEntryRow, entry: Entry, now: datetime) -> None:
+def fill_row(row: KbEntryRow, entry: Entry, now: datetime) -> None:
     data = entry.model_dump(mode="json")
+    row.group_name = entry.group
     row.topic = entry.topic
     row.questions = list(entry.questions)
     row.keywords = list(entry.keywords)
@@ -52,6 +56,36 @@ def _fill_row(row: KbEntryRow, entry: Entry, now: datetime) -> None:
     row.seed_hash = entry.content_hash()
     row.edited_by_admin = False
     row.updated_at = now
+
+
+def snapshot(entry: Entry) -> dict[str, Any]:
+    return entry.model_dump(mode="json", exclude_none=True)
+
+
+def record_revision(
+    session: AsyncSession,
+    entry_id: str,
+    action: str,
+    actor: str,
+    now: datetime,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+) -> None:
+    """Keep the change as a revision (for `dccs kb revert`) and in the audit log."""
+    session.add(
+        KbRevision(
+            entry_id=entry_id, at=now, actor=actor, action=action, before=before, after=after
+        )
+    )
+    audit.record(
+        session,
+        at=now,
+        actor=actor,
+        action=f"kb.{action}",
+        target=f"kb:{entry_id}",
+        before=before,
+        after=after,
+    )
 
 
 @dataclass
@@ -85,27 +119,34 @@ class ImportReport:
 
 
 async def import_entries(
-    session: AsyncSession, entries: Iterable[Entry], now: datetime, *, force: bool = False
+    session: AsyncSession,
+    entries: Iterable[Entry],
+    now: datetime,
+    *,
+    force: bool = False,
+    actor: str = "seed",
 ) -> ImportReport:
     """Seed rows by id. An entry an admin edited is kept unless ``force``, and reported."""
     report = ImportReport()
     for entry in entries:
         row = await kb_rows.get(session, entry.id)
+        before = None if row is None else snapshot(entry_from_row(row))
         if row is None:
             row = KbEntryRow(id=entry.id, topic="", answer="", status="", updated_at=now)
-            _fill_row(row, entry, now)
             session.add(row)
             report.added.append(entry.id)
         elif row.edited_by_admin and not force:
             report.kept_admin_edits.append(entry.id)
+            continue
         elif row.edited_by_admin:
-            _fill_row(row, entry, now)
             report.replaced_admin_edits.append(entry.id)
         elif row.seed_hash != entry.content_hash():
-            _fill_row(row, entry, now)
             report.updated.append(entry.id)
         else:
             report.unchanged.append(entry.id)
+            continue
+        fill_row(row, entry, now)
+        record_revision(session, entry.id, "import", actor, now, before, snapshot(entry))
     if report.changed:
         await kb_rows.bump_version(session)
     return report

@@ -53,6 +53,8 @@ class Entry(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9_.-]{2,63}$")
+    # The browsing menu's heading this entry sits under ("Tiếp công dân").
+    group: str = Field(default="Khác", min_length=2, max_length=80)
     topic: str = Field(min_length=2)
     questions: tuple[str, ...] = Field(min_length=2)
     answer: str = Field(min_length=20, max_length=MAX_ANSWER_CHARS)
@@ -101,23 +103,33 @@ class ContentError(ValueError):
 
 
 def _entries_in(path: Path) -> list[Entry]:
+    """A seed file: ``{group: …, entries: [...]}``, or a bare list of entries."""
     try:
         raw: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise ContentError(f"{path.name}: YAML không hợp lệ: {exc}") from exc
+    group = None
+    if isinstance(raw, dict):
+        group, raw = raw.get("group"), raw.get("entries")
     if not isinstance(raw, list):
         raise ContentError(f"{path.name}: phải là một danh sách các mục")
     entries = []
     for position, item in enumerate(raw, start=1):
         label = item.get("id", f"#{position}") if isinstance(item, dict) else f"#{position}"
+        if group and isinstance(item, dict):
+            item = {"group": group, **item}
         try:
             entries.append(Entry.model_validate(item))
         except ValidationError as exc:
-            problems = "; ".join(
-                f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
-            )
-            raise ContentError(f"{path.name}, mục {label}: {problems}") from exc
+            raise ContentError(f"{path.name}, mục {label}: {describe(exc)}") from exc
     return entries
+
+
+def describe(exc: ValidationError) -> str:
+    """Pydantic's errors as "field: problem; …" for people fixing a file."""
+    return "; ".join(
+        f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
+    )
 
 
 def load_entries(paths: Iterable[Path] | None = None) -> list[Entry]:

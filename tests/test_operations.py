@@ -12,13 +12,14 @@ import pytest
 from alembic import command
 from sqlmodel import func, select
 
-from bot.logs import JsonFormatter, RedactingFilter, redact
+from bot.logs import JsonFormatter, RedactingFilter
 from bot.retention import Retention
 from db import inbox, outbox, web_sessions
 from db.engine import SessionFactory
 from db.migrate import alembic_config, upgrade
 from db.models import InboxItem, Outbox, WebPush, WebSession
 from handlers.clock import FixedClock
+from handlers.privacy import redact
 from tests.conftest import BACKENDS, Client
 
 

@@ -1,0 +1,48 @@
+"""Masking personal data in text we keep or log: phone and ID numbers, e-mails, names, tokens."""
+
+from __future__ import annotations
+
+import re
+
+_MASKS = (
+    (re.compile(r"\b\d{6,12}:[A-Za-z0-9_-]{30,}\b"), "<token>"),
+    (re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+"), "<email>"),
+    (re.compile(r"(?<!\d)(?:\+?84|0)\d{9,10}(?!\d)"), "<phone>"),
+    (re.compile(r"(?<!\d)\d{12}(?!\d)"), "<id-number>"),
+    (re.compile(r"(?<!\d)\d{9}(?!\d)"), "<id-number>"),
+)
+_WORD = re.compile(r"\w+|\W+")
+
+
+def redact(text: str) -> str:
+    """Mask secrets and contact data (for logs)."""
+    for pattern, replacement in _MASKS:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def mask_personal(text: str) -> str:
+    """Also mask what looks like a name (for questions kept for admins): two or more
+    capitalised words in a row, as Vietnamese names are written ("Nguyễn Văn An")."""
+    parts = _WORD.findall(redact(text))
+    out: list[str] = []
+    run: list[str] = []
+
+    def flush() -> None:
+        words = [p for p in run if p[0].isalpha()]
+        out.append("<tên>" if len(words) >= 2 else "".join(run))
+        run.clear()
+
+    for part in parts:
+        capital = part[0].isalpha() and part[0].isupper() and not part.isupper()
+        if capital or (run and part.isspace()):
+            run.append(part)
+            continue
+        if run:
+            trailing = run.pop() if run[-1].isspace() else ""
+            flush()
+            out.append(trailing)
+        out.append(part)
+    if run:
+        flush()
+    return "".join(out)
