@@ -21,11 +21,21 @@ from db import conversations, inbox, outbox
 from db.conversations import ChatState, StaleConversation
 from db.engine import SessionFactory
 from db.models import Unit
-from handlers import access, staff, texts
+from handlers import access, kb_admin, kb_chat, staff, texts
 from handlers.access import Actor
 from handlers.clock import Clock
 from handlers.contract import Incoming, Reply
-from handlers.faq import FAQ_NONE, FAQ_PREFIX, answer_reply, intent_reply, understand
+from handlers.faq import (
+    FAQ_NONE,
+    FAQ_PREFIX,
+    TOPIC_PREFIX,
+    answer_reply,
+    intent_reply,
+    topic_reply,
+    topics_reply,
+    understand,
+)
+from handlers.kb_chat import KbAdmin
 from handlers.knowledge_base import KnowledgeBase
 from handlers.menu import (
     MENU,
@@ -73,6 +83,7 @@ class Assistant:
         self._knowledge = knowledge
         self._clock = clock
         self._settings = settings or AssistantSettings()
+        self._kb_admin = KbAdmin(knowledge)
 
     async def dispatch(self, incoming: Incoming) -> list[Reply]:
         if incoming.update_id is None:
@@ -215,8 +226,22 @@ class Assistant:
             return await self._command(session, state, actor, text, now)
         if state.flow == PICK_FLOW:
             return [await choose_unit(session, state, actor, text)]
+        if state.flow in kb_chat.FLOWS:
+            return [await self._kb_admin.text(session, state, actor, text, now)]
         index = await self._knowledge.index(session)
-        return list(understand(index, text, self._settings.unit_name).replies)
+        understood = understand(index, text, self._settings.unit_name)
+        if understood.intent is Intent.fallback or (
+            understood.intent is Intent.faq and not understood.matched
+        ):
+            # Kept (masked, counted) so admins see what citizens ask that is not covered.
+            await kb_admin.record_unanswered(
+                session,
+                text,
+                understood.entry.id if understood.entry else None,
+                understood.score,
+                now,
+            )
+        return list(understood.replies)
 
     async def _command(
         self, session: AsyncSession, state: ChatState, actor: Actor, text: str, now: datetime
@@ -227,6 +252,8 @@ class Assistant:
             return [greeting(self._settings.unit_name)]
         if staff.is_staff_payload(command):
             return [await staff.press(session, actor, command, now)]
+        if kb_chat.is_kb_payload(command):
+            return [await self._kb_admin.press(session, state, actor, command, now)]
         if command == PICK_COMMAND:
             return [ask_unit(state)]
         if command == LINK_COMMAND:
@@ -262,6 +289,8 @@ class Assistant:
         # Staff payloads are checked against the role on the server, whatever was offered.
         if staff.is_staff_payload(payload):
             return [await staff.press(session, actor, payload, now)]
+        if kb_chat.is_kb_payload(payload):
+            return [await self._kb_admin.press(session, state, actor, payload, now)]
         # Any other payload carries no authority: a menu item or one the last reply offered.
         if len(payload) > MAX_PAYLOAD or not (is_global(payload) or payload in state.offered):
             return [with_menu(texts.STALE_BUTTON)]
@@ -271,7 +300,10 @@ class Assistant:
         if payload == MENU:
             return [with_menu(texts.MENU_PROMPT)]
         if payload == MENU_ASK:
-            return [with_menu(texts.ASK_PROMPT)]
+            return [topics_reply(index)]
+        if payload.startswith(TOPIC_PREFIX):
+            listed = topic_reply(index, payload.removeprefix(TOPIC_PREFIX))
+            return [listed] if listed else [with_menu(texts.STALE_BUTTON)]
         intents = {
             MENU_RECEPTION: Intent.reception,
             MENU_PETITION: Intent.petition,
@@ -283,7 +315,7 @@ class Assistant:
             return [with_menu(texts.READBACK_REPHRASE)]
         if payload.startswith(FAQ_PREFIX):
             entry = await self._knowledge.entry(session, payload.removeprefix(FAQ_PREFIX))
-            return [answer_reply(entry)] if entry else [with_menu(texts.ENTRY_GONE)]
+            return [answer_reply(entry, index)] if entry else [with_menu(texts.ENTRY_GONE)]
         if payload.startswith(PICK_PREFIX):
             unit = await session.get(Unit, int(payload.removeprefix(PICK_PREFIX)))
             if unit is not None:

@@ -47,13 +47,36 @@ class Understanding:
         }
 
 
-def answer_reply(entry: Entry) -> Reply:
-    """The answer, then where it comes from."""
-    return Reply(f"{entry.answer}\n\n{entry.citation()}", (BACK,))
+TOPIC_PREFIX = "topic:"
+
+
+def faq_button(entry: Entry) -> Button:
+    return Button(entry.questions[0], FAQ_PREFIX + entry.id)
+
+
+def answer_reply(entry: Entry, index: FaqIndex | None = None) -> Reply:
+    """The answer, then where it comes from, then two or three related questions."""
+    related = index.related(entry) if index is not None else ()
+    return Reply(f"{entry.answer}\n\n{entry.citation()}", (*(faq_button(e) for e in related), BACK))
+
+
+def topics_reply(index: FaqIndex) -> Reply:
+    """Browse without typing: one button per topic group."""
+    buttons = tuple(Button(name, TOPIC_PREFIX + slug) for slug, (name, _) in index.groups.items())
+    return Reply(texts.ASK_PROMPT, (*buttons, BACK))
+
+
+def topic_reply(index: FaqIndex, slug: str) -> Reply | None:
+    found = index.groups.get(slug)
+    if found is None:
+        return None
+    name, entries = found
+    buttons = tuple(Button(entry.topic, FAQ_PREFIX + entry.id) for entry in entries)
+    return Reply(texts.TOPIC_LIST.format(topic=name), (*buttons, BACK))
 
 
 def _readback(entries: tuple[Entry, ...]) -> Reply:
-    buttons = [Button(entry.questions[0], FAQ_PREFIX + entry.id) for entry in entries]
+    buttons = [faq_button(entry) for entry in entries]
     buttons.append(Button(texts.READBACK_NONE, FAQ_NONE))
     return Reply(texts.READBACK, tuple(buttons))
 
@@ -94,7 +117,7 @@ def understand(index: FaqIndex, text: str, unit_name: str | None = None) -> Unde
         )
     if result.confidence is Confidence.high:
         return Understanding(
-            Intent.faq, True, best.entry, best.score, (), (answer_reply(best.entry),)
+            Intent.faq, True, best.entry, best.score, (), (answer_reply(best.entry, index),)
         )
     alternatives = tuple(m.entry for m in result.matches if m.score >= best.score * 0.8)
     return Understanding(

@@ -9,7 +9,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from db import audit
 from db.models import Unit
 from handlers import texts
-from handlers.access import Actor
+from handlers.access import ADMIN, Actor
 from handlers.contract import Button, Reply
 from handlers.menu import BACK
 
@@ -30,8 +30,10 @@ def is_staff_payload(payload: str) -> bool:
     return payload.startswith(STAFF_PREFIX) or payload == STAFF_COMMAND
 
 
-def staff_menu() -> Reply:
+def staff_menu(actor: Actor) -> Reply:
     buttons = [Button(label, payload) for payload, label in _COMING.items()]
+    if actor.has(ADMIN):
+        buttons.append(Button(texts.KB_ADMIN_BUTTON, "kbadm:menu"))
     buttons.append(Button(texts.STAFF_WHOAMI_BUTTON, STAFF_WHOAMI))
     return Reply(texts.STAFF_MENU, (*buttons, BACK))
 
@@ -59,7 +61,7 @@ async def press(session: AsyncSession, actor: Actor, payload: str, now: datetime
         target=payload[:128],
     )
     if payload in (STAFF_MENU, STAFF_COMMAND):
-        return staff_menu()
+        return staff_menu(actor)
     if payload == STAFF_WHOAMI:
         roles = []
         for role, unit_id in actor.roles:

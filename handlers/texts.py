@@ -22,9 +22,10 @@ MENU_PETITION = "Gửi đơn thư"
 MENU_STATUS = "Tra cứu đơn"
 MENU_BACK = "Về menu chính"
 
+TOPIC_LIST = "Các câu hỏi về {topic}. Chọn một câu, hoặc gõ câu hỏi của anh/chị."
 ASK_PROMPT = (
-    "Anh/chị gõ câu hỏi bằng lời của mình, có dấu hay không dấu đều được. Ví dụ: "
-    '"hương ước thôn được thông qua khi nào", "tố cáo có bị lộ tên không".'
+    "Anh/chị gõ câu hỏi bằng lời của mình, có dấu hay không dấu đều được, ví dụ: "
+    '"hương ước thôn được thông qua khi nào". Hoặc chọn một chủ đề để xem các câu hỏi.'
 )
 
 READBACK = "Có phải anh/chị muốn hỏi một trong những điều sau? Chọn câu đúng nhất."
@@ -95,6 +96,7 @@ STAFF_RECEPTION = "Lịch tiếp công dân"
 STAFF_PETITIONS = "Hàng đợi đơn thư"
 STAFF_DEADLINES = "Hạn báo cáo"
 STAFF_REPORTS = "Số liệu báo cáo"
+KB_ADMIN_BUTTON = "Quản lý kho câu hỏi"
 STAFF_COMING = "Chức năng này đang được hoàn thiện và sẽ có trong các bản cập nhật tới."
 FORBIDDEN = "Chức năng này chỉ dành cho cán bộ được giao. Anh/chị chọn mục khác trong menu."
 STAFF_PRIVATE_ONLY = "Chức năng của cán bộ chỉ dùng được trong tin nhắn riêng với Trợ lý."
@@ -107,3 +109,53 @@ PICK_UNIT_NONE = (
     'chính".'
 )
 NO_UNITS = "Hệ thống chưa có danh sách xã, phường."
+
+KB_ADMIN_MENU = "Quản lý kho câu hỏi. Anh/chị chọn việc cần làm."
+KB_ADD = "Thêm mục mới"
+KB_FIND = "Tìm mục để sửa"
+KB_GAPS = "Câu hỏi chưa trả lời được"
+KB_ASK_QUESTIONS = (
+    "Bước 1/5. Gõ ít nhất 2 cách hỏi của người dân, mỗi cách một dòng hoặc cách nhau bằng "
+    "dấu chấm phẩy (;)."
+)
+KB_ASK_ANSWER = "Bước 2/5. Gõ câu trả lời (tối đa 900 ký tự), câu đầu trả lời thẳng vào câu hỏi."
+KB_ASK_SOURCES = (
+    "Bước 3/5. Gõ căn cứ pháp lý theo mẫu: Tên văn bản | Số hiệu | Điều, khoản. Nhiều căn cứ "
+    "thì cách nhau bằng dấu chấm phẩy. Ví dụ: Luật Khiếu nại | 02/2011/QH13 | Điều 9"
+)
+KB_ASK_TOPIC = "Bước 4/5. Gõ tiêu đề ngắn của mục, ví dụ: Thời hiệu khiếu nại."
+KB_ASK_GROUP = "Bước 5/5. Chọn chủ đề, hoặc gõ tên chủ đề mới."
+KB_NEED_TWO = "Cần ít nhất 2 cách hỏi. Anh/chị gõ lại, cách nhau bằng dấu chấm phẩy (;)."
+KB_BAD_SOURCE = (
+    'Căn cứ "{source}" chưa đúng mẫu: Tên văn bản | Số hiệu | Điều, khoản. Anh/chị gõ lại.'
+)
+KB_PREVIEW = "Xem trước mục sẽ lưu:\n\n{preview}"
+KB_SAVE = "Lưu"
+KB_CANCEL = "Hủy"
+KB_SAVED = "Đã lưu mục {id}. Các tiến trình sẽ dùng nội dung mới sau vài giây."
+KB_CANCELLED = "Đã hủy, không có gì thay đổi."
+KB_NOT_SAVED = "Chưa lưu được: {error}"
+KB_ASK_WORDS = "Gõ vài từ trong câu hỏi hoặc tiêu đề của mục cần tìm."
+KB_FOUND = "Các mục tìm được. Chọn một mục để xem và sửa."
+KB_NOT_FOUND = "Không tìm thấy mục nào có các từ đó. Anh/chị thử từ khác."
+KB_ENTRY = "{id} ({status})\nTiêu đề: {topic}\nCách hỏi: {questions}\n\n{answer}\n\n{citation}"
+KB_EDIT_ANSWER = "Sửa câu trả lời"
+KB_EDIT_QUESTIONS = "Sửa cách hỏi"
+KB_EDIT_SOURCES = "Sửa căn cứ"
+KB_HIDE = "Ẩn mục này"
+KB_SHOW = "Hiện lại mục này"
+KB_REVERT = "Hoàn tác lần sửa gần nhất"
+KB_BACK = "Về quản lý kho câu hỏi"
+KB_ASK_NEW = {
+    "answer": "Gõ câu trả lời mới (tối đa 900 ký tự).",
+    "questions": "Gõ các cách hỏi mới, cách nhau bằng dấu chấm phẩy (;). Cần ít nhất 2.",
+    "sources": "Gõ căn cứ mới: Tên văn bản | Số hiệu | Điều, khoản; nhiều căn cứ cách nhau bằng ;",
+}
+KB_HIDDEN = "Đã ẩn mục {id}: Trợ lý sẽ không dùng mục này để trả lời."
+KB_SHOWN = "Đã hiện lại mục {id}."
+KB_REVERTED = "Đã hoàn tác mục {id} về bản trước."
+KB_NO_GAPS = "Chưa có câu hỏi nào Trợ lý chưa trả lời được."
+KB_GAPS_LIST = "Những câu người dân hỏi mà Trợ lý chưa trả lời được (số lần hỏi):\n{lines}"
+KB_GAP_ADD = "Tạo mục: {sample}"
+KB_STATUS = {"published": "đang dùng", "draft": "bản nháp", "retired": "đã ẩn"}
+ADMIN_ONLY = "Chức năng này chỉ dành cho quản trị viên."

@@ -57,6 +57,8 @@ LOW = 0.47
 MARGIN = 0.015
 # ...and so is one whose entry leaves a good part of the question's own words unexplained.
 MIN_RECALL = 0.8
+# How close another entry must be to be offered as a related question.
+RELATED_MIN = 0.3
 
 
 class Confidence(StrEnum):
@@ -149,10 +151,27 @@ class FaqIndex:
         # most distinctive word, and no entry accounts for it.
         self._unknown_idf = math.log(1 + (count - 0.5) / 1.5) if count else 1.0
         self._vocabulary = sorted(t for t in self._postings if " " not in t and len(t) >= 3)
+        # Browsing by topic: group slug -> (group name, its entries), in order of appearance.
+        self.groups: dict[str, tuple[str, tuple[Entry, ...]]] = {}
+        for entry in self.entries:
+            slug = normalize(entry.group).replace(" ", "-")[:48]
+            name, members = self.groups.get(slug, (entry.group, ()))
+            self.groups[slug] = (name, (*members, entry))
+        self._related: dict[str, tuple[Entry, ...]] = {}
         self._correct = lru_cache(maxsize=8192)(self._nearest_word)
 
     def __len__(self) -> int:
         return len(self.entries)
+
+    def related(self, entry: Entry, limit: int = 2) -> tuple[Entry, ...]:
+        """Entries close to this one, offered after its answer."""
+        if entry.id not in self._related:
+            probe = " ".join((entry.topic, *entry.keywords))
+            matches = self.search(probe, limit=limit + 3).matches
+            self._related[entry.id] = tuple(
+                m.entry for m in matches if m.entry.id != entry.id and m.score >= RELATED_MIN
+            )
+        return self._related[entry.id][:limit]
 
     def _nearest_word(self, word: str) -> str | None:
         found = process.extractOne(

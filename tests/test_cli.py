@@ -70,11 +70,11 @@ def test_kb_import_reports_and_keeps_what_it_cannot_read(
     broken.mkdir()
     shutil.copy(project_root / "knowledge/content/khieu-nai-to-cao.yaml", broken / "a.yaml")
     data = yaml.safe_load((broken / "a.yaml").read_text(encoding="utf-8"))
-    data[1]["sources"] = []
+    data["entries"][1]["sources"] = []
     (broken / "a.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     failed = run(["kb", "import", "--path", str(broken)], cli_env, check=False)
     assert failed.returncode == 1
-    assert "a.yaml" in failed.stderr and data[1]["id"] in failed.stderr
+    assert "a.yaml" in failed.stderr and data["entries"][1]["id"] in failed.stderr
 
 
 def test_db_upgrade_and_clock_are_safe_to_run(cli_env: dict[str, str]) -> None:

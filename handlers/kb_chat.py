@@ -1,0 +1,330 @@
+"""Admins curate the knowledge base in the chat, step by step (web chat, console, later
+Telegram and Zalo alike). Every `kbadm:` press is checked against the admin role on the server,
+and saving needs the conversation to be in the step it claims to finish."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from db import audit
+from db import kb as kb_rows
+from db.conversations import ChatState
+from db.models import UnansweredQuestion
+from handlers import kb_admin, texts
+from handlers.access import ADMIN, Actor
+from handlers.contract import Button, Reply
+from handlers.knowledge_base import KnowledgeBase, entry_from_row, snapshot
+from handlers.menu import BACK
+from knowledge.entries import Entry, EntryStatus
+from knowledge.normalize import normalize
+
+PREFIX = "kbadm:"
+COMMAND = "/kb"
+MENU = "kbadm:menu"
+ADD_FLOW, FIND_FLOW, EDIT_FLOW = "kb_add", "kb_find", "kb_edit"
+FLOWS = frozenset({ADD_FLOW, FIND_FLOW, EDIT_FLOW})
+ADD_STEPS = ("questions", "answer", "sources", "topic", "group", "confirm")
+MENU_BACK = Button(texts.KB_BACK, MENU)
+SAVE = (Button(texts.KB_SAVE, "kbadm:save"), Button(texts.KB_CANCEL, "kbadm:cancel"))
+_SPLIT = re.compile(r"\s*[;\n]\s*")
+
+
+def is_kb_payload(payload: str) -> bool:
+    return payload.startswith(PREFIX) or payload == COMMAND
+
+
+def _menu() -> Reply:
+    return Reply(
+        texts.KB_ADMIN_MENU,
+        (
+            Button(texts.KB_ADD, "kbadm:add"),
+            Button(texts.KB_FIND, "kbadm:find"),
+            Button(texts.KB_GAPS, "kbadm:gaps"),
+            BACK,
+        ),
+    )
+
+
+def _parse_questions(text: str) -> list[str] | None:
+    questions = [q for q in _SPLIT.split(text.strip()) if q]
+    return questions if len(questions) >= 2 else None
+
+
+def _parse_sources(text: str) -> list[dict[str, str]] | str:
+    """Sources as dicts, or the first piece that is not "law | number | article"."""
+    sources = []
+    for piece in (p for p in _SPLIT.split(text.strip()) if p):
+        parts = [part.strip() for part in piece.split("|")]
+        if len(parts) != 3 or not all(parts):
+            return piece
+        sources.append({"law": parts[0], "number": parts[1], "article": parts[2]})
+    return sources or text
+
+
+def _show(entry: Entry) -> str:
+    return texts.KB_ENTRY.format(
+        id=entry.id,
+        status=texts.KB_STATUS.get(entry.status.value, entry.status.value),
+        topic=entry.topic,
+        questions="; ".join(entry.questions),
+        answer=entry.answer,
+        citation=entry.citation(),
+    )
+
+
+def _entry_view(entry: Entry) -> Reply:
+    hidden = entry.status is not EntryStatus.published
+    toggle = (
+        Button(texts.KB_SHOW, f"kbadm:show:{entry.id}")
+        if hidden
+        else Button(texts.KB_HIDE, f"kbadm:hide:{entry.id}")
+    )
+    return Reply(
+        _show(entry),
+        (
+            Button(texts.KB_EDIT_ANSWER, f"kbadm:edit:answer:{entry.id}"),
+            Button(texts.KB_EDIT_QUESTIONS, f"kbadm:edit:questions:{entry.id}"),
+            Button(texts.KB_EDIT_SOURCES, f"kbadm:edit:sources:{entry.id}"),
+            toggle,
+            Button(texts.KB_REVERT, f"kbadm:revert:{entry.id}"),
+            MENU_BACK,
+        ),
+    )
+
+
+def _new_id(topic: str, taken: set[str]) -> str:
+    base = normalize(topic).replace(" ", "-")[:48].strip("-") or "muc"
+    candidate, n = base, 2
+    while candidate in taken:
+        candidate, n = f"{base}-{n}", n + 1
+    return candidate
+
+
+class KbAdmin:
+    """The chat side of knowledge-base curation."""
+
+    def __init__(self, knowledge: KnowledgeBase) -> None:
+        self._knowledge = knowledge
+
+    async def _all_entries(self, session: AsyncSession) -> list[Entry]:
+        return [entry_from_row(row) for row in await kb_rows.all_rows(session)]
+
+    def _reset(self, state: ChatState) -> None:
+        state.flow = state.step = None
+        state.data = {}
+
+    async def press(
+        self, session: AsyncSession, state: ChatState, actor: Actor, payload: str, now: datetime
+    ) -> Reply:
+        if not actor.has(ADMIN):
+            audit.record(
+                session,
+                at=now,
+                actor=actor.label,
+                actor_person_id=actor.person_id,
+                action="access.denied",
+                target=payload[:128],
+            )
+            return Reply(texts.ADMIN_ONLY, (BACK,))
+        if not actor.private:
+            return Reply(texts.STAFF_PRIVATE_ONLY, (BACK,))
+        parts = payload.removeprefix(PREFIX).split(":")
+        action, args = parts[0], parts[1:]
+        if payload == COMMAND or action == "menu":
+            self._reset(state)
+            return _menu()
+        if action == "add":
+            self._reset(state)
+            state.flow, state.step = ADD_FLOW, "questions"
+            return Reply(texts.KB_ASK_QUESTIONS, (MENU_BACK,))
+        if action == "find":
+            self._reset(state)
+            state.flow, state.step = FIND_FLOW, "words"
+            return Reply(texts.KB_ASK_WORDS, (MENU_BACK,))
+        if action == "gaps":
+            return await self._gaps(session)
+        if action == "gap" and args:
+            return await self._gap_to_entry(session, state, int(args[0]), now)
+        if action == "save":
+            return await self._save(session, state, actor, now)
+        if action == "cancel":
+            self._reset(state)
+            return Reply(texts.KB_CANCELLED, (MENU_BACK,))
+        if action == "group" and args and state.flow == ADD_FLOW and state.step == "group":
+            index = await self._knowledge.index(session)
+            name = index.groups.get(args[0], (args[0], ()))[0]
+            return self._preview_new(state, name)
+        entry_id = args[-1] if args else ""
+        return await self._on_entry(session, state, actor, action, args, entry_id, now)
+
+    async def _on_entry(
+        self,
+        session: AsyncSession,
+        state: ChatState,
+        actor: Actor,
+        action: str,
+        args: list[str],
+        entry_id: str,
+        now: datetime,
+    ) -> Reply:
+        entries = {e.id: e for e in await self._all_entries(session)}
+        entry = entries.get(entry_id)
+        if entry is None:
+            return Reply(texts.ENTRY_GONE, (MENU_BACK,))
+        if action == "open":
+            return _entry_view(entry)
+        if action == "edit" and len(args) == 2 and args[0] in texts.KB_ASK_NEW:
+            self._reset(state)
+            state.flow, state.step = EDIT_FLOW, args[0]
+            state.data = {"id": entry.id}
+            return Reply(texts.KB_ASK_NEW[args[0]], (MENU_BACK,))
+        try:
+            if action == "hide":
+                await kb_admin.set_status(session, entry.id, EntryStatus.retired, actor.label, now)
+                return Reply(texts.KB_HIDDEN.format(id=entry.id), (MENU_BACK,))
+            if action == "show":
+                await kb_admin.set_status(
+                    session, entry.id, EntryStatus.published, actor.label, now
+                )
+                return Reply(texts.KB_SHOWN.format(id=entry.id), (MENU_BACK,))
+            if action == "revert":
+                await kb_admin.revert(session, entry.id, actor.label, now)
+                return Reply(texts.KB_REVERTED.format(id=entry.id), (MENU_BACK,))
+        except kb_admin.EditError as exc:
+            return Reply(texts.KB_NOT_SAVED.format(error=exc), (MENU_BACK,))
+        return Reply(texts.STALE_BUTTON, (MENU_BACK,))
+
+    async def text(
+        self, session: AsyncSession, state: ChatState, actor: Actor, text: str, now: datetime
+    ) -> Reply:
+        """A typed answer to the step the admin is on."""
+        if not actor.has(ADMIN):
+            self._reset(state)
+            return Reply(texts.ADMIN_ONLY, (BACK,))
+        if state.flow == FIND_FLOW:
+            found = kb_admin.matching(await self._all_entries(session), text)
+            if not found:
+                return Reply(texts.KB_NOT_FOUND, (MENU_BACK,))
+            buttons = tuple(Button(e.topic, f"kbadm:open:{e.id}") for e in found)
+            return Reply(texts.KB_FOUND, (*buttons, MENU_BACK))
+        if state.flow == EDIT_FLOW:
+            return await self._edit_value(session, state, text)
+        return await self._add_step(session, state, text)
+
+    async def _add_step(self, session: AsyncSession, state: ChatState, text: str) -> Reply:
+        data: dict[str, Any] = dict(state.data)
+        step = state.step
+        if step == "questions":
+            questions = _parse_questions(text)
+            if questions is None:
+                return Reply(texts.KB_NEED_TWO, (MENU_BACK,))
+            data["questions"], state.step = questions, "answer"
+            reply = Reply(texts.KB_ASK_ANSWER, (MENU_BACK,))
+        elif step == "answer":
+            data["answer"], state.step = text.strip(), "sources"
+            reply = Reply(texts.KB_ASK_SOURCES, (MENU_BACK,))
+        elif step == "sources":
+            sources = _parse_sources(text)
+            if isinstance(sources, str):
+                return Reply(texts.KB_BAD_SOURCE.format(source=sources), (MENU_BACK,))
+            data["sources"], state.step = sources, "topic"
+            reply = Reply(texts.KB_ASK_TOPIC, (MENU_BACK,))
+        elif step == "topic":
+            data["topic"], state.step = text.strip(), "group"
+            index = await self._knowledge.index(session)
+            buttons = tuple(
+                Button(name, f"kbadm:group:{slug}") for slug, (name, _) in index.groups.items()
+            )
+            reply = Reply(texts.KB_ASK_GROUP, (*buttons, MENU_BACK))
+        elif step == "group":
+            state.data = data
+            return self._preview_new(state, text.strip())
+        else:
+            return Reply(texts.STALE_BUTTON, (MENU_BACK,))
+        state.data = data
+        return reply
+
+    def _preview_new(self, state: ChatState, group: str) -> Reply:
+        state.data = {**state.data, "group": group}
+        state.step = "confirm"
+        draft = {**state.data, "id": "moi"}
+        try:
+            preview = _show(Entry.model_validate(draft))
+        except ValueError as exc:
+            return Reply(texts.KB_NOT_SAVED.format(error=exc), (*SAVE[1:], MENU_BACK))
+        return Reply(texts.KB_PREVIEW.format(preview=preview), (*SAVE, MENU_BACK))
+
+    async def _edit_value(self, session: AsyncSession, state: ChatState, text: str) -> Reply:
+        field, value = state.step, text.strip()
+        change: Any = value
+        if field == "questions":
+            change = _parse_questions(value)
+            if change is None:
+                return Reply(texts.KB_NEED_TWO, (MENU_BACK,))
+        elif field == "sources":
+            change = _parse_sources(value)
+            if isinstance(change, str):
+                return Reply(texts.KB_BAD_SOURCE.format(source=change), (MENU_BACK,))
+        entries = {e.id: e for e in await self._all_entries(session)}
+        entry = entries.get(str(state.data.get("id")))
+        if entry is None or field is None:
+            self._reset(state)
+            return Reply(texts.ENTRY_GONE, (MENU_BACK,))
+        state.data = {**state.data, "changes": {field: change}}
+        state.step = "confirm"
+        try:
+            preview = _show(Entry.model_validate({**snapshot(entry), field: change}))
+        except ValueError as exc:
+            return Reply(texts.KB_NOT_SAVED.format(error=exc), (*SAVE[1:], MENU_BACK))
+        return Reply(texts.KB_PREVIEW.format(preview=preview), (*SAVE, MENU_BACK))
+
+    async def _save(
+        self, session: AsyncSession, state: ChatState, actor: Actor, now: datetime
+    ) -> Reply:
+        if state.flow not in (ADD_FLOW, EDIT_FLOW) or state.step != "confirm":
+            return Reply(texts.STALE_BUTTON, (MENU_BACK,))
+        data = dict(state.data)
+        try:
+            if state.flow == ADD_FLOW:
+                taken = {e.id for e in await self._all_entries(session)}
+                entry_id = _new_id(str(data.get("topic", "")), taken)
+                gap = data.pop("gap", None)
+                saved = await kb_admin.save(
+                    session, {**data, "id": entry_id}, actor.label, now, "add"
+                )
+                if gap is not None:
+                    await kb_admin.resolve_unanswered(session, int(gap), now)
+            else:
+                saved = await kb_admin.change(
+                    session, str(data["id"]), data["changes"], actor.label, now
+                )
+        except kb_admin.EditError as exc:
+            return Reply(texts.KB_NOT_SAVED.format(error=exc), (*SAVE, MENU_BACK))
+        self._reset(state)
+        return Reply(texts.KB_SAVED.format(id=saved.id), (MENU_BACK,))
+
+    async def _gaps(self, session: AsyncSession) -> Reply:
+        gaps = await kb_admin.top_unanswered(session)
+        if not gaps:
+            return Reply(texts.KB_NO_GAPS, (MENU_BACK,))
+        lines = "\n".join(f"{g.count} lần: {g.sample}" for g in gaps)
+        buttons = tuple(
+            Button(texts.KB_GAP_ADD.format(sample=g.sample[:40]), f"kbadm:gap:{g.id}")
+            for g in gaps[:5]
+        )
+        return Reply(texts.KB_GAPS_LIST.format(lines=lines), (*buttons, MENU_BACK))
+
+    async def _gap_to_entry(
+        self, session: AsyncSession, state: ChatState, gap_id: int, now: datetime
+    ) -> Reply:
+        gap = await session.get(UnansweredQuestion, gap_id)
+        if gap is None:
+            return Reply(texts.STALE_BUTTON, (MENU_BACK,))
+        self._reset(state)
+        state.flow, state.step = ADD_FLOW, "questions"
+        state.data = {"gap": gap.id}
+        return Reply(f"{gap.sample}\n\n{texts.KB_ASK_QUESTIONS}", (MENU_BACK,))
