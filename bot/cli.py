@@ -20,10 +20,11 @@ from bot.runtime import Runtime, prepare_database, start_runtime
 from bot.server import create_app
 from bot.settings import Settings
 from db import backup, people
+from db import kb as kb_rows
 from db.engine import create_engine
-from handlers import access, unit_registry
+from handlers import access, kb_admin, kb_files, unit_registry
 from handlers.faq import understand
-from handlers.knowledge_base import import_entries
+from handlers.knowledge_base import entry_from_row, import_entries
 from knowledge.entries import ContentError, load_entries
 
 app = typer.Typer(help="Trợ lý dân chủ cơ sở", no_args_is_help=True, add_completion=False)
@@ -194,38 +195,126 @@ def db_restore(path: Annotated[Path, typer.Argument(help="Tệp sao lưu .tar.gz
 
 @kb_app.command("import")
 def kb_import(
+    file: Annotated[
+        Path | None, typer.Argument(help="Tệp YAML, JSON hoặc XLSX do quản trị viên sửa.")
+    ] = None,
     path: Annotated[
-        Path | None, typer.Option(help="Thư mục chứa tệp YAML (mặc định: kho có sẵn).")
+        Path | None, typer.Option(help="Thư mục tệp YAML nguồn (mặc định: kho có sẵn).")
     ] = None,
     force: Annotated[bool, typer.Option(help="Ghi đè cả những mục quản trị viên đã sửa.")] = False,
 ) -> None:
-    """Nạp các mục từ tệp YAML vào kho tri thức."""
-    settings = _settings()
+    """Nạp các mục vào kho: từ một tệp quản trị viên sửa, hoặc từ các tệp YAML nguồn.
+
+    Tệp có lỗi thì báo từng dòng, từng cột và không thay đổi gì; tệp đúng được nạp trọn vẹn.
+    """
     try:
-        entries = load_entries(sorted(path.glob("*.yaml")) if path else None)
-    except ContentError as exc:
-        typer.echo(f"Lỗi nội dung: {exc}", err=True)
+        if file is not None:
+            entries = kb_files.parse(file.read_bytes(), kb_files.format_of(file.name))
+        else:
+            entries = load_entries(sorted(path.glob("*.yaml")) if path else None)
+    except (ContentError, kb_files.KbFileError, OSError) as exc:
+        typer.echo(f"Lỗi nội dung, không thay đổi gì:\n{exc}", err=True)
         raise typer.Exit(1) from exc
-    prepare_database(settings)
 
-    async def main() -> None:
-        runtime = await start_runtime(settings, seed=False)
-        try:
-            async with runtime.sessions() as session, session.begin():
-                report = await import_entries(session, entries, runtime.clock.now(), force=force)
-            typer.echo(report.summary())
-        finally:
-            await runtime.close()
+    async def work(runtime: Runtime) -> None:
+        async with runtime.sessions() as session, session.begin():
+            report = await import_entries(
+                session,
+                entries,
+                runtime.clock.now(),
+                force=force,
+                actor="cli",
+                by_admin=file is not None,
+            )
+        typer.echo(report.summary())
 
-    asyncio.run(main())
+    # Importing the seed files into an empty database should not seed it twice.
+    _with_runtime(_settings(), work, seed=file is not None)
 
 
-def _with_runtime(settings: Settings, work: Callable[[Runtime], Awaitable[None]]) -> None:
+@kb_app.command("export")
+def kb_export(
+    file: Annotated[str, typer.Argument(help="Tệp đích, hoặc - để in ra màn hình.")] = "-",
+    fmt: Annotated[
+        str | None, typer.Option("--format", help="yaml, json hoặc xlsx (theo đuôi tệp).")
+    ] = None,
+) -> None:
+    """Xuất toàn bộ kho câu hỏi (kể cả mục đã ẩn) kèm căn cứ và trạng thái."""
+    chosen = fmt or kb_files.format_of(file)
+    if chosen not in kb_files.FORMATS:
+        typer.echo("Định dạng phải là yaml, json hoặc xlsx.", err=True)
+        raise typer.Exit(2)
+    if chosen == "xlsx" and file == "-":
+        typer.echo("Tệp Excel cần một tên tệp đích.", err=True)
+        raise typer.Exit(2)
+    exported: list[bytes] = []
+
+    async def work(runtime: Runtime) -> None:
+        async with runtime.sessions() as session:
+            rows = await kb_rows.all_rows(session)
+        exported.append(kb_files.export([entry_from_row(row) for row in rows], chosen))
+
+    _with_runtime(_settings(), work)
+    if file == "-":
+        sys.stdout.buffer.write(exported[0])
+        sys.stdout.flush()
+    else:
+        Path(file).write_bytes(exported[0])
+
+
+@kb_app.command("revert")
+def kb_revert(
+    entry_id: Annotated[str, typer.Argument(help="Mã mục (id).")],
+    revision: Annotated[
+        int | None, typer.Option(help="Số phiên bản (mặc định: lần sửa gần nhất).")
+    ] = None,
+) -> None:
+    """Đưa một mục về bản trước lần sửa gần nhất (hoặc trước một phiên bản chỉ định)."""
+
+    async def work(runtime: Runtime) -> None:
+        async with runtime.sessions() as session, session.begin():
+            await kb_admin.revert(session, entry_id, "cli", runtime.clock.now(), revision)
+        typer.echo(f"Đã hoàn tác mục {entry_id}.")
+
+    try:
+        _with_runtime(_settings(), work)
+    except kb_admin.EditError as exc:
+        typer.echo(f"Lỗi: {exc}", err=True)
+        raise typer.Exit(1) from exc
+
+
+@kb_app.command("history")
+def kb_history(entry_id: Annotated[str, typer.Argument(help="Mã mục (id).")]) -> None:
+    """Các lần thay đổi một mục: số phiên bản, lúc nào, ai, việc gì."""
+
+    async def work(runtime: Runtime) -> None:
+        async with runtime.sessions() as session:
+            for item in await kb_admin.revisions(session, entry_id):
+                typer.echo(f"{item.id}\t{item.at.isoformat()}\t{item.actor}\t{item.action}")
+
+    _with_runtime(_settings(), work)
+
+
+@kb_app.command("gaps")
+def kb_gaps(limit: Annotated[int, typer.Option(help="Số câu tối đa.")] = 20) -> None:
+    """Những câu người dân hỏi mà Trợ lý chưa trả lời được, nhiều lần nhất trước."""
+
+    async def work(runtime: Runtime) -> None:
+        async with runtime.sessions() as session:
+            for gap in await kb_admin.top_unanswered(session, limit):
+                typer.echo(f"{gap.count}\t{gap.sample}")
+
+    _with_runtime(_settings(), work)
+
+
+def _with_runtime(
+    settings: Settings, work: Callable[[Runtime], Awaitable[None]], *, seed: bool = True
+) -> None:
     """Run one piece of async work against a started runtime, closing it afterwards."""
     prepare_database(settings)
 
     async def main() -> None:
-        runtime = await start_runtime(settings, seed=False)
+        runtime = await start_runtime(settings, seed=seed)
         try:
             await work(runtime)
         finally:

@@ -36,9 +36,7 @@ async def save(
     if row is None:
         row = KbEntryRow(id=entry.id, topic="", answer="", status="", updated_at=now)
         session.add(row)
-    fill_row(row, entry, now)
-    row.seed_hash = None if before is None else row.seed_hash
-    row.edited_by_admin = True
+    fill_row(row, entry, now, by_admin=True)
     record_revision(session, entry.id, action, actor, now, before, snapshot(entry))
     await kb_rows.bump_version(session)
     return entry

@@ -41,7 +41,8 @@ def entry_from_row(row: KbEntryRow) -> Entry:
     )
 
 
-def fill_row(row: KbEntryRow, entry: Entry, now: datetime) -> None:
+def fill_row(row: KbEntryRow, entry: Entry, now: datetime, *, by_admin: bool = False) -> None:
+    """Copy an entry into its row; an admin's version is marked so seeds never overwrite it."""
     data = entry.model_dump(mode="json")
     row.group_name = entry.group
     row.topic = entry.topic
@@ -53,8 +54,8 @@ def fill_row(row: KbEntryRow, entry: Entry, now: datetime) -> None:
     row.valid_from = entry.valid_from
     row.review_after = entry.review_after
     row.amended_note = entry.amended_note
-    row.seed_hash = entry.content_hash()
-    row.edited_by_admin = False
+    row.seed_hash = None if by_admin else entry.content_hash()
+    row.edited_by_admin = by_admin
     row.updated_at = now
 
 
@@ -103,7 +104,7 @@ class ImportReport:
     def summary(self) -> str:
         lines = [
             f"Thêm mới: {len(self.added)}",
-            f"Cập nhật theo tệp nguồn: {len(self.updated)}",
+            f"Cập nhật: {len(self.updated)}",
             f"Không đổi: {len(self.unchanged)}",
             f"Giữ nguyên bản quản trị viên đã sửa: {len(self.kept_admin_edits)}",
         ]
@@ -125,8 +126,14 @@ async def import_entries(
     *,
     force: bool = False,
     actor: str = "seed",
+    by_admin: bool = False,
 ) -> ImportReport:
-    """Seed rows by id. An entry an admin edited is kept unless ``force``, and reported."""
+    """Upsert entries by id in the caller's transaction (so an import is all or nothing).
+
+    Seeds (``by_admin`` false) never replace an entry an admin edited unless ``force``; the
+    report names what was kept. A file an admin imports (``by_admin``) counts as admin edits,
+    so later seed imports leave those entries alone too.
+    """
     report = ImportReport()
     for entry in entries:
         row = await kb_rows.get(session, entry.id)
@@ -135,17 +142,17 @@ async def import_entries(
             row = KbEntryRow(id=entry.id, topic="", answer="", status="", updated_at=now)
             session.add(row)
             report.added.append(entry.id)
+        elif before == snapshot(entry):
+            report.unchanged.append(entry.id)
+            continue
         elif row.edited_by_admin and not force:
             report.kept_admin_edits.append(entry.id)
             continue
         elif row.edited_by_admin:
             report.replaced_admin_edits.append(entry.id)
-        elif row.seed_hash != entry.content_hash():
-            report.updated.append(entry.id)
         else:
-            report.unchanged.append(entry.id)
-            continue
-        fill_row(row, entry, now)
+            report.updated.append(entry.id)
+        fill_row(row, entry, now, by_admin=by_admin)
         record_revision(session, entry.id, "import", actor, now, before, snapshot(entry))
     if report.changed:
         await kb_rows.bump_version(session)

@@ -125,10 +125,35 @@ def _entries_in(path: Path) -> list[Entry]:
     return entries
 
 
+_MESSAGES = {
+    "missing": "thiếu",
+    "string_too_short": "quá ngắn (ít nhất {min_length} ký tự)",
+    "string_too_long": "quá dài (tối đa {max_length} ký tự)",
+    "too_short": "cần ít nhất {min_length} mục",
+    "too_long": "nhiều quá (tối đa {max_length} mục)",
+    "string_pattern_mismatch": "không đúng mẫu cho phép",
+    "extra_forbidden": "trường này không được dùng",
+    "enum": "giá trị không hợp lệ (cho phép: {expected})",
+    "date_from_datetime_parsing": "ngày không hợp lệ (dùng dạng NNNN-TT-NN)",
+    "date_parsing": "ngày không hợp lệ (dùng dạng NNNN-TT-NN)",
+    "date_type": "ngày không hợp lệ (dùng dạng NNNN-TT-NN)",
+    "string_type": "phải là chữ",
+    "value_error": "{msg}",
+}
+
+
+def problem(err: Any) -> str:
+    """One pydantic error in Vietnamese, for the people who fix the file."""
+    template = _MESSAGES.get(err["type"])
+    if template is None:
+        return str(err["msg"])
+    return template.format(msg=err["msg"], **err.get("ctx", {}))
+
+
 def describe(exc: ValidationError) -> str:
     """Pydantic's errors as "field: problem; …" for people fixing a file."""
     return "; ".join(
-        f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
+        f"{'.'.join(str(p) for p in err['loc'])}: {problem(err)}" for err in exc.errors()
     )
 
 
