@@ -66,8 +66,7 @@ def _cell(entry: Entry, column: str) -> str:
         return "\n".join(value)
     if column == "sources":
         return "\n".join(
-            " | ".join((s.law, s.number, s.article, *((s.note,) if s.note else ())))
-            for s in value
+            " | ".join((s.law, s.number, s.article, *((s.note,) if s.note else ()))) for s in value
         )
     if isinstance(value, date):
         return value.isoformat()

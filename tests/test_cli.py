@@ -87,3 +87,66 @@ def test_console_chat_numbers_buttons_and_typed_numbers_work(cli_env: dict[str, 
     out = run(["chat"], cli_env, stdin="khieu nai\n1\nthoat\n").stdout
     assert "Gõ 1 để:" in out
     assert "Căn cứ:" in out.split("Gõ 1 để:", 1)[1]
+
+
+def test_kb_export_json_prints_every_entry_with_sources_and_status(
+    cli_env: dict[str, str], curated: list[object]
+) -> None:
+    entries = json.loads(run(["kb", "export", "--format", "json", "-"], cli_env).stdout)
+    assert len(entries) == len(curated)
+    for entry in entries:
+        assert entry["sources"] and entry["status"] == "published"
+        assert all({"law", "number", "article"} <= set(s) for s in entry["sources"])
+
+
+def test_an_excel_round_trip_keeps_typed_text_as_text_and_rejects_bad_rows_whole(
+    cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    from openpyxl import load_workbook
+
+    book_path = tmp_path / "kho.xlsx"
+    run(["kb", "export", str(book_path)], cli_env)
+    book = load_workbook(book_path)
+    sheet = book.active
+    assert sheet is not None
+    header = [cell.value for cell in sheet[1]]
+    answer_col = header.index("answer") + 1
+    sheet.cell(row=2, column=answer_col).value = "=1+1 là điều người dân gõ, không phải công thức."
+    sheet.cell(row=2, column=answer_col).data_type = "s"
+    book.save(book_path)
+    assert "Cập nhật: 1" in run(["kb", "import", str(book_path)], cli_env).stdout
+
+    again = tmp_path / "lan-hai.xlsx"
+    run(["kb", "export", str(again)], cli_env)
+    cell = load_workbook(again).active.cell(row=2, column=answer_col)  # type: ignore[union-attr]
+    assert cell.data_type == "s" and cell.value.startswith("=1+1")
+
+    broken = load_workbook(again)
+    sheet = broken.active
+    assert sheet is not None
+    sheet.cell(row=3, column=answer_col).value = "ngắn"
+    sheet.cell(row=4, column=header.index("sources") + 1).value = "Luật không đủ cột"
+    broken.save(tmp_path / "hong.xlsx")
+    failed = run(["kb", "import", str(tmp_path / "hong.xlsx")], cli_env, check=False)
+    assert failed.returncode == 1
+    assert "Dòng 3, cột answer: quá ngắn" in failed.stderr
+    assert "Dòng 4, cột sources.0.number: thiếu" in failed.stderr
+    # Nothing of the broken file was applied.
+    assert "Không đổi: " in run(["kb", "import", str(again)], cli_env).stdout
+
+
+def test_an_admin_file_edit_survives_a_later_seed_import_and_can_be_reverted(
+    cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    exported = json.loads(run(["kb", "export", "--format", "json", "-"], cli_env).stdout)
+    edited = next(e for e in exported if e["id"] == "kn-thoi-hieu")
+    edited["answer"] = "Thời hiệu khiếu nại là 90 ngày (câu trả lời xã đã biên tập lại)."
+    (tmp_path / "sua.json").write_text(json.dumps([edited], ensure_ascii=False), "utf-8")
+    run(["kb", "import", str(tmp_path / "sua.json")], cli_env)
+    seeds = run(["kb", "import"], cli_env).stdout
+    assert "Giữ nguyên bản quản trị viên đã sửa: 1" in seeds and "kn-thoi-hieu" in seeds
+    assert "biên tập lại" in run(["ask", "thoi hieu khieu nai la bao lau"], cli_env).stdout
+    history = run(["kb", "history", "kn-thoi-hieu"], cli_env).stdout.splitlines()
+    assert [line.split("\t")[3] for line in history] == ["import", "import"]
+    run(["kb", "revert", "kn-thoi-hieu"], cli_env)
+    assert "biên tập lại" not in run(["ask", "thoi hieu khieu nai la bao lau"], cli_env).stdout
