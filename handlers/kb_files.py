@@ -2,7 +2,8 @@
 
 Reading a file checks every row and reports every problem by row and column before anything
 is changed. In XLSX, multi-valued cells hold one item per line; a source is written
-"Tên văn bản | Số hiệu | Điều, khoản" (and "| ghi chú" when there is one). Every cell is written as text, never as a formula.
+"Tên văn bản | Số hiệu | Điều, khoản" (and "| ghi chú" when there is one). Every cell is
+written as text, never as a formula.
 """
 
 from __future__ import annotations
