@@ -39,6 +39,7 @@ from knowledge.normalize import normalize  # noqa: E402
 
 DEV_SET = ROOT.parent / "shared" / "eval" / "dev_questions.yaml"
 HELDOUT_SET = Path(__file__).parent / "heldout_questions.yaml"
+HELDOUT_SET_2 = Path(__file__).parent / "heldout_questions_2.yaml"
 SIZES = (100, 1000, 5000)
 # The template approach answers when WRatio clears this bar, and declines otherwise.
 BASELINE_CUTOFF = 80
@@ -218,6 +219,7 @@ def main() -> None:
 
     sets = {"dev": yaml.safe_load(args.dev.read_text(encoding="utf-8"))}
     sets["heldout"] = yaml.safe_load(HELDOUT_SET.read_text(encoding="utf-8"))
+    sets["heldout-2"] = yaml.safe_load(HELDOUT_SET_2.read_text(encoding="utf-8"))
     for name, items in sets.items():
         ours, misses = accuracy(index, items)
         base = baseline_accuracy(entries, items)
@@ -253,6 +255,17 @@ def main() -> None:
             f"\n`dccs serve --demo` ready (median of 3): fresh data folder {fresh:.2f} s, "
             f"migrated and seeded {warm:.2f} s"
         )
+    print("\n| topic group | entries | questions answered by it (all sets) |")
+    print("|---|---|---|")
+    answered: Counter[str] = Counter()
+    for items in sets.values():
+        for item in items:
+            result = understand(index, item["q"])
+            if result.matched and result.entry is not None:
+                answered[result.entry.group] += 1
+    for slug, (name, members) in index.groups.items():
+        del slug
+        print(f"| {name} | {len(members)} | {answered[name]} |")
     counts = Counter(item["expect"] for items in sets.values() for item in items)
     print(f"\nitems by intent: {dict(counts)}")
 

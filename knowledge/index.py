@@ -32,7 +32,7 @@ STOPWORDS = frozenset(
     a ah ai anh ba bac biet bo cac cai can cau chi cho chu chuyen co cua cung da dang day de den
     di do em gi gio hay hoi ha khi khong la lam lai len ma may minh mot muon nao nay neu nhe nhi
     nhieu nhu nhung nguoi o oi ong phai ra roi sao se tai the thi thuong toi tren trong tu va vay
-    ve vi voi vui long xin nhe chao duoc bi con hoac bay xong hien luc sau vao bao gom
+    ve vi voi vui long xin nhe chao duoc bi con hoac bay xong hien luc sau vao bao gom kieu
     """.split()
 )
 STOPWORD_WEIGHT = 0.15
