@@ -82,7 +82,7 @@ def _readback(entries: tuple[Entry, ...]) -> Reply:
 
 
 def _see_also(index: FaqIndex, entry_id: str, label: str) -> tuple[Button, ...]:
-    known = any(entry.id == entry_id for entry in index.entries)
+    known = index.get(entry_id) is not None
     return ((Button(label, FAQ_PREFIX + entry_id),) if known else ()) + MAIN_MENU
 
 

@@ -15,8 +15,6 @@ from datetime import date
 from typing import Any
 
 import yaml
-from openpyxl import Workbook, load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
 from pydantic import ValidationError
 
 from knowledge.entries import Entry, problem
@@ -80,6 +78,9 @@ def export(entries: Sequence[Entry], fmt: str) -> bytes:
     if fmt == "yaml":
         text = yaml.safe_dump([_plain(e) for e in entries], allow_unicode=True, sort_keys=False)
         return text.encode()
+    # openpyxl is imported here, not at start-up: only exports and imports need it.
+    from openpyxl import Workbook
+
     book = Workbook()
     sheet = book.active
     assert sheet is not None
@@ -118,6 +119,9 @@ def _row_from_cells(values: dict[str, str]) -> dict[str, Any]:
 
 def _rows(data: bytes, fmt: str) -> list[tuple[int, Any]]:
     if fmt == "xlsx":
+        from openpyxl import load_workbook
+        from openpyxl.utils.exceptions import InvalidFileException
+
         try:
             book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
         except (InvalidFileException, KeyError, OSError, ValueError) as exc:

@@ -169,7 +169,6 @@ class KnowledgeBase:
     def __init__(self, refresh_seconds: float = 2.0) -> None:
         self._refresh_seconds = refresh_seconds
         self._index = FaqIndex(())
-        self._by_id: dict[str, Entry] = {}
         self._version = -1
         self._checked_at = float("-inf")
         self._lock = asyncio.Lock()
@@ -189,10 +188,8 @@ class KnowledgeBase:
                 # Building a large index takes seconds; keep the event loop answering meanwhile.
                 index = await asyncio.to_thread(FaqIndex, [entry_from_row(r) for r in rows])
                 self._index = index
-                self._by_id = {entry.id: entry for entry in index.entries}
                 self._version = current
         return self._index
 
     async def entry(self, session: AsyncSession, entry_id: str) -> Entry | None:
-        await self.index(session)
-        return self._by_id.get(entry_id)
+        return (await self.index(session)).get(entry_id)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
 from itertools import pairwise
+from typing import Any
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -117,6 +118,8 @@ class FaqIndex:
         postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
         self._phrasings: list[tuple[str, ...]] = []
         self._terms_of: list[frozenset[str]] = []
+        # Stopword terms per entry: added only to the few candidates, never scanned for all.
+        self._weak: list[dict[str, float]] = []
         for position, entry in enumerate(self.entries):
             field_of: dict[str, float] = {}
             fields = [
@@ -133,6 +136,7 @@ class FaqIndex:
             for term, weight in field_of.items():
                 postings[term].append((position, weight))
             self._terms_of.append(frozenset(field_of))
+            self._weak.append({t: w for t, w in field_of.items() if t in STOPWORDS})
             self._phrasings.append(tuple(normalize(q) for q in entry.questions))
         # Arrays per term so scoring a query is a few vectorised adds, even at 5 000 entries.
         self._postings = {
@@ -158,10 +162,14 @@ class FaqIndex:
             name, members = self.groups.get(slug, (entry.group, ()))
             self.groups[slug] = (name, (*members, entry))
         self._related: dict[str, tuple[Entry, ...]] = {}
+        self._by_id = {entry.id: entry for entry in self.entries}
         self._correct = lru_cache(maxsize=8192)(self._nearest_word)
 
     def __len__(self) -> int:
         return len(self.entries)
+
+    def get(self, entry_id: str) -> Entry | None:
+        return self._by_id.get(entry_id)
 
     def related(self, entry: Entry, limit: int = 2) -> tuple[Entry, ...]:
         """Entries close to this one, offered after its answer."""
@@ -201,6 +209,7 @@ class FaqIndex:
         total = 0.0
         scores = np.zeros(len(self.entries), dtype=np.float64)
         content: set[str] = set()
+        weak: list[tuple[str, float]] = []
         for term, weight in weights.items():
             idf = self._idf.get(term)
             if idf is None:
@@ -210,6 +219,11 @@ class FaqIndex:
             total += weight * idf
             if " " not in term and weight >= TYPO_WEIGHT:
                 content.add(term)
+            if term in STOPWORDS:
+                # Posting lists of stopwords span most entries; they cannot pick a candidate,
+                # so they are added to the candidates' scores afterwards.
+                weak.append((term, weight * idf))
+                continue
             posting = self._postings.get(term)
             if posting is not None:
                 positions, field_weights = posting
@@ -219,7 +233,10 @@ class FaqIndex:
         keep = min(max(limit, 5), len(scores))
         top = np.argpartition(scores, -keep)[-keep:]
         scored = [
-            (self._blend(float(scores[pos]) / total, int(pos), folded), int(pos))
+            (
+                self._blend(self._with_weak(scores, int(pos), weak) / total, int(pos), folded),
+                int(pos),
+            )
             for pos in top
             if scores[pos] > 0.0
         ]
@@ -227,6 +244,10 @@ class FaqIndex:
         ranked = tuple(Match(self.entries[pos], score) for (score, _tie), pos in scored[:limit])
         top_recall = self._recall(content, scored[0][1])
         return SearchResult(self._confidence(ranked, top_recall), ranked)
+
+    def _with_weak(self, scores: Any, position: int, weak: list[tuple[str, float]]) -> float:
+        found = self._weak[position]
+        return float(scores[position]) + sum(w * found[t] for t, w in weak if t in found)
 
     def _recall(self, content: set[str], position: int) -> float:
         """The share of the question's content words that the entry contains.
