@@ -295,6 +295,24 @@ def kb_history(entry_id: Annotated[str, typer.Argument(help="Mã mục (id).")])
     _with_runtime(_settings(), work)
 
 
+@kb_app.command("stale")
+def kb_stale() -> None:
+    """Các mục đã đến hạn rà soát (review_after) cần kiểm tra lại với văn bản mới."""
+
+    async def work(runtime: Runtime) -> None:
+        today = runtime.clock.now().date()
+        async with runtime.sessions() as session:
+            rows = await kb_rows.all_rows(session)
+        due = [r for r in rows if r.review_after is not None and r.review_after <= today]
+        for row in due:
+            typer.echo(
+                f"{row.id}\t{row.review_after.isoformat() if row.review_after else ''}\t{row.topic}"
+            )
+        typer.echo(f"{len(due)} mục cần rà soát.")
+
+    _with_runtime(_settings(), work)
+
+
 @kb_app.command("gaps")
 def kb_gaps(limit: Annotated[int, typer.Option(help="Số câu tối đa.")] = 20) -> None:
     """Những câu người dân hỏi mà Trợ lý chưa trả lời được, nhiều lần nhất trước."""

@@ -150,3 +150,14 @@ def test_an_admin_file_edit_survives_a_later_seed_import_and_can_be_reverted(
     assert [line.split("\t")[3] for line in history] == ["import", "import"]
     run(["kb", "revert", "kn-thoi-hieu"], cli_env)
     assert "biên tập lại" not in run(["ask", "thoi hieu khieu nai la bao lau"], cli_env).stdout
+
+
+def test_entries_due_for_review_are_listed(cli_env: dict[str, str], tmp_path: Path) -> None:
+    assert "0 mục cần rà soát." in run(["kb", "stale"], cli_env).stdout
+    exported = json.loads(run(["kb", "export", "--format", "json", "-"], cli_env).stdout)
+    old = next(e for e in exported if e["id"] == "tc-rut-to-cao")
+    old["review_after"] = "2025-01-01"
+    (tmp_path / "cu.json").write_text(json.dumps([old], ensure_ascii=False), "utf-8")
+    run(["kb", "import", str(tmp_path / "cu.json")], cli_env)
+    stale = run(["kb", "stale"], cli_env).stdout
+    assert "tc-rut-to-cao\t2025-01-01" in stale and "1 mục cần rà soát." in stale

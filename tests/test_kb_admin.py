@@ -12,6 +12,7 @@ from handlers.assistant import Assistant
 from handlers.clock import FixedClock
 from handlers.contract import Incoming, Reply
 from handlers.kb_admin import top_unanswered
+from tests.conftest import Client
 from tests.test_access import invite, setup_units
 
 
@@ -200,3 +201,18 @@ async def test_an_answer_offers_related_questions_and_topics_can_be_browsed(
     assert listing.text.startswith("Các câu hỏi về Tiếp công dân")
     [entry] = await assistant.dispatch(msg(button=listing.buttons[0].payload, chat="c"))
     assert "Luật Tiếp công dân" in entry.text
+
+
+async def test_an_admin_hides_an_entry_through_the_web_chat_api(
+    client: Client, sessions: SessionFactory, clock: FixedClock
+) -> None:
+    await setup_units(sessions, clock)
+    code = await invite(sessions, clock, role=access.ADMIN, unit="Tỉnh mẫu")
+    granted = await (await client.post("/api/chat", json={"text": code})).json()
+    assert "quản trị viên" in granted["replies"][0]["text"]
+    menu = await (await client.post("/api/chat", json={"text": "/kb"})).json()
+    assert menu["replies"][0]["text"] == texts.KB_ADMIN_MENU
+    hidden = await (
+        await client.post("/api/chat", json={"button": "kbadm:hide:kn-rut-khieu-nai"})
+    ).json()
+    assert hidden["replies"][0]["text"] == texts.KB_HIDDEN.format(id="kn-rut-khieu-nai")
