@@ -46,31 +46,37 @@ class ChannelSender(Protocol):
 
 @dataclass(frozen=True)
 class Pace:
-    """Minimum seconds between two messages: on the whole channel, and to one chat."""
+    """Minimum seconds between two messages: on the whole channel, to one private chat, and to
+    one group chat (Telegram group ids are negative)."""
 
     overall: float = 0.0
     per_chat: float = 0.0
+    per_group: float = 0.0
 
 
 class Pacer:
-    """Spaces sends out so a channel's flood limits are never hit in the first place."""
+    """Spaces sends out so a channel's flood limits are never hit in the first place.
+
+    Each send reserves its slot under a lock and sleeps outside it, so a chat waiting for its
+    per-chat gap does not hold up messages to other chats.
+    """
 
     def __init__(self, pace: Pace) -> None:
         self._pace = pace
-        self._last_any = 0.0
-        self._last_chat: dict[str, float] = {}
+        self._next_overall = 0.0
+        self._next_chat: dict[str, float] = {}
         self._lock = asyncio.Lock()
 
     async def wait(self, chat_id: str) -> None:
+        gap = self._pace.per_group if chat_id.startswith("-") else self._pace.per_chat
         async with self._lock:
             now = time.monotonic()
-            ready = max(
-                self._last_any + self._pace.overall,
-                self._last_chat.get(chat_id, 0.0) + self._pace.per_chat,
-            )
-            if ready > now:
-                await asyncio.sleep(ready - now)
-            self._last_any = self._last_chat[chat_id] = time.monotonic()
+            overall_slot = max(now, self._next_overall)
+            slot = max(overall_slot, self._next_chat.get(chat_id, 0.0))
+            self._next_overall = overall_slot + self._pace.overall
+            self._next_chat[chat_id] = slot + gap
+        if slot > now:
+            await asyncio.sleep(slot - now)
 
 
 class OutboxNotifier:

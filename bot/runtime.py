@@ -14,7 +14,8 @@ from datetime import timedelta
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.delivery import Deliverer, OutboxNotifier, WebSender
+from bot.channels.telegram import TelegramChannel, TelegramSender, TelegramSettings, make_bot
+from bot.delivery import ChannelSender, Deliverer, OutboxNotifier, Pace, WebSender
 from bot.metrics import Metrics
 from bot.retention import Retention
 from bot.settings import Settings
@@ -61,6 +62,7 @@ class Runtime:
     deliverer: Deliverer
     ticker: Ticker
     metrics: Metrics
+    telegram: TelegramChannel | None = None
 
     async def dispatch(self, incoming: Incoming) -> list[Reply]:
         """The core's dispatch, counted and timed for /metrics."""
@@ -73,6 +75,8 @@ class Runtime:
 
     async def close(self) -> None:
         self.ticker.stop()
+        if self.telegram is not None:
+            await self.telegram.stop()
         await self.engine.dispose()
 
 
@@ -97,15 +101,44 @@ async def start_runtime(
     async with sessions() as session:
         await knowledge.index(session)
     metrics = Metrics()
+    senders: dict[str, ChannelSender] = {"web": WebSender(sessions, clock)}
+    paces: dict[str, Pace] = {}
+    bot = None
+    if settings.telegram_bot_token is not None:
+        bot = make_bot(settings.telegram_bot_token.get_secret_value(), settings.telegram_api_base)
+        senders["telegram"] = TelegramSender(bot)
+        paces["telegram"] = Pace(
+            overall=1.0 / settings.telegram_rate_per_second,
+            per_chat=settings.telegram_chat_gap_seconds,
+            per_group=settings.telegram_group_gap_seconds,
+        )
     deliverer = Deliverer(
         sessions,
         clock,
-        {"web": WebSender(sessions, clock)},
+        senders,
+        paces,
         on_outcome=lambda channel, outcome: metrics.pushes.labels(channel, outcome).inc(),
     )
     retention = Retention(sessions, clock, timedelta(days=settings.retention_days))
     ticker = Ticker(assistant, deliverer, retention, settings.tick_seconds)
     notifier = OutboxNotifier(sessions, clock)
+    telegram = None
+    if bot is not None:
+        telegram = TelegramChannel(
+            TelegramSettings(
+                mode=settings.telegram_mode,
+                webhook_url=settings.telegram_webhook_url,
+                webhook_secret=(
+                    settings.telegram_webhook_secret.get_secret_value()
+                    if settings.telegram_webhook_secret
+                    else None
+                ),
+            ),
+            bot,
+            assistant,
+            notifier,
+            deliverer,
+        )
     return Runtime(
         settings,
         engine,
@@ -117,4 +150,5 @@ async def start_runtime(
         deliverer,
         ticker,
         metrics,
+        telegram,
     )

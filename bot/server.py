@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
+from bot.channels import telegram
 from bot.channels import web as web_channel
 from bot.demo import load_demo
 from bot.runtime import start_runtime
@@ -46,9 +47,20 @@ def create_app(
         app[web_channel.RUNTIME] = runtime
         if run_clock:
             runtime.ticker.start()
+        if runtime.telegram is not None:
+            await runtime.telegram.start()
         yield
         await runtime.close()
 
     app.cleanup_ctx.append(runtime_context)
     web_channel.add_routes(app)
+    if settings.telegram_bot_token is not None and settings.telegram_mode == "webhook":
+        app.router.add_post(telegram.WEBHOOK_PATH, telegram_webhook)
     return app
+
+
+async def telegram_webhook(request: web.Request) -> web.StreamResponse:
+    channel = request.app[web_channel.RUNTIME].telegram
+    if channel is None:
+        raise web.HTTPNotFound()
+    return await channel.webhook(request)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -26,12 +26,47 @@ class Settings(BaseSettings):
     unit_name: str | None = None
     # Send the session cookie only over HTTPS (set behind a TLS-terminating proxy).
     cookie_secure: bool = False
+    # Telegram (started only when a token is set; the web chat works either way).
+    telegram_bot_token: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("TELEGRAM_BOT_TOKEN", "DCCS_TELEGRAM_BOT_TOKEN")
+    )
+    telegram_api_base: str = Field(
+        default="https://api.telegram.org",
+        validation_alias=AliasChoices("TELEGRAM_API_BASE", "DCCS_TELEGRAM_API_BASE"),
+    )
+    telegram_mode: str = Field(
+        default="polling",
+        pattern="^(polling|webhook)$",
+        validation_alias=AliasChoices("TELEGRAM_MODE", "DCCS_TELEGRAM_MODE"),
+    )
+    telegram_webhook_url: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("TELEGRAM_WEBHOOK_URL", "DCCS_TELEGRAM_WEBHOOK_URL"),
+    )
+    telegram_webhook_secret: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices("TELEGRAM_WEBHOOK_SECRET", "DCCS_TELEGRAM_WEBHOOK_SECRET"),
+    )
+    # Flood limits: messages per second overall, seconds between messages to one private chat
+    # and to one group (Telegram: about 30/s, 1/s per chat, 20/min per group).
+    telegram_rate_per_second: float = Field(default=25.0, gt=0)
+    telegram_chat_gap_seconds: float = Field(default=1.0, ge=0)
+    telegram_group_gap_seconds: float = Field(default=3.0, ge=0)
     log_level: str = "INFO"
     # "text" for people, "json" for a log collector; personal data is masked either way.
     log_format: str = Field(default="text", pattern="^(text|json)$")
     # Days after which handled updates, delivered pushes and idle web sessions are deleted
     # (they may hold what citizens wrote). Petition case files follow their own rules.
     retention_days: int = Field(default=90, ge=1)
+
+    @model_validator(mode="after")
+    def _webhook_needs_a_secret(self) -> Settings:
+        if self.telegram_bot_token and self.telegram_mode == "webhook":
+            if not self.telegram_webhook_url or not self.telegram_webhook_secret:
+                raise ValueError(
+                    "TELEGRAM_MODE=webhook needs TELEGRAM_WEBHOOK_URL and TELEGRAM_WEBHOOK_SECRET"
+                )
+        return self
 
     def database(self) -> str:
         if self.database_url:

@@ -24,7 +24,7 @@ from db.models import Unit
 from handlers import access, kb_admin, kb_chat, staff, texts
 from handlers.access import Actor
 from handlers.clock import Clock
-from handlers.contract import Incoming, Reply
+from handlers.contract import Incoming, Reply, expand_payload
 from handlers.faq import (
     FAQ_NONE,
     FAQ_PREFIX,
@@ -88,7 +88,7 @@ class Assistant:
     async def dispatch(self, incoming: Incoming) -> list[Reply]:
         if incoming.update_id is None:
             return await self._process(incoming, None) or []
-        item_id, stored = await self._store(incoming)
+        item_id, stored = await self.store(incoming)
         if stored is not None:
             return stored
         replies = await self._process(incoming, item_id)
@@ -110,7 +110,10 @@ class Assistant:
                 done += 1
         return done
 
-    async def _store(self, incoming: Incoming) -> tuple[int, list[Reply] | None]:
+    async def store(self, incoming: Incoming) -> tuple[int, list[Reply] | None]:
+        """Record an update in the inbox (committed) without processing it: a channel calls this
+        before acknowledging a batch, then ``dispatch`` processes it. Returns the inbox row id,
+        and the stored replies if the update was already handled."""
         assert incoming.update_id is not None
         now = self._clock.now()
         try:
@@ -286,6 +289,8 @@ class Assistant:
         self, session: AsyncSession, state: ChatState, actor: Actor, payload: str, now: datetime
     ) -> list[Reply]:
         payload = payload[: MAX_PAYLOAD + 1]
+        if payload.startswith("#"):
+            payload = expand_payload(payload, state.offered) or payload
         # Staff payloads are checked against the role on the server, whatever was offered.
         if staff.is_staff_payload(payload):
             return [await staff.press(session, actor, payload, now)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any, Protocol
 
@@ -64,6 +65,27 @@ class Incoming:
         values = {k: v for k, v in data.items() if k in known}
         values["attachments"] = tuple(values.get("attachments", ()))
         return cls(**values)
+
+
+def compact_payload(payload: str, position: int) -> str:
+    """A short stand-in for a long payload on channels that limit button data (Telegram: 64
+    bytes): its place among the offered buttons plus a digest, so a press on an old message
+    whose button list has changed is recognised as stale instead of pressing another button."""
+    digest = hashlib.sha256(payload.encode()).hexdigest()[:6]
+    return f"#{position}:{digest}"
+
+
+def expand_payload(compact: str, offered: list[str]) -> str | None:
+    """The offered payload a compact one stands for, or None if it does not match."""
+    try:
+        position_text, digest = compact.removeprefix("#").split(":", 1)
+        position = int(position_text)
+    except ValueError:
+        return None
+    if not 1 <= position <= len(offered):
+        return None
+    payload = offered[position - 1]
+    return payload if compact_payload(payload, position) == f"#{position}:{digest}" else None
 
 
 class Notifier(Protocol):

@@ -1,0 +1,242 @@
+"""Telegram end to end: the real aiogram client over HTTP against a fake Bot API on loopback."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+
+import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestClient, TestServer
+from sqlmodel import select
+
+from bot.channels.telegram import split_text
+from bot.server import create_app
+from bot.settings import Settings
+from db.engine import SessionFactory
+from db.models import Identity, Outbox
+from handlers import texts
+from handlers.clock import FixedClock
+from tests.fake_telegram import FakeBotApi
+from tests.test_access import setup_units
+
+USER = 777001
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeBotApi]:
+    api = await FakeBotApi().start()
+    yield api
+    await api.stop()
+
+
+Start = Callable[..., Awaitable[TestClient[web.Request, web.Application]]]
+
+
+@pytest.fixture
+async def serve(
+    database_url: str, sessions: SessionFactory, seeded: None, fake: FakeBotApi, tmp_path: Path
+) -> AsyncIterator[Start]:
+    """Start `dccs serve`'s app with Telegram pointed at the fake; stopped at the end."""
+    clients: list[TestClient[web.Request, web.Application]] = []
+
+    async def start(**overrides: object) -> TestClient[web.Request, web.Application]:
+        values: dict[str, object] = {
+            "database_url": database_url,
+            "data_dir": tmp_path,
+            "kb_refresh_seconds": 0,
+            "tick_seconds": 0.1,
+            "telegram_bot_token": fake.token,
+            "telegram_api_base": fake.base,
+            "telegram_chat_gap_seconds": 0.0,
+            "telegram_rate_per_second": 1000.0,
+        }
+        values.update(overrides)
+        client = TestClient(TestServer(create_app(Settings.model_validate(values))))
+        await client.start_server()
+        clients.append(client)
+        return client
+
+    yield start
+    for client in clients:
+        await client.close()
+
+
+async def test_a_citizen_has_a_whole_faq_conversation_with_buttons(
+    serve: Start, fake: FakeBotApi
+) -> None:
+    await serve()
+    assert [c["command"] for c in fake.commands] == ["start", "menu", "xa", "lienket", "canbo"]
+    assert fake.commands[0]["description"] == "Bắt đầu, hiện menu"
+    fake.text(USER, "xin chao")
+    await fake.wait_sent(1)
+    greeting = fake.sent[-1]
+    assert greeting.text.startswith("Xin chào anh/chị")
+    assert greeting.reply_markup is not None
+    payloads = [row[0]["callback_data"] for row in greeting.reply_markup["inline_keyboard"]]
+    assert payloads == ["menu:ask", "menu:reception", "menu:petition", "menu:status"]
+
+    pressed = fake.press(USER, "menu:ask")
+    await fake.wait_sent(2)
+    assert pressed["callback_query"]["id"] in fake.answered_callbacks
+    topics = fake.sent[-1].reply_markup
+    assert topics is not None
+    tiep_dan = next(
+        r[0]["callback_data"] for r in topics["inline_keyboard"] if r[0]["text"] == "Tiếp công dân"
+    )
+    fake.press(USER, tiep_dan)
+    await fake.wait_sent(3)
+    listing = fake.sent[-1].reply_markup
+    assert listing is not None
+    fake.press(USER, listing["inline_keyboard"][0][0]["callback_data"])
+    await fake.wait_sent(4)
+    assert "Căn cứ:" in fake.sent[-1].text
+
+    fake.text(USER, "thoi hieu khieu nai la bao lau")
+    await fake.wait_sent(5)
+    assert "90 ngày" in fake.sent[-1].text
+
+
+async def test_a_redelivered_update_gets_no_second_reply(serve: Start, fake: FakeBotApi) -> None:
+    await serve()
+    update = fake.text(USER, "to cao co bi lo ten khong", update_id=5555)
+    await fake.wait_sent(1)
+    fake.push(update)  # Telegram sends the same update again
+    fake.text(USER, "xin chao")
+    await fake.wait_sent(2)
+    await asyncio.sleep(0.3)
+    assert len(fake.to(USER)) == 2
+    assert "bí mật" in fake.to(USER)[0]
+
+
+async def test_a_429_is_waited_out_and_a_403_marks_the_person_unreachable(
+    serve: Start, fake: FakeBotApi, sessions: SessionFactory
+) -> None:
+    await serve()
+    fake.fail(USER, 429, retry_after=1)
+    started = asyncio.get_running_loop().time()
+    fake.text(USER, "xin chao")
+    await fake.wait_sent(1, within=10)
+    # Tried once and refused, then sent again only after the second Telegram asked for.
+    tries = [
+        form
+        for method, form in fake.calls
+        if method == "sendMessage" and form["chat_id"] == str(USER)
+    ]
+    assert len(tries) == 2
+    assert asyncio.get_running_loop().time() - started >= 1.0
+    assert fake.to(USER)[0].startswith("Xin chào")
+
+    blocked = 777002
+    fake.fail(blocked, 403)
+    fake.text(blocked, "xin chao")
+    for _ in range(100):
+        async with sessions() as session:
+            rows = (await session.exec(select(Outbox).where(Outbox.chat_id == str(blocked)))).all()
+        if rows and rows[0].status == "unreachable":
+            break
+        await asyncio.sleep(0.05)
+    assert rows[0].status == "unreachable" and rows[0].attempts == 1
+    async with sessions() as session:
+        identity = (
+            await session.exec(select(Identity).where(Identity.external_id == str(blocked)))
+        ).one()
+    assert identity.unreachable_at is not None
+    assert fake.to(blocked) == []
+
+
+async def test_a_restart_between_two_steps_of_a_form_loses_nothing(
+    serve: Start, fake: FakeBotApi, sessions: SessionFactory, clock: FixedClock
+) -> None:
+    await setup_units(sessions, clock)
+    first = await serve()
+    fake.text(USER, "/xa")
+    await fake.wait_sent(1)
+    assert fake.sent[-1].text == texts.PICK_UNIT_ASK
+    await first.close()
+    await serve()
+    fake.text(USER, "minh hung")
+    await fake.wait_sent(2)
+    assert fake.sent[-1].text == texts.PICK_UNIT_DONE.format(unit="Xã Minh Hòa")
+
+
+async def test_unsupported_content_gets_a_short_reply(serve: Start, fake: FakeBotApi) -> None:
+    await serve()
+    fake.other(USER, "voice", {"file_id": "v1", "file_unique_id": "u1", "duration": 3})
+    fake.other(
+        USER,
+        "sticker",
+        {
+            "file_id": "s1",
+            "file_unique_id": "u2",
+            "type": "regular",
+            "width": 1,
+            "height": 1,
+            "is_animated": False,
+            "is_video": False,
+        },
+    )
+    await fake.wait_sent(2)
+    assert fake.to(USER) == [texts.UNCLEAR, texts.UNCLEAR]
+
+
+async def test_two_hundred_updates_at_once_all_get_their_answer(
+    serve: Start, fake: FakeBotApi
+) -> None:
+    for n in range(200):
+        fake.text(800000 + n, "thoi hieu khieu nai la bao lau")
+    await serve()
+    await fake.wait_sent(200, within=60)
+    assert len({s.chat_id for s in fake.sent}) == 200
+    assert all("90 ngày" in s.text for s in fake.sent)
+
+
+async def test_a_forged_webhook_is_refused_before_parsing(serve: Start, fake: FakeBotApi) -> None:
+    client = await serve(
+        telegram_mode="webhook",
+        telegram_webhook_url="https://xa.example/tg",
+        telegram_webhook_secret="s3cret-token",
+    )
+    assert fake.webhook["secret_token"] == "s3cret-token"
+    missing = await client.post("/telegram/webhook", data=b"not even json")
+    wrong = await client.post(
+        "/telegram/webhook",
+        data=b"not even json",
+        headers={"X-Telegram-Bot-Api-Secret-Token": "guess"},
+    )
+    assert missing.status == 401 and wrong.status == 401
+    update = {
+        "update_id": 9001,
+        "message": {
+            "message_id": 1,
+            "date": 0,
+            "chat": {"id": USER, "type": "private"},
+            "from": {"id": USER, "is_bot": False, "first_name": "Dân"},
+            "text": "xin chao",
+        },
+    }
+    ok = await client.post(
+        "/telegram/webhook",
+        json=update,
+        headers={"X-Telegram-Bot-Api-Secret-Token": "s3cret-token"},
+    )
+    assert ok.status == 200
+    again = await client.post(
+        "/telegram/webhook",
+        json=update,
+        headers={"X-Telegram-Bot-Api-Secret-Token": "s3cret-token"},
+    )
+    assert again.status == 200
+    await fake.wait_sent(1)
+    await asyncio.sleep(0.3)
+    assert len(fake.to(USER)) == 1
+
+
+def test_long_messages_are_split_on_paragraphs() -> None:
+    paragraph = "Đoạn văn dài. " * 100
+    text = "\n\n".join([paragraph] * 6)
+    pieces = split_text(text)
+    assert all(len(piece) <= 4096 for piece in pieces) and len(pieces) >= 2
+    assert "".join("".join(pieces).split()) == "".join(text.split())
+    assert all(piece.endswith("dài.") for piece in pieces)
