@@ -12,9 +12,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections import defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from sqlmodel import col, update
@@ -77,6 +78,14 @@ class Pacer:
             self._next_chat[chat_id] = slot + gap
         if slot > now:
             await asyncio.sleep(slot - now)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    row: Outbox
+    status: str
+    available_at: datetime | None = None
+    error: str | None = None
 
 
 class OutboxNotifier:
@@ -150,63 +159,73 @@ class Deliverer:
     async def _deliver_batch(self) -> tuple[int, int]:
         async with self._sessions() as session, session.begin():
             rows = await outbox.claim(session, self._clock.now(), self._lease, self._batch)
-        sent = 0
+        if not rows:
+            return 0, 0
+        # Different chats are sent in parallel (the pacer spaces them); one chat in order.
+        by_chat: dict[tuple[str, str], list[Outbox]] = defaultdict(list)
         for row in rows:
-            sent += await self._deliver(row)
-        return len(rows), sent
+            by_chat[(row.channel, row.chat_id)].append(row)
+        outcomes: list[Outcome] = []
 
-    async def _deliver(self, row: Outbox) -> int:
-        assert row.id is not None and row.claim_token is not None
+        async def send_chat(chat_rows: list[Outbox]) -> None:
+            for row in chat_rows:
+                outcomes.append(await self._send(row))
+
+        await asyncio.gather(*(send_chat(chat_rows) for chat_rows in by_chat.values()))
+        await self._record(outcomes)
+        return len(rows), sum(1 for o in outcomes if o.status == outbox.SENT)
+
+    async def _send(self, row: Outbox) -> Outcome:
         sender = self._senders.get(row.channel)
-        status, available_at, error = outbox.SENT, None, None
         if sender is None:
-            status, error = outbox.FAILED, f"no sender for channel {row.channel}"
-        else:
-            try:
-                await self._pacers[row.channel].wait(row.chat_id)
-                await sender.send(row.chat_id, Reply.from_json(row.reply))
-            except RetryAfter as wait:
-                status = outbox.PENDING
-                available_at = self._clock.now() + timedelta(seconds=wait.seconds)
-                error = str(wait)
-            except Unreachable as gone:
-                status, error = outbox.UNREACHABLE, str(gone) or "unreachable"
-            except Exception as exc:  # any other failure: back off and try again later
-                log.warning(
-                    "send failed on %s (attempt %d): %s",
-                    row.channel,
-                    row.attempts,
-                    type(exc).__name__,
-                )
-                error = f"{type(exc).__name__}: {exc}"[:500]
-                if row.attempts >= self._max_attempts:
-                    status = outbox.FAILED
-                else:
-                    status = outbox.PENDING
-                    available_at = self._clock.now() + self._backoff * 2 ** (row.attempts - 1)
-        now = self._clock.now()
-        late = status == outbox.SENT and now - row.available_at > self._late_after
-        async with self._sessions() as session, session.begin():
-            await outbox.finish(
-                session,
-                row.id,
-                row.claim_token,
-                status,
-                now,
-                available_at=available_at,
-                error=error,
-                late=late,
+            return Outcome(row, outbox.FAILED, error=f"no sender for channel {row.channel}")
+        try:
+            await self._pacers[row.channel].wait(row.chat_id)
+            await sender.send(row.chat_id, Reply.from_json(row.reply))
+        except RetryAfter as wait:
+            later = self._clock.now() + timedelta(seconds=wait.seconds)
+            return Outcome(row, outbox.PENDING, available_at=later, error=str(wait))
+        except Unreachable as gone:
+            return Outcome(row, outbox.UNREACHABLE, error=str(gone) or "unreachable")
+        except Exception as exc:  # any other failure: back off and try again later
+            log.warning(
+                "send failed on %s (attempt %d): %s", row.channel, row.attempts, type(exc).__name__
             )
-            if status == outbox.UNREACHABLE:
-                await session.exec(
-                    update(Identity)
-                    .where(
-                        col(Identity.channel) == row.channel,
-                        col(Identity.external_id) == row.chat_id,
-                    )
-                    .values(unreachable_at=now)
-                    .execution_options(synchronize_session=False)
+            error = f"{type(exc).__name__}: {exc}"[:500]
+            if row.attempts >= self._max_attempts:
+                return Outcome(row, outbox.FAILED, error=error)
+            later = self._clock.now() + self._backoff * 2 ** (row.attempts - 1)
+            return Outcome(row, outbox.PENDING, available_at=later, error=error)
+        return Outcome(row, outbox.SENT)
+
+    async def _record(self, outcomes: list[Outcome]) -> None:
+        """All of a batch's outcomes in one transaction."""
+        now = self._clock.now()
+        async with self._sessions() as session, session.begin():
+            for outcome in outcomes:
+                row = outcome.row
+                assert row.id is not None and row.claim_token is not None
+                late = outcome.status == outbox.SENT and now - row.available_at > self._late_after
+                await outbox.finish(
+                    session,
+                    row.id,
+                    row.claim_token,
+                    outcome.status,
+                    now,
+                    available_at=outcome.available_at,
+                    error=outcome.error,
+                    late=late,
                 )
+                if outcome.status == outbox.UNREACHABLE:
+                    await session.exec(
+                        update(Identity)
+                        .where(
+                            col(Identity.channel) == row.channel,
+                            col(Identity.external_id) == row.chat_id,
+                        )
+                        .values(unreachable_at=now)
+                        .execution_options(synchronize_session=False)
+                    )
         if self._on_outcome is not None:
-            self._on_outcome(row.channel, status)
-        return 1 if status == outbox.SENT else 0
+            for outcome in outcomes:
+                self._on_outcome(outcome.row.channel, outcome.status)

@@ -136,7 +136,6 @@ async def start_runtime(
             ),
             bot,
             assistant,
-            notifier,
             deliverer,
         )
     return Runtime(

@@ -14,7 +14,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from db import conversations, inbox, outbox
@@ -110,6 +110,42 @@ class Assistant:
                 done += 1
         return done
 
+    async def store_many(self, batch: list[Incoming]) -> list[tuple[Incoming, int, bool]]:
+        """Record a batch of updates in the inbox in one transaction, before the channel
+        acknowledges them. Returns (update, inbox row id, already handled) for each."""
+        now = self._clock.now()
+        try:
+            async with self._sessions() as session, session.begin():
+                out: list[tuple[Incoming, int, bool]] = []
+                for incoming in batch:
+                    assert incoming.update_id is not None
+                    found = await inbox.find(session, incoming.channel, incoming.update_id)
+                    if found is None:
+                        found = inbox.add(
+                            session,
+                            incoming.channel,
+                            incoming.update_id,
+                            incoming.chat_id,
+                            incoming.to_json(),
+                            now,
+                        )
+                        await session.flush()
+                    assert found.id is not None
+                    out.append((incoming, found.id, found.status == inbox.DONE))
+                return out
+        except IntegrityError:
+            # A concurrent delivery of one of them: fall back to one at a time.
+            results = []
+            for incoming in batch:
+                item_id, stored = await self.store(incoming)
+                results.append((incoming, item_id, stored is not None))
+            return results
+
+    async def handle_stored(self, incoming: Incoming, item_id: int) -> list[Reply] | None:
+        """Process a stored update; its replies go to the outbox in the same transaction.
+        None if another worker is already processing it."""
+        return await self._process(incoming, item_id, push_replies=True)
+
     async def store(self, incoming: Incoming) -> tuple[int, list[Reply] | None]:
         """Record an update in the inbox (committed) without processing it: a channel calls this
         before acknowledging a batch, then ``dispatch`` processes it. Returns the inbox row id,
@@ -154,12 +190,15 @@ class Assistant:
     async def _process(
         self, incoming: Incoming, item_id: int | None, *, push_replies: bool = False
     ) -> list[Reply] | None:
-        for _ in range(MAX_ATTEMPTS):
+        for attempt in range(MAX_ATTEMPTS):
             try:
                 return await self._process_once(incoming, item_id, push_replies)
             except (StaleConversation, IntegrityError):
                 # Two messages of one chat, or two first contacts, raced: replay on fresh state.
                 continue
+            except OperationalError:
+                # SQLite's single writer was busy for longer than busy_timeout: wait, retry.
+                await asyncio.sleep(0.2 * (attempt + 1))
         raise RuntimeError(f"{incoming.channel} update kept conflicting; giving up")
 
     async def _process_once(

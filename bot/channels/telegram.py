@@ -36,7 +36,7 @@ from aiogram.types import (
 from aiohttp import web
 from pydantic import ValidationError
 
-from bot.delivery import Deliverer, OutboxNotifier, RetryAfter, Unreachable
+from bot.delivery import Deliverer, RetryAfter, Unreachable
 from handlers.assistant import Assistant
 from handlers.contract import Incoming, Reply, compact_payload
 
@@ -88,6 +88,7 @@ class Received:
     incoming: Incoming
     # A button press must be answered (Telegram shows a spinner until it is).
     callback_id: str | None = None
+    inbox_id: int | None = None
 
 
 def to_incoming(update: Update) -> Received | None:
@@ -162,19 +163,21 @@ class TelegramChannel:
         settings: TelegramSettings,
         bot: Bot,
         assistant: Assistant,
-        notifier: OutboxNotifier,
         deliverer: Deliverer,
     ) -> None:
         self._settings = settings
         self._bot = bot
         self._assistant = assistant
-        self._notifier = notifier
         self._deliverer = deliverer
         self._tasks: set[asyncio.Task[None]] = set()
         self._polling: asyncio.Task[None] | None = None
-        self._concurrency = asyncio.Semaphore(64)
+        self._outbound = asyncio.Event()
+        self._delivering: asyncio.Task[None] | None = None
+        # Enough to overlap network and database waits; more only queues on the database.
+        self._concurrency = asyncio.Semaphore(16)
 
     async def start(self) -> None:
+        self._delivering = asyncio.create_task(self._deliver())
         await self._bot.set_my_commands(
             [BotCommand(command=name, description=text) for name, text in COMMANDS]
         )
@@ -195,6 +198,9 @@ class TelegramChannel:
             await asyncio.gather(self._polling, return_exceptions=True)
         if self._tasks:
             await asyncio.gather(*self._tasks, return_exceptions=True)
+        if self._delivering is not None:
+            self._delivering.cancel()
+            await asyncio.gather(self._delivering, return_exceptions=True)
         await self._bot.session.close()
 
     # -- in ------------------------------------------------------------------------------
@@ -223,13 +229,16 @@ class TelegramChannel:
             self._spawn(self._process(stored))
 
     async def _store_all(self, updates: Sequence[Update]) -> list[Received]:
-        stored = []
-        for update in updates:
-            received = to_incoming(update)
-            if received is not None:
-                await self._assistant.store(received.incoming)
-                stored.append(received)
-        return stored
+        """Store the batch in one transaction; keep only the updates not handled before."""
+        received = [r for r in map(to_incoming, updates) if r is not None]
+        if not received:
+            return []
+        stored = await self._assistant.store_many([r.incoming for r in received])
+        return [
+            Received(r.incoming, r.callback_id, item_id)
+            for r, (_, item_id, done) in zip(received, stored, strict=True)
+            if not done
+        ]
 
     async def webhook(self, request: web.Request) -> web.Response:
         expected = self._settings.webhook_secret or ""
@@ -273,13 +282,17 @@ class TelegramChannel:
                 await self._bot.answer_callback_query(received.callback_id)
             except (TelegramNetworkError, TelegramServerError, TelegramRetryAfter):
                 log.warning("answerCallbackQuery failed")
-        replies = await self._assistant.dispatch(incoming)
-        for number, reply in enumerate(replies):
-            # The key makes a redelivered update's replies a no-op in the outbox.
-            await self._notifier.notify(
-                CHANNEL,
-                incoming.chat_id,
-                reply,
-                dedupe_key=f"reply:{CHANNEL}:{incoming.update_id}:{number}",
-            )
-        await self._deliverer.deliver_due(max_batches=1)
+        assert received.inbox_id is not None
+        # The replies become outbox rows in the same transaction that marks the update done.
+        await self._assistant.handle_stored(incoming, received.inbox_id)
+        self._outbound.set()
+
+    async def _deliver(self) -> None:
+        """Send replies as soon as they are queued (the clock also sends what is left)."""
+        while True:
+            await self._outbound.wait()
+            self._outbound.clear()
+            try:
+                await self._deliverer.deliver_due()
+            except Exception:  # logged; the next signal or the clock tries again
+                log.exception("telegram delivery failed")
