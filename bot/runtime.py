@@ -10,11 +10,11 @@ import logging
 import time
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.channels.telegram import TelegramChannel, TelegramSender, TelegramSettings, make_bot
 from bot.delivery import ChannelSender, Deliverer, OutboxNotifier, Pace, WebSender
 from bot.metrics import Metrics
 from bot.retention import Retention
@@ -28,6 +28,9 @@ from handlers.clock import Clock, SystemClock
 from handlers.contract import Incoming, Reply
 from handlers.knowledge_base import KnowledgeBase, import_entries
 from knowledge.entries import load_entries
+
+if TYPE_CHECKING:
+    from bot.channels.telegram import TelegramChannel
 
 log = logging.getLogger(__name__)
 
@@ -105,6 +108,14 @@ async def start_runtime(
     paces: dict[str, Pace] = {}
     bot = None
     if settings.telegram_bot_token is not None:
+        # aiogram takes seconds to import; only a deployment with a token pays for it.
+        from bot.channels.telegram import (
+            TelegramChannel,
+            TelegramSender,
+            TelegramSettings,
+            make_bot,
+        )
+
         bot = make_bot(settings.telegram_bot_token.get_secret_value(), settings.telegram_api_base)
         senders["telegram"] = TelegramSender(bot)
         paces["telegram"] = Pace(

@@ -8,7 +8,6 @@ from collections.abc import AsyncIterator
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
-from bot.channels import telegram
 from bot.channels import web as web_channel
 from bot.demo import load_demo
 from bot.runtime import start_runtime
@@ -16,6 +15,8 @@ from bot.settings import Settings
 from handlers.clock import Clock
 
 MAX_BODY = 64 * 1024
+# Kept here rather than imported so the web app does not import aiogram (slow) without a token.
+TELEGRAM_WEBHOOK_PATH = "/telegram/webhook"
 SERVER_ERROR = "Trợ lý đang gặp sự cố. Anh/chị vui lòng thử lại sau ít phút."
 log = logging.getLogger(__name__)
 
@@ -55,7 +56,7 @@ def create_app(
     app.cleanup_ctx.append(runtime_context)
     web_channel.add_routes(app)
     if settings.telegram_bot_token is not None and settings.telegram_mode == "webhook":
-        app.router.add_post(telegram.WEBHOOK_PATH, telegram_webhook)
+        app.router.add_post(TELEGRAM_WEBHOOK_PATH, telegram_webhook)
     return app
 
 

@@ -45,7 +45,6 @@ log = logging.getLogger(__name__)
 CHANNEL = "telegram"
 MAX_TEXT = 4096
 MAX_CALLBACK_DATA = 64
-WEBHOOK_PATH = "/telegram/webhook"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 COMMANDS = (
     ("start", "Bắt đầu, hiện menu"),
