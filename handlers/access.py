@@ -181,6 +181,18 @@ async def redeem(session: AsyncSession, actor: Actor, code: str, now: datetime) 
     return Redeemed("linked")
 
 
+def record_denied(session: AsyncSession, actor: Actor, target: str, now: datetime) -> None:
+    """An attempt to use what the person's role does not allow: kept for the audit."""
+    audit.record(
+        session,
+        at=now,
+        actor=actor.label,
+        actor_person_id=actor.person_id,
+        action="access.denied",
+        target=target[:128],
+    )
+
+
 async def revoke(session: AsyncSession, grant_id: int, now: datetime, actor: str) -> bool:
     grant = await session.get(RoleGrant, grant_id)
     if grant is None or grant.revoked_at is not None:

@@ -20,7 +20,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from db import conversations, inbox, outbox
 from db.conversations import ChatState, StaleConversation
 from db.engine import SessionFactory
-from db.models import Unit
+from db.models import InboxItem, Unit
 from handlers import access, kb_admin, kb_chat, staff, texts
 from handlers.access import Actor
 from handlers.clock import Clock
@@ -52,6 +52,12 @@ from knowledge.intents import Intent
 from knowledge.normalize import clean
 
 log = logging.getLogger(__name__)
+
+
+def _id(item: InboxItem) -> int:
+    assert item.id is not None
+    return item.id
+
 
 MAX_ATTEMPTS = 5
 # Payloads and commands longer than this are not ours.
@@ -116,23 +122,11 @@ class Assistant:
         now = self._clock.now()
         try:
             async with self._sessions() as session, session.begin():
-                out: list[tuple[Incoming, int, bool]] = []
-                for incoming in batch:
-                    assert incoming.update_id is not None
-                    found = await inbox.find(session, incoming.channel, incoming.update_id)
-                    if found is None:
-                        found = inbox.add(
-                            session,
-                            incoming.channel,
-                            incoming.update_id,
-                            incoming.chat_id,
-                            incoming.to_json(),
-                            now,
-                        )
-                        await session.flush()
-                    assert found.id is not None
-                    out.append((incoming, found.id, found.status == inbox.DONE))
-                return out
+                items = [await self._find_or_add(session, incoming, now) for incoming in batch]
+                return [
+                    (incoming, _id(item), item.status == inbox.DONE)
+                    for incoming, item in zip(batch, items, strict=True)
+                ]
         except IntegrityError:
             # A concurrent delivery of one of them: fall back to one at a time.
             results = []
@@ -147,33 +141,32 @@ class Assistant:
         return await self._process(incoming, item_id, push_replies=True)
 
     async def store(self, incoming: Incoming) -> tuple[int, list[Reply] | None]:
-        """Record an update in the inbox (committed) without processing it: a channel calls this
-        before acknowledging a batch, then ``dispatch`` processes it. Returns the inbox row id,
-        and the stored replies if the update was already handled."""
-        assert incoming.update_id is not None
+        """Record an update in the inbox (committed) without processing it. Returns the inbox
+        row id, and the stored replies if the update was already handled."""
         now = self._clock.now()
         try:
             async with self._sessions() as session, session.begin():
-                found = await inbox.find(session, incoming.channel, incoming.update_id)
-                if found is None:
-                    item = inbox.add(
-                        session,
-                        incoming.channel,
-                        incoming.update_id,
-                        incoming.chat_id,
-                        incoming.to_json(),
-                        now,
-                    )
-                    await session.flush()
-                    assert item.id is not None
-                    return item.id, None
+                item = await self._find_or_add(session, incoming, now)
         except IntegrityError:
             async with self._sessions() as session:
-                found = await inbox.find(session, incoming.channel, incoming.update_id)
-        assert found is not None and found.id is not None
-        if found.status == inbox.DONE:
-            return found.id, [Reply.from_json(item) for item in found.replies]
-        return found.id, None
+                found = await inbox.find(session, incoming.channel, str(incoming.update_id))
+            assert found is not None
+            item = found
+        if item.status == inbox.DONE:
+            return _id(item), [Reply.from_json(reply) for reply in item.replies]
+        return _id(item), None
+
+    @staticmethod
+    async def _find_or_add(session: AsyncSession, incoming: Incoming, now: datetime) -> InboxItem:
+        assert incoming.update_id is not None
+        found = await inbox.find(session, incoming.channel, incoming.update_id)
+        if found is not None:
+            return found
+        item = inbox.add(
+            session, incoming.channel, incoming.update_id, incoming.chat_id, incoming.to_json(), now
+        )
+        await session.flush()
+        return item
 
     async def _await_replies(self, incoming: Incoming) -> list[Reply]:
         assert incoming.update_id is not None

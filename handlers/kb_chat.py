@@ -10,7 +10,6 @@ from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from db import audit
 from db import kb as kb_rows
 from db.conversations import ChatState
 from db.models import UnansweredQuestion
@@ -121,14 +120,7 @@ class KbAdmin:
         self, session: AsyncSession, state: ChatState, actor: Actor, payload: str, now: datetime
     ) -> Reply:
         if not actor.has(ADMIN):
-            audit.record(
-                session,
-                at=now,
-                actor=actor.label,
-                actor_person_id=actor.person_id,
-                action="access.denied",
-                target=payload[:128],
-            )
+            record_denied(session, actor, payload, now)
             return Reply(texts.ADMIN_ONLY, (BACK,))
         if not actor.private:
             return Reply(texts.STAFF_PRIVATE_ONLY, (BACK,))

@@ -9,7 +9,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from db import audit
 from db.models import Unit
 from handlers import texts
-from handlers.access import ADMIN, Actor
+from handlers.access import ADMIN, Actor, record_denied
 from handlers.contract import Button, Reply
 from handlers.menu import BACK
 
@@ -41,14 +41,7 @@ def staff_menu(actor: Actor) -> Reply:
 async def press(session: AsyncSession, actor: Actor, payload: str, now: datetime) -> Reply:
     """A staff button or command: refused and audited unless the person holds a role."""
     if not actor.is_staff:
-        audit.record(
-            session,
-            at=now,
-            actor=actor.label,
-            actor_person_id=actor.person_id,
-            action="access.denied",
-            target=payload[:128],
-        )
+        record_denied(session, actor, payload, now)
         return Reply(texts.FORBIDDEN, (BACK,))
     if not actor.private:
         return Reply(texts.STAFF_PRIVATE_ONLY, (BACK,))
