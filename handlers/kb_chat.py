@@ -14,7 +14,7 @@ from db import kb as kb_rows
 from db.conversations import ChatState
 from db.models import UnansweredQuestion
 from handlers import kb_admin, texts
-from handlers.access import ADMIN, Actor
+from handlers.access import ADMIN, Actor, record_denied
 from handlers.contract import Button, Reply
 from handlers.knowledge_base import KnowledgeBase, entry_from_row, snapshot
 from handlers.menu import BACK
