@@ -56,7 +56,7 @@ _FACT_QUESTION = re.compile(
     r"|co phai|quy dinh|luat|dieu|nghi dinh|co duoc khong|co bi|co can|phai co|noi dung gi"
     r"|the nao la|co mat|hieu luc|nhung gi|gom nhung)\b"
     # A yes/no question: "... có được xử lý không", "... được không".
-    r"|\bkhong$|\bgi$"
+    r"|\bkhong$|\bgi$|\bchua$"
 )
 
 _STATUS = re.compile(
@@ -67,6 +67,13 @@ _STATUS = re.compile(
     r"|ket qua)\b.*\b(?:toi|minh|cua)\b"
     r"|\b(?:tinh trang|trang thai|tien do)\b.*\bdon\b"
     r"|\bma (?:ho so|don|theo doi|tra cuu)\b"
+    # "tố cáo của tôi có kết quả chưa": about one already sent.
+    r"|\b(?:don|khieu nai|to cao|kien nghi|phan anh) (?:cua toi|cua minh|cua em)\b"
+)
+# "tôi đã gửi đơn mà chưa thấy trả lời" is about that đơn, unless it asks a general fact
+# ("tôi đã nộp đơn tố cáo thì bao lâu có kết quả").
+_STATUS_FILED = re.compile(
+    r"\b(?:toi|minh|em) da (?:gui|nop|lam)\b.*\b(?:don|khieu nai|to cao|kien nghi|phan anh)\b"
 )
 _STATUS_POSSESSIVE = re.compile(r"\bdon\b.*\b(?:da duoc|duoc)\b.*\b(?:chua|den dau)\b")
 
@@ -112,6 +119,8 @@ def classify(text: str) -> Intent:
     if _STATUS.search(folded) or _STATUS_POSSESSIVE.search(folded):
         return Intent.petition_status
     asks_fact = bool(_FACT_QUESTION.search(folded))
+    if _STATUS_FILED.search(folded) and not asks_fact:
+        return Intent.petition_status
     if _RECEPTION.search(folded) and not asks_fact:
         return Intent.reception
     if _PETITION.search(folded) and not asks_fact:

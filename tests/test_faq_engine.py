@@ -92,6 +92,10 @@ def test_a_vague_question_is_read_back_with_choices(index: FaqIndex) -> None:
         ("khiếu nại lần đầu giải quyết trong bao lâu", Intent.faq),
         ("to cao nac danh co duoc xu ly khong", Intent.faq),
         ("len xa gap can bo can mang theo nhung gi", Intent.faq),
+        ("khieu nai het han chua", Intent.faq),
+        ("toi da gui don khieu nai ma chua thay tra loi", Intent.petition_status),
+        ("to cao cua toi co ket qua chua", Intent.petition_status),
+        ("toi da nop don to cao thi bao lau co ket qua", Intent.faq),
     ],
 )
 def test_free_text_is_routed_to_what_the_person_wants(text: str, intent: Intent) -> None:
