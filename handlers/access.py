@@ -12,6 +12,7 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -63,6 +64,30 @@ class Actor:
     @property
     def is_staff(self) -> bool:
         return self.has(OFFICIAL, ADMIN)
+
+
+def audit_by(
+    session: AsyncSession,
+    actor: Actor,
+    action: str,
+    now: datetime,
+    *,
+    target: str | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    person_id: int | None = None,
+) -> None:
+    """An audit row for something a person did in the chat."""
+    audit.record(
+        session,
+        at=now,
+        actor=actor.label,
+        actor_person_id=person_id if person_id is not None else actor.person_id,
+        action=action,
+        target=target,
+        before=before,
+        after=after,
+    )
 
 
 async def actor_for(
@@ -134,14 +159,7 @@ async def redeem(session: AsyncSession, actor: Actor, code: str, now: datetime) 
     claimed = await codes.claim(session, code_hash(code), actor.person_id, now)
     if claimed is None:
         codes.record_failure(session, actor.channel, actor.external_id, now)
-        audit.record(
-            session,
-            at=now,
-            actor=actor.label,
-            actor_person_id=actor.person_id,
-            action="code.wrong",
-            target=f"{actor.channel}",
-        )
+        audit_by(session, actor, "code.wrong", now, target=actor.channel)
         return Redeemed("locked" if failures + 1 >= MAX_FAILURES else "wrong")
     if claimed.purpose == INVITE:
         assert claimed.role is not None and claimed.unit_id is not None
@@ -153,12 +171,11 @@ async def redeem(session: AsyncSession, actor: Actor, code: str, now: datetime) 
                 granted_at=now,
             )
         )
-        audit.record(
+        audit_by(
             session,
-            at=now,
-            actor=actor.label,
-            actor_person_id=actor.person_id,
-            action="role.grant",
+            actor,
+            "role.grant",
+            now,
             target=f"unit:{claimed.unit_id}",
             after={"role": claimed.role},
         )
@@ -168,29 +185,22 @@ async def redeem(session: AsyncSession, actor: Actor, code: str, now: datetime) 
     assert found is not None
     before = {"person_id": found.person_id}
     found.person_id = claimed.person_id
-    audit.record(
+    audit_by(
         session,
-        at=now,
-        actor=actor.label,
-        actor_person_id=claimed.person_id,
-        action="identity.link",
-        target=f"{actor.channel}",
+        actor,
+        "identity.link",
+        now,
+        target=actor.channel,
         before=before,
         after={"person_id": claimed.person_id},
+        person_id=claimed.person_id,
     )
     return Redeemed("linked")
 
 
 def record_denied(session: AsyncSession, actor: Actor, target: str, now: datetime) -> None:
     """An attempt to use what the person's role does not allow: kept for the audit."""
-    audit.record(
-        session,
-        at=now,
-        actor=actor.label,
-        actor_person_id=actor.person_id,
-        action="access.denied",
-        target=target[:128],
-    )
+    audit_by(session, actor, "access.denied", now, target=target[:128])
 
 
 async def revoke(session: AsyncSession, grant_id: int, now: datetime, actor: str) -> bool:

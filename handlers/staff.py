@@ -6,10 +6,9 @@ from datetime import datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from db import audit
 from db.models import Unit
 from handlers import texts
-from handlers.access import ADMIN, Actor, record_denied
+from handlers.access import ADMIN, Actor, audit_by, record_denied
 from handlers.contract import Button, Reply
 from handlers.menu import BACK
 
@@ -45,14 +44,7 @@ async def press(session: AsyncSession, actor: Actor, payload: str, now: datetime
         return Reply(texts.FORBIDDEN, (BACK,))
     if not actor.private:
         return Reply(texts.STAFF_PRIVATE_ONLY, (BACK,))
-    audit.record(
-        session,
-        at=now,
-        actor=actor.label,
-        actor_person_id=actor.person_id,
-        action="staff.open",
-        target=payload[:128],
-    )
+    audit_by(session, actor, "staff.open", now, target=payload[:128])
     if payload in (STAFF_MENU, STAFF_COMMAND):
         return staff_menu(actor)
     if payload == STAFF_WHOAMI:
