@@ -19,11 +19,13 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 from sqlmodel import col, update
+from sqlmodel.ext.asyncio.session import AsyncSession
 
-from db import outbox, web_sessions
+from db import outbox, people, web_sessions
 from db.engine import SessionFactory
 from db.models import Identity, Outbox
-from handlers.clock import Clock
+from handlers import texts
+from handlers.clock import Clock, format_datetime
 from handlers.contract import Reply
 
 log = logging.getLogger(__name__)
@@ -37,8 +39,17 @@ class RetryAfter(Exception):
         self.seconds = seconds
 
 
+# A web chat is read only while its page is open: no good for a push that must reach someone.
+NOT_PUSHED = frozenset({"web"})
+
+
 class Unreachable(Exception):
     """The person blocked the assistant or left the channel; retrying will not help."""
+
+
+class OutsideWindow(Exception):
+    """The channel only delivers within a window after the person's last message (Zalo OA: 7
+    days). The push goes through another linked channel, or waits until the person writes."""
 
 
 class ChannelSender(Protocol):
@@ -187,6 +198,8 @@ class Deliverer:
             return Outcome(row, outbox.PENDING, available_at=later, error=str(wait))
         except Unreachable as gone:
             return Outcome(row, outbox.UNREACHABLE, error=str(gone) or "unreachable")
+        except OutsideWindow as closed:
+            return Outcome(row, outbox.HELD, error=str(closed) or "outside the channel's window")
         except Exception as exc:  # any other failure: back off and try again later
             log.warning(
                 "send failed on %s (attempt %d): %s", row.channel, row.attempts, type(exc).__name__
@@ -205,12 +218,15 @@ class Deliverer:
             for outcome in outcomes:
                 row = outcome.row
                 assert row.id is not None and row.claim_token is not None
-                late = outcome.status == outbox.SENT and now - row.available_at > self._late_after
+                status = outcome.status
+                if status == outbox.HELD:
+                    status = await self._hold_or_reroute(session, row, now)
+                late = status == outbox.SENT and now - row.available_at > self._late_after
                 await outbox.finish(
                     session,
                     row.id,
                     row.claim_token,
-                    outcome.status,
+                    status,
                     now,
                     available_at=outcome.available_at,
                     error=outcome.error,
@@ -229,3 +245,29 @@ class Deliverer:
         if self._on_outcome is not None:
             for outcome in outcomes:
                 self._on_outcome(outcome.row.channel, outcome.status)
+
+    async def _hold_or_reroute(self, session: AsyncSession, row: Outbox, now: datetime) -> str:
+        """A push the channel will not deliver now: send it where else the person can be
+        reached, saying why; otherwise keep it, marked, for when they next write."""
+        reply = Reply.from_json(row.reply)
+        for other in await people.other_identities(session, row.channel, row.chat_id):
+            if other.channel in self._senders and other.channel not in NOT_PUSHED:
+                note = texts.REROUTED_NOTE.format(channel=texts.CHANNEL_NAMES[row.channel])
+                await outbox.enqueue(
+                    session,
+                    other.channel,
+                    other.external_id,
+                    Reply(note + reply.text, reply.buttons).to_json(),
+                    now,
+                )
+                return outbox.REROUTED
+        note = texts.HELD_NOTE.format(
+            when=format_datetime(row.created_at), channel=texts.CHANNEL_NAMES[row.channel]
+        )
+        row_update = update(Outbox).where(col(Outbox.id) == row.id)
+        await session.exec(
+            row_update.values(
+                reply=Reply(note + reply.text, reply.buttons).to_json()
+            ).execution_options(synchronize_session=False)
+        )
+        return outbox.HELD

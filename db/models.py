@@ -177,6 +177,8 @@ class Identity(SQLModel, table=True):
     external_id: str = Field(max_length=128)
     # Set when the channel says the person blocked the assistant; cleared when they write again.
     unreachable_at: datetime | None = _when(nullable=True)
+    # The person's last message on this channel: Zalo OA may only push within 7 days of it.
+    last_seen_at: datetime | None = _when(nullable=True)
     created_at: datetime = _when()
 
 
@@ -290,3 +292,19 @@ class UnansweredQuestion(SQLModel, table=True):
     last_seen: datetime = _when()
     # Set when an admin turns the question into an entry (or dismisses it).
     resolved_at: datetime | None = _when(nullable=True)
+
+
+class ChannelToken(SQLModel, table=True):
+    """A channel's rotating credentials (Zalo OA access + single-use refresh token).
+
+    The pair is replaced in one transaction right after a refresh, before the new access token
+    is used: the old refresh token is already dead by then.
+    """
+
+    __tablename__ = "channel_token"
+
+    name: str = Field(primary_key=True, max_length=32)
+    access_token: str = Field(max_length=2000)
+    refresh_token: str = Field(max_length=2000)
+    expires_at: datetime = _when()
+    updated_at: datetime = _when()

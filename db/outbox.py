@@ -18,6 +18,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from db.models import Outbox
 
 PENDING, SENDING, SENT, FAILED, UNREACHABLE = "pending", "sending", "sent", "failed", "unreachable"
+# Held: the channel will not deliver now (Zalo OA's 7-day window); sent when the person writes.
+# Rerouted: delivered through another channel the person linked instead.
+HELD, REROUTED = "held", "rerouted"
 
 
 async def enqueue(
@@ -106,6 +109,21 @@ async def finish(
         .values(**values)
         .execution_options(synchronize_session=False)
     )
+
+
+async def release_held(session: AsyncSession, channel: str, chat_id: str, now: datetime) -> int:
+    """The person wrote again: what was held for them becomes due now."""
+    result = await session.exec(
+        update(Outbox)
+        .where(
+            col(Outbox.channel) == channel,
+            col(Outbox.chat_id) == chat_id,
+            col(Outbox.status) == HELD,
+        )
+        .values(status=PENDING, available_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount or 0)
 
 
 async def depth(session: AsyncSession, now: datetime) -> tuple[int, float]:

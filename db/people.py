@@ -24,6 +24,7 @@ async def resolve(
     if found is not None:
         if found.unreachable_at is not None:
             found.unreachable_at = None  # they wrote to us, so they can be reached again
+        found.last_seen_at = now
         person = await session.get(Person, found.person_id)
         assert person is not None
         return person
@@ -32,7 +33,13 @@ async def resolve(
     await session.flush()
     assert person.id is not None
     session.add(
-        Identity(person_id=person.id, channel=channel, external_id=external_id, created_at=now)
+        Identity(
+            person_id=person.id,
+            channel=channel,
+            external_id=external_id,
+            last_seen_at=now,
+            created_at=now,
+        )
     )
     await session.flush()
     return person
@@ -84,3 +91,22 @@ async def subtree_ids(session: AsyncSession, unit_id: int) -> set[int]:
             found.add(current)
             stack.extend(children.get(current, []))
     return found
+
+
+async def other_identities(
+    session: AsyncSession, channel: str, external_id: str
+) -> Sequence[Identity]:
+    """The same person's other reachable addresses, oldest link first."""
+    found = await identity(session, channel, external_id)
+    if found is None:
+        return []
+    query = (
+        select(Identity)
+        .where(
+            Identity.person_id == found.person_id,
+            Identity.id != found.id,
+            col(Identity.unreachable_at).is_(None),
+        )
+        .order_by(col(Identity.id))
+    )
+    return (await session.exec(query)).all()

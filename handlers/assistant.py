@@ -24,7 +24,7 @@ from db.models import InboxItem, Unit
 from handlers import access, kb_admin, kb_chat, staff, texts
 from handlers.access import Actor
 from handlers.clock import Clock
-from handlers.contract import Incoming, Reply, expand_payload
+from handlers.contract import Incoming, Reply, expand_payload, numbered
 from handlers.faq import (
     FAQ_NONE,
     FAQ_PREFIX,
@@ -211,6 +211,9 @@ class Assistant:
                 incoming.private,
                 now,
             )
+            # Pushes held until this person wrote again (Zalo's window) are due now, before
+            # this turn's replies.
+            await outbox.release_held(session, incoming.channel, incoming.chat_id, now)
             state = await conversations.load(session, incoming.channel, incoming.chat_id, now)
             replies = self._decorate(await self._route(session, state, actor, incoming, now), actor)
             state.offered = [button.payload for reply in replies for button in reply.buttons]
@@ -218,7 +221,7 @@ class Assistant:
             if item_id is not None:
                 await inbox.complete(session, item_id, [r.to_json() for r in replies], now)
             if push_replies:
-                for reply in replies:
+                for reply in numbered(replies):
                     await outbox.enqueue(
                         session, incoming.channel, incoming.chat_id, reply.to_json(), now
                     )

@@ -38,3 +38,9 @@ class FixedClock:
 def format_date(moment: datetime) -> str:
     """Dates as Vietnamese readers expect them: dd/mm/yyyy."""
     return moment.astimezone(VN_TZ).strftime("%d/%m/%Y")
+
+
+def format_datetime(moment: datetime) -> str:
+    """A moment as Vietnamese readers expect it: "14:05 ngày 25/11/2026"."""
+    local = moment.astimezone(VN_TZ)
+    return f"{local:%H:%M} ngày {local:%d/%m/%Y}"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any, Protocol
 
 
@@ -20,17 +20,35 @@ class Reply:
     text: str
     buttons: tuple[Button, ...] = ()
     attachments: tuple[str, ...] = ()
+    # On text-only channels buttons become a numbered list; a turn's numbers run on across its
+    # replies, because a typed number is looked up among all the buttons the turn offered.
+    first_number: int = 1
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "text": self.text,
             "buttons": [{"label": b.label, "payload": b.payload} for b in self.buttons],
         }
+        if self.first_number != 1:
+            data["first_number"] = self.first_number
+        return data
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Reply:
         buttons = tuple(Button(b["label"], b["payload"]) for b in data.get("buttons", ()))
-        return cls(text=data["text"], buttons=buttons)
+        return cls(
+            text=data["text"], buttons=buttons, first_number=int(data.get("first_number", 1))
+        )
+
+
+def numbered(replies: list[Reply]) -> list[Reply]:
+    """The replies of one turn with their buttons' running numbers set."""
+    result = []
+    number = 1
+    for reply in replies:
+        result.append(replace(reply, first_number=number))
+        number += len(reply.buttons)
+    return result
 
 
 @dataclass(frozen=True)

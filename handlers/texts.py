@@ -159,3 +159,22 @@ KB_GAPS_LIST = "Những câu người dân hỏi mà Trợ lý chưa trả lời
 KB_GAP_ADD = "Tạo mục: {sample}"
 KB_STATUS = {"published": "đang dùng", "draft": "bản nháp", "retired": "đã ẩn"}
 ADMIN_ONLY = "Chức năng này chỉ dành cho quản trị viên."
+
+# Channels as citizens know them.
+CHANNEL_NAMES = {
+    "web": "trang hỏi đáp",
+    "telegram": "Telegram",
+    "zalo_oa": "Zalo",
+    "zalo_bot": "Zalo Bot",
+    "console": "cửa sổ dòng lệnh",
+}
+# A push the channel would not deliver (Zalo lets an Official Account reply only within 7 days
+# of the citizen's last message).
+REROUTED_NOTE = (
+    "(Tin nhắn này được gửi qua đây vì {channel} chỉ cho phép trả lời trong 7 ngày kể từ tin "
+    "nhắn gần nhất của anh/chị.)\n\n"
+)
+HELD_NOTE = (
+    "(Tin nhắn này được soạn lúc {when} nhưng chưa gửi được qua {channel} vì đã hơn 7 ngày "
+    "anh/chị chưa nhắn cho trợ lý. Nay xin gửi lại.)\n\n"
+)

@@ -11,7 +11,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 from sqlmodel import select
 
-from bot.channels.telegram import split_text
+from bot.channels.text import split_text
 from bot.server import create_app
 from bot.settings import Settings
 from db.engine import SessionFactory
@@ -236,7 +236,7 @@ async def test_a_forged_webhook_is_refused_before_parsing(serve: Start, fake: Fa
 def test_long_messages_are_split_on_paragraphs() -> None:
     paragraph = "Đoạn văn dài. " * 100
     text = "\n\n".join([paragraph] * 6)
-    pieces = split_text(text)
+    pieces = split_text(text, 4096)
     assert all(len(piece) <= 4096 for piece in pieces) and len(pieces) >= 2
     assert "".join("".join(pieces).split()) == "".join(text.split())
     assert all(piece.endswith("dài.") for piece in pieces)

@@ -5,9 +5,10 @@ from __future__ import annotations
 import asyncio
 import uuid
 
+from bot.channels.text import with_numbers
 from handlers import texts
 from handlers.assistant import Assistant
-from handlers.contract import Incoming, Reply
+from handlers.contract import Incoming, Reply, numbered
 
 CHANNEL = "console"
 EXIT_WORDS = frozenset({"thoat", "thoát", "exit", "quit"})
@@ -15,14 +16,7 @@ EXIT_WORDS = frozenset({"thoat", "thoát", "exit", "quit"})
 
 def render(replies: list[Reply]) -> str:
     """Replies as plain text; buttons numbered in the order the core remembers them."""
-    lines: list[str] = []
-    number = 0
-    for reply in replies:
-        lines.append(reply.text)
-        for button in reply.buttons:
-            number += 1
-            lines.append(texts.CONSOLE_PICK.format(number=number, label=button.label))
-    return "\n".join(lines)
+    return "\n".join(with_numbers(reply) for reply in numbered(replies))
 
 
 async def run_console(assistant: Assistant, chat_id: str | None = None) -> None:

@@ -13,10 +13,7 @@ import asyncio
 import hmac
 import json
 import logging
-from collections import defaultdict
-from collections.abc import Coroutine, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
@@ -36,6 +33,8 @@ from aiogram.types import (
 from aiohttp import web
 from pydantic import ValidationError
 
+from bot.channels.intake import Intake, Received
+from bot.channels.text import split_text
 from bot.delivery import Deliverer, RetryAfter, Unreachable
 from handlers.assistant import Assistant
 from handlers.contract import Incoming, Reply, compact_payload
@@ -55,21 +54,6 @@ COMMANDS = (
 )
 
 
-def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
-    """Pieces of at most ``limit`` characters, cut at paragraph, then line, then word ends."""
-    pieces: list[str] = []
-    rest = text
-    while len(rest) > limit:
-        window = rest[:limit]
-        cut = max(window.rfind("\n\n"), 0) or max(window.rfind("\n"), 0) or window.rfind(" ")
-        if cut <= 0:
-            cut = limit
-        pieces.append(rest[:cut].rstrip())
-        rest = rest[cut:].lstrip()
-    pieces.append(rest.strip())
-    return [piece for piece in pieces if piece]
-
-
 def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
     if not reply.buttons:
         return None
@@ -80,14 +64,6 @@ def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
             data = compact_payload(data, position)
         rows.append([InlineKeyboardButton(text=button.label[:64], callback_data=data)])
     return InlineKeyboardMarkup(inline_keyboard=rows)
-
-
-@dataclass(frozen=True)
-class Received:
-    incoming: Incoming
-    # A button press must be answered (Telegram shows a spinner until it is).
-    callback_id: str | None = None
-    inbox_id: int | None = None
 
 
 def to_incoming(update: Update) -> Received | None:
@@ -132,7 +108,7 @@ class TelegramSender:
         self._bot = bot
 
     async def send(self, chat_id: str, reply: Reply) -> None:
-        pieces = split_text(reply.text)
+        pieces = split_text(reply.text, MAX_TEXT)
         try:
             for number, piece in enumerate(pieces, start=1):
                 markup = keyboard(reply) if number == len(pieces) else None
@@ -166,17 +142,11 @@ class TelegramChannel:
     ) -> None:
         self._settings = settings
         self._bot = bot
-        self._assistant = assistant
-        self._deliverer = deliverer
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._intake = Intake(CHANNEL, assistant, deliverer, self._answer_button)
         self._polling: asyncio.Task[None] | None = None
-        self._outbound = asyncio.Event()
-        self._delivering: asyncio.Task[None] | None = None
-        # Enough to overlap network and database waits; more only queues on the database.
-        self._concurrency = asyncio.Semaphore(16)
 
     async def start(self) -> None:
-        self._delivering = asyncio.create_task(self._deliver())
+        self._intake.start()
         await self._bot.set_my_commands(
             [BotCommand(command=name, description=text) for name, text in COMMANDS]
         )
@@ -195,14 +165,8 @@ class TelegramChannel:
         if self._polling is not None:
             self._polling.cancel()
             await asyncio.gather(self._polling, return_exceptions=True)
-        if self._tasks:
-            await asyncio.gather(*self._tasks, return_exceptions=True)
-        if self._delivering is not None:
-            self._delivering.cancel()
-            await asyncio.gather(self._delivering, return_exceptions=True)
+        await self._intake.stop()
         await self._bot.session.close()
-
-    # -- in ------------------------------------------------------------------------------
 
     async def _poll(self) -> None:
         offset: int | None = None
@@ -222,22 +186,9 @@ class TelegramChannel:
             backoff = 1.0
             if not updates:
                 continue
-            stored = await self._store_all(updates)
-            # Only now is the batch confirmed to Telegram, by asking past it.
+            await self._intake.submit([r for r in map(to_incoming, updates) if r is not None])
+            # Only now, with the batch stored, is it confirmed to Telegram by asking past it.
             offset = updates[-1].update_id + 1
-            self._spawn(self._process(stored))
-
-    async def _store_all(self, updates: Sequence[Update]) -> list[Received]:
-        """Store the batch in one transaction; keep only the updates not handled before."""
-        received = [r for r in map(to_incoming, updates) if r is not None]
-        if not received:
-            return []
-        stored = await self._assistant.store_many([r.incoming for r in received])
-        return [
-            Received(r.incoming, r.callback_id, item_id)
-            for r, (_, item_id, done) in zip(received, stored, strict=True)
-            if not done
-        ]
 
     async def webhook(self, request: web.Request) -> web.Response:
         expected = self._settings.webhook_secret or ""
@@ -251,47 +202,13 @@ class TelegramChannel:
             )
         except (ValueError, ValidationError):
             return web.Response(status=400)
-        stored = await self._store_all([update])
-        self._spawn(self._process(stored))
+        received = to_incoming(update)
+        await self._intake.submit([received] if received is not None else [])
         return web.Response(status=200)
 
-    def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
-        task = asyncio.create_task(work)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-
-    async def _process(self, received: list[Received]) -> None:
-        by_chat: dict[str, list[Received]] = defaultdict(list)
-        for item in received:
-            by_chat[item.incoming.chat_id].append(item)
-        await asyncio.gather(*(self._chat(items) for items in by_chat.values()))
-
-    async def _chat(self, items: list[Received]) -> None:
-        async with self._concurrency:
-            for item in items:
-                try:
-                    await self._handle(item)
-                except Exception:  # one bad update must not stop the others; the clock retries
-                    log.exception("telegram update failed")
-
-    async def _handle(self, received: Received) -> None:
-        incoming = received.incoming
-        if received.callback_id is not None:
-            try:
-                await self._bot.answer_callback_query(received.callback_id)
-            except (TelegramNetworkError, TelegramServerError, TelegramRetryAfter):
-                log.warning("answerCallbackQuery failed")
-        assert received.inbox_id is not None
-        # The replies become outbox rows in the same transaction that marks the update done.
-        await self._assistant.handle_stored(incoming, received.inbox_id)
-        self._outbound.set()
-
-    async def _deliver(self) -> None:
-        """Send replies as soon as they are queued (the clock also sends what is left)."""
-        while True:
-            await self._outbound.wait()
-            self._outbound.clear()
-            try:
-                await self._deliverer.deliver_due()
-            except Exception:  # logged; the next signal or the clock tries again
-                log.exception("telegram delivery failed")
+    async def _answer_button(self, callback_id: str) -> None:
+        # Telegram shows a spinner on the button until the press is answered.
+        try:
+            await self._bot.answer_callback_query(callback_id)
+        except (TelegramNetworkError, TelegramServerError, TelegramRetryAfter):
+            log.warning("answerCallbackQuery failed")
