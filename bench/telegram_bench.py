@@ -99,8 +99,7 @@ def pipeline(database_url: str) -> Callable[[FakeBotApi], Awaitable[Callable[[],
             log_level="WARNING",
         )
         runtime = await start_runtime(settings)
-        assert runtime.telegram is not None
-        await runtime.telegram.start()
+        await runtime.start_channels()
         return runtime.close
 
     return start

@@ -153,6 +153,12 @@ class Deliverer:
         self._on_outcome = on_outcome
         self._late_after = late_after
 
+    def add_senders(self, senders: Mapping[str, ChannelSender], paces: Mapping[str, Pace]) -> None:
+        for name, sender in senders.items():
+            if name not in self._senders:
+                self._senders[name] = sender
+                self._pacers[name] = Pacer(paces.get(name, Pace()))
+
     async def deliver_due(self, max_batches: int = 20) -> int:
         """Send batches until nothing is due (or ``max_batches``); returns how many were sent."""
         sent = 0

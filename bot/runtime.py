@@ -8,13 +8,19 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import Protocol
 
+import httpx
+from aiohttp import web
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.channels import zalo_bot, zalo_oa
+from bot.channels.intake import Intake
+from bot.channels.zalo_bot import ZaloBotChannel, ZaloBotClient, ZaloBotSender
+from bot.channels.zalo_oa import OaTokens, ZaloOaChannel, ZaloOaClient, ZaloOaSender
 from bot.delivery import ChannelSender, Deliverer, OutboxNotifier, Pace, WebSender
 from bot.metrics import Metrics
 from bot.retention import Retention
@@ -23,14 +29,13 @@ from bot.ticker import Ticker
 from db import kb as kb_rows
 from db.engine import SessionFactory, create_engine, session_factory
 from db.migrate import upgrade
+from handlers import texts
+from handlers.alerts import alert_admins
 from handlers.assistant import Assistant, AssistantSettings
 from handlers.clock import Clock, SystemClock
 from handlers.contract import Incoming, Reply
 from handlers.knowledge_base import KnowledgeBase, import_entries
 from knowledge.entries import load_entries
-
-if TYPE_CHECKING:
-    from bot.channels.telegram import TelegramChannel
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +58,16 @@ async def seed_if_empty(sessions: SessionFactory, clock: Clock) -> None:
         log.info("knowledge base seeded by another process")
 
 
+class Channel(Protocol):
+    """A push-style channel: started and stopped with the server, webhooks routed to it."""
+
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+    async def webhook(self, request: web.Request) -> web.Response: ...
+
+
 @dataclass
 class Runtime:
     settings: Settings
@@ -65,7 +80,8 @@ class Runtime:
     deliverer: Deliverer
     ticker: Ticker
     metrics: Metrics
-    telegram: TelegramChannel | None = None
+    channels: dict[str, Channel] = field(default_factory=dict)
+    http: httpx.AsyncClient | None = None
 
     async def dispatch(self, incoming: Incoming) -> list[Reply]:
         """The core's dispatch, counted and timed for /metrics."""
@@ -76,10 +92,16 @@ class Runtime:
             self.metrics.updates.labels(incoming.channel).inc()
             self.metrics.latency.labels(incoming.channel).observe(time.perf_counter() - started)
 
+    async def start_channels(self) -> None:
+        for channel in self.channels.values():
+            await channel.start()
+
     async def close(self) -> None:
-        self.ticker.stop()
-        if self.telegram is not None:
-            await self.telegram.stop()
+        await self.ticker.stop()
+        for channel in self.channels.values():
+            await channel.stop()
+        if self.http is not None:
+            await self.http.aclose()
         await self.engine.dispose()
 
 
@@ -106,23 +128,6 @@ async def start_runtime(
     metrics = Metrics()
     senders: dict[str, ChannelSender] = {"web": WebSender(sessions, clock)}
     paces: dict[str, Pace] = {}
-    bot = None
-    if settings.telegram_bot_token is not None:
-        # aiogram takes seconds to import; only a deployment with a token pays for it.
-        from bot.channels.telegram import (
-            TelegramChannel,
-            TelegramSender,
-            TelegramSettings,
-            make_bot,
-        )
-
-        bot = make_bot(settings.telegram_bot_token.get_secret_value(), settings.telegram_api_base)
-        senders["telegram"] = TelegramSender(bot)
-        paces["telegram"] = Pace(
-            overall=1.0 / settings.telegram_rate_per_second,
-            per_chat=settings.telegram_chat_gap_seconds,
-            per_group=settings.telegram_group_gap_seconds,
-        )
     deliverer = Deliverer(
         sessions,
         clock,
@@ -131,34 +136,115 @@ async def start_runtime(
         on_outcome=lambda channel, outcome: metrics.pushes.labels(channel, outcome).inc(),
     )
     retention = Retention(sessions, clock, timedelta(days=settings.retention_days))
-    ticker = Ticker(assistant, deliverer, retention, settings.tick_seconds)
-    notifier = OutboxNotifier(sessions, clock)
-    telegram = None
-    if bot is not None:
-        telegram = TelegramChannel(
-            TelegramSettings(
-                mode=settings.telegram_mode,
-                webhook_url=settings.telegram_webhook_url,
-                webhook_secret=(
-                    settings.telegram_webhook_secret.get_secret_value()
-                    if settings.telegram_webhook_secret
-                    else None
-                ),
-            ),
-            bot,
-            assistant,
-            deliverer,
-        )
-    return Runtime(
+    runtime = Runtime(
         settings,
         engine,
         sessions,
         clock,
         knowledge,
         assistant,
-        notifier,
+        OutboxNotifier(sessions, clock),
         deliverer,
-        ticker,
+        Ticker(assistant, deliverer, retention, settings.tick_seconds),
         metrics,
-        telegram,
     )
+    if settings.telegram_bot_token is not None:
+        _add_telegram(runtime, senders, paces)
+    if settings.zalo_oa_enabled or settings.zalo_bot_token is not None:
+        runtime.http = httpx.AsyncClient(timeout=15.0)
+        _add_zalo(runtime, runtime.http, senders, paces)
+    # The deliverer reads these maps when it sends; channels added above are all in them.
+    deliverer.add_senders(senders, paces)
+    return runtime
+
+
+def _add_telegram(
+    runtime: Runtime, senders: dict[str, ChannelSender], paces: dict[str, Pace]
+) -> None:
+    settings = runtime.settings
+    assert settings.telegram_bot_token is not None
+    # aiogram takes seconds to import; only a deployment with a token pays for it.
+    from bot.channels.telegram import TelegramChannel, TelegramSender, TelegramSettings, make_bot
+
+    bot = make_bot(settings.telegram_bot_token.get_secret_value(), settings.telegram_api_base)
+    senders["telegram"] = TelegramSender(bot)
+    paces["telegram"] = Pace(
+        overall=1.0 / settings.telegram_rate_per_second,
+        per_chat=settings.telegram_chat_gap_seconds,
+        per_group=settings.telegram_group_gap_seconds,
+    )
+    secret = settings.telegram_webhook_secret
+    runtime.channels["telegram"] = TelegramChannel(
+        TelegramSettings(
+            mode=settings.telegram_mode,
+            webhook_url=settings.telegram_webhook_url,
+            webhook_secret=secret.get_secret_value() if secret else None,
+        ),
+        bot,
+        runtime.assistant,
+        runtime.deliverer,
+    )
+
+
+def _add_zalo(
+    runtime: Runtime,
+    http: httpx.AsyncClient,
+    senders: dict[str, ChannelSender],
+    paces: dict[str, Pace],
+) -> None:
+    settings = runtime.settings
+    pace = Pace(overall=1.0 / settings.zalo_rate_per_second)
+    if settings.zalo_oa_enabled:
+        assert settings.zalo_oa_app_id and settings.zalo_oa_secret_key
+        assert settings.zalo_app_secret and settings.zalo_oa_access_token
+        assert settings.zalo_oa_refresh_token
+        client = ZaloOaClient(
+            http,
+            settings.zalo_oa_api_base,
+            settings.zalo_oauth_base,
+            settings.zalo_oa_app_id,
+            settings.zalo_app_secret.get_secret_value(),
+        )
+
+        async def refresh_failed(error: str) -> None:
+            now = runtime.clock.now()
+            async with runtime.sessions() as session, session.begin():
+                await alert_admins(
+                    session,
+                    texts.ZALO_OA_REFRESH_FAILED.format(error=error),
+                    now,
+                    f"zalo-oa-refresh:{now:%Y%m%d%H}",
+                    avoid=zalo_oa.CHANNEL,
+                )
+
+        tokens = OaTokens(
+            runtime.sessions,
+            runtime.clock,
+            client,
+            (
+                settings.zalo_oa_access_token.get_secret_value(),
+                settings.zalo_oa_refresh_token.get_secret_value(),
+            ),
+            refresh_failed,
+        )
+        senders[zalo_oa.CHANNEL] = ZaloOaSender(client, tokens, runtime.sessions, runtime.clock)
+        paces[zalo_oa.CHANNEL] = pace
+        runtime.channels[zalo_oa.CHANNEL] = ZaloOaChannel(
+            settings.zalo_oa_app_id,
+            settings.zalo_oa_secret_key.get_secret_value(),
+            Intake(zalo_oa.CHANNEL, runtime.assistant, runtime.deliverer),
+        )
+    if settings.zalo_bot_token is not None:
+        bot = ZaloBotClient(
+            http, settings.zalo_bot_api_base, settings.zalo_bot_token.get_secret_value()
+        )
+        senders[zalo_bot.CHANNEL] = ZaloBotSender(bot)
+        paces[zalo_bot.CHANNEL] = pace
+        secret = settings.zalo_bot_webhook_secret
+        runtime.channels[zalo_bot.CHANNEL] = ZaloBotChannel(
+            bot,
+            Intake(zalo_bot.CHANNEL, runtime.assistant, runtime.deliverer),
+            settings.zalo_bot_mode,
+            settings.zalo_bot_webhook_url,
+            secret.get_secret_value() if secret else None,
+        )

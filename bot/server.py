@@ -16,7 +16,11 @@ from handlers.clock import Clock
 
 MAX_BODY = 64 * 1024
 # Kept here rather than imported so the web app does not import aiogram (slow) without a token.
-TELEGRAM_WEBHOOK_PATH = "/telegram/webhook"
+WEBHOOK_PATHS = {
+    "telegram": "/telegram/webhook",
+    "zalo_oa": "/zalo/oa/webhook",
+    "zalo_bot": "/zalo/bot/webhook",
+}
 SERVER_ERROR = "Trợ lý đang gặp sự cố. Anh/chị vui lòng thử lại sau ít phút."
 log = logging.getLogger(__name__)
 
@@ -48,20 +52,26 @@ def create_app(
         app[web_channel.RUNTIME] = runtime
         if run_clock:
             runtime.ticker.start()
-        if runtime.telegram is not None:
-            await runtime.telegram.start()
+        await runtime.start_channels()
         yield
         await runtime.close()
 
     app.cleanup_ctx.append(runtime_context)
     web_channel.add_routes(app)
     if settings.telegram_bot_token is not None and settings.telegram_mode == "webhook":
-        app.router.add_post(TELEGRAM_WEBHOOK_PATH, telegram_webhook)
+        app.router.add_post(WEBHOOK_PATHS["telegram"], channel_webhook("telegram"))
+    if settings.zalo_oa_enabled:
+        app.router.add_post(WEBHOOK_PATHS["zalo_oa"], channel_webhook("zalo_oa"))
+    if settings.zalo_bot_token is not None and settings.zalo_bot_mode == "webhook":
+        app.router.add_post(WEBHOOK_PATHS["zalo_bot"], channel_webhook("zalo_bot"))
     return app
 
 
-async def telegram_webhook(request: web.Request) -> web.StreamResponse:
-    channel = request.app[web_channel.RUNTIME].telegram
-    if channel is None:
-        raise web.HTTPNotFound()
-    return await channel.webhook(request)
+def channel_webhook(name: str) -> Handler:
+    async def webhook(request: web.Request) -> web.StreamResponse:
+        channel = request.app[web_channel.RUNTIME].channels.get(name)
+        if channel is None:
+            raise web.HTTPNotFound()
+        return await channel.webhook(request)
+
+    return webhook

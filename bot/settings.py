@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def _env(name: str, default: Any = None) -> Any:
+    """A setting read from its documented name, or with the DCCS_ prefix."""
+    return Field(default=default, validation_alias=AliasChoices(name, f"DCCS_{name}"))
 
 
 class Settings(BaseSettings):
@@ -52,6 +58,27 @@ class Settings(BaseSettings):
     telegram_rate_per_second: float = Field(default=25.0, gt=0)
     telegram_chat_gap_seconds: float = Field(default=1.0, ge=0)
     telegram_group_gap_seconds: float = Field(default=3.0, ge=0)
+    # Zalo Official Account (citizens). Started when the app id, OA secret key and a token
+    # pair are set; the pair is stored in the database after the first refresh.
+    zalo_oa_app_id: str | None = _env("ZALO_OA_APP_ID")
+    zalo_oa_secret_key: SecretStr | None = _env("ZALO_OA_SECRET_KEY")
+    zalo_app_secret: SecretStr | None = _env("ZALO_APP_SECRET")
+    zalo_oa_access_token: SecretStr | None = _env("ZALO_OA_ACCESS_TOKEN")
+    zalo_oa_refresh_token: SecretStr | None = _env("ZALO_OA_REFRESH_TOKEN")
+    zalo_oa_api_base: str = _env("ZALO_OA_API_BASE", "https://openapi.zalo.me")
+    zalo_oauth_base: str = _env("ZALO_OAUTH_BASE", "https://oauth.zaloapp.com")
+    # Zalo Bot (officials, pilots): polling or webhook like Telegram.
+    zalo_bot_token: SecretStr | None = _env("ZALO_BOT_TOKEN")
+    zalo_bot_api_base: str = _env("ZALO_BOT_API_BASE", "https://bot-api.zaloplatforms.com")
+    zalo_bot_mode: str = Field(
+        default="polling",
+        pattern="^(polling|webhook)$",
+        validation_alias=AliasChoices("ZALO_BOT_MODE", "DCCS_ZALO_BOT_MODE"),
+    )
+    zalo_bot_webhook_url: str | None = _env("ZALO_BOT_WEBHOOK_URL")
+    zalo_bot_webhook_secret: SecretStr | None = _env("ZALO_BOT_WEBHOOK_SECRET")
+    # Zalo publishes no per-chat limit; this keeps a burst polite (the OA API allows 4 000/min).
+    zalo_rate_per_second: float = Field(default=20.0, gt=0)
     log_level: str = "INFO"
     # "text" for people, "json" for a log collector; personal data is masked either way.
     log_format: str = Field(default="text", pattern="^(text|json)$")
@@ -66,7 +93,25 @@ class Settings(BaseSettings):
                 raise ValueError(
                     "TELEGRAM_MODE=webhook needs TELEGRAM_WEBHOOK_URL and TELEGRAM_WEBHOOK_SECRET"
                 )
+        if self.zalo_bot_token and self.zalo_bot_mode == "webhook":
+            secret = self.zalo_bot_webhook_secret
+            if not self.zalo_bot_webhook_url or not secret:
+                raise ValueError(
+                    "ZALO_BOT_MODE=webhook needs ZALO_BOT_WEBHOOK_URL and ZALO_BOT_WEBHOOK_SECRET"
+                )
+            if not 8 <= len(secret.get_secret_value()) <= 256:
+                raise ValueError("ZALO_BOT_WEBHOOK_SECRET must be 8 to 256 characters")
         return self
+
+    @property
+    def zalo_oa_enabled(self) -> bool:
+        return bool(
+            self.zalo_oa_app_id
+            and self.zalo_oa_secret_key
+            and self.zalo_app_secret
+            and self.zalo_oa_access_token
+            and self.zalo_oa_refresh_token
+        )
 
     def database(self) -> str:
         if self.database_url:

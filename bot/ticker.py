@@ -8,6 +8,7 @@ may tick at once: rows are claimed atomically, so none is handled twice.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass
 
@@ -19,6 +20,7 @@ from handlers.assistant import Assistant
 from handlers.clock import VN_TZ
 
 log = logging.getLogger(__name__)
+STOP_GRACE_SECONDS = 20.0
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,7 @@ class Ticker:
         self._retention = retention
         self._interval = interval
         self._scheduler: AsyncIOScheduler | None = None
+        self._running: asyncio.Task[object] | None = None
 
     async def tick(self) -> TickReport:
         replayed = await self._assistant.replay_abandoned()
@@ -46,10 +49,13 @@ class Ticker:
         return TickReport(replayed, sent)
 
     async def _safe_tick(self) -> None:
+        self._running = asyncio.current_task()
         try:
             await self.tick()
         except Exception:  # a failed tick is logged and the next one tries again
             log.exception("tick failed")
+        finally:
+            self._running = None
 
     def start(self) -> None:
         scheduler = AsyncIOScheduler(timezone=VN_TZ)
@@ -65,7 +71,12 @@ class Ticker:
         scheduler.start()
         self._scheduler = scheduler
 
-    def stop(self) -> None:
+    async def stop(self) -> None:
+        """Stop ticking and let a tick in progress finish (cancelling one in the middle of a
+        database call would leave its connection half closed)."""
         if self._scheduler is not None:
             self._scheduler.shutdown(wait=False)
             self._scheduler = None
+        running = self._running
+        if running is not None and not running.done():
+            await asyncio.wait([running], timeout=STOP_GRACE_SECONDS)

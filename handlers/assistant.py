@@ -253,7 +253,8 @@ class Assistant:
         if len(text) > self._settings.max_message_chars:
             return [with_menu(texts.TOO_LONG.format(limit=self._settings.max_message_chars))]
         if not any(ch.isalnum() for ch in text):
-            return [with_menu(texts.UNCLEAR)]
+            # No flow takes files yet: say so rather than keep what nobody asked for.
+            return [with_menu(texts.ATTACHMENT_NOT_NOW if incoming.attachments else texts.UNCLEAR)]
         if text.isdigit() and 1 <= int(text) <= len(state.offered):
             # A numbered menu on a text-only channel: the number stands for the button.
             return await self._press(session, state, actor, state.offered[int(text) - 1], now)

@@ -6,6 +6,8 @@ import re
 
 _MASKS = (
     (re.compile(r"\b\d{6,12}:[A-Za-z0-9_-]{30,}\b"), "<token>"),
+    # Bot APIs (Telegram, Zalo Bot) put the token in the URL path: /bot<token>/method.
+    (re.compile(r"/bot[^/\s]+/"), "/bot<token>/"),
     (re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+"), "<email>"),
     (re.compile(r"(?<!\d)(?:\+?84|0)\d{9,10}(?!\d)"), "<phone>"),
     (re.compile(r"(?<!\d)\d{12}(?!\d)"), "<id-number>"),

@@ -178,3 +178,12 @@ HELD_NOTE = (
     "(Tin nhắn này được soạn lúc {when} nhưng chưa gửi được qua {channel} vì đã hơn 7 ngày "
     "anh/chị chưa nhắn cho trợ lý. Nay xin gửi lại.)\n\n"
 )
+ZALO_OA_REFRESH_FAILED = (
+    "Cảnh báo: trợ lý không gia hạn được mã truy cập Zalo OA (lỗi: {error}). Tin nhắn Zalo của "
+    "người dân đang không trả lời được. Quản trị viên Zalo OA cần cấp quyền lại cho ứng dụng "
+    "trong trang quản lý Zalo, rồi cập nhật mã mới."
+)
+ATTACHMENT_NOT_NOW = (
+    "Trợ lý chưa nhận ảnh hay tệp ở bước này, nên tệp của anh/chị không được lưu lại. "
+    "Anh/chị vui lòng gõ câu hỏi bằng chữ, hoặc chọn một mục bên dưới."
+)

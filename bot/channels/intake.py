@@ -21,6 +21,7 @@ from handlers.assistant import Assistant
 from handlers.contract import Incoming
 
 log = logging.getLogger(__name__)
+STOP_GRACE_SECONDS = 20.0
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,7 @@ class Intake:
         self._tasks: set[asyncio.Task[None]] = set()
         self._outbound = asyncio.Event()
         self._delivering: asyncio.Task[None] | None = None
+        self._stopping = False
         # Enough to overlap network and database waits; more only queues on the database.
         self._concurrency = asyncio.Semaphore(concurrency)
 
@@ -57,6 +59,10 @@ class Intake:
         if self._tasks:
             await asyncio.gather(*self._tasks, return_exceptions=True)
         if self._delivering is not None:
+            # Let a batch being sent record its outcomes; cancel only if it hangs.
+            self._stopping = True
+            self._outbound.set()
+            await asyncio.wait([self._delivering], timeout=STOP_GRACE_SECONDS)
             self._delivering.cancel()
             await asyncio.gather(self._delivering, return_exceptions=True)
 
@@ -108,9 +114,11 @@ class Intake:
 
     async def _deliver(self) -> None:
         """Send replies as soon as they are queued."""
-        while True:
+        while not self._stopping:
             await self._outbound.wait()
             self._outbound.clear()
+            if self._stopping:
+                return
             try:
                 await self._deliverer.deliver_due()
             except Exception:  # logged; the next signal or the clock tries again

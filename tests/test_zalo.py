@@ -1,0 +1,478 @@
+"""Zalo end to end: both surfaces over HTTP against a fake Zalo on loopback, and `dccs serve`'s
+own webhooks called the way Zalo calls them."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestClient, TestServer
+from sqlmodel import col, func, select
+
+from bot.channels import web as web_channel
+from bot.logs import configure_logging
+from bot.channels.text import split_text
+from bot.channels.zalo_oa import SIGNATURE_HEADER, verify_signature
+from bot.runtime import Runtime
+from bot.server import create_app
+from bot.settings import Settings
+from db import outbox
+from db.engine import SessionFactory
+from db.models import ChannelToken, InboxItem, Outbox
+from handlers import access, texts
+from handlers.clock import FixedClock
+from handlers.contract import Reply
+from tests.fake_zalo import APP_ID, APP_SECRET, OA_SECRET, FakeZalo, sign
+from tests.test_access import invite, setup_units
+
+CITIZEN = "2468458835296117922"
+OFFICIAL = "6ede9afa66b88fe6d6a9"
+OA_HOOK = "/zalo/oa/webhook"
+BOT_HOOK = "/zalo/bot/webhook"
+BOT_SECRET = "bot-hook-secret-123"
+
+Client = TestClient[web.Request, web.Application]
+Start = Callable[..., Awaitable[Client]]
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeZalo]:
+    api = await FakeZalo().start()
+    yield api
+    await api.stop()
+
+
+@pytest.fixture
+async def serve(
+    database_url: str,
+    sessions: SessionFactory,
+    seeded: None,
+    fake: FakeZalo,
+    clock: FixedClock,
+    tmp_path: Path,
+) -> AsyncIterator[Start]:
+    """`dccs serve`'s app with both Zalo surfaces pointed at the fake; stopped at the end."""
+    clients: list[Client] = []
+
+    async def start(**overrides: object) -> Client:
+        values: dict[str, object] = {
+            "database_url": database_url,
+            "data_dir": tmp_path,
+            "kb_refresh_seconds": 0,
+            "tick_seconds": 0.1,
+            "zalo_oa_app_id": APP_ID,
+            "zalo_oa_secret_key": OA_SECRET,
+            "zalo_app_secret": APP_SECRET,
+            "zalo_oa_access_token": "acc-0",
+            "zalo_oa_refresh_token": "ref-0",
+            "zalo_oa_api_base": fake.base,
+            "zalo_oauth_base": fake.base,
+            "zalo_bot_token": fake.bot_token,
+            "zalo_bot_api_base": fake.base,
+            "zalo_rate_per_second": 1000.0,
+        }
+        values.update(overrides)
+        client = TestClient(TestServer(create_app(Settings.model_validate(values), clock)))
+        await client.start_server()
+        clients.append(client)
+        return client
+
+    yield start
+    for client in clients:
+        await client.close()
+
+
+def runtime_of(client: Client) -> Runtime:
+    return client.app[web_channel.RUNTIME]
+
+
+async def post_oa(client: Client, raw: bytes, signature: str | None = None) -> int:
+    headers = {"Content-Type": "application/json"}
+    headers[SIGNATURE_HEADER] = signature if signature is not None else sign(raw)
+    response = await client.post(OA_HOOK, data=raw, headers=headers)
+    return response.status
+
+
+async def count(sessions: SessionFactory, model: type[InboxItem] | type[Outbox]) -> int:
+    async with sessions() as session:
+        return int((await session.exec(select(func.count()).select_from(model))).one())
+
+
+async def settled(sessions: SessionFactory) -> None:
+    """Wait until every send in flight is recorded: moving the clock past a claim's lease while
+    it is being sent would (rightly) send it again."""
+    for _ in range(200):
+        async with sessions() as session:
+            busy = await session.exec(
+                select(func.count()).where(col(Outbox.status) == outbox.SENDING)
+            )
+            if busy.one() == 0:
+                return
+        await asyncio.sleep(0.02)
+    raise AssertionError("a send never finished")
+
+
+# -- the Official Account ------------------------------------------------------------------
+
+
+def test_the_signature_matches_the_reference_test_vector() -> None:
+    raw = (
+        '{"app_id":"1234567890123456789","sender":{"id":"2468458835296117922"},"recipient":'
+        '{"id":"388613280878808645"},"event_name":"user_send_text","message":{"text":"Xin chào",'
+        '"msg_id":"96d3cdf3af150460909"},"timestamp":"1700000000000","user_id_by_app":'
+        '"552177279717587730"}'
+    ).encode()
+    assert len(raw) == 268
+    header = "mac=41327ca9ea7435d8de4d3e0c28fad3cd346b3f7d819786d8e82ce840e167b63f"
+    assert verify_signature(raw, header, "1234567890123456789", "oa-secret-test")
+    assert not verify_signature(raw, header, "1234567890123456789", "another-secret")
+    assert not verify_signature(raw.replace(b"Xin", b"Xim"), header, APP_ID, OA_SECRET)
+
+
+async def test_a_citizen_on_zalo_asks_without_diacritics_and_uses_the_numbered_menu(
+    serve: Start, fake: FakeZalo
+) -> None:
+    client = await serve()
+    assert await post_oa(client, fake.oa_event(CITIZEN, "xin chao")) == 200
+    await fake.wait_sent(1)
+    greeting = fake.sent[-1]
+    assert greeting.surface == "oa" and greeting.chat_id == CITIZEN
+    assert greeting.text.startswith("Xin chào anh/chị")
+    assert "Gõ 1 để: Hỏi về pháp luật" in greeting.text
+
+    # Typing the number works like pressing the button.
+    assert await post_oa(client, fake.oa_event(CITIZEN, "1")) == 200
+    await fake.wait_sent(2)
+    assert "Gõ 1 để:" in fake.sent[-1].text
+
+    assert (
+        await post_oa(client, fake.oa_event(CITIZEN, "khieu nai lan dau bao lau dc giai quyet"))
+        == 200
+    )
+    await fake.wait_sent(3)
+    answer = fake.sent[-1].text
+    assert "30 ngày" in answer and "Luật Khiếu nại" in answer
+
+
+async def test_a_forged_or_tampered_oa_webhook_is_refused_before_anything_is_stored(
+    serve: Start, fake: FakeZalo, sessions: SessionFactory
+) -> None:
+    client = await serve()
+    raw = fake.oa_event(CITIZEN, "xin chao")
+    assert await post_oa(client, raw, signature="") == 401
+    assert await post_oa(client, raw, signature=sign(raw, secret="wrong-secret")) == 401
+    tampered = raw.replace(b"xin chao", b"xin chaO")
+    assert await post_oa(client, tampered, signature=sign(raw)) == 401
+    # Not even JSON: refused on the signature, never parsed.
+    assert await post_oa(client, b"\xff\xfe not json", signature="mac=00") == 401
+    assert await count(sessions, InboxItem) == 0
+    # Zalo's unsigned probe when the address is saved gets its 200.
+    probe = await client.post(OA_HOOK, data=b"{}")
+    assert probe.status == 200
+    await asyncio.sleep(0.3)
+    assert fake.sent == []
+
+
+async def test_a_redelivered_event_and_the_oas_own_echo_do_nothing_more(
+    serve: Start, fake: FakeZalo, sessions: SessionFactory
+) -> None:
+    client = await serve()
+    raw = fake.oa_event(CITIZEN, "xin chao", msg_id="dup-1")
+    assert await post_oa(client, raw) == 200
+    # Stored (committed) by the time Zalo gets its 200: a crash now loses nothing.
+    assert await count(sessions, InboxItem) == 1
+    assert await post_oa(client, raw) == 200
+    echo = fake.oa_event(CITIZEN, "Xin chào anh/chị", event="oa_send_text")
+    assert await post_oa(client, echo) == 200
+    await fake.wait_sent(1)
+    await asyncio.sleep(0.5)
+    assert len(fake.to("oa", CITIZEN)) == 1
+    assert await count(sessions, InboxItem) == 1
+
+
+async def test_stickers_and_images_get_a_helpful_reply_and_nothing_is_kept(
+    serve: Start, fake: FakeZalo, sessions: SessionFactory
+) -> None:
+    client = await serve()
+    sticker = fake.oa_event(CITIZEN, event="user_send_sticker")
+    image = fake.oa_event(
+        CITIZEN,
+        event="user_send_image",
+        attachments=[{"type": "image", "payload": {"url": "https://example.invalid/a.jpg"}}],
+    )
+    assert await post_oa(client, sticker) == 200
+    await fake.wait_sent(1)
+    assert fake.sent[-1].text.startswith(texts.UNCLEAR.split(".")[0])
+    assert await post_oa(client, image) == 200
+    await fake.wait_sent(2)
+    assert fake.sent[-1].text.startswith(texts.ATTACHMENT_NOT_NOW.split(",")[0])
+    async with sessions() as session:
+        payloads = (await session.exec(select(InboxItem.payload))).all()
+    assert payloads == [None, None]
+
+
+async def test_an_expired_token_is_refreshed_once_and_the_new_pair_survives_a_restart(
+    serve: Start, fake: FakeZalo, sessions: SessionFactory
+) -> None:
+    client = await serve()
+    # Zalo has already invalidated the token we were given.
+    fake.access_token = "acc-revoked"
+    fake.refresh_token = "ref-0"
+    assert await post_oa(client, fake.oa_event(CITIZEN, "xin chao")) == 200
+    await fake.wait_sent(1)
+    assert fake.refreshes == ["ref-0"]
+    async with sessions() as session:
+        stored = await session.get(ChannelToken, "zalo_oa")
+    assert stored is not None
+    assert (stored.access_token, stored.refresh_token) == ("acc-1", "ref-1")
+    await client.close()
+
+    # A restart with the settings' (now spent) pair uses the stored one.
+    again = await serve()
+    assert await post_oa(again, fake.oa_event(CITIZEN, "cam on")) == 200
+    await fake.wait_sent(2)
+    assert fake.refreshes == ["ref-0"]
+    # The spent refresh token is really dead at Zalo.
+    fake.access_token = "acc-revoked-again"
+    assert await post_oa(again, fake.oa_event(CITIZEN, "1")) == 200
+    await fake.wait_sent(3)
+    assert fake.refreshes == ["ref-0", "ref-1"]
+
+
+async def test_a_failed_refresh_alerts_the_admins_on_another_channel(
+    serve: Start, fake: FakeZalo, sessions: SessionFactory, clock: FixedClock
+) -> None:
+    await setup_units(sessions, clock)
+    client = await serve()
+    # An admin who uses the Zalo Bot.
+    fake.bot_text(OFFICIAL, await invite(sessions, clock, role=access.ADMIN))
+    await fake.wait_sent(1)
+    fake.access_token = "acc-revoked"
+    fake.refresh_fails = True
+    assert await post_oa(client, fake.oa_event(CITIZEN, "xin chao")) == 200
+    await fake.wait_sent(2)
+    alert = fake.to("bot", OFFICIAL)[-1]
+    assert alert.text.startswith("Cảnh báo: trợ lý không gia hạn được mã truy cập Zalo OA")
+    assert fake.to("oa", CITIZEN) == []
+    async with sessions() as session:
+        waiting = (await session.exec(select(Outbox).where(Outbox.channel == "zalo_oa"))).all()
+    # The citizen's answer is not lost: it waits for the token to be fixed.
+    assert [row.status for row in waiting] == [outbox.PENDING]
+
+
+async def test_a_push_after_seven_days_waits_for_the_citizen_and_says_so(
+    serve: Start, fake: FakeZalo, clock: FixedClock, sessions: SessionFactory
+) -> None:
+    client = await serve()
+    assert await post_oa(client, fake.oa_event(CITIZEN, "xin chao")) == 200
+    await fake.wait_sent(1)
+    await settled(sessions)
+    runtime = runtime_of(client)
+
+    # Six days later a status update goes out at once.
+    clock.advance(timedelta(days=6))
+    await runtime.notifier.notify("zalo_oa", CITIZEN, Reply("Đơn KN-2026-AAAAAA đã được thụ lý."))
+    await runtime.deliverer.deliver_due()
+    assert fake.sent[-1].text == "Đơn KN-2026-AAAAAA đã được thụ lý."
+
+    # Eight days after the last message Zalo would refuse it: nothing is sent, the row waits.
+    clock.advance(timedelta(days=2))
+    calls = fake.oa_calls
+    await runtime.notifier.notify("zalo_oa", CITIZEN, Reply("Đơn KN-2026-AAAAAA đã có kết quả."))
+    await runtime.deliverer.deliver_due()
+    assert fake.oa_calls == calls
+    async with sessions() as session:
+        held = (await session.exec(select(Outbox).where(Outbox.status == outbox.HELD))).one()
+    assert "chưa gửi được qua Zalo vì đã hơn 7 ngày" in held.reply["text"]
+
+    # When the citizen writes again, the held message goes first, then the answer.
+    assert await post_oa(client, fake.oa_event(CITIZEN, "chao ban")) == 200
+    await fake.wait_sent(4)
+    held_text, answer = fake.sent[-2].text, fake.sent[-1].text
+    assert held_text.startswith("(Tin nhắn này được soạn lúc 09:00 ngày 03/12/2026")
+    assert held_text.endswith("Đơn KN-2026-AAAAAA đã có kết quả.")
+    assert answer.startswith("Xin chào")
+
+
+async def test_outside_the_window_a_push_goes_to_the_citizens_linked_zalo_bot(
+    serve: Start, fake: FakeZalo, clock: FixedClock, sessions: SessionFactory
+) -> None:
+    client = await serve()
+    assert await post_oa(client, fake.oa_event(CITIZEN, "/lienket")) == 200
+    await fake.wait_sent(1)
+    code = fake.sent[-1].text.split("là ")[1].split(",")[0]
+    fake.bot_text(OFFICIAL, code)
+    await fake.wait_sent(2)
+    assert fake.sent[-1].text.startswith(texts.LINKED)
+    await settled(sessions)
+
+    clock.advance(timedelta(days=8))
+    runtime = runtime_of(client)
+    # Zalo itself refuses (-230) even if our record of the last message were wrong.
+    await runtime.notifier.notify("zalo_oa", CITIZEN, Reply("Lịch tiếp công dân đã thay đổi."))
+    await runtime.deliverer.deliver_due()
+    await runtime.deliverer.deliver_due()
+    rerouted = fake.to("bot", OFFICIAL)[-1].text
+    assert rerouted.startswith("(Tin nhắn này được gửi qua đây vì Zalo chỉ cho phép trả lời")
+    assert rerouted.endswith("Lịch tiếp công dân đã thay đổi.")
+    async with sessions() as session:
+        statuses = (
+            await session.exec(select(Outbox.status).where(Outbox.channel == "zalo_oa"))
+        ).all()
+    assert outbox.REROUTED in statuses
+
+
+async def test_zalo_refusing_a_reply_with_230_holds_it_instead_of_retrying(
+    serve: Start, fake: FakeZalo, sessions: SessionFactory
+) -> None:
+    client = await serve()
+    fake.oa_errors = [-230]
+    assert await post_oa(client, fake.oa_event(CITIZEN, "xin chao")) == 200
+    deadline = asyncio.get_running_loop().time() + 5
+    while asyncio.get_running_loop().time() < deadline:
+        async with sessions() as session:
+            statuses = (await session.exec(select(Outbox.status))).all()
+        if statuses == [outbox.HELD]:
+            break
+        await asyncio.sleep(0.05)
+    assert statuses == [outbox.HELD]
+    assert fake.oa_calls == 1
+
+
+async def test_a_rate_limited_oa_send_is_retried_later(
+    serve: Start, fake: FakeZalo, sessions: SessionFactory, clock: FixedClock
+) -> None:
+    client = await serve()
+    fake.oa_errors = [-32]
+    assert await post_oa(client, fake.oa_event(CITIZEN, "xin chao")) == 200
+    await asyncio.sleep(0.5)
+    assert fake.sent == []
+    await settled(sessions)
+    clock.advance(timedelta(seconds=61))
+    await fake.wait_sent(1)
+    await settled(sessions)
+    async with sessions() as session:
+        row = (await session.exec(select(Outbox))).one()
+    assert row.status == outbox.SENT and row.attempts == 2
+
+
+# -- the Zalo Bot --------------------------------------------------------------------------
+
+
+async def test_an_official_on_the_zalo_bot_polls_a_whole_faq_conversation(
+    serve: Start, fake: FakeZalo
+) -> None:
+    await serve()
+    # Idle polls answer 408 and are not errors: the first message still arrives.
+    await asyncio.sleep(0.7)
+    fake.bot_text(OFFICIAL, "xin chao")
+    await fake.wait_sent(1)
+    assert fake.sent[-1].surface == "bot" and "Gõ 1 để:" in fake.sent[-1].text
+    fake.bot_text(OFFICIAL, "ubnd xa phai cong khai nhung gi")
+    await fake.wait_sent(2)
+    assert "công khai" in fake.sent[-1].text.lower()
+
+
+async def test_the_bots_own_echo_and_a_repeated_message_id_are_answered_once(
+    serve: Start, fake: FakeZalo
+) -> None:
+    await serve()
+    fake.bot_text(OFFICIAL, "xin chao", message_id="same")
+    fake.bot_text(OFFICIAL, "xin chao", message_id="same")
+    echo = fake.bot_update("ignored", "Xin chào", message_id="echo")
+    echo["message"]["from"] = {"id": "b0751d00000000000001", "is_bot": True}
+    fake.updates.append(echo)
+    fake.bot_text(OFFICIAL, "", event="message.unsupported.received")
+    await fake.wait_sent(2)
+    await asyncio.sleep(0.7)
+    texts_sent = [s.text for s in fake.to("bot", OFFICIAL)]
+    assert len(texts_sent) == 2
+    assert texts_sent[1].startswith(texts.UNCLEAR.split(".")[0])
+
+
+async def test_the_bot_webhook_takes_flat_and_wrapped_bodies_and_refuses_a_wrong_secret(
+    serve: Start, fake: FakeZalo
+) -> None:
+    client = await serve(
+        zalo_bot_mode="webhook",
+        zalo_bot_webhook_url="https://xa.example.vn/zalo/bot/webhook",
+        zalo_bot_webhook_secret=BOT_SECRET,
+    )
+    assert fake.webhook == {
+        "url": "https://xa.example.vn/zalo/bot/webhook",
+        "secret_token": BOT_SECRET,
+    }
+    flat = fake.bot_update(OFFICIAL, "xin chao")
+    for headers in ({}, {"X-Bot-Api-Secret-Token": "wrong-secret"}):
+        refused = await client.post(BOT_HOOK, json=flat, headers=headers)
+        assert refused.status == 401
+    good = {"X-Bot-Api-Secret-Token": BOT_SECRET}
+    assert (await client.post(BOT_HOOK, json=flat, headers=good)).status == 200
+    await fake.wait_sent(1)
+    wrapped = {"ok": True, "result": fake.bot_update(OFFICIAL, "1")}
+    assert (await client.post(BOT_HOOK, json=wrapped, headers=good)).status == 200
+    await fake.wait_sent(2)
+    assert "Gõ 1 để:" in fake.sent[-1].text
+    assert (await client.post(BOT_HOOK, json=flat, headers=good)).status == 200
+    await asyncio.sleep(0.5)
+    assert len(fake.sent) == 2
+
+
+async def test_the_bot_token_never_reaches_the_logs(
+    serve: Start,
+    fake: FakeZalo,
+    capsys: pytest.CaptureFixture[str],
+    clock: FixedClock,
+    sessions: SessionFactory,
+) -> None:
+    root = logging.getLogger()
+    saved = root.handlers[:], root.level
+    configure_logging("DEBUG", "text")  # what `dccs serve` does, at its most talkative
+    try:
+        await serve()
+        fake.bot_failures = [500]
+        fake.bot_text(OFFICIAL, "xin chao")
+        await asyncio.sleep(0.5)
+        await settled(sessions)
+        clock.advance(timedelta(seconds=10))
+        await fake.wait_sent(1)
+    finally:
+        root.handlers[:], level = saved
+        root.setLevel(level)
+    logged = capsys.readouterr().err
+    assert "send failed on zalo_bot" in logged
+    assert fake.bot_token.split(":")[1] not in logged
+
+
+def test_replies_are_cut_under_2000_characters_counted_after_nfc() -> None:
+    decomposed = "Nghi\u0302\u0323 đi\u0323nh so\u0302\u0301 " * 300  # NFD "Nghị định số"
+    pieces = split_text(decomposed, 2000)
+    assert len(pieces) >= 2
+    assert all(len(piece) <= 2000 for piece in pieces)
+    assert all(piece == piece.strip() for piece in pieces)
+
+
+async def test_an_official_links_zalo_bot_to_the_web_chat_and_keeps_the_staff_menu(
+    serve: Start, fake: FakeZalo, sessions: SessionFactory, clock: FixedClock
+) -> None:
+    await setup_units(sessions, clock)
+    client = await serve()
+    fake.bot_text(OFFICIAL, await invite(sessions, clock))
+    await fake.wait_sent(1)
+    fake.bot_text(OFFICIAL, "/lienket")
+    await fake.wait_sent(2)
+    code = fake.sent[-1].text.split("là ")[1].split(",")[0]
+    response = await client.post("/api/chat", json={"text": code, "client_id": "c1"})
+    assert (await response.json())["replies"][0]["text"] == texts.LINKED
+    response = await client.post("/api/chat", json={"text": "xin chao", "client_id": "c2"})
+    payloads = [b["payload"] for r in (await response.json())["replies"] for b in r["buttons"]]
+    assert "staff:menu" in payloads
+    await settled(sessions)
+    async with sessions() as session:
+        rows = (await session.exec(select(Outbox).where(col(Outbox.channel) == "zalo_bot"))).all()
+    assert all(row.status == outbox.SENT for row in rows)
