@@ -15,9 +15,9 @@ from aiohttp.test_utils import TestClient, TestServer
 from sqlmodel import col, func, select
 
 from bot.channels import web as web_channel
-from bot.logs import configure_logging
 from bot.channels.text import split_text
 from bot.channels.zalo_oa import SIGNATURE_HEADER, verify_signature
+from bot.logs import configure_logging
 from bot.runtime import Runtime
 from bot.server import create_app
 from bot.settings import Settings
