@@ -35,6 +35,7 @@ from handlers.assistant import Assistant, AssistantSettings
 from handlers.clock import Clock, SystemClock
 from handlers.contract import Incoming, Reply
 from handlers.knowledge_base import KnowledgeBase, import_entries
+from handlers.reception_calendar import generate_sessions
 from knowledge.entries import load_entries
 
 log = logging.getLogger(__name__)
@@ -145,7 +146,13 @@ async def start_runtime(
         assistant,
         OutboxNotifier(sessions, clock),
         deliverer,
-        Ticker(assistant, deliverer, retention, settings.tick_seconds),
+        Ticker(
+            assistant,
+            deliverer,
+            retention,
+            settings.tick_seconds,
+            jobs=[lambda: generate_sessions(sessions, clock)],
+        ),
         metrics,
     )
     if settings.telegram_bot_token is not None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -31,8 +32,14 @@ class TickReport:
 
 class Ticker:
     def __init__(
-        self, assistant: Assistant, deliverer: Deliverer, retention: Retention, interval: float
+        self,
+        assistant: Assistant,
+        deliverer: Deliverer,
+        retention: Retention,
+        interval: float,
+        jobs: Sequence[Callable[[], Awaitable[object]]] = (),
     ) -> None:
+        self._jobs = tuple(jobs)
         self._assistant = assistant
         self._deliverer = deliverer
         self._retention = retention
@@ -41,6 +48,9 @@ class Ticker:
         self._running: asyncio.Task[object] | None = None
 
     async def tick(self) -> TickReport:
+        # Jobs first (they may queue pushes, e.g. sessions generated from schedules).
+        for job in self._jobs:
+            await job()
         replayed = await self._assistant.replay_abandoned()
         sent = await self._deliverer.deliver_due()
         await self._retention.purge()

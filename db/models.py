@@ -308,3 +308,72 @@ class ChannelToken(SQLModel, table=True):
     refresh_token: str = Field(max_length=2000)
     expires_at: datetime = _when()
     updated_at: datetime = _when()
+
+
+class ReceptionSchedule(SQLModel, table=True):
+    """A recurring reception: every given weekday, sessions are generated a few weeks ahead."""
+
+    __tablename__ = "reception_schedule"
+
+    id: int | None = Field(default=None, primary_key=True)
+    unit_id: int = Field(foreign_key="unit.id", index=True)
+    kind: str = Field(max_length=16)
+    weekday: int  # 0 = Monday
+    start_time: str = Field(max_length=5)  # "07:30"
+    end_time: str = Field(max_length=5)
+    place: str = Field(max_length=300)
+    receiver_name: str = Field(max_length=200)
+    receiver_title: str = Field(max_length=200)
+    capacity: int
+    active: bool = True
+    created_at: datetime = _when()
+
+
+class ReceptionSession(SQLModel, table=True):
+    """One reception session citizens can book a place in."""
+
+    __tablename__ = "reception_session"
+    __table_args__ = (UniqueConstraint("schedule_id", "starts_at", name="uq_session_occurrence"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    unit_id: int = Field(foreign_key="unit.id", index=True)
+    schedule_id: int | None = Field(default=None, foreign_key="reception_schedule.id")
+    kind: str = Field(max_length=16)
+    starts_at: datetime = _when()
+    ends_at: datetime = _when()
+    place: str = Field(max_length=300)
+    receiver_name: str = Field(max_length=200)
+    receiver_title: str = Field(max_length=200)
+    capacity: int
+    # Places taken, and the last queue number given: both moved by one atomic UPDATE.
+    booked: int = 0
+    last_queue: int = 0
+    status: str = Field(default="open", max_length=16)
+    published_at: datetime = _when()
+    created_at: datetime = _when()
+
+
+class Booking(SQLModel, table=True):
+    """A citizen's place in a reception session (and the Sổ tiếp công dân line it becomes)."""
+
+    __tablename__ = "booking"
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=16, unique=True)
+    session_id: int = Field(foreign_key="reception_session.id", index=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    channel: str = Field(max_length=16)
+    chat_id: str = Field(max_length=128)
+    queue_number: int
+    full_name: str = Field(max_length=200)
+    phone: str = Field(max_length=20)
+    address: str = Field(max_length=300)
+    matter_kind: str = Field(max_length=16)
+    summary: str = Field(max_length=1000)
+    group_size: int = 1
+    consent_at: datetime = _when()
+    consent_version: str = Field(max_length=16)
+    status: str = Field(default="booked", max_length=16, index=True)
+    outcome: str | None = Field(default=None, max_length=1000)
+    created_at: datetime = _when()
+    updated_at: datetime = _when()

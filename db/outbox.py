@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import col, func, or_, select, update
+from sqlmodel import col, delete, func, or_, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from db.models import Outbox
@@ -30,8 +30,11 @@ async def enqueue(
     reply: dict[str, Any],
     now: datetime,
     dedupe_key: str | None = None,
+    *,
+    due: datetime | None = None,
 ) -> bool:
-    """Add a push; with a ``dedupe_key`` already queued, do nothing and return False."""
+    """Add a push, sent from ``due`` (default now); with a ``dedupe_key`` already queued, do
+    nothing and return False."""
     values = {
         "channel": channel,
         "chat_id": chat_id,
@@ -39,7 +42,7 @@ async def enqueue(
         "dedupe_key": dedupe_key,
         "status": PENDING,
         "attempts": 0,
-        "available_at": now,
+        "available_at": due or now,
         "created_at": now,
     }
     dialect = session.bind.dialect.name if session.bind else "sqlite"
@@ -122,6 +125,16 @@ async def release_held(session: AsyncSession, channel: str, chat_id: str, now: d
         )
         .values(status=PENDING, available_at=now)
         .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount or 0)
+
+
+async def withdraw(session: AsyncSession, dedupe_keys: list[str]) -> int:
+    """Drop pushes not sent yet (a reminder for a booking that was cancelled or moved)."""
+    result = await session.exec(
+        delete(Outbox).where(
+            col(Outbox.dedupe_key).in_(dedupe_keys), col(Outbox.status).in_((PENDING, HELD))
+        )
     )
     return int(result.rowcount or 0)
 

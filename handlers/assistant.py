@@ -21,13 +21,14 @@ from db import conversations, inbox, outbox
 from db.conversations import ChatState, StaleConversation
 from db.engine import SessionFactory
 from db.models import InboxItem, Unit
-from handlers import access, kb_admin, kb_chat, staff, texts
+from handlers import access, kb_admin, kb_chat, reception, staff, texts
 from handlers.access import Actor
 from handlers.clock import Clock
 from handlers.contract import Incoming, Reply, expand_payload, numbered
 from handlers.faq import (
     FAQ_NONE,
     FAQ_PREFIX,
+    SCHEDULE_ENTRY,
     TOPIC_PREFIX,
     answer_reply,
     intent_reply,
@@ -40,8 +41,11 @@ from handlers.knowledge_base import KnowledgeBase
 from handlers.menu import (
     MENU,
     MENU_ASK,
+    MENU_BOOK,
+    MENU_MINE,
     MENU_PETITION,
     MENU_RECEPTION,
+    MENU_RECEPTION_INFO,
     MENU_STATUS,
     greeting,
     is_global,
@@ -63,6 +67,8 @@ MAX_ATTEMPTS = 5
 # Payloads and commands longer than this are not ours.
 MAX_PAYLOAD = 128
 LINK_COMMAND = "/lienket"
+BOOK_COMMAND = "/datlich"
+BOOK_DEEP_LINK = "datlich"
 
 
 @dataclass(frozen=True)
@@ -248,16 +254,24 @@ class Assistant:
         now: datetime,
     ) -> list[Reply]:
         if incoming.button is not None:
-            return await self._press(session, state, actor, incoming.button, now)
+            return await self._press(session, state, actor, incoming, incoming.button, now)
         text = clean(incoming.text or "")
         if len(text) > self._settings.max_message_chars:
             return [with_menu(texts.TOO_LONG.format(limit=self._settings.max_message_chars))]
+        if incoming.contact_phone and state.flow == reception.FLOW:
+            return [await reception.text(session, state, actor, incoming, text, now)]
         if not any(ch.isalnum() for ch in text):
             # No flow takes files yet: say so rather than keep what nobody asked for.
             return [with_menu(texts.ATTACHMENT_NOT_NOW if incoming.attachments else texts.UNCLEAR)]
-        if text.isdigit() and 1 <= int(text) <= len(state.offered):
+        if (
+            text.isdigit()
+            and 1 <= int(text) <= len(state.offered)
+            and not reception.takes_numbers(state)
+        ):
             # A numbered menu on a text-only channel: the number stands for the button.
-            return await self._press(session, state, actor, state.offered[int(text) - 1], now)
+            return await self._press(
+                session, state, actor, incoming, state.offered[int(text) - 1], now
+            )
         code = text.removeprefix("/start").strip()
         if access.looks_like_code(code):
             return [await self._redeem(session, actor, code, now)]
@@ -267,6 +281,8 @@ class Assistant:
             return [await choose_unit(session, state, actor, text)]
         if state.flow in kb_chat.FLOWS:
             return [await self._kb_admin.text(session, state, actor, text, now)]
+        if state.flow == reception.FLOW:
+            return [await reception.text(session, state, actor, incoming, text, now)]
         index = await self._knowledge.index(session)
         understood = understand(index, text, self._settings.unit_name)
         if understood.intent is Intent.fallback or (
@@ -285,7 +301,12 @@ class Assistant:
     async def _command(
         self, session: AsyncSession, state: ChatState, actor: Actor, text: str, now: datetime
     ) -> list[Reply]:
-        command = text.split()[0].split("@")[0].lower()[:MAX_PAYLOAD]
+        words = text.split()
+        command = words[0].split("@")[0].lower()[:MAX_PAYLOAD]
+        argument = words[1].lower() if len(words) > 1 else ""
+        if command == BOOK_COMMAND or (command == "/start" and argument == BOOK_DEEP_LINK):
+            # Also Telegram's deep link t.me/<bot>?start=datlich, straight into booking.
+            return [await reception.start(session, state, actor, now)]
         if command in ("/start", "/menu", "/help", "/batdau"):
             state.flow = state.step = None
             return [greeting(self._settings.unit_name)]
@@ -322,7 +343,13 @@ class Assistant:
         return with_menu(texts.CODE_WRONG)
 
     async def _press(
-        self, session: AsyncSession, state: ChatState, actor: Actor, payload: str, now: datetime
+        self,
+        session: AsyncSession,
+        state: ChatState,
+        actor: Actor,
+        incoming: Incoming,
+        payload: str,
+        now: datetime,
     ) -> list[Reply]:
         payload = payload[: MAX_PAYLOAD + 1]
         if payload.startswith("#"):
@@ -342,11 +369,21 @@ class Assistant:
             return [with_menu(texts.MENU_PROMPT)]
         if payload == MENU_ASK:
             return [topics_reply(index)]
+        if payload == MENU_RECEPTION:
+            return [reception.reception_menu()]
+        if payload == MENU_BOOK:
+            return [await reception.start(session, state, actor, now)]
+        if payload == MENU_MINE:
+            return [await reception.mine(session, actor, now)]
+        if payload == MENU_RECEPTION_INFO:
+            entry = await self._knowledge.entry(session, SCHEDULE_ENTRY)
+            return [answer_reply(entry, index)] if entry else [reception.reception_menu()]
+        if payload.startswith(reception.PREFIX):
+            return await reception.press(session, state, actor, incoming, payload, now)
         if payload.startswith(TOPIC_PREFIX):
             listed = topic_reply(index, payload.removeprefix(TOPIC_PREFIX))
             return [listed] if listed else [with_menu(texts.STALE_BUTTON)]
         intents = {
-            MENU_RECEPTION: Intent.reception,
             MENU_PETITION: Intent.petition,
             MENU_STATUS: Intent.petition_status,
         }

@@ -23,6 +23,9 @@ class Reply:
     # On text-only channels buttons become a numbered list; a turn's numbers run on across its
     # replies, because a typed number is looked up among all the buttons the turn offered.
     first_number: int = 1
+    # The reply asks for a phone number: channels that can share the account's own number
+    # (Telegram's contact button) offer it; the others ignore this.
+    ask_contact: bool = False
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -31,13 +34,18 @@ class Reply:
         }
         if self.first_number != 1:
             data["first_number"] = self.first_number
+        if self.ask_contact:
+            data["ask_contact"] = True
         return data
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Reply:
         buttons = tuple(Button(b["label"], b["payload"]) for b in data.get("buttons", ()))
         return cls(
-            text=data["text"], buttons=buttons, first_number=int(data.get("first_number", 1))
+            text=data["text"],
+            buttons=buttons,
+            first_number=int(data.get("first_number", 1)),
+            ask_contact=bool(data.get("ask_contact", False)),
         )
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from handlers import texts
 from handlers.contract import Button, Reply
-from handlers.menu import BACK, MAIN_MENU, greeting, with_menu
+from handlers.menu import BACK, MAIN_MENU, MENU_BOOK, MENU_MINE, greeting, with_menu
 from knowledge.entries import Entry
 from knowledge.index import Confidence, FaqIndex
 from knowledge.intents import Intent, classify
@@ -90,7 +90,12 @@ def intent_reply(index: FaqIndex, intent: Intent, unit_name: str | None = None) 
     """What the assistant says for an action intent (the flows arrive with their issues)."""
     if intent is Intent.reception:
         return Reply(
-            texts.COMING_RECEPTION, _see_also(index, SCHEDULE_ENTRY, texts.SEE_ALSO_SCHEDULE)
+            texts.RECEPTION_MENU,
+            (
+                Button(texts.RECEPTION_BOOK, MENU_BOOK),
+                Button(texts.RECEPTION_MINE, MENU_MINE),
+                *_see_also(index, SCHEDULE_ENTRY, texts.SEE_ALSO_SCHEDULE),
+            ),
         )
     if intent is Intent.petition:
         return Reply(texts.COMING_PETITION, _see_also(index, LETTER_ENTRY, texts.SEE_ALSO_LETTER))

@@ -10,6 +10,9 @@ MENU_ASK = "menu:ask"
 MENU_RECEPTION = "menu:reception"
 MENU_PETITION = "menu:petition"
 MENU_STATUS = "menu:status"
+MENU_BOOK = "menu:book"
+MENU_MINE = "menu:mine"
+MENU_RECEPTION_INFO = "menu:reception-info"
 
 MAIN_MENU = (
     Button(texts.MENU_ASK, MENU_ASK),

@@ -55,11 +55,6 @@ UNKNOWN_COMMAND = "Trợ lý không có lệnh này. Anh/chị chọn một mụ
 ENTRY_GONE = "Nội dung này hiện không còn. Anh/chị vui lòng hỏi lại."
 THANKS = "Trợ lý cảm ơn anh/chị. Anh/chị cần hỏi thêm gì cứ nhắn."
 
-COMING_RECEPTION = (
-    "Chức năng đăng ký lịch tiếp công dân qua Trợ lý đang được hoàn thiện. Hiện anh/chị có thể "
-    "đến trực tiếp bộ phận tiếp công dân tại trụ sở UBND xã, phường trong giờ hành chính; lịch "
-    "tiếp của Chủ tịch được niêm yết tại trụ sở."
-)
 COMING_PETITION = (
     "Chức năng gửi đơn thư qua Trợ lý đang được hoàn thiện. Hiện anh/chị có thể nộp đơn trực "
     "tiếp hoặc gửi qua bưu điện đến UBND xã, phường. Đơn khiếu nại, tố cáo cần ghi rõ họ tên, "
@@ -187,3 +182,140 @@ ATTACHMENT_NOT_NOW = (
     "Trợ lý chưa nhận ảnh hay tệp ở bước này, nên tệp của anh/chị không được lưu lại. "
     "Anh/chị vui lòng gõ câu hỏi bằng chữ, hoặc chọn một mục bên dưới."
 )
+
+# -- Tiếp công dân: booking -----------------------------------------------------------------
+RECEPTION_MENU = (
+    "Anh/chị có thể đặt lịch đến gặp bộ phận tiếp công dân hoặc lãnh đạo UBND, xem và đổi lịch "
+    "đã đặt."
+)
+RECEPTION_BOOK = "Đặt lịch tiếp công dân"
+RECEPTION_MINE = "Lịch hẹn của tôi"
+RECEPTION_INFO = "Quy định về tiếp công dân"
+RECEPTION_KINDS = {
+    "thuong_xuyen": "Tiếp thường xuyên",
+    "dinh_ky": "Tiếp định kỳ của lãnh đạo",
+    "dot_xuat": "Tiếp đột xuất",
+}
+MATTER_KINDS = {
+    "khieu_nai": "Khiếu nại",
+    "to_cao": "Tố cáo",
+    "kien_nghi": "Kiến nghị",
+    "phan_anh": "Phản ánh",
+    "khac": "Việc khác",
+}
+BACK_STEP = "Quay lại"
+QUIT_FLOW = "Huỷ"
+NO_SESSIONS = (
+    "Hiện chưa có buổi tiếp công dân nào mở đăng ký. Anh/chị có thể đến bộ phận tiếp công dân "
+    "tại trụ sở UBND trong giờ hành chính, hoặc hỏi lại sau."
+)
+PICK_SESSION = "Anh/chị chọn buổi tiếp muốn đăng ký:"
+SESSION_LINE = "{day} {start}-{end}: {kind}, {receiver} ({left} chỗ trống)"
+SESSION_BUTTON = "{day} {start}: {receiver_title}"
+PICK_SESSION_AGAIN = "Anh/chị vui lòng chọn một buổi trong danh sách (bấm nút hoặc gõ số)."
+ASK_NAME = "Anh/chị cho biết họ và tên đầy đủ (ví dụ: Nguyễn Văn An):"
+BAD_NAME = "Họ tên cần có ít nhất hai chữ và chỉ gồm chữ cái. Anh/chị gõ lại họ và tên:"
+ASK_PHONE = "Anh/chị cho biết số điện thoại để cán bộ liên hệ khi cần (ví dụ 0912 345 678):"
+SHARE_PHONE = "Chia sẻ số điện thoại"
+SHARE_PHONE_PROMPT = "Hoặc bấm nút bên dưới để chia sẻ số điện thoại của tài khoản này."
+BAD_PHONE = (
+    "Số điện thoại chưa đúng. Số di động có 10 chữ số bắt đầu bằng 03, 05, 07, 08 hoặc 09 "
+    "(có thể viết +84); số cố định bắt đầu bằng 02 và có 11 chữ số. Anh/chị gõ lại:"
+)
+ASK_ADDRESS = "Anh/chị cho biết địa chỉ (thôn, tổ dân phố; xã, phường):"
+BAD_ADDRESS = "Địa chỉ quá ngắn. Anh/chị ghi rõ thôn hoặc tổ dân phố và xã, phường:"
+ASK_MATTER = (
+    "Anh/chị đến để làm gì? Khiếu nại: đề nghị xem xét lại quyết định, hành vi hành chính ảnh "
+    "hưởng đến mình. Tố cáo: báo cho cơ quan biết hành vi vi phạm pháp luật của người khác. "
+    "Kiến nghị, phản ánh: góp ý, đề xuất, báo tin về việc quản lý, chính sách."
+)
+ASK_MATTER_AGAIN = "Anh/chị chọn một loại việc trong danh sách:"
+ASK_SUMMARY = "Anh/chị tóm tắt ngắn gọn nội dung sự việc (không quá 1.000 ký tự):"
+BAD_SUMMARY = "Nội dung quá ngắn hoặc quá dài (từ 10 đến 1.000 ký tự). Anh/chị gõ lại:"
+ASK_GROUP = "Có bao nhiêu người cùng đến (tính cả anh/chị)? Gõ một số, ví dụ 1:"
+BAD_GROUP = "Anh/chị gõ số người cùng đến, từ 1 đến 200:"
+GROUP_RULE = (
+    "Lưu ý: nhiều người cùng nội dung phải cử người đại diện bằng văn bản có chữ ký của tất cả "
+    "mọi người; từ 5 đến 10 người cử 1 hoặc 2 đại diện, trên 10 người có thể cử thêm nhưng không "
+    "quá 5 người (Luật Tiếp công dân số 42/2013/QH13, Điều 29).\n\n"
+)
+ASK_CONSENT = (
+    "{group_rule}Anh/chị kiểm tra lại:\n- Buổi tiếp: {session}\n- Họ tên: {name}\n"
+    "- Điện thoại: {phone}\n- Địa chỉ: {address}\n- Loại việc: {matter}\n- Nội dung: {summary}\n"
+    "- Số người: {group}\n\n"
+    "Để đặt lịch, anh/chị đồng ý cho UBND xử lý các thông tin cá nhân trên vào mục đích tiếp "
+    "công dân và giải quyết vụ việc của anh/chị. Thông tin chỉ cán bộ có trách nhiệm được xem."
+)
+CONSENT_YES = "Tôi đồng ý, đặt lịch"
+CONSENT_NO = "Không đồng ý"
+CONSENT_REFUSED = (
+    "Trợ lý chưa đặt lịch và không lưu các thông tin anh/chị vừa nhập. Anh/chị vẫn có thể đến "
+    "trực tiếp bộ phận tiếp công dân trong giờ hành chính."
+)
+BOOKING_QUIT = "Đã huỷ việc đặt lịch; các thông tin vừa nhập không được lưu."
+SESSION_FULL = "Buổi tiếp này vừa hết chỗ. Anh/chị chọn buổi khác:"
+TOO_MANY_BOOKINGS = (
+    "Anh/chị đang có 2 lịch hẹn chưa diễn ra. Mỗi người giữ tối đa 2 lịch hẹn để ai cũng có "
+    'chỗ; anh/chị có thể huỷ hoặc đổi một lịch trong mục "Lịch hẹn của tôi".'
+)
+BOOKED = (
+    "Đã đặt lịch. Mã lịch hẹn: {code}. Số thứ tự: {queue}.\n"
+    "Thời gian: {start} đến {end}.\nĐịa điểm: {place}.\nNgười tiếp: {receiver}.\n\n"
+    "Khi đến, anh/chị mang theo: giấy tờ tùy thân (căn cước); giấy ủy quyền nếu đến thay người "
+    "khác; đơn (nếu có) và giấy tờ, tài liệu liên quan đến vụ việc. Trợ lý sẽ nhắc anh/chị trước "
+    "một ngày và sáng hôm tiếp."
+)
+NO_BOOKINGS = "Anh/chị chưa có lịch hẹn nào sắp tới."
+MY_BOOKINGS = "Lịch hẹn của anh/chị:"
+MY_BOOKING_LINE = "{code}: {start}, {place}, số thứ tự {queue}"
+CANCEL_BOOKING = "Huỷ lịch {code}"
+MOVE_BOOKING = "Đổi lịch {code}"
+BOOKING_CANCELLED = "Đã huỷ lịch hẹn {code}."
+BOOKING_GONE = "Không tìm thấy lịch hẹn này, hoặc lịch đã được huỷ."
+PICK_NEW_SESSION = "Anh/chị chọn buổi mới cho lịch hẹn {code}:"
+BOOKING_MOVED = "Đã đổi lịch hẹn. " + BOOKED
+REMINDER_EVE = (
+    "Nhắc lịch: ngày mai {start}, anh/chị có lịch tiếp công dân tại {place} (mã {code}, số thứ tự "
+    "{queue}). Nhớ mang giấy tờ tùy thân và tài liệu liên quan. Nếu không đến được, anh/chị huỷ "
+    'lịch trong mục "Lịch hẹn của tôi".'
+)
+REMINDER_MORNING = (
+    "Nhắc lịch: hôm nay {start}, anh/chị có lịch tiếp công dân tại {place} (mã {code}, số thứ tự "
+    "{queue})."
+)
+SESSION_CANCELLED_NOTICE = (
+    "Buổi tiếp công dân {start} tại {place} đã bị huỷ. Lịch hẹn {code} của anh/chị không còn "
+    "hiệu lực; anh/chị vui lòng đặt lịch buổi khác. Xin lỗi anh/chị vì sự bất tiện."
+)
+OUTCOME_NOTICE = "Kết quả buổi tiếp công dân ngày {day} (lịch hẹn {code}):\n{outcome}"
+
+# -- Tiếp công dân: officials ---------------------------------------------------------------
+STAFF_NO_SESSIONS = "Không có buổi tiếp sắp tới nào thuộc đơn vị của anh/chị."
+STAFF_SESSIONS = "Các buổi tiếp sắp tới (chọn một buổi để xem danh sách đăng ký):"
+STAFF_SESSION_BUTTON = "{day} {start} ({booked}/{capacity})"
+STAFF_BOOKINGS = "Danh sách đăng ký buổi {start}, {place} ({booked}/{capacity} chỗ):"
+STAFF_NO_BOOKINGS = "Chưa có ai đăng ký buổi này."
+STAFF_BOOKING_LINE = "{queue}. {name}, {group} người; {matter}: {summary} [{status}]"
+HIDDEN_DENUNCIATION = "(tố cáo: thông tin người tố cáo được giữ bí mật)"
+BOOKING_STATUS_NAMES = {
+    "booked": "đã đặt",
+    "attended": "có mặt",
+    "absent": "vắng mặt",
+    "cancelled": "đã huỷ",
+}
+STAFF_BOOKING_DETAIL = (
+    "Lịch hẹn {code}, số thứ tự {queue}\nHọ tên: {name}\nĐiện thoại: {phone}\nĐịa chỉ: {address}\n"
+    "Loại việc: {matter}\nNội dung: {summary}\nSố người: {group}\nTrạng thái: {status}"
+)
+MARK_ATTENDED = "Có mặt"
+MARK_ABSENT = "Vắng mặt"
+CANCEL_SESSION = "Huỷ buổi tiếp này"
+SESSION_CANCEL_DONE = "Đã huỷ buổi tiếp; {count} người đã đặt lịch được báo tin."
+ASK_OUTCOME = (
+    "Đã ghi nhận có mặt. Anh/chị gõ kết quả buổi tiếp (sẽ lưu vào sổ và có thể gửi cho công "
+    "dân), hoặc bấm Quay lại:"
+)
+OUTCOME_SAVED = "Đã lưu kết quả."
+SEND_OUTCOME = "Gửi kết quả cho công dân"
+OUTCOME_SENT = "Đã gửi kết quả cho công dân qua kênh họ đã dùng để đặt lịch."
+MARKED_ABSENT = "Đã ghi nhận vắng mặt."

@@ -28,6 +28,8 @@ from aiogram.types import (
     BotCommand,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
+    KeyboardButton,
+    ReplyKeyboardMarkup,
     Update,
 )
 from aiohttp import web
@@ -36,6 +38,7 @@ from pydantic import ValidationError
 from bot.channels.intake import Intake, Received
 from bot.channels.text import split_text
 from bot.delivery import Deliverer, RetryAfter, Unreachable
+from handlers import texts
 from handlers.assistant import Assistant
 from handlers.contract import Incoming, Reply, compact_payload
 
@@ -113,6 +116,17 @@ class TelegramSender:
             for number, piece in enumerate(pieces, start=1):
                 markup = keyboard(reply) if number == len(pieces) else None
                 await self._bot.send_message(chat_id=int(chat_id), text=piece, reply_markup=markup)
+            if reply.ask_contact:
+                # A reply keyboard cannot share a message with inline buttons: a second one.
+                await self._bot.send_message(
+                    chat_id=int(chat_id),
+                    text=texts.SHARE_PHONE_PROMPT,
+                    reply_markup=ReplyKeyboardMarkup(
+                        keyboard=[[KeyboardButton(text=texts.SHARE_PHONE, request_contact=True)]],
+                        one_time_keyboard=True,
+                        resize_keyboard=True,
+                    ),
+                )
         except TelegramRetryAfter as wait:
             raise RetryAfter(wait.retry_after) from wait
         except TelegramForbiddenError as gone:

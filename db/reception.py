@@ -1,0 +1,163 @@
+"""Reception schedules, sessions and bookings. Repositories never commit."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import col, func, select, update
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from db.models import Booking, Person, ReceptionSchedule, ReceptionSession
+from handlers.clock import VN_TZ
+
+OPEN, CANCELLED = "open", "cancelled"
+BOOKED, CANCELLED_BOOKING, ATTENDED, ABSENT = "booked", "cancelled", "attended", "absent"
+
+
+async def take_place(session: AsyncSession, session_id: int, now: datetime) -> int | None:
+    """One place in an open, future session, or None when it is full. A single conditional
+    UPDATE, so concurrent bookings can never exceed the capacity; returns the queue number."""
+    result = await session.exec(
+        update(ReceptionSession)
+        .where(
+            col(ReceptionSession.id) == session_id,
+            col(ReceptionSession.status) == OPEN,
+            col(ReceptionSession.booked) < col(ReceptionSession.capacity),
+            col(ReceptionSession.starts_at) > now,
+        )
+        .values(
+            booked=col(ReceptionSession.booked) + 1,
+            last_queue=col(ReceptionSession.last_queue) + 1,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        return None
+    query = select(ReceptionSession.last_queue).where(ReceptionSession.id == session_id)
+    return int((await session.exec(query)).one())
+
+
+async def release_place(session: AsyncSession, session_id: int) -> None:
+    await session.exec(
+        update(ReceptionSession)
+        .where(col(ReceptionSession.id) == session_id, col(ReceptionSession.booked) > 0)
+        .values(booked=col(ReceptionSession.booked) - 1)
+        .execution_options(synchronize_session=False)
+    )
+
+
+async def lock_person(session: AsyncSession, person_id: int) -> None:
+    """Serialise one person's bookings (PostgreSQL row lock; SQLite has one writer anyway)."""
+    await session.exec(select(Person.id).where(Person.id == person_id).with_for_update())
+
+
+async def upcoming(
+    session: AsyncSession, unit_ids: set[int] | None, now: datetime, limit: int = 8
+) -> Sequence[ReceptionSession]:
+    query = select(ReceptionSession).where(
+        col(ReceptionSession.status) == OPEN, col(ReceptionSession.starts_at) > now
+    )
+    if unit_ids is not None:
+        query = query.where(col(ReceptionSession.unit_id).in_(unit_ids))
+    query = query.order_by(col(ReceptionSession.starts_at), col(ReceptionSession.id)).limit(limit)
+    return (await session.exec(query)).all()
+
+
+async def open_bookings(
+    session: AsyncSession, person_id: int, now: datetime
+) -> Sequence[tuple[Booking, ReceptionSession]]:
+    query = (
+        select(Booking, ReceptionSession)
+        .join(ReceptionSession, col(ReceptionSession.id) == Booking.session_id)
+        .where(
+            Booking.person_id == person_id,
+            col(Booking.status) == BOOKED,
+            col(ReceptionSession.ends_at) > now,
+        )
+        .order_by(col(ReceptionSession.starts_at))
+    )
+    return (await session.exec(query)).all()
+
+
+async def bookings_of_session(session: AsyncSession, session_id: int) -> Sequence[Booking]:
+    query = (
+        select(Booking)
+        .where(Booking.session_id == session_id, col(Booking.status) != CANCELLED_BOOKING)
+        .order_by(col(Booking.queue_number))
+    )
+    return (await session.exec(query)).all()
+
+
+async def by_code(session: AsyncSession, code: str) -> Booking | None:
+    return (await session.exec(select(Booking).where(Booking.code == code))).one_or_none()
+
+
+def occurrence(day: date, schedule: ReceptionSchedule) -> tuple[datetime, datetime]:
+    start = time.fromisoformat(schedule.start_time)
+    end = time.fromisoformat(schedule.end_time)
+    return (
+        datetime.combine(day, start, tzinfo=VN_TZ),
+        datetime.combine(day, end, tzinfo=VN_TZ),
+    )
+
+
+async def generate(
+    session: AsyncSession,
+    now: datetime,
+    is_working_day: Callable[[date], bool],
+    weeks: int = 4,
+) -> int:
+    """Create the sessions of every active schedule for the coming ``weeks`` (skipping days off);
+    occurrences that exist already are left alone. Returns how many were added."""
+    schedules = (
+        await session.exec(select(ReceptionSchedule).where(col(ReceptionSchedule.active)))
+    ).all()
+    added = 0
+    today = now.astimezone(VN_TZ).date()
+    for schedule in schedules:
+        day = today
+        while day <= today + timedelta(weeks=weeks):
+            if day.weekday() == schedule.weekday and is_working_day(day):
+                starts, ends = occurrence(day, schedule)
+                if starts > now and await _add_occurrence(session, schedule, starts, ends, now):
+                    added += 1
+            day += timedelta(days=1)
+    return added
+
+
+async def _add_occurrence(
+    session: AsyncSession,
+    schedule: ReceptionSchedule,
+    starts: datetime,
+    ends: datetime,
+    now: datetime,
+) -> bool:
+    exists = await session.exec(
+        select(func.count()).where(
+            ReceptionSession.schedule_id == schedule.id, ReceptionSession.starts_at == starts
+        )
+    )
+    if exists.one():
+        return False
+    try:
+        async with session.begin_nested():
+            session.add(
+                ReceptionSession(
+                    unit_id=schedule.unit_id,
+                    schedule_id=schedule.id,
+                    kind=schedule.kind,
+                    starts_at=starts,
+                    ends_at=ends,
+                    place=schedule.place,
+                    receiver_name=schedule.receiver_name,
+                    receiver_title=schedule.receiver_title,
+                    capacity=schedule.capacity,
+                    published_at=now,
+                    created_at=now,
+                )
+            )
+    except IntegrityError:  # another clock process generated it first
+        return False
+    return True

@@ -1,0 +1,441 @@
+"""Tiếp công dân for citizens: book a place in a session, see, cancel and move bookings.
+
+The booking flow keeps its answers in the conversation state (so a restart loses nothing) and
+writes nothing until the citizen consents; the place is then taken by one conditional UPDATE
+(capacity can never be exceeded), the booking row and its two reminders are written in the same
+transaction.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from datetime import datetime, time, timedelta
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from db import outbox
+from db import reception as rows
+from db.conversations import ChatState
+from db.models import Booking, Person, ReceptionSession
+from handlers import texts
+from handlers.access import Actor
+from handlers.clock import VN_TZ
+from handlers.contract import Button, Incoming, Reply
+from handlers.menu import BACK, MENU_BOOK, MENU_MINE, MENU_RECEPTION_INFO, with_menu
+from knowledge.normalize import fold
+
+FLOW = "booking"
+PREFIX = "rc:"
+SESSION_PREFIX = "rc:s:"
+MATTER_PREFIX = "rc:m:"
+CANCEL_PREFIX = "rc:cancel:"
+MOVE_PREFIX = "rc:move:"
+CONSENT_YES = "rc:yes"
+CONSENT_NO = "rc:no"
+STEP_BACK = "rc:back"
+STEP_QUIT = "rc:quit"
+# Recorded with each consent, so what the citizen agreed to can be shown later.
+CONSENT_VERSION = "2026-11"
+MAX_OPEN_BOOKINGS = 2
+STEPS = ("session", "name", "phone", "address", "matter", "summary", "group", "consent")
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
+BACK_WORDS = frozenset({"quay lai", "lai", "tro lai", "back"})
+QUIT_WORDS = frozenset({"huy", "huy bo", "thoi", "dung lai", "khong dat nua"})
+EVE_AT = time(8, 0)
+MORNING_AT = time(6, 30)
+_PHONE_NOISE = re.compile(r"[\s.\-()]")
+_MOBILE = re.compile(r"0[35789]\d{8}")
+_LANDLINE = re.compile(r"02\d{9}")
+_NAME = re.compile(r"[^\W\d_]+(?:\s+[^\W\d_]+)+")
+
+
+def takes_numbers(state: ChatState) -> bool:
+    """At this step a typed number is an answer (how many people), not a menu choice."""
+    return state.flow == FLOW and state.step == "group"
+
+
+def normalize_phone(text: str) -> str | None:
+    """A Vietnamese phone number as ten or eleven digits starting with 0, or None."""
+    digits = _PHONE_NOISE.sub("", text.strip())
+    if digits.startswith("+84"):
+        digits = "0" + digits[3:]
+    elif digits.startswith("84") and len(digits) in (11, 12):
+        digits = "0" + digits[2:]
+    if _MOBILE.fullmatch(digits) or _LANDLINE.fullmatch(digits):
+        return digits
+    return None
+
+
+def new_code() -> str:
+    return "LH-" + "".join(secrets.choice(CODE_ALPHABET) for _ in range(6))
+
+
+def _local(moment: datetime) -> datetime:
+    return moment.astimezone(VN_TZ)
+
+
+def describe(item: ReceptionSession) -> str:
+    start, end = _local(item.starts_at), _local(item.ends_at)
+    return texts.SESSION_LINE.format(
+        day=f"{start:%d/%m/%Y}",
+        start=f"{start:%H:%M}",
+        end=f"{end:%H:%M}",
+        kind=texts.RECEPTION_KINDS.get(item.kind, item.kind),
+        receiver=f"{item.receiver_title} {item.receiver_name}".strip(),
+        left=max(item.capacity - item.booked, 0),
+    )
+
+
+def when(item: ReceptionSession) -> str:
+    return f"{_local(item.starts_at):%H:%M ngày %d/%m/%Y}"
+
+
+def reception_menu() -> Reply:
+    return Reply(
+        texts.RECEPTION_MENU,
+        (
+            Button(texts.RECEPTION_BOOK, MENU_BOOK),
+            Button(texts.RECEPTION_MINE, MENU_MINE),
+            Button(texts.RECEPTION_INFO, MENU_RECEPTION_INFO),
+            BACK,
+        ),
+    )
+
+
+def _controls() -> tuple[Button, ...]:
+    return (Button(texts.BACK_STEP, STEP_BACK), Button(texts.QUIT_FLOW, STEP_QUIT))
+
+
+async def _scope(session: AsyncSession, actor: Actor) -> set[int] | None:
+    """The units whose sessions this citizen is offered: the commune they chose, or all."""
+    person = await session.get(Person, actor.person_id)
+    return {person.unit_id} if person is not None and person.unit_id is not None else None
+
+
+async def start(
+    session: AsyncSession, state: ChatState, actor: Actor, now: datetime, moving: str | None = None
+) -> Reply:
+    choices = await rows.upcoming(session, await _scope(session, actor), now)
+    choices = [item for item in choices if item.booked < item.capacity]
+    if not choices:
+        state.flow = state.step = None
+        return with_menu(texts.NO_SESSIONS)
+    state.flow, state.step = FLOW, "session"
+    state.data = {"moving": moving} if moving else {}
+    prompt = texts.PICK_NEW_SESSION.format(code=moving) if moving else texts.PICK_SESSION
+    lines = [prompt] + [f"- {describe(item)}" for item in choices]
+    buttons = tuple(
+        Button(
+            texts.SESSION_BUTTON.format(
+                day=f"{_local(item.starts_at):%d/%m}",
+                start=f"{_local(item.starts_at):%H:%M}",
+                receiver_title=item.receiver_title,
+            ),
+            f"{SESSION_PREFIX}{item.id}",
+        )
+        for item in choices
+    )
+    return Reply("\n".join(lines), (*buttons, Button(texts.QUIT_FLOW, STEP_QUIT)))
+
+
+def _ask(state: ChatState, step: str) -> Reply:
+    state.step = step
+    if step == "name":
+        return Reply(texts.ASK_NAME, _controls())
+    if step == "phone":
+        # Channels that can (Telegram) add a button sharing the account's own number.
+        return Reply(texts.ASK_PHONE, _controls(), ask_contact=True)
+    if step == "address":
+        return Reply(texts.ASK_ADDRESS, _controls())
+    if step == "matter":
+        kinds = tuple(
+            Button(label, f"{MATTER_PREFIX}{key}") for key, label in texts.MATTER_KINDS.items()
+        )
+        return Reply(texts.ASK_MATTER, (*kinds, *_controls()))
+    if step == "summary":
+        return Reply(texts.ASK_SUMMARY, _controls())
+    if step == "group":
+        return Reply(texts.ASK_GROUP, _controls())
+    raise ValueError(step)
+
+
+async def _ask_consent(session: AsyncSession, state: ChatState) -> Reply:
+    state.step = "consent"
+    data = state.data
+    chosen = await session.get(ReceptionSession, int(data["session_id"]))
+    group = int(data["group"])
+    text = texts.ASK_CONSENT.format(
+        group_rule=texts.GROUP_RULE if group >= 5 else "",
+        session=describe(chosen) if chosen else "?",
+        name=data["name"],
+        phone=data["phone"],
+        address=data["address"],
+        matter=texts.MATTER_KINDS[data["matter"]],
+        summary=data["summary"],
+        group=group,
+    )
+    return Reply(
+        text,
+        (
+            Button(texts.CONSENT_YES, CONSENT_YES),
+            Button(texts.CONSENT_NO, CONSENT_NO),
+            *_controls(),
+        ),
+    )
+
+
+def _quit(state: ChatState, text: str = texts.BOOKING_QUIT) -> Reply:
+    state.flow = state.step = None
+    state.data = {}
+    return with_menu(text)
+
+
+async def _back(session: AsyncSession, state: ChatState, actor: Actor, now: datetime) -> Reply:
+    step = state.step or "session"
+    position = STEPS.index(step) if step in STEPS else 0
+    if position <= 1 or state.data.get("moving"):
+        return await start(session, state, actor, now, state.data.get("moving"))
+    return _ask(state, STEPS[position - 1])
+
+
+async def text(
+    session: AsyncSession,
+    state: ChatState,
+    actor: Actor,
+    incoming: Incoming,
+    raw: str,
+    now: datetime,
+) -> Reply:
+    """A typed answer at the current step (or a shared contact on Telegram)."""
+    folded = fold(raw).strip(" .!")
+    if folded in QUIT_WORDS:
+        return _quit(state)
+    if folded in BACK_WORDS:
+        return await _back(session, state, actor, now)
+    step, data = state.step, state.data
+    if step == "session":
+        return Reply(texts.PICK_SESSION_AGAIN, (Button(texts.QUIT_FLOW, STEP_QUIT),))
+    if step == "name":
+        name = " ".join(raw.split())
+        if not _NAME.fullmatch(name) or len(name) > 100:
+            return Reply(texts.BAD_NAME, _controls())
+        data["name"] = name
+        return _ask(state, "phone")
+    if step == "phone":
+        phone = normalize_phone(incoming.contact_phone or raw)
+        if phone is None:
+            return Reply(texts.BAD_PHONE, _controls())
+        data["phone"] = phone
+        return _ask(state, "address")
+    if step == "address":
+        address = " ".join(raw.split())
+        if len(address) < 5 or len(address) > 300:
+            return Reply(texts.BAD_ADDRESS, _controls())
+        data["address"] = address
+        return _ask(state, "matter")
+    if step == "matter":
+        for key, label in texts.MATTER_KINDS.items():
+            if folded == fold(label) or folded == key.replace("_", " "):
+                data["matter"] = key
+                return _ask(state, "summary")
+        return _ask(state, "matter")
+    if step == "summary":
+        summary = raw.strip()
+        if not 10 <= len(summary) <= 1000:
+            return Reply(texts.BAD_SUMMARY, _controls())
+        data["summary"] = summary
+        return _ask(state, "group")
+    if step == "group":
+        if not folded.isdigit() or not 1 <= int(folded) <= 200:
+            return Reply(texts.BAD_GROUP, _controls())
+        data["group"] = int(folded)
+        return await _ask_consent(session, state)
+    if step == "consent":
+        return await _ask_consent(session, state)
+    return _quit(state)
+
+
+async def press(
+    session: AsyncSession,
+    state: ChatState,
+    actor: Actor,
+    incoming: Incoming,
+    payload: str,
+    now: datetime,
+) -> list[Reply]:
+    """A booking button (checked as offered by the caller)."""
+    if payload == STEP_QUIT:
+        return [_quit(state)]
+    if payload == STEP_BACK:
+        return [await _back(session, state, actor, now)]
+    if payload == CONSENT_NO:
+        return [_quit(state, texts.CONSENT_REFUSED)]
+    if payload.startswith(SESSION_PREFIX) and state.flow == FLOW:
+        state.data["session_id"] = int(payload.removeprefix(SESSION_PREFIX))
+        if state.data.get("moving"):
+            return [await _move(session, state, actor, now)]
+        return [_ask(state, "name")]
+    if payload.startswith(MATTER_PREFIX) and state.flow == FLOW:
+        state.data["matter"] = payload.removeprefix(MATTER_PREFIX)
+        return [_ask(state, "summary")]
+    if payload == CONSENT_YES and state.flow == FLOW:
+        return [await _book(session, state, actor, incoming, now)]
+    if payload.startswith(CANCEL_PREFIX):
+        return [await cancel(session, actor, payload.removeprefix(CANCEL_PREFIX), now)]
+    if payload.startswith(MOVE_PREFIX):
+        code = payload.removeprefix(MOVE_PREFIX)
+        if await _own_booking(session, actor, code) is None:
+            return [with_menu(texts.BOOKING_GONE)]
+        return [await start(session, state, actor, now, moving=code)]
+    return [with_menu(texts.STALE_BUTTON)]
+
+
+async def _own_booking(session: AsyncSession, actor: Actor, code: str) -> Booking | None:
+    booking = await rows.by_code(session, code)
+    if booking is None or booking.person_id != actor.person_id or booking.status != rows.BOOKED:
+        return None
+    return booking
+
+
+async def _book(
+    session: AsyncSession, state: ChatState, actor: Actor, incoming: Incoming, now: datetime
+) -> Reply:
+    data = state.data
+    await rows.lock_person(session, actor.person_id)
+    if len(await rows.open_bookings(session, actor.person_id, now)) >= MAX_OPEN_BOOKINGS:
+        return _quit(state, texts.TOO_MANY_BOOKINGS)
+    session_id = int(data["session_id"])
+    queue = await rows.take_place(session, session_id, now)
+    if queue is None:
+        reply = await start(session, state, actor, now)
+        return Reply(texts.SESSION_FULL + "\n" + reply.text, reply.buttons)
+    booking = Booking(
+        code=new_code(),
+        session_id=session_id,
+        person_id=actor.person_id,
+        channel=incoming.channel,
+        chat_id=incoming.chat_id,
+        queue_number=queue,
+        full_name=data["name"],
+        phone=data["phone"],
+        address=data["address"],
+        matter_kind=data["matter"],
+        summary=data["summary"],
+        group_size=int(data["group"]),
+        consent_at=now,
+        consent_version=CONSENT_VERSION,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(booking)
+    await session.flush()
+    chosen = await session.get(ReceptionSession, session_id)
+    assert chosen is not None
+    await _schedule_reminders(session, booking, chosen, now)
+    state.flow = state.step = None
+    state.data = {}
+    return with_menu(_confirmation(texts.BOOKED, booking, chosen))
+
+
+def _confirmation(template: str, booking: Booking, item: ReceptionSession) -> str:
+    return template.format(
+        code=booking.code,
+        queue=booking.queue_number,
+        start=when(item),
+        end=f"{_local(item.ends_at):%H:%M}",
+        place=item.place,
+        receiver=f"{item.receiver_title} {item.receiver_name}".strip(),
+    )
+
+
+def reminder_keys(booking: Booking) -> list[str]:
+    return [f"booking:{booking.id}:{booking.session_id}:{lead}" for lead in ("eve", "morning")]
+
+
+async def _schedule_reminders(
+    session: AsyncSession, booking: Booking, item: ReceptionSession, now: datetime
+) -> None:
+    start = _local(item.starts_at)
+    eve = datetime.combine(start.date() - timedelta(days=1), EVE_AT, tzinfo=VN_TZ)
+    morning = datetime.combine(start.date(), MORNING_AT, tzinfo=VN_TZ)
+    values = {
+        "start": f"{start:%H:%M}",
+        "place": item.place,
+        "code": booking.code,
+        "queue": booking.queue_number,
+    }
+    plans = (
+        (eve, texts.REMINDER_EVE.format(**values)),
+        (morning, texts.REMINDER_MORNING.format(**values)),
+    )
+    for key, (due, message) in zip(reminder_keys(booking), plans, strict=True):
+        if now < due < start:
+            await outbox.enqueue(
+                session,
+                booking.channel,
+                booking.chat_id,
+                Reply(message).to_json(),
+                now,
+                key,
+                due=due,
+            )
+
+
+async def _release(session: AsyncSession, booking: Booking, status: str, now: datetime) -> None:
+    booking.status = status
+    booking.updated_at = now
+    session.add(booking)
+    await rows.release_place(session, booking.session_id)
+    await outbox.withdraw(session, reminder_keys(booking))
+
+
+async def _move(session: AsyncSession, state: ChatState, actor: Actor, now: datetime) -> Reply:
+    old = await _own_booking(session, actor, str(state.data["moving"]))
+    if old is None:
+        return _quit(state, texts.BOOKING_GONE)
+    new_id = int(state.data["session_id"])
+    queue = await rows.take_place(session, new_id, now)
+    if queue is None:
+        reply = await start(session, state, actor, now, old.code)
+        return Reply(texts.SESSION_FULL + "\n" + reply.text, reply.buttons)
+    await outbox.withdraw(session, reminder_keys(old))
+    await rows.release_place(session, old.session_id)
+    old.session_id, old.queue_number, old.updated_at = new_id, queue, now
+    session.add(old)
+    item = await session.get(ReceptionSession, new_id)
+    assert item is not None
+    await _schedule_reminders(session, old, item, now)
+    state.flow = state.step = None
+    state.data = {}
+    return with_menu(_confirmation(texts.BOOKING_MOVED, old, item))
+
+
+async def cancel(session: AsyncSession, actor: Actor, code: str, now: datetime) -> Reply:
+    booking = await _own_booking(session, actor, code)
+    if booking is None:
+        return with_menu(texts.BOOKING_GONE)
+    await _release(session, booking, rows.CANCELLED_BOOKING, now)
+    return with_menu(texts.BOOKING_CANCELLED.format(code=code))
+
+
+async def mine(session: AsyncSession, actor: Actor, now: datetime) -> Reply:
+    found = await rows.open_bookings(session, actor.person_id, now)
+    if not found:
+        return with_menu(texts.NO_BOOKINGS)
+    lines = [texts.MY_BOOKINGS]
+    buttons: list[Button] = []
+    for booking, item in found:
+        lines.append(
+            "- "
+            + texts.MY_BOOKING_LINE.format(
+                code=booking.code, start=when(item), place=item.place, queue=booking.queue_number
+            )
+        )
+        buttons.append(
+            Button(texts.CANCEL_BOOKING.format(code=booking.code), f"{CANCEL_PREFIX}{booking.code}")
+        )
+        buttons.append(
+            Button(texts.MOVE_BOOKING.format(code=booking.code), f"{MOVE_PREFIX}{booking.code}")
+        )
+    return Reply("\n".join(lines), (*buttons, BACK))

@@ -1,0 +1,240 @@
+"""The reception calendar officials keep: schedules, one-off sessions, import and export.
+
+Schedules (a weekday, hours, place, who receives, capacity) produce sessions a few weeks ahead,
+on working days only; one-off sessions are added directly. A session published less than 5
+working days before it takes place is accepted with a warning (Luật Tiếp công dân 42/2013,
+Điều 24 khoản 4 asks for the schedule to be posted at least 5 working days ahead).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import lru_cache
+from typing import Any
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from db import outbox, people
+from db import reception as rows
+from db.engine import SessionFactory
+from db.models import ReceptionSchedule, ReceptionSession
+from handlers import texts
+from handlers.calendar import WorkingCalendar, load_calendar
+from handlers.clock import VN_TZ, Clock
+from handlers.contract import Reply
+from knowledge.normalize import fold
+
+WEEKS_AHEAD = 4
+NOTICE_WORKING_DAYS = 5
+WEEKDAY_NAMES = ("Thứ 2", "Thứ 3", "Thứ 4", "Thứ 5", "Thứ 6", "Thứ 7", "Chủ nhật")
+WEEKDAYS = {
+    **{fold(name): number for number, name in enumerate(WEEKDAY_NAMES)},
+    **{f"thu {word}": n for n, word in enumerate(("hai", "ba", "tu", "nam", "sau", "bay"))},
+}
+
+
+@lru_cache(maxsize=1)
+def working_calendar() -> WorkingCalendar:
+    return load_calendar()
+
+
+async def generate_sessions(sessions: SessionFactory, clock: Clock) -> int:
+    async with sessions() as session, session.begin():
+        return await rows.generate(
+            session, clock.now(), working_calendar().is_working_day, WEEKS_AHEAD
+        )
+
+
+class CalendarError(ValueError):
+    """A calendar file row that cannot be used; the message is Vietnamese, for the admin."""
+
+
+@dataclass
+class ImportReport:
+    schedules: int = 0
+    sessions: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+
+def _text(row: dict[str, Any], key: str, where: str) -> str:
+    value = str(row.get(key) or "").strip()
+    if not value:
+        raise CalendarError(f"{where}: thiếu trường '{key}'.")
+    return value
+
+
+def _kind(row: dict[str, Any], where: str) -> str:
+    kind = _text(row, "kind", where)
+    if kind not in texts.RECEPTION_KINDS:
+        raise CalendarError(
+            f"{where}: 'kind' phải là một trong {', '.join(texts.RECEPTION_KINDS)}."
+        )
+    return kind
+
+
+def _capacity(row: dict[str, Any], where: str) -> int:
+    try:
+        capacity = int(row.get("capacity", 0))
+    except (TypeError, ValueError):
+        capacity = 0
+    if not 1 <= capacity <= 500:
+        raise CalendarError(f"{where}: 'capacity' phải là số chỗ từ 1 đến 500.")
+    return capacity
+
+
+def _hhmm(row: dict[str, Any], key: str, where: str) -> str:
+    value = _text(row, key, where)
+    try:
+        parsed = datetime.strptime(value, "%H:%M")
+    except ValueError:
+        raise CalendarError(f"{where}: '{key}' phải có dạng giờ:phút, ví dụ 07:30.") from None
+    return f"{parsed:%H:%M}"
+
+
+async def import_calendar(
+    session: AsyncSession, data: dict[str, Any], now: datetime
+) -> ImportReport:
+    """Add the schedules and one-off sessions of a calendar file (all or nothing: the caller's
+    transaction is rolled back on the first error)."""
+    report = ImportReport()
+    calendar = working_calendar()
+    for number, row in enumerate(data.get("schedules") or [], start=1):
+        where = f"Lịch định kỳ thứ {number}"
+        unit = await people.unit_by_code_or_name(session, _text(row, "unit", where))
+        if unit is None or unit.id is None:
+            raise CalendarError(f"{where}: không có đơn vị '{row.get('unit')}'.")
+        weekday = WEEKDAYS.get(" ".join(fold(_text(row, "weekday", where)).split()))
+        if weekday is None:
+            raise CalendarError(f"{where}: 'weekday' phải là Thứ 2 ... Thứ 7 hoặc Chủ nhật.")
+        session.add(
+            ReceptionSchedule(
+                unit_id=unit.id,
+                kind=_kind(row, where),
+                weekday=weekday,
+                start_time=_hhmm(row, "start", where),
+                end_time=_hhmm(row, "end", where),
+                place=_text(row, "place", where),
+                receiver_name=_text(row, "receiver_name", where),
+                receiver_title=_text(row, "receiver_title", where),
+                capacity=_capacity(row, where),
+                created_at=now,
+            )
+        )
+        report.schedules += 1
+    for number, row in enumerate(data.get("sessions") or [], start=1):
+        where = f"Buổi tiếp thứ {number}"
+        unit = await people.unit_by_code_or_name(session, _text(row, "unit", where))
+        if unit is None or unit.id is None:
+            raise CalendarError(f"{where}: không có đơn vị '{row.get('unit')}'.")
+        try:
+            day = datetime.strptime(_text(row, "date", where), "%d/%m/%Y").date()
+        except ValueError:
+            raise CalendarError(f"{where}: 'date' phải có dạng ngày/tháng/năm.") from None
+        starts = datetime.combine(
+            day, datetime.strptime(_hhmm(row, "start", where), "%H:%M").time(), tzinfo=VN_TZ
+        )
+        ends = datetime.combine(
+            day, datetime.strptime(_hhmm(row, "end", where), "%H:%M").time(), tzinfo=VN_TZ
+        )
+        if ends <= starts:
+            raise CalendarError(f"{where}: giờ kết thúc phải sau giờ bắt đầu.")
+        if starts <= now:
+            raise CalendarError(f"{where}: buổi tiếp đã qua.")
+        if day < calendar.working_days_after(now.astimezone(VN_TZ).date(), NOTICE_WORKING_DAYS):
+            report.warnings.append(
+                f"{where} ({day:%d/%m/%Y}) được công bố chưa đủ {NOTICE_WORKING_DAYS} ngày làm "
+                "việc trước ngày tiếp (Luật Tiếp công dân, Điều 24)."
+            )
+        session.add(
+            ReceptionSession(
+                unit_id=unit.id,
+                kind=_kind(row, where),
+                starts_at=starts,
+                ends_at=ends,
+                place=_text(row, "place", where),
+                receiver_name=_text(row, "receiver_name", where),
+                receiver_title=_text(row, "receiver_title", where),
+                capacity=_capacity(row, where),
+                published_at=now,
+                created_at=now,
+            )
+        )
+        report.sessions += 1
+    await session.flush()
+    return report
+
+
+async def export_calendar(session: AsyncSession, now: datetime) -> dict[str, Any]:
+    units = {unit.id: unit.name for unit in await people.units(session)}
+    schedules = (
+        await session.exec(select(ReceptionSchedule).where(col(ReceptionSchedule.active)))
+    ).all()
+    upcoming = await rows.upcoming(session, None, now, limit=500)
+    return {
+        "schedules": [
+            {
+                "unit": units.get(item.unit_id),
+                "kind": item.kind,
+                "weekday": WEEKDAY_NAMES[item.weekday],
+                "start": item.start_time,
+                "end": item.end_time,
+                "place": item.place,
+                "receiver_name": item.receiver_name,
+                "receiver_title": item.receiver_title,
+                "capacity": item.capacity,
+            }
+            for item in schedules
+        ],
+        "sessions": [
+            {
+                "unit": units.get(item.unit_id),
+                "kind": item.kind,
+                "date": f"{item.starts_at.astimezone(VN_TZ):%d/%m/%Y}",
+                "start": f"{item.starts_at.astimezone(VN_TZ):%H:%M}",
+                "end": f"{item.ends_at.astimezone(VN_TZ):%H:%M}",
+                "place": item.place,
+                "receiver_name": item.receiver_name,
+                "receiver_title": item.receiver_title,
+                "capacity": item.capacity,
+                "booked": item.booked,
+            }
+            for item in upcoming
+            if item.schedule_id is None
+        ],
+    }
+
+
+async def cancel_session(session: AsyncSession, session_id: int, now: datetime) -> int:
+    """Cancel a session and tell everyone booked, on the channel they booked from."""
+    item = await session.get(ReceptionSession, session_id)
+    if item is None or item.status != rows.OPEN:
+        return 0
+    item.status = rows.CANCELLED
+    session.add(item)
+    told = 0
+    for booking in await rows.bookings_of_session(session, session_id):
+        if booking.status != rows.BOOKED:
+            continue
+        booking.status = rows.CANCELLED_BOOKING
+        booking.updated_at = now
+        session.add(booking)
+        await outbox.withdraw(
+            session, [f"booking:{booking.id}:{session_id}:{lead}" for lead in ("eve", "morning")]
+        )
+        notice = texts.SESSION_CANCELLED_NOTICE.format(
+            start=f"{item.starts_at.astimezone(VN_TZ):%H:%M ngày %d/%m/%Y}",
+            place=item.place,
+            code=booking.code,
+        )
+        await outbox.enqueue(
+            session,
+            booking.channel,
+            booking.chat_id,
+            Reply(notice).to_json(),
+            now,
+            f"session-cancelled:{session_id}:{booking.id}",
+        )
+        told += 1
+    return told

@@ -1,0 +1,291 @@
+"""Tiếp công dân: the calendar officials keep and the places citizens book, end to end."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime, timedelta
+
+import pytest
+from sqlalchemy.exc import OperationalError
+from sqlmodel import col, select
+
+from db import outbox
+from db import reception as rows
+from db.engine import SessionFactory
+from db.models import Booking, Outbox, ReceptionSession
+from handlers import texts
+from handlers.assistant import Assistant, AssistantSettings
+from handlers.clock import VN_TZ, FixedClock
+from handlers.contract import Reply
+from handlers.knowledge_base import KnowledgeBase
+from handlers.reception import normalize_phone
+from handlers.reception_calendar import CalendarError, generate_sessions, import_calendar
+from tests.test_access import msg, setup_units
+
+ONE_OFF = {
+    "unit": "Xã Minh Hòa",
+    "kind": "dinh_ky",
+    "date": "02/12/2026",
+    "start": "07:30",
+    "end": "11:00",
+    "place": "Phòng tiếp công dân UBND xã Minh Hòa",
+    "receiver_name": "Lê Văn Bình",
+    "receiver_title": "Chủ tịch UBND xã",
+    "capacity": 20,
+}
+
+
+async def add_calendar(
+    sessions: SessionFactory, clock: FixedClock, data: dict[str, object] | None = None
+) -> list[str]:
+    await setup_units(sessions, clock)
+    async with sessions() as session, session.begin():
+        report = await import_calendar(session, data or {"sessions": [ONE_OFF]}, clock.now())
+    return report.warnings
+
+
+async def the_session(sessions: SessionFactory) -> ReceptionSession:
+    async with sessions() as session:
+        return (await session.exec(select(ReceptionSession))).one()
+
+
+def payloads(replies: list[Reply]) -> list[str]:
+    return [b.payload for r in replies for b in r.buttons]
+
+
+class Chat:
+    """One citizen typing and pressing in the web chat."""
+
+    def __init__(self, assistant: Assistant, chat: str = "citizen-1") -> None:
+        self.assistant = assistant
+        self.chat = chat
+
+    async def say(self, text: str) -> Reply:
+        replies = await self.assistant.dispatch(msg(text, chat=self.chat))
+        return replies[-1]
+
+    async def press(self, payload: str) -> Reply:
+        replies = await self.assistant.dispatch(msg(button=payload, chat=self.chat))
+        return replies[-1]
+
+    async def book(self, summary: str = "Tranh chấp ranh giới đất với hộ bên cạnh") -> Reply:
+        menu = await self.press("menu:book")
+        await self.press(next(b.payload for b in menu.buttons if b.payload.startswith("rc:s:")))
+        await self.say("Nguyễn Văn An")
+        await self.say("0912 345 678")
+        await self.say("Thôn Đông, xã Minh Hòa")
+        await self.press("rc:m:kien_nghi")
+        await self.say(summary)
+        await self.say("1")
+        return await self.press("rc:yes")
+
+
+async def test_a_citizen_without_diacritics_books_the_chairman_and_gets_the_confirmation(
+    assistant: Assistant, sessions: SessionFactory, clock: FixedClock
+) -> None:
+    await add_calendar(sessions, clock)
+    chat = Chat(assistant)
+    menu = await chat.say("toi muon gap chu tich xa")
+    assert "menu:book" in [b.payload for b in menu.buttons]
+    sessions_offered = await chat.press("menu:book")
+    assert "02/12/2026 07:30-11:00: Tiếp định kỳ của lãnh đạo" in sessions_offered.text
+    [session_button] = [b for b in sessions_offered.buttons if b.payload.startswith("rc:s:")]
+    assert (await chat.press(session_button.payload)).text == texts.ASK_NAME
+    assert (await chat.say("An")).text == texts.BAD_NAME
+    phone_prompt = await chat.say("nguyen van an")
+    assert phone_prompt.ask_contact
+    assert (await chat.say("12345")).text == texts.BAD_PHONE
+    assert (await chat.say("+84 912.345.678")).text == texts.ASK_ADDRESS
+    matter = await chat.say("thon Dong, xa Minh Hoa")
+    assert matter.text.startswith("Anh/chị đến để làm gì? Khiếu nại:")
+    assert (await chat.say("khieu nai")).text == texts.ASK_SUMMARY
+    assert (await chat.say("ngan")).text == texts.BAD_SUMMARY
+    await chat.say("Đề nghị xem xét lại quyết định thu hồi đất số 12/QĐ-UBND")
+    assert (await chat.say("nhieu")).text == texts.BAD_GROUP
+    consent = await chat.say("6")
+    assert consent.text.startswith(texts.GROUP_RULE.strip()[:40])
+    assert "- Điện thoại: 0912345678" in consent.text
+    confirmed = await chat.press("rc:yes")
+    assert confirmed.text.startswith("Đã đặt lịch. Mã lịch hẹn: LH-")
+    assert "Số thứ tự: 1." in confirmed.text and "giấy ủy quyền" in confirmed.text
+
+    async with sessions() as session:
+        booking = (await session.exec(select(Booking))).one()
+        reminders = (await session.exec(select(Outbox).order_by(col(Outbox.available_at)))).all()
+    assert (booking.full_name, booking.matter_kind, booking.group_size) == (
+        "nguyen van an",
+        "khieu_nai",
+        6,
+    )
+    assert booking.consent_version and booking.consent_at == clock.now()
+    due = [row.available_at.astimezone(VN_TZ) for row in reminders]
+    assert due == [
+        datetime(2026, 12, 1, 8, 0, tzinfo=VN_TZ),
+        datetime(2026, 12, 2, 6, 30, tzinfo=VN_TZ),
+    ]
+    assert reminders[0].reply["text"].startswith("Nhắc lịch: ngày mai 07:30")
+    assert (await the_session(sessions)).booked == 1
+
+
+async def test_a_citizen_goes_back_quits_and_a_restart_loses_nothing(
+    assistant: Assistant, sessions: SessionFactory, clock: FixedClock
+) -> None:
+    await add_calendar(sessions, clock)
+    chat = Chat(assistant)
+    offered = await chat.press("menu:book")
+    await chat.press(next(b.payload for b in offered.buttons if b.payload.startswith("rc:s:")))
+    await chat.say("Trần Thị Bích")
+    assert (await chat.say("quay lai")).text == texts.ASK_NAME
+    await chat.say("Trần Thị Bích")
+
+    # The process restarts: a new assistant on the same database continues the same form.
+    restarted = Chat(Assistant(sessions, KnowledgeBase(0), clock, AssistantSettings()))
+    assert (await restarted.say("0987654321")).text == texts.ASK_ADDRESS
+    assert (await restarted.say("huỷ")).text == texts.BOOKING_QUIT
+    async with sessions() as session:
+        assert (await session.exec(select(Booking))).all() == []
+
+
+async def test_my_bookings_cancel_then_rebook_and_reminders_follow(
+    assistant: Assistant, sessions: SessionFactory, clock: FixedClock
+) -> None:
+    later = dict(ONE_OFF, date="09/12/2026")
+    await add_calendar(sessions, clock, {"sessions": [ONE_OFF, later]})
+    chat = Chat(assistant)
+    booked = await chat.book()
+    code = booked.text.split("Mã lịch hẹn: ")[1].split(".")[0]
+    mine = await chat.press("menu:mine")
+    assert code in mine.text
+    assert f"rc:cancel:{code}" in [b.payload for b in mine.buttons]
+
+    moved = await chat.press(f"rc:move:{code}")
+    new_session = [b.payload for b in moved.buttons if b.payload.startswith("rc:s:")][-1]
+    done = await chat.press(new_session)
+    assert done.text.startswith("Đã đổi lịch hẹn.") and "09/12/2026" in done.text
+    async with sessions() as session:
+        due = sorted(
+            row.available_at.astimezone(VN_TZ).date()
+            for row in (await session.exec(select(Outbox))).all()
+        )
+        counts = [
+            s.booked for s in (await session.exec(select(ReceptionSession).order_by("id"))).all()
+        ]
+    assert due == [datetime(2026, 12, 8).date(), datetime(2026, 12, 9).date()]
+    assert counts == [0, 1]
+
+    cancelled = await chat.press("menu:mine")
+    assert (await chat.press(f"rc:cancel:{code}")).text == texts.BOOKING_CANCELLED.format(
+        code=code
+    ) or cancelled
+    async with sessions() as session:
+        assert (await session.exec(select(Outbox))).all() == []
+    assert (await chat.press("menu:mine")).text == texts.NO_BOOKINGS
+    assert (await chat.book()).text.startswith("Đã đặt lịch.")
+
+
+async def test_a_citizen_holds_at_most_two_open_bookings(
+    assistant: Assistant, sessions: SessionFactory, clock: FixedClock
+) -> None:
+    await add_calendar(sessions, clock)
+    chat = Chat(assistant)
+    assert (await chat.book()).text.startswith("Đã đặt lịch.")
+    assert (await chat.book()).text.startswith("Đã đặt lịch.")
+    assert (await chat.book()).text == texts.TOO_MANY_BOOKINGS
+    # Another citizen cannot see or cancel them.
+    other = Chat(assistant, "citizen-2")
+    async with sessions() as session:
+        code = (await session.exec(select(Booking.code))).first()
+    assert (await other.press("menu:mine")).text == texts.NO_BOOKINGS
+    assert (await other.press(f"rc:cancel:{code}")).text == texts.STALE_BUTTON
+
+
+@pytest.mark.parametrize("attempts, places", [(200, 20)])
+async def test_two_hundred_concurrent_attempts_for_twenty_places_give_exactly_twenty(
+    sessions: SessionFactory, clock: FixedClock, attempts: int, places: int
+) -> None:
+    await add_calendar(sessions, clock)
+    target = (await the_session(sessions)).id
+    assert target is not None
+
+    async def attempt() -> int | None:
+        for retry in range(20):
+            try:
+                async with sessions() as session, session.begin():
+                    return await rows.take_place(session, target, clock.now())
+            except OperationalError:  # SQLite busy beyond busy_timeout: try again
+                await asyncio.sleep(0.05 * (retry + 1))
+        raise AssertionError("never got through")
+
+    results = await asyncio.gather(*(attempt() for _ in range(attempts)))
+    queues = [q for q in results if q is not None]
+    assert sorted(queues) == list(range(1, places + 1))
+    assert (await the_session(sessions)).booked == places
+
+
+async def test_a_full_session_sends_the_citizen_back_to_the_list(
+    assistant: Assistant, sessions: SessionFactory, clock: FixedClock
+) -> None:
+    await add_calendar(sessions, clock, {"sessions": [dict(ONE_OFF, capacity=1)]})
+    first, second = Chat(assistant, "a"), Chat(assistant, "b")
+    offered = await second.press("menu:book")
+    await second.press(next(b.payload for b in offered.buttons if b.payload.startswith("rc:s:")))
+    for text in ("Phạm Văn Cường", "0912000111", "Tổ dân phố 3, xã Minh Hòa"):
+        await second.say(text)
+    await second.press("rc:m:phan_anh")
+    await second.say("Đèn đường hỏng nhiều tháng chưa sửa")
+    await second.say("1")
+    assert (await first.book()).text.startswith("Đã đặt lịch.")
+    late = await second.press("rc:yes")
+    assert late.text.startswith(texts.SESSION_FULL) or late.text == texts.NO_SESSIONS
+
+
+async def test_the_calendar_warns_when_published_late_and_refuses_bad_rows(
+    sessions: SessionFactory, clock: FixedClock
+) -> None:
+    # 25/11/2026 + 5 working days = 02/12/2026: a session on 01/12 is published too late.
+    warnings = await add_calendar(sessions, clock, {"sessions": [dict(ONE_OFF, date="01/12/2026")]})
+    assert warnings and "chưa đủ 5 ngày làm việc" in warnings[0]
+    async with sessions() as session, session.begin():
+        with pytest.raises(CalendarError, match="Buổi tiếp thứ 1: 'capacity'"):
+            await import_calendar(session, {"sessions": [dict(ONE_OFF, capacity=0)]}, clock.now())
+
+
+async def test_a_weekly_schedule_produces_sessions_on_working_days_only(
+    sessions: SessionFactory, clock: FixedClock
+) -> None:
+    schedule = {
+        key: ONE_OFF[key]
+        for key in ("unit", "kind", "start", "end", "place", "receiver_name", "receiver_title")
+    }
+    await add_calendar(
+        sessions, clock, {"schedules": [dict(schedule, weekday="Thứ Tư", capacity=10)]}
+    )
+    assert await generate_sessions(sessions, clock) == 4
+    assert await generate_sessions(sessions, clock) == 0  # idempotent
+    async with sessions() as session:
+        days = [
+            s.starts_at.astimezone(VN_TZ)
+            for s in (await session.exec(select(ReceptionSession))).all()
+        ]
+    assert [d.strftime("%d/%m") for d in sorted(days)] == ["02/12", "09/12", "16/12", "23/12"]
+    assert all(d.weekday() == 2 for d in days)
+
+
+def test_vietnamese_phone_numbers_in_the_forms_people_write_them() -> None:
+    assert normalize_phone("0912 345 678") == "0912345678"
+    assert normalize_phone("+84 912-345-678") == "0912345678"
+    assert normalize_phone("84912345678") == "0912345678"
+    assert normalize_phone("024.3825.1234") == "02438251234"
+    assert normalize_phone("0112345678") is None
+    assert normalize_phone("091234567") is None
+
+
+async def test_reminders_are_sent_the_day_before_and_in_the_morning(
+    assistant: Assistant, sessions: SessionFactory, clock: FixedClock
+) -> None:
+    await add_calendar(sessions, clock)
+    await Chat(assistant).book()
+    clock.advance(timedelta(days=6))  # 01/12 09:00: the eve reminder is due
+    async with sessions() as session, session.begin():
+        due = await outbox.claim(session, clock.now(), timedelta(seconds=60), 10)
+    assert [row.reply["text"][:25] for row in due] == ["Nhắc lịch: ngày mai 07:30"]
