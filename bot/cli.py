@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+import yaml
 from aiohttp import web
 
 from bot.channels.console import run_console
@@ -21,8 +22,10 @@ from bot.server import create_app
 from bot.settings import Settings
 from db import backup, people
 from db import kb as kb_rows
+from db import reception as reception_rows
 from db.engine import create_engine
-from handlers import access, kb_admin, kb_files, unit_registry
+from db.models import ReceptionSession
+from handlers import access, kb_admin, kb_files, reception_calendar, reception_staff, unit_registry
 from handlers.faq import understand
 from handlers.knowledge_base import entry_from_row, import_entries
 from knowledge.entries import ContentError, load_entries
@@ -32,10 +35,12 @@ db_app = typer.Typer(help="Cơ sở dữ liệu", no_args_is_help=True)
 kb_app = typer.Typer(help="Kho tri thức (câu hỏi thường gặp)", no_args_is_help=True)
 units_app = typer.Typer(help="Đơn vị hành chính, cơ quan", no_args_is_help=True)
 users_app = typer.Typer(help="Người dùng và vai trò", no_args_is_help=True)
+calendar_app = typer.Typer(help="Lịch tiếp công dân", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(kb_app, name="kb")
 app.add_typer(units_app, name="units")
 app.add_typer(users_app, name="users")
+app.add_typer(calendar_app, name="calendar")
 
 log = logging.getLogger("dccs")
 
@@ -455,3 +460,69 @@ def users_revoke(
 
 def main() -> None:
     app()
+
+
+@calendar_app.command("import")
+def calendar_import(path: Annotated[Path, typer.Argument(help="Tệp YAML lịch tiếp.")]) -> None:
+    """Thêm lịch tiếp định kỳ và các buổi tiếp; lỗi ở dòng nào thì không thay đổi gì."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        typer.echo(f"Lỗi: không đọc được tệp {path}: {exc}", err=True)
+        raise typer.Exit(1) from exc
+
+    async def work(runtime: Runtime) -> None:
+        async with runtime.sessions() as session, session.begin():
+            report = await reception_calendar.import_calendar(session, data, runtime.clock.now())
+        added = await reception_calendar.generate_sessions(runtime.sessions, runtime.clock)
+        for warning in report.warnings:
+            typer.echo(f"Cảnh báo: {warning}")
+        typer.echo(
+            f"Đã thêm {report.schedules} lịch định kỳ, {report.sessions} buổi tiếp; "
+            f"{added} buổi được tạo từ lịch định kỳ."
+        )
+
+    try:
+        _with_runtime(_settings(), work)
+    except reception_calendar.CalendarError as exc:
+        typer.echo(f"Lỗi: {exc}", err=True)
+        raise typer.Exit(1) from exc
+
+
+@calendar_app.command("export")
+def calendar_export(
+    path: Annotated[str, typer.Argument(help="Tệp đích, hoặc - để in ra màn hình.")] = "-",
+) -> None:
+    """Xuất lịch định kỳ và các buổi tiếp sắp tới ra YAML."""
+
+    async def work(runtime: Runtime) -> None:
+        async with runtime.sessions() as session:
+            data = await reception_calendar.export_calendar(session, runtime.clock.now())
+        exported.append(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+
+    exported: list[str] = []
+    _with_runtime(_settings(), work)
+    if path == "-":
+        typer.echo(exported[0], nl=False)
+    else:
+        Path(path).write_text(exported[0], encoding="utf-8")
+
+
+@calendar_app.command("sheet")
+def calendar_sheet(
+    session_id: Annotated[int, typer.Argument(help="Số hiệu buổi tiếp.")],
+    path: Annotated[Path, typer.Argument(help="Tệp XLSX đích.")],
+) -> None:
+    """Danh sách người đăng ký một buổi tiếp (XLSX) để cán bộ chuẩn bị."""
+
+    async def work(runtime: Runtime) -> None:
+        async with runtime.sessions() as session:
+            item = await session.get(ReceptionSession, session_id)
+            if item is None:
+                typer.echo(f"Không có buổi tiếp số {session_id}.", err=True)
+                raise typer.Exit(1)
+            bookings = list(await reception_rows.bookings_of_session(session, session_id))
+        path.write_bytes(reception_staff.briefing_sheet(item, bookings))
+        typer.echo(f"Đã ghi {len(bookings)} người đăng ký vào {path}.")
+
+    _with_runtime(_settings(), work)

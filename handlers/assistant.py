@@ -21,7 +21,7 @@ from db import conversations, inbox, outbox
 from db.conversations import ChatState, StaleConversation
 from db.engine import SessionFactory
 from db.models import InboxItem, Unit
-from handlers import access, kb_admin, kb_chat, reception, staff, texts
+from handlers import access, kb_admin, kb_chat, reception, reception_staff, staff, texts
 from handlers.access import Actor
 from handlers.clock import Clock
 from handlers.contract import Incoming, Reply, expand_payload, numbered
@@ -283,6 +283,8 @@ class Assistant:
             return [await self._kb_admin.text(session, state, actor, text, now)]
         if state.flow == reception.FLOW:
             return [await reception.text(session, state, actor, incoming, text, now)]
+        if state.flow == reception_staff.FLOW:
+            return [await reception_staff.text(session, state, actor, text, now)]
         index = await self._knowledge.index(session)
         understood = understand(index, text, self._settings.unit_name)
         if understood.intent is Intent.fallback or (
@@ -311,7 +313,7 @@ class Assistant:
             state.flow = state.step = None
             return [greeting(self._settings.unit_name)]
         if staff.is_staff_payload(command):
-            return [await staff.press(session, actor, command, now)]
+            return [await staff.press(session, state, actor, command, now)]
         if kb_chat.is_kb_payload(command):
             return [await self._kb_admin.press(session, state, actor, command, now)]
         if command == PICK_COMMAND:
@@ -356,7 +358,7 @@ class Assistant:
             payload = expand_payload(payload, state.offered) or payload
         # Staff payloads are checked against the role on the server, whatever was offered.
         if staff.is_staff_payload(payload):
-            return [await staff.press(session, actor, payload, now)]
+            return [await staff.press(session, state, actor, payload, now)]
         if kb_chat.is_kb_payload(payload):
             return [await self._kb_admin.press(session, state, actor, payload, now)]
         # Any other payload carries no authority: a menu item or one the last reply offered.

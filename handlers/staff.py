@@ -6,8 +6,9 @@ from datetime import datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from db.conversations import ChatState
 from db.models import Unit
-from handlers import texts
+from handlers import reception_staff, texts
 from handlers.access import ADMIN, Actor, audit_by, record_denied
 from handlers.contract import Button, Reply
 from handlers.menu import BACK
@@ -18,7 +19,6 @@ STAFF_WHOAMI = "staff:whoami"
 STAFF_COMMAND = "/canbo"
 MENU_BUTTON = Button(texts.STAFF_MENU_BUTTON, STAFF_MENU)
 _COMING = {
-    "staff:reception": texts.STAFF_RECEPTION,
     "staff:petitions": texts.STAFF_PETITIONS,
     "staff:deadlines": texts.STAFF_DEADLINES,
     "staff:reports": texts.STAFF_REPORTS,
@@ -30,14 +30,17 @@ def is_staff_payload(payload: str) -> bool:
 
 
 def staff_menu(actor: Actor) -> Reply:
-    buttons = [Button(label, payload) for payload, label in _COMING.items()]
+    buttons = [Button(texts.STAFF_RECEPTION, reception_staff.SESSIONS)]
+    buttons += [Button(label, payload) for payload, label in _COMING.items()]
     if actor.has(ADMIN):
         buttons.append(Button(texts.KB_ADMIN_BUTTON, "kbadm:menu"))
     buttons.append(Button(texts.STAFF_WHOAMI_BUTTON, STAFF_WHOAMI))
     return Reply(texts.STAFF_MENU, (*buttons, BACK))
 
 
-async def press(session: AsyncSession, actor: Actor, payload: str, now: datetime) -> Reply:
+async def press(
+    session: AsyncSession, state: ChatState, actor: Actor, payload: str, now: datetime
+) -> Reply:
     """A staff button or command: refused and audited unless the person holds a role."""
     if not actor.is_staff:
         record_denied(session, actor, payload, now)
@@ -53,6 +56,8 @@ async def press(session: AsyncSession, actor: Actor, payload: str, now: datetime
             unit = await session.get(Unit, unit_id)
             roles.append(f"{texts.ROLE_NAMES.get(role, role)} của {unit.name if unit else '?'}")
         return Reply(texts.STAFF_WHOAMI.format(roles="; ".join(roles)), (MENU_BUTTON, BACK))
+    if reception_staff.handles(payload):
+        return await reception_staff.press(session, state, actor, payload, now)
     if payload in _COMING:
         return Reply(texts.STAFF_COMING, (MENU_BUTTON, BACK))
     return Reply(texts.STALE_BUTTON, (BACK,))

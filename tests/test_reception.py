@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 from datetime import datetime, timedelta
+from io import BytesIO
 
 import pytest
+from openpyxl import load_workbook
 from sqlalchemy.exc import OperationalError
 from sqlmodel import col, select
 
@@ -20,7 +22,8 @@ from handlers.contract import Reply
 from handlers.knowledge_base import KnowledgeBase
 from handlers.reception import normalize_phone
 from handlers.reception_calendar import CalendarError, generate_sessions, import_calendar
-from tests.test_access import msg, setup_units
+from handlers.reception_staff import briefing_sheet
+from tests.test_access import invite, msg, setup_units
 
 ONE_OFF = {
     "unit": "Xã Minh Hòa",
@@ -289,3 +292,113 @@ async def test_reminders_are_sent_the_day_before_and_in_the_morning(
     async with sessions() as session, session.begin():
         due = await outbox.claim(session, clock.now(), timedelta(seconds=60), 10)
     assert [row.reply["text"][:25] for row in due] == ["Nhắc lịch: ngày mai 07:30"]
+
+
+async def official(
+    assistant: Assistant,
+    sessions: SessionFactory,
+    clock: FixedClock,
+    unit: str = "Xã Minh Hòa",
+    chat: str = "officer",
+) -> Chat:
+    chat_ = Chat(assistant, chat)
+    await chat_.say(await invite(sessions, clock, unit=unit))
+    return chat_
+
+
+async def test_an_official_sees_the_list_records_attendance_and_sends_the_outcome(
+    assistant: Assistant, sessions: SessionFactory, clock: FixedClock
+) -> None:
+    await add_calendar(sessions, clock)
+    await Chat(assistant, "citizen-1").book("Đề nghị sửa đường liên thôn bị sạt lở")
+    denouncer = Chat(assistant, "citizen-2")
+    offered = await denouncer.press("menu:book")
+    await denouncer.press(next(b.payload for b in offered.buttons if b.payload.startswith("rc:s:")))
+    for text in ("Hoàng Văn Dũng", "0987000111", "Thôn Tây, xã Minh Hòa"):
+        await denouncer.say(text)
+    await denouncer.press("rc:m:to_cao")
+    await denouncer.say("Cán bộ địa chính nhận tiền của người dân")
+    await denouncer.say("1")
+    await denouncer.press("rc:yes")
+
+    officer = await official(assistant, sessions, clock)
+    listed = await officer.press("staff:reception")
+    [session_button] = [b for b in listed.buttons if b.payload.startswith("staff:rc:s:")]
+    assert "(2/20)" in session_button.label
+    roster = await officer.press(session_button.payload)
+    assert "1. Nguyễn Văn An, 1 người; Kiến nghị: Đề nghị sửa đường" in roster.text
+    assert texts.HIDDEN_DENUNCIATION in roster.text
+    assert "Hoàng Văn Dũng" not in roster.text and "nhận tiền" not in roster.text
+
+    first = next(b.payload for b in roster.buttons if b.payload.startswith("staff:rc:b:"))
+    detail = await officer.press(first)
+    assert "Điện thoại: 0912345678" in detail.text
+    booking_id = first.rsplit(":", 1)[1]
+    assert (await officer.press(f"staff:rc:att:{booking_id}")).text == texts.ASK_OUTCOME
+    saved = await officer.say("Đã tiếp, chuyển phòng Kinh tế khảo sát trong tháng 12")
+    assert saved.text == texts.OUTCOME_SAVED
+    assert (await officer.press(f"staff:rc:send:{booking_id}")).text == texts.OUTCOME_SENT
+    async with sessions() as session:
+        booking = await session.get(Booking, int(booking_id))
+        notices = (
+            await session.exec(select(Outbox).where(col(Outbox.dedupe_key).startswith("outcome:")))
+        ).all()
+    assert booking is not None and booking.status == rows.ATTENDED
+    assert [n.chat_id for n in notices] == ["citizen-1"]
+    assert notices[0].reply["text"].endswith("chuyển phòng Kinh tế khảo sát trong tháng 12")
+
+
+async def test_officials_see_only_their_units_and_citizens_cannot_open_the_list(
+    assistant: Assistant, sessions: SessionFactory, clock: FixedClock
+) -> None:
+    await add_calendar(sessions, clock)
+    await Chat(assistant).book()
+    elsewhere = await official(assistant, sessions, clock, unit="Xã Minh Hải", chat="o2")
+    assert (await elsewhere.press("staff:reception")).text == texts.STAFF_NO_SESSIONS
+    target = (await the_session(sessions)).id
+    assert (await elsewhere.press(f"staff:rc:s:{target}")).text == texts.STALE_BUTTON
+    citizen = Chat(assistant, "nosy")
+    assert (await citizen.press(f"staff:rc:s:{target}")).text == texts.FORBIDDEN
+    # The province official sees the commune's sessions (a child unit).
+    province = await official(assistant, sessions, clock, unit="Tỉnh mẫu", chat="o3")
+    listed = await province.press("staff:reception")
+    assert any(b.payload == f"staff:rc:s:{target}" for b in listed.buttons)
+
+
+async def test_cancelling_a_session_tells_everyone_booked_on_their_channel(
+    assistant: Assistant, sessions: SessionFactory, clock: FixedClock
+) -> None:
+    await add_calendar(sessions, clock)
+    await Chat(assistant, "a").book()
+    await Chat(assistant, "b").book()
+    officer = await official(assistant, sessions, clock)
+    target = (await the_session(sessions)).id
+    done = await officer.press(f"staff:rc:cancel:{target}")
+    assert done.text == texts.SESSION_CANCEL_DONE.format(count=2)
+    async with sessions() as session:
+        queued = (
+            await session.exec(select(Outbox).where(col(Outbox.status) == outbox.PENDING))
+        ).all()
+    assert sorted(row.chat_id for row in queued) == ["a", "b"]
+    assert all("đã bị huỷ" in row.reply["text"] for row in queued)
+    assert (await Chat(assistant, "a").press("menu:mine")).text == texts.NO_BOOKINGS
+
+
+async def test_the_briefing_sheet_hides_denouncers_and_keeps_typed_formulas_as_text(
+    assistant: Assistant, sessions: SessionFactory, clock: FixedClock
+) -> None:
+    await add_calendar(sessions, clock)
+    await Chat(assistant, "a").book(summary="=1+1 là điều tôi muốn hỏi")
+    async with sessions() as session:
+        item = await session.get(ReceptionSession, (await the_session(sessions)).id)
+        bookings = list(await rows.bookings_of_session(session, item.id if item else 0))
+    assert item is not None
+    bookings.append(
+        bookings[0].model_copy(update={"matter_kind": "to_cao", "full_name": "Người Tố Cáo"})
+    )
+    sheet = load_workbook(BytesIO(briefing_sheet(item, bookings))).active
+    assert sheet is not None
+    rows_ = list(sheet.iter_rows(min_row=4, values_only=True))
+    assert rows_[0][6] == "=1+1 là điều tôi muốn hỏi"
+    assert sheet.cell(row=4, column=7).data_type == "s"
+    assert rows_[1][2] == texts.HIDDEN_DENUNCIATION and not rows_[1][6]

@@ -1,0 +1,262 @@
+"""Tiếp công dân for officials: the sessions of their units, who booked, attendance, outcomes.
+
+Reached only through ``staff.press`` (role checked on every press). An official sees sessions
+of the units they hold a role for and of those units' children. A booking whose matter is a tố
+cáo never shows the denouncer's name or summary in the list or the briefing sheet (Luật Tiếp
+công dân 42/2013, Điều 3: giữ bí mật cho người tố cáo); its detail is opened one at a time and
+each opening is audited.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from io import BytesIO
+
+from openpyxl import Workbook
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from db import outbox, people
+from db import reception as rows
+from db.conversations import ChatState
+from db.models import Booking, ReceptionSession
+from handlers import texts
+from handlers.access import Actor, audit_by
+from handlers.clock import VN_TZ
+from handlers.contract import Button, Reply
+from handlers.menu import BACK
+from handlers.reception_calendar import cancel_session
+
+PREFIX = "staff:rc:"
+SESSIONS = "staff:reception"
+SESSION_PREFIX = "staff:rc:s:"
+BOOKING_PREFIX = "staff:rc:b:"
+ATTENDED_PREFIX = "staff:rc:att:"
+ABSENT_PREFIX = "staff:rc:abs:"
+SEND_PREFIX = "staff:rc:send:"
+CANCEL_PREFIX = "staff:rc:cancel:"
+FLOW = "rc-outcome"
+TO_CAO = "to_cao"
+
+
+def handles(payload: str) -> bool:
+    return payload == SESSIONS or payload.startswith(PREFIX)
+
+
+async def scope(session: AsyncSession, actor: Actor) -> set[int]:
+    units: set[int] = set()
+    for _, unit_id in actor.roles:
+        units |= await people.subtree_ids(session, unit_id)
+    return units
+
+
+async def _session_in_scope(
+    session: AsyncSession, actor: Actor, session_id: int
+) -> ReceptionSession | None:
+    item = await session.get(ReceptionSession, session_id)
+    if item is None or item.unit_id not in await scope(session, actor):
+        return None
+    return item
+
+
+async def _booking_in_scope(
+    session: AsyncSession, actor: Actor, booking_id: int
+) -> tuple[Booking, ReceptionSession] | None:
+    booking = await session.get(Booking, booking_id)
+    if booking is None:
+        return None
+    item = await _session_in_scope(session, actor, booking.session_id)
+    return (booking, item) if item is not None else None
+
+
+def _local(moment: datetime) -> datetime:
+    return moment.astimezone(VN_TZ)
+
+
+def booking_line(booking: Booking) -> str:
+    hidden = booking.matter_kind == TO_CAO
+    return texts.STAFF_BOOKING_LINE.format(
+        queue=booking.queue_number,
+        name=texts.HIDDEN_DENUNCIATION if hidden else booking.full_name,
+        group=booking.group_size,
+        matter=texts.MATTER_KINDS.get(booking.matter_kind, booking.matter_kind),
+        summary="…" if hidden else booking.summary,
+        status=texts.BOOKING_STATUS_NAMES.get(booking.status, booking.status),
+    )
+
+
+async def press(
+    session: AsyncSession, state: ChatState, actor: Actor, payload: str, now: datetime
+) -> Reply:
+    if payload == SESSIONS:
+        return await _sessions(session, actor, now)
+    number = payload.rsplit(":", 1)[-1]
+    if not number.isdigit():
+        return Reply(texts.STALE_BUTTON, (BACK,))
+    key = int(number)
+    if payload.startswith(SESSION_PREFIX):
+        return await _bookings(session, actor, key)
+    if payload.startswith(CANCEL_PREFIX):
+        item = await _session_in_scope(session, actor, key)
+        if item is None:
+            return Reply(texts.STALE_BUTTON, (BACK,))
+        told = await cancel_session(session, key, now)
+        audit_by(session, actor, "reception.session_cancelled", now, target=str(key))
+        return Reply(
+            texts.SESSION_CANCEL_DONE.format(count=told), (Button(texts.STAFF_RECEPTION, SESSIONS),)
+        )
+    found = await _booking_in_scope(session, actor, key)
+    if found is None:
+        return Reply(texts.STALE_BUTTON, (BACK,))
+    booking, item = found
+    if payload.startswith(BOOKING_PREFIX):
+        audit_by(session, actor, "reception.booking_viewed", now, target=booking.code)
+        return _detail(booking)
+    if payload.startswith(ATTENDED_PREFIX) or payload.startswith(ABSENT_PREFIX):
+        attended = payload.startswith(ATTENDED_PREFIX)
+        booking.status = rows.ATTENDED if attended else rows.ABSENT
+        booking.updated_at = now
+        session.add(booking)
+        audit_by(session, actor, f"reception.{booking.status}", now, target=booking.code)
+        if not attended:
+            return Reply(texts.MARKED_ABSENT, _back_to(item))
+        state.flow, state.step, state.data = FLOW, "outcome", {"booking": booking.id}
+        return Reply(texts.ASK_OUTCOME, _back_to(item))
+    if payload.startswith(SEND_PREFIX) and booking.outcome:
+        notice = texts.OUTCOME_NOTICE.format(
+            day=f"{_local(item.starts_at):%d/%m/%Y}", code=booking.code, outcome=booking.outcome
+        )
+        await outbox.enqueue(
+            session,
+            booking.channel,
+            booking.chat_id,
+            Reply(notice).to_json(),
+            now,
+            f"outcome:{booking.id}:{booking.updated_at.timestamp():.0f}",
+        )
+        audit_by(session, actor, "reception.outcome_sent", now, target=booking.code)
+        return Reply(texts.OUTCOME_SENT, _back_to(item))
+    return Reply(texts.STALE_BUTTON, (BACK,))
+
+
+async def text(
+    session: AsyncSession, state: ChatState, actor: Actor, typed: str, now: datetime
+) -> Reply:
+    """The outcome an official types after marking a citizen present."""
+    booking_id = int(state.data.get("booking", 0))
+    state.flow = state.step = None
+    state.data = {}
+    found = await _booking_in_scope(session, actor, booking_id) if actor.is_staff else None
+    if found is None:
+        return Reply(texts.STALE_BUTTON, (BACK,))
+    booking, item = found
+    booking.outcome = typed.strip()[:1000]
+    booking.updated_at = now
+    session.add(booking)
+    audit_by(session, actor, "reception.outcome", now, target=booking.code)
+    buttons = (Button(texts.SEND_OUTCOME, f"{SEND_PREFIX}{booking.id}"), *_back_to(item))
+    return Reply(texts.OUTCOME_SAVED, buttons)
+
+
+def _back_to(item: ReceptionSession) -> tuple[Button, ...]:
+    start = _local(item.starts_at)
+    label = texts.STAFF_SESSION_BUTTON.format(
+        day=f"{start:%d/%m}", start=f"{start:%H:%M}", booked=item.booked, capacity=item.capacity
+    )
+    return (Button(label, f"{SESSION_PREFIX}{item.id}"), Button(texts.STAFF_RECEPTION, SESSIONS))
+
+
+def _detail(booking: Booking) -> Reply:
+    text = texts.STAFF_BOOKING_DETAIL.format(
+        code=booking.code,
+        queue=booking.queue_number,
+        name=booking.full_name,
+        phone=booking.phone,
+        address=booking.address,
+        matter=texts.MATTER_KINDS.get(booking.matter_kind, booking.matter_kind),
+        summary=booking.summary,
+        group=booking.group_size,
+        status=texts.BOOKING_STATUS_NAMES.get(booking.status, booking.status),
+    )
+    buttons = [
+        Button(texts.MARK_ATTENDED, f"{ATTENDED_PREFIX}{booking.id}"),
+        Button(texts.MARK_ABSENT, f"{ABSENT_PREFIX}{booking.id}"),
+    ]
+    if booking.outcome:
+        buttons.append(Button(texts.SEND_OUTCOME, f"{SEND_PREFIX}{booking.id}"))
+    return Reply(text, (*buttons, Button(texts.STAFF_RECEPTION, SESSIONS)))
+
+
+async def _sessions(session: AsyncSession, actor: Actor, now: datetime) -> Reply:
+    # Sessions of today that have started stay listed, so attendance can be recorded.
+    since = now.astimezone(VN_TZ).replace(hour=0, minute=0, second=0, microsecond=0)
+    found = await rows.upcoming(session, await scope(session, actor), since, limit=12)
+    if not found:
+        return Reply(texts.STAFF_NO_SESSIONS, (BACK,))
+    return Reply(texts.STAFF_SESSIONS, (*(_back_to(item)[0] for item in found), BACK))
+
+
+async def _bookings(session: AsyncSession, actor: Actor, session_id: int) -> Reply:
+    item = await _session_in_scope(session, actor, session_id)
+    if item is None:
+        return Reply(texts.STALE_BUTTON, (BACK,))
+    bookings = await rows.bookings_of_session(session, session_id)
+    head = texts.STAFF_BOOKINGS.format(
+        start=f"{_local(item.starts_at):%H:%M ngày %d/%m/%Y}",
+        place=item.place,
+        booked=item.booked,
+        capacity=item.capacity,
+    )
+    lines = [head] + ([booking_line(b) for b in bookings] or [texts.STAFF_NO_BOOKINGS])
+    buttons = [
+        Button(
+            f"{b.queue_number}. {texts.MATTER_KINDS.get(b.matter_kind, '')}",
+            f"{BOOKING_PREFIX}{b.id}",
+        )
+        for b in bookings
+    ]
+    buttons.append(Button(texts.CANCEL_SESSION, f"{CANCEL_PREFIX}{item.id}"))
+    return Reply("\n".join(lines), (*buttons, Button(texts.STAFF_RECEPTION, SESSIONS)))
+
+
+def briefing_sheet(item: ReceptionSession, bookings: list[Booking]) -> bytes:
+    """The session's list as an XLSX sheet; every cell citizens typed is written as text."""
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Danh sach"
+    start = _local(item.starts_at)
+    sheet.append([f"Buổi tiếp {start:%H:%M ngày %d/%m/%Y}, {item.place}"])
+    sheet.append([f"Người tiếp: {item.receiver_title} {item.receiver_name}"])
+    sheet.append(
+        [
+            "STT",
+            "Mã",
+            "Họ tên",
+            "Điện thoại",
+            "Địa chỉ",
+            "Loại việc",
+            "Nội dung",
+            "Số người",
+            "Trạng thái",
+        ]
+    )
+    for booking in bookings:
+        hidden = booking.matter_kind == TO_CAO
+        values = [
+            booking.queue_number,
+            booking.code,
+            texts.HIDDEN_DENUNCIATION if hidden else booking.full_name,
+            "" if hidden else booking.phone,
+            "" if hidden else booking.address,
+            texts.MATTER_KINDS.get(booking.matter_kind, booking.matter_kind),
+            "" if hidden else booking.summary,
+            booking.group_size,
+            texts.BOOKING_STATUS_NAMES.get(booking.status, booking.status),
+        ]
+        sheet.append(values)
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # "=1+1" typed by a citizen stays text
+    out = BytesIO()
+    book.save(out)
+    return out.getvalue()
