@@ -389,10 +389,10 @@ async def test_the_briefing_sheet_hides_denouncers_and_keeps_typed_formulas_as_t
 ) -> None:
     await add_calendar(sessions, clock)
     await Chat(assistant, "a").book(summary="=1+1 là điều tôi muốn hỏi")
+    item = await the_session(sessions)
+    assert item.id is not None
     async with sessions() as session:
-        item = await session.get(ReceptionSession, (await the_session(sessions)).id)
-        bookings = list(await rows.bookings_of_session(session, item.id if item else 0))
-    assert item is not None
+        bookings = list(await rows.bookings_of_session(session, item.id))
     bookings.append(
         bookings[0].model_copy(update={"matter_kind": "to_cao", "full_name": "Người Tố Cáo"})
     )
