@@ -15,11 +15,12 @@ from bot.channels.text import split_text
 from bot.server import create_app
 from bot.settings import Settings
 from db.engine import SessionFactory
-from db.models import Identity, Outbox
+from db.models import Booking, Identity, Outbox
 from handlers import texts
 from handlers.clock import FixedClock
 from tests.fake_telegram import FakeBotApi
 from tests.test_access import setup_units
+from tests.test_reception import add_calendar
 
 USER = 777001
 
@@ -240,3 +241,46 @@ def test_long_messages_are_split_on_paragraphs() -> None:
     assert all(len(piece) <= 4096 for piece in pieces) and len(pieces) >= 2
     assert "".join("".join(pieces).split()) == "".join(text.split())
     assert all(piece.endswith("dài.") for piece in pieces)
+
+
+async def test_a_citizen_books_from_a_deep_link_and_shares_their_phone_by_button(
+    serve: Start, fake: FakeBotApi, sessions: SessionFactory, clock: FixedClock
+) -> None:
+    await add_calendar(sessions, clock)
+    await serve()
+    fake.text(USER, "/start datlich")  # t.me/<bot>?start=datlich
+    await fake.wait_sent(1)
+    listing = fake.sent[-1]
+    assert listing.text.startswith(texts.PICK_SESSION)
+    assert listing.reply_markup is not None
+    first = listing.reply_markup["inline_keyboard"][0][0]["callback_data"]
+    fake.press(USER, first)
+    await fake.wait_sent(2)
+    fake.text(USER, "Nguyễn Văn An")
+    await fake.wait_sent(4)  # the question, then the contact keyboard
+    share = fake.sent[-1]
+    assert share.reply_markup is not None
+    assert share.reply_markup["keyboard"][0][0]["request_contact"] is True
+    fake.other(
+        USER, "contact", {"phone_number": "+84912345678", "first_name": "An", "user_id": USER}
+    )
+    await fake.wait_sent(5)
+    assert fake.sent[-1].text == texts.ASK_ADDRESS
+    for number, step in enumerate(
+        ("Thôn Đông, xã Minh Hòa", None, "Đường liên thôn sạt lở cần sửa", "1"), start=6
+    ):
+        if step is None:
+            fake.press(USER, "rc:m:phan_anh")
+        else:
+            fake.text(USER, step)
+        await fake.wait_sent(number)
+    fake.press(USER, "rc:yes")
+    await fake.wait_sent(10)
+    assert fake.sent[-1].text.startswith("Đã đặt lịch. Mã lịch hẹn: LH-")
+    async with sessions() as session:
+        booking = (await session.exec(select(Booking))).one()
+    assert (booking.phone, booking.channel, booking.chat_id) == (
+        "0912345678",
+        "telegram",
+        str(USER),
+    )

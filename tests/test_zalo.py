@@ -23,12 +23,13 @@ from bot.server import create_app
 from bot.settings import Settings
 from db import outbox
 from db.engine import SessionFactory
-from db.models import ChannelToken, InboxItem, Outbox
+from db.models import Booking, ChannelToken, InboxItem, Outbox
 from handlers import access, texts
 from handlers.clock import FixedClock
 from handlers.contract import Reply
 from tests.fake_zalo import APP_ID, APP_SECRET, OA_SECRET, FakeZalo, sign
 from tests.test_access import invite, setup_units
+from tests.test_reception import add_calendar
 
 CITIZEN = "2468458835296117922"
 OFFICIAL = "6ede9afa66b88fe6d6a9"
@@ -476,3 +477,29 @@ async def test_an_official_links_zalo_bot_to_the_web_chat_and_keeps_the_staff_me
     async with sessions() as session:
         rows = (await session.exec(select(Outbox).where(col(Outbox.channel) == "zalo_bot"))).all()
     assert all(row.status == outbox.SENT for row in rows)
+
+
+async def test_a_citizen_books_a_reception_place_on_zalo_by_typing_numbers(
+    serve: Start, fake: FakeZalo, sessions: SessionFactory, clock: FixedClock
+) -> None:
+    await add_calendar(sessions, clock)
+    client = await serve()
+    steps = [
+        ("toi muon dat lich gap chu tich xa", "Gõ 1 để: Đặt lịch tiếp công dân"),
+        ("1", texts.PICK_SESSION),
+        ("1", texts.ASK_NAME),
+        ("Nguyen Van An", texts.ASK_PHONE),
+        ("0912345678", texts.ASK_ADDRESS),
+        ("thon Dong xa Minh Hoa", "Anh/chị đến để làm gì?"),
+        ("1", texts.ASK_SUMMARY),  # 1 = Khiếu nại
+        ("Khieu nai quyet dinh thu hoi dat so 12", texts.ASK_GROUP),
+        ("1", "Anh/chị kiểm tra lại"),  # here 1 is the number of people, not a button
+        ("1", "Đã đặt lịch. Mã lịch hẹn: LH-"),  # 1 = Tôi đồng ý
+    ]
+    for number, (typed, expected) in enumerate(steps, start=1):
+        assert await post_oa(client, fake.oa_event(CITIZEN, typed)) == 200
+        await fake.wait_sent(number)
+        assert expected in fake.sent[-1].text, (typed, fake.sent[-1].text)
+    async with sessions() as session:
+        booking = (await session.exec(select(Booking))).one()
+    assert (booking.channel, booking.matter_kind, booking.group_size) == ("zalo_oa", "khieu_nai", 1)
