@@ -361,7 +361,8 @@ class Booking(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     code: str = Field(max_length=16, unique=True)
     session_id: int = Field(foreign_key="reception_session.id", index=True)
-    person_id: int = Field(foreign_key="person.id", index=True)
+    # None for a citizen received at the desk without booking (recorded by an official).
+    person_id: int | None = Field(default=None, foreign_key="person.id", index=True)
     channel: str = Field(max_length=16)
     chat_id: str = Field(max_length=128)
     queue_number: int

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy.exc import IntegrityError
@@ -12,7 +13,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from db.models import Booking, Person, ReceptionSchedule, ReceptionSession
 from handlers.clock import VN_TZ
 
-OPEN, CANCELLED = "open", "cancelled"
+OPEN, CANCELLED, CLOSED = "open", "cancelled", "closed"
+# "Đoàn đông người": five or more people on one matter (Luật Tiếp công dân 42/2013, Điều 29).
+GROUP_FROM = 5
 BOOKED, CANCELLED_BOOKING, ATTENDED, ABSENT = "booked", "cancelled", "attended", "absent"
 
 
@@ -161,3 +164,84 @@ async def _add_occurrence(
     except IntegrityError:  # another clock process generated it first
         return False
     return True
+
+
+async def desk_session(
+    session: AsyncSession, unit_id: int, kind: str, now: datetime, place: str
+) -> ReceptionSession:
+    """Today's session of this kind at this unit, or a closed one created to hold the register
+    lines of citizens received without booking."""
+    local = now.astimezone(VN_TZ)
+    day_start = datetime.combine(local.date(), time(0, 0), tzinfo=VN_TZ)
+    query = select(ReceptionSession).where(
+        ReceptionSession.unit_id == unit_id,
+        ReceptionSession.kind == kind,
+        col(ReceptionSession.starts_at) >= day_start,
+        col(ReceptionSession.starts_at) < day_start + timedelta(days=1),
+    )
+    found = (await session.exec(query.order_by(col(ReceptionSession.id)))).first()
+    if found is not None:
+        return found
+    item = ReceptionSession(
+        unit_id=unit_id,
+        kind=kind,
+        starts_at=now,
+        ends_at=now,
+        place=place,
+        receiver_name="",
+        receiver_title="",
+        capacity=0,
+        status=CLOSED,
+        published_at=now,
+        created_at=now,
+    )
+    session.add(item)
+    await session.flush()
+    return item
+
+
+async def next_queue(session: AsyncSession, session_id: int) -> int:
+    """A register number for a citizen received without booking (no capacity applies)."""
+    await session.exec(
+        update(ReceptionSession)
+        .where(col(ReceptionSession.id) == session_id)
+        .values(last_queue=col(ReceptionSession.last_queue) + 1)
+        .execution_options(synchronize_session=False)
+    )
+    query = select(ReceptionSession.last_queue).where(ReceptionSession.id == session_id)
+    return int((await session.exec(query)).one())
+
+
+@dataclass
+class ReceptionFigures:
+    """The seeds' reception figures: lượt tiếp, số người, vụ việc, đoàn đông người."""
+
+    visits: int = 0
+    people: int = 0
+    cases: int = 0
+    groups: int = 0
+    by_kind: dict[str, int] = field(default_factory=dict)
+
+
+async def figures(
+    session: AsyncSession, unit_ids: set[int], start: datetime, end: datetime
+) -> ReceptionFigures:
+    """Citizens actually received (attended bookings and desk records) in [start, end)."""
+    query = (
+        select(Booking, ReceptionSession.kind)
+        .join(ReceptionSession, col(ReceptionSession.id) == Booking.session_id)
+        .where(
+            col(ReceptionSession.unit_id).in_(unit_ids),
+            col(Booking.status) == ATTENDED,
+            col(ReceptionSession.starts_at) >= start,
+            col(ReceptionSession.starts_at) < end,
+        )
+    )
+    result = ReceptionFigures()
+    for booking, kind in (await session.exec(query)).all():
+        result.visits += 1
+        result.people += booking.group_size
+        result.cases += 1
+        result.groups += booking.group_size >= GROUP_FROM
+        result.by_kind[kind] = result.by_kind.get(kind, 0) + 1
+    return result

@@ -19,7 +19,7 @@ from db import reception as rows
 from db.conversations import ChatState
 from db.models import Booking, Person, ReceptionSession
 from handlers import texts
-from handlers.access import Actor
+from handlers.access import Actor, audit_by
 from handlers.clock import VN_TZ
 from handlers.contract import Button, Incoming, Reply
 from handlers.menu import BACK, MENU_BOOK, MENU_MINE, MENU_RECEPTION_INFO, with_menu
@@ -38,6 +38,8 @@ STEP_QUIT = "rc:quit"
 # Recorded with each consent, so what the citizen agreed to can be shown later.
 CONSENT_VERSION = "2026-11"
 MAX_OPEN_BOOKINGS = 2
+# Channel of a register line an official wrote for a citizen received at the desk.
+DESK = "desk"
 STEPS = ("session", "name", "phone", "address", "matter", "summary", "group", "consent")
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 BACK_WORDS = frozenset({"quay lai", "lai", "tro lai", "back"})
@@ -194,6 +196,8 @@ def _quit(state: ChatState, text: str = texts.BOOKING_QUIT) -> Reply:
 async def _back(session: AsyncSession, state: ChatState, actor: Actor, now: datetime) -> Reply:
     step = state.step or "session"
     position = STEPS.index(step) if step in STEPS else 0
+    if state.data.get("walk_in") and position <= 1:
+        return _quit(state)
     if position <= 1 or state.data.get("moving"):
         return await start(session, state, actor, now, state.data.get("moving"))
     return _ask(state, STEPS[position - 1])
@@ -250,6 +254,8 @@ async def text(
         if not folded.isdigit() or not 1 <= int(folded) <= 200:
             return Reply(texts.BAD_GROUP, _controls())
         data["group"] = int(folded)
+        if data.get("walk_in"):
+            return await _save_walk_in(session, state, actor, now)
         return await _ask_consent(session, state)
     if step == "consent":
         return await _ask_consent(session, state)
@@ -380,6 +386,54 @@ async def _schedule_reminders(
                 key,
                 due=due,
             )
+
+
+def start_walk_in(state: ChatState, unit_id: int, kind: str) -> Reply:
+    """An official records a citizen received at the desk: the same questions, no booking."""
+    state.flow = FLOW
+    state.data = {"walk_in": kind, "unit_id": unit_id}
+    return _ask(state, "name")
+
+
+async def _save_walk_in(
+    session: AsyncSession, state: ChatState, actor: Actor, now: datetime
+) -> Reply:
+    data = state.data
+    state.flow = state.step = None
+    state.data = {}
+    if not actor.is_staff:  # the role is checked again when the line is written
+        return with_menu(texts.FORBIDDEN)
+    item = await rows.desk_session(
+        session, int(data["unit_id"]), str(data["walk_in"]), now, texts.DESK_PLACE
+    )
+    assert item.id is not None
+    booking = Booking(
+        code=new_code().replace("LH-", "TD-"),
+        session_id=item.id,
+        person_id=None,
+        channel=DESK,
+        chat_id="",
+        queue_number=await rows.next_queue(session, item.id),
+        full_name=data["name"],
+        phone=data["phone"],
+        address=data["address"],
+        matter_kind=data["matter"],
+        summary=data["summary"],
+        group_size=int(data["group"]),
+        # Given in person at the desk, where the register line is read back and signed.
+        consent_at=now,
+        consent_version=DESK,
+        status=rows.ATTENDED,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(booking)
+    await session.flush()
+    audit_by(session, actor, "reception.walk_in", now, target=booking.code)
+    return Reply(
+        texts.WALK_IN_SAVED.format(code=booking.code, queue=booking.queue_number),
+        (Button(texts.STAFF_RECEPTION, "staff:reception"), BACK),
+    )
 
 
 async def _release(session: AsyncSession, booking: Booking, status: str, now: datetime) -> None:

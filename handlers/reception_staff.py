@@ -24,6 +24,7 @@ from handlers.access import Actor, audit_by
 from handlers.clock import VN_TZ
 from handlers.contract import Button, Reply
 from handlers.menu import BACK
+from handlers.reception import DESK, start_walk_in
 from handlers.reception_calendar import cancel_session
 
 PREFIX = "staff:rc:"
@@ -34,6 +35,8 @@ ATTENDED_PREFIX = "staff:rc:att:"
 ABSENT_PREFIX = "staff:rc:abs:"
 SEND_PREFIX = "staff:rc:send:"
 CANCEL_PREFIX = "staff:rc:cancel:"
+WALK_IN = "staff:rc:walkin"
+WALK_IN_KIND = "staff:rc:wk:"
 FLOW = "rc-outcome"
 TO_CAO = "to_cao"
 
@@ -89,6 +92,16 @@ async def press(
 ) -> Reply:
     if payload == SESSIONS:
         return await _sessions(session, actor, now)
+    if payload == WALK_IN:
+        kinds = tuple(
+            Button(label, f"{WALK_IN_KIND}{kind}") for kind, label in texts.RECEPTION_KINDS.items()
+        )
+        return Reply(texts.WALK_IN_KIND, (*kinds, BACK))
+    if payload.startswith(WALK_IN_KIND):
+        kind = payload.removeprefix(WALK_IN_KIND)
+        if kind not in texts.RECEPTION_KINDS or not actor.roles:
+            return Reply(texts.STALE_BUTTON, (BACK,))
+        return start_walk_in(state, actor.roles[0][1], kind)
     number = payload.rsplit(":", 1)[-1]
     if not number.isdigit():
         return Reply(texts.STALE_BUTTON, (BACK,))
@@ -121,7 +134,7 @@ async def press(
             return Reply(texts.MARKED_ABSENT, _back_to(item))
         state.flow, state.step, state.data = FLOW, "outcome", {"booking": booking.id}
         return Reply(texts.ASK_OUTCOME, _back_to(item))
-    if payload.startswith(SEND_PREFIX) and booking.outcome:
+    if payload.startswith(SEND_PREFIX) and booking.outcome and booking.channel != DESK:
         notice = texts.OUTCOME_NOTICE.format(
             day=f"{_local(item.starts_at):%d/%m/%Y}", code=booking.code, outcome=booking.outcome
         )
@@ -153,7 +166,8 @@ async def text(
     booking.updated_at = now
     session.add(booking)
     audit_by(session, actor, "reception.outcome", now, target=booking.code)
-    buttons = (Button(texts.SEND_OUTCOME, f"{SEND_PREFIX}{booking.id}"), *_back_to(item))
+    send = (Button(texts.SEND_OUTCOME, f"{SEND_PREFIX}{booking.id}"),)
+    buttons = (*(send if booking.channel != DESK else ()), *_back_to(item))
     return Reply(texts.OUTCOME_SAVED, buttons)
 
 
@@ -181,7 +195,7 @@ def _detail(booking: Booking) -> Reply:
         Button(texts.MARK_ATTENDED, f"{ATTENDED_PREFIX}{booking.id}"),
         Button(texts.MARK_ABSENT, f"{ABSENT_PREFIX}{booking.id}"),
     ]
-    if booking.outcome:
+    if booking.outcome and booking.channel != DESK:
         buttons.append(Button(texts.SEND_OUTCOME, f"{SEND_PREFIX}{booking.id}"))
     return Reply(text, (*buttons, Button(texts.STAFF_RECEPTION, SESSIONS)))
 
@@ -191,8 +205,11 @@ async def _sessions(session: AsyncSession, actor: Actor, now: datetime) -> Reply
     since = now.astimezone(VN_TZ).replace(hour=0, minute=0, second=0, microsecond=0)
     found = await rows.upcoming(session, await scope(session, actor), since, limit=12)
     if not found:
-        return Reply(texts.STAFF_NO_SESSIONS, (BACK,))
-    return Reply(texts.STAFF_SESSIONS, (*(_back_to(item)[0] for item in found), BACK))
+        return Reply(texts.STAFF_NO_SESSIONS, (Button(texts.WALK_IN, WALK_IN), BACK))
+    return Reply(
+        texts.STAFF_SESSIONS,
+        (*(_back_to(item)[0] for item in found), Button(texts.WALK_IN, WALK_IN), BACK),
+    )
 
 
 async def _bookings(session: AsyncSession, actor: Actor, session_id: int) -> Reply:

@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from sqlalchemy.exc import OperationalError
 from sqlmodel import col, select
 
-from db import outbox
+from db import outbox, people
 from db import reception as rows
 from db.engine import SessionFactory
 from db.models import Booking, Outbox, ReceptionSession
@@ -402,3 +402,43 @@ async def test_the_briefing_sheet_hides_denouncers_and_keeps_typed_formulas_as_t
     assert rows_[0][6] == "=1+1 là điều tôi muốn hỏi"
     assert sheet.cell(row=4, column=7).data_type == "s"
     assert rows_[1][2] == texts.HIDDEN_DENUNCIATION and not rows_[1][6]
+
+
+async def test_an_official_records_a_walk_in_and_the_figures_count_every_reception(
+    assistant: Assistant, sessions: SessionFactory, clock: FixedClock
+) -> None:
+    await add_calendar(sessions, clock)
+    booked = Chat(assistant, "a")
+    await booked.book()
+    absent = Chat(assistant, "b")
+    await absent.book()
+    officer = await official(assistant, sessions, clock)
+
+    # At the desk, someone arrives without booking; a group of six.
+    kinds = await officer.press("staff:rc:walkin")
+    assert [b.payload for b in kinds.buttons][:3] == [
+        "staff:rc:wk:thuong_xuyen",
+        "staff:rc:wk:dinh_ky",
+        "staff:rc:wk:dot_xuat",
+    ]
+    assert (await officer.press("staff:rc:wk:dot_xuat")).text == texts.ASK_NAME
+    for text in ("Đinh Thị Hoa", "0911222333", "Xóm Bãi, xã Minh Hòa"):
+        await officer.say(text)
+    await officer.press("rc:m:kien_nghi")
+    await officer.say("Sáu hộ đề nghị làm rõ việc đền bù đường tỉnh")
+    saved = await officer.say("6")
+    assert saved.text.startswith("Đã ghi vào sổ tiếp công dân: mã TD-")
+
+    async with sessions() as session, session.begin():
+        by_code = {b.chat_id: b for b in (await session.exec(select(Booking))).all()}
+        by_code["a"].status = rows.ATTENDED
+        by_code["b"].status = rows.ABSENT
+        session.add_all([by_code["a"], by_code["b"]])
+    async with sessions() as session:
+        units = {u.id for u in await people.units(session) if u.id is not None}
+        start = datetime(2026, 11, 1, tzinfo=VN_TZ)
+        counted = await rows.figures(session, units, start, datetime(2027, 1, 1, tzinfo=VN_TZ))
+        before = await rows.figures(session, units, start, datetime(2026, 11, 25, tzinfo=VN_TZ))
+    assert (counted.visits, counted.people, counted.cases, counted.groups) == (2, 7, 2, 1)
+    assert counted.by_kind == {"dinh_ky": 1, "dot_xuat": 1}
+    assert before.visits == 0

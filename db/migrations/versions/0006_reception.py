@@ -66,7 +66,7 @@ def upgrade() -> None:
         sa.Column(
             "session_id", sa.Integer(), sa.ForeignKey("reception_session.id"), nullable=False
         ),
-        sa.Column("person_id", sa.Integer(), sa.ForeignKey("person.id"), nullable=False),
+        sa.Column("person_id", sa.Integer(), sa.ForeignKey("person.id"), nullable=True),
         sa.Column("channel", sa.String(length=16), nullable=False),
         sa.Column("chat_id", sa.String(length=128), nullable=False),
         sa.Column("queue_number", sa.Integer(), nullable=False),
