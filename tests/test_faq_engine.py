@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from handlers import texts
 from handlers.faq import understand
 from knowledge.entries import Entry
 from knowledge.index import Confidence, FaqIndex
@@ -102,12 +103,18 @@ def test_free_text_is_routed_to_what_the_person_wants(text: str, intent: Intent)
     assert classify(text) is intent
 
 
-def test_action_intents_say_the_flow_is_coming_and_offer_the_menu(index: FaqIndex) -> None:
+def test_a_wish_to_book_reception_offers_booking_and_the_menu(index: FaqIndex) -> None:
     result = understand(index, "dang ky lich tiep cong dan")
     assert result.intent is Intent.reception and not result.matched
     reply = result.replies[0]
+    assert reply.text == texts.RECEPTION_MENU
+    payloads = [b.payload for b in reply.buttons]
+    assert payloads[:2] == ["menu:book", "menu:mine"] and "menu:petition" in payloads
+
+
+def test_petition_intents_still_say_the_flow_is_coming(index: FaqIndex) -> None:
+    reply = understand(index, "toi muon gui don khieu nai").replies[0]
     assert "đang được hoàn thiện" in reply.text
-    assert "menu:reception" in [b.payload for b in reply.buttons]
 
 
 def test_draft_entries_are_never_served(curated: list[Entry]) -> None:
