@@ -7,6 +7,7 @@ import json
 import logging
 import sys
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -25,9 +26,19 @@ from db import kb as kb_rows
 from db import reception as reception_rows
 from db.engine import create_engine
 from db.models import ReceptionSession
-from handlers import access, kb_admin, kb_files, reception_calendar, reception_staff, unit_registry
+from handlers import (
+    access,
+    deadlines,
+    kb_admin,
+    kb_files,
+    reception_calendar,
+    reception_staff,
+    unit_registry,
+)
+from handlers.clock import VN_TZ, FixedClock
 from handlers.faq import understand
 from handlers.knowledge_base import entry_from_row, import_entries
+from handlers.reception_calendar import working_calendar
 from knowledge.entries import ContentError, load_entries
 
 app = typer.Typer(help="Trợ lý dân chủ cơ sở", no_args_is_help=True, add_completion=False)
@@ -36,11 +47,13 @@ kb_app = typer.Typer(help="Kho tri thức (câu hỏi thường gặp)", no_args
 units_app = typer.Typer(help="Đơn vị hành chính, cơ quan", no_args_is_help=True)
 users_app = typer.Typer(help="Người dùng và vai trò", no_args_is_help=True)
 calendar_app = typer.Typer(help="Lịch tiếp công dân", no_args_is_help=True)
+deadlines_app = typer.Typer(help="Hạn báo cáo, nhiệm vụ của cán bộ", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(kb_app, name="kb")
 app.add_typer(units_app, name="units")
 app.add_typer(users_app, name="users")
 app.add_typer(calendar_app, name="calendar")
+app.add_typer(deadlines_app, name="deadlines")
 
 log = logging.getLogger("dccs")
 
@@ -80,14 +93,34 @@ def serve(
 @app.command()
 def clock(
     once: Annotated[bool, typer.Option(help="Chạy một lượt rồi thoát.")] = False,
+    now: Annotated[
+        str | None,
+        typer.Option(help='Chạy như thể đang là lúc này, "DD/MM/YYYY HH:MM" (dùng với --once).'),
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Chỉ in ra những nhắc việc sẽ gửi, không gửi.")
+    ] = False,
 ) -> None:
-    """Bộ hẹn giờ: gửi tin đang chờ, xử lý lại tin nhắn bị dở dang (chạy riêng tiến trình)."""
+    """Bộ hẹn giờ: nhắc hạn, gửi tin đang chờ, xử lý lại tin nhắn dở dang (tiến trình riêng)."""
     settings = _settings()
     prepare_database(settings)
+    fixed: FixedClock | None = None
+    if now is not None:
+        try:
+            fixed = FixedClock(datetime.strptime(now, "%d/%m/%Y %H:%M").replace(tzinfo=VN_TZ))
+        except ValueError:
+            typer.echo('Lỗi: --now phải có dạng "DD/MM/YYYY HH:MM".', err=True)
+            raise typer.Exit(2) from None
+    if (fixed or dry_run) and not once:
+        typer.echo("Lỗi: --now và --dry-run chỉ dùng cùng --once.", err=True)
+        raise typer.Exit(2)
 
     async def main() -> None:
-        runtime = await start_runtime(settings)
+        runtime = await start_runtime(settings, fixed)
         try:
+            if dry_run:
+                await _print_plan(runtime)
+                return
             if once:
                 report = await runtime.ticker.tick()
                 typer.echo(
@@ -100,6 +133,21 @@ def clock(
             await runtime.close()
 
     asyncio.run(main())
+
+
+async def _print_plan(runtime: Runtime) -> None:
+    async with runtime.sessions() as session:
+        planned = await deadlines.plan_reminders(
+            session, runtime.clock.now(), working_calendar(), dry_run=True
+        )
+        for item in planned:
+            who = await deadlines.person_label(session, item.person_id)
+            kind = "báo quá hạn" if item.lead == "esc" else f"nhắc trước {item.lead} ngày"
+            typer.echo(
+                f"{item.at:%d/%m/%Y %H:%M} {kind}: {item.deadline.title} (hạn {item.due:%d/%m/%Y})"
+                f" -> {who} qua {item.channel}"
+            )
+    typer.echo(f"Sẽ gửi {len(planned)} nhắc việc (chưa trừ những nhắc đã gửi trước đó).")
 
 
 @app.command()
@@ -526,3 +574,28 @@ def calendar_sheet(
         typer.echo(f"Đã ghi {len(bookings)} người đăng ký vào {path}.")
 
     _with_runtime(_settings(), work)
+
+
+@deadlines_app.command("import")
+def deadlines_import(path: Annotated[Path, typer.Argument(help="Tệp YAML các hạn.")]) -> None:
+    """Nạp kế hoạch các hạn (một năm); lỗi ở hạn nào thì không thay đổi gì."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        typer.echo(f"Lỗi: không đọc được tệp {path}: {exc}", err=True)
+        raise typer.Exit(1) from exc
+    rows = data.get("deadlines") if isinstance(data, dict) else data
+    if not isinstance(rows, list):
+        typer.echo("Lỗi: tệp phải có danh sách 'deadlines'.", err=True)
+        raise typer.Exit(1)
+
+    async def work(runtime: Runtime) -> None:
+        async with runtime.sessions() as session, session.begin():
+            added = await deadlines.import_plan(session, rows, runtime.clock.now())
+        typer.echo(f"Đã thêm {added} hạn.")
+
+    try:
+        _with_runtime(_settings(), work)
+    except deadlines.DeadlineError as exc:
+        typer.echo(f"Lỗi: {exc}", err=True)
+        raise typer.Exit(1) from exc

@@ -34,6 +34,7 @@ from handlers.alerts import alert_admins
 from handlers.assistant import Assistant, AssistantSettings
 from handlers.clock import Clock, SystemClock
 from handlers.contract import Incoming, Reply
+from handlers.deadlines import queue_reminders
 from handlers.knowledge_base import KnowledgeBase, import_entries
 from handlers.reception_calendar import generate_sessions
 from knowledge.entries import load_entries
@@ -151,7 +152,10 @@ async def start_runtime(
             deliverer,
             retention,
             settings.tick_seconds,
-            jobs=[lambda: generate_sessions(sessions, clock)],
+            jobs=[
+                lambda: generate_sessions(sessions, clock),
+                lambda: queue_reminders(sessions, clock),
+            ],
         ),
         metrics,
     )

@@ -378,3 +378,45 @@ class Booking(SQLModel, table=True):
     outcome: str | None = Field(default=None, max_length=1000)
     created_at: datetime = _when()
     updated_at: datetime = _when()
+
+
+class Deadline(SQLModel, table=True):
+    """Something officials must deliver by a date, once or on a recurrence."""
+
+    __tablename__ = "deadline"
+
+    id: int | None = Field(default=None, primary_key=True)
+    title: str = Field(max_length=300)
+    # The legal or plan basis ("Kế hoạch 45/KH-UBND, mục III.2").
+    basis: str = Field(default="", max_length=300)
+    unit_id: int = Field(foreign_key="unit.id", index=True)
+    # Reminders go to this person, or to whoever holds ``owner_role`` for the unit.
+    owner_person_id: int | None = Field(default=None, foreign_key="person.id")
+    owner_role: str | None = Field(default=None, max_length=16)
+    due_date: date | None = None
+    # "monthly:15", "quarterly:3:10" (10th of each quarter's 3rd month), "yearly:05/05,05/11",
+    # or "RRULE:FREQ=…" (RFC 5545).
+    recurrence: str | None = Field(default=None, max_length=300)
+    lead_days: list[int] = Field(
+        default_factory=lambda: [7, 3, 1, 0], sa_column=Column(JSON, nullable=False)
+    )
+    remind_at: str = Field(default="07:30", max_length=5)
+    # Days overdue after which the owner unit's supervisors are told (None: never).
+    escalate_after_days: int | None = None
+    # A due date on a day off moves to the working day before ("before"), after, or stays.
+    day_off_rule: str = Field(default="before", max_length=8)
+    active: bool = True
+    created_at: datetime = _when()
+
+
+class DeadlineDone(SQLModel, table=True):
+    """An occurrence marked "Đã nộp / Đã xong": no more reminders for it."""
+
+    __tablename__ = "deadline_done"
+    __table_args__ = (UniqueConstraint("deadline_id", "occurrence", name="uq_deadline_done"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    deadline_id: int = Field(foreign_key="deadline.id", index=True)
+    occurrence: date
+    done_by: str = Field(max_length=64)
+    done_at: datetime = _when()

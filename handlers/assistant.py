@@ -21,7 +21,16 @@ from db import conversations, inbox, outbox
 from db.conversations import ChatState, StaleConversation
 from db.engine import SessionFactory
 from db.models import InboxItem, Unit
-from handlers import access, kb_admin, kb_chat, reception, reception_staff, staff, texts
+from handlers import (
+    access,
+    deadlines,
+    kb_admin,
+    kb_chat,
+    reception,
+    reception_staff,
+    staff,
+    texts,
+)
 from handlers.access import Actor
 from handlers.clock import Clock
 from handlers.contract import Incoming, Reply, expand_payload, numbered
@@ -316,6 +325,8 @@ class Assistant:
             return [await staff.press(session, state, actor, command, now)]
         if kb_chat.is_kb_payload(command):
             return [await self._kb_admin.press(session, state, actor, command, now)]
+        if command == deadlines.DONE_COMMAND:
+            return [await self._done_command(session, actor, words[1:], now)]
         if command == PICK_COMMAND:
             return [ask_unit(state)]
         if command == LINK_COMMAND:
@@ -326,6 +337,22 @@ class Assistant:
             )
             return [with_menu(texts.LINK_CODE.format(code=code))]
         return [with_menu(texts.UNKNOWN_COMMAND)]
+
+    @staticmethod
+    async def _done_command(
+        session: AsyncSession, actor: Actor, args: list[str], now: datetime
+    ) -> Reply:
+        """`/xong 12 05/11/2026`: a deadline done, typed (text-only channels have no buttons
+        on pushes)."""
+        if not actor.is_staff:
+            access.record_denied(session, actor, deadlines.DONE_COMMAND, now)
+            return with_menu(texts.FORBIDDEN)
+        try:
+            deadline_id = int(args[0])
+            nominal = datetime.strptime(args[1], "%d/%m/%Y").date()
+        except (IndexError, ValueError):
+            return with_menu(texts.BAD_DONE_COMMAND)
+        return await deadlines.mark_done(session, actor, deadline_id, nominal, now)
 
     async def _redeem(self, session: AsyncSession, actor: Actor, code: str, now: datetime) -> Reply:
         if not actor.private:

@@ -8,7 +8,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from db.conversations import ChatState
 from db.models import Unit
-from handlers import reception_staff, texts
+from handlers import deadlines, reception_staff, texts
 from handlers.access import ADMIN, Actor, audit_by, record_denied
 from handlers.contract import Button, Reply
 from handlers.menu import BACK
@@ -20,7 +20,6 @@ STAFF_COMMAND = "/canbo"
 MENU_BUTTON = Button(texts.STAFF_MENU_BUTTON, STAFF_MENU)
 _COMING = {
     "staff:petitions": texts.STAFF_PETITIONS,
-    "staff:deadlines": texts.STAFF_DEADLINES,
     "staff:reports": texts.STAFF_REPORTS,
 }
 
@@ -30,7 +29,10 @@ def is_staff_payload(payload: str) -> bool:
 
 
 def staff_menu(actor: Actor) -> Reply:
-    buttons = [Button(texts.STAFF_RECEPTION, reception_staff.SESSIONS)]
+    buttons = [
+        Button(texts.STAFF_RECEPTION, reception_staff.SESSIONS),
+        Button(texts.STAFF_DEADLINES, deadlines.LIST),
+    ]
     buttons += [Button(label, payload) for payload, label in _COMING.items()]
     if actor.has(ADMIN):
         buttons.append(Button(texts.KB_ADMIN_BUTTON, "kbadm:menu"))
@@ -56,6 +58,8 @@ async def press(
             unit = await session.get(Unit, unit_id)
             roles.append(f"{texts.ROLE_NAMES.get(role, role)} của {unit.name if unit else '?'}")
         return Reply(texts.STAFF_WHOAMI.format(roles="; ".join(roles)), (MENU_BUTTON, BACK))
+    if payload == deadlines.LIST or payload.startswith(deadlines.PREFIX):
+        return await deadlines.press(session, actor, payload, now)
     if reception_staff.handles(payload):
         return await reception_staff.press(session, state, actor, payload, now)
     if payload in _COMING:

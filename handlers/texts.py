@@ -323,3 +323,34 @@ WALK_IN = "Ghi tiếp công dân trực tiếp"
 WALK_IN_KIND = "Công dân được tiếp trong buổi nào?"
 WALK_IN_SAVED = "Đã ghi vào sổ tiếp công dân: mã {code}, số thứ tự {queue}."
 DESK_PLACE = "Trụ sở UBND (tiếp trực tiếp)"
+
+# -- Officials' deadlines -------------------------------------------------------------------
+BAD_RECURRENCE = (
+    "Cách lặp '{value}' chưa đúng. Dùng monthly:15 (ngày 15 hằng tháng), quarterly:3:10 (ngày 10 "
+    "tháng thứ 3 của mỗi quý), yearly:05/05,05/11 (các ngày trong năm) hoặc RRULE:FREQ=…"
+)
+DEADLINE_REMINDER = (
+    "Nhắc hạn: {title}\nHạn: {due} ({when}).\nCăn cứ: {basis}.\n"
+    'Khi đã xong, bấm "Đã nộp / Đã xong" hoặc gõ: {command}'
+)
+DEADLINE_ESCALATION = (
+    "Quá hạn: {title}\nHạn: {due} ({when}), chưa được báo là đã xong.\nCăn cứ: {basis}.\n"
+    'Khi đã xong, bấm "Đã nộp / Đã xong" hoặc gõ: {command}'
+)
+DEADLINE_IN = "còn {days} ngày"
+DEADLINE_TODAY = "hôm nay là hạn"
+DEADLINE_OVERDUE = "đã quá {days} ngày"
+DEADLINE_DONE = "Đã nộp / Đã xong"
+DEADLINE_SNOOZE = "Nhắc lại sau"
+DEADLINE_VIEW = "Xem chi tiết"
+DEADLINE_MARKED_DONE = (
+    "Đã ghi nhận hoàn thành: {title} (hạn {due}). Trợ lý sẽ không nhắc việc này nữa."
+)
+DEADLINE_ALREADY_DONE = 'Việc "{title}" đã được báo là xong trước đó.'
+DEADLINE_SNOOZED = "Trợ lý sẽ nhắc lại lúc {when}."
+DEADLINE_ONCE = "Hạn một lần: {due}"
+DEADLINE_RECURRING = "Lặp lại: {rule}"
+DEADLINE_DETAIL = "{title}\nCăn cứ: {basis}\n{when}\nNhắc trước (ngày): {leads}, lúc {at}."
+NO_DEADLINES = "Không có hạn nào trong 90 ngày tới thuộc đơn vị của anh/chị."
+DEADLINES_HEAD = "Các hạn trong 90 ngày tới:"
+BAD_DONE_COMMAND = "Gõ theo mẫu: /xong <số việc> <ngày hạn>, ví dụ /xong 12 05/11/2026."

@@ -1,0 +1,489 @@
+"""Officials' deadlines: occurrences, who is reminded when, done and snooze, plan import.
+
+The clock calls ``plan_reminders`` on every tick. For each occurrence not marked done it finds
+the latest lead time whose moment has come and queues one outbox row per recipient with the
+unique key (deadline, occurrence, person, lead): two clock processes, or a tick repeated after
+a crash, cannot queue it twice. Recipients are resolved when a lead time fires, so a reminder
+follows whoever holds the owner role at that moment. A clock that was down sends only the most
+recent lead time it missed, once, and the deliverer marks it late.
+"""
+
+from __future__ import annotations
+
+import calendar as month_calendar
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from dateutil.rrule import rrulestr
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import col, delete, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from db import outbox, people
+from db.engine import SessionFactory
+from db.models import Deadline, DeadlineDone, Identity, Outbox, Person, RoleGrant, Unit
+from handlers import texts
+from handlers.access import ADMIN, OFFICIAL, ROLES, Actor, audit_by
+from handlers.calendar import WorkingCalendar
+from handlers.clock import VN_TZ, Clock
+from handlers.contract import Button, Reply
+from handlers.menu import BACK
+from handlers.reception_calendar import working_calendar
+
+PREFIX = "staff:dl:"
+LIST = "staff:deadlines"
+DONE_PREFIX = "staff:dl:done:"
+SNOOZE_PREFIX = "staff:dl:snooze:"
+VIEW_PREFIX = "staff:dl:view:"
+DONE_COMMAND = "/xong"
+DAY_OFF_RULES = ("before", "after", "keep")
+# Occurrences further back than this are not looked at (escalation has long fired by then).
+LOOK_BACK = timedelta(days=120)
+# Reminders are addressed where the person last wrote, among channels that can push.
+PUSH_CHANNELS = ("telegram", "zalo_bot", "zalo_oa")
+
+
+class DeadlineError(ValueError):
+    """A deadline that cannot be used; the message is Vietnamese, for the official."""
+
+
+def check_recurrence(text: str) -> None:
+    """Raise DeadlineError unless ``text`` is a recurrence this module understands."""
+    occurrences_between(text, date(2026, 1, 1), date(2026, 12, 31))
+
+
+def _clamp(year: int, month: int, day: int) -> date:
+    return date(year, month, min(day, month_calendar.monthrange(year, month)[1]))
+
+
+def occurrences_between(recurrence: str, start: date, end: date) -> list[date]:
+    """The nominal dates of a recurrence in [start, end]."""
+    kind, _, rule = recurrence.partition(":")
+    found: list[date] = []
+    try:
+        if kind == "monthly":
+            day = int(rule)
+            if not 1 <= day <= 31:
+                raise ValueError
+            year, month = start.year, start.month
+            while date(year, month, 1) <= end:
+                found.append(_clamp(year, month, day))
+                year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+        elif kind == "quarterly":
+            offset_text, day_text = rule.split(":")
+            offset, day = int(offset_text), int(day_text)
+            if not (1 <= offset <= 3 and 1 <= day <= 31):
+                raise ValueError
+            for year in range(start.year, end.year + 1):
+                found += [_clamp(year, q * 3 + offset, day) for q in range(4)]
+        elif kind in ("yearly", "half_yearly"):
+            days = [datetime.strptime(item.strip(), "%d/%m") for item in rule.split(",")]
+            for year in range(start.year, end.year + 1):
+                found += [_clamp(year, d.month, d.day) for d in days]
+        elif kind.upper() == "RRULE":
+            first = datetime.combine(start - timedelta(days=366), time())
+            rule_set = rrulestr(rule, dtstart=first)
+            found = [
+                moment.date()
+                for moment in rule_set.between(
+                    datetime.combine(start, time()), datetime.combine(end, time(23, 59)), inc=True
+                )
+            ]
+        else:
+            raise ValueError
+    except (ValueError, TypeError):
+        raise DeadlineError(texts.BAD_RECURRENCE.format(value=recurrence)) from None
+    return sorted(d for d in found if start <= d <= end)
+
+
+def adjusted(day: date, rule: str, calendar: WorkingCalendar) -> date:
+    """The due date after the day-off rule: reports due "trước ngày 05/5" move earlier."""
+    if rule == "keep" or calendar.is_working_day(day):
+        return day
+    step = timedelta(days=-1 if rule == "before" else 1)
+    while not calendar.is_working_day(day):
+        day += step
+    return day
+
+
+def occurrences(deadline: Deadline, start: date, end: date) -> list[date]:
+    if deadline.recurrence:
+        return occurrences_between(deadline.recurrence, start, end)
+    due = deadline.due_date
+    return [due] if due is not None and start <= due <= end else []
+
+
+@dataclass(frozen=True)
+class Planned:
+    deadline: Deadline
+    occurrence: date
+    due: date
+    lead: str  # days before as text, or "esc"
+    person_id: int
+    channel: str
+    chat_id: str
+    at: datetime
+
+
+async def _address(session: AsyncSession, person_id: int) -> Identity | None:
+    """Where a person gets pushes: the push channel they last wrote on (web as a last resort)."""
+    found = await people.identities(session, person_id)
+    reachable = [i for i in found if i.unreachable_at is None]
+    pushable = [i for i in reachable if i.channel in PUSH_CHANNELS]
+    pool = pushable or [i for i in reachable if i.channel == "web"]
+    if not pool:
+        return None
+    epoch = datetime(2000, 1, 1, tzinfo=VN_TZ)
+    return max(pool, key=lambda i: i.last_seen_at or i.created_at or epoch)
+
+
+async def _holders(session: AsyncSession, unit_id: int, roles: tuple[str, ...]) -> list[int]:
+    query = (
+        select(RoleGrant.person_id)
+        .where(
+            RoleGrant.unit_id == unit_id,
+            col(RoleGrant.role).in_(roles),
+            col(RoleGrant.revoked_at).is_(None),
+        )
+        .distinct()
+    )
+    return sorted(int(p) for p in (await session.exec(query)).all())
+
+
+async def owners(session: AsyncSession, deadline: Deadline) -> list[int]:
+    if deadline.owner_person_id is not None:
+        return [deadline.owner_person_id]
+    role = deadline.owner_role or OFFICIAL
+    # Admins of the unit also hold its official duties.
+    return await _holders(session, deadline.unit_id, (role, ADMIN) if role == OFFICIAL else (role,))
+
+
+async def supervisors(session: AsyncSession, deadline: Deadline) -> list[int]:
+    """Who is told of an overdue deadline: the parent unit's officials, else the unit's admins."""
+    unit = await session.get(Unit, deadline.unit_id)
+    if unit is not None and unit.parent_id is not None:
+        found = await _holders(session, unit.parent_id, ROLES)
+        if found:
+            return found
+    return await _holders(session, deadline.unit_id, (ADMIN,))
+
+
+def _moment(day: date, remind_at: str) -> datetime:
+    return datetime.combine(day, time.fromisoformat(remind_at), tzinfo=VN_TZ)
+
+
+async def plan_reminders(
+    session: AsyncSession, now: datetime, calendar: WorkingCalendar, *, dry_run: bool = False
+) -> list[Planned]:
+    """Queue (or, dry, only list) every reminder due by ``now`` and not queued before."""
+    today = now.astimezone(VN_TZ).date()
+    planned: list[Planned] = []
+    deadlines = (await session.exec(select(Deadline).where(col(Deadline.active)))).all()
+    for deadline in deadlines:
+        assert deadline.id is not None
+        horizon = today + timedelta(days=max(deadline.lead_days or [0]) + 7)
+        marked = await session.exec(
+            select(DeadlineDone).where(DeadlineDone.deadline_id == deadline.id)
+        )
+        done = {row.occurrence for row in marked.all()}
+        for nominal in occurrences(deadline, today - LOOK_BACK, horizon):
+            if nominal in done:
+                continue
+            due = adjusted(nominal, deadline.day_off_rule, calendar)
+            planned += await _plan_occurrence(session, deadline, nominal, due, now, today)
+    if not dry_run:
+        for item in planned:
+            await _queue(session, item, now)
+    return planned
+
+
+async def _plan_occurrence(
+    session: AsyncSession,
+    deadline: Deadline,
+    nominal: date,
+    due: date,
+    now: datetime,
+    today: date,
+) -> list[Planned]:
+    result: list[Planned] = []
+    leads = sorted(set(deadline.lead_days or [0]))
+    arrived = [
+        lead for lead in leads if _moment(due - timedelta(days=lead), deadline.remind_at) <= now
+    ]
+    # Lead reminders stop once the due date has passed; overdue is the escalation's business.
+    if arrived and due >= today:
+        lead = min(arrived)  # the latest moment among those that have come
+        at = _moment(due - timedelta(days=lead), deadline.remind_at)
+        for person_id in await owners(session, deadline):
+            result += await _for_person(session, deadline, nominal, due, str(lead), person_id, at)
+    if deadline.escalate_after_days is not None:
+        at = _moment(due + timedelta(days=deadline.escalate_after_days), deadline.remind_at)
+        if at <= now:
+            for person_id in await supervisors(session, deadline):
+                result += await _for_person(session, deadline, nominal, due, "esc", person_id, at)
+    return result
+
+
+async def _for_person(
+    session: AsyncSession,
+    deadline: Deadline,
+    nominal: date,
+    due: date,
+    lead: str,
+    person_id: int,
+    at: datetime,
+) -> list[Planned]:
+    address = await _address(session, person_id)
+    if address is None:
+        return []
+    return [
+        Planned(deadline, nominal, due, lead, person_id, address.channel, address.external_id, at)
+    ]
+
+
+def _key(deadline_id: int, nominal: date, person_id: int | str, lead: str) -> str:
+    return f"dl:{deadline_id}:{nominal:%Y%m%d}:{person_id}:{lead}"
+
+
+def reminder(deadline: Deadline, nominal: date, due: date, lead: str, today: date) -> Reply:
+    assert deadline.id is not None
+    if lead == "esc":
+        when = texts.DEADLINE_OVERDUE.format(days=(today - due).days)
+        template = texts.DEADLINE_ESCALATION
+    else:
+        days = (due - today).days
+        when = texts.DEADLINE_TODAY if days <= 0 else texts.DEADLINE_IN.format(days=days)
+        template = texts.DEADLINE_REMINDER
+    text = template.format(
+        title=deadline.title,
+        due=f"{due:%d/%m/%Y}",
+        when=when,
+        basis=deadline.basis or "—",
+        command=f"{DONE_COMMAND} {deadline.id} {nominal:%d/%m/%Y}",
+    )
+    occurrence = f"{deadline.id}:{nominal:%Y%m%d}"
+    return Reply(
+        text,
+        (
+            Button(texts.DEADLINE_DONE, f"{DONE_PREFIX}{occurrence}"),
+            Button(texts.DEADLINE_SNOOZE, f"{SNOOZE_PREFIX}{occurrence}"),
+            Button(texts.DEADLINE_VIEW, f"{VIEW_PREFIX}{deadline.id}"),
+        ),
+    )
+
+
+async def _queue(session: AsyncSession, item: Planned, now: datetime) -> None:
+    assert item.deadline.id is not None
+    message = reminder(
+        item.deadline, item.occurrence, item.due, item.lead, now.astimezone(VN_TZ).date()
+    )
+    await outbox.enqueue(
+        session,
+        item.channel,
+        item.chat_id,
+        message.to_json(),
+        now,
+        _key(item.deadline.id, item.occurrence, item.person_id, item.lead),
+        # The moment it was due, so one sent well after it (the clock was down) is marked late.
+        due=min(item.at, now),
+    )
+
+
+# -- officials in the chat -----------------------------------------------------------------
+
+
+async def _in_scope(session: AsyncSession, actor: Actor, deadline_id: int) -> Deadline | None:
+    deadline = await session.get(Deadline, deadline_id)
+    if deadline is None:
+        return None
+    for _, unit_id in actor.roles:
+        if deadline.unit_id in await people.subtree_ids(session, unit_id):
+            return deadline
+    return None
+
+
+async def mark_done(
+    session: AsyncSession, actor: Actor, deadline_id: int, nominal: date, now: datetime
+) -> Reply:
+    deadline = await _in_scope(session, actor, deadline_id)
+    if deadline is None:
+        return Reply(texts.STALE_BUTTON, (BACK,))
+    try:
+        async with session.begin_nested():
+            session.add(
+                DeadlineDone(
+                    deadline_id=deadline_id, occurrence=nominal, done_by=actor.label, done_at=now
+                )
+            )
+    except IntegrityError:
+        return Reply(texts.DEADLINE_ALREADY_DONE.format(title=deadline.title), (BACK,))
+    # The remaining reminders of this occurrence, queued but not sent yet, are dropped.
+    prefix = f"dl:{deadline_id}:{nominal:%Y%m%d}:"
+    await session.exec(
+        delete(Outbox).where(
+            col(Outbox.dedupe_key).startswith(prefix),
+            col(Outbox.status).in_((outbox.PENDING, outbox.HELD)),
+        )
+    )
+    audit_by(session, actor, "deadline.done", now, target=f"{deadline_id}:{nominal:%d/%m/%Y}")
+    return Reply(
+        texts.DEADLINE_MARKED_DONE.format(title=deadline.title, due=f"{nominal:%d/%m/%Y}"), (BACK,)
+    )
+
+
+async def press(session: AsyncSession, actor: Actor, payload: str, now: datetime) -> Reply:
+    if payload == LIST:
+        return await upcoming(session, actor, now)
+    parts = payload.removeprefix(PREFIX).split(":")
+    try:
+        deadline_id = int(parts[1])
+        nominal = datetime.strptime(parts[2], "%Y%m%d").date() if len(parts) > 2 else None
+    except (IndexError, ValueError):
+        return Reply(texts.STALE_BUTTON, (BACK,))
+    if payload.startswith(DONE_PREFIX) and nominal is not None:
+        return await mark_done(session, actor, deadline_id, nominal, now)
+    deadline = await _in_scope(session, actor, deadline_id)
+    if deadline is None:
+        return Reply(texts.STALE_BUTTON, (BACK,))
+    if payload.startswith(SNOOZE_PREFIX) and nominal is not None:
+        later = now + timedelta(days=1)
+        due = adjusted(nominal, deadline.day_off_rule, working_calendar())
+        message = reminder(deadline, nominal, due, "0", later.astimezone(VN_TZ).date())
+        await outbox.enqueue(
+            session,
+            actor.channel,
+            actor.external_id,
+            message.to_json(),
+            now,
+            _key(deadline_id, nominal, actor.person_id, f"snooze{later:%Y%m%d}"),
+            due=later,
+        )
+        return Reply(texts.DEADLINE_SNOOZED.format(when=f"{later:%H:%M ngày %d/%m}"), (BACK,))
+    return _detail(deadline)
+
+
+def _detail(deadline: Deadline) -> Reply:
+    when = (
+        texts.DEADLINE_ONCE.format(due=f"{deadline.due_date:%d/%m/%Y}")
+        if deadline.due_date
+        else texts.DEADLINE_RECURRING.format(rule=deadline.recurrence)
+    )
+    text = texts.DEADLINE_DETAIL.format(
+        title=deadline.title,
+        basis=deadline.basis or "—",
+        when=when,
+        leads=", ".join(str(d) for d in sorted(deadline.lead_days, reverse=True)),
+        at=deadline.remind_at,
+    )
+    return Reply(text, (Button(texts.STAFF_DEADLINES, LIST), BACK))
+
+
+async def upcoming(session: AsyncSession, actor: Actor, now: datetime) -> Reply:
+    today = now.astimezone(VN_TZ).date()
+    units: set[int] = set()
+    for _, unit_id in actor.roles:
+        units |= await people.subtree_ids(session, unit_id)
+    rows = (
+        await session.exec(
+            select(Deadline).where(col(Deadline.active), col(Deadline.unit_id).in_(units))
+        )
+    ).all()
+    calendar = working_calendar()
+    items: list[tuple[date, Deadline]] = []
+    for deadline in rows:
+        for nominal in occurrences(deadline, today, today + timedelta(days=90)):
+            items.append((adjusted(nominal, deadline.day_off_rule, calendar), deadline))
+    items.sort(key=lambda pair: (pair[0], pair[1].id or 0))
+    if not items:
+        return Reply(texts.NO_DEADLINES, (BACK,))
+    lines = [texts.DEADLINES_HEAD] + [
+        f"- {due:%d/%m/%Y}: {deadline.title}" for due, deadline in items[:15]
+    ]
+    buttons = [
+        Button(f"{due:%d/%m} {deadline.title[:40]}", f"{VIEW_PREFIX}{deadline.id}")
+        for due, deadline in items[:8]
+    ]
+    return Reply("\n".join(lines), (*buttons, BACK))
+
+
+# -- plan files ----------------------------------------------------------------------------
+
+
+async def import_plan(session: AsyncSession, rows: list[dict[str, Any]], now: datetime) -> int:
+    """Add a year's deadlines; the first bad row raises DeadlineError (nothing is kept)."""
+    for number, row in enumerate(rows, start=1):
+        session.add(await _deadline_from_row(session, row, number, now))
+    await session.flush()
+    return len(rows)
+
+
+async def _deadline_from_row(
+    session: AsyncSession, row: dict[str, Any], number: int, now: datetime
+) -> Deadline:
+    where = f"Hạn thứ {number}"
+
+    def fail(message: str) -> DeadlineError:
+        return DeadlineError(f"{where}: {message}")
+
+    title = str(row.get("title") or "").strip()
+    if not title:
+        raise fail("thiếu 'title' (tên việc).")
+    unit = await people.unit_by_code_or_name(session, str(row.get("unit") or ""))
+    if unit is None or unit.id is None:
+        raise fail(f"không có đơn vị '{row.get('unit')}'.")
+    owner_role = str(row.get("owner_role") or OFFICIAL)
+    if owner_role not in ROLES:
+        raise fail("'owner_role' phải là official hoặc admin.")
+    due_date = None
+    if row.get("due"):
+        try:
+            due_date = datetime.strptime(str(row["due"]), "%d/%m/%Y").date()
+        except ValueError:
+            raise fail("'due' phải có dạng ngày/tháng/năm, ví dụ 05/11/2026.") from None
+    recurrence = str(row["recurrence"]).strip() if row.get("recurrence") else None
+    if (due_date is None) == (recurrence is None):
+        raise fail("cần đúng một trong hai trường 'due' (một lần) hoặc 'recurrence' (lặp lại).")
+    if recurrence:
+        try:
+            check_recurrence(recurrence)
+        except DeadlineError as exc:
+            raise fail(str(exc)) from None
+    leads = row.get("lead_days", [7, 3, 1, 0])
+    if not isinstance(leads, list) or not all(isinstance(d, int) and 0 <= d <= 90 for d in leads):
+        raise fail("'lead_days' phải là danh sách số ngày từ 0 đến 90, ví dụ [7, 3, 1, 0].")
+    remind_at = str(row.get("remind_at") or "07:30")
+    try:
+        time.fromisoformat(remind_at)
+    except ValueError:
+        raise fail("'remind_at' phải có dạng giờ:phút, ví dụ 07:30.") from None
+    rule = str(row.get("day_off_rule") or "before")
+    if rule not in DAY_OFF_RULES:
+        raise fail("'day_off_rule' phải là before, after hoặc keep.")
+    escalate = row.get("escalate_after_days")
+    if escalate is not None and (not isinstance(escalate, int) or escalate < 0):
+        raise fail("'escalate_after_days' phải là số ngày không âm.")
+    return Deadline(
+        title=title[:300],
+        basis=str(row.get("basis") or "")[:300],
+        unit_id=unit.id,
+        owner_role=owner_role,
+        due_date=due_date,
+        recurrence=recurrence,
+        lead_days=sorted(set(leads), reverse=True),
+        remind_at=remind_at,
+        escalate_after_days=escalate,
+        day_off_rule=rule,
+        created_at=now,
+    )
+
+
+async def person_label(session: AsyncSession, person_id: int) -> str:
+    person = await session.get(Person, person_id)
+    return person.display_name if person and person.display_name else f"#{person_id}"
+
+
+async def queue_reminders(sessions: SessionFactory, clock: Clock) -> int:
+    """The clock's job: queue what has come due (the deliverer sends it)."""
+    async with sessions() as session, session.begin():
+        return len(await plan_reminders(session, clock.now(), working_calendar()))

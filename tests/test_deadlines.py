@@ -1,0 +1,260 @@
+"""Officials' deadline reminders: on time, once, to whoever holds the duty, stopped when done."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date, datetime, timedelta
+
+import pytest
+from sqlmodel import col, select
+
+from bot.delivery import Deliverer, Unreachable
+from db import outbox
+from db.engine import SessionFactory
+from db.models import Identity, Outbox, RoleGrant
+from handlers import access, deadlines, texts
+from handlers.assistant import Assistant
+from handlers.clock import VN_TZ, FixedClock
+from handlers.contract import Reply
+from handlers.deadlines import DeadlineError, adjusted, import_plan, plan_reminders
+from handlers.reception_calendar import working_calendar
+from tests.test_access import invite, msg, setup_units
+
+PLAN = [
+    {
+        "title": "Báo cáo kết quả thực hiện dân chủ ở cơ sở năm",
+        "basis": "Kế hoạch thực hiện dân chủ ở cơ sở năm (mẫu từ kế hoạch 2024)",
+        "unit": "Xã Minh Hòa",
+        "owner_role": "official",
+        "recurrence": "yearly:05/05,10/12",
+        "escalate_after_days": 2,
+    }
+]
+DUE = date(2026, 12, 10)  # a Thursday
+
+
+def at(day: date, hour: int = 7, minute: int = 30) -> datetime:
+    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=VN_TZ)
+
+
+async def setup_plan(sessions: SessionFactory, clock: FixedClock, plan: list = PLAN) -> None:  # type: ignore[type-arg]
+    await setup_units(sessions, clock)
+    async with sessions() as session, session.begin():
+        await import_plan(session, plan, clock.now())
+
+
+async def tick(sessions: SessionFactory, clock: FixedClock) -> list[deadlines.Planned]:
+    async with sessions() as session, session.begin():
+        return await plan_reminders(session, clock.now(), working_calendar())
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.sent: list[str] = []
+
+    async def send(self, chat_id: str, reply: Reply) -> None:
+        self.sent.append(chat_id)
+
+
+async def queued(sessions: SessionFactory) -> list[Outbox]:
+    async with sessions() as session:
+        return list((await session.exec(select(Outbox).order_by(col(Outbox.id)))).all())
+
+
+async def become_official(
+    assistant: Assistant,
+    sessions: SessionFactory,
+    clock: FixedClock,
+    chat: str,
+    unit: str = "Xã Minh Hòa",
+) -> None:
+    await assistant.dispatch(
+        msg(await invite(sessions, clock, unit=unit), chat=chat, channel="telegram")
+    )
+
+
+async def test_an_official_is_reminded_7_3_1_and_0_days_before_once_each(
+    assistant: Assistant, sessions: SessionFactory, clock: FixedClock
+) -> None:
+    await setup_plan(sessions, clock)
+    await become_official(assistant, sessions, clock, "501")
+    clock.advance(at(DUE - timedelta(days=7), 7, 29) - clock.now())
+    assert await tick(sessions, clock) == []
+    clock.advance(timedelta(minutes=1))
+    await tick(sessions, clock)
+    await tick(sessions, clock)  # a second tick (or a second clock process) adds nothing
+    rows = await queued(sessions)
+    assert [(r.channel, r.chat_id) for r in rows] == [("telegram", "501")]
+    assert (
+        rows[0]
+        .reply["text"]
+        .startswith(
+            "Nhắc hạn: Báo cáo kết quả thực hiện dân chủ ở cơ sở năm\nHạn: 10/12/2026 (còn 7 ngày)"
+        )
+    )
+    assert [b["payload"] for b in rows[0].reply["buttons"]][:2] == [
+        "staff:dl:done:1:20261210",
+        "staff:dl:snooze:1:20261210",
+    ] or rows[0].reply["buttons"][0]["payload"].startswith("staff:dl:done:")
+    for days in (3, 1, 0):
+        clock.advance(at(DUE - timedelta(days=days)) - clock.now())
+        await tick(sessions, clock)
+    texts_sent = [r.reply["text"].split("\n")[1] for r in await queued(sessions)]
+    assert texts_sent == [
+        "Hạn: 10/12/2026 (còn 7 ngày).",
+        "Hạn: 10/12/2026 (còn 3 ngày).",
+        "Hạn: 10/12/2026 (còn 1 ngày).",
+        "Hạn: 10/12/2026 (hôm nay là hạn).",
+    ]
+
+
+async def test_marking_done_stops_the_remaining_reminders(
+    assistant: Assistant, sessions: SessionFactory, clock: FixedClock
+) -> None:
+    await setup_plan(sessions, clock)
+    await become_official(assistant, sessions, clock, "501")
+    clock.advance(at(DUE - timedelta(days=7)) - clock.now())
+    await tick(sessions, clock)
+    await Deliverer(sessions, clock, {"telegram": Recorder()}).deliver_due()
+    [first] = await queued(sessions)
+    done_payload = first.reply["buttons"][0]["payload"]
+    # The button on the push is pressed (role checked, no need to have been "offered").
+    [reply] = await assistant.dispatch(msg(button=done_payload, chat="501", channel="telegram"))
+    assert reply.text.startswith("Đã ghi nhận hoàn thành: Báo cáo kết quả")
+    for days in (3, 1, 0):
+        clock.advance(at(DUE - timedelta(days=days)) - clock.now())
+        await tick(sessions, clock)
+    assert len(await queued(sessions)) == 1
+    clock.advance(timedelta(days=5))  # no escalation either
+    await tick(sessions, clock)
+    assert len(await queued(sessions)) == 1
+
+
+async def test_a_typed_done_command_works_where_pushes_have_no_buttons(
+    assistant: Assistant, sessions: SessionFactory, clock: FixedClock
+) -> None:
+    await setup_plan(sessions, clock)
+    await become_official(assistant, sessions, clock, "zb1")
+    [reply] = await assistant.dispatch(msg("/xong 1 10/12/2026", chat="zb1", channel="telegram"))
+    assert reply.text.startswith("Đã ghi nhận hoàn thành")
+    [again] = await assistant.dispatch(msg("/xong 1 10/12/2026", chat="zb1", channel="telegram"))
+    assert again.text.startswith('Việc "Báo cáo')
+    [citizen] = await assistant.dispatch(msg("/xong 1 10/12/2026", chat="c9"))
+    assert citizen.text == texts.FORBIDDEN
+
+
+async def test_a_clock_that_was_down_sends_only_the_latest_missed_reminder_marked_late(
+    assistant: Assistant, sessions: SessionFactory, clock: FixedClock
+) -> None:
+    await setup_plan(sessions, clock)
+    await become_official(assistant, sessions, clock, "501")
+    # Down from before the 7-day reminder until the afternoon of the day before.
+    clock.advance(at(DUE - timedelta(days=1), 15, 0) - clock.now())
+    await tick(sessions, clock)
+    [row] = await queued(sessions)
+    assert "(còn 1 ngày)" in row.reply["text"]
+    assert row.available_at == at(DUE - timedelta(days=1))
+
+    assert await Deliverer(sessions, clock, {"telegram": Recorder()}).deliver_due() == 1
+    [row] = await queued(sessions)
+    assert row.status == outbox.SENT and row.late
+
+
+async def test_two_clock_processes_queue_each_reminder_once(
+    assistant: Assistant, sessions: SessionFactory, clock: FixedClock
+) -> None:
+    await setup_plan(sessions, clock)
+    for chat in ("501", "502", "503"):
+        await become_official(assistant, sessions, clock, chat)
+    clock.advance(at(DUE - timedelta(days=7)) - clock.now())
+    await asyncio.gather(*(tick(sessions, clock) for _ in range(6)))
+    rows = await queued(sessions)
+    assert sorted(r.chat_id for r in rows) == ["501", "502", "503"]
+
+
+async def test_reminders_follow_whoever_holds_the_role(
+    assistant: Assistant, sessions: SessionFactory, clock: FixedClock
+) -> None:
+    await setup_plan(sessions, clock)
+    await become_official(assistant, sessions, clock, "old")
+    clock.advance(at(DUE - timedelta(days=7)) - clock.now())
+    await tick(sessions, clock)
+    async with sessions() as session, session.begin():
+        grant = (await session.exec(select(RoleGrant))).one()
+        assert grant.id is not None
+        await access.revoke(session, grant.id, clock.now(), actor="test")
+    await become_official(assistant, sessions, clock, "new")
+    clock.advance(at(DUE - timedelta(days=3)) - clock.now())
+    await tick(sessions, clock)
+    assert [r.chat_id for r in await queued(sessions)] == ["old", "new"]
+
+
+async def test_a_recipient_who_blocked_the_bot_is_skipped_after_the_channel_says_so(
+    assistant: Assistant, sessions: SessionFactory, clock: FixedClock
+) -> None:
+    await setup_plan(sessions, clock)
+    await become_official(assistant, sessions, clock, "501")
+    clock.advance(at(DUE - timedelta(days=7)) - clock.now())
+    await tick(sessions, clock)
+
+    class Blocked:
+        async def send(self, chat_id: str, reply: Reply) -> None:
+            raise Unreachable("bot was blocked by the user")
+
+    await Deliverer(sessions, clock, {"telegram": Blocked()}).deliver_due()
+    async with sessions() as session:
+        identity = (await session.exec(select(Identity))).one()
+    assert identity.unreachable_at is not None
+    clock.advance(at(DUE - timedelta(days=3)) - clock.now())
+    await tick(sessions, clock)
+    assert [r.status for r in await queued(sessions)] == [outbox.UNREACHABLE]
+
+
+async def test_an_overdue_deadline_is_escalated_to_the_supervising_unit(
+    assistant: Assistant, sessions: SessionFactory, clock: FixedClock
+) -> None:
+    await setup_plan(sessions, clock)
+    await become_official(assistant, sessions, clock, "commune")
+    await become_official(assistant, sessions, clock, "province", unit="Tỉnh mẫu")
+    clock.advance(at(DUE + timedelta(days=2)) - clock.now())
+    await tick(sessions, clock)
+    escalations = [r for r in await queued(sessions) if r.reply["text"].startswith("Quá hạn")]
+    assert [r.chat_id for r in escalations] == ["province"]
+    assert "(đã quá 2 ngày)" in escalations[0].reply["text"]
+
+
+def test_a_due_date_on_a_day_off_moves_to_the_working_day_before() -> None:
+    calendar = working_calendar()
+    assert adjusted(date(2026, 11, 8), "before", calendar) == date(2026, 11, 6)  # Sunday
+    assert adjusted(date(2026, 11, 8), "after", calendar) == date(2026, 11, 9)
+    assert adjusted(date(2026, 9, 2), "before", calendar) < date(2026, 9, 2)  # Quốc khánh
+    assert adjusted(date(2026, 11, 8), "keep", calendar) == date(2026, 11, 8)
+
+
+def test_recurrences_monthly_quarterly_yearly_and_rrule() -> None:
+    between = deadlines.occurrences_between
+    start, end = date(2026, 1, 1), date(2026, 12, 31)
+    assert len(between("monthly:31", start, end)) == 12
+    assert between("monthly:31", start, end)[1] == date(2026, 2, 28)
+    assert between("quarterly:3:15", start, end) == [
+        date(2026, 3, 15),
+        date(2026, 6, 15),
+        date(2026, 9, 15),
+        date(2026, 12, 15),
+    ]
+    assert between("yearly:05/05,05/11", start, end) == [date(2026, 5, 5), date(2026, 11, 5)]
+    assert between("RRULE:FREQ=MONTHLY;BYMONTHDAY=-1;COUNT=1000", start, end)[0] == date(
+        2026, 1, 31
+    )
+    with pytest.raises(DeadlineError, match="Cách lặp"):
+        between("weekly:mon", start, end)
+
+
+async def test_a_plan_file_with_a_bad_row_is_refused_with_the_row_named(
+    sessions: SessionFactory, clock: FixedClock
+) -> None:
+    await setup_units(sessions, clock)
+    bad = [PLAN[0], dict(PLAN[0], recurrence=None, due="31/02/2026")]
+    async with sessions() as session, session.begin():
+        with pytest.raises(DeadlineError, match="Hạn thứ 2: 'due' phải có dạng"):
+            await import_plan(session, bad, clock.now())
