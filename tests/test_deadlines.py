@@ -11,7 +11,7 @@ from sqlmodel import col, select
 from bot.delivery import Deliverer, Unreachable
 from db import outbox
 from db.engine import SessionFactory
-from db.models import Identity, Outbox, RoleGrant
+from db.models import Deadline, Identity, Outbox, RoleGrant
 from handlers import access, deadlines, texts
 from handlers.assistant import Assistant
 from handlers.clock import VN_TZ, FixedClock
@@ -46,6 +46,13 @@ async def setup_plan(sessions: SessionFactory, clock: FixedClock, plan: list = P
 async def tick(sessions: SessionFactory, clock: FixedClock) -> list[deadlines.Planned]:
     async with sessions() as session, session.begin():
         return await plan_reminders(session, clock.now(), working_calendar())
+
+
+async def deadline_id(sessions: SessionFactory) -> int:
+    async with sessions() as session:
+        found = (await session.exec(select(Deadline))).one()
+    assert found.id is not None
+    return found.id
 
 
 class Recorder:
@@ -92,10 +99,11 @@ async def test_an_official_is_reminded_7_3_1_and_0_days_before_once_each(
             "Nhắc hạn: Báo cáo kết quả thực hiện dân chủ ở cơ sở năm\nHạn: 10/12/2026 (còn 7 ngày)"
         )
     )
+    number = await deadline_id(sessions)
     assert [b["payload"] for b in rows[0].reply["buttons"]][:2] == [
-        "staff:dl:done:1:20261210",
-        "staff:dl:snooze:1:20261210",
-    ] or rows[0].reply["buttons"][0]["payload"].startswith("staff:dl:done:")
+        f"staff:dl:done:{number}:20261210",
+        f"staff:dl:snooze:{number}:20261210",
+    ]
     for days in (3, 1, 0):
         clock.advance(at(DUE - timedelta(days=days)) - clock.now())
         await tick(sessions, clock)
@@ -135,11 +143,12 @@ async def test_a_typed_done_command_works_where_pushes_have_no_buttons(
 ) -> None:
     await setup_plan(sessions, clock)
     await become_official(assistant, sessions, clock, "zb1")
-    [reply] = await assistant.dispatch(msg("/xong 1 10/12/2026", chat="zb1", channel="telegram"))
+    command = f"/xong {await deadline_id(sessions)} 10/12/2026"
+    [reply] = await assistant.dispatch(msg(command, chat="zb1", channel="telegram"))
     assert reply.text.startswith("Đã ghi nhận hoàn thành")
-    [again] = await assistant.dispatch(msg("/xong 1 10/12/2026", chat="zb1", channel="telegram"))
+    [again] = await assistant.dispatch(msg(command, chat="zb1", channel="telegram"))
     assert again.text.startswith('Việc "Báo cáo')
-    [citizen] = await assistant.dispatch(msg("/xong 1 10/12/2026", chat="c9"))
+    [citizen] = await assistant.dispatch(msg(command, chat="c9"))
     assert citizen.text == texts.FORBIDDEN
 
 
