@@ -6,10 +6,13 @@ A sample province with two communes (one with the former names people still use 
 
 from __future__ import annotations
 
+from typing import Any
+
 from bot.settings import Settings
 from db import people
 from db.engine import SessionFactory
 from handlers.clock import Clock
+from handlers.deadlines import import_plan
 from handlers.reception_calendar import generate_sessions, import_calendar
 from handlers.unit_registry import UnitSpec, apply
 
@@ -69,6 +72,40 @@ DEMO_CALENDAR = {
 }
 
 
+# The seeds' plan deadlines (a 2024 district plan: reports "6 tháng (trước ngày 05/5) và cuối
+# năm (trước ngày 05/11)", quarterly reports, tasks "thực hiện trong quý II"), moved to recurring
+# dates and owned by the commune's officials, since the district offices named there no longer
+# exist. The dates are the old plan's; the level above sets the real ones.
+DEMO_DEADLINES: list[dict[str, Any]] = [
+    {
+        "title": "Báo cáo kết quả thực hiện dân chủ ở cơ sở 6 tháng đầu năm (mẫu)",
+        "basis": "Theo mốc của kế hoạch năm 2024 trong tài liệu gốc; cấp trên quy định mốc thật",
+        "unit": "Xã Minh Hòa",
+        "recurrence": "yearly:05/05",
+        "escalate_after_days": 2,
+    },
+    {
+        "title": "Báo cáo kết quả thực hiện dân chủ ở cơ sở năm (mẫu)",
+        "basis": "Theo mốc của kế hoạch năm 2024 trong tài liệu gốc; cấp trên quy định mốc thật",
+        "unit": "Xã Minh Hòa",
+        "recurrence": "yearly:05/11",
+        "escalate_after_days": 2,
+    },
+    {
+        "title": "Báo cáo quý về thực hiện dân chủ ở cơ sở (mẫu)",
+        "basis": "Báo cáo định kỳ hằng quý (mốc ngày 15 tháng cuối quý là mốc mẫu)",
+        "unit": "Xã Minh Hòa",
+        "recurrence": "quarterly:3:15",
+    },
+    {
+        "title": "Rà soát, bổ sung quy chế thực hiện dân chủ ở cơ sở và quy định nội bộ (mẫu)",
+        "basis": 'Nhiệm vụ "thực hiện trong quý" của kế hoạch (mẫu)',
+        "unit": "Xã Minh Hòa",
+        "due": "31/12/2026",
+    },
+]
+
+
 async def load_demo(sessions: SessionFactory, clock: Clock) -> None:
     """Add the demo units and reception calendar once; a database that already has units is
     left alone."""
@@ -76,4 +113,5 @@ async def load_demo(sessions: SessionFactory, clock: Clock) -> None:
         if not await people.units(session):
             await apply(session, DEMO_UNITS, clock.now(), actor="demo")
             await import_calendar(session, DEMO_CALENDAR, clock.now())
+            await import_plan(session, DEMO_DEADLINES, clock.now())
     await generate_sessions(sessions, clock)

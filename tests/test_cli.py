@@ -6,9 +6,15 @@ import json
 import shutil
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import yaml
+
+from db import people
+from db.engine import create_engine, session_factory
+from db.models import RoleGrant
+from handlers.clock import VN_TZ
 
 DCCS = [sys.executable, "-m", "bot"]
 
@@ -161,3 +167,52 @@ def test_entries_due_for_review_are_listed(cli_env: dict[str, str], tmp_path: Pa
     run(["kb", "import", str(tmp_path / "cu.json")], cli_env)
     stale = run(["kb", "stale"], cli_env).stdout
     assert "tc-rut-to-cao\t2025-01-01" in stale and "1 mục cần rà soát." in stale
+
+
+async def test_an_operator_imports_a_plan_and_rehearses_a_day_with_the_clock(
+    cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    units = tmp_path / "units.yaml"
+    units.write_text(
+        "- {name: Tỉnh mẫu, kind: tinh}\n- {name: Xã Minh Hòa, kind: xa, parent: Tỉnh mẫu}\n",
+        encoding="utf-8",
+    )
+    run(["units", "import", str(units)], cli_env)
+    await add_official_on_telegram(Path(cli_env["DCCS_DATA_DIR"]) / "dccs.sqlite3")
+
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(
+        "deadlines:\n"
+        "  - title: Báo cáo quý về thực hiện dân chủ ở cơ sở\n"
+        "    unit: Xã Minh Hòa\n"
+        "    recurrence: quarterly:3:15\n",
+        encoding="utf-8",
+    )
+    assert "Đã thêm 1 hạn." in run(["deadlines", "import", str(plan)], cli_env).stdout
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("deadlines:\n  - title: Thiếu đơn vị\n    due: 01/12/2026\n", encoding="utf-8")
+    refused = run(["deadlines", "import", str(bad)], cli_env, check=False)
+    assert refused.returncode == 1 and "Hạn thứ 1: không có đơn vị" in refused.stderr
+
+    # 15/12/2026 is a Tuesday; 7 days before is 08/12.
+    rehearsal = run(["clock", "--once", "--now", "08/12/2026 07:30", "--dry-run"], cli_env)
+    assert (
+        "08/12/2026 07:30 nhắc trước 7 ngày: Báo cáo quý về thực hiện dân chủ ở cơ sở "
+        "(hạn 15/12/2026) -> Cán bộ xã qua telegram" in rehearsal.stdout
+    )
+    assert "Sẽ gửi 1 nhắc việc" in rehearsal.stdout
+    wrong = run(["clock", "--once", "--now", "8/12 7h"], cli_env, check=False)
+    assert wrong.returncode == 2 and "DD/MM/YYYY HH:MM" in wrong.stderr
+
+
+async def add_official_on_telegram(database: Path) -> None:
+    engine = create_engine(f"sqlite:///{database}")
+    now = datetime(2026, 11, 25, 9, 0, tzinfo=VN_TZ)
+    async with session_factory(engine)() as session, session.begin():
+        person = await people.resolve(session, "telegram", "777", "Cán bộ xã", now)
+        unit = await people.unit_by_code_or_name(session, "Xã Minh Hòa")
+        assert person.id is not None and unit is not None and unit.id is not None
+        session.add(
+            RoleGrant(person_id=person.id, role="official", unit_id=unit.id, granted_at=now)
+        )
+    await engine.dispose()
