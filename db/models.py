@@ -420,3 +420,18 @@ class DeadlineDone(SQLModel, table=True):
     occurrence: date
     done_by: str = Field(max_length=64)
     done_at: datetime = _when()
+
+
+class DeadlineFired(SQLModel, table=True):
+    """A lead time of an occurrence whose reminders are queued: later ticks skip it."""
+
+    __tablename__ = "deadline_fired"
+    __table_args__ = (
+        UniqueConstraint("deadline_id", "occurrence", "lead", name="uq_deadline_fired"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    deadline_id: int = Field(foreign_key="deadline.id", index=True)
+    occurrence: date
+    lead: str = Field(max_length=8)
+    fired_at: datetime = _when()

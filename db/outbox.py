@@ -129,6 +129,33 @@ async def release_held(session: AsyncSession, channel: str, chat_id: str, now: d
     return int(result.rowcount or 0)
 
 
+async def enqueue_many(session: AsyncSession, rows: list[dict[str, Any]], now: datetime) -> None:
+    """Add many pushes in one statement; each row has channel, chat_id, reply, dedupe_key and
+    due. Rows whose dedupe_key is already queued are skipped."""
+    if not rows:
+        return
+    values = [
+        {
+            "channel": row["channel"],
+            "chat_id": row["chat_id"],
+            "reply": row["reply"],
+            "dedupe_key": row["dedupe_key"],
+            "status": PENDING,
+            "attempts": 0,
+            "available_at": row["due"],
+            "created_at": now,
+        }
+        for row in rows
+    ]
+    dialect = session.bind.dialect.name if session.bind else "sqlite"
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    # SQLite allows 32 766 bound parameters per statement: chunks of 1 000 rows stay well below.
+    for start in range(0, len(values), 1000):
+        await session.exec(
+            insert(Outbox).values(values[start : start + 1000]).on_conflict_do_nothing()
+        )
+
+
 async def withdraw(session: AsyncSession, dedupe_keys: list[str]) -> int:
     """Drop pushes not sent yet (a reminder for a booking that was cancelled or moved)."""
     result = await session.exec(

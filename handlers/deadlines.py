@@ -22,7 +22,16 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from db import outbox, people
 from db.engine import SessionFactory
-from db.models import Deadline, DeadlineDone, Identity, Outbox, Person, RoleGrant, Unit
+from db.models import (
+    Deadline,
+    DeadlineDone,
+    DeadlineFired,
+    Identity,
+    Outbox,
+    Person,
+    RoleGrant,
+    Unit,
+)
 from handlers import texts
 from handlers.access import ADMIN, OFFICIAL, ROLES, Actor, audit_by
 from handlers.calendar import WorkingCalendar
@@ -126,9 +135,8 @@ class Planned:
     at: datetime
 
 
-async def _address(session: AsyncSession, person_id: int) -> Identity | None:
+def _best_address(found: list[Identity]) -> Identity | None:
     """Where a person gets pushes: the push channel they last wrote on (web as a last resort)."""
-    found = await people.identities(session, person_id)
     reachable = [i for i in found if i.unreachable_at is None]
     pushable = [i for i in reachable if i.channel in PUSH_CHANNELS]
     pool = pushable or [i for i in reachable if i.channel == "web"]
@@ -136,6 +144,22 @@ async def _address(session: AsyncSession, person_id: int) -> Identity | None:
         return None
     epoch = datetime(2000, 1, 1, tzinfo=VN_TZ)
     return max(pool, key=lambda i: i.last_seen_at or i.created_at or epoch)
+
+
+async def _addresses(session: AsyncSession, person_ids: list[int]) -> dict[int, Identity]:
+    """Each person's address, in one query (a fan-out may concern thousands)."""
+    if not person_ids:
+        return {}
+    query = select(Identity).where(col(Identity.person_id).in_(person_ids))
+    by_person: dict[int, list[Identity]] = {}
+    for identity in (await session.exec(query)).all():
+        by_person.setdefault(identity.person_id, []).append(identity)
+    result = {}
+    for person_id, found in by_person.items():
+        best = _best_address(found)
+        if best is not None:
+            result[person_id] = best
+    return result
 
 
 async def _holders(session: AsyncSession, unit_id: int, roles: tuple[str, ...]) -> list[int]:
@@ -187,14 +211,17 @@ async def plan_reminders(
             select(DeadlineDone).where(DeadlineDone.deadline_id == deadline.id)
         )
         done = {row.occurrence for row in marked.all()}
+        fired_rows = await session.exec(
+            select(DeadlineFired).where(DeadlineFired.deadline_id == deadline.id)
+        )
+        fired = {(row.occurrence, row.lead) for row in fired_rows.all()}
         for nominal in occurrences(deadline, today - LOOK_BACK, horizon):
             if nominal in done:
                 continue
             due = adjusted(nominal, deadline.day_off_rule, calendar)
-            planned += await _plan_occurrence(session, deadline, nominal, due, now, today)
+            planned += await _plan_occurrence(session, deadline, nominal, due, now, today, fired)
     if not dry_run:
-        for item in planned:
-            await _queue(session, item, now)
+        await _queue(session, planned, now)
     return planned
 
 
@@ -205,6 +232,7 @@ async def _plan_occurrence(
     due: date,
     now: datetime,
     today: date,
+    fired: set[tuple[date, str]],
 ) -> list[Planned]:
     result: list[Planned] = []
     leads = sorted(set(deadline.lead_days or [0]))
@@ -212,33 +240,34 @@ async def _plan_occurrence(
         lead for lead in leads if _moment(due - timedelta(days=lead), deadline.remind_at) <= now
     ]
     # Lead reminders stop once the due date has passed; overdue is the escalation's business.
-    if arrived and due >= today:
+    if arrived and due >= today and (nominal, str(min(arrived))) not in fired:
         lead = min(arrived)  # the latest moment among those that have come
         at = _moment(due - timedelta(days=lead), deadline.remind_at)
-        for person_id in await owners(session, deadline):
-            result += await _for_person(session, deadline, nominal, due, str(lead), person_id, at)
+        result += await _for_people(
+            session, deadline, nominal, due, str(lead), await owners(session, deadline), at
+        )
     if deadline.escalate_after_days is not None:
         at = _moment(due + timedelta(days=deadline.escalate_after_days), deadline.remind_at)
-        if at <= now:
-            for person_id in await supervisors(session, deadline):
-                result += await _for_person(session, deadline, nominal, due, "esc", person_id, at)
+        if at <= now and (nominal, "esc") not in fired:
+            result += await _for_people(
+                session, deadline, nominal, due, "esc", await supervisors(session, deadline), at
+            )
     return result
 
 
-async def _for_person(
+async def _for_people(
     session: AsyncSession,
     deadline: Deadline,
     nominal: date,
     due: date,
     lead: str,
-    person_id: int,
+    person_ids: list[int],
     at: datetime,
 ) -> list[Planned]:
-    address = await _address(session, person_id)
-    if address is None:
-        return []
+    addresses = await _addresses(session, person_ids)
     return [
         Planned(deadline, nominal, due, lead, person_id, address.channel, address.external_id, at)
+        for person_id, address in sorted(addresses.items())
     ]
 
 
@@ -273,21 +302,35 @@ def reminder(deadline: Deadline, nominal: date, due: date, lead: str, today: dat
     )
 
 
-async def _queue(session: AsyncSession, item: Planned, now: datetime) -> None:
-    assert item.deadline.id is not None
-    message = reminder(
-        item.deadline, item.occurrence, item.due, item.lead, now.astimezone(VN_TZ).date()
-    )
-    await outbox.enqueue(
-        session,
-        item.channel,
-        item.chat_id,
-        message.to_json(),
-        now,
-        _key(item.deadline.id, item.occurrence, item.person_id, item.lead),
-        # The moment it was due, so one sent well after it (the clock was down) is marked late.
-        due=min(item.at, now),
-    )
+async def _queue(session: AsyncSession, planned: list[Planned], now: datetime) -> None:
+    today = now.astimezone(VN_TZ).date()
+    rows = []
+    for item in planned:
+        assert item.deadline.id is not None
+        message = reminder(item.deadline, item.occurrence, item.due, item.lead, today)
+        rows.append(
+            {
+                "channel": item.channel,
+                "chat_id": item.chat_id,
+                "reply": message.to_json(),
+                "dedupe_key": _key(item.deadline.id, item.occurrence, item.person_id, item.lead),
+                # The moment it was due, so one sent well after (the clock was down) is late.
+                "due": min(item.at, now),
+            }
+        )
+    await outbox.enqueue_many(session, rows, now)
+    fired = {(item.deadline.id, item.occurrence, item.lead) for item in planned}
+    for deadline_id, occurrence, lead in sorted(fired, key=str):
+        assert deadline_id is not None
+        try:
+            async with session.begin_nested():
+                session.add(
+                    DeadlineFired(
+                        deadline_id=deadline_id, occurrence=occurrence, lead=lead, fired_at=now
+                    )
+                )
+        except IntegrityError:  # another clock process fired it at the same moment
+            pass
 
 
 # -- officials in the chat -----------------------------------------------------------------

@@ -46,6 +46,9 @@ class FakeBotApi:
     runner: web.AppRunner | None = None
     port: int = 0
     _closing: bool = False
+    _rate: float = 0.0
+    _window: list[float] = field(default_factory=list)
+    throttled: int = 0
 
     # -- what tests do ---------------------------------------------------------------------
 
@@ -193,8 +196,28 @@ class FakeBotApi:
         limit = int(form.get("limit", "100") or 100)
         return self._ok(self.updates[:limit])
 
+    def limit_rate(self, per_second: float) -> None:
+        """Answer 429 to sendMessage calls beyond ``per_second`` (a one-second sliding window),
+        as Telegram does past its flood limit."""
+        self._rate = per_second
+
     async def _m_sendMessage(self, form: dict[str, str]) -> web.Response:
         chat_id = form["chat_id"]
+        if self._rate:
+            now = time.monotonic()
+            self._window = [t for t in self._window if now - t < 1.0]
+            if len(self._window) >= self._rate:
+                self.throttled += 1
+                return web.json_response(
+                    {
+                        "ok": False,
+                        "error_code": 429,
+                        "description": "Too Many Requests: retry after 1",
+                        "parameters": {"retry_after": 1},
+                    },
+                    status=429,
+                )
+            self._window.append(now)
         failures = self.fail_next.get(chat_id)
         if failures:
             status, retry_after = failures.pop(0)

@@ -49,8 +49,20 @@ def upgrade() -> None:
         sa.UniqueConstraint("deadline_id", "occurrence", name="uq_deadline_done"),
     )
     op.create_index("ix_deadline_done_deadline_id", "deadline_done", ["deadline_id"])
+    op.create_table(
+        "deadline_fired",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("deadline_id", sa.Integer(), sa.ForeignKey("deadline.id"), nullable=False),
+        sa.Column("occurrence", sa.Date(), nullable=False),
+        sa.Column("lead", sa.String(length=8), nullable=False),
+        sa.Column("fired_at", UTCDateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("deadline_id", "occurrence", "lead", name="uq_deadline_fired"),
+    )
+    op.create_index("ix_deadline_fired_deadline_id", "deadline_fired", ["deadline_id"])
 
 
 def downgrade() -> None:
+    op.drop_table("deadline_fired")
     op.drop_table("deadline_done")
     op.drop_table("deadline")
