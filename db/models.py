@@ -162,6 +162,8 @@ class Person(SQLModel, table=True):
     display_name: str | None = Field(default=None, max_length=200)
     # The commune a citizen of a multi-commune deployment chose.
     unit_id: int | None = Field(default=None, foreign_key="unit.id")
+    # Where this person wants reminders (an official's choice); otherwise where they last wrote.
+    notify_channel: str | None = Field(default=None, max_length=16)
     created_at: datetime = _when()
 
 

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from db.conversations import ChatState
-from db.models import Unit
+from db.models import Person, Unit
 from handlers import deadlines, reception_staff, texts
 from handlers.access import ADMIN, Actor, audit_by, record_denied
 from handlers.contract import Button, Reply
@@ -16,6 +16,7 @@ from handlers.menu import BACK
 STAFF_PREFIX = "staff:"
 STAFF_MENU = "staff:menu"
 STAFF_WHOAMI = "staff:whoami"
+STAFF_NOTIFY_HERE = "staff:notify-here"
 STAFF_COMMAND = "/canbo"
 MENU_BUTTON = Button(texts.STAFF_MENU_BUTTON, STAFF_MENU)
 _COMING = {
@@ -36,6 +37,7 @@ def staff_menu(actor: Actor) -> Reply:
     buttons += [Button(label, payload) for payload, label in _COMING.items()]
     if actor.has(ADMIN):
         buttons.append(Button(texts.KB_ADMIN_BUTTON, "kbadm:menu"))
+    buttons.append(Button(texts.STAFF_NOTIFY_HERE_BUTTON, STAFF_NOTIFY_HERE))
     buttons.append(Button(texts.STAFF_WHOAMI_BUTTON, STAFF_WHOAMI))
     return Reply(texts.STAFF_MENU, (*buttons, BACK))
 
@@ -60,6 +62,14 @@ async def press(
         return Reply(texts.STAFF_WHOAMI.format(roles="; ".join(roles)), (MENU_BUTTON, BACK))
     if payload == deadlines.LIST or payload.startswith(deadlines.PREFIX):
         return await deadlines.press(session, actor, payload, now)
+    if payload == STAFF_NOTIFY_HERE:
+        person = await session.get(Person, actor.person_id)
+        if person is not None:
+            person.notify_channel = actor.channel
+            session.add(person)
+            audit_by(session, actor, "person.notify_channel", now, target=actor.channel)
+        channel = texts.CHANNEL_NAMES.get(actor.channel, actor.channel)
+        return Reply(texts.STAFF_NOTIFY_HERE_DONE.format(channel=channel), (MENU_BUTTON, BACK))
     if reception_staff.handles(payload):
         return await reception_staff.press(session, state, actor, payload, now)
     if payload in _COMING:

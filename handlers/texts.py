@@ -354,3 +354,8 @@ DEADLINE_DETAIL = "{title}\nCăn cứ: {basis}\n{when}\nNhắc trước (ngày):
 NO_DEADLINES = "Không có hạn nào trong 90 ngày tới thuộc đơn vị của anh/chị."
 DEADLINES_HEAD = "Các hạn trong 90 ngày tới:"
 BAD_DONE_COMMAND = "Gõ theo mẫu: /xong <số việc> <ngày hạn>, ví dụ /xong 12 05/11/2026."
+STAFF_NOTIFY_HERE_BUTTON = "Nhận nhắc việc ở kênh này"
+STAFF_NOTIFY_HERE_DONE = (
+    "Từ nay nhắc hạn và cảnh báo cho anh/chị sẽ gửi qua {channel}. Chọn lại ở kênh khác bất cứ "
+    "lúc nào."
+)

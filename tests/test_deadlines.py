@@ -267,3 +267,22 @@ async def test_a_plan_file_with_a_bad_row_is_refused_with_the_row_named(
     async with sessions() as session, session.begin():
         with pytest.raises(DeadlineError, match="Hạn thứ 2: 'due' phải có dạng"):
             await import_plan(session, bad, clock.now())
+
+
+async def test_an_official_chooses_the_channel_where_reminders_arrive(
+    assistant: Assistant, sessions: SessionFactory, clock: FixedClock
+) -> None:
+    await setup_plan(sessions, clock)
+    await become_official(assistant, sessions, clock, "tg-1")
+    [code] = await assistant.dispatch(msg("/lienket", chat="tg-1", channel="telegram"))
+    link = code.text.split("là ")[1].split(",")[0]
+    await assistant.dispatch(msg(link, chat="zb-1", channel="zalo_bot"))
+    # Last written on the Zalo Bot, but asks for reminders on Telegram.
+    [chosen] = await assistant.dispatch(
+        msg(button="staff:notify-here", chat="tg-1", channel="telegram")
+    )
+    assert chosen.text.startswith("Từ nay nhắc hạn và cảnh báo cho anh/chị sẽ gửi qua Telegram")
+    await assistant.dispatch(msg("xin chao", chat="zb-1", channel="zalo_bot"))
+    clock.advance(at(DUE - timedelta(days=7)) - clock.now())
+    await tick(sessions, clock)
+    assert [(r.channel, r.chat_id) for r in await queued(sessions)] == [("telegram", "tg-1")]

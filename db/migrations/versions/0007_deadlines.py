@@ -1,4 +1,4 @@
-"""officials' deadlines and their done occurrences
+"""officials' deadlines, their done and fired occurrences; where a person wants reminders
 
 Revision ID: 0007
 Revises: 0006
@@ -19,6 +19,8 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("person", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("notify_channel", sa.String(length=16), nullable=True))
     op.create_table(
         "deadline",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -66,3 +68,5 @@ def downgrade() -> None:
     op.drop_table("deadline_fired")
     op.drop_table("deadline_done")
     op.drop_table("deadline")
+    with op.batch_alter_table("person", schema=None) as batch_op:
+        batch_op.drop_column("notify_channel")
