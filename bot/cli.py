@@ -9,7 +9,7 @@ import sys
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 import yaml
@@ -39,6 +39,7 @@ from handlers.clock import VN_TZ, FixedClock
 from handlers.faq import understand
 from handlers.knowledge_base import entry_from_row, import_entries
 from handlers.reception_calendar import working_calendar
+from handlers.sheets import read_sheets
 from knowledge.entries import ContentError, load_entries
 
 app = typer.Typer(help="Trợ lý dân chủ cơ sở", no_args_is_help=True, add_completion=False)
@@ -510,14 +511,23 @@ def main() -> None:
     app()
 
 
-@calendar_app.command("import")
-def calendar_import(path: Annotated[Path, typer.Argument(help="Tệp YAML lịch tiếp.")]) -> None:
-    """Thêm lịch tiếp định kỳ và các buổi tiếp; lỗi ở dòng nào thì không thay đổi gì."""
+def _plan_file(path: Path) -> Any:
+    """A YAML file, or an XLSX workbook whose sheets are the YAML file's lists."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as exc:
+        if path.suffix.lower() == ".xlsx":
+            return read_sheets(path.read_bytes())
+        return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, ValueError, KeyError, yaml.YAMLError) as exc:
         typer.echo(f"Lỗi: không đọc được tệp {path}: {exc}", err=True)
         raise typer.Exit(1) from exc
+
+
+@calendar_app.command("import")
+def calendar_import(
+    path: Annotated[Path, typer.Argument(help="Tệp YAML hoặc XLSX (trang schedules, sessions).")],
+) -> None:
+    """Thêm lịch tiếp định kỳ và các buổi tiếp; lỗi ở dòng nào thì không thay đổi gì."""
+    data = _plan_file(path)
 
     async def work(runtime: Runtime) -> None:
         async with runtime.sessions() as session, session.begin():
@@ -529,6 +539,32 @@ def calendar_import(path: Annotated[Path, typer.Argument(help="Tệp YAML lịch
             f"Đã thêm {report.schedules} lịch định kỳ, {report.sessions} buổi tiếp; "
             f"{added} buổi được tạo từ lịch định kỳ."
         )
+
+    try:
+        _with_runtime(_settings(), work)
+    except reception_calendar.CalendarError as exc:
+        typer.echo(f"Lỗi: {exc}", err=True)
+        raise typer.Exit(1) from exc
+
+
+@calendar_app.command("move")
+def calendar_move(
+    session_id: Annotated[int, typer.Argument(help="Số hiệu buổi tiếp.")],
+    to: Annotated[str, typer.Option("--to", help='Thời gian mới, "DD/MM/YYYY HH:MM".')],
+) -> None:
+    """Dời một buổi tiếp; người đã đặt lịch được báo tin trên kênh của họ."""
+    try:
+        starts = datetime.strptime(to, "%d/%m/%Y %H:%M").replace(tzinfo=VN_TZ)
+    except ValueError:
+        typer.echo('Lỗi: --to phải có dạng "DD/MM/YYYY HH:MM".', err=True)
+        raise typer.Exit(2) from None
+
+    async def work(runtime: Runtime) -> None:
+        async with runtime.sessions() as session, session.begin():
+            told = await reception_calendar.move_session(
+                session, session_id, starts, runtime.clock.now()
+            )
+        typer.echo(f"Đã dời buổi tiếp; {told} người đã đặt lịch được báo tin.")
 
     try:
         _with_runtime(_settings(), work)
@@ -577,13 +613,11 @@ def calendar_sheet(
 
 
 @deadlines_app.command("import")
-def deadlines_import(path: Annotated[Path, typer.Argument(help="Tệp YAML các hạn.")]) -> None:
+def deadlines_import(
+    path: Annotated[Path, typer.Argument(help="Tệp YAML hoặc XLSX (trang deadlines).")],
+) -> None:
     """Nạp kế hoạch các hạn (một năm); lỗi ở hạn nào thì không thay đổi gì."""
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as exc:
-        typer.echo(f"Lỗi: không đọc được tệp {path}: {exc}", err=True)
-        raise typer.Exit(1) from exc
+    data = _plan_file(path)
     rows = data.get("deadlines") if isinstance(data, dict) else data
     if not isinstance(rows, list):
         typer.echo("Lỗi: tệp phải có danh sách 'deadlines'.", err=True)

@@ -156,11 +156,14 @@ async def enqueue_many(session: AsyncSession, rows: list[dict[str, Any]], now: d
         )
 
 
-async def withdraw(session: AsyncSession, dedupe_keys: list[str]) -> int:
-    """Drop pushes not sent yet (a reminder for a booking that was cancelled or moved)."""
+async def withdraw_prefix(session: AsyncSession, prefix: str) -> int:
+    """Drop pushes not sent yet whose key starts with ``prefix`` (the reminders of a booking
+    that was cancelled or moved, of a deadline occurrence marked done)."""
+    escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     result = await session.exec(
         delete(Outbox).where(
-            col(Outbox.dedupe_key).in_(dedupe_keys), col(Outbox.status).in_((PENDING, HELD))
+            col(Outbox.dedupe_key).like(f"{escaped}%", escape="\\"),
+            col(Outbox.status).in_((PENDING, HELD)),
         )
     )
     return int(result.rowcount or 0)

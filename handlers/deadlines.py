@@ -17,7 +17,7 @@ from typing import Any
 
 from dateutil.rrule import rrulestr
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import col, delete, select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from db import outbox, people
@@ -27,7 +27,6 @@ from db.models import (
     DeadlineDone,
     DeadlineFired,
     Identity,
-    Outbox,
     Person,
     RoleGrant,
     Unit,
@@ -374,13 +373,7 @@ async def mark_done(
     except IntegrityError:
         return Reply(texts.DEADLINE_ALREADY_DONE.format(title=deadline.title), (BACK,))
     # The remaining reminders of this occurrence, queued but not sent yet, are dropped.
-    prefix = f"dl:{deadline_id}:{nominal:%Y%m%d}:"
-    await session.exec(
-        delete(Outbox).where(
-            col(Outbox.dedupe_key).startswith(prefix),
-            col(Outbox.status).in_((outbox.PENDING, outbox.HELD)),
-        )
-    )
+    await outbox.withdraw_prefix(session, f"dl:{deadline_id}:{nominal:%Y%m%d}:")
     audit_by(session, actor, "deadline.done", now, target=f"{deadline_id}:{nominal:%d/%m/%Y}")
     return Reply(
         texts.DEADLINE_MARKED_DONE.format(title=deadline.title, due=f"{nominal:%d/%m/%Y}"), (BACK,)

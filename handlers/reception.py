@@ -338,7 +338,7 @@ async def _book(
     await session.flush()
     chosen = await session.get(ReceptionSession, session_id)
     assert chosen is not None
-    await _schedule_reminders(session, booking, chosen, now)
+    await schedule_reminders(session, booking, chosen, now)
     state.flow = state.step = None
     state.data = {}
     return with_menu(_confirmation(texts.BOOKED, booking, chosen))
@@ -355,11 +355,19 @@ def _confirmation(template: str, booking: Booking, item: ReceptionSession) -> st
     )
 
 
-def reminder_keys(booking: Booking) -> list[str]:
-    return [f"booking:{booking.id}:{booking.session_id}:{lead}" for lead in ("eve", "morning")]
+def reminder_prefix(booking: Booking) -> str:
+    """The start of every reminder key of a booking, to withdraw them all at once."""
+    return f"booking:{booking.id}:"
 
 
-async def _schedule_reminders(
+def _reminder_keys(booking: Booking, item: ReceptionSession) -> list[str]:
+    # The session's start is in the key: a moved session gets fresh reminders even if the
+    # old ones went out already.
+    start = f"{item.starts_at.astimezone(VN_TZ):%Y%m%d%H%M}"
+    return [f"{reminder_prefix(booking)}{item.id}:{start}:{lead}" for lead in ("eve", "morning")]
+
+
+async def schedule_reminders(
     session: AsyncSession, booking: Booking, item: ReceptionSession, now: datetime
 ) -> None:
     start = _local(item.starts_at)
@@ -375,7 +383,7 @@ async def _schedule_reminders(
         (eve, texts.REMINDER_EVE.format(**values)),
         (morning, texts.REMINDER_MORNING.format(**values)),
     )
-    for key, (due, message) in zip(reminder_keys(booking), plans, strict=True):
+    for key, (due, message) in zip(_reminder_keys(booking, item), plans, strict=True):
         if now < due < start:
             await outbox.enqueue(
                 session,
@@ -441,7 +449,7 @@ async def _release(session: AsyncSession, booking: Booking, status: str, now: da
     booking.updated_at = now
     session.add(booking)
     await rows.release_place(session, booking.session_id)
-    await outbox.withdraw(session, reminder_keys(booking))
+    await outbox.withdraw_prefix(session, reminder_prefix(booking))
 
 
 async def _move(session: AsyncSession, state: ChatState, actor: Actor, now: datetime) -> Reply:
@@ -453,13 +461,13 @@ async def _move(session: AsyncSession, state: ChatState, actor: Actor, now: date
     if queue is None:
         reply = await start(session, state, actor, now, old.code)
         return Reply(texts.SESSION_FULL + "\n" + reply.text, reply.buttons)
-    await outbox.withdraw(session, reminder_keys(old))
+    await outbox.withdraw_prefix(session, reminder_prefix(old))
     await rows.release_place(session, old.session_id)
     old.session_id, old.queue_number, old.updated_at = new_id, queue, now
     session.add(old)
     item = await session.get(ReceptionSession, new_id)
     assert item is not None
-    await _schedule_reminders(session, old, item, now)
+    await schedule_reminders(session, old, item, now)
     state.flow = state.step = None
     state.data = {}
     return with_menu(_confirmation(texts.BOOKING_MOVED, old, item))

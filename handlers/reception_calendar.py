@@ -24,6 +24,7 @@ from handlers import texts
 from handlers.calendar import WorkingCalendar, load_calendar
 from handlers.clock import VN_TZ, Clock
 from handlers.contract import Reply
+from handlers.reception import reminder_prefix, schedule_reminders
 from knowledge.normalize import fold
 
 WEEKS_AHEAD = 4
@@ -220,9 +221,7 @@ async def cancel_session(session: AsyncSession, session_id: int, now: datetime) 
         booking.status = rows.CANCELLED_BOOKING
         booking.updated_at = now
         session.add(booking)
-        await outbox.withdraw(
-            session, [f"booking:{booking.id}:{session_id}:{lead}" for lead in ("eve", "morning")]
-        )
+        await outbox.withdraw_prefix(session, reminder_prefix(booking))
         notice = texts.SESSION_CANCELLED_NOTICE.format(
             start=f"{item.starts_at.astimezone(VN_TZ):%H:%M ngày %d/%m/%Y}",
             place=item.place,
@@ -235,6 +234,43 @@ async def cancel_session(session: AsyncSession, session_id: int, now: datetime) 
             Reply(notice).to_json(),
             now,
             f"session-cancelled:{session_id}:{booking.id}",
+        )
+        told += 1
+    return told
+
+
+async def move_session(
+    session: AsyncSession, session_id: int, starts: datetime, now: datetime
+) -> int:
+    """Move a session (same length) and tell everyone booked; their reminders move with it."""
+    item = await session.get(ReceptionSession, session_id)
+    if item is None or item.status != rows.OPEN:
+        raise CalendarError(f"Không có buổi tiếp số {session_id} đang mở.")
+    if starts <= now:
+        raise CalendarError("Thời gian mới phải ở tương lai.")
+    old_start = item.starts_at
+    item.ends_at = starts + (item.ends_at - item.starts_at)
+    item.starts_at = starts
+    session.add(item)
+    told = 0
+    for booking in await rows.bookings_of_session(session, session_id):
+        if booking.status != rows.BOOKED:
+            continue
+        await outbox.withdraw_prefix(session, reminder_prefix(booking))
+        await schedule_reminders(session, booking, item, now)
+        notice = texts.SESSION_MOVED_NOTICE.format(
+            old=f"{old_start.astimezone(VN_TZ):%H:%M ngày %d/%m/%Y}",
+            new=f"{starts.astimezone(VN_TZ):%H:%M ngày %d/%m/%Y}",
+            place=item.place,
+            code=booking.code,
+        )
+        await outbox.enqueue(
+            session,
+            booking.channel,
+            booking.chat_id,
+            Reply(notice).to_json(),
+            now,
+            f"session-moved:{session_id}:{booking.id}:{starts:%Y%m%d%H%M}",
         )
         told += 1
     return told

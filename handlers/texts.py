@@ -359,3 +359,8 @@ STAFF_NOTIFY_HERE_DONE = (
     "Từ nay nhắc hạn và cảnh báo cho anh/chị sẽ gửi qua {channel}. Chọn lại ở kênh khác bất cứ "
     "lúc nào."
 )
+SESSION_MOVED_NOTICE = (
+    "Buổi tiếp công dân {old} được dời sang {new}, tại {place}. Lịch hẹn {code} của anh/chị vẫn "
+    'giữ nguyên số thứ tự. Nếu không đến được, anh/chị huỷ hoặc đổi lịch trong mục "Lịch hẹn '
+    'của tôi".'
+)

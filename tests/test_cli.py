@@ -10,6 +10,7 @@ from datetime import datetime
 from pathlib import Path
 
 import yaml
+from openpyxl import Workbook
 
 from db import people
 from db.engine import create_engine, session_factory
@@ -216,3 +217,62 @@ async def add_official_on_telegram(database: Path) -> None:
             RoleGrant(person_id=person.id, role="official", unit_id=unit.id, granted_at=now)
         )
     await engine.dispose()
+
+
+def test_officials_import_the_calendar_and_the_plan_from_excel(
+    cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    units = tmp_path / "units.yaml"
+    units.write_text("- {name: Xã Minh Hòa, kind: xa}\n", encoding="utf-8")
+    run(["units", "import", str(units)], cli_env)
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "sessions"
+    fields = [
+        "unit",
+        "kind",
+        "date",
+        "start",
+        "end",
+        "place",
+        "receiver_name",
+        "receiver_title",
+        "capacity",
+    ]
+    sheet.append(fields)
+    sheet.append(
+        [
+            "Xã Minh Hòa",
+            "dinh_ky",
+            datetime(2027, 1, 6),
+            "07:30",
+            "11:00",
+            "Phòng tiếp công dân",
+            "Lê Văn Bình",
+            "Chủ tịch UBND xã",
+            15,
+        ]
+    )
+    calendar = tmp_path / "lich.xlsx"
+    book.save(calendar)
+    out = run(["calendar", "import", str(calendar)], cli_env).stdout
+    assert "0 lịch định kỳ, 1 buổi tiếp" in out
+    exported = yaml.safe_load(run(["calendar", "export"], cli_env).stdout)
+    assert exported["sessions"][0]["date"] == "06/01/2027"
+    assert exported["sessions"][0]["capacity"] == 15
+
+    plan = Workbook()
+    sheet = plan.active
+    assert sheet is not None
+    sheet.title = "deadlines"
+    sheet.append(["title", "unit", "due", "lead_days"])
+    sheet.append(["Báo cáo năm", "Xã Minh Hòa", datetime(2027, 11, 5), "7, 1"])
+    sheet.append(["Báo cáo quý", "Xã Không Có", "15/03/2027", "3"])
+    path = tmp_path / "ke-hoach.xlsx"
+    plan.save(path)
+    refused = run(["deadlines", "import", str(path)], cli_env, check=False)
+    assert refused.returncode == 1 and "Hạn thứ 2: không có đơn vị 'Xã Không Có'" in refused.stderr
+    sheet.delete_rows(3)
+    plan.save(path)
+    assert "Đã thêm 1 hạn." in run(["deadlines", "import", str(path)], cli_env).stdout

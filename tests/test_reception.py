@@ -21,7 +21,12 @@ from handlers.clock import VN_TZ, FixedClock
 from handlers.contract import Reply
 from handlers.knowledge_base import KnowledgeBase
 from handlers.reception import normalize_phone
-from handlers.reception_calendar import CalendarError, generate_sessions, import_calendar
+from handlers.reception_calendar import (
+    CalendarError,
+    generate_sessions,
+    import_calendar,
+    move_session,
+)
 from handlers.reception_staff import briefing_sheet
 from tests.test_access import invite, msg, setup_units
 
@@ -442,3 +447,39 @@ async def test_an_official_records_a_walk_in_and_the_figures_count_every_recepti
     assert (counted.visits, counted.people, counted.cases, counted.groups) == (2, 7, 2, 1)
     assert counted.by_kind == {"dinh_ky": 1, "dot_xuat": 1}
     assert before.visits == 0
+
+
+async def test_moving_a_session_tells_the_booked_citizens_and_moves_their_reminders(
+    assistant: Assistant, sessions: SessionFactory, clock: FixedClock
+) -> None:
+    await add_calendar(sessions, clock)
+    await Chat(assistant, "a").book()
+    target = (await the_session(sessions)).id
+    assert target is not None
+    async with sessions() as session, session.begin():
+        told = await move_session(
+            session, target, datetime(2026, 12, 4, 14, 0, tzinfo=VN_TZ), clock.now()
+        )
+    assert told == 1
+    rows_ = await pending(sessions)
+    notice = [r for r in rows_ if r.dedupe_key and r.dedupe_key.startswith("session-moved")]
+    assert (
+        notice[0]
+        .reply["text"]
+        .startswith("Buổi tiếp công dân 07:30 ngày 02/12/2026 được dời sang 14:00 ngày 04/12/2026")
+    )
+    reminders = sorted(
+        r.available_at.astimezone(VN_TZ) for r in rows_ if r.reply["text"].startswith("Nhắc lịch")
+    )
+    assert reminders == [
+        datetime(2026, 12, 3, 8, 0, tzinfo=VN_TZ),
+        datetime(2026, 12, 4, 6, 30, tzinfo=VN_TZ),
+    ]
+    moved = await the_session(sessions)
+    assert moved.ends_at.astimezone(VN_TZ) == datetime(2026, 12, 4, 17, 30, tzinfo=VN_TZ)
+
+
+async def pending(sessions: SessionFactory) -> list[Outbox]:
+    async with sessions() as session:
+        query = select(Outbox).where(col(Outbox.status) == outbox.PENDING)
+        return list((await session.exec(query)).all())

@@ -1,0 +1,54 @@
+"""Reading plan files officials keep in Excel: one sheet per table, a header row of field names.
+
+Cells come back as the text a YAML file would hold: dates as DD/MM/YYYY, times as HH:MM, whole
+numbers as numbers, lists ("7, 3, 1, 0") as lists of numbers.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from io import BytesIO
+from typing import Any
+
+from openpyxl import load_workbook
+
+LIST_FIELDS = frozenset({"lead_days"})
+TIME_FIELDS = frozenset({"start", "end", "remind_at"})
+
+
+def _value(field: str, cell: Any) -> Any:
+    if isinstance(cell, datetime):
+        return f"{cell:%H:%M}" if field in TIME_FIELDS else f"{cell:%d/%m/%Y}"
+    if isinstance(cell, date):
+        return f"{cell:%d/%m/%Y}"
+    if isinstance(cell, time):
+        return f"{cell:%H:%M}"
+    if isinstance(cell, float) and cell.is_integer():
+        return int(cell)
+    if field in LIST_FIELDS and isinstance(cell, str):
+        return [int(part) for part in cell.replace(";", ",").split(",") if part.strip().isdigit()]
+    if field in LIST_FIELDS and isinstance(cell, int):
+        return [cell]
+    return cell
+
+
+def read_sheets(data: bytes) -> dict[str, list[dict[str, Any]]]:
+    """Every sheet as a list of rows keyed by the header row; empty rows are skipped."""
+    book = load_workbook(BytesIO(data), read_only=True, data_only=True)
+    tables: dict[str, list[dict[str, Any]]] = {}
+    for sheet in book.worksheets:
+        rows = sheet.iter_rows(values_only=True)
+        header = [str(h).strip() if h is not None else "" for h in next(rows, ())]
+        table = []
+        for values in rows:
+            if all(v is None or str(v).strip() == "" for v in values):
+                continue
+            table.append(
+                {
+                    field: _value(field, cell)
+                    for field, cell in zip(header, values, strict=False)
+                    if field and cell is not None
+                }
+            )
+        tables[sheet.title.strip().lower()] = table
+    return tables
