@@ -294,6 +294,8 @@ class Assistant:
             return [await reception.text(session, state, actor, incoming, text, now)]
         if state.flow == reception_staff.FLOW:
             return [await reception_staff.text(session, state, actor, text, now)]
+        if state.flow == deadlines.FLOW:
+            return [await deadlines.text(session, state, actor, text, now)]
         index = await self._knowledge.index(session)
         understood = understand(index, text, self._settings.unit_name)
         if understood.intent is Intent.fallback or (

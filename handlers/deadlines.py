@@ -21,6 +21,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from db import outbox, people
+from db.conversations import ChatState
 from db.engine import SessionFactory
 from db.models import (
     Deadline,
@@ -45,6 +46,8 @@ DONE_PREFIX = "staff:dl:done:"
 SNOOZE_PREFIX = "staff:dl:snooze:"
 VIEW_PREFIX = "staff:dl:view:"
 DONE_COMMAND = "/xong"
+NEW = "staff:dl:new"
+FLOW = "dl-new"
 DAY_OFF_RULES = ("before", "after", "keep")
 # Occurrences further back than this are not looked at (escalation has long fired by then).
 LOOK_BACK = timedelta(days=120)
@@ -380,9 +383,16 @@ async def mark_done(
     )
 
 
-async def press(session: AsyncSession, actor: Actor, payload: str, now: datetime) -> Reply:
+async def press(
+    session: AsyncSession, state: ChatState, actor: Actor, payload: str, now: datetime
+) -> Reply:
     if payload == LIST:
         return await upcoming(session, actor, now)
+    if payload == NEW:
+        if not actor.roles:
+            return Reply(texts.STALE_BUTTON, (BACK,))
+        state.flow, state.step, state.data = FLOW, "title", {}
+        return Reply(texts.ASK_DEADLINE_TITLE, (BACK,))
     parts = payload.removeprefix(PREFIX).split(":")
     try:
         deadline_id = int(parts[1])
@@ -443,8 +453,9 @@ async def upcoming(session: AsyncSession, actor: Actor, now: datetime) -> Reply:
         for nominal in occurrences(deadline, today, today + timedelta(days=90)):
             items.append((adjusted(nominal, deadline.day_off_rule, calendar), deadline))
     items.sort(key=lambda pair: (pair[0], pair[1].id or 0))
+    add = Button(texts.DEADLINE_ADD, NEW)
     if not items:
-        return Reply(texts.NO_DEADLINES, (BACK,))
+        return Reply(texts.NO_DEADLINES, (add, BACK))
     lines = [texts.DEADLINES_HEAD] + [
         f"- {due:%d/%m/%Y}: {deadline.title}" for due, deadline in items[:15]
     ]
@@ -452,7 +463,44 @@ async def upcoming(session: AsyncSession, actor: Actor, now: datetime) -> Reply:
         Button(f"{due:%d/%m} {deadline.title[:40]}", f"{VIEW_PREFIX}{deadline.id}")
         for due, deadline in items[:8]
     ]
-    return Reply("\n".join(lines), (*buttons, BACK))
+    return Reply("\n".join(lines), (*buttons, add, BACK))
+
+
+async def text(
+    session: AsyncSession, state: ChatState, actor: Actor, typed: str, now: datetime
+) -> Reply:
+    """An official adding a deadline for themself: the title, then the date or recurrence."""
+    if not actor.is_staff or not actor.roles:
+        state.flow = state.step = None
+        return Reply(texts.FORBIDDEN, (BACK,))
+    typed = " ".join(typed.split())
+    if state.step == "title":
+        if not 5 <= len(typed) <= 300:
+            return Reply(texts.ASK_DEADLINE_TITLE, (BACK,))
+        state.data["title"] = typed
+        state.step = "due"
+        return Reply(texts.ASK_DEADLINE_DUE, (BACK,))
+    row: dict[str, Any] = {"title": state.data.get("title", ""), "unit": ""}
+    if ":" in typed:
+        row["recurrence"] = typed
+    else:
+        row["due"] = typed
+    unit = await session.get(Unit, actor.roles[0][1])
+    row["unit"] = unit.code if unit and unit.code else (unit.name if unit else "")
+    try:
+        deadline = await _deadline_from_row(session, row, 1, now)
+    except DeadlineError:
+        return Reply(texts.BAD_DEADLINE_DUE, (BACK,))
+    deadline.owner_person_id = actor.person_id
+    session.add(deadline)
+    await session.flush()
+    audit_by(session, actor, "deadline.added", now, target=str(deadline.id))
+    state.flow = state.step = None
+    state.data = {}
+    return Reply(
+        texts.DEADLINE_ADDED.format(title=deadline.title),
+        (Button(texts.STAFF_DEADLINES, LIST), BACK),
+    )
 
 
 # -- plan files ----------------------------------------------------------------------------

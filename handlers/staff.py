@@ -61,7 +61,7 @@ async def press(
             roles.append(f"{texts.ROLE_NAMES.get(role, role)} của {unit.name if unit else '?'}")
         return Reply(texts.STAFF_WHOAMI.format(roles="; ".join(roles)), (MENU_BUTTON, BACK))
     if payload == deadlines.LIST or payload.startswith(deadlines.PREFIX):
-        return await deadlines.press(session, actor, payload, now)
+        return await deadlines.press(session, state, actor, payload, now)
     if payload == STAFF_NOTIFY_HERE:
         person = await session.get(Person, actor.person_id)
         if person is not None:

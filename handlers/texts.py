@@ -364,3 +364,11 @@ SESSION_MOVED_NOTICE = (
     'giữ nguyên số thứ tự. Nếu không đến được, anh/chị huỷ hoặc đổi lịch trong mục "Lịch hẹn '
     'của tôi".'
 )
+DEADLINE_ADD = "Thêm hạn"
+ASK_DEADLINE_TITLE = "Anh/chị gõ tên việc cần nhắc (5 đến 300 ký tự), ví dụ: Báo cáo quý IV:"
+ASK_DEADLINE_DUE = (
+    "Hạn là ngày nào? Gõ ngày/tháng/năm (ví dụ 15/12/2026), hoặc cách lặp lại: monthly:15 (ngày "
+    "15 hằng tháng), quarterly:3:15 (ngày 15 tháng cuối quý), yearly:05/05,05/11."
+)
+BAD_DEADLINE_DUE = "Chưa đọc được ngày hoặc cách lặp. " + ASK_DEADLINE_DUE
+DEADLINE_ADDED = "Đã thêm: {title}. Trợ lý sẽ nhắc anh/chị trước 7, 3, 1 ngày và đúng ngày hạn."

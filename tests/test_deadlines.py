@@ -286,3 +286,26 @@ async def test_an_official_chooses_the_channel_where_reminders_arrive(
     clock.advance(at(DUE - timedelta(days=7)) - clock.now())
     await tick(sessions, clock)
     assert [(r.channel, r.chat_id) for r in await queued(sessions)] == [("telegram", "tg-1")]
+
+
+async def test_an_official_adds_a_deadline_in_the_chat_and_is_reminded_of_it(
+    assistant: Assistant, sessions: SessionFactory, clock: FixedClock
+) -> None:
+    await setup_units(sessions, clock)
+    await become_official(assistant, sessions, clock, "501")
+
+    async def say(text: str | None = None, button: str | None = None) -> str:
+        replies = await assistant.dispatch(msg(text, button=button, chat="501", channel="telegram"))
+        return replies[-1].text
+
+    assert (await say(button="staff:deadlines")) == texts.NO_DEADLINES
+    assert (await say(button="staff:dl:new")) == texts.ASK_DEADLINE_TITLE
+    assert (await say("Báo cáo công tác tiếp công dân quý IV")) == texts.ASK_DEADLINE_DUE
+    assert (await say("31/13/2026")) == texts.BAD_DEADLINE_DUE
+    assert (await say("15/12/2026")).startswith("Đã thêm: Báo cáo công tác tiếp công dân quý IV")
+    assert "15/12/2026: Báo cáo công tác tiếp công dân quý IV" in await say(
+        button="staff:deadlines"
+    )
+    clock.advance(at(date(2026, 12, 8)) - clock.now())
+    await tick(sessions, clock)
+    assert [r.chat_id for r in await queued(sessions)] == ["501"]
