@@ -437,3 +437,73 @@ class DeadlineFired(SQLModel, table=True):
     occurrence: date
     lead: str = Field(max_length=8)
     fired_at: datetime = _when()
+
+
+class Petition(SQLModel, table=True):
+    """A đơn: khiếu nại, tố cáo, kiến nghị or phản ánh, from a chat or entered by an official.
+
+    The filer's identity is not here (``PetitionParty``): lists, exports and briefings read this
+    table only, so they cannot leak a denouncer's name.
+    """
+
+    __tablename__ = "petition"
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=20, unique=True)
+    kind: str = Field(max_length=16, index=True)
+    unit_id: int = Field(foreign_key="unit.id", index=True)
+    # chat, paper, post, desk, forwarded
+    source: str = Field(max_length=16)
+    source_note: str = Field(default="", max_length=300)
+    channel: str | None = Field(default=None, max_length=16)
+    chat_id: str | None = Field(default=None, max_length=128)
+    person_id: int | None = Field(default=None, foreign_key="person.id", index=True)
+    anonymous: bool = False
+    status: str = Field(max_length=24, index=True)
+    summary: str = Field(max_length=2000)
+    details: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    second_round: bool = False
+    complex_case: bool = False
+    remote_area: bool = False
+    extensions: int = 0
+    registered_at: datetime = _when()
+    # The legal clocks start here: an official records the đơn as received (signed at the desk,
+    # or complete under its type's rules). Before that, dates shown are "dự kiến".
+    received_at: datetime | None = _when(nullable=True)
+    accepted_at: datetime | None = _when(nullable=True)
+    due_date: date | None = None
+    due_estimated: bool = True
+    handler_person_id: int | None = Field(default=None, foreign_key="person.id")
+    result: str | None = Field(default=None, max_length=2000)
+    closed_at: datetime | None = _when(nullable=True)
+    satisfied: bool | None = None
+    # The last four digits of the phone given, for "Tra cứu đơn" by code.
+    phone_last4: str = Field(default="", max_length=4)
+    created_at: datetime = _when()
+    updated_at: datetime = _when()
+
+
+class PetitionParty(SQLModel, table=True):
+    """Who filed a đơn, kept apart from the case (Luật Tố cáo 25/2018, Điều 8, 9, 47, 56)."""
+
+    __tablename__ = "petition_party"
+
+    petition_id: int = Field(foreign_key="petition.id", primary_key=True)
+    full_name: str = Field(max_length=200)
+    phone: str = Field(max_length=20)
+    address: str = Field(max_length=300)
+    consent_at: datetime | None = _when(nullable=True)
+    consent_version: str | None = Field(default=None, max_length=16)
+
+
+class PetitionEvent(SQLModel, table=True):
+    """One step of a đơn's history: when, by whom, what, and the note (reason, body, result)."""
+
+    __tablename__ = "petition_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    petition_id: int = Field(foreign_key="petition.id", index=True)
+    at: datetime = _when()
+    actor: str = Field(max_length=64)
+    status: str = Field(max_length=24)
+    note: str = Field(default="", max_length=1000)
