@@ -26,6 +26,8 @@ from handlers import (
     deadlines,
     kb_admin,
     kb_chat,
+    petitions,
+    petitions_staff,
     reception,
     reception_staff,
     staff,
@@ -40,7 +42,6 @@ from handlers.faq import (
     SCHEDULE_ENTRY,
     TOPIC_PREFIX,
     answer_reply,
-    intent_reply,
     topic_reply,
     topics_reply,
     understand,
@@ -269,6 +270,8 @@ class Assistant:
             return [with_menu(texts.TOO_LONG.format(limit=self._settings.max_message_chars))]
         if incoming.contact_phone and state.flow == reception.FLOW:
             return [await reception.text(session, state, actor, incoming, text, now)]
+        if incoming.contact_phone and state.flow == petitions.FLOW:
+            return [await petitions.text(session, state, actor, incoming, text, now)]
         if not any(ch.isalnum() for ch in text):
             # No flow takes files yet: say so rather than keep what nobody asked for.
             return [with_menu(texts.ATTACHMENT_NOT_NOW if incoming.attachments else texts.UNCLEAR)]
@@ -296,8 +299,18 @@ class Assistant:
             return [await reception_staff.text(session, state, actor, text, now)]
         if state.flow == deadlines.FLOW:
             return [await deadlines.text(session, state, actor, text, now)]
+        if state.flow == petitions_staff.FLOW:
+            return [await petitions_staff.text(session, state, actor, text, now)]
+        if state.flow == petitions.FLOW:
+            return [await petitions.text(session, state, actor, incoming, text, now)]
+        if petitions.looks_like_lookup(text):
+            return [await petitions.lookup(session, actor, text, now)]
         index = await self._knowledge.index(session)
         understood = understand(index, text, self._settings.unit_name)
+        if understood.intent is Intent.petition:
+            return [petitions.start_from_text(state, text)]
+        if understood.intent is Intent.petition_status:
+            return [await petitions.mine(session, actor)]
         if understood.intent is Intent.fallback or (
             understood.intent is Intent.faq and not understood.matched
         ):
@@ -390,6 +403,9 @@ class Assistant:
             return [await staff.press(session, state, actor, payload, now)]
         if kb_chat.is_kb_payload(payload):
             return [await self._kb_admin.press(session, state, actor, payload, now)]
+        # A citizen's answer on a pushed "hài lòng?" question: checked against the đơn's owner.
+        if payload.startswith(petitions_staff.SATISFACTION_PREFIX):
+            return [await petitions_staff.satisfaction(session, actor, payload, now)]
         # Any other payload carries no authority: a menu item or one the last reply offered.
         if len(payload) > MAX_PAYLOAD or not (is_global(payload) or payload in state.offered):
             return [with_menu(texts.STALE_BUTTON)]
@@ -411,15 +427,15 @@ class Assistant:
             return [answer_reply(entry, index)] if entry else [reception.reception_menu()]
         if payload.startswith(reception.PREFIX):
             return await reception.press(session, state, actor, incoming, payload, now)
+        if payload == MENU_PETITION:
+            return [petitions.choose_kind()]
+        if payload == MENU_STATUS:
+            return [await petitions.mine(session, actor)]
+        if payload.startswith(petitions.PREFIX):
+            return [await petitions.press(session, state, actor, incoming, payload, now)]
         if payload.startswith(TOPIC_PREFIX):
             listed = topic_reply(index, payload.removeprefix(TOPIC_PREFIX))
             return [listed] if listed else [with_menu(texts.STALE_BUTTON)]
-        intents = {
-            MENU_PETITION: Intent.petition,
-            MENU_STATUS: Intent.petition_status,
-        }
-        if payload in intents:
-            return [intent_reply(index, intents[payload])]
         if payload == FAQ_NONE:
             return [with_menu(texts.READBACK_REPHRASE)]
         if payload.startswith(FAQ_PREFIX):

@@ -98,9 +98,9 @@ def intent_reply(index: FaqIndex, intent: Intent, unit_name: str | None = None) 
             ),
         )
     if intent is Intent.petition:
-        return Reply(texts.COMING_PETITION, _see_also(index, LETTER_ENTRY, texts.SEE_ALSO_LETTER))
+        return Reply(texts.PETITION_INTRO, _see_also(index, LETTER_ENTRY, texts.SEE_ALSO_LETTER))
     if intent is Intent.petition_status:
-        return with_menu(texts.COMING_STATUS)
+        return with_menu(texts.NO_PETITIONS)
     if intent is Intent.greeting:
         return greeting(unit_name)
     return with_menu(texts.FALLBACK)

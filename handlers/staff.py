@@ -8,7 +8,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from db.conversations import ChatState
 from db.models import Person, Unit
-from handlers import deadlines, reception_staff, texts
+from handlers import deadlines, petitions_staff, reception_staff, texts
 from handlers.access import ADMIN, Actor, audit_by, record_denied
 from handlers.contract import Button, Reply
 from handlers.menu import BACK
@@ -20,7 +20,6 @@ STAFF_NOTIFY_HERE = "staff:notify-here"
 STAFF_COMMAND = "/canbo"
 MENU_BUTTON = Button(texts.STAFF_MENU_BUTTON, STAFF_MENU)
 _COMING = {
-    "staff:petitions": texts.STAFF_PETITIONS,
     "staff:reports": texts.STAFF_REPORTS,
 }
 
@@ -32,6 +31,7 @@ def is_staff_payload(payload: str) -> bool:
 def staff_menu(actor: Actor) -> Reply:
     buttons = [
         Button(texts.STAFF_RECEPTION, reception_staff.SESSIONS),
+        Button(texts.STAFF_PETITIONS, petitions_staff.QUEUE),
         Button(texts.STAFF_DEADLINES, deadlines.LIST),
     ]
     buttons += [Button(label, payload) for payload, label in _COMING.items()]
@@ -70,6 +70,8 @@ async def press(
             audit_by(session, actor, "person.notify_channel", now, target=actor.channel)
         channel = texts.CHANNEL_NAMES.get(actor.channel, actor.channel)
         return Reply(texts.STAFF_NOTIFY_HERE_DONE.format(channel=channel), (MENU_BUTTON, BACK))
+    if petitions_staff.handles(payload):
+        return await petitions_staff.press(session, state, actor, payload, now)
     if reception_staff.handles(payload):
         return await reception_staff.press(session, state, actor, payload, now)
     if payload in _COMING:

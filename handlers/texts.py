@@ -55,15 +55,6 @@ UNKNOWN_COMMAND = "Trợ lý không có lệnh này. Anh/chị chọn một mụ
 ENTRY_GONE = "Nội dung này hiện không còn. Anh/chị vui lòng hỏi lại."
 THANKS = "Trợ lý cảm ơn anh/chị. Anh/chị cần hỏi thêm gì cứ nhắn."
 
-COMING_PETITION = (
-    "Chức năng gửi đơn thư qua Trợ lý đang được hoàn thiện. Hiện anh/chị có thể nộp đơn trực "
-    "tiếp hoặc gửi qua bưu điện đến UBND xã, phường. Đơn khiếu nại, tố cáo cần ghi rõ họ tên, "
-    "địa chỉ và có chữ ký hoặc điểm chỉ của người gửi."
-)
-COMING_STATUS = (
-    "Chức năng tra cứu đơn qua Trợ lý đang được hoàn thiện. Hiện anh/chị vui lòng liên hệ bộ "
-    "phận tiếp công dân của UBND xã, phường và cung cấp ngày nộp đơn để được trả lời."
-)
 SEE_ALSO_SCHEDULE = "Xem quy định về lịch tiếp"
 SEE_ALSO_LETTER = "Đơn cần ghi những gì"
 
@@ -372,3 +363,150 @@ ASK_DEADLINE_DUE = (
 )
 BAD_DEADLINE_DUE = "Chưa đọc được ngày hoặc cách lặp. " + ASK_DEADLINE_DUE
 DEADLINE_ADDED = "Đã thêm: {title}. Trợ lý sẽ nhắc anh/chị trước 7, 3, 1 ngày và đúng ngày hạn."
+
+# -- Đơn thư: citizens ----------------------------------------------------------------------
+PETITION_KIND_NAMES = {
+    "khieu_nai": "Khiếu nại",
+    "to_cao": "Tố cáo",
+    "kien_nghi": "Kiến nghị",
+    "phan_anh": "Phản ánh",
+    "thong_tin": "Thông tin không nêu tên",
+}
+PETITION_INTRO = (
+    "Khiếu nại: đề nghị xem xét lại quyết định, hành vi hành chính xâm phạm quyền lợi của chính "
+    "mình. Tố cáo: báo hành vi vi phạm pháp luật của người khác.\n"
+    "Kiến nghị: đề xuất, góp ý về chính sách, quản lý. Phản ánh: báo tin về một việc chưa đúng, "
+    "chưa hợp lý để chính quyền biết và xử lý.\nAnh/chị muốn gửi loại nào?"
+)
+PETITION_ANONYMOUS = "Gửi thông tin không nêu tên"
+PETITION_SUGGEST = (
+    "Theo nội dung anh/chị viết, đây có thể là đơn {kind}. Anh/chị muốn gửi đơn {kind}?"
+)
+PETITION_YES = "Đúng, gửi đơn {kind}"
+PETITION_OTHER = "Chọn loại khác"
+PETITION_ANON_NOTE = (
+    "Thông tin không nêu tên được chuyển để cán bộ tham khảo, nhưng không được giải quyết như "
+    "khiếu nại hay tố cáo (Luật Tố cáo số 25/2018/QH14, Điều 25). Anh/chị sẽ không nhận được mã "
+    "tra cứu gắn với tên mình."
+)
+PETITION_ASK = {
+    "name": "Anh/chị cho biết họ và tên:",
+    "phone": "Số điện thoại để cán bộ liên hệ (ví dụ 0912 345 678):",
+    "address": "Địa chỉ của anh/chị (thôn, tổ dân phố; xã, phường):",
+    "decision": (
+        "Quyết định hoặc hành vi bị khiếu nại: số, ngày ban hành, cơ quan hoặc người ban hành "
+        "(ví dụ: Quyết định số 12/QĐ-UBND ngày 05/10/2026 của UBND xã):"
+    ),
+    "content": "Nội dung và lý do (trình bày ngắn gọn, trung thực):",
+    "request": "Anh/chị đề nghị giải quyết thế nào?",
+    "accused": "Người hoặc cơ quan bị tố cáo (họ tên, chức vụ, nơi công tác nếu biết):",
+    "act": "Hành vi vi phạm pháp luật bị tố cáo (việc gì, khi nào, ở đâu):",
+    "place": "Địa điểm xảy ra sự việc (thôn, đường, số nhà...):",
+}
+PETITION_TOO_SHORT = "Nội dung quá ngắn hoặc quá dài (từ 5 đến 2.000 ký tự). Anh/chị gõ lại:"
+PETITION_CONSENT = (
+    "Anh/chị kiểm tra lại:\n{summary}\n\nĐể gửi, anh/chị đồng ý cho UBND xử lý các thông tin cá "
+    "nhân trên vào việc tiếp nhận, giải quyết đơn. Thông tin người tố cáo được giữ bí mật theo "
+    "Luật Tố cáo."
+)
+PETITION_SEND = "Đồng ý, gửi đơn"
+PETITION_FILED = (
+    "Đã đăng ký trực tuyến đơn {kind}. Mã tra cứu: {code}.\n{next}\n"
+    "Hạn xử lý bước đầu dự kiến: {due} ({rule}); thời hạn chính thức tính từ ngày UBND ghi nhận đã "
+    "nhận đơn."
+)
+PETITION_SIGN = (
+    "Lưu ý: đơn khiếu nại, tố cáo chỉ được thụ lý khi có chữ ký hoặc điểm chỉ của người gửi. "
+    "Anh/chị mang đơn đến bộ phận tiếp công dân để ký xác nhận, hoặc đặt lịch tiếp công dân ngay "
+    "bên dưới."
+)
+PETITION_NEXT_PLAIN = "Cán bộ sẽ xem xét và trả lời anh/chị qua kênh này."
+PETITION_ANON_FILED = "Đã chuyển thông tin của anh/chị tới cán bộ. Cảm ơn anh/chị."
+PETITION_QUIT = "Đã huỷ; nội dung vừa nhập không được lưu."
+PETITION_NO_UNIT = "Chưa cấu hình xã, phường nhận đơn. Anh/chị vui lòng liên hệ trực tiếp UBND."
+MY_PETITIONS = "Đơn của anh/chị:"
+PETITION_LINE = "{code} ({kind}): {status}. {due}"
+PETITION_DUE = "Hạn {step}: {due}{estimate}."
+PETITION_ESTIMATE = " (dự kiến)"
+NO_PETITIONS = (
+    "Anh/chị chưa gửi đơn nào từ tài khoản này. Để tra cứu đơn gửi nơi khác, gõ mã đơn và 4 số "
+    "cuối số điện thoại đã ghi trong đơn, ví dụ: KN-2026-7H3Q9X 5678."
+)
+PETITION_LOOKUP_WRONG = "Không tìm thấy đơn với mã và 4 số điện thoại này."
+PETITION_LOOKUP_LOCKED = "Anh/chị đã tra sai nhiều lần. Vui lòng thử lại sau một giờ."
+PETITION_STATUS_NAMES = {
+    "dang_ky": "đã đăng ký trực tuyến, chờ UBND ghi nhận",
+    "tiep_nhan": "đã tiếp nhận",
+    "xu_ly_ban_dau": "đang xử lý ban đầu",
+    "thu_ly": "đã thụ lý",
+    "khong_thu_ly": "không thụ lý",
+    "chuyen": "đã chuyển cơ quan có thẩm quyền",
+    "dang_giai_quyet": "đang giải quyết",
+    "gia_han": "đã gia hạn giải quyết",
+    "tam_dinh_chi": "tạm đình chỉ",
+    "dinh_chi": "đình chỉ",
+    "da_giai_quyet": "đã giải quyết",
+    "dong": "đã đóng",
+    "rut_don": "đã rút đơn",
+    "thong_tin": "đã chuyển cán bộ tham khảo",
+}
+PETITION_STEP_NAMES = {"accept": "thụ lý", "answer": "trả lời", "resolve": "giải quyết"}
+PETITION_UPDATE = "Đơn {code} của anh/chị: {status}.{note}{due}"
+
+# -- Đơn thư: officials ---------------------------------------------------------------------
+STAFF_PETITION_QUEUE = "Hàng đợi đơn (sắp xếp theo hạn):"
+STAFF_NO_PETITIONS = "Không có đơn nào đang chờ xử lý thuộc đơn vị của anh/chị."
+STAFF_PETITION_LINE = "{code} ({kind}, {source}): {status}; {due}"
+DAYS_LEFT = "còn {days} ngày"
+DAYS_LATE = "quá hạn {days} ngày"
+DUE_TODAY = "hạn hôm nay"
+NO_DUE = "chưa có hạn"
+PETITION_SOURCES = {
+    "chat": "trực tuyến",
+    "paper": "đơn giấy",
+    "post": "bưu chính",
+    "desk": "nộp trực tiếp",
+    "forwarded": "cơ quan khác chuyển",
+}
+STAFF_PETITION_DETAIL = (
+    "{code}: {kind} ({source}{note})\nTrạng thái: {status}\n{due}\nNội dung: {summary}\n"
+    "Người gửi: {party}\nNgười xử lý: {handler}"
+)
+HIDDEN_FILER = "được giữ bí mật; chỉ người được giao xử lý xem được"
+NO_HANDLER = "chưa giao"
+PT_TAKE = "Nhận xử lý"
+PT_RECEIVED = "Đã nhận đơn (có ký/điểm chỉ)"
+PT_ACCEPT = "Thụ lý"
+PT_REJECT = "Không thụ lý"
+PT_TRANSFER = "Chuyển cơ quan khác"
+PT_EXTEND = "Gia hạn"
+PT_SUSPEND = "Tạm đình chỉ"
+PT_STOP = "Đình chỉ"
+PT_RESULT = "Ghi kết quả giải quyết"
+PT_CLOSE = "Đóng đơn"
+PT_COMPLEX = "Đánh dấu vụ việc phức tạp"
+PT_REMOTE = "Đánh dấu vùng sâu, vùng xa"
+PT_ASK_NOTE = {
+    "khong_thu_ly": "Gõ lý do không thụ lý:",
+    "chuyen": "Gõ tên cơ quan có thẩm quyền nhận đơn:",
+    "gia_han": "Gõ lý do gia hạn:",
+    "tam_dinh_chi": "Gõ lý do tạm đình chỉ:",
+    "dinh_chi": "Gõ lý do đình chỉ:",
+    "da_giai_quyet": "Gõ kết quả giải quyết (sẽ gửi cho người gửi đơn):",
+}
+PT_DONE = "Đã cập nhật đơn {code}: {status}."
+PT_NOT_ALLOWED = "Bước này không áp dụng cho đơn ở trạng thái hiện tại."
+PT_SATISFACTION = "Anh/chị có hài lòng với việc giải quyết đơn {code} không?"
+PT_SATISFIED = "Hài lòng"
+PT_UNSATISFIED = "Không hài lòng"
+PT_REOPEN = "Đề nghị xem xét lại"
+PT_THANKS = "Cảm ơn anh/chị đã cho biết ý kiến."
+PT_REOPEN_NOTED = (
+    "Đã ghi nhận đề nghị xem xét lại đơn {code}; cán bộ sẽ liên hệ anh/chị. Nếu là khiếu nại, "
+    "anh/chị còn quyền khiếu nại lần hai hoặc khởi kiện theo Luật Khiếu nại."
+)
+PARTY_WITHHELD = "Họ tên, điện thoại, địa chỉ: đã ghi nhận (được giữ bí mật)"
+PT_TAKE_REFUSED = (
+    "Đơn tố cáo này đã có người xử lý; chỉ quản trị viên mới giao lại được, để giữ bí mật người "
+    "tố cáo."
+)

@@ -112,9 +112,9 @@ def test_a_wish_to_book_reception_offers_booking_and_the_menu(index: FaqIndex) -
     assert payloads[:2] == ["menu:book", "menu:mine"] and "menu:petition" in payloads
 
 
-def test_petition_intents_still_say_the_flow_is_coming(index: FaqIndex) -> None:
+def test_a_wish_to_file_a_petition_explains_the_four_types(index: FaqIndex) -> None:
     reply = understand(index, "toi muon gui don khieu nai").replies[0]
-    assert "đang được hoàn thiện" in reply.text
+    assert reply.text == texts.PETITION_INTRO
 
 
 def test_draft_entries_are_never_served(curated: list[Entry]) -> None:

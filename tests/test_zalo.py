@@ -104,13 +104,16 @@ async def count(sessions: SessionFactory, model: type[InboxItem] | type[Outbox])
         return int((await session.exec(select(func.count()).select_from(model))).one())
 
 
-async def settled(sessions: SessionFactory) -> None:
-    """Wait until every send in flight is recorded: moving the clock past a claim's lease while
-    it is being sent would (rightly) send it again."""
+async def settled(sessions: SessionFactory, clock: FixedClock) -> None:
+    """Wait until every due send is made and recorded: moving the clock past a claim's lease
+    while it is being sent would (rightly) send it again."""
     for _ in range(200):
         async with sessions() as session:
             busy = await session.exec(
-                select(func.count()).where(col(Outbox.status) == outbox.SENDING)
+                select(func.count()).where(
+                    col(Outbox.status).in_((outbox.SENDING, outbox.PENDING)),
+                    col(Outbox.available_at) <= clock.now(),
+                )
             )
             if busy.one() == 0:
                 return
@@ -272,7 +275,7 @@ async def test_a_push_after_seven_days_waits_for_the_citizen_and_says_so(
     client = await serve()
     assert await post_oa(client, fake.oa_event(CITIZEN, "xin chao")) == 200
     await fake.wait_sent(1)
-    await settled(sessions)
+    await settled(sessions, clock)
     runtime = runtime_of(client)
 
     # Six days later a status update goes out at once.
@@ -310,7 +313,7 @@ async def test_outside_the_window_a_push_goes_to_the_citizens_linked_zalo_bot(
     fake.bot_text(OFFICIAL, code)
     await fake.wait_sent(2)
     assert fake.sent[-1].text.startswith(texts.LINKED)
-    await settled(sessions)
+    await settled(sessions, clock)
 
     clock.advance(timedelta(days=8))
     runtime = runtime_of(client)
@@ -353,10 +356,10 @@ async def test_a_rate_limited_oa_send_is_retried_later(
     assert await post_oa(client, fake.oa_event(CITIZEN, "xin chao")) == 200
     await asyncio.sleep(0.5)
     assert fake.sent == []
-    await settled(sessions)
+    await settled(sessions, clock)
     clock.advance(timedelta(seconds=61))
     await fake.wait_sent(1)
-    await settled(sessions)
+    await settled(sessions, clock)
     async with sessions() as session:
         row = (await session.exec(select(Outbox))).one()
     assert row.status == outbox.SENT and row.attempts == 2
@@ -439,7 +442,7 @@ async def test_the_bot_token_never_reaches_the_logs(
         fake.bot_failures = [500]
         fake.bot_text(OFFICIAL, "xin chao")
         await asyncio.sleep(0.5)
-        await settled(sessions)
+        await settled(sessions, clock)
         clock.advance(timedelta(seconds=10))
         await fake.wait_sent(1)
     finally:
@@ -473,7 +476,7 @@ async def test_an_official_links_zalo_bot_to_the_web_chat_and_keeps_the_staff_me
     response = await client.post("/api/chat", json={"text": "xin chao", "client_id": "c2"})
     payloads = [b["payload"] for r in (await response.json())["replies"] for b in r["buttons"]]
     assert "staff:menu" in payloads
-    await settled(sessions)
+    await settled(sessions, clock)
     async with sessions() as session:
         rows = (await session.exec(select(Outbox).where(col(Outbox.channel) == "zalo_bot"))).all()
     assert all(row.status == outbox.SENT for row in rows)

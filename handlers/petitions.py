@@ -1,0 +1,341 @@
+"""Đơn thư for citizens: a guided form per type, a tracking code, the status of one's đơn.
+
+A chat filing is an online registration: the legal clocks start only when an official records
+the đơn as received, so every date shown before then says "dự kiến". Nothing is written before
+the citizen consents; the filer's identity goes to ``petition_party``, apart from the case.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from datetime import datetime
+from functools import lru_cache
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from db import codes
+from db.conversations import ChatState
+from db.models import Person, Petition, PetitionEvent, PetitionParty, Unit
+from handlers import texts
+from handlers.access import LOCKOUT_WINDOW, MAX_FAILURES, Actor
+from handlers.clock import VN_TZ
+from handlers.contract import Button, Incoming, Reply
+from handlers.menu import BACK, MENU_BOOK, with_menu
+from handlers.petition_rules import RuleBook
+from handlers.reception import normalize_phone
+from handlers.reception_calendar import working_calendar
+from knowledge.normalize import fold
+
+FLOW = "petition"
+PREFIX = "pt:"
+KIND_PREFIX = "pt:k:"
+CONFIRM_PREFIX = "pt:yes:"
+SEND = "pt:send"
+QUIT = "pt:quit"
+KINDS = ("khieu_nai", "to_cao", "kien_nghi", "phan_anh")
+ANONYMOUS = "thong_tin"
+CODE_PREFIX = {
+    "khieu_nai": "KN",
+    "to_cao": "TC",
+    "kien_nghi": "KG",
+    "phan_anh": "PA",
+    ANONYMOUS: "TT",
+}
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+CONSENT_VERSION = "2026-11"
+# What each type asks, in order (Luật Khiếu nại Điều 8; Luật Tố cáo Điều 23; NĐ 20/2008 Điều 7).
+STEPS = {
+    "khieu_nai": ("name", "phone", "address", "decision", "content", "request"),
+    "to_cao": ("name", "phone", "address", "accused", "act"),
+    "kien_nghi": ("name", "phone", "address", "content"),
+    "phan_anh": ("name", "phone", "address", "content", "place"),
+    ANONYMOUS: ("content",),
+}
+FIRST_STEP = {
+    "khieu_nai": "accept",
+    "to_cao": "accept",
+    "kien_nghi": "answer",
+    "phan_anh": "answer",
+}
+REGISTERED, INFORMATION = "dang_ky", "thong_tin"
+QUIT_WORDS = frozenset({"huy", "huy bo", "thoi"})
+LOOKUP = re.compile(r"\b(KN|TC|KG|PA)-(\d{4})-([A-Z0-9]{6})\b\D*(\d{4})\b", re.IGNORECASE)
+_KEYWORDS = (
+    ("to_cao", ("to cao", "to giac")),
+    ("khieu_nai", ("khieu nai",)),
+    ("phan_anh", ("phan anh", "bao tin")),
+    ("kien_nghi", ("kien nghi", "de nghi", "gop y", "de xuat")),
+)
+
+
+@lru_cache(maxsize=1)
+def rule_book() -> RuleBook:
+    return RuleBook.load(working_calendar())
+
+
+def suggest_kind(text: str) -> str | None:
+    folded = fold(text)
+    for kind, words in _KEYWORDS:
+        if any(word in folded for word in words):
+            return kind
+    return None
+
+
+def choose_kind() -> Reply:
+    buttons = tuple(
+        Button(texts.PETITION_KIND_NAMES[kind], f"{KIND_PREFIX}{kind}") for kind in KINDS
+    )
+    return Reply(
+        texts.PETITION_INTRO,
+        (*buttons, Button(texts.PETITION_ANONYMOUS, f"{KIND_PREFIX}{ANONYMOUS}"), BACK),
+    )
+
+
+def start_from_text(state: ChatState, text: str) -> Reply:
+    """Free text such as "tôi muốn khiếu nại quyết định xử phạt": suggest a type, ask to confirm."""
+    kind = suggest_kind(text)
+    state.flow, state.step, state.data = FLOW, "kind", {}
+    if kind is None:
+        return choose_kind()
+    name = texts.PETITION_KIND_NAMES[kind].lower()
+    return Reply(
+        texts.PETITION_SUGGEST.format(kind=name),
+        (
+            Button(texts.PETITION_YES.format(kind=name), f"{CONFIRM_PREFIX}{kind}"),
+            Button(texts.PETITION_OTHER, "menu:petition"),
+        ),
+    )
+
+
+def _ask(state: ChatState) -> Reply:
+    step = state.step or ""
+    return Reply(texts.PETITION_ASK[step], (Button(texts.QUIT_FLOW, QUIT),))
+
+
+def _begin(state: ChatState, kind: str) -> Reply:
+    state.flow, state.data = FLOW, {"kind": kind}
+    state.step = STEPS[kind][0]
+    reply = _ask(state)
+    if kind == ANONYMOUS:
+        return Reply(texts.PETITION_ANON_NOTE + "\n\n" + reply.text, reply.buttons)
+    return reply
+
+
+def _quit(state: ChatState, text: str = texts.PETITION_QUIT) -> Reply:
+    state.flow = state.step = None
+    state.data = {}
+    return with_menu(text)
+
+
+async def press(
+    session: AsyncSession,
+    state: ChatState,
+    actor: Actor,
+    incoming: Incoming,
+    payload: str,
+    now: datetime,
+) -> Reply:
+    if payload == QUIT:
+        return _quit(state)
+    for prefix in (KIND_PREFIX, CONFIRM_PREFIX):
+        if payload.startswith(prefix):
+            kind = payload.removeprefix(prefix)
+            if kind in STEPS:
+                return _begin(state, kind)
+    if payload == SEND and state.flow == FLOW and state.step == "consent":
+        return await _file(session, state, actor, incoming, now)
+    return with_menu(texts.STALE_BUTTON)
+
+
+async def text(
+    session: AsyncSession,
+    state: ChatState,
+    actor: Actor,
+    incoming: Incoming,
+    raw: str,
+    now: datetime,
+) -> Reply:
+    if fold(raw).strip(" .!") in QUIT_WORDS:
+        return _quit(state)
+    kind = state.data.get("kind")
+    if kind not in STEPS or state.step not in STEPS[kind]:
+        return choose_kind()
+    value = " ".join(raw.split())
+    step = state.step
+    if step == "phone":
+        phone = normalize_phone(incoming.contact_phone or value)
+        if phone is None:
+            return Reply(texts.BAD_PHONE, (Button(texts.QUIT_FLOW, QUIT),))
+        value = phone
+    elif not 5 <= len(value) <= 2000 or (step == "name" and len(value.split()) < 2):
+        return Reply(
+            texts.BAD_NAME if step == "name" else texts.PETITION_TOO_SHORT,
+            (Button(texts.QUIT_FLOW, QUIT),),
+        )
+    state.data[step] = value
+    steps = STEPS[kind]
+    position = steps.index(step)
+    if position + 1 < len(steps):
+        state.step = steps[position + 1]
+        return _ask(state)
+    if kind == ANONYMOUS:
+        return await _file(session, state, actor, incoming, now)
+    state.step = "consent"
+    # A denouncer's identity is not echoed back: replies are kept (inbox, outbox) for a while.
+    shown = [n for n in steps if not (kind == "to_cao" and n in ("name", "phone", "address"))]
+    summary = "\n".join(
+        f"- {texts.PETITION_ASK[name].split(' (')[0].rstrip(':')}: {state.data[name]}"
+        for name in shown
+    )
+    if kind == "to_cao":
+        summary = f"- {texts.PARTY_WITHHELD}\n{summary}"
+    return Reply(
+        texts.PETITION_CONSENT.format(summary=summary),
+        (Button(texts.PETITION_SEND, SEND), Button(texts.QUIT_FLOW, QUIT)),
+    )
+
+
+async def filing_unit(session: AsyncSession, actor: Actor) -> int | None:
+    """The commune the citizen chose, else the deployment's first commune or ward."""
+    person = await session.get(Person, actor.person_id)
+    if person is not None and person.unit_id is not None:
+        return person.unit_id
+    query = select(Unit).order_by(col(Unit.id))
+    units = (await session.exec(query)).all()
+    local = [u for u in units if u.kind in ("xa", "phuong", "dac_khu")] or list(units)
+    return local[0].id if local else None
+
+
+def new_code(kind: str, year: int) -> str:
+    random_part = "".join(secrets.choice(CODE_ALPHABET) for _ in range(6))
+    return f"{CODE_PREFIX[kind]}-{year}-{random_part}"
+
+
+def _summary(kind: str, data: dict[str, str]) -> str:
+    parts = [data[step] for step in STEPS[kind] if step not in ("name", "phone", "address")]
+    return " | ".join(parts)[:2000]
+
+
+async def _file(
+    session: AsyncSession, state: ChatState, actor: Actor, incoming: Incoming, now: datetime
+) -> Reply:
+    data = dict(state.data)
+    kind = str(data["kind"])
+    unit_id = await filing_unit(session, actor)
+    if unit_id is None:
+        return _quit(state, texts.PETITION_NO_UNIT)
+    anonymous = kind == ANONYMOUS
+    today = now.astimezone(VN_TZ).date()
+    due = None if anonymous else rule_book().due(kind, FIRST_STEP[kind], today)
+    petition = Petition(
+        code=new_code(kind, today.year),
+        kind=kind,
+        unit_id=unit_id,
+        source="chat",
+        channel=None if anonymous else incoming.channel,
+        chat_id=None if anonymous else incoming.chat_id,
+        person_id=None if anonymous else actor.person_id,
+        anonymous=anonymous,
+        status=INFORMATION if anonymous else REGISTERED,
+        summary=_summary(kind, data),
+        details={k: v for k, v in data.items() if k not in ("kind", "name", "phone", "address")},
+        registered_at=now,
+        due_date=due.day if due else None,
+        due_estimated=True,
+        phone_last4=str(data.get("phone", ""))[-4:],
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(petition)
+    await session.flush()
+    assert petition.id is not None
+    if not anonymous:
+        session.add(
+            PetitionParty(
+                petition_id=petition.id,
+                full_name=data["name"],
+                phone=data["phone"],
+                address=data["address"],
+                consent_at=now,
+                consent_version=CONSENT_VERSION,
+            )
+        )
+    session.add(
+        PetitionEvent(petition_id=petition.id, at=now, actor="citizen", status=petition.status)
+    )
+    state.flow = state.step = None
+    state.data = {}
+    if anonymous:
+        return with_menu(texts.PETITION_ANON_FILED)
+    signed = kind in ("khieu_nai", "to_cao")
+    text = texts.PETITION_FILED.format(
+        kind=texts.PETITION_KIND_NAMES[kind].lower(),
+        code=petition.code,
+        next=texts.PETITION_SIGN if signed else texts.PETITION_NEXT_PLAIN,
+        due=f"{due.day:%d/%m/%Y}" if due else "—",
+        rule=due.rule.citation if due else "",
+    )
+    buttons = (Button(texts.RECEPTION_BOOK, MENU_BOOK),) if signed else ()
+    return Reply(text, (*buttons, BACK))
+
+
+def describe(petition: Petition) -> str:
+    due = ""
+    if petition.due_date is not None:
+        step = "giải quyết" if petition.accepted_at else "xử lý bước đầu"
+        estimate = texts.PETITION_ESTIMATE if petition.due_estimated else ""
+        due = texts.PETITION_DUE.format(
+            step=step, due=f"{petition.due_date:%d/%m/%Y}", estimate=estimate
+        )
+    return texts.PETITION_LINE.format(
+        code=petition.code,
+        kind=texts.PETITION_KIND_NAMES.get(petition.kind, petition.kind),
+        status=texts.PETITION_STATUS_NAMES.get(petition.status, petition.status),
+        due=due,
+    )
+
+
+async def mine(session: AsyncSession, actor: Actor) -> Reply:
+    query = (
+        select(Petition)
+        .where(Petition.person_id == actor.person_id)
+        .order_by(col(Petition.id).desc())
+        .limit(10)
+    )
+    found = (await session.exec(query)).all()
+    if not found:
+        return with_menu(texts.NO_PETITIONS)
+    return with_menu("\n".join([texts.MY_PETITIONS] + [f"- {describe(p)}" for p in found]))
+
+
+def looks_like_lookup(text: str) -> bool:
+    return LOOKUP.search(text) is not None
+
+
+async def lookup(session: AsyncSession, actor: Actor, text: str, now: datetime) -> Reply:
+    """A code and the last four digits of the phone given: limited like one-time codes."""
+    failures = await codes.recent_failures(
+        session, actor.channel, actor.external_id, now, LOCKOUT_WINDOW
+    )
+    if failures >= MAX_FAILURES:
+        return with_menu(texts.PETITION_LOOKUP_LOCKED)
+    found = LOOKUP.search(text)
+    assert found is not None
+    code = f"{found.group(1)}-{found.group(2)}-{found.group(3)}".upper()
+    petition = (await session.exec(select(Petition).where(Petition.code == code))).one_or_none()
+    if petition is None or not petition.phone_last4 or petition.phone_last4 != found.group(4):
+        codes.record_failure(session, actor.channel, actor.external_id, now)
+        return with_menu(texts.PETITION_LOOKUP_WRONG)
+    return with_menu(describe(petition))
+
+
+def due_text(petition: Petition) -> str:
+    if petition.due_date is None:
+        return ""
+    return " " + texts.PETITION_DUE.format(
+        step="giải quyết" if petition.accepted_at else "xử lý bước đầu",
+        due=f"{petition.due_date:%d/%m/%Y}",
+        estimate=texts.PETITION_ESTIMATE if petition.due_estimated else "",
+    )

@@ -1,0 +1,351 @@
+"""Đơn thư for officials: the queue by due date, the case, its steps, pushes to the citizen.
+
+Reached through ``staff.press`` (role checked on every press); a case is visible only to
+officials of its unit or a parent unit. The filer of a tố cáo is shown to the assigned handler
+only, and each showing of a filer's identity is audited (Luật Tố cáo 25/2018, Điều 8, 47, 56).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from db import outbox, people
+from db.conversations import ChatState
+from db.models import Person, Petition, PetitionEvent, PetitionParty
+from handlers import texts
+from handlers.access import ADMIN, Actor, audit_by
+from handlers.clock import VN_TZ
+from handlers.contract import Button, Reply
+from handlers.menu import BACK
+from handlers.petitions import FIRST_STEP, REGISTERED, due_text, rule_book
+
+PREFIX = "staff:pt:"
+QUEUE = "staff:petitions"
+FLOW = "pt-note"
+SATISFACTION_PREFIX = "pt:sat:"
+RECEIVED, PRELIMINARY, ACCEPTED, IN_PROGRESS = (
+    "tiep_nhan",
+    "xu_ly_ban_dau",
+    "thu_ly",
+    "dang_giai_quyet",
+)
+REJECTED, TRANSFERRED, EXTENDED = "khong_thu_ly", "chuyen", "gia_han"
+SUSPENDED, STOPPED, RESOLVED, CLOSED, WITHDRAWN = (
+    "tam_dinh_chi",
+    "dinh_chi",
+    "da_giai_quyet",
+    "dong",
+    "rut_don",
+)
+FINAL = frozenset({REJECTED, TRANSFERRED, STOPPED, CLOSED, WITHDRAWN, "thong_tin"})
+# Which steps each status allows, and the button for each.
+ACTIONS: dict[str, tuple[str, ...]] = {
+    REGISTERED: ("recv",),
+    RECEIVED: ("acc", REJECTED, TRANSFERRED),
+    PRELIMINARY: ("acc", REJECTED, TRANSFERRED),
+    ACCEPTED: (RESOLVED, EXTENDED, SUSPENDED, STOPPED, "complex", "remote"),
+    IN_PROGRESS: (RESOLVED, EXTENDED, SUSPENDED, STOPPED, "complex", "remote"),
+    EXTENDED: (RESOLVED, EXTENDED, SUSPENDED, STOPPED),
+    SUSPENDED: ("acc", STOPPED),
+    RESOLVED: ("close",),
+}
+LABELS = {
+    "recv": texts.PT_RECEIVED,
+    "acc": texts.PT_ACCEPT,
+    REJECTED: texts.PT_REJECT,
+    TRANSFERRED: texts.PT_TRANSFER,
+    EXTENDED: texts.PT_EXTEND,
+    SUSPENDED: texts.PT_SUSPEND,
+    STOPPED: texts.PT_STOP,
+    RESOLVED: texts.PT_RESULT,
+    "close": texts.PT_CLOSE,
+    "complex": texts.PT_COMPLEX,
+    "remote": texts.PT_REMOTE,
+}
+
+
+def handles(payload: str) -> bool:
+    return payload == QUEUE or payload.startswith(PREFIX)
+
+
+async def _scope(session: AsyncSession, actor: Actor) -> set[int]:
+    units: set[int] = set()
+    for _, unit_id in actor.roles:
+        units |= await people.subtree_ids(session, unit_id)
+    return units
+
+
+async def _case(session: AsyncSession, actor: Actor, petition_id: int) -> Petition | None:
+    petition = await session.get(Petition, petition_id)
+    if petition is None or petition.unit_id not in await _scope(session, actor):
+        return None
+    return petition
+
+
+def due_words(petition: Petition, today: date) -> str:
+    if petition.due_date is None:
+        return texts.NO_DUE
+    days = (petition.due_date - today).days
+    if days > 0:
+        words = texts.DAYS_LEFT.format(days=days)
+    elif days == 0:
+        words = texts.DUE_TODAY
+    else:
+        words = texts.DAYS_LATE.format(days=-days)
+    return words + (texts.PETITION_ESTIMATE if petition.due_estimated else "")
+
+
+def queue_line(petition: Petition, today: date) -> str:
+    """A case in a list: never the filer's name, whatever the kind."""
+    return texts.STAFF_PETITION_LINE.format(
+        code=petition.code,
+        kind=texts.PETITION_KIND_NAMES.get(petition.kind, petition.kind),
+        source=texts.PETITION_SOURCES.get(petition.source, petition.source),
+        status=texts.PETITION_STATUS_NAMES.get(petition.status, petition.status),
+        due=due_words(petition, today),
+    )
+
+
+async def press(
+    session: AsyncSession, state: ChatState, actor: Actor, payload: str, now: datetime
+) -> Reply:
+    today = now.astimezone(VN_TZ).date()
+    if payload == QUEUE:
+        return await _queue(session, actor, today)
+    action, _, number = payload.removeprefix(PREFIX).partition(":")
+    petition = await _case(session, actor, int(number)) if number.isdigit() else None
+    if petition is None:
+        return Reply(texts.STALE_BUTTON, (BACK,))
+    if action == "v":
+        return await _detail(session, actor, petition, today, now)
+    if action == "take":
+        taken = petition.handler_person_id not in (None, actor.person_id)
+        if petition.kind == "to_cao" and taken and not actor.has(ADMIN):
+            # Otherwise taking a case over would be a way round the denouncer's secrecy.
+            audit_by(session, actor, "petition.take_refused", now, target=petition.code)
+            return Reply(texts.PT_TAKE_REFUSED, _back_to(petition))
+        petition.handler_person_id = actor.person_id
+        session.add(petition)
+        audit_by(session, actor, "petition.assigned", now, target=petition.code)
+        return await _detail(session, actor, petition, today, now)
+    if action not in ACTIONS.get(petition.status, ()):
+        return Reply(texts.PT_NOT_ALLOWED, _back_to(petition))
+    if action in texts.PT_ASK_NOTE:
+        state.flow, state.step, state.data = FLOW, action, {"petition": petition.id}
+        return Reply(texts.PT_ASK_NOTE[action], _back_to(petition))
+    return await apply(session, actor, petition, action, "", now)
+
+
+async def text(
+    session: AsyncSession, state: ChatState, actor: Actor, typed: str, now: datetime
+) -> Reply:
+    """The reason, body or result an official types for the step they chose."""
+    action = state.step or ""
+    petition_id = int(state.data.get("petition", 0))
+    state.flow = state.step = None
+    state.data = {}
+    petition = await _case(session, actor, petition_id) if actor.is_staff else None
+    if petition is None or action not in ACTIONS.get(petition.status, ()):
+        return Reply(texts.STALE_BUTTON, (BACK,))
+    return await apply(session, actor, petition, action, " ".join(typed.split())[:1000], now)
+
+
+async def apply(
+    session: AsyncSession,
+    actor: Actor,
+    petition: Petition,
+    action: str,
+    note: str,
+    now: datetime,
+) -> Reply:
+    """One step of the case: status, dates, history, and the citizen told on their channel."""
+    today = now.astimezone(VN_TZ).date()
+    book = rule_book()
+    status = action
+    if action == "recv":
+        status = RECEIVED
+        petition.received_at = now
+        due = book.due(
+            petition.kind,
+            FIRST_STEP.get(petition.kind, "answer"),
+            today,
+            second_round=petition.second_round,
+        )
+        petition.due_date = due.day if due else None
+        petition.due_estimated = due.estimated if due else True
+    elif action == "acc":
+        status = IN_PROGRESS
+        if petition.accepted_at is None:
+            petition.accepted_at = now
+    elif action in ("complex", "remote"):
+        petition.complex_case |= action == "complex"
+        petition.remote_area |= action == "remote"
+        status = petition.status
+    elif action == EXTENDED:
+        petition.extensions += 1
+    elif action == RESOLVED:
+        petition.result = note
+    elif action == "close":
+        status = CLOSED
+        petition.closed_at = now
+    if action in ("acc", EXTENDED, "complex", "remote"):
+        _resolve_due(petition)
+    petition.status = status
+    petition.updated_at = now
+    session.add(petition)
+    event = PetitionEvent(
+        petition_id=petition.id or 0, at=now, actor=actor.label, status=status, note=note
+    )
+    session.add(event)
+    await session.flush()
+    audit_by(session, actor, f"petition.{status}", now, target=petition.code)
+    await _tell_citizen(session, petition, status, note, event.id, now)
+    return Reply(
+        texts.PT_DONE.format(
+            code=petition.code, status=texts.PETITION_STATUS_NAMES.get(status, status)
+        ),
+        _back_to(petition),
+    )
+
+
+def _resolve_due(petition: Petition) -> None:
+    if petition.accepted_at is None:
+        return
+    due = rule_book().due(
+        petition.kind,
+        "resolve",
+        petition.accepted_at.astimezone(VN_TZ).date(),
+        second_round=petition.second_round,
+        complex_case=petition.complex_case,
+        remote_area=petition.remote_area,
+        extensions=petition.extensions,
+    )
+    if due is not None:
+        petition.due_date, petition.due_estimated = due.day, due.estimated
+
+
+async def _tell_citizen(
+    session: AsyncSession,
+    petition: Petition,
+    status: str,
+    note: str,
+    event_id: int | None,
+    now: datetime,
+) -> None:
+    if not petition.channel or not petition.chat_id:
+        return
+    message = texts.PETITION_UPDATE.format(
+        code=petition.code,
+        status=texts.PETITION_STATUS_NAMES.get(status, status),
+        note=f" {note}." if note and status != EXTENDED else "",
+        due=due_text(petition) if status not in FINAL | {RESOLVED} else "",
+    )
+    buttons: tuple[Button, ...] = ()
+    if status == CLOSED:
+        message += "\n" + texts.PT_SATISFACTION.format(code=petition.code)
+        buttons = tuple(
+            Button(label, f"{SATISFACTION_PREFIX}{answer}:{petition.id}")
+            for label, answer in (
+                (texts.PT_SATISFIED, "yes"),
+                (texts.PT_UNSATISFIED, "no"),
+                (texts.PT_REOPEN, "reopen"),
+            )
+        )
+    await outbox.enqueue(
+        session,
+        petition.channel,
+        petition.chat_id,
+        Reply(message, buttons).to_json(),
+        now,
+        f"petition:{petition.id}:event:{event_id}",
+    )
+
+
+async def satisfaction(session: AsyncSession, actor: Actor, payload: str, now: datetime) -> Reply:
+    """The citizen's answer to "hài lòng?" on a closed đơn (their own đơn only)."""
+    answer, _, number = payload.removeprefix(SATISFACTION_PREFIX).partition(":")
+    petition = await session.get(Petition, int(number)) if number.isdigit() else None
+    if petition is None or petition.person_id != actor.person_id or petition.status != CLOSED:
+        return Reply(texts.STALE_BUTTON, (BACK,))
+    if answer == "reopen":
+        session.add(
+            PetitionEvent(
+                petition_id=petition.id or 0,
+                at=now,
+                actor=actor.label,
+                status="de_nghi_xem_lai",
+                note="",
+            )
+        )
+        return Reply(texts.PT_REOPEN_NOTED.format(code=petition.code), (BACK,))
+    petition.satisfied = answer == "yes"
+    session.add(petition)
+    return Reply(texts.PT_THANKS, (BACK,))
+
+
+def _back_to(petition: Petition) -> tuple[Button, ...]:
+    return (
+        Button(petition.code, f"{PREFIX}v:{petition.id}"),
+        Button(texts.STAFF_PETITIONS, QUEUE),
+    )
+
+
+async def _queue(session: AsyncSession, actor: Actor, today: date) -> Reply:
+    query = (
+        select(Petition)
+        .where(
+            col(Petition.unit_id).in_(await _scope(session, actor)),
+            col(Petition.status).not_in(FINAL),
+        )
+        .order_by(col(Petition.due_date).is_(None), col(Petition.due_date), col(Petition.id))
+        .limit(20)
+    )
+    found = (await session.exec(query)).all()
+    if not found:
+        return Reply(texts.STAFF_NO_PETITIONS, (BACK,))
+    lines = [texts.STAFF_PETITION_QUEUE] + [f"- {queue_line(p, today)}" for p in found]
+    buttons = [Button(p.code, f"{PREFIX}v:{p.id}") for p in found[:10]]
+    return Reply("\n".join(lines), (*buttons, BACK))
+
+
+async def _detail(
+    session: AsyncSession, actor: Actor, petition: Petition, today: date, now: datetime
+) -> Reply:
+    party = await session.get(PetitionParty, petition.id)
+    if party is None:
+        filer = "—"
+    elif petition.kind == "to_cao" and petition.handler_person_id != actor.person_id:
+        filer = texts.HIDDEN_FILER
+    else:
+        filer = f"{party.full_name}, {party.phone}, {party.address}"
+        audit_by(session, actor, "petition.filer_viewed", now, target=petition.code)
+    handler = texts.NO_HANDLER
+    if petition.handler_person_id is not None:
+        handler = await _name(session, petition.handler_person_id)
+    text = texts.STAFF_PETITION_DETAIL.format(
+        code=petition.code,
+        kind=texts.PETITION_KIND_NAMES.get(petition.kind, petition.kind),
+        source=texts.PETITION_SOURCES.get(petition.source, petition.source),
+        note=f": {petition.source_note}" if petition.source_note else "",
+        status=texts.PETITION_STATUS_NAMES.get(petition.status, petition.status),
+        due=due_words(petition, today),
+        summary=petition.summary,
+        party=filer,
+        handler=handler,
+    )
+    buttons = [
+        Button(LABELS[action], f"{PREFIX}{action}:{petition.id}")
+        for action in ACTIONS.get(petition.status, ())
+        if action in LABELS
+    ]
+    if petition.handler_person_id != actor.person_id:
+        buttons.insert(0, Button(texts.PT_TAKE, f"{PREFIX}take:{petition.id}"))
+    return Reply(text, (*buttons, Button(texts.STAFF_PETITIONS, QUEUE), BACK))
+
+
+async def _name(session: AsyncSession, person_id: int) -> str:
+    person = await session.get(Person, person_id)
+    return person.display_name or f"#{person_id}" if person else f"#{person_id}"

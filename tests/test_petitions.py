@@ -1,0 +1,199 @@
+"""Đơn thư: a citizen files, follows and rates a đơn; officials work the queue; denouncers
+stay secret."""
+
+from __future__ import annotations
+
+from sqlmodel import col, select
+
+from db.engine import SessionFactory
+from db.models import AuditLog, InboxItem, Outbox, Petition, PetitionEvent
+from handlers import texts
+from handlers.assistant import Assistant
+from handlers.clock import FixedClock
+from handlers.contract import Reply
+from tests.test_access import invite, msg, setup_units
+
+
+class Chat:
+    def __init__(self, assistant: Assistant, chat: str, channel: str = "web") -> None:
+        self.assistant, self.chat, self.channel = assistant, chat, channel
+
+    async def say(self, text: str) -> Reply:
+        return (await self.assistant.dispatch(msg(text, chat=self.chat, channel=self.channel)))[-1]
+
+    async def press(self, payload: str) -> Reply:
+        replies = await self.assistant.dispatch(
+            msg(button=payload, chat=self.chat, channel=self.channel)
+        )
+        return replies[-1]
+
+
+COMPLAINT = (
+    "Nguyễn Văn An",
+    "0912 345 678",
+    "Thôn Đông, xã Minh Hòa",
+    "Quyết định số 12/QĐ-XPHC ngày 05/11/2026 của Chủ tịch UBND xã",
+    "Phạt sai hành vi, tôi không lấn chiếm vỉa hè",
+    "Huỷ quyết định xử phạt",
+)
+DENUNCIATION = (
+    "Trần Thị Bình",
+    "0987 654 321",
+    "Xóm Bãi, xã Minh Hòa",
+    "Ông Lê Văn C, cán bộ địa chính xã",
+    "Nhận tiền của người dân để làm nhanh giấy tờ đất",
+)
+
+
+async def file(chat: Chat, kind: str, answers: tuple[str, ...]) -> Reply:
+    await chat.press("menu:petition")
+    await chat.press(f"pt:k:{kind}")
+    for answer in answers:
+        reply = await chat.say(answer)
+    return await chat.press("pt:send") if kind != "thong_tin" else reply
+
+
+def code_of(reply: Reply) -> str:
+    return reply.text.split("Mã tra cứu: ")[1].split(".")[0]
+
+
+async def test_a_citizen_without_diacritics_files_a_complaint_and_gets_a_code(
+    assistant: Assistant, sessions: SessionFactory, clock: FixedClock
+) -> None:
+    await setup_units(sessions, clock)
+    chat = Chat(assistant, "citizen")
+    suggested = await chat.say("toi muon khieu nai quyet dinh xu phat")
+    assert suggested.text.startswith("Theo nội dung anh/chị viết, đây có thể là đơn khiếu nại")
+    assert (await chat.press("pt:yes:khieu_nai")).text == texts.PETITION_ASK["name"]
+    for answer in COMPLAINT[:-1]:
+        await chat.say(answer)
+    consent = await chat.say(COMPLAINT[-1])
+    assert "Nguyễn Văn An" in consent.text and "Huỷ quyết định xử phạt" in consent.text
+    filed = await chat.press("pt:send")
+    code = code_of(filed)
+    assert code.startswith("KN-2026-") and len(code) == 14
+    # 25/11/2026 + 10 days = Sat 05/12 -> Mon 07/12/2026; before receipt it is only expected.
+    assert "dự kiến: 07/12/2026 (Luật Khiếu nại số 02/2011/QH13, Điều 27" in filed.text
+    assert "chữ ký hoặc điểm chỉ" in filed.text
+    assert "menu:book" in [b.payload for b in filed.buttons]
+    async with sessions() as session:
+        petition = (await session.exec(select(Petition))).one()
+    assert petition.status == "dang_ky" and petition.phone_last4 == "5678"
+    assert petition.details["decision"].startswith("Quyết định số 12/QĐ-XPHC")
+    status = await chat.press("menu:status")
+    assert code in status.text and "chờ UBND ghi nhận" in status.text
+
+
+async def test_the_four_types_and_anonymous_information(
+    assistant: Assistant, sessions: SessionFactory, clock: FixedClock
+) -> None:
+    await setup_units(sessions, clock)
+    chat = Chat(assistant, "c2")
+    assert code_of(await file(chat, "to_cao", DENUNCIATION)).startswith("TC-")
+    basic = ("Lê Thị Hoa", "0911222333", "Tổ 3, xã Minh Hòa")
+    assert code_of(
+        await file(chat, "kien_nghi", (*basic, "Đề nghị lắp đèn đường thôn Tây"))
+    ).startswith("KG-")
+    answers = (*basic, "Cống thoát nước bị tắc gây ngập", "Đầu ngõ 5 thôn Tây")
+    assert code_of(await file(chat, "phan_anh", answers)).startswith("PA-")
+    anonymous = await file(Chat(assistant, "anon"), "thong_tin", ("Có người đổ trộm rác ra suối",))
+    assert anonymous.text == texts.PETITION_ANON_FILED
+    async with sessions() as session:
+        rows = (await session.exec(select(Petition).order_by(col(Petition.id)))).all()
+    assert [(p.kind, p.anonymous) for p in rows] == [
+        ("to_cao", False),
+        ("kien_nghi", False),
+        ("phan_anh", False),
+        ("thong_tin", True),
+    ]
+    assert rows[3].person_id is None and rows[3].chat_id is None
+
+
+async def test_a_code_with_the_last_four_phone_digits_finds_a_petition_and_guessing_is_limited(
+    assistant: Assistant, sessions: SessionFactory, clock: FixedClock
+) -> None:
+    await setup_units(sessions, clock)
+    code = code_of(await file(Chat(assistant, "owner"), "khieu_nai", COMPLAINT))
+    stranger = Chat(assistant, "other")
+    found = await stranger.say(f"tra cuu {code} 5678")
+    assert found.text.startswith(f"{code} (Khiếu nại): đã đăng ký trực tuyến")
+    for _ in range(5):
+        assert (await stranger.say(f"{code} 0000")).text == texts.PETITION_LOOKUP_WRONG
+    assert (await stranger.say(f"{code} 5678")).text == texts.PETITION_LOOKUP_LOCKED
+
+
+async def test_an_official_works_a_complaint_to_its_result_and_the_citizen_rates_it(
+    assistant: Assistant, sessions: SessionFactory, clock: FixedClock
+) -> None:
+    await setup_units(sessions, clock)
+    citizen = Chat(assistant, "citizen", channel="telegram")
+    code = code_of(await file(citizen, "khieu_nai", COMPLAINT))
+    officer = Chat(assistant, "officer")
+    await officer.say(await invite(sessions, clock))
+    queue = await officer.press("staff:petitions")
+    assert f"{code} (Khiếu nại, trực tuyến): đã đăng ký trực tuyến" in queue.text
+    assert "Nguyễn Văn An" not in queue.text
+    case = next(b.payload for b in queue.buttons if b.label == code)
+    number = case.rsplit(":", 1)[1]
+    await officer.press(f"staff:pt:recv:{number}")
+    await officer.press(f"staff:pt:acc:{number}")
+    async with sessions() as session:
+        petition = (await session.exec(select(Petition))).one()
+    # Accepted 25/11/2026: 30 days -> Fri 25/12/2026.
+    assert str(petition.due_date) == "2026-12-25"
+    assert (await officer.press(f"staff:pt:da_giai_quyet:{number}")).text == texts.PT_ASK_NOTE[
+        "da_giai_quyet"
+    ]
+    await officer.say("Huỷ quyết định xử phạt số 12/QĐ-XPHC; hoàn trả tiền phạt")
+    await officer.press(f"staff:pt:close:{number}")
+    async with sessions() as session:
+        pushes = (
+            await session.exec(
+                select(Outbox).where(Outbox.chat_id == "citizen").order_by(col(Outbox.id))
+            )
+        ).all()
+        history = (await session.exec(select(PetitionEvent.status))).all()
+    updates = [p.reply["text"] for p in pushes if p.reply["text"].startswith(f"Đơn {code}")]
+    assert [u.split(": ")[1].split(".")[0] for u in updates] == [
+        "đã tiếp nhận",
+        "đang giải quyết",
+        "đã giải quyết",
+        "đã đóng",
+    ]
+    assert "hoàn trả tiền phạt" in updates[2]
+    assert list(history) == ["dang_ky", "tiep_nhan", "dang_giai_quyet", "da_giai_quyet", "dong"]
+    rating = pushes[-1].reply["buttons"][0]["payload"]
+    assert (await citizen.press(rating)).text == texts.PT_THANKS
+    assert (await Chat(assistant, "someone-else").press(rating)).text == texts.STALE_BUTTON
+
+
+async def test_no_other_official_can_see_who_filed_a_denunciation(
+    assistant: Assistant, sessions: SessionFactory, clock: FixedClock
+) -> None:
+    await setup_units(sessions, clock)
+    filed = await file(Chat(assistant, "denouncer"), "to_cao", DENUNCIATION)
+    handler, colleague = Chat(assistant, "handler"), Chat(assistant, "colleague")
+    await handler.say(await invite(sessions, clock))
+    await colleague.say(await invite(sessions, clock))
+    async with sessions() as session:
+        number = (await session.exec(select(Petition.id))).one()
+    await handler.press(f"staff:pt:take:{number}")
+    shown = await handler.press(f"staff:pt:v:{number}")
+    assert "Trần Thị Bình, 0987654321" in shown.text
+
+    seen = [
+        (await colleague.press("staff:petitions")).text,
+        (await colleague.press(f"staff:pt:v:{number}")).text,
+        (await colleague.press(f"staff:pt:take:{number}")).text,
+    ]
+    assert all("Trần Thị Bình" not in text for text in seen)
+    assert seen[2] == texts.PT_TAKE_REFUSED
+    assert texts.HIDDEN_FILER in seen[1]
+    async with sessions() as session:
+        audits = (await session.exec(select(AuditLog.action))).all()
+        kept = [str(row.replies) for row in (await session.exec(select(InboxItem))).all()] + [
+            str(row.reply) for row in (await session.exec(select(Outbox))).all()
+        ]
+    assert "petition.filer_viewed" in audits
+    assert all("Trần Thị Bình" not in text and "0987" not in text for text in kept)
+    assert texts.PARTY_WITHHELD in filed.text or "TC-" in filed.text
