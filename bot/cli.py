@@ -31,6 +31,7 @@ from handlers import (
     deadlines,
     kb_admin,
     kb_files,
+    petitions_staff,
     reception_calendar,
     reception_staff,
     unit_registry,
@@ -49,12 +50,14 @@ units_app = typer.Typer(help="Đơn vị hành chính, cơ quan", no_args_is_hel
 users_app = typer.Typer(help="Người dùng và vai trò", no_args_is_help=True)
 calendar_app = typer.Typer(help="Lịch tiếp công dân", no_args_is_help=True)
 deadlines_app = typer.Typer(help="Hạn báo cáo, nhiệm vụ của cán bộ", no_args_is_help=True)
+petitions_app = typer.Typer(help="Đơn thư", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(kb_app, name="kb")
 app.add_typer(units_app, name="units")
 app.add_typer(users_app, name="users")
 app.add_typer(calendar_app, name="calendar")
 app.add_typer(deadlines_app, name="deadlines")
+app.add_typer(petitions_app, name="petitions")
 
 log = logging.getLogger("dccs")
 
@@ -631,5 +634,33 @@ def deadlines_import(
     try:
         _with_runtime(_settings(), work)
     except deadlines.DeadlineError as exc:
+        typer.echo(f"Lỗi: {exc}", err=True)
+        raise typer.Exit(1) from exc
+
+
+@petitions_app.command("import")
+def petitions_import(
+    path: Annotated[Path, typer.Argument(help="Tệp YAML hoặc XLSX (trang petitions).")],
+) -> None:
+    """Vào sổ các đơn nhận bằng giấy, bưu chính, tại bàn tiếp dân hoặc do cơ quan khác chuyển."""
+    data = _plan_file(path)
+    rows = data.get("petitions") if isinstance(data, dict) else data
+    if not isinstance(rows, list):
+        typer.echo("Lỗi: tệp phải có danh sách 'petitions'.", err=True)
+        raise typer.Exit(1)
+
+    async def work(runtime: Runtime) -> None:
+        async with runtime.sessions() as session, session.begin():
+            entered = [
+                await petitions_staff.enter_paper(session, row, number, runtime.clock.now(), "cli")
+                for number, row in enumerate(rows, start=1)
+            ]
+        for petition in entered:
+            typer.echo(f"{petition.code}: hạn {petition.due_date:%d/%m/%Y}")
+        typer.echo(f"Đã vào sổ {len(entered)} đơn.")
+
+    try:
+        _with_runtime(_settings(), work)
+    except petitions_staff.PetitionError as exc:
         typer.echo(f"Lỗi: {exc}", err=True)
         raise typer.Exit(1) from exc

@@ -36,6 +36,7 @@ from handlers.clock import Clock, SystemClock
 from handlers.contract import Incoming, Reply
 from handlers.deadlines import queue_reminders
 from handlers.knowledge_base import KnowledgeBase, import_entries
+from handlers.petitions_staff import queue_due_alerts
 from handlers.reception_calendar import generate_sessions
 from knowledge.entries import load_entries
 
@@ -155,6 +156,7 @@ async def start_runtime(
             jobs=[
                 lambda: generate_sessions(sessions, clock),
                 lambda: queue_reminders(sessions, clock),
+                lambda: queue_due_alerts(sessions, clock),
             ],
         ),
         metrics,

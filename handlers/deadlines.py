@@ -152,7 +152,7 @@ def _best_address(found: list[Identity], chosen: str | None = None) -> Identity 
     return max(pool, key=lambda i: i.last_seen_at or i.created_at or epoch)
 
 
-async def _addresses(session: AsyncSession, person_ids: list[int]) -> dict[int, Identity]:
+async def addresses(session: AsyncSession, person_ids: list[int]) -> dict[int, Identity]:
     """Each person's address, in one query (a fan-out may concern thousands)."""
     if not person_ids:
         return {}
@@ -278,10 +278,10 @@ async def _for_people(
     person_ids: list[int],
     at: datetime,
 ) -> list[Planned]:
-    addresses = await _addresses(session, person_ids)
+    found = await addresses(session, person_ids)
     return [
         Planned(deadline, nominal, due, lead, person_id, address.channel, address.external_id, at)
-        for person_id, address in sorted(addresses.items())
+        for person_id, address in sorted(found.items())
     ]
 
 

@@ -8,19 +8,22 @@ only, and each showing of a filer's identity is audited (Luật Tố cáo 25/201
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from db import outbox, people
 from db.conversations import ChatState
+from db.engine import SessionFactory
 from db.models import Person, Petition, PetitionEvent, PetitionParty
 from handlers import texts
 from handlers.access import ADMIN, Actor, audit_by
-from handlers.clock import VN_TZ
+from handlers.clock import VN_TZ, Clock
 from handlers.contract import Button, Reply
+from handlers.deadlines import addresses
 from handlers.menu import BACK
-from handlers.petitions import FIRST_STEP, REGISTERED, due_text, rule_book
+from handlers.petitions import FIRST_STEP, REGISTERED, due_text, new_code, rule_book
 
 PREFIX = "staff:pt:"
 QUEUE = "staff:petitions"
@@ -349,3 +352,116 @@ async def _detail(
 async def _name(session: AsyncSession, person_id: int) -> str:
     person = await session.get(Person, person_id)
     return person.display_name or f"#{person_id}" if person else f"#{person_id}"
+
+
+async def enter_paper(
+    session: AsyncSession, row: dict[str, Any], number: int, now: datetime, actor: str
+) -> Petition:
+    """A đơn that arrived on paper, by post, at the desk or forwarded by another body, entered
+    by an official: received on the date given, so its legal clock runs from then."""
+    where = f"Đơn thứ {number}"
+    kind = str(row.get("kind") or "")
+    if kind not in FIRST_STEP:
+        raise PetitionError(f"{where}: 'kind' phải là khieu_nai, to_cao, kien_nghi hoặc phan_anh.")
+    source = str(row.get("source") or "paper")
+    if source not in texts.PETITION_SOURCES or source == "chat":
+        raise PetitionError(f"{where}: 'source' phải là paper, post, desk hoặc forwarded.")
+    unit = await people.unit_by_code_or_name(session, str(row.get("unit") or ""))
+    if unit is None or unit.id is None:
+        raise PetitionError(f"{where}: không có đơn vị '{row.get('unit')}'.")
+    try:
+        received = datetime.strptime(str(row.get("received") or ""), "%d/%m/%Y").replace(
+            hour=8, tzinfo=VN_TZ
+        )
+    except ValueError:
+        raise PetitionError(f"{where}: 'received' phải có dạng ngày/tháng/năm.") from None
+    summary = str(row.get("summary") or "").strip()
+    name = str(row.get("name") or "").strip()
+    if not summary or not name:
+        raise PetitionError(f"{where}: cần 'name' (người gửi) và 'summary' (nội dung).")
+    phone = str(row.get("phone") or "")
+    petition = Petition(
+        code=new_code(kind, received.year),
+        kind=kind,
+        unit_id=unit.id,
+        source=source,
+        source_note=str(row.get("source_note") or "")[:300],
+        status=RECEIVED,
+        summary=summary[:2000],
+        second_round=bool(row.get("second_round", False)),
+        registered_at=received,
+        received_at=received,
+        phone_last4=phone[-4:],
+        created_at=now,
+        updated_at=now,
+    )
+    due = rule_book().due(
+        kind, FIRST_STEP[kind], received.date(), second_round=petition.second_round
+    )
+    petition.due_date = due.day if due else None
+    petition.due_estimated = due.estimated if due else True
+    session.add(petition)
+    await session.flush()
+    assert petition.id is not None
+    session.add(
+        PetitionParty(
+            petition_id=petition.id,
+            full_name=name[:200],
+            phone=phone[:20],
+            address=str(row.get("address") or "")[:300],
+        )
+    )
+    session.add(
+        PetitionEvent(
+            petition_id=petition.id,
+            at=received,
+            actor=actor,
+            status=RECEIVED,
+            note=texts.PETITION_SOURCES[source],
+        )
+    )
+    return petition
+
+
+class PetitionError(ValueError):
+    """A đơn row that cannot be entered; the message is Vietnamese, for the official."""
+
+
+async def due_alerts(session: AsyncSession, now: datetime, soon_days: int = 2) -> int:
+    """Tell each handler, once per due date, when a case is due within ``soon_days`` days and
+    again when it is overdue. Runs on the clock; the dedupe key makes repeats no-ops."""
+    today = now.astimezone(VN_TZ).date()
+    query = select(Petition).where(
+        col(Petition.status).not_in(FINAL | {RESOLVED}),
+        col(Petition.due_date).is_not(None),
+        col(Petition.handler_person_id).is_not(None),
+    )
+    queued = 0
+    for petition in (await session.exec(query)).all():
+        assert petition.due_date is not None and petition.handler_person_id is not None
+        days = (petition.due_date - today).days
+        if days > soon_days:
+            continue
+        kind = "overdue" if days < 0 else "soon"
+        identity = await _handler_address(session, petition.handler_person_id)
+        if identity is None:
+            continue
+        text = texts.PT_DUE_ALERT.format(code=petition.code, due=due_words(petition, today))
+        key = f"petition:{petition.id}:due:{petition.due_date:%Y%m%d}:{kind}"
+        button = Button(petition.code, f"{PREFIX}v:{petition.id}")
+        if await outbox.enqueue(
+            session, identity[0], identity[1], Reply(text, (button,)).to_json(), now, key
+        ):
+            queued += 1
+    return queued
+
+
+async def _handler_address(session: AsyncSession, person_id: int) -> tuple[str, str] | None:
+    found = (await addresses(session, [person_id])).get(person_id)
+    return (found.channel, found.external_id) if found else None
+
+
+async def queue_due_alerts(sessions: SessionFactory, clock: Clock) -> int:
+    """The clock's job for đơn due dates."""
+    async with sessions() as session, session.begin():
+        return await due_alerts(session, clock.now())

@@ -510,3 +510,4 @@ PT_TAKE_REFUSED = (
     "Đơn tố cáo này đã có người xử lý; chỉ quản trị viên mới giao lại được, để giữ bí mật người "
     "tố cáo."
 )
+PT_DUE_ALERT = "Hạn xử lý đơn {code}: {due}. Bấm để xem đơn."

@@ -3,14 +3,19 @@ stay secret."""
 
 from __future__ import annotations
 
+from datetime import date, datetime, timedelta
+
 from sqlmodel import col, select
 
+from db import people
 from db.engine import SessionFactory
 from db.models import AuditLog, InboxItem, Outbox, Petition, PetitionEvent
 from handlers import texts
 from handlers.assistant import Assistant
-from handlers.clock import FixedClock
+from handlers.clock import VN_TZ, FixedClock
 from handlers.contract import Reply
+from handlers.petition_figures import figures
+from handlers.petitions_staff import due_alerts, enter_paper
 from tests.test_access import invite, msg, setup_units
 
 
@@ -197,3 +202,97 @@ async def test_no_other_official_can_see_who_filed_a_denunciation(
     assert "petition.filer_viewed" in audits
     assert all("Trần Thị Bình" not in text and "0987" not in text for text in kept)
     assert texts.PARTY_WITHHELD in filed.text or "TC-" in filed.text
+
+
+def at(day: str) -> datetime:
+    return datetime.strptime(day, "%d/%m/%Y").replace(hour=9, tzinfo=VN_TZ)
+
+
+async def test_figures_count_every_source_as_the_history_stood_at_the_period_end(
+    sessions: SessionFactory, clock: FixedClock
+) -> None:
+    await setup_units(sessions, clock)
+    rows = [
+        ("15/09/2026", [("20/10/2026", "da_giai_quyet")]),  # carried over, then resolved
+        ("15/09/2026", [("25/09/2026", "da_giai_quyet")]),  # done before the period
+        ("05/10/2026", [("06/10/2026", "dang_giai_quyet")]),  # open, in time
+        ("10/10/2026", [("11/10/2026", "dang_giai_quyet")]),  # open, overdue
+        ("12/10/2026", [("13/10/2026", "chuyen")]),  # sent to the competent body
+        ("13/10/2026", [("14/10/2026", "rut_don")]),  # withdrawn: shown, not hidden
+        ("20/11/2026", []),  # after the period
+    ]
+    async with sessions() as session, session.begin():
+        for number, (received, steps) in enumerate(rows, start=1):
+            petition = await enter_paper(
+                session,
+                {
+                    "kind": "kien_nghi",
+                    "unit": "Xã Minh Hòa",
+                    "source": "post",
+                    "received": received,
+                    "name": f"Người gửi {number}",
+                    "summary": "Nội dung",
+                },
+                number,
+                clock.now(),
+                "test",
+            )
+            for day, status in steps:
+                session.add(
+                    PetitionEvent(
+                        petition_id=petition.id or 0, at=at(day), actor="t", status=status
+                    )
+                )
+            if number == 3:
+                petition.due_date = date(2026, 11, 30)
+            if number == 4:
+                petition.due_date = date(2026, 11, 1)
+            session.add(petition)
+        units = {u.id for u in await people.units(session) if u.id is not None}
+    async with sessions() as session:
+        counted = await figures(session, units, at("01/10/2026"), at("16/11/2026"))
+    assert (counted.carried_over, counted.received, counted.total) == (1, 4, 5)
+    assert (counted.within_competence, counted.resolved) == (4, 1)
+    assert (counted.open_in_time, counted.overdue) == (1, 1)
+    assert dict(counted.other) == {"chuyen": 1, "rut_don": 1}
+
+
+async def test_handlers_are_alerted_once_when_a_case_is_due_soon_and_when_overdue(
+    assistant: Assistant, sessions: SessionFactory, clock: FixedClock
+) -> None:
+    await setup_units(sessions, clock)
+    officer = Chat(assistant, "officer", channel="telegram")
+    await officer.say(await invite(sessions, clock))
+    async with sessions() as session, session.begin():
+        petition = await enter_paper(
+            session,
+            {
+                "kind": "to_cao",
+                "unit": "Xã Minh Hòa",
+                "source": "desk",
+                "received": "25/11/2026",
+                "name": "Người tố cáo",
+                "summary": "Hành vi vi phạm",
+            },
+            1,
+            clock.now(),
+            "test",
+        )
+        assert str(petition.due_date) == "2026-12-04"  # 7 working days
+        number = petition.id
+    await officer.press(f"staff:pt:take:{number}")
+    clock.advance(timedelta(days=7))  # 02/12: due in 2 days
+    for _ in range(2):
+        async with sessions() as session, session.begin():
+            await due_alerts(session, clock.now())
+    clock.advance(timedelta(days=3))  # 05/12: overdue
+    async with sessions() as session, session.begin():
+        await due_alerts(session, clock.now())
+    async with sessions() as session:
+        alerts = (
+            await session.exec(select(Outbox).where(col(Outbox.dedupe_key).contains(":due:")))
+        ).all()
+    assert [a.reply["text"] for a in alerts] == [
+        f"Hạn xử lý đơn {petition.code}: còn 2 ngày (dự kiến). Bấm để xem đơn.",
+        f"Hạn xử lý đơn {petition.code}: quá hạn 1 ngày (dự kiến). Bấm để xem đơn.",
+    ]
