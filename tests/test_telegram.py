@@ -284,3 +284,32 @@ async def test_a_citizen_books_from_a_deep_link_and_shares_their_phone_by_button
         "telegram",
         str(USER),
     )
+
+
+async def test_a_citizen_files_a_petition_over_telegram_and_reads_its_status(
+    serve: Start, fake: FakeBotApi, sessions: SessionFactory, clock: FixedClock
+) -> None:
+    await setup_units(sessions, clock)
+    await serve()
+    fake.text(USER, "toi muon phan anh duong bi ngap")
+    await fake.wait_sent(1)
+    assert fake.sent[-1].text.startswith("Theo nội dung anh/chị viết, đây có thể là đơn phản ánh")
+    fake.press(USER, "pt:yes:phan_anh")
+    answers = (
+        "Lê Văn Tám",
+        "0911222333",
+        "Thôn Tây, xã Minh Hòa",
+        "Đường liên thôn ngập sâu mỗi khi mưa",
+        "Ngã ba thôn Tây",
+    )
+    for number, answer in enumerate(answers, start=2):
+        await fake.wait_sent(number)
+        fake.text(USER, answer)
+    await fake.wait_sent(7)
+    fake.press(USER, "pt:send")
+    await fake.wait_sent(8)
+    filed = fake.sent[-1].text
+    assert filed.startswith("Đã đăng ký trực tuyến đơn phản ánh. Mã tra cứu: PA-")
+    fake.press(USER, "menu:status")
+    await fake.wait_sent(9)
+    assert "PA-" in fake.sent[-1].text and "chờ UBND ghi nhận" in fake.sent[-1].text
