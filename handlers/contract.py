@@ -36,6 +36,8 @@ class Reply:
             data["first_number"] = self.first_number
         if self.ask_contact:
             data["ask_contact"] = True
+        if self.attachments:
+            data["attachments"] = list(self.attachments)
         return data
 
     @classmethod
@@ -46,6 +48,7 @@ class Reply:
             buttons=buttons,
             first_number=int(data.get("first_number", 1)),
             ask_contact=bool(data.get("ask_contact", False)),
+            attachments=tuple(data.get("attachments", ())),
         )
 
 

@@ -45,6 +45,7 @@ CODE_PREFIX = {
 }
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 CONSENT_VERSION = "2026-11"
+LETTER_ATTACHMENT = "letter:"
 # What each type asks, in order (Luật Khiếu nại Điều 8; Luật Tố cáo Điều 23; NĐ 20/2008 Điều 7).
 STEPS = {
     "khieu_nai": ("name", "phone", "address", "decision", "content", "request"),
@@ -278,7 +279,9 @@ async def _file(
         rule=due.rule.citation if due else "",
     )
     buttons = (Button(texts.RECEPTION_BOOK, MENU_BOOK),) if signed else ()
-    return Reply(text, (*buttons, BACK))
+    # Channels that can offer files (the web page) link the filled-in letter to print and sign.
+    letter = (f"{LETTER_ATTACHMENT}{petition.code}",) if signed else ()
+    return Reply(text, (*buttons, BACK), letter)
 
 
 def describe(petition: Petition) -> str:

@@ -3,8 +3,12 @@ stay secret."""
 
 from __future__ import annotations
 
+import zipfile
 from datetime import date, datetime, timedelta
+from io import BytesIO
 
+from aiohttp import web
+from aiohttp.test_utils import TestClient
 from sqlmodel import col, select
 
 from db import people
@@ -296,3 +300,34 @@ async def test_handlers_are_alerted_once_when_a_case_is_due_soon_and_when_overdu
         f"Hạn xử lý đơn {petition.code}: còn 2 ngày (dự kiến). Bấm để xem đơn.",
         f"Hạn xử lý đơn {petition.code}: quá hạn 1 ngày (dự kiến). Bấm để xem đơn.",
     ]
+
+
+async def test_the_web_chat_offers_the_filled_in_letter_to_its_filer_only(
+    client: TestClient[web.Request, web.Application],
+    sessions: SessionFactory,
+    clock: FixedClock,
+) -> None:
+    await setup_units(sessions, clock)
+    steps = [{"button": "menu:petition"}, {"button": "pt:k:khieu_nai"}]
+    steps += [{"text": answer} for answer in COMPLAINT] + [{"button": "pt:send"}]
+    for number, body in enumerate(steps):
+        response = await client.post("/api/chat", json={**body, "client_id": f"m{number}"})
+        replies = (await response.json())["replies"]
+    [letter] = replies[-1]["attachments"]
+    code = letter.removeprefix("letter:")
+    download = await client.get(f"/api/petitions/{code}/letter.docx")
+    assert download.status == 200
+    assert download.headers["Cache-Control"] == "no-store"
+    with zipfile.ZipFile(BytesIO(await download.read())) as docx:
+        document = docx.read("word/document.xml").decode()
+    for expected in (
+        "ĐƠN KHIẾU NẠI",
+        "Nguyễn Văn An",
+        "Quyết định số 12/QĐ-XPHC",
+        "Ký, ghi rõ họ tên hoặc điểm chỉ",
+        code,
+    ):
+        assert expected in document
+    client.session.cookie_jar.clear()  # another browser
+    await client.post("/api/chat", json={"text": "xin chao", "client_id": "x"})
+    assert (await client.get(f"/api/petitions/{code}/letter.docx")).status == 404

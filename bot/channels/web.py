@@ -19,6 +19,7 @@ from sqlalchemy import text
 from bot.runtime import Runtime
 from db import inbox, outbox, web_sessions
 from handlers.contract import Incoming
+from handlers.letters import letter_for
 
 CHANNEL = "web"
 COOKIE = "dccs_session"
@@ -131,6 +132,28 @@ async def get_updates(request: web.Request) -> web.Response:
     return _json({"replies": replies})
 
 
+async def petition_letter(request: web.Request) -> web.Response:
+    """The filled-in letter to print and sign, built on demand for its filer's web session."""
+    session_hash, _ = await _session_hash(request, create=False)
+    if session_hash is None:
+        return _error(404)
+    runtime = request.app[RUNTIME]
+    async with runtime.sessions() as session:
+        data = await letter_for(
+            session, CHANNEL, session_hash, request.match_info["code"], runtime.clock.now()
+        )
+    if data is None:
+        return _error(404)
+    return web.Response(
+        body=data,
+        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        headers={
+            "Content-Disposition": f'attachment; filename="{request.match_info["code"]}.docx"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
 async def healthz(request: web.Request) -> web.Response:
     runtime = request.app[RUNTIME]
     try:
@@ -161,5 +184,6 @@ def add_routes(app: web.Application) -> None:
     app.router.add_static("/static/", STATIC, append_version=False)
     app.router.add_post("/api/chat", post_chat)
     app.router.add_get("/api/chat/updates", get_updates)
+    app.router.add_get("/api/petitions/{code}/letter.docx", petition_letter)
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/metrics", metrics)

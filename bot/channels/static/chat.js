@@ -37,6 +37,16 @@
         }
         item.appendChild(group);
       }
+      for (const attachment of reply.attachments || []) {
+        // The filled-in letter of a đơn, built on demand for this session only.
+        if (!attachment.startsWith("letter:")) continue;
+        const code = attachment.slice("letter:".length);
+        const link = document.createElement("a");
+        link.href = "/api/petitions/" + encodeURIComponent(code) + "/letter.docx";
+        link.textContent = "Tải đơn để in, ký (" + code + ".docx)";
+        link.className = "attachment";
+        item.appendChild(link);
+      }
     }
   }
 
