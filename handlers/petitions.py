@@ -60,7 +60,21 @@ FIRST_STEP = {
     "kien_nghi": "answer",
     "phan_anh": "answer",
 }
-REGISTERED, INFORMATION = "dang_ky", "thong_tin"
+REGISTERED, INFORMATION, WITHDRAWN = "dang_ky", "thong_tin", "rut_don"
+WITHDRAW_REQUESTED = "de_nghi_rut_don"
+WITHDRAW_PREFIX = "pt:withdraw:"
+# Before a result, a đơn may be withdrawn (Luật Khiếu nại Điều 10; Luật Tố cáo Điều 33).
+WITHDRAWABLE = frozenset(
+    {
+        REGISTERED,
+        "tiep_nhan",
+        "xu_ly_ban_dau",
+        "thu_ly",
+        "dang_giai_quyet",
+        "gia_han",
+        "tam_dinh_chi",
+    }
+)
 QUIT_WORDS = frozenset({"huy", "huy bo", "thoi"})
 LOOKUP = re.compile(r"\b(KN|TC|KG|PA)-(\d{4})-([A-Z0-9]{6})\b\D*(\d{4})\b", re.IGNORECASE)
 _KEYWORDS = (
@@ -145,6 +159,8 @@ async def press(
             kind = payload.removeprefix(prefix)
             if kind in STEPS:
                 return _begin(state, kind)
+    if payload.startswith(WITHDRAW_PREFIX):
+        return await withdraw(session, actor, payload.removeprefix(WITHDRAW_PREFIX), now)
     if payload == SEND and state.flow == FLOW and state.step == "consent":
         return await _file(session, state, actor, incoming, now)
     return with_menu(texts.STALE_BUTTON)
@@ -209,6 +225,29 @@ async def filing_unit(session: AsyncSession, actor: Actor) -> int | None:
     return local[0].id if local else None
 
 
+async def _same_as_before(
+    session: AsyncSession, person_id: int, kind: str, summary: str
+) -> Petition | None:
+    """The same citizen sending the same content again is the same đơn, not a second one."""
+    query = select(Petition).where(
+        Petition.person_id == person_id,
+        Petition.kind == kind,
+        col(Petition.status).in_(WITHDRAWABLE),
+    )
+    wanted = fold(summary)
+    for earlier in (await session.exec(query)).all():
+        if fold(earlier.summary) == wanted:
+            return earlier
+    return None
+
+
+def _against_the_chairman(accused: str) -> bool:
+    folded = fold(accused)
+    return "chu tich" in folded and (
+        "xa" in folded.split() or "phuong" in folded.split() or "ubnd" in folded.split()
+    )
+
+
 def new_code(kind: str, year: int) -> str:
     random_part = "".join(secrets.choice(CODE_ALPHABET) for _ in range(6))
     return f"{CODE_PREFIX[kind]}-{year}-{random_part}"
@@ -228,6 +267,16 @@ async def _file(
     if unit_id is None:
         return _quit(state, texts.PETITION_NO_UNIT)
     anonymous = kind == ANONYMOUS
+    summary = _summary(kind, data)
+    if not anonymous:
+        earlier = await _same_as_before(session, actor.person_id, kind, summary)
+        if earlier is not None:
+            return _quit(state, texts.PT_DUPLICATE.format(code=earlier.code))
+    if kind == "to_cao" and _against_the_chairman(data.get("accused", "")):
+        # A denunciation of the commune's own chairman or vice-chairman goes to the level above.
+        unit = await session.get(Unit, unit_id)
+        if unit is not None and unit.parent_id is not None:
+            unit_id = unit.parent_id
     today = now.astimezone(VN_TZ).date()
     due = None if anonymous else rule_book().due(kind, FIRST_STEP[kind], today)
     petition = Petition(
@@ -240,7 +289,7 @@ async def _file(
         person_id=None if anonymous else actor.person_id,
         anonymous=anonymous,
         status=INFORMATION if anonymous else REGISTERED,
-        summary=_summary(kind, data),
+        summary=summary,
         details={k: v for k, v in data.items() if k not in ("kind", "name", "phone", "address")},
         registered_at=now,
         due_date=due.day if due else None,
@@ -310,7 +359,37 @@ async def mine(session: AsyncSession, actor: Actor) -> Reply:
     found = (await session.exec(query)).all()
     if not found:
         return with_menu(texts.NO_PETITIONS)
-    return with_menu("\n".join([texts.MY_PETITIONS] + [f"- {describe(p)}" for p in found]))
+    withdrawable = [p for p in found if p.status in WITHDRAWABLE]
+    buttons = tuple(
+        Button(texts.PT_WITHDRAW.format(code=p.code), f"{WITHDRAW_PREFIX}{p.code}")
+        for p in withdrawable[:5]
+    )
+    text = "\n".join([texts.MY_PETITIONS] + [f"- {describe(p)}" for p in found])
+    return Reply(text, (*buttons, BACK))
+
+
+async def withdraw(session: AsyncSession, actor: Actor, code: str, now: datetime) -> Reply:
+    """A citizen withdraws: a registration not yet received simply ends; a received khiếu nại
+    or tố cáo needs a signed letter, so the request is recorded and the handler told."""
+    petition = (await session.exec(select(Petition).where(Petition.code == code))).one_or_none()
+    if petition is None or petition.person_id != actor.person_id:
+        return with_menu(texts.STALE_BUTTON)
+    if petition.status not in WITHDRAWABLE:
+        return with_menu(describe(petition))
+    if petition.status == REGISTERED or petition.kind not in ("khieu_nai", "to_cao"):
+        petition.status = WITHDRAWN
+        petition.updated_at = now
+        session.add(petition)
+        session.add(
+            PetitionEvent(petition_id=petition.id or 0, at=now, actor="citizen", status=WITHDRAWN)
+        )
+        return with_menu(texts.PT_WITHDRAWN.format(code=code))
+    session.add(
+        PetitionEvent(
+            petition_id=petition.id or 0, at=now, actor="citizen", status=WITHDRAW_REQUESTED
+        )
+    )
+    return with_menu(texts.PT_WITHDRAW_SIGNED.format(code=code))
 
 
 def looks_like_lookup(text: str) -> bool:

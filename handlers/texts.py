@@ -511,3 +511,15 @@ PT_TAKE_REFUSED = (
     "tố cáo."
 )
 PT_DUE_ALERT = "Hạn xử lý đơn {code}: {due}. Bấm để xem đơn."
+PT_WITHDRAW = "Rút đơn {code}"
+PT_WITHDRAWN = "Đã rút đăng ký {code}; đơn sẽ không được xử lý tiếp."
+PT_WITHDRAW_SIGNED = (
+    "Đã ghi nhận đề nghị rút đơn {code}. Theo Luật Khiếu nại (Điều 10) và Luật Tố cáo (Điều 33), "
+    "việc rút khiếu nại, tố cáo phải bằng văn bản có chữ ký hoặc điểm chỉ; anh/chị gửi văn bản "
+    "rút đơn tới bộ phận tiếp công dân. Cán bộ xử lý đã được báo tin."
+)
+PT_DUPLICATE = (
+    "Anh/chị đã gửi đơn cùng nội dung này, mã {code}; trợ lý không tạo đơn mới để đơn không bị "
+    "tính hai lần."
+)
+LOCATION_TEXT = "Vị trí đã chia sẻ: {lat:.5f}, {lon:.5f}"

@@ -11,6 +11,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient
 from sqlmodel import col, select
 
+from bot.channels import zalo_oa
 from db import people
 from db.engine import SessionFactory
 from db.models import AuditLog, InboxItem, Outbox, Petition, PetitionEvent
@@ -331,3 +332,53 @@ async def test_the_web_chat_offers_the_filled_in_letter_to_its_filer_only(
     client.session.cookie_jar.clear()  # another browser
     await client.post("/api/chat", json={"text": "xin chao", "client_id": "x"})
     assert (await client.get(f"/api/petitions/{code}/letter.docx")).status == 404
+
+
+async def test_a_citizen_withdraws_and_a_resent_duplicate_is_not_counted_twice(
+    assistant: Assistant, sessions: SessionFactory, clock: FixedClock
+) -> None:
+    await setup_units(sessions, clock)
+    chat = Chat(assistant, "c5")
+    code = code_of(await file(chat, "khieu_nai", COMPLAINT))
+    again = await file(chat, "khieu_nai", COMPLAINT)
+    assert again.text == texts.PT_DUPLICATE.format(code=code)
+    mine = await chat.press("menu:status")
+    assert f"pt:withdraw:{code}" in [b.payload for b in mine.buttons]
+    assert (await chat.press(f"pt:withdraw:{code}")).text == texts.PT_WITHDRAWN.format(code=code)
+    async with sessions() as session:
+        rows = (await session.exec(select(Petition))).all()
+    assert [(p.code, p.status) for p in rows] == [(code, "rut_don")]
+
+
+async def test_a_denunciation_of_the_communes_chairman_goes_to_the_level_above(
+    assistant: Assistant, sessions: SessionFactory, clock: FixedClock
+) -> None:
+    await setup_units(sessions, clock)
+    chat = Chat(assistant, "c6")
+    await chat.say("/xa")
+    await chat.say("Minh Hoa")
+    answers = (*DENUNCIATION[:3], "Ông Phạm Văn D, Chủ tịch UBND xã Minh Hòa", DENUNCIATION[4])
+    await file(chat, "to_cao", answers)
+    async with sessions() as session:
+        petition = (await session.exec(select(Petition))).one()
+        unit = await people.unit_by_code_or_name(session, "Tỉnh mẫu")
+    assert unit is not None and petition.unit_id == unit.id
+
+
+def test_a_shared_location_becomes_the_place_of_a_report() -> None:
+    event = {
+        "event_name": "user_send_location",
+        "sender": {"id": "42"},
+        "message": {
+            "msg_id": "loc-1",
+            "attachments": [
+                {
+                    "type": "location",
+                    "payload": {"coordinates": {"latitude": "21.02851", "longitude": "105.8542"}},
+                }
+            ],
+        },
+    }
+    received = zalo_oa.to_received(event)
+    assert received is not None
+    assert received.incoming.text == "Vị trí đã chia sẻ: 21.02851, 105.85420"

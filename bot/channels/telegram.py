@@ -29,6 +29,7 @@ from aiogram.types import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     KeyboardButton,
+    Message,
     ReplyKeyboardMarkup,
     Update,
 )
@@ -95,13 +96,20 @@ def to_incoming(update: Update) -> Received | None:
             channel=CHANNEL,
             chat_id=str(message.chat.id),
             user_id=str(message.from_user.id),
-            text=message.text or "",
+            text=message.text or _location_text(message),
             update_id=key,
             display_name=message.from_user.full_name,
             private=message.chat.type == "private",
             contact_phone=message.contact.phone_number if message.contact else None,
         )
     )
+
+
+def _location_text(message: Message) -> str:
+    """A shared location, as the words a form asking for a place can keep."""
+    if message.location is None:
+        return ""
+    return texts.LOCATION_TEXT.format(lat=message.location.latitude, lon=message.location.longitude)
 
 
 class TelegramSender:

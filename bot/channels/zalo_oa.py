@@ -33,6 +33,7 @@ from bot.delivery import OutsideWindow, RetryAfter, Unreachable
 from db import people
 from db.engine import SessionFactory
 from db.models import ChannelToken
+from handlers import texts
 from handlers.clock import Clock
 from handlers.contract import Incoming, Reply
 
@@ -105,6 +106,8 @@ def to_received(event: dict[str, Any]) -> Received | None:
     if not sender or not msg_id:
         return None
     text = str(message.get("text", "")) if name == "user_send_text" else ""
+    if name == "user_send_location":
+        text = _location_text(message)
     attachments: tuple[str, ...] = ()
     if name in ("user_send_image", "user_send_file"):
         # Only the address: the file is fetched if, and only if, a flow takes it.
@@ -125,6 +128,16 @@ def to_received(event: dict[str, Any]) -> Received | None:
             attachments=attachments,
         )
     )
+
+
+def _location_text(message: dict[str, Any]) -> str:
+    for item in message.get("attachments") or ():
+        coordinates = (item.get("payload") or {}).get("coordinates") or {}
+        if "latitude" in coordinates and "longitude" in coordinates:
+            return texts.LOCATION_TEXT.format(
+                lat=float(coordinates["latitude"]), lon=float(coordinates["longitude"])
+            )
+    return ""
 
 
 class OaApiError(Exception):
