@@ -34,6 +34,7 @@ from handlers import (
     petitions_staff,
     reception_calendar,
     reception_staff,
+    reports,
     unit_registry,
 )
 from handlers.clock import VN_TZ, FixedClock
@@ -664,3 +665,58 @@ def petitions_import(
     except petitions_staff.PetitionError as exc:
         typer.echo(f"Lỗi: {exc}", err=True)
         raise typer.Exit(1) from exc
+
+
+@app.command()
+def report(
+    date_from: Annotated[str | None, typer.Option("--from", help="Từ ngày DD/MM/YYYY.")] = None,
+    date_to: Annotated[str | None, typer.Option("--to", help="Đến ngày DD/MM/YYYY.")] = None,
+    period: Annotated[
+        str | None,
+        typer.Option(help="Kỳ nhanh: " + ", ".join(reports.QUICK_PERIODS) + "."),
+    ] = None,
+    unit: Annotated[
+        str | None, typer.Option(help="Mã hoặc tên đơn vị (gồm đơn vị cấp dưới).")
+    ] = None,
+    xlsx: Annotated[Path | None, typer.Option(help="Ghi bảng số liệu ra tệp XLSX.")] = None,
+    docx: Annotated[Path | None, typer.Option(help="Ghi đoạn văn và bảng ra tệp DOCX.")] = None,
+) -> None:
+    """Số liệu tiếp công dân, đơn thư cho báo cáo định kỳ, và đoạn văn sẵn để dán."""
+    settings = _settings()
+    try:
+        if period is not None:
+            chosen = reports.quick_period(
+                period, datetime.now(VN_TZ).date(), settings.report_cutoff_day
+            )
+        elif date_from and date_to:
+            chosen = reports.Period(
+                datetime.strptime(date_from, "%d/%m/%Y").date(),
+                datetime.strptime(date_to, "%d/%m/%Y").date(),
+            )
+        else:
+            raise ValueError
+    except ValueError:
+        typer.echo("Lỗi: cần --from và --to dạng DD/MM/YYYY, hoặc --period hợp lệ.", err=True)
+        raise typer.Exit(2) from None
+
+    async def work(runtime: Runtime) -> None:
+        async with runtime.sessions() as session:
+            units = await people.units(session)
+            found = (
+                await people.unit_by_code_or_name(session, unit)
+                if unit
+                else next((u for u in units if u.parent_id is None), None)
+            )
+            if found is None or found.id is None:
+                typer.echo(f"Lỗi: không có đơn vị '{unit or ''}'.", err=True)
+                raise typer.Exit(1)
+            built = await reports.build(session, found.id, chosen)
+        for paragraph in reports.paragraphs(built):
+            typer.echo(paragraph)
+            typer.echo("")
+        if xlsx is not None:
+            xlsx.write_bytes(reports.workbook(built))
+        if docx is not None:
+            docx.write_bytes(reports.document(built))
+
+    _with_runtime(settings, work)

@@ -122,7 +122,9 @@ async def start_runtime(
         knowledge,
         clock,
         AssistantSettings(
-            max_message_chars=settings.max_message_chars, unit_name=settings.unit_name
+            max_message_chars=settings.max_message_chars,
+            unit_name=settings.unit_name,
+            report_cutoff_day=settings.report_cutoff_day,
         ),
     )
     # Build the index now so the first citizen does not wait for it.

@@ -221,6 +221,7 @@ class ReceptionFigures:
     cases: int = 0
     groups: int = 0
     by_kind: dict[str, int] = field(default_factory=dict)
+    people_by_kind: dict[str, int] = field(default_factory=dict)
 
 
 async def figures(
@@ -244,4 +245,5 @@ async def figures(
         result.cases += 1
         result.groups += booking.group_size >= GROUP_FROM
         result.by_kind[kind] = result.by_kind.get(kind, 0) + 1
+        result.people_by_kind[kind] = result.people_by_kind.get(kind, 0) + booking.group_size
     return result

@@ -89,6 +89,8 @@ class AssistantSettings:
     inbox_lease: timedelta = timedelta(seconds=60)
     # How long a redelivery waits for the first delivery's replies.
     redelivery_wait_seconds: float = 5.0
+    # The day of the closing month offices cut report figures on (None: month ends).
+    report_cutoff_day: int | None = None
 
 
 class Assistant:
@@ -337,7 +339,11 @@ class Assistant:
             state.flow = state.step = None
             return [greeting(self._settings.unit_name)]
         if staff.is_staff_payload(command):
-            return [await staff.press(session, state, actor, command, now)]
+            return [
+                await staff.press(
+                    session, state, actor, command, now, self._settings.report_cutoff_day
+                )
+            ]
         if kb_chat.is_kb_payload(command):
             return [await self._kb_admin.press(session, state, actor, command, now)]
         if command == deadlines.DONE_COMMAND:
@@ -400,7 +406,11 @@ class Assistant:
             payload = expand_payload(payload, state.offered) or payload
         # Staff payloads are checked against the role on the server, whatever was offered.
         if staff.is_staff_payload(payload):
-            return [await staff.press(session, state, actor, payload, now)]
+            return [
+                await staff.press(
+                    session, state, actor, payload, now, self._settings.report_cutoff_day
+                )
+            ]
         if kb_chat.is_kb_payload(payload):
             return [await self._kb_admin.press(session, state, actor, payload, now)]
         # A citizen's answer on a pushed "hài lòng?" question: checked against the đơn's owner.

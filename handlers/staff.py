@@ -8,7 +8,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from db.conversations import ChatState
 from db.models import Person, Unit
-from handlers import deadlines, petitions_staff, reception_staff, texts
+from handlers import deadlines, petitions_staff, reception_staff, reports, texts
 from handlers.access import ADMIN, Actor, audit_by, record_denied
 from handlers.contract import Button, Reply
 from handlers.menu import BACK
@@ -19,9 +19,6 @@ STAFF_WHOAMI = "staff:whoami"
 STAFF_NOTIFY_HERE = "staff:notify-here"
 STAFF_COMMAND = "/canbo"
 MENU_BUTTON = Button(texts.STAFF_MENU_BUTTON, STAFF_MENU)
-_COMING = {
-    "staff:reports": texts.STAFF_REPORTS,
-}
 
 
 def is_staff_payload(payload: str) -> bool:
@@ -33,8 +30,8 @@ def staff_menu(actor: Actor) -> Reply:
         Button(texts.STAFF_RECEPTION, reception_staff.SESSIONS),
         Button(texts.STAFF_PETITIONS, petitions_staff.QUEUE),
         Button(texts.STAFF_DEADLINES, deadlines.LIST),
+        Button(texts.STAFF_REPORTS, reports.MENU),
     ]
-    buttons += [Button(label, payload) for payload, label in _COMING.items()]
     if actor.has(ADMIN):
         buttons.append(Button(texts.KB_ADMIN_BUTTON, "kbadm:menu"))
     buttons.append(Button(texts.STAFF_NOTIFY_HERE_BUTTON, STAFF_NOTIFY_HERE))
@@ -43,7 +40,12 @@ def staff_menu(actor: Actor) -> Reply:
 
 
 async def press(
-    session: AsyncSession, state: ChatState, actor: Actor, payload: str, now: datetime
+    session: AsyncSession,
+    state: ChatState,
+    actor: Actor,
+    payload: str,
+    now: datetime,
+    report_cutoff: int | None = None,
 ) -> Reply:
     """A staff button or command: refused and audited unless the person holds a role."""
     if not actor.is_staff:
@@ -70,10 +72,10 @@ async def press(
             audit_by(session, actor, "person.notify_channel", now, target=actor.channel)
         channel = texts.CHANNEL_NAMES.get(actor.channel, actor.channel)
         return Reply(texts.STAFF_NOTIFY_HERE_DONE.format(channel=channel), (MENU_BUTTON, BACK))
+    if payload == reports.MENU or payload.startswith(reports.PREFIX):
+        return await reports.press(session, actor, payload, now, report_cutoff)
     if petitions_staff.handles(payload):
         return await petitions_staff.press(session, state, actor, payload, now)
     if reception_staff.handles(payload):
         return await reception_staff.press(session, state, actor, payload, now)
-    if payload in _COMING:
-        return Reply(texts.STAFF_COMING, (MENU_BUTTON, BACK))
     return Reply(texts.STALE_BUTTON, (BACK,))

@@ -83,7 +83,6 @@ STAFF_PETITIONS = "Hàng đợi đơn thư"
 STAFF_DEADLINES = "Hạn báo cáo"
 STAFF_REPORTS = "Số liệu báo cáo"
 KB_ADMIN_BUTTON = "Quản lý kho câu hỏi"
-STAFF_COMING = "Chức năng này đang được hoàn thiện và sẽ có trong các bản cập nhật tới."
 FORBIDDEN = "Chức năng này chỉ dành cho cán bộ được giao. Anh/chị chọn mục khác trong menu."
 STAFF_PRIVATE_ONLY = "Chức năng của cán bộ chỉ dùng được trong tin nhắn riêng với Trợ lý."
 
@@ -523,3 +522,12 @@ PT_DUPLICATE = (
     "tính hai lần."
 )
 LOCATION_TEXT = "Vị trí đã chia sẻ: {lat:.5f}, {lon:.5f}"
+REPORT_PICK = "Chọn kỳ báo cáo (số liệu gồm cả đơn vị cấp dưới):"
+REPORT_PERIODS = {
+    "quy-nay": "Quý này",
+    "quy-truoc": "Quý trước",
+    "6-thang": "6 tháng đầu năm nay",
+    "6-thang-truoc": "6 tháng đầu năm trước",
+    "nam": "Năm nay",
+    "nam-truoc": "Năm trước",
+}

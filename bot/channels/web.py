@@ -10,6 +10,7 @@ import functools
 import hashlib
 import json
 import secrets
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ from sqlalchemy import text
 
 from bot.runtime import Runtime
 from db import inbox, outbox, web_sessions
+from handlers import reports
 from handlers.contract import Incoming
 from handlers.letters import letter_for
 
@@ -154,6 +156,41 @@ async def petition_letter(request: web.Request) -> web.Response:
     )
 
 
+REPORT_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+
+
+async def report_file(request: web.Request) -> web.Response:
+    """A report's workbook or document, for an official of that unit's web session."""
+    session_hash, _ = await _session_hash(request, create=False)
+    extension = request.match_info["ext"]
+    try:
+        unit_id = int(request.match_info["unit"])
+        first = datetime.strptime(request.match_info["first"], "%Y%m%d").date()
+        last = datetime.strptime(request.match_info["last"], "%Y%m%d").date()
+    except ValueError:
+        return _error(404)
+    if session_hash is None or extension not in REPORT_TYPES:
+        return _error(404)
+    runtime = request.app[RUNTIME]
+    async with runtime.sessions() as session:
+        found = await reports.file_for(session, CHANNEL, session_hash, unit_id, first, last)
+    if found is None:
+        return _error(404)
+    body = reports.workbook(found) if extension == "xlsx" else reports.document(found)
+    name = f"bao-cao-{first:%Y%m%d}-{last:%Y%m%d}.{extension}"
+    return web.Response(
+        body=body,
+        content_type=REPORT_TYPES[extension],
+        headers={
+            "Content-Disposition": f'attachment; filename="{name}"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
 async def healthz(request: web.Request) -> web.Response:
     runtime = request.app[RUNTIME]
     try:
@@ -185,5 +222,6 @@ def add_routes(app: web.Application) -> None:
     app.router.add_post("/api/chat", post_chat)
     app.router.add_get("/api/chat/updates", get_updates)
     app.router.add_get("/api/petitions/{code}/letter.docx", petition_letter)
+    app.router.add_get("/api/reports/{unit}/{first}-{last}.{ext}", report_file)
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/metrics", metrics)

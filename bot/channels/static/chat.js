@@ -21,6 +21,24 @@
     return item;
   }
 
+  // Files the server builds on demand for this session only.
+  function files(attachment) {
+    if (attachment.startsWith("letter:")) {
+      const code = attachment.slice("letter:".length);
+      const href = "/api/petitions/" + encodeURIComponent(code) + "/letter.docx";
+      return [{ href: href, label: "Tải đơn để in, ký (" + code + ".docx)" }];
+    }
+    if (attachment.startsWith("report:")) {
+      const [unit, first, last] = attachment.slice("report:".length).split(":");
+      const base = "/api/reports/" + encodeURIComponent(unit) + "/" + first + "-" + last;
+      return [
+        { href: base + ".xlsx", label: "Tải bảng số liệu (XLSX)" },
+        { href: base + ".docx", label: "Tải báo cáo (DOCX)" },
+      ];
+    }
+    return [];
+  }
+
   function showReplies(replies) {
     for (const reply of replies) {
       const item = add("bot", reply.text);
@@ -38,14 +56,13 @@
         item.appendChild(group);
       }
       for (const attachment of reply.attachments || []) {
-        // The filled-in letter of a đơn, built on demand for this session only.
-        if (!attachment.startsWith("letter:")) continue;
-        const code = attachment.slice("letter:".length);
-        const link = document.createElement("a");
-        link.href = "/api/petitions/" + encodeURIComponent(code) + "/letter.docx";
-        link.textContent = "Tải đơn để in, ký (" + code + ".docx)";
-        link.className = "attachment";
-        item.appendChild(link);
+        for (const file of files(attachment)) {
+          const link = document.createElement("a");
+          link.href = file.href;
+          link.textContent = file.label;
+          link.className = "attachment";
+          item.appendChild(link);
+        }
       }
     }
   }

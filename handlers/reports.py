@@ -1,0 +1,281 @@
+"""Officials' periodic reports: the figures, the paragraphs in the seeds' style, and the files.
+
+Figures come from the reception register and the đơn history as they stood at the end of the
+period, for a unit and its child units, whatever the source. Numbers are written as the seeds
+write them: two digits below ten ("06 đơn"), "không có" for none.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from io import BytesIO
+
+from openpyxl import Workbook
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from db import people
+from db import reception as reception_rows
+from db.models import Unit
+from handlers import texts
+from handlers.access import Actor
+from handlers.clock import VN_TZ
+from handlers.contract import Button, Reply
+from handlers.letters import build_docx
+from handlers.menu import BACK
+from handlers.petition_figures import PetitionFigures
+from handlers.petition_figures import figures as petition_figures
+
+QUICK_PERIODS = ("quy-nay", "quy-truoc", "6-thang", "6-thang-truoc", "nam", "nam-truoc")
+
+
+@dataclass(frozen=True)
+class Period:
+    first: date
+    last: date  # inclusive
+
+    @property
+    def start(self) -> datetime:
+        return datetime.combine(self.first, time(), tzinfo=VN_TZ)
+
+    @property
+    def end(self) -> datetime:
+        return datetime.combine(self.last + timedelta(days=1), time(), tzinfo=VN_TZ)
+
+    def label(self) -> str:
+        return f"từ ngày {self.first:%d/%m/%Y} đến ngày {self.last:%d/%m/%Y}"
+
+
+def _month_end(year: int, month: int, cutoff: int | None) -> date:
+    if cutoff is not None:
+        return date(year, month, cutoff)
+    following = date(year + (month == 12), month % 12 + 1, 1)
+    return following - timedelta(days=1)
+
+
+def _months(year: int, first_month: int, last_month: int, cutoff: int | None) -> Period:
+    last = _month_end(year, last_month, cutoff)
+    if cutoff is None:
+        return Period(date(year, first_month, 1), last)
+    # Figures cut on a fixed day: the period starts the day after the previous cut-off.
+    previous_month = first_month - 1 or 12
+    previous_year = year - (first_month == 1)
+    return Period(date(previous_year, previous_month, cutoff) + timedelta(days=1), last)
+
+
+def quick_period(name: str, today: date, cutoff: int | None = None) -> Period:
+    """This quarter, the first six months of the year, the year, or the previous one of each."""
+    quarter = (today.month - 1) // 3
+    if name in ("quy-nay", "quy-truoc"):
+        year = today.year
+        if name == "quy-truoc":
+            quarter -= 1
+            if quarter < 0:
+                quarter, year = 3, year - 1
+        return _months(year, quarter * 3 + 1, quarter * 3 + 3, cutoff)
+    if name in ("6-thang", "6-thang-truoc"):
+        # "6 tháng đầu năm": the first half of this year, or of last year.
+        return _months(today.year - (name == "6-thang-truoc"), 1, 6, cutoff)
+    if name in ("nam", "nam-truoc"):
+        year = today.year - (name == "nam-truoc")
+        return _months(year, 1, 12, cutoff)
+    raise ValueError(name)
+
+
+def number(value: int) -> str:
+    """The seeds' way: "06", "42"."""
+    return f"{value:02d}"
+
+
+@dataclass
+class Report:
+    unit: str
+    period: Period
+    reception: reception_rows.ReceptionFigures
+    petitions: PetitionFigures
+
+
+async def build(session: AsyncSession, unit_id: int, period: Period) -> Report:
+    unit = await session.get(Unit, unit_id)
+    units = await people.subtree_ids(session, unit_id)
+    return Report(
+        unit=unit.name if unit else "",
+        period=period,
+        reception=await reception_rows.figures(session, units, period.start, period.end),
+        petitions=await petition_figures(session, units, period.start, period.end),
+    )
+
+
+def paragraphs(report: Report) -> list[str]:
+    r, p = report.reception, report.petitions
+    groups = f"{number(r.groups)} đoàn đông người" if r.groups else "không có đoàn đông người"
+    kinds = []
+    for kind, label in (
+        ("thuong_xuyen", "Tiếp công dân thường xuyên"),
+        ("dinh_ky", "Lãnh đạo tiếp công dân định kỳ"),
+        ("dot_xuat", "Tiếp đột xuất"),
+    ):
+        visits, people_ = r.by_kind.get(kind, 0), r.people_by_kind.get(kind, 0)
+        if visits:
+            kinds.append(f"{label} {number(visits)} lượt/{number(people_)} người")
+    reception = (
+        f"{report.period.label().capitalize()}, tổng số lượt tiếp công dân là "
+        f"{number(r.visits)} lượt, số người được tiếp là {number(r.people)} người; số vụ việc: "
+        f"{number(r.cases)} vụ; {groups}."
+    )
+    if kinds:
+        reception += " Trong đó: " + "; ".join(kinds) + "."
+
+    def still_open_of(kind: str) -> int:
+        counts = p.by_kind.get(kind)
+        return counts["open_in_time"] + counts["overdue"] if counts else 0
+
+    open_kinds = []
+    for kind, label in (("khieu_nai", "khiếu nại"), ("to_cao", "tố cáo")):
+        if still_open_of(kind):
+            open_kinds.append(f"{number(still_open_of(kind))} {label}")
+    petitions_open = still_open_of("kien_nghi") + still_open_of("phan_anh")
+    if petitions_open:
+        open_kinds.append(f"{number(petitions_open)} phản ánh kiến nghị")
+    still_open = p.open_in_time + p.overdue
+    petition = (
+        f"{report.unit} đã tiếp nhận {number(p.total)} đơn, trong đó: {number(p.carried_over)} "
+        f"đơn kỳ trước chuyển qua; {number(p.received)} đơn tiếp nhận trong kỳ; tổng số đơn thuộc "
+        f"thẩm quyền giải quyết là {number(p.within_competence)} đơn, đã giải quyết dứt điểm "
+        f"{number(p.resolved)} đơn, còn {number(still_open)} đơn"
+    )
+    if open_kinds:
+        petition += f" ({', '.join(open_kinds)})"
+    petition += (
+        f" đang tiếp tục xem xét giải quyết ({number(p.open_in_time)} đơn trong hạn, "
+        f"{number(p.overdue)} đơn quá hạn)."
+    )
+    other = {k: v for k, v in p.other.items() if k != "chuyen"}
+    if other:
+        described = ", ".join(
+            f"{number(v)} {texts.PETITION_STATUS_NAMES.get(k, k)}" for k, v in sorted(other.items())
+        )
+        petition += (
+            f" Ngoài ra có {number(sum(other.values()))} đơn ở trạng thái khác: {described}."
+        )
+    if p.other.get("chuyen"):
+        petition += f" Đã chuyển {number(p.other['chuyen'])} đơn đến cơ quan có thẩm quyền."
+    result = [reception, petition]
+    if p.satisfied or p.unsatisfied:
+        rated = p.satisfied + p.unsatisfied
+        share = f"{100 * p.satisfied / rated:.1f}".replace(".", ",")
+        result.append(
+            f"Có {number(rated)} phiếu đánh giá sau khi giải quyết đơn, trong đó "
+            f"{number(p.satisfied)} phiếu hài lòng (tỷ lệ {share}%)."
+        )
+    return result
+
+
+def _tables(report: Report) -> dict[str, list[list[object]]]:
+    r, p = report.reception, report.petitions
+    kinds = texts.RECEPTION_KINDS
+    reception: list[list[object]] = [
+        ["Chỉ tiêu", "Số lượng"],
+        ["Lượt tiếp", r.visits],
+        ["Số người", r.people],
+        ["Vụ việc", r.cases],
+        ["Đoàn đông người", r.groups],
+    ]
+    reception += [[f"{kinds.get(k, k)} (lượt)", v] for k, v in sorted(r.by_kind.items())]
+    petitions: list[list[object]] = [
+        ["Chỉ tiêu", "Số đơn"],
+        ["Kỳ trước chuyển qua", p.carried_over],
+        ["Tiếp nhận trong kỳ", p.received],
+        ["Tổng số", p.total],
+        ["Thuộc thẩm quyền", p.within_competence],
+        ["Đã giải quyết", p.resolved],
+        ["Đang giải quyết, trong hạn", p.open_in_time],
+        ["Đang giải quyết, quá hạn", p.overdue],
+    ]
+    petitions += [[texts.PETITION_STATUS_NAMES.get(k, k), v] for k, v in sorted(p.other.items())]
+    by_kind: list[list[object]] = [
+        ["Loại đơn", "Kỳ trước", "Trong kỳ", "Đã giải quyết", "Trong hạn", "Quá hạn"]
+    ]
+    for kind, counts in sorted(p.by_kind.items()):
+        by_kind.append(
+            [
+                texts.PETITION_KIND_NAMES.get(kind, kind),
+                counts.get("carried_over", 0),
+                counts.get("received", 0),
+                counts.get("resolved", 0),
+                counts.get("open_in_time", 0),
+                counts.get("overdue", 0),
+            ]
+        )
+    return {"Tiep cong dan": reception, "Don thu": petitions, "Theo loai don": by_kind}
+
+
+def workbook(report: Report) -> bytes:
+    book = Workbook()
+    first = True
+    for title, rows in _tables(report).items():
+        sheet = book.active if first else book.create_sheet()
+        assert sheet is not None
+        first = False
+        sheet.title = title
+        for row in rows:
+            sheet.append(row)
+            for cell in sheet[sheet.max_row]:
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"  # typed text stays text ("=1+1")
+    out = BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def document(report: Report) -> bytes:
+    lines: list[tuple[str, dict[str, object]]] = [
+        (f"SỐ LIỆU BÁO CÁO {report.period.label().upper()}", {"align": "center", "bold": True}),
+        (report.unit, {"align": "center"}),
+    ]
+    lines += [(paragraph, {}) for paragraph in paragraphs(report)]
+    for title, rows in _tables(report).items():
+        lines.append((title, {"bold": True}))
+        lines += [(" | ".join(str(cell) for cell in row), {}) for row in rows]
+    return build_docx(lines)
+
+
+# -- officials in the chat -----------------------------------------------------------------
+
+PREFIX = "staff:rp:"
+MENU = "staff:reports"
+ATTACHMENT = "report:"
+
+
+def menu() -> Reply:
+    buttons = tuple(Button(texts.REPORT_PERIODS[name], f"{PREFIX}{name}") for name in QUICK_PERIODS)
+    return Reply(texts.REPORT_PICK, (*buttons, BACK))
+
+
+async def press(
+    session: AsyncSession, actor: Actor, payload: str, now: datetime, cutoff: int | None
+) -> Reply:
+    if payload == MENU:
+        return menu()
+    name = payload.removeprefix(PREFIX)
+    if name not in QUICK_PERIODS or not actor.roles:
+        return Reply(texts.STALE_BUTTON, (BACK,))
+    period = quick_period(name, now.astimezone(VN_TZ).date(), cutoff)
+    unit_id = actor.roles[0][1]
+    built = await build(session, unit_id, period)
+    # Channels that can offer files (the web page) link the workbook and the document.
+    files = (f"{ATTACHMENT}{unit_id}:{period.first:%Y%m%d}:{period.last:%Y%m%d}",)
+    return Reply("\n\n".join(paragraphs(built)), (Button(texts.STAFF_REPORTS, MENU), BACK), files)
+
+
+async def file_for(
+    session: AsyncSession, channel: str, external_id: str, unit_id: int, first: date, last: date
+) -> Report | None:
+    """The report behind a download link, for an official of that unit or a parent unit."""
+    identity = await people.identity(session, channel, external_id)
+    if identity is None:
+        return None
+    for grant in await people.active_roles(session, identity.person_id):
+        if unit_id in await people.subtree_ids(session, grant.unit_id):
+            return await build(session, unit_id, Period(first, last))
+    return None
