@@ -35,6 +35,7 @@ from handlers.assistant import Assistant, AssistantSettings
 from handlers.clock import Clock, SystemClock
 from handlers.contract import Incoming, Reply
 from handlers.deadlines import queue_reminders
+from handlers.digest import queue_digests
 from handlers.knowledge_base import KnowledgeBase, import_entries
 from handlers.petitions_staff import queue_due_alerts
 from handlers.reception_calendar import generate_sessions
@@ -159,6 +160,7 @@ async def start_runtime(
                 lambda: generate_sessions(sessions, clock),
                 lambda: queue_reminders(sessions, clock),
                 lambda: queue_due_alerts(sessions, clock),
+                lambda: queue_digests(sessions, clock),
             ],
         ),
         metrics,

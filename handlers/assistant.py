@@ -281,6 +281,7 @@ class Assistant:
             text.isdigit()
             and 1 <= int(text) <= len(state.offered)
             and not reception.takes_numbers(state)
+            and not reception_staff.takes_numbers(state)
         ):
             # A numbered menu on a text-only channel: the number stands for the button.
             return await self._press(
@@ -299,6 +300,8 @@ class Assistant:
             return [await reception.text(session, state, actor, incoming, text, now)]
         if state.flow == reception_staff.FLOW:
             return [await reception_staff.text(session, state, actor, text, now)]
+        if state.flow == reception_staff.NEW_FLOW:
+            return [await reception_staff.new_session_text(session, state, actor, text, now)]
         if state.flow == deadlines.FLOW:
             return [await deadlines.text(session, state, actor, text, now)]
         if state.flow == petitions_staff.FLOW:

@@ -9,6 +9,7 @@ each opening is audited.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from io import BytesIO
 
@@ -18,14 +19,14 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from db import outbox, people
 from db import reception as rows
 from db.conversations import ChatState
-from db.models import Booking, ReceptionSession
+from db.models import Booking, ReceptionSession, Unit
 from handlers import texts
 from handlers.access import Actor, audit_by
 from handlers.clock import VN_TZ
 from handlers.contract import Button, Reply
 from handlers.menu import BACK
 from handlers.reception import DESK, start_walk_in
-from handlers.reception_calendar import cancel_session
+from handlers.reception_calendar import CalendarError, cancel_session, import_calendar
 
 PREFIX = "staff:rc:"
 SESSIONS = "staff:reception"
@@ -92,6 +93,13 @@ async def press(
 ) -> Reply:
     if payload == SESSIONS:
         return await _sessions(session, actor, now)
+    if payload == NEW:
+        return new_session_kind()
+    if payload.startswith(NEW_KIND_PREFIX):
+        kind = payload.removeprefix(NEW_KIND_PREFIX)
+        if kind not in texts.RECEPTION_KINDS:
+            return Reply(texts.STALE_BUTTON, (BACK,))
+        return start_new_session(state, kind)
     if payload == WALK_IN:
         kinds = tuple(
             Button(label, f"{WALK_IN_KIND}{kind}") for kind, label in texts.RECEPTION_KINDS.items()
@@ -205,10 +213,18 @@ async def _sessions(session: AsyncSession, actor: Actor, now: datetime) -> Reply
     since = now.astimezone(VN_TZ).replace(hour=0, minute=0, second=0, microsecond=0)
     found = await rows.upcoming(session, await scope(session, actor), since, limit=12)
     if not found:
-        return Reply(texts.STAFF_NO_SESSIONS, (Button(texts.WALK_IN, WALK_IN), BACK))
+        return Reply(
+            texts.STAFF_NO_SESSIONS,
+            (Button(texts.NEW_SESSION, NEW), Button(texts.WALK_IN, WALK_IN), BACK),
+        )
     return Reply(
         texts.STAFF_SESSIONS,
-        (*(_back_to(item)[0] for item in found), Button(texts.WALK_IN, WALK_IN), BACK),
+        (
+            *(_back_to(item)[0] for item in found),
+            Button(texts.NEW_SESSION, NEW),
+            Button(texts.WALK_IN, WALK_IN),
+            BACK,
+        ),
     )
 
 
@@ -277,3 +293,66 @@ def briefing_sheet(item: ReceptionSession, bookings: list[Booking]) -> bytes:
     out = BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+NEW = "staff:rc:new"
+NEW_KIND_PREFIX = "staff:rc:nk:"
+NEW_FLOW = "rc-new"
+NEW_STEPS = ("when", "place", "receiver", "capacity")
+_WHEN = re.compile(r"(\d{1,2}/\d{1,2}/\d{4})\s+(\d{1,2}:\d{2})\s*-\s*(\d{1,2}:\d{2})")
+
+
+def takes_numbers(state: ChatState) -> bool:
+    return state.flow == NEW_FLOW and state.step == "capacity"
+
+
+def new_session_kind() -> Reply:
+    kinds = tuple(
+        Button(label, f"{NEW_KIND_PREFIX}{kind}") for kind, label in texts.RECEPTION_KINDS.items()
+    )
+    return Reply(texts.NEW_SESSION_KIND, (*kinds, BACK))
+
+
+def start_new_session(state: ChatState, kind: str) -> Reply:
+    state.flow, state.step, state.data = NEW_FLOW, "when", {"kind": kind}
+    return Reply(texts.NEW_SESSION_ASK["when"], (BACK,))
+
+
+async def new_session_text(
+    session: AsyncSession, state: ChatState, actor: Actor, typed: str, now: datetime
+) -> Reply:
+    """An official adds a one-off session step by step; the calendar import checks it."""
+    if not actor.is_staff or not actor.roles:
+        state.flow = state.step = None
+        return Reply(texts.FORBIDDEN, (BACK,))
+    step = state.step or "when"
+    value = " ".join(typed.split())
+    if step == "when":
+        found = _WHEN.fullmatch(value)
+        if found is None:
+            return Reply(texts.NEW_SESSION_BAD + texts.NEW_SESSION_ASK["when"], (BACK,))
+        state.data.update(date=found.group(1), start=found.group(2), end=found.group(3))
+    elif step == "receiver":
+        title, _, name = value.partition(",")
+        state.data.update(receiver_title=title.strip(), receiver_name=name.strip() or title.strip())
+    else:
+        state.data[step] = value
+    position = NEW_STEPS.index(step)
+    if position + 1 < len(NEW_STEPS):
+        state.step = NEW_STEPS[position + 1]
+        return Reply(texts.NEW_SESSION_ASK[state.step], (BACK,))
+    unit = await session.get(Unit, actor.roles[0][1])
+    row = {**state.data, "unit": unit.name if unit else ""}
+    try:
+        async with session.begin_nested():
+            report = await import_calendar(session, {"sessions": [row]}, now)
+    except CalendarError as error:
+        state.step = "when"
+        return Reply(f"{error}\n{texts.NEW_SESSION_ASK['when']}", (BACK,))
+    state.flow = state.step = None
+    state.data = {}
+    audit_by(session, actor, "reception.session_added", now, target=str(row["date"]))
+    text = texts.NEW_SESSION_SAVED.format(when=f"{row['date']} {row['start']}")
+    if report.warnings:
+        text += "\n" + "\n".join(report.warnings)
+    return Reply(text, (Button(texts.STAFF_RECEPTION, SESSIONS), BACK))

@@ -531,3 +531,17 @@ REPORT_PERIODS = {
     "nam": "Năm nay",
     "nam-truoc": "Năm trước",
 }
+DIGEST_HEAD = "Việc trong tuần {first} - {last}:"
+DIGEST_DEADLINES = "Hạn trong tuần:"
+DIGEST_OVERDUE = "Đơn quá hạn:"
+DIGEST_BOOKINGS = "Buổi tiếp công dân có người đặt lịch:"
+NEW_SESSION = "Thêm buổi tiếp"
+NEW_SESSION_KIND = "Loại buổi tiếp?"
+NEW_SESSION_ASK = {
+    "when": "Ngày và giờ, theo mẫu 02/12/2026 07:30-11:00:",
+    "place": "Địa điểm tiếp:",
+    "receiver": "Người tiếp: chức vụ, họ tên (ví dụ: Chủ tịch UBND xã, Lê Văn Bình):",
+    "capacity": "Số chỗ đăng ký tối đa (ví dụ 20):",
+}
+NEW_SESSION_BAD = "Chưa đúng mẫu. "
+NEW_SESSION_SAVED = "Đã thêm buổi tiếp {when}; người dân có thể đặt lịch ngay."

@@ -17,8 +17,11 @@ from handlers.assistant import Assistant
 from handlers.clock import VN_TZ, FixedClock
 from handlers.contract import Reply
 from handlers.deadlines import DeadlineError, adjusted, import_plan, plan_reminders
-from handlers.reception_calendar import working_calendar
+from handlers.digest import weekly_digests
+from handlers.petitions_staff import enter_paper
+from handlers.reception_calendar import import_calendar, working_calendar
 from tests.test_access import invite, msg, setup_units
+from tests.test_reception import ONE_OFF, Chat
 
 PLAN = [
     {
@@ -309,3 +312,44 @@ async def test_an_official_adds_a_deadline_in_the_chat_and_is_reminded_of_it(
     clock.advance(at(date(2026, 12, 8)) - clock.now())
     await tick(sessions, clock)
     assert [r.chat_id for r in await queued(sessions)] == ["501"]
+
+
+async def test_the_monday_digest_lists_the_weeks_deadlines_overdue_petitions_and_bookings(
+    assistant: Assistant, sessions: SessionFactory, clock: FixedClock
+) -> None:
+    await setup_plan(sessions, clock)
+    await become_official(assistant, sessions, clock, "501")
+    async with sessions() as session, session.begin():
+        await import_calendar(
+            session, {"sessions": [dict(ONE_OFF, date="02/12/2026")]}, clock.now()
+        )
+        petition = await enter_paper(
+            session,
+            {
+                "kind": "kien_nghi",
+                "unit": "Xã Minh Hòa",
+                "source": "post",
+                "received": "02/11/2026",
+                "name": "Người gửi",
+                "summary": "Nội dung",
+            },
+            1,
+            clock.now(),
+            "test",
+        )
+    await Chat(assistant, "citizen").book()
+    # Monday, a minute early: not yet.
+    clock.advance(datetime(2026, 11, 30, 7, 29, tzinfo=VN_TZ) - clock.now())
+    async with sessions() as session, session.begin():
+        assert await weekly_digests(session, clock.now(), working_calendar()) == 0
+    clock.advance(timedelta(minutes=1))
+    for _ in range(2):  # the second tick adds nothing
+        async with sessions() as session, session.begin():
+            await weekly_digests(session, clock.now(), working_calendar())
+    digests = [r for r in await queued(sessions) if (r.dedupe_key or "").startswith("digest:")]
+    assert [(d.channel, d.chat_id) for d in digests] == [("telegram", "501")]
+    text = digests[0].reply["text"]
+    assert text.startswith("Việc trong tuần 30/11 - 06/12/2026:")
+    assert "- 10/12" not in text  # next week's deadline is not this week's
+    assert f"- {petition.code}: quá hạn" in text
+    assert "- 02/12 07:30: 1/20 người đặt" in text

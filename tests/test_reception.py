@@ -483,3 +483,28 @@ async def pending(sessions: SessionFactory) -> list[Outbox]:
     async with sessions() as session:
         query = select(Outbox).where(col(Outbox.status) == outbox.PENDING)
         return list((await session.exec(query)).all())
+
+
+async def test_an_official_adds_a_session_in_the_chat_and_citizens_can_book_it(
+    assistant: Assistant, sessions: SessionFactory, clock: FixedClock
+) -> None:
+    await setup_units(sessions, clock)
+    officer = await official(assistant, sessions, clock)
+    listed = await officer.press("staff:reception")
+    assert "staff:rc:new" in [b.payload for b in listed.buttons]
+    await officer.press("staff:rc:new")
+    assert (await officer.press("staff:rc:nk:dinh_ky")).text == texts.NEW_SESSION_ASK["when"]
+    assert (await officer.say("mai 8h")).text.startswith(texts.NEW_SESSION_BAD)
+    await officer.say("27/11/2026 07:30-11:00")
+    await officer.say("Phòng tiếp công dân UBND xã")
+    await officer.say("Chủ tịch UBND xã, Lê Văn Bình")
+    saved = await officer.say("2")
+    assert saved.text.startswith("Đã thêm buổi tiếp 27/11/2026 07:30")
+    assert "chưa đủ 5 ngày làm việc" in saved.text  # published two days ahead
+    item = await the_session(sessions)
+    assert (item.capacity, item.receiver_title, item.receiver_name) == (
+        2,
+        "Chủ tịch UBND xã",
+        "Lê Văn Bình",
+    )
+    assert (await Chat(assistant, "citizen").book()).text.startswith("Đã đặt lịch.")

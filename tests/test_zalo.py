@@ -282,6 +282,12 @@ async def test_a_push_after_seven_days_waits_for_the_citizen_and_says_so(
     clock.advance(timedelta(days=6))
     await runtime.notifier.notify("zalo_oa", CITIZEN, Reply("Đơn KN-2026-AAAAAA đã được thụ lý."))
     await runtime.deliverer.deliver_due()
+    if fake.sent[-1].text != "Đơn KN-2026-AAAAAA đã được thụ lý.":  # diagnose a rare failure
+        async with sessions() as session:
+            rows = (await session.exec(select(Outbox).order_by(col(Outbox.id)))).all()
+            items = (await session.exec(select(InboxItem))).all()
+        print([(r.id, r.reply["text"][:15], r.status, r.created_at, r.available_at) for r in rows])
+        print([(i.id, i.channel, i.update_key, i.status, i.created_at) for i in items])
     assert fake.sent[-1].text == "Đơn KN-2026-AAAAAA đã được thụ lý."
 
     # Eight days after the last message Zalo would refuse it: nothing is sent, the row waits.

@@ -1,0 +1,146 @@
+"""The officials' weekly digest (Monday 07:30): this week's deadlines, overdue đơn, and the week's
+reception bookings, for the units each official holds a role for and their children.
+
+Queued by the clock once per person and ISO week (the outbox key makes a repeat a no-op); a clock
+that was down on Monday morning sends it at its first tick later that week.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from db import outbox, people
+from db import reception as reception_rows
+from db.engine import SessionFactory
+from db.models import Deadline, DeadlineDone, Petition, RoleGrant
+from handlers import texts
+from handlers.calendar import WorkingCalendar
+from handlers.clock import VN_TZ, Clock
+from handlers.contract import Reply
+from handlers.deadlines import addresses, adjusted, occurrences
+from handlers.petition_figures import OPEN
+from handlers.reception_calendar import working_calendar
+
+SEND_AT = time(7, 30)
+
+
+def week_of(now: datetime) -> tuple[date, date]:
+    today = now.astimezone(VN_TZ).date()
+    monday = today - timedelta(days=today.weekday())
+    return monday, monday + timedelta(days=6)
+
+
+async def _scope(session: AsyncSession, person_id: int) -> set[int]:
+    units: set[int] = set()
+    for grant in await people.active_roles(session, person_id):
+        units |= await people.subtree_ids(session, grant.unit_id)
+    return units
+
+
+async def _deadline_lines(
+    session: AsyncSession, units: set[int], monday: date, sunday: date, calendar: WorkingCalendar
+) -> list[str]:
+    rows = (
+        await session.exec(
+            select(Deadline).where(col(Deadline.active), col(Deadline.unit_id).in_(units))
+        )
+    ).all()
+    lines = []
+    for deadline in rows:
+        done = {
+            row.occurrence
+            for row in (
+                await session.exec(
+                    select(DeadlineDone).where(DeadlineDone.deadline_id == deadline.id)
+                )
+            ).all()
+        }
+        for nominal in occurrences(
+            deadline, monday - timedelta(days=7), sunday + timedelta(days=7)
+        ):
+            due = adjusted(nominal, deadline.day_off_rule, calendar)
+            if monday <= due <= sunday and nominal not in done:
+                lines.append((due, f"- {due:%d/%m}: {deadline.title}"))
+    return [line for _, line in sorted(lines)]
+
+
+async def digest_for(
+    session: AsyncSession, person_id: int, now: datetime, calendar: WorkingCalendar
+) -> str | None:
+    units = await _scope(session, person_id)
+    if not units:
+        return None
+    monday, sunday = week_of(now)
+    today = now.astimezone(VN_TZ).date()
+    parts = []
+    deadlines = await _deadline_lines(session, units, monday, sunday, calendar)
+    if deadlines:
+        parts.append(texts.DIGEST_DEADLINES + "\n" + "\n".join(deadlines))
+    overdue = (
+        await session.exec(
+            select(Petition)
+            .where(
+                col(Petition.unit_id).in_(units),
+                col(Petition.status).in_(OPEN),
+                col(Petition.due_date) < today,
+            )
+            .order_by(col(Petition.due_date))
+        )
+    ).all()
+    if overdue:
+        lines = [
+            f"- {p.code}: {texts.DAYS_LATE.format(days=(today - p.due_date).days)}"
+            for p in overdue
+            if p.due_date is not None
+        ]
+        parts.append(texts.DIGEST_OVERDUE + "\n" + "\n".join(lines))
+    week_start = datetime.combine(monday, time(), tzinfo=VN_TZ)
+    sessions_ = await reception_rows.upcoming(session, units, week_start, limit=50)
+    booked = [s for s in sessions_ if s.starts_at.astimezone(VN_TZ).date() <= sunday and s.booked]
+    if booked:
+        lines = [
+            f"- {s.starts_at.astimezone(VN_TZ):%d/%m %H:%M}: {s.booked}/{s.capacity} người đặt"
+            for s in booked
+        ]
+        parts.append(texts.DIGEST_BOOKINGS + "\n" + "\n".join(lines))
+    if not parts:
+        return None
+    head = texts.DIGEST_HEAD.format(first=f"{monday:%d/%m}", last=f"{sunday:%d/%m/%Y}")
+    return head + "\n\n" + "\n\n".join(parts)
+
+
+async def weekly_digests(session: AsyncSession, now: datetime, calendar: WorkingCalendar) -> int:
+    monday, _ = week_of(now)
+    if now < datetime.combine(monday, SEND_AT, tzinfo=VN_TZ):
+        return 0
+    year, week, _ = monday.isocalendar()
+    staff = (
+        await session.exec(
+            select(RoleGrant.person_id).where(col(RoleGrant.revoked_at).is_(None)).distinct()
+        )
+    ).all()
+    person_ids = sorted(int(p) for p in staff)
+    where = await addresses(session, person_ids)
+    queued = 0
+    for person_id in person_ids:
+        address = where.get(person_id)
+        if address is None:
+            continue
+        text = await digest_for(session, person_id, now, calendar)
+        if text is None:
+            continue
+        key = f"digest:{person_id}:{year}-{week:02d}"
+        if await outbox.enqueue(
+            session, address.channel, address.external_id, Reply(text).to_json(), now, key
+        ):
+            queued += 1
+    return queued
+
+
+async def queue_digests(sessions: SessionFactory, clock: Clock) -> int:
+    """The clock's job."""
+    async with sessions() as session, session.begin():
+        return await weekly_digests(session, clock.now(), working_calendar())
