@@ -512,3 +512,47 @@ async def test_a_citizen_books_a_reception_place_on_zalo_by_typing_numbers(
     async with sessions() as session:
         booking = (await session.exec(select(Booking))).one()
     assert (booking.channel, booking.matter_kind, booking.group_size) == ("zalo_oa", "khieu_nai", 1)
+
+
+async def test_a_citizen_files_a_petition_on_zalo_by_typing_numbers(
+    serve: Start, fake: FakeZalo, sessions: SessionFactory, clock: FixedClock
+) -> None:
+    await setup_units(sessions, clock)
+    client = await serve()
+    steps = [
+        ("xin chao", "Gõ 3 để: Gửi đơn thư"),
+        ("3", "Gõ 3 để: Kiến nghị"),
+        ("3", texts.PETITION_ASK["name"]),
+        ("Le Thi Hoa", texts.PETITION_ASK["phone"]),
+        ("0911 222 333", texts.PETITION_ASK["address"]),
+        ("To 3 xa Minh Hoa", texts.PETITION_ASK["content"]),
+        ("De nghi lap den duong thon Tay", "Gõ 1 để: Đồng ý, gửi đơn"),
+        ("1", "Đã đăng ký trực tuyến đơn kiến nghị. Mã tra cứu: KG-"),
+    ]
+    for number, (typed, expected) in enumerate(steps, start=1):
+        assert await post_oa(client, fake.oa_event(CITIZEN, typed)) == 200
+        await fake.wait_sent(number)
+        assert expected in fake.sent[-1].text, (typed, fake.sent[-1].text)
+
+
+async def test_an_official_books_and_files_over_the_zalo_bot(
+    serve: Start, fake: FakeZalo, sessions: SessionFactory, clock: FixedClock
+) -> None:
+    await add_calendar(sessions, clock)
+    await serve()
+    steps = [
+        ("/datlich", texts.PICK_SESSION),
+        ("1", texts.ASK_NAME),
+        ("Tran Van Binh", texts.ASK_PHONE),
+        ("0987000111", texts.ASK_ADDRESS),
+        ("Thon Dong xa Minh Hoa", "Anh/chị đến để làm gì?"),
+        ("4", texts.ASK_SUMMARY),  # 4 = Phản ánh
+        ("Duong lien thon sat lo sau mua", texts.ASK_GROUP),
+        ("2", "Anh/chị kiểm tra lại"),
+        ("1", "Đã đặt lịch. Mã lịch hẹn: LH-"),
+        ("toi muon phan anh rac thai", "đây có thể là đơn phản ánh"),
+    ]
+    for number, (typed, expected) in enumerate(steps, start=1):
+        fake.bot_text(OFFICIAL, typed)
+        await fake.wait_sent(number)
+        assert expected in fake.sent[-1].text, (typed, fake.sent[-1].text)
