@@ -17,6 +17,7 @@ from aiohttp import web
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.attachments import AttachmentStore, Fetch, HttpFiles
 from bot.channels import zalo_bot, zalo_oa
 from bot.channels.intake import Intake
 from bot.channels.zalo_bot import ZaloBotChannel, ZaloBotClient, ZaloBotSender
@@ -86,6 +87,8 @@ class Runtime:
     metrics: Metrics
     channels: dict[str, Channel] = field(default_factory=dict)
     http: httpx.AsyncClient | None = None
+    # How to download a file a citizen sent, by the start of its reference.
+    file_fetchers: dict[str, Fetch] = field(default_factory=dict)
 
     async def dispatch(self, incoming: Incoming) -> list[Reply]:
         """The core's dispatch, counted and timed for /metrics."""
@@ -172,6 +175,8 @@ async def start_runtime(
         _add_zalo(runtime, runtime.http, senders, paces)
     # The deliverer reads these maps when it sends; channels added above are all in them.
     deliverer.add_senders(senders, paces)
+    files = AttachmentStore(sessions, clock, settings.data_dir / "files", runtime.file_fetchers)
+    runtime.ticker.add_job(files.run)
     return runtime
 
 
@@ -181,10 +186,18 @@ def _add_telegram(
     settings = runtime.settings
     assert settings.telegram_bot_token is not None
     # aiogram takes seconds to import; only a deployment with a token pays for it.
-    from bot.channels.telegram import TelegramChannel, TelegramSender, TelegramSettings, make_bot
+    from bot.channels.telegram import (
+        FILE_REF,
+        TelegramChannel,
+        TelegramFiles,
+        TelegramSender,
+        TelegramSettings,
+        make_bot,
+    )
 
     bot = make_bot(settings.telegram_bot_token.get_secret_value(), settings.telegram_api_base)
     senders["telegram"] = TelegramSender(bot)
+    runtime.file_fetchers[FILE_REF] = TelegramFiles(bot).fetch
     paces["telegram"] = Pace(
         overall=1.0 / settings.telegram_rate_per_second,
         per_chat=settings.telegram_chat_gap_seconds,
@@ -211,6 +224,8 @@ def _add_zalo(
 ) -> None:
     settings = runtime.settings
     pace = Pace(overall=1.0 / settings.zalo_rate_per_second)
+    # Zalo hands over image and file URLs.
+    runtime.file_fetchers["http"] = HttpFiles(http).fetch
     if settings.zalo_oa_enabled:
         assert settings.zalo_oa_app_id and settings.zalo_oa_secret_key
         assert settings.zalo_app_secret and settings.zalo_oa_access_token

@@ -39,13 +39,16 @@ class Ticker:
         interval: float,
         jobs: Sequence[Callable[[], Awaitable[object]]] = (),
     ) -> None:
-        self._jobs = tuple(jobs)
+        self._jobs = list(jobs)
         self._assistant = assistant
         self._deliverer = deliverer
         self._retention = retention
         self._interval = interval
         self._scheduler: AsyncIOScheduler | None = None
         self._running: asyncio.Task[object] | None = None
+
+    def add_job(self, job: Callable[[], Awaitable[object]]) -> None:
+        self._jobs.append(job)
 
     async def tick(self) -> TickReport:
         # Jobs first (they may queue pushes, e.g. sessions generated from schedules).

@@ -270,6 +270,8 @@ class Assistant:
         text = clean(incoming.text or "")
         if len(text) > self._settings.max_message_chars:
             return [with_menu(texts.TOO_LONG.format(limit=self._settings.max_message_chars))]
+        if incoming.attachments and petitions.takes_files(state):
+            return [petitions.attach(state, incoming)]
         if incoming.contact_phone and state.flow == reception.FLOW:
             return [await reception.text(session, state, actor, incoming, text, now)]
         if incoming.contact_phone and state.flow == petitions.FLOW:

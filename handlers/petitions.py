@@ -76,6 +76,8 @@ WITHDRAWABLE = frozenset(
     }
 )
 QUIT_WORDS = frozenset({"huy", "huy bo", "thoi"})
+DONE_WORDS = frozenset({"xong", "khong", "khong co", "het", "tiep tuc", "ok"})
+MAX_FILES = 5
 LOOKUP = re.compile(r"\b(KN|TC|KG|PA)-(\d{4})-([A-Z0-9]{6})\b\D*(\d{4})\b", re.IGNORECASE)
 _KEYWORDS = (
     ("to_cao", ("to cao", "to giac")),
@@ -176,6 +178,10 @@ async def text(
 ) -> Reply:
     if fold(raw).strip(" .!") in QUIT_WORDS:
         return _quit(state)
+    if state.step == "files":
+        if fold(raw).strip(" .!") in DONE_WORDS:
+            return _consent(state)
+        return Reply(texts.PETITION_FILES.format(limit=MAX_FILES), (Button(texts.QUIT_FLOW, QUIT),))
     kind = state.data.get("kind")
     if kind not in STEPS or state.step not in STEPS[kind]:
         return choose_kind()
@@ -199,6 +205,29 @@ async def text(
         return _ask(state)
     if kind == ANONYMOUS:
         return await _file(session, state, actor, incoming, now)
+    state.step = "files"
+    return Reply(texts.PETITION_FILES.format(limit=MAX_FILES), (Button(texts.QUIT_FLOW, QUIT),))
+
+
+def attach(state: ChatState, incoming: Incoming) -> Reply:
+    """Photos and documents sent while a đơn is being filed: kept as references to fetch once
+    the đơn is filed (the clock downloads them, within size and type limits)."""
+    files = list(state.data.get("files", []))
+    room = MAX_FILES - len(files)
+    files += list(incoming.attachments)[: max(room, 0)]
+    state.data["files"] = files
+    if room <= 0:
+        return Reply(texts.PETITION_FILES_FULL.format(limit=MAX_FILES), ())
+    return Reply(texts.PETITION_FILE_TAKEN.format(count=len(files)), ())
+
+
+def takes_files(state: ChatState) -> bool:
+    return state.flow == FLOW and state.step == "files"
+
+
+def _consent(state: ChatState) -> Reply:
+    kind = str(state.data["kind"])
+    steps = STEPS[kind]
     state.step = "consent"
     # A denouncer's identity is not echoed back: replies are kept (inbox, outbox) for a while.
     shown = [n for n in steps if not (kind == "to_cao" and n in ("name", "phone", "address"))]

@@ -545,3 +545,16 @@ NEW_SESSION_ASK = {
 }
 NEW_SESSION_BAD = "Chưa đúng mẫu. "
 NEW_SESSION_SAVED = "Đã thêm buổi tiếp {when}; người dân có thể đặt lịch ngay."
+PETITION_FILES = (
+    "Anh/chị gửi ảnh hoặc tài liệu kèm theo (tối đa {limit} tệp; ảnh JPEG, PNG hoặc PDF, mỗi tệp "
+    'không quá 10 MB), rồi gõ "xong". Không có tài liệu thì gõ "xong".'
+)
+PETITION_FILE_TAKEN = 'Đã nhận {count} tệp. Gửi thêm, hoặc gõ "xong" để tiếp tục.'
+PETITION_FILES_FULL = 'Đã đủ {limit} tệp. Gõ "xong" để tiếp tục.'
+PETITION_FILE_REJECTED = (
+    "Tệp thứ {number} gửi kèm đơn {code} không được lưu: {reason}. Anh/chị có thể mang bản giấy "
+    "đến bộ phận tiếp công dân."
+)
+FILE_TOO_BIG = "tệp lớn hơn 10 MB"
+FILE_WRONG_TYPE = "chỉ nhận ảnh JPEG, PNG hoặc tệp PDF"
+FILE_UNREACHABLE = "không tải được tệp từ kênh nhắn tin"

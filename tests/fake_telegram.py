@@ -46,6 +46,8 @@ class FakeBotApi:
     runner: web.AppRunner | None = None
     port: int = 0
     _closing: bool = False
+    # Files by file_id, served by getFile and /file/bot<token>/<path>.
+    files: dict[str, bytes] = field(default_factory=dict)
     _rate: float = 0.0
     _window: list[float] = field(default_factory=list)
     throttled: int = 0
@@ -145,6 +147,7 @@ class FakeBotApi:
     async def start(self) -> FakeBotApi:
         app = web.Application()
         app.router.add_post("/bot{token}/{method}", self._handle)
+        app.router.add_get("/file/bot{token}/{path:.*}", self._download)
         self.runner = web.AppRunner(app, access_log=None)
         await self.runner.setup()
         site = web.TCPSite(self.runner, "127.0.0.1", 0)
@@ -178,6 +181,28 @@ class FakeBotApi:
             return self._ok(True)
         result: web.Response = await handler(form)
         return result
+
+    async def _m_getFile(self, form: dict[str, str]) -> web.Response:
+        file_id = form["file_id"]
+        if file_id not in self.files:
+            return web.json_response(
+                {"ok": False, "error_code": 400, "description": "Bad Request: invalid file_id"},
+                status=400,
+            )
+        return self._ok(
+            {
+                "file_id": file_id,
+                "file_unique_id": f"u{file_id}",
+                "file_size": len(self.files[file_id]),
+                "file_path": f"documents/{file_id}",
+            }
+        )
+
+    async def _download(self, request: web.Request) -> web.Response:
+        if request.match_info["token"] != self.token:
+            return web.Response(status=401)
+        data = self.files.get(request.match_info["path"].removeprefix("documents/"))
+        return web.Response(body=data) if data is not None else web.Response(status=404)
 
     async def _m_getMe(self, form: dict[str, str]) -> web.Response:
         return self._ok(BOT_USER)

@@ -55,6 +55,8 @@ class FakeZalo:
     bot_failures: list[int] = field(default_factory=list)
     refresh_fails: bool = False
     refreshes: list[str] = field(default_factory=list)
+    # Files served at /files/<name>, as Zalo serves the images and files users send.
+    files: dict[str, bytes] = field(default_factory=dict)
     oa_calls: int = 0
     _arrived: asyncio.Event = field(default_factory=asyncio.Event)
     _sent_event: asyncio.Event = field(default_factory=asyncio.Event)
@@ -143,6 +145,7 @@ class FakeZalo:
         app.router.add_post("/bot{token}/{method}", self._bot)
         app.router.add_post("/v3.0/oa/message/cs", self._oa_send)
         app.router.add_post("/v4/oa/access_token", self._oauth)
+        app.router.add_get("/files/{name}", self._file)
         self.runner = web.AppRunner(app, access_log=None)
         await self.runner.setup()
         site = web.TCPSite(self.runner, "127.0.0.1", 0)
@@ -228,6 +231,12 @@ class FakeZalo:
         return web.json_response(
             {"error": 0, "message": "Success", "data": {"message_id": "x", "user_id": user}}
         )
+
+    async def _file(self, request: web.Request) -> web.Response:
+        data = self.files.get(request.match_info["name"])
+        if data is None:
+            return web.Response(status=404)
+        return web.Response(body=data, content_type="application/octet-stream")
 
     async def _oauth(self, request: web.Request) -> web.Response:
         form = await request.post()

@@ -7,10 +7,13 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
 import pytest
+from aiogram.types import Update
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 from sqlmodel import select
 
+from bot.attachments import FileTooBig
+from bot.channels.telegram import TelegramFiles, make_bot, to_incoming
 from bot.channels.text import split_text
 from bot.server import create_app
 from bot.settings import Settings
@@ -301,15 +304,42 @@ async def test_a_citizen_files_a_petition_over_telegram_and_reads_its_status(
         "Thôn Tây, xã Minh Hòa",
         "Đường liên thôn ngập sâu mỗi khi mưa",
         "Ngã ba thôn Tây",
+        "xong",
     )
     for number, answer in enumerate(answers, start=2):
         await fake.wait_sent(number)
         fake.text(USER, answer)
-    await fake.wait_sent(7)
-    fake.press(USER, "pt:send")
     await fake.wait_sent(8)
+    fake.press(USER, "pt:send")
+    await fake.wait_sent(9)
     filed = fake.sent[-1].text
     assert filed.startswith("Đã đăng ký trực tuyến đơn phản ánh. Mã tra cứu: PA-")
     fake.press(USER, "menu:status")
-    await fake.wait_sent(9)
+    await fake.wait_sent(10)
     assert "PA-" in fake.sent[-1].text and "chờ UBND ghi nhận" in fake.sent[-1].text
+
+
+async def test_a_photo_is_fetched_with_get_file_and_an_oversized_one_is_refused(
+    fake: FakeBotApi,
+) -> None:
+    fake.files = {"small": b"%PDF-1.4 content", "big": b"\xff\xd8\xff" + b"0" * 2048}
+    bot = make_bot(fake.token, fake.base)
+    try:
+        files = TelegramFiles(bot)
+        assert await files.fetch("telegram:small", 1024) == b"%PDF-1.4 content"
+        with pytest.raises(FileTooBig):
+            await files.fetch("telegram:big", 1024)
+    finally:
+        await bot.session.close()
+    update = Update.model_validate(
+        fake.other(
+            USER,
+            "photo",
+            [
+                {"file_id": "thumb", "file_unique_id": "t", "width": 90, "height": 90},
+                {"file_id": "large", "file_unique_id": "l", "width": 1280, "height": 960},
+            ],
+        )
+    )
+    received = to_incoming(update)
+    assert received is not None and received.incoming.attachments == ("telegram:large",)

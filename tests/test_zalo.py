@@ -526,7 +526,8 @@ async def test_a_citizen_files_a_petition_on_zalo_by_typing_numbers(
         ("Le Thi Hoa", texts.PETITION_ASK["phone"]),
         ("0911 222 333", texts.PETITION_ASK["address"]),
         ("To 3 xa Minh Hoa", texts.PETITION_ASK["content"]),
-        ("De nghi lap den duong thon Tay", "Gõ 1 để: Đồng ý, gửi đơn"),
+        ("De nghi lap den duong thon Tay", 'gõ "xong"'),
+        ("xong", "Gõ 1 để: Đồng ý, gửi đơn"),
         ("1", "Đã đăng ký trực tuyến đơn kiến nghị. Mã tra cứu: KG-"),
     ]
     for number, (typed, expected) in enumerate(steps, start=1):
@@ -556,3 +557,60 @@ async def test_an_official_books_and_files_over_the_zalo_bot(
         fake.bot_text(OFFICIAL, typed)
         await fake.wait_sent(number)
         assert expected in fake.sent[-1].text, (typed, fake.sent[-1].text)
+
+
+JPEG_WITH_GPS = (
+    b"\xff\xd8"
+    + b"\xff\xe1"
+    + (2 + 20).to_bytes(2, "big")
+    + b"Exif\x00\x00GPS21.0285N105"
+    + b"\xff\xdb"
+    + (2 + 4).to_bytes(2, "big")
+    + b"\x00\x01\x02\x03"
+    + b"\xff\xda"
+    + (2 + 2).to_bytes(2, "big")
+    + b"\x00\x00"
+    + b"pixels"
+    + b"\xff\xd9"
+)
+
+
+async def test_photos_sent_with_a_report_are_stored_without_their_location(
+    serve: Start, fake: FakeZalo, sessions: SessionFactory, clock: FixedClock, tmp_path: Path
+) -> None:
+    await setup_units(sessions, clock)
+    fake.files = {"street.jpg": JPEG_WITH_GPS, "notes.txt": b"not a photo"}
+    client = await serve()
+
+    def image(name: str, event: str = "user_send_image") -> bytes:
+        url = f"{fake.base}/files/{name}"
+        return fake.oa_event(
+            CITIZEN, event=event, attachments=[{"type": "image", "payload": {"url": url}}]
+        )
+
+    steps: list[tuple[bytes, str]] = [
+        (fake.oa_event(CITIZEN, "xin chao"), "Gõ 3 để: Gửi đơn thư"),
+        (fake.oa_event(CITIZEN, "3"), "Gõ 4 để: Phản ánh"),
+        (fake.oa_event(CITIZEN, "4"), texts.PETITION_ASK["name"]),
+        (fake.oa_event(CITIZEN, "Le Van Tam"), texts.PETITION_ASK["phone"]),
+        (fake.oa_event(CITIZEN, "0911222333"), texts.PETITION_ASK["address"]),
+        (fake.oa_event(CITIZEN, "Thon Tay xa Minh Hoa"), texts.PETITION_ASK["content"]),
+        (fake.oa_event(CITIZEN, "Cong thoat nuoc bi tac"), texts.PETITION_ASK["place"]),
+        (fake.oa_event(CITIZEN, "Dau ngo 5 thon Tay"), 'gõ "xong"'),
+        (image("street.jpg"), "Đã nhận 1 tệp."),
+        (image("notes.txt", "user_send_file"), "Đã nhận 2 tệp."),
+        (fake.oa_event(CITIZEN, "xong"), "Gõ 1 để: Đồng ý, gửi đơn"),
+        (fake.oa_event(CITIZEN, "1"), "Mã tra cứu: PA-"),
+    ]
+    for number, (raw, expected) in enumerate(steps, start=1):
+        assert await post_oa(client, raw) == 200
+        await fake.wait_sent(number)
+        assert expected in fake.sent[-1].text, fake.sent[-1].text
+    code = fake.sent[-1].text.split("Mã tra cứu: ")[1].split(".")[0]
+    stored = tmp_path / "files" / "petitions" / code / "1.jpg"
+    await fake.wait_sent(len(steps) + 1)  # the clock fetched the files; one was refused
+    assert "Tệp thứ 2 gửi kèm đơn" in fake.sent[-1].text
+    assert texts.FILE_WRONG_TYPE in fake.sent[-1].text
+    data = stored.read_bytes()
+    assert data.startswith(b"\xff\xd8") and b"GPS" not in data and b"pixels" in data
+    assert not (stored.parent / "2.txt").exists()

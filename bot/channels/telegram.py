@@ -36,6 +36,7 @@ from aiogram.types import (
 from aiohttp import web
 from pydantic import ValidationError
 
+from bot.attachments import FileTooBig
 from bot.channels.intake import Intake, Received
 from bot.channels.text import split_text
 from bot.delivery import Deliverer, RetryAfter, Unreachable
@@ -49,6 +50,7 @@ CHANNEL = "telegram"
 MAX_TEXT = 4096
 MAX_CALLBACK_DATA = 64
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+FILE_REF = "telegram:"
 COMMANDS = (
     ("start", "Bắt đầu, hiện menu"),
     ("menu", "Menu chính"),
@@ -101,8 +103,18 @@ def to_incoming(update: Update) -> Received | None:
             display_name=message.from_user.full_name,
             private=message.chat.type == "private",
             contact_phone=message.contact.phone_number if message.contact else None,
+            attachments=_file_refs(message),
         )
     )
+
+
+def _file_refs(message: Message) -> tuple[str, ...]:
+    """Photos and documents by file id: fetched with getFile only if a đơn takes them."""
+    if message.photo:
+        return (f"{FILE_REF}{message.photo[-1].file_id}",)  # the largest size
+    if message.document is not None:
+        return (f"{FILE_REF}{message.document.file_id}",)
+    return ()
 
 
 def _location_text(message: Message) -> str:
@@ -234,3 +246,23 @@ class TelegramChannel:
             await self._bot.answer_callback_query(callback_id)
         except (TelegramNetworkError, TelegramServerError, TelegramRetryAfter):
             log.warning("answerCallbackQuery failed")
+
+
+class TelegramFiles:
+    """Downloads a file a citizen sent, by its file id (getFile, then the file URL)."""
+
+    def __init__(self, bot: Bot) -> None:
+        self._bot = bot
+
+    async def fetch(self, ref: str, limit: int) -> bytes:
+        found = await self._bot.get_file(ref.removeprefix(FILE_REF))
+        if found.file_size is not None and found.file_size > limit:
+            raise FileTooBig(found.file_size)
+        if found.file_path is None:
+            raise OSError("no file path")
+        data = await self._bot.download_file(found.file_path)
+        assert data is not None
+        content = data.read(limit + 1)
+        if len(content) > limit:
+            raise FileTooBig(len(content))
+        return content

@@ -1,0 +1,168 @@
+"""Files citizens send with a đơn: fetched after the đơn is filed, checked, stored under the data
+folder; photos lose their EXIF data (it can hold the place a photo was taken).
+
+A filing keeps only references ("telegram:<file id>", or the URL Zalo gives). The clock's job
+fetches each one through the channel it came from, with a size limit and a type allowlist
+decided by the file's first bytes, not its name; a rejected file is reported to the citizen.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from pathlib import Path
+
+import httpx
+from sqlmodel import col, select
+
+from db import outbox
+from db.engine import SessionFactory
+from db.models import Petition
+from handlers import texts
+from handlers.clock import Clock
+from handlers.contract import Reply
+
+log = logging.getLogger(__name__)
+
+MAX_BYTES = 10 * 1024 * 1024
+# Only đơn filed recently can still have files waiting.
+LOOK_BACK = timedelta(days=7)
+Fetch = Callable[[str, int], Awaitable[bytes]]
+
+
+class FileTooBig(Exception):
+    """The file is over the limit."""
+
+
+def sniff(data: bytes) -> str | None:
+    """The file's type from its first bytes: jpg, png or pdf; None for anything else."""
+    if data.startswith(b"\xff\xd8\xff"):
+        return "jpg"
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if data.startswith(b"%PDF-"):
+        return "pdf"
+    return None
+
+
+def strip_exif(jpeg: bytes) -> bytes:
+    """A JPEG without its APP1 segments (EXIF, XMP: camera, time, GPS position)."""
+    out = bytearray(jpeg[:2])
+    position = 2
+    while position + 4 <= len(jpeg) and jpeg[position] == 0xFF:
+        marker = jpeg[position + 1]
+        if marker == 0xDA:  # start of scan: the image data follows, copy the rest
+            break
+        length = int.from_bytes(jpeg[position + 2 : position + 4], "big")
+        segment = jpeg[position : position + 2 + length]
+        if marker != 0xE1:
+            out += segment
+        position += 2 + length
+    out += jpeg[position:]
+    return bytes(out)
+
+
+class HttpFiles:
+    """Files behind an https URL (Zalo gives image and file URLs), read up to the limit."""
+
+    def __init__(self, http: httpx.AsyncClient) -> None:
+        self._http = http
+
+    async def fetch(self, url: str, limit: int) -> bytes:
+        async with self._http.stream("GET", url) as response:
+            response.raise_for_status()
+            chunks = bytearray()
+            async for chunk in response.aiter_bytes():
+                chunks += chunk
+                if len(chunks) > limit:
+                    raise FileTooBig(len(chunks))
+        return bytes(chunks)
+
+
+class AttachmentStore:
+    def __init__(
+        self,
+        sessions: SessionFactory,
+        clock: Clock,
+        folder: Path,
+        fetchers: dict[str, Fetch],
+        limit: int = MAX_BYTES,
+    ) -> None:
+        self._sessions = sessions
+        self._clock = clock
+        self._folder = folder
+        self._fetchers = fetchers
+        self._limit = limit
+
+    def _fetcher(self, ref: str) -> Fetch | None:
+        for prefix, fetch in self._fetchers.items():
+            if ref.startswith(prefix):
+                return fetch
+        return None
+
+    async def run(self) -> int:
+        """Fetch what recent đơn are waiting for; returns how many files were stored."""
+        now = self._clock.now()
+        async with self._sessions() as session:
+            query = select(Petition).where(col(Petition.created_at) > now - LOOK_BACK)
+            waiting = [p for p in (await session.exec(query)).all() if p.details.get("files")]
+        stored = 0
+        for petition in waiting:
+            stored += await self._fetch_all(petition)
+        return stored
+
+    async def _fetch_all(self, petition: Petition) -> int:
+        kept: list[dict[str, object]] = list(petition.details.get("stored", []))
+        problems: list[tuple[int, str]] = []
+        for number, ref in enumerate(petition.details.get("files", []), start=1):
+            fetch = self._fetcher(str(ref))
+            try:
+                if fetch is None:
+                    raise OSError("no channel for this file")
+                data = await fetch(str(ref), self._limit)
+            except FileTooBig:
+                problems.append((number, texts.FILE_TOO_BIG))
+                continue
+            except (OSError, httpx.HTTPError, ValueError) as exc:
+                log.warning(
+                    "attachment %d of %s not fetched: %s", number, petition.code, type(exc).__name__
+                )
+                problems.append((number, texts.FILE_UNREACHABLE))
+                continue
+            kind = sniff(data)
+            if kind is None:
+                problems.append((number, texts.FILE_WRONG_TYPE))
+                continue
+            if kind == "jpg":
+                data = strip_exif(data)
+            folder = self._folder / "petitions" / petition.code
+            folder.mkdir(parents=True, exist_ok=True)
+            name = f"{number}.{kind}"
+            (folder / name).write_bytes(data)
+            kept.append({"name": name, "size": len(data), "type": kind})
+        now = self._clock.now()
+        async with self._sessions() as session, session.begin():
+            row = await session.get(Petition, petition.id)
+            if row is None:
+                return 0
+            details = dict(row.details)
+            details.pop("files", None)
+            details["stored"] = kept
+            row.details = details
+            row.updated_at = now
+            session.add(row)
+            if row.channel and row.chat_id:
+                for number, reason in problems:
+                    text = texts.PETITION_FILE_REJECTED.format(
+                        number=number, code=row.code, reason=reason
+                    )
+                    await outbox.enqueue(
+                        session,
+                        row.channel,
+                        row.chat_id,
+                        Reply(text).to_json(),
+                        now,
+                        f"petition:{row.id}:file:{number}",
+                    )
+        return len(kept)
