@@ -288,6 +288,17 @@ async def test_a_citizen_books_from_a_deep_link_and_shares_their_phone_by_button
         str(USER),
     )
 
+    # "Lịch hẹn của tôi": cancel, then book again.
+    fake.press(USER, "menu:mine")
+    await fake.wait_sent(11)
+    assert booking.code in fake.sent[-1].text
+    fake.press(USER, f"rc:cancel:{booking.code}")
+    await fake.wait_sent(12)
+    assert fake.sent[-1].text.startswith(f"Đã huỷ lịch hẹn {booking.code}.")
+    fake.press(USER, "menu:book")
+    await fake.wait_sent(13)
+    assert fake.sent[-1].text.startswith(texts.PICK_SESSION)
+
 
 async def test_a_citizen_files_a_petition_over_telegram_and_reads_its_status(
     serve: Start, fake: FakeBotApi, sessions: SessionFactory, clock: FixedClock

@@ -552,6 +552,14 @@ async def test_an_official_books_and_files_over_the_zalo_bot(
         ("2", "Anh/chị kiểm tra lại"),
         ("1", "Đã đặt lịch. Mã lịch hẹn: LH-"),
         ("toi muon phan anh rac thai", "đây có thể là đơn phản ánh"),
+        ("1", texts.PETITION_ASK["name"]),  # 1 = yes, a phản ánh
+        ("Tran Van Binh", texts.PETITION_ASK["phone"]),
+        ("0987000111", texts.PETITION_ASK["address"]),
+        ("Thon Dong xa Minh Hoa", texts.PETITION_ASK["content"]),
+        ("Rac thai do tran ra duong lien thon", texts.PETITION_ASK["place"]),
+        ("Cong thon Dong", 'gõ "xong"'),
+        ("xong", "Gõ 1 để: Đồng ý, gửi đơn"),
+        ("1", "Mã tra cứu: PA-"),
     ]
     for number, (typed, expected) in enumerate(steps, start=1):
         fake.bot_text(OFFICIAL, typed)
@@ -614,3 +622,25 @@ async def test_photos_sent_with_a_report_are_stored_without_their_location(
     data = stored.read_bytes()
     assert data.startswith(b"\xff\xd8") and b"GPS" not in data and b"pixels" in data
     assert not (stored.parent / "2.txt").exists()
+
+
+async def test_the_access_token_is_refreshed_before_it_expires_and_only_once_at_a_time(
+    serve: Start, fake: FakeZalo, sessions: SessionFactory, clock: FixedClock
+) -> None:
+    client = await serve()
+    citizens = ["c-1", "c-2", "c-3"]
+    for number, citizen in enumerate(citizens, start=1):
+        assert await post_oa(client, fake.oa_event(citizen, "xin chao")) == 200
+        await fake.wait_sent(number)
+    await settled(sessions, clock)
+    assert fake.refreshes == []
+    # 21 hours after the pair was issued, less than 5 of its 25 hours remain: refresh first,
+    # once, even with three sends going out together.
+    clock.advance(timedelta(hours=21))
+    runtime = runtime_of(client)
+    for citizen in citizens:
+        await runtime.notifier.notify("zalo_oa", citizen, Reply("Thông báo lịch tiếp công dân."))
+    await runtime.deliverer.deliver_due()
+    await settled(sessions, clock)
+    assert fake.refreshes == ["ref-0"]
+    assert sorted(s.chat_id for s in fake.sent[3:]) == citizens
