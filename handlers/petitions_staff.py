@@ -7,6 +7,7 @@ only, and each showing of a filer's identity is audited (Luật Tố cáo 25/201
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -24,6 +25,7 @@ from handlers.contract import Button, Reply
 from handlers.deadlines import addresses
 from handlers.menu import BACK
 from handlers.petitions import FIRST_STEP, REGISTERED, due_text, new_code, rule_book
+from knowledge.normalize import fold
 
 PREFIX = "staff:pt:"
 QUEUE = "staff:petitions"
@@ -134,6 +136,12 @@ async def press(
         session.add(petition)
         audit_by(session, actor, "petition.assigned", now, target=petition.code)
         return await _detail(session, actor, petition, today, now)
+    if action == "reveal":
+        if not actor.has(ADMIN):
+            audit_by(session, actor, "petition.reveal_refused", now, target=petition.code)
+            return Reply(texts.FORBIDDEN, _back_to(petition))
+        state.flow, state.step, state.data = FLOW, "reveal", {"petition": petition.id}
+        return Reply(texts.PT_REVEAL_ASK, _back_to(petition))
     if action not in ACTIONS.get(petition.status, ()):
         return Reply(texts.PT_NOT_ALLOWED, _back_to(petition))
     if action in texts.PT_ASK_NOTE:
@@ -151,6 +159,8 @@ async def text(
     state.flow = state.step = None
     state.data = {}
     petition = await _case(session, actor, petition_id) if actor.is_staff else None
+    if petition is not None and action == "reveal" and actor.has(ADMIN):
+        return await _reveal(session, actor, petition, typed, now)
     if petition is None or action not in ACTIONS.get(petition.status, ()):
         return Reply(texts.STALE_BUTTON, (BACK,))
     return await apply(session, actor, petition, action, " ".join(typed.split())[:1000], now)
@@ -289,6 +299,26 @@ async def satisfaction(session: AsyncSession, actor: Actor, payload: str, now: d
     return Reply(texts.PT_THANKS, (BACK,))
 
 
+async def _reveal(
+    session: AsyncSession, actor: Actor, petition: Petition, reason: str, now: datetime
+) -> Reply:
+    """An admin who is not the handler sees a denouncer's identity, with the reason recorded."""
+    reason = " ".join(reason.split())[:500]
+    if len(reason) < 5:
+        return Reply(texts.PT_REVEAL_ASK, _back_to(petition))
+    party = await session.get(PetitionParty, petition.id)
+    audit_by(
+        session,
+        actor,
+        "petition.filer_viewed",
+        now,
+        target=petition.code,
+        after={"reason": reason, "by_admin": True},
+    )
+    shown = f"{party.full_name}, {party.phone}, {party.address}" if party else "—"
+    return Reply(texts.PT_REVEALED.format(party=shown), _back_to(petition))
+
+
 def _back_to(petition: Petition) -> tuple[Button, ...]:
     return (
         Button(petition.code, f"{PREFIX}v:{petition.id}"),
@@ -310,8 +340,27 @@ async def _queue(session: AsyncSession, actor: Actor, today: date) -> Reply:
     if not found:
         return Reply(texts.STAFF_NO_PETITIONS, (BACK,))
     lines = [texts.STAFF_PETITION_QUEUE] + [f"- {queue_line(p, today)}" for p in found]
+    groups = _same_matter(found)
+    if groups:
+        lines += [texts.PT_GROUPS] + [
+            texts.PT_GROUP_LINE.format(count=len(codes), codes=", ".join(codes)) for codes in groups
+        ]
     buttons = [Button(p.code, f"{PREFIX}v:{p.id}") for p in found[:10]]
     return Reply("\n".join(lines), (*buttons, BACK))
+
+
+def _same_matter(petitions: Sequence[Petition]) -> list[list[str]]:
+    """Open đơn of one kind whose content is the same from different people: offered to
+    officials as one group case (vụ việc đông người) rather than counted as unrelated."""
+    by_matter: dict[tuple[str, int, str], list[Petition]] = {}
+    for petition in petitions:
+        key = (petition.kind, petition.unit_id, " ".join(fold(petition.summary).split()))
+        by_matter.setdefault(key, []).append(petition)
+    return [
+        [p.code for p in group]
+        for group in by_matter.values()
+        if len({p.person_id or -(p.id or 0) for p in group}) > 1
+    ]
 
 
 async def _detail(
@@ -346,6 +395,8 @@ async def _detail(
     ]
     if petition.handler_person_id != actor.person_id:
         buttons.insert(0, Button(texts.PT_TAKE, f"{PREFIX}take:{petition.id}"))
+        if petition.kind == "to_cao" and actor.has(ADMIN):
+            buttons.insert(1, Button(texts.PT_REVEAL, f"{PREFIX}reveal:{petition.id}"))
     return Reply(text, (*buttons, Button(texts.STAFF_PETITIONS, QUEUE), BACK))
 
 

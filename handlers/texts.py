@@ -558,3 +558,11 @@ PETITION_FILE_REJECTED = (
 FILE_TOO_BIG = "tệp lớn hơn 10 MB"
 FILE_WRONG_TYPE = "chỉ nhận ảnh JPEG, PNG hoặc tệp PDF"
 FILE_UNREACHABLE = "không tải được tệp từ kênh nhắn tin"
+PT_REVEAL = "Xem danh tính người tố cáo (ghi lý do)"
+PT_REVEAL_ASK = (
+    "Chỉ quản trị viên mới xem được danh tính người tố cáo khi không được giao xử lý, và phải ghi "
+    "lý do (được lưu vào nhật ký). Gõ lý do:"
+)
+PT_REVEALED = "Người tố cáo: {party}\n(Đã ghi nhật ký: ai xem, lúc nào, lý do.)"
+PT_GROUPS = "Có thể là vụ việc đông người (cùng loại, cùng nội dung, nhiều người gửi):"
+PT_GROUP_LINE = "- {count} đơn: {codes}"

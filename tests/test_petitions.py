@@ -15,7 +15,7 @@ from bot.channels import zalo_oa
 from db import people
 from db.engine import SessionFactory
 from db.models import AuditLog, InboxItem, Outbox, Petition, PetitionEvent
-from handlers import texts
+from handlers import access, texts
 from handlers.assistant import Assistant
 from handlers.clock import VN_TZ, FixedClock
 from handlers.contract import Reply
@@ -385,3 +385,46 @@ def test_a_shared_location_becomes_the_place_of_a_report() -> None:
     received = zalo_oa.to_received(event)
     assert received is not None
     assert received.incoming.text == "Vị trí đã chia sẻ: 21.02851, 105.85420"
+
+
+async def test_an_admin_sees_a_denouncer_only_by_stating_a_reason_which_is_logged(
+    assistant: Assistant, sessions: SessionFactory, clock: FixedClock
+) -> None:
+    await setup_units(sessions, clock)
+    await file(Chat(assistant, "denouncer"), "to_cao", DENUNCIATION)
+    official, admin = Chat(assistant, "official"), Chat(assistant, "admin")
+    await official.say(await invite(sessions, clock))
+    await admin.say(await invite(sessions, clock, role=access.ADMIN))
+    async with sessions() as session:
+        number = (await session.exec(select(Petition.id))).one()
+    assert (await official.press(f"staff:pt:reveal:{number}")).text == texts.FORBIDDEN
+    case = await admin.press(f"staff:pt:v:{number}")
+    assert f"staff:pt:reveal:{number}" in [b.payload for b in case.buttons]
+    assert "Trần Thị Bình" not in case.text
+    assert (await admin.press(f"staff:pt:reveal:{number}")).text == texts.PT_REVEAL_ASK
+    shown = await admin.say("Thanh tra tỉnh yêu cầu xác minh bảo vệ người tố cáo")
+    assert shown.text.startswith("Người tố cáo: Trần Thị Bình, 0987654321")
+    async with sessions() as session:
+        logged = (
+            await session.exec(select(AuditLog).where(AuditLog.action == "petition.filer_viewed"))
+        ).one()
+    assert logged.after == {
+        "reason": "Thanh tra tỉnh yêu cầu xác minh bảo vệ người tố cáo",
+        "by_admin": True,
+    }
+
+
+async def test_many_citizens_with_the_same_matter_are_offered_as_one_group_case(
+    assistant: Assistant, sessions: SessionFactory, clock: FixedClock
+) -> None:
+    await setup_units(sessions, clock)
+    matter = "Đề nghị làm rõ việc thu tiền đóng góp xây nhà văn hóa thôn"
+    codes = []
+    for number in range(3):
+        answers = (f"Người dân Số {number}", f"091100022{number}", "Thôn Đông, xã Minh Hòa", matter)
+        codes.append(code_of(await file(Chat(assistant, f"c{number}"), "kien_nghi", answers)))
+    officer = Chat(assistant, "officer")
+    await officer.say(await invite(sessions, clock))
+    queue = (await officer.press("staff:petitions")).text
+    assert texts.PT_GROUPS in queue
+    assert texts.PT_GROUP_LINE.format(count=3, codes=", ".join(codes)) in queue
