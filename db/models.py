@@ -507,3 +507,15 @@ class PetitionEvent(SQLModel, table=True):
     actor: str = Field(max_length=64)
     status: str = Field(max_length=24)
     note: str = Field(default="", max_length=1000)
+
+
+class FaqUse(SQLModel, table=True):
+    """How many questions were answered with each entry (or declined: entry ""), per day."""
+
+    __tablename__ = "faq_use"
+    __table_args__ = (UniqueConstraint("day", "entry_id", name="uq_faq_use"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    day: date
+    entry_id: str = Field(default="", max_length=64)
+    count: int = 0

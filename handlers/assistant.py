@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from db import conversations, inbox, outbox
+from db import conversations, faq_use, inbox, outbox
 from db.conversations import ChatState, StaleConversation
 from db.engine import SessionFactory
 from db.models import InboxItem, Unit
@@ -34,7 +34,7 @@ from handlers import (
     texts,
 )
 from handlers.access import Actor
-from handlers.clock import Clock
+from handlers.clock import VN_TZ, Clock
 from handlers.contract import Incoming, Reply, expand_payload, numbered
 from handlers.faq import (
     FAQ_NONE,
@@ -329,6 +329,12 @@ class Assistant:
                 understood.score,
                 now,
             )
+        # Answers and declines are counted for the reports; a read-back (alternatives offered)
+        # is counted when the citizen picks one.
+        asked = understood.intent in (Intent.faq, Intent.fallback)
+        if asked and (understood.matched or not understood.alternatives):
+            answered = understood.entry.id if understood.matched and understood.entry else None
+            await faq_use.count(session, now.astimezone(VN_TZ).date(), answered)
         return list(understood.replies)
 
     async def _command(
@@ -455,7 +461,10 @@ class Assistant:
             return [with_menu(texts.READBACK_REPHRASE)]
         if payload.startswith(FAQ_PREFIX):
             entry = await self._knowledge.entry(session, payload.removeprefix(FAQ_PREFIX))
-            return [answer_reply(entry, index)] if entry else [with_menu(texts.ENTRY_GONE)]
+            if entry is None:
+                return [with_menu(texts.ENTRY_GONE)]
+            await faq_use.count(session, now.astimezone(VN_TZ).date(), entry.id)
+            return [answer_reply(entry, index)]
         if payload.startswith(PICK_PREFIX):
             unit = await session.get(Unit, int(payload.removeprefix(PICK_PREFIX)))
             if unit is not None:

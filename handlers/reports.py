@@ -7,16 +7,17 @@ write them: two digits below ten ("06 đơn"), "không có" for none.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from io import BytesIO
 
 from openpyxl import Workbook
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from db import people
+from db import faq_use, people
 from db import reception as reception_rows
-from db.models import Unit
+from db.models import KbEntryRow, Unit
 from handlers import texts
 from handlers.access import Actor
 from handlers.clock import VN_TZ
@@ -88,21 +89,70 @@ def number(value: int) -> str:
 
 
 @dataclass
+class FaqFigures:
+    answered: int = 0
+    declined: int = 0
+    # (topic group, questions answered), most asked first.
+    top_groups: list[tuple[str, int]] = field(default_factory=list)
+
+
+@dataclass
 class Report:
     unit: str
     period: Period
     reception: reception_rows.ReceptionFigures
     petitions: PetitionFigures
+    faq: FaqFigures = field(default_factory=FaqFigures)
+    # (month "MM/YYYY", receptions held, đơn received) across the period, for the trend chart.
+    trend: list[tuple[str, int, int]] = field(default_factory=list)
+
+
+async def faq_figures(session: AsyncSession, period: Period) -> FaqFigures:
+    """Questions the assistant answered and declined (deployment-wide: the FAQ is not per unit)."""
+    result = FaqFigures()
+    by_group: dict[str, int] = {}
+    totals = await faq_use.totals(session, period.first, period.last)
+    ids = [entry for entry, _ in totals if entry]
+    groups = {}
+    if ids:
+        rows = await session.exec(select(KbEntryRow).where(col(KbEntryRow.id).in_(ids)))
+        groups = {row.id: row.group_name for row in rows.all()}
+    for entry, total in totals:
+        if not entry:
+            result.declined += total
+            continue
+        result.answered += total
+        group = groups.get(entry, "Khác")
+        by_group[group] = by_group.get(group, 0) + total
+    result.top_groups = sorted(by_group.items(), key=lambda item: -item[1])[:3]
+    return result
+
+
+def months(period: Period) -> list[Period]:
+    found = []
+    first = period.first
+    while first <= period.last:
+        following = date(first.year + (first.month == 12), first.month % 12 + 1, 1)
+        found.append(Period(first, min(following - timedelta(days=1), period.last)))
+        first = following
+    return found
 
 
 async def build(session: AsyncSession, unit_id: int, period: Period) -> Report:
     unit = await session.get(Unit, unit_id)
     units = await people.subtree_ids(session, unit_id)
+    trend = []
+    for month in months(period):
+        held = await reception_rows.figures(session, units, month.start, month.end)
+        filed = await petition_figures(session, units, month.start, month.end)
+        trend.append((f"{month.first:%m/%Y}", held.visits, filed.received))
     return Report(
         unit=unit.name if unit else "",
         period=period,
         reception=await reception_rows.figures(session, units, period.start, period.end),
         petitions=await petition_figures(session, units, period.start, period.end),
+        faq=await faq_figures(session, period),
+        trend=trend,
     )
 
 
@@ -161,6 +211,17 @@ def paragraphs(report: Report) -> list[str]:
     if p.other.get("chuyen"):
         petition += f" Đã chuyển {number(p.other['chuyen'])} đơn đến cơ quan có thẩm quyền."
     result = [reception, petition]
+    faq = report.faq
+    if faq.answered or faq.declined:
+        topics = "; ".join(f"{name} ({number(count)} câu)" for name, count in faq.top_groups)
+        line = (
+            f"Trợ lý trực tuyến đã trả lời {number(faq.answered)} câu hỏi của người dân về dân chủ "
+            f"ở cơ sở, tiếp công dân, khiếu nại, tố cáo; {number(faq.declined)} câu hỏi chưa có "
+            "câu trả lời được chuyển cán bộ bổ sung."
+        )
+        if topics:
+            line += f" Nhóm nội dung được hỏi nhiều nhất: {topics}."
+        result.append(line)
     if p.satisfied or p.unsatisfied:
         rated = p.satisfied + p.unsatisfied
         share = f"{100 * p.satisfied / rated:.1f}".replace(".", ",")
@@ -207,7 +268,21 @@ def _tables(report: Report) -> dict[str, list[list[object]]]:
                 counts.get("overdue", 0),
             ]
         )
-    return {"Tiep cong dan": reception, "Don thu": petitions, "Theo loai don": by_kind}
+    faq: list[list[object]] = [
+        ["Chỉ tiêu", "Số câu"],
+        ["Câu hỏi được trả lời", report.faq.answered],
+        ["Câu hỏi chưa trả lời được", report.faq.declined],
+    ]
+    faq += [[f"Nhóm: {name}", count] for name, count in report.faq.top_groups]
+    trend: list[list[object]] = [["Tháng", "Lượt tiếp công dân", "Đơn tiếp nhận"]]
+    trend += [[month, held, filed] for month, held, filed in report.trend]
+    return {
+        "Tiep cong dan": reception,
+        "Don thu": petitions,
+        "Theo loai don": by_kind,
+        "Hoi dap": faq,
+        "Theo thang": trend,
+    }
 
 
 def workbook(report: Report) -> bytes:
@@ -228,12 +303,25 @@ def workbook(report: Report) -> bytes:
     return out.getvalue()
 
 
+def trend_chart(report: Report) -> list[str]:
+    """The period's trend as text bars, one line per month: receptions held and đơn received."""
+    widest = max([1] + [max(held, filed) for _, held, filed in report.trend])
+    scale = 30 / widest
+    lines = []
+    for month, held, filed in report.trend:
+        lines.append(f"{month} Tiếp dân {'█' * round(held * scale)} {held}")
+        lines.append(f"{month} Đơn mới   {'▒' * round(filed * scale)} {filed}")
+    return lines
+
+
 def document(report: Report) -> bytes:
     lines: list[tuple[str, dict[str, object]]] = [
         (f"SỐ LIỆU BÁO CÁO {report.period.label().upper()}", {"align": "center", "bold": True}),
         (report.unit, {"align": "center"}),
     ]
     lines += [(paragraph, {}) for paragraph in paragraphs(report)]
+    lines.append(("Diễn biến theo tháng (lượt tiếp công dân, đơn tiếp nhận)", {"bold": True}))
+    lines += [(line, {}) for line in trend_chart(report)]
     for title, rows in _tables(report).items():
         lines.append((title, {"bold": True}))
         lines += [(" | ".join(str(cell) for cell in row), {}) for row in rows]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import zipfile
 from datetime import date, datetime, timedelta
 from io import BytesIO
 from pathlib import Path
@@ -15,9 +16,10 @@ from openpyxl import load_workbook
 from db import people
 from db.engine import SessionFactory
 from db.models import Booking, Petition, PetitionEvent, ReceptionSession
+from handlers.assistant import Assistant
 from handlers.clock import VN_TZ, FixedClock
-from handlers.reports import Period, build, paragraphs, quick_period, workbook
-from tests.test_access import invite, setup_units
+from handlers.reports import Period, build, document, paragraphs, quick_period, workbook
+from tests.test_access import invite, msg, setup_units
 from tests.test_cli import run
 
 _codes = itertools.count(1)
@@ -178,7 +180,18 @@ async def test_the_report_reproduces_seed_001_six_months(
     )
     assert "10 đơn ở trạng thái khác: 06 đã rút đơn, 04 tạm đình chỉ" in petition_text
     sheets = load_workbook(BytesIO(workbook(report)))
-    assert sheets.sheetnames == ["Tiep cong dan", "Don thu", "Theo loai don"]
+    assert sheets.sheetnames == [
+        "Tiep cong dan",
+        "Don thu",
+        "Theo loai don",
+        "Hoi dap",
+        "Theo thang",
+    ]
+    assert [row for row in sheets["Theo thang"].iter_rows(values_only=True)][3] == (
+        "03/2026",
+        42,
+        0,
+    )
     assert [row for row in sheets["Don thu"].iter_rows(values_only=True)][1] == (
         "Kỳ trước chuyển qua",
         18,
@@ -303,3 +316,28 @@ def test_the_report_command_prints_the_paragraph_and_writes_the_files(
     assert (tmp_path / "a.docx").read_bytes()[:2] == b"PK"
     wrong = run(["report", "--from", "1/1"], cli_env, check=False)
     assert wrong.returncode == 2
+
+
+async def test_the_report_counts_questions_answered_and_declined_and_charts_the_months(
+    assistant: Assistant, sessions: SessionFactory, clock: FixedClock
+) -> None:
+    await setup_units(sessions, clock)
+    for question in (
+        "thoi hieu khieu nai la bao lau",
+        "thoi han giai quyet khieu nai lan dau",
+        "gia vang hom nay bao nhieu",
+    ):
+        await assistant.dispatch(msg(question, chat="c1"))
+    unit = await unit_id(sessions)
+    await petitions(sessions, unit, date(2026, 11, 2), [], ["kien_nghi"] * 3)
+    async with sessions() as session:
+        report = await build(session, unit, quick_period("quy-nay", date(2026, 11, 25)))
+    assert (report.faq.answered, report.faq.declined) == (2, 1)
+    assert report.faq.top_groups[0][1] == 2
+    faq_line = paragraphs(report)[2]
+    assert faq_line.startswith("Trợ lý trực tuyến đã trả lời 02 câu hỏi")
+    assert "01 câu hỏi chưa có câu trả lời" in faq_line
+    assert [month for month, _, _ in report.trend] == ["10/2026", "11/2026", "12/2026"]
+    with zipfile.ZipFile(BytesIO(document(report))) as docx:
+        text = docx.read("word/document.xml").decode()
+    assert "11/2026 Đơn mới   ▒" in text and "Diễn biến theo tháng" in text
