@@ -142,6 +142,7 @@ async def start_runtime(
         clock,
         senders,
         paces,
+        lease=timedelta(seconds=settings.outbox_lease_seconds),
         on_outcome=lambda channel, outcome: metrics.pushes.labels(channel, outcome).inc(),
     )
     retention = Retention(sessions, clock, timedelta(days=settings.retention_days))

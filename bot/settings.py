@@ -82,6 +82,9 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     # "text" for people, "json" for a log collector; personal data is masked either way.
     log_format: str = Field(default="text", pattern="^(text|json)$")
+    # Seconds a process may hold a claimed push before another may send it (a process killed
+    # mid-send is covered after this; what it sent but did not record goes out again).
+    outbox_lease_seconds: float = Field(default=60.0, gt=0)
     # Days after which handled updates, delivered pushes and idle web sessions are deleted
     # (they may hold what citizens wrote). Petition case files follow their own rules.
     retention_days: int = Field(default=90, ge=1)

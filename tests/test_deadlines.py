@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
+import sys
+from collections import Counter
 from datetime import date, datetime, timedelta
+from pathlib import Path
+from subprocess import DEVNULL
 
 import pytest
 from sqlmodel import col, select
 
 from bot.delivery import Deliverer, Unreachable
-from db import outbox
+from db import outbox, people
 from db.engine import SessionFactory
 from db.models import Deadline, Identity, Outbox, RoleGrant
 from handlers import access, deadlines, texts
@@ -20,6 +26,7 @@ from handlers.deadlines import DeadlineError, adjusted, import_plan, plan_remind
 from handlers.digest import weekly_digests
 from handlers.petitions_staff import enter_paper
 from handlers.reception_calendar import import_calendar, working_calendar
+from tests.fake_telegram import FakeBotApi, Sent
 from tests.test_access import invite, msg, setup_units
 from tests.test_reception import ONE_OFF, Chat
 
@@ -353,3 +360,92 @@ async def test_the_monday_digest_lists_the_weeks_deadlines_overdue_petitions_and
     assert "- 10/12" not in text  # next week's deadline is not this week's
     assert f"- {petition.code}: quá hạn" in text
     assert "- 02/12 07:30: 1/20 người đặt" in text
+
+
+def reminders(fake: FakeBotApi) -> list[Sent]:
+    # The weekly digest goes out on the same clock; only the reminders are counted here.
+    return [s for s in fake.sent if s.text.startswith("Nhắc hạn")]
+
+
+async def test_a_clock_killed_in_the_middle_of_a_fan_out_loses_nothing_after_a_restart(
+    database_url: str,
+    sessions: SessionFactory,
+    clock: FixedClock,
+    project_root: Path,
+    tmp_path: Path,
+) -> None:
+    """Real `dccs clock` processes sending through the real aiogram client to the fake Bot API
+    (held to 20 messages/s): the first is killed with SIGKILL mid fan-out, a second finishes.
+    At-least-once: a reminder sent but not yet recorded when the process died goes out again
+    once the lease (8 s here) runs out; nothing else may repeat and nothing may be lost."""
+    officials = 60
+    await setup_units(sessions, clock)
+    today = datetime.now(VN_TZ).date()
+    async with sessions() as session, session.begin():
+        await import_plan(
+            session,
+            [
+                {
+                    "title": "Báo cáo nhanh",
+                    "unit": "Xã Minh Hòa",
+                    "due": f"{today:%d/%m/%Y}",
+                    "remind_at": "00:00",
+                    "lead_days": [0],
+                }
+            ],
+            clock.now(),
+        )
+        unit = await people.unit_by_code_or_name(session, "Xã Minh Hòa")
+        assert unit is not None and unit.id is not None
+        for number in range(officials):
+            person = await people.resolve(
+                session, "telegram", str(900000 + number), f"CB {number}", clock.now()
+            )
+            assert person.id is not None
+            session.add(
+                RoleGrant(
+                    person_id=person.id, role="official", unit_id=unit.id, granted_at=clock.now()
+                )
+            )
+    fake = await FakeBotApi().start()
+    fake.limit_rate(20)
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(project_root),
+        "DCCS_DATABASE_URL": database_url,
+        "DCCS_DATA_DIR": str(tmp_path),
+        "DCCS_TICK_SECONDS": "0.2",
+        "DCCS_OUTBOX_LEASE_SECONDS": "8",
+        "DCCS_TELEGRAM_RATE_PER_SECOND": "20",
+        "TELEGRAM_BOT_TOKEN": fake.token,
+        "TELEGRAM_API_BASE": fake.base,
+    }
+    command = [sys.executable, "-m", "bot", "clock"]
+    try:
+        first = await asyncio.create_subprocess_exec(
+            *command, cwd=project_root, env=env, stdout=DEVNULL, stderr=DEVNULL
+        )
+        await fake.wait_sent(officials // 3, within=60)
+        first.send_signal(signal.SIGKILL)
+        await first.wait()
+        sent_before = len(fake.sent)
+        assert sent_before < officials  # really killed in the middle
+        second = await asyncio.create_subprocess_exec(
+            *command, cwd=project_root, env=env, stdout=DEVNULL, stderr=DEVNULL
+        )
+        try:
+            deadline = asyncio.get_running_loop().time() + 120
+            while len({s.chat_id for s in reminders(fake)}) < officials:
+                assert asyncio.get_running_loop().time() < deadline, "reminders were lost"
+                await asyncio.sleep(0.2)
+            await asyncio.sleep(3)  # anything that would still repeat has time to show up
+        finally:
+            second.terminate()
+            await second.wait()
+    finally:
+        await fake.stop()
+    per_chat = Counter(s.chat_id for s in reminders(fake))
+    assert len(per_chat) == officials
+    repeated = sum(n - 1 for n in per_chat.values())
+    # Only what the killed process had claimed (one batch) can repeat.
+    assert repeated <= 50
