@@ -11,6 +11,7 @@ from typing import Any
 from bot.settings import Settings
 from db import people
 from db.engine import SessionFactory
+from handlers import access
 from handlers.clock import Clock
 from handlers.deadlines import import_plan
 from handlers.reception_calendar import generate_sessions, import_calendar
@@ -106,12 +107,25 @@ DEMO_DEADLINES: list[dict[str, Any]] = [
 ]
 
 
-async def load_demo(sessions: SessionFactory, clock: Clock) -> None:
-    """Add the demo units and reception calendar once; a database that already has units is
-    left alone."""
+async def load_demo(sessions: SessionFactory, clock: Clock) -> str:
+    """Add the demo units, reception calendar and plan deadlines once (a database that already
+    has units is left alone), and return a fresh invitation to the demo commune's official role,
+    so a newcomer can see the officials' side, reminders included, from the web chat."""
     async with sessions() as session, session.begin():
         if not await people.units(session):
             await apply(session, DEMO_UNITS, clock.now(), actor="demo")
             await import_calendar(session, DEMO_CALENDAR, clock.now())
             await import_plan(session, DEMO_DEADLINES, clock.now())
     await generate_sessions(sessions, clock)
+    async with sessions() as session, session.begin():
+        unit = await people.unit_by_code_or_name(session, "Xã Minh Hòa")
+        if unit is None or unit.id is None:
+            return ""
+        return await access.issue(
+            session,
+            purpose=access.INVITE,
+            now=clock.now(),
+            actor="demo",
+            role=access.OFFICIAL,
+            unit_id=unit.id,
+        )

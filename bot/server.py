@@ -12,6 +12,7 @@ from bot.channels import web as web_channel
 from bot.demo import load_demo
 from bot.runtime import start_runtime
 from bot.settings import Settings
+from handlers import texts
 from handlers.clock import Clock
 
 MAX_BODY = 64 * 1024
@@ -48,7 +49,9 @@ def create_app(
     async def runtime_context(app: web.Application) -> AsyncIterator[None]:
         runtime = await start_runtime(settings, clock)
         if demo:
-            await load_demo(runtime.sessions, runtime.clock)
+            code = await load_demo(runtime.sessions, runtime.clock)
+            # Printed, not logged: the log filter would mask it, and it is meant to be typed.
+            print(texts.DEMO_OFFICIAL.format(code=code), flush=True)
         app[web_channel.RUNTIME] = runtime
         if run_clock:
             runtime.ticker.start()

@@ -566,3 +566,7 @@ PT_REVEAL_ASK = (
 PT_REVEALED = "Người tố cáo: {party}\n(Đã ghi nhật ký: ai xem, lúc nào, lý do.)"
 PT_GROUPS = "Có thể là vụ việc đông người (cùng loại, cùng nội dung, nhiều người gửi):"
 PT_GROUP_LINE = "- {count} đơn: {codes}"
+DEMO_OFFICIAL = (
+    "Dữ liệu mẫu đã sẵn sàng. Để dùng thử vai trò cán bộ xã Minh Hòa (lịch tiếp, hàng đợi đơn, "
+    "nhắc hạn, số liệu), gõ mã {code} vào trang trò chuyện; mã dùng một lần, hiệu lực 72 giờ."
+)

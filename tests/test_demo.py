@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlmodel import func, select
 
 from bot.demo import load_demo
 from db.engine import SessionFactory
-from db.models import Deadline, ReceptionSchedule, ReceptionSession
+from db.models import Deadline, Outbox, ReceptionSchedule, ReceptionSession
+from handlers.assistant import Assistant, AssistantSettings
 from handlers.clock import VN_TZ, FixedClock
+from handlers.deadlines import queue_reminders
+from handlers.knowledge_base import KnowledgeBase
+from tests.test_access import msg
 
 
 async def test_the_demo_holds_the_chairmans_weekly_reception_and_the_seeds_deadlines(
-    sessions: SessionFactory, clock: FixedClock
+    sessions: SessionFactory, clock: FixedClock, seeded: None
 ) -> None:
     await load_demo(sessions, clock)
-    await load_demo(sessions, clock)  # a second start adds nothing
+    code = await load_demo(sessions, clock)  # a second start adds nothing but a new invitation
     async with sessions() as session:
         schedules = (await session.exec(select(ReceptionSchedule))).all()
         upcoming = (await session.exec(select(ReceptionSession))).all()
@@ -25,3 +31,18 @@ async def test_the_demo_holds_the_chairmans_weekly_reception_and_the_seeds_deadl
     wednesdays = [s for s in upcoming if s.kind == "dinh_ky"]
     assert wednesdays and all(s.starts_at.astimezone(VN_TZ).weekday() == 2 for s in wednesdays)
     assert deadlines == 4
+
+    # The newcomer types the printed code in the web chat and is the demo commune's official,
+    # who is then reminded of the demo plan's deadlines in the web chat.
+    assistant = Assistant(sessions, KnowledgeBase(0), clock, AssistantSettings())
+    [granted] = await assistant.dispatch(msg(code, chat="newcomer"))
+    assert "staff:menu" in [b.payload for b in granted.buttons]
+    clock.advance(datetime(2026, 12, 8, 7, 30, tzinfo=VN_TZ) - clock.now())
+    await queue_reminders(sessions, clock)
+    async with sessions() as session:
+        queued = (await session.exec(select(Outbox))).all()
+    assert any(
+        row.chat_id == "newcomer"
+        and "Báo cáo quý về thực hiện dân chủ ở cơ sở" in row.reply["text"]
+        for row in queued
+    )
