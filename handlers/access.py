@@ -66,6 +66,18 @@ class Actor:
         return self.has(OFFICIAL, ADMIN)
 
 
+async def scope(session: AsyncSession, actor: Actor) -> set[int]:
+    """The units an official sees: those they hold a role for, and their children."""
+    return await units_under(session, [unit_id for _, unit_id in actor.roles])
+
+
+async def units_under(session: AsyncSession, unit_ids: list[int]) -> set[int]:
+    units: set[int] = set()
+    for unit_id in unit_ids:
+        units |= await people.subtree_ids(session, unit_id)
+    return units
+
+
 def audit_by(
     session: AsyncSession,
     actor: Actor,

@@ -12,9 +12,7 @@ from db import outbox
 from db.models import Identity, RoleGrant
 from handlers.access import ADMIN
 from handlers.contract import Reply
-
-# Web chats are read only while the page is open; an alert must reach someone.
-PUSH_CHANNELS = ("telegram", "zalo_bot", "zalo_oa")
+from handlers.recipients import PUSH_CHANNELS
 
 
 async def alert_admins(

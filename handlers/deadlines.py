@@ -27,18 +27,18 @@ from db.models import (
     Deadline,
     DeadlineDone,
     DeadlineFired,
-    Identity,
     Person,
     RoleGrant,
     Unit,
 )
 from handlers import texts
-from handlers.access import ADMIN, OFFICIAL, ROLES, Actor, audit_by
+from handlers.access import ADMIN, OFFICIAL, ROLES, Actor, audit_by, scope
 from handlers.calendar import WorkingCalendar
 from handlers.clock import VN_TZ, Clock
 from handlers.contract import Button, Reply
 from handlers.menu import BACK
 from handlers.reception_calendar import working_calendar
+from handlers.recipients import addresses
 
 PREFIX = "staff:dl:"
 LIST = "staff:deadlines"
@@ -51,8 +51,6 @@ FLOW = "dl-new"
 DAY_OFF_RULES = ("before", "after", "keep")
 # Occurrences further back than this are not looked at (escalation has long fired by then).
 LOOK_BACK = timedelta(days=120)
-# Reminders are addressed where the person last wrote, among channels that can push.
-PUSH_CHANNELS = ("telegram", "zalo_bot", "zalo_oa")
 
 
 class DeadlineError(ValueError):
@@ -135,45 +133,6 @@ class Planned:
     channel: str
     chat_id: str
     at: datetime
-
-
-def _best_address(found: list[Identity], chosen: str | None = None) -> Identity | None:
-    """Where a person gets pushes: the channel they chose, else the push channel they last
-    wrote on (web as a last resort)."""
-    reachable = [i for i in found if i.unreachable_at is None]
-    preferred = [i for i in reachable if i.channel == chosen]
-    if preferred:
-        return preferred[0]
-    pushable = [i for i in reachable if i.channel in PUSH_CHANNELS]
-    pool = pushable or [i for i in reachable if i.channel == "web"]
-    if not pool:
-        return None
-    epoch = datetime(2000, 1, 1, tzinfo=VN_TZ)
-    return max(pool, key=lambda i: i.last_seen_at or i.created_at or epoch)
-
-
-async def addresses(session: AsyncSession, person_ids: list[int]) -> dict[int, Identity]:
-    """Each person's address, in one query (a fan-out may concern thousands)."""
-    if not person_ids:
-        return {}
-    query = select(Identity).where(col(Identity.person_id).in_(person_ids))
-    by_person: dict[int, list[Identity]] = {}
-    for identity in (await session.exec(query)).all():
-        by_person.setdefault(identity.person_id, []).append(identity)
-    chosen_query = select(Person.id, Person.notify_channel).where(
-        col(Person.id).in_(person_ids), col(Person.notify_channel).is_not(None)
-    )
-    chosen = {
-        pid: str(channel)
-        for pid, channel in (await session.exec(chosen_query)).all()
-        if pid is not None
-    }
-    result = {}
-    for person_id, found in by_person.items():
-        best = _best_address(found, chosen.get(person_id))
-        if best is not None:
-            result[person_id] = best
-    return result
 
 
 async def _holders(session: AsyncSession, unit_id: int, roles: tuple[str, ...]) -> list[int]:
@@ -352,12 +311,9 @@ async def _queue(session: AsyncSession, planned: list[Planned], now: datetime) -
 
 async def _in_scope(session: AsyncSession, actor: Actor, deadline_id: int) -> Deadline | None:
     deadline = await session.get(Deadline, deadline_id)
-    if deadline is None:
+    if deadline is None or deadline.unit_id not in await scope(session, actor):
         return None
-    for _, unit_id in actor.roles:
-        if deadline.unit_id in await people.subtree_ids(session, unit_id):
-            return deadline
-    return None
+    return deadline
 
 
 async def mark_done(
@@ -439,9 +395,7 @@ def _detail(deadline: Deadline) -> Reply:
 
 async def upcoming(session: AsyncSession, actor: Actor, now: datetime) -> Reply:
     today = now.astimezone(VN_TZ).date()
-    units: set[int] = set()
-    for _, unit_id in actor.roles:
-        units |= await people.subtree_ids(session, unit_id)
+    units = await scope(session, actor)
     rows = (
         await session.exec(
             select(Deadline).where(col(Deadline.active), col(Deadline.unit_id).in_(units))

@@ -17,12 +17,14 @@ from db import reception as reception_rows
 from db.engine import SessionFactory
 from db.models import Deadline, DeadlineDone, Petition, RoleGrant
 from handlers import texts
+from handlers.access import units_under
 from handlers.calendar import WorkingCalendar
 from handlers.clock import VN_TZ, Clock
 from handlers.contract import Reply
-from handlers.deadlines import addresses, adjusted, occurrences
+from handlers.deadlines import adjusted, occurrences
 from handlers.petition_figures import OPEN
 from handlers.reception_calendar import working_calendar
+from handlers.recipients import addresses
 
 SEND_AT = time(7, 30)
 
@@ -34,10 +36,8 @@ def week_of(now: datetime) -> tuple[date, date]:
 
 
 async def _scope(session: AsyncSession, person_id: int) -> set[int]:
-    units: set[int] = set()
-    for grant in await people.active_roles(session, person_id):
-        units |= await people.subtree_ids(session, grant.unit_id)
-    return units
+    grants = await people.active_roles(session, person_id)
+    return await units_under(session, [grant.unit_id for grant in grants])
 
 
 async def _deadline_lines(

@@ -19,12 +19,12 @@ from db.conversations import ChatState
 from db.engine import SessionFactory
 from db.models import Person, Petition, PetitionEvent, PetitionParty
 from handlers import texts
-from handlers.access import ADMIN, Actor, audit_by
+from handlers.access import ADMIN, Actor, audit_by, scope
 from handlers.clock import VN_TZ, Clock
 from handlers.contract import Button, Reply
-from handlers.deadlines import addresses
 from handlers.menu import BACK
 from handlers.petitions import FIRST_STEP, REGISTERED, due_text, new_code, rule_book
+from handlers.recipients import addresses
 from knowledge.normalize import fold
 
 PREFIX = "staff:pt:"
@@ -76,16 +76,9 @@ def handles(payload: str) -> bool:
     return payload == QUEUE or payload.startswith(PREFIX)
 
 
-async def _scope(session: AsyncSession, actor: Actor) -> set[int]:
-    units: set[int] = set()
-    for _, unit_id in actor.roles:
-        units |= await people.subtree_ids(session, unit_id)
-    return units
-
-
 async def _case(session: AsyncSession, actor: Actor, petition_id: int) -> Petition | None:
     petition = await session.get(Petition, petition_id)
-    if petition is None or petition.unit_id not in await _scope(session, actor):
+    if petition is None or petition.unit_id not in await scope(session, actor):
         return None
     return petition
 
@@ -330,7 +323,7 @@ async def _queue(session: AsyncSession, actor: Actor, today: date) -> Reply:
     query = (
         select(Petition)
         .where(
-            col(Petition.unit_id).in_(await _scope(session, actor)),
+            col(Petition.unit_id).in_(await scope(session, actor)),
             col(Petition.status).not_in(FINAL),
         )
         .order_by(col(Petition.due_date).is_(None), col(Petition.due_date), col(Petition.id))

@@ -16,12 +16,12 @@ from io import BytesIO
 from openpyxl import Workbook
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from db import outbox, people
+from db import outbox
 from db import reception as rows
 from db.conversations import ChatState
 from db.models import Booking, ReceptionSession, Unit
 from handlers import texts
-from handlers.access import Actor, audit_by
+from handlers.access import Actor, audit_by, scope
 from handlers.clock import VN_TZ
 from handlers.contract import Button, Reply
 from handlers.menu import BACK
@@ -44,13 +44,6 @@ TO_CAO = "to_cao"
 
 def handles(payload: str) -> bool:
     return payload == SESSIONS or payload.startswith(PREFIX)
-
-
-async def scope(session: AsyncSession, actor: Actor) -> set[int]:
-    units: set[int] = set()
-    for _, unit_id in actor.roles:
-        units |= await people.subtree_ids(session, unit_id)
-    return units
 
 
 async def _session_in_scope(

@@ -19,7 +19,7 @@ from db import faq_use, people
 from db import reception as reception_rows
 from db.models import KbEntryRow, Unit
 from handlers import texts
-from handlers.access import Actor
+from handlers.access import Actor, units_under
 from handlers.clock import VN_TZ
 from handlers.contract import Button, Reply
 from handlers.letters import build_docx
@@ -363,7 +363,7 @@ async def file_for(
     identity = await people.identity(session, channel, external_id)
     if identity is None:
         return None
-    for grant in await people.active_roles(session, identity.person_id):
-        if unit_id in await people.subtree_ids(session, grant.unit_id):
-            return await build(session, unit_id, Period(first, last))
-    return None
+    grants = await people.active_roles(session, identity.person_id)
+    if unit_id not in await units_under(session, [grant.unit_id for grant in grants]):
+        return None
+    return await build(session, unit_id, Period(first, last))
