@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -59,6 +59,7 @@ from handlers.menu import (
     MENU_STATUS,
     greeting,
     is_global,
+    reads_better_in_place,
     with_menu,
 )
 from handlers.units import PICK_COMMAND, PICK_FLOW, PICK_PREFIX, ask_unit, choose_unit, confirm_unit
@@ -234,6 +235,12 @@ class Assistant:
             await outbox.release_held(session, incoming.channel, incoming.chat_id, now)
             state = await conversations.load(session, incoming.channel, incoming.chat_id, now)
             replies = self._decorate(await self._route(session, state, actor, incoming, now), actor)
+            if (
+                incoming.pressed_message
+                and replies
+                and reads_better_in_place(incoming.button or "")
+            ):
+                replies[0] = replace(replies[0], replaces=incoming.pressed_message)
             state.offered = [button.payload for reply in replies for button in reply.buttons]
             await conversations.save(session, state, now)
             if item_id is not None:

@@ -26,6 +26,9 @@ class Reply:
     # The reply asks for a phone number: channels that can share the account's own number
     # (Telegram's contact button) offer it; the others ignore this.
     ask_contact: bool = False
+    # The id of the message whose button led here: channels that can edit a sent message show
+    # this reply in its place (a menu that opens a sub-menu), the others send it as usual.
+    replaces: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -38,6 +41,8 @@ class Reply:
             data["ask_contact"] = True
         if self.attachments:
             data["attachments"] = list(self.attachments)
+        if self.replaces:
+            data["replaces"] = self.replaces
         return data
 
     @classmethod
@@ -49,6 +54,7 @@ class Reply:
             first_number=int(data.get("first_number", 1)),
             ask_contact=bool(data.get("ask_contact", False)),
             attachments=tuple(data.get("attachments", ())),
+            replaces=data.get("replaces"),
         )
 
 
@@ -82,6 +88,8 @@ class Incoming:
     attachments: tuple[str, ...] = field(default=())
     # Group chats are not private: codes and staff commands are refused there.
     private: bool = True
+    # For a button press: the channel's id of the message that carried the button.
+    pressed_message: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)

@@ -36,3 +36,11 @@ def greeting(unit_name: str | None = None) -> Reply:
     if not unit_name:
         return with_menu(texts.GREETING)
     return with_menu(texts.GREETING_FOR_UNIT.format(unit=unit_name))
+
+
+def reads_better_in_place(payload: str) -> bool:
+    """Menu navigation replaces the menu it came from; answers and form steps stay in the
+    history as new messages."""
+    return payload in (MENU, MENU_ASK, MENU_RECEPTION, MENU_PETITION) or payload.startswith(
+        ("topic:", "staff:menu")
+    )

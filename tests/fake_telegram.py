@@ -27,6 +27,8 @@ class Sent:
     text: str
     reply_markup: dict[str, Any] | None
     at: float
+    # For editMessageText: the message shown in place.
+    message_id: str | None = None
 
 
 @dataclass
@@ -279,6 +281,21 @@ class FakeBotApi:
                 "text": form.get("text", ""),
             }
         )
+
+    async def _m_editMessageText(self, form: dict[str, str]) -> web.Response:
+        markup = json.loads(form["reply_markup"]) if "reply_markup" in form else None
+        self.sent.append(
+            Sent(
+                "editMessageText",
+                form["chat_id"],
+                form.get("text", ""),
+                markup,
+                time.monotonic(),
+                form["message_id"],
+            )
+        )
+        self._sent_event.set()
+        return self._ok(True)
 
     async def _m_answerCallbackQuery(self, form: dict[str, str]) -> web.Response:
         self.answered_callbacks.append(form["callback_query_id"])

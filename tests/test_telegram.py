@@ -84,6 +84,9 @@ async def test_a_citizen_has_a_whole_faq_conversation_with_buttons(
     pressed = fake.press(USER, "menu:ask")
     await fake.wait_sent(2)
     assert pressed["callback_query"]["id"] in fake.answered_callbacks
+    # The topic menu replaces the menu it was opened from.
+    assert fake.sent[-1].method == "editMessageText"
+    assert fake.sent[-1].message_id == str(pressed["callback_query"]["message"]["message_id"])
     topics = fake.sent[-1].reply_markup
     assert topics is not None
     tiep_dan = next(
@@ -96,6 +99,7 @@ async def test_a_citizen_has_a_whole_faq_conversation_with_buttons(
     fake.press(USER, listing["inline_keyboard"][0][0]["callback_data"])
     await fake.wait_sent(4)
     assert "Căn cứ:" in fake.sent[-1].text
+    assert fake.sent[-1].method == "sendMessage"  # an answer stays in the history
 
     fake.text(USER, "thoi hieu khieu nai la bao lau")
     await fake.wait_sent(5)

@@ -19,6 +19,7 @@ from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.exceptions import (
+    TelegramBadRequest,
     TelegramForbiddenError,
     TelegramNetworkError,
     TelegramRetryAfter,
@@ -86,6 +87,7 @@ def to_incoming(update: Update) -> Received | None:
             button=query.data or "",
             update_id=key,
             display_name=query.from_user.full_name,
+            pressed_message=str(message.message_id) if message is not None else None,
         )
         return Received(incoming, query.id)
     message = update.message
@@ -133,6 +135,8 @@ class TelegramSender:
     async def send(self, chat_id: str, reply: Reply) -> None:
         pieces = split_text(reply.text, MAX_TEXT)
         try:
+            if reply.replaces and len(pieces) == 1 and await self._edit(chat_id, reply, pieces[0]):
+                return
             for number, piece in enumerate(pieces, start=1):
                 markup = keyboard(reply) if number == len(pieces) else None
                 await self._bot.send_message(chat_id=int(chat_id), text=piece, reply_markup=markup)
@@ -151,6 +155,21 @@ class TelegramSender:
             raise RetryAfter(wait.retry_after) from wait
         except TelegramForbiddenError as gone:
             raise Unreachable(gone.message) from gone
+
+    async def _edit(self, chat_id: str, reply: Reply, text: str) -> bool:
+        """Show the reply in place of the menu whose button was pressed; False if Telegram
+        will not (too old, deleted, unchanged), and the reply is sent as a new message."""
+        assert reply.replaces is not None
+        try:
+            await self._bot.edit_message_text(
+                text=text,
+                chat_id=int(chat_id),
+                message_id=int(reply.replaces),
+                reply_markup=keyboard(reply),
+            )
+        except TelegramBadRequest:
+            return False
+        return True
 
 
 @dataclass
