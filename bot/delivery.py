@@ -141,6 +141,7 @@ class Deliverer:
         backoff: timedelta = timedelta(seconds=5),
         on_outcome: Callable[[str, str], None] | None = None,
         late_after: timedelta = timedelta(minutes=5),
+        record_every: int = 10,
     ) -> None:
         self._sessions = sessions
         self._clock = clock
@@ -152,6 +153,7 @@ class Deliverer:
         self._backoff = backoff
         self._on_outcome = on_outcome
         self._late_after = late_after
+        self._record_every = record_every
 
     def add_senders(self, senders: Mapping[str, ChannelSender], paces: Mapping[str, Pace]) -> None:
         for name, sender in senders.items():
@@ -183,13 +185,28 @@ class Deliverer:
         for row in rows:
             by_chat[(row.channel, row.chat_id)].append(row)
         outcomes: list[Outcome] = []
+        unrecorded: list[Outcome] = []
+        recording = asyncio.Lock()
+
+        async def record(everything: bool) -> None:
+            # Outcomes are written every few sends, not once per batch: a process killed in the
+            # middle of a fan-out has at most that many sent-but-unrecorded pushes to repeat.
+            async with recording:
+                while unrecorded and (everything or len(unrecorded) >= self._record_every):
+                    chunk = unrecorded[: self._record_every]
+                    del unrecorded[: len(chunk)]
+                    await self._record(chunk)
 
         async def send_chat(chat_rows: list[Outbox]) -> None:
             for row in chat_rows:
-                outcomes.append(await self._send(row))
+                outcome = await self._send(row)
+                outcomes.append(outcome)
+                unrecorded.append(outcome)
+                if len(unrecorded) >= self._record_every:
+                    await record(everything=False)
 
         await asyncio.gather(*(send_chat(chat_rows) for chat_rows in by_chat.values()))
-        await self._record(outcomes)
+        await record(everything=True)
         return len(rows), sum(1 for o in outcomes if o.status == outbox.SENT)
 
     async def _send(self, row: Outbox) -> Outcome:
@@ -218,7 +235,7 @@ class Deliverer:
         return Outcome(row, outbox.SENT)
 
     async def _record(self, outcomes: list[Outcome]) -> None:
-        """All of a batch's outcomes in one transaction."""
+        """Several outcomes in one transaction."""
         now = self._clock.now()
         async with self._sessions() as session, session.begin():
             for outcome in outcomes:
