@@ -37,10 +37,10 @@ from handlers import (
     reports,
     unit_registry,
 )
+from handlers.calendar import working_calendar
 from handlers.clock import VN_TZ, FixedClock
 from handlers.faq import understand
 from handlers.knowledge_base import entry_from_row, import_entries
-from handlers.reception_calendar import working_calendar
 from handlers.sheets import read_sheets
 from knowledge.entries import ContentError, load_entries
 
@@ -442,10 +442,7 @@ def units_export(
 
     exported: list[str] = []
     _with_runtime(_settings(), work)
-    if path == "-":
-        typer.echo(exported[0], nl=False)
-    else:
-        Path(path).write_text(exported[0], encoding="utf-8")
+    _print_or_write(path, exported[0])
 
 
 @users_app.command("invite")
@@ -513,6 +510,14 @@ def users_revoke(
 
 def main() -> None:
     app()
+
+
+def _print_or_write(path: str, text: str) -> None:
+    """An export to standard output ("-") or to a file."""
+    if path == "-":
+        typer.echo(text, nl=False)
+    else:
+        Path(path).write_text(text, encoding="utf-8")
 
 
 def _plan_file(path: Path) -> Any:
@@ -590,10 +595,7 @@ def calendar_export(
 
     exported: list[str] = []
     _with_runtime(_settings(), work)
-    if path == "-":
-        typer.echo(exported[0], nl=False)
-    else:
-        Path(path).write_text(exported[0], encoding="utf-8")
+    _print_or_write(path, exported[0])
 
 
 @calendar_app.command("sheet")

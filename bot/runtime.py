@@ -26,7 +26,7 @@ from bot.delivery import ChannelSender, Deliverer, OutboxNotifier, Pace, WebSend
 from bot.metrics import Metrics
 from bot.retention import Retention
 from bot.settings import Settings
-from bot.ticker import Ticker
+from bot.ticker import Ticker, at_most_every
 from db import kb as kb_rows
 from db.engine import SessionFactory, create_engine, session_factory
 from db.migrate import upgrade
@@ -161,7 +161,9 @@ async def start_runtime(
             retention,
             settings.tick_seconds,
             jobs=[
-                lambda: generate_sessions(sessions, clock),
+                # Sessions are generated four weeks ahead: once an hour keeps the window full
+                # (imports generate at once).
+                at_most_every(3600, lambda: generate_sessions(sessions, clock)),
                 lambda: queue_reminders(sessions, clock),
                 lambda: queue_due_alerts(sessions, clock),
                 lambda: queue_digests(sessions, clock),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
@@ -28,6 +29,23 @@ STOP_GRACE_SECONDS = 20.0
 class TickReport:
     replayed: int
     sent: int
+
+
+def at_most_every(
+    seconds: float, job: Callable[[], Awaitable[object]]
+) -> Callable[[], Awaitable[object]]:
+    """A job for work that need not run on every tick (rolling a calendar window forward)."""
+    last: float | None = None
+
+    async def run() -> object:
+        nonlocal last
+        now = time.monotonic()
+        if last is not None and now - last < seconds:
+            return None
+        last = now
+        return await job()
+
+    return run
 
 
 class Ticker:

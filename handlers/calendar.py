@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -65,3 +66,9 @@ def load_calendar(path: Path = OVERRIDES) -> WorkingCalendar:
         return frozenset(item["date"] for item in data.get(key) or [])
 
     return WorkingCalendar(dates("days_off"), dates("working_days"))
+
+
+@lru_cache(maxsize=1)
+def working_calendar() -> WorkingCalendar:
+    """The calendar of the shipped overrides file, loaded once per process."""
+    return load_calendar()

@@ -33,11 +33,10 @@ from db.models import (
 )
 from handlers import texts
 from handlers.access import ADMIN, OFFICIAL, ROLES, Actor, audit_by, scope
-from handlers.calendar import WorkingCalendar
+from handlers.calendar import WorkingCalendar, working_calendar
 from handlers.clock import VN_TZ, Clock
 from handlers.contract import Button, Reply
 from handlers.menu import BACK
-from handlers.reception_calendar import working_calendar
 from handlers.recipients import addresses
 
 PREFIX = "staff:dl:"

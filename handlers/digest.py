@@ -15,15 +15,14 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from db import outbox, people
 from db import reception as reception_rows
 from db.engine import SessionFactory
-from db.models import Deadline, DeadlineDone, Petition, RoleGrant
+from db.models import Deadline, DeadlineDone, Outbox, Petition, RoleGrant
 from handlers import texts
 from handlers.access import units_under
-from handlers.calendar import WorkingCalendar
+from handlers.calendar import WorkingCalendar, working_calendar
 from handlers.clock import VN_TZ, Clock
 from handlers.contract import Reply
 from handlers.deadlines import adjusted, occurrences
 from handlers.petition_figures import OPEN
-from handlers.reception_calendar import working_calendar
 from handlers.recipients import addresses
 
 SEND_AT = time(7, 30)
@@ -122,7 +121,13 @@ async def weekly_digests(session: AsyncSession, now: datetime, calendar: Working
             select(RoleGrant.person_id).where(col(RoleGrant.revoked_at).is_(None)).distinct()
         )
     ).all()
-    person_ids = sorted(int(p) for p in staff)
+    key_of = f"digest:{{}}:{year}-{week:02d}"
+    # Digests already queued this week are not computed again (the clock ticks every seconds).
+    queued_keys = await session.exec(
+        select(Outbox.dedupe_key).where(col(Outbox.dedupe_key).like(key_of.format("%")))
+    )
+    done = set(queued_keys.all())
+    person_ids = sorted(int(p) for p in staff if key_of.format(p) not in done)
     where = await addresses(session, person_ids)
     queued = 0
     for person_id in person_ids:
@@ -132,7 +137,7 @@ async def weekly_digests(session: AsyncSession, now: datetime, calendar: Working
         text = await digest_for(session, person_id, now, calendar)
         if text is None:
             continue
-        key = f"digest:{person_id}:{year}-{week:02d}"
+        key = key_of.format(person_id)
         if await outbox.enqueue(
             session, address.channel, address.external_id, Reply(text).to_json(), now, key
         ):

@@ -20,12 +20,12 @@ from db.conversations import ChatState
 from db.models import Person, Petition, PetitionEvent, PetitionParty, Unit
 from handlers import texts
 from handlers.access import LOCKOUT_WINDOW, MAX_FAILURES, Actor
+from handlers.calendar import working_calendar
 from handlers.clock import VN_TZ
 from handlers.contract import Button, Incoming, Reply
 from handlers.menu import BACK, MENU_BOOK, with_menu
 from handlers.petition_rules import RuleBook
 from handlers.reception import normalize_phone
-from handlers.reception_calendar import working_calendar
 from knowledge.normalize import fold
 
 FLOW = "petition"

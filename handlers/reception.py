@@ -20,7 +20,7 @@ from db.conversations import ChatState
 from db.models import Booking, Person, ReceptionSession
 from handlers import texts
 from handlers.access import Actor, audit_by
-from handlers.clock import VN_TZ
+from handlers.clock import VN_TZ, format_datetime
 from handlers.contract import Button, Incoming, Reply
 from handlers.menu import BACK, MENU_BOOK, MENU_MINE, MENU_RECEPTION_INFO, with_menu
 from knowledge.normalize import fold
@@ -90,7 +90,7 @@ def describe(item: ReceptionSession) -> str:
 
 
 def when(item: ReceptionSession) -> str:
-    return f"{_local(item.starts_at):%H:%M ngày %d/%m/%Y}"
+    return format_datetime(item.starts_at)
 
 
 def reception_menu() -> Reply:

@@ -8,9 +8,9 @@ working days before it takes place is accepted with a warning (Luật Tiếp cô
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import lru_cache
 from typing import Any
 
 from sqlmodel import col, select
@@ -19,10 +19,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from db import outbox, people
 from db import reception as rows
 from db.engine import SessionFactory
-from db.models import ReceptionSchedule, ReceptionSession
+from db.models import Booking, ReceptionSchedule, ReceptionSession
 from handlers import texts
-from handlers.calendar import WorkingCalendar, load_calendar
-from handlers.clock import VN_TZ, Clock
+from handlers.calendar import working_calendar
+from handlers.clock import VN_TZ, Clock, format_datetime
 from handlers.contract import Reply
 from handlers.reception import reminder_prefix, schedule_reminders
 from knowledge.normalize import fold
@@ -34,11 +34,6 @@ WEEKDAYS = {
     **{fold(name): number for number, name in enumerate(WEEKDAY_NAMES)},
     **{f"thu {word}": n for n, word in enumerate(("hai", "ba", "tu", "nam", "sau", "bay"))},
 }
-
-
-@lru_cache(maxsize=1)
-def working_calendar() -> WorkingCalendar:
-    return load_calendar()
 
 
 async def generate_sessions(sessions: SessionFactory, clock: Clock) -> int:
@@ -214,29 +209,17 @@ async def cancel_session(session: AsyncSession, session_id: int, now: datetime) 
         return 0
     item.status = rows.CANCELLED
     session.add(item)
-    told = 0
-    for booking in await rows.bookings_of_session(session, session_id):
-        if booking.status != rows.BOOKED:
-            continue
+
+    async def cancel(booking: Booking) -> str:
         booking.status = rows.CANCELLED_BOOKING
         booking.updated_at = now
         session.add(booking)
         await outbox.withdraw_prefix(session, reminder_prefix(booking))
-        notice = texts.SESSION_CANCELLED_NOTICE.format(
-            start=f"{item.starts_at.astimezone(VN_TZ):%H:%M ngày %d/%m/%Y}",
-            place=item.place,
-            code=booking.code,
+        return texts.SESSION_CANCELLED_NOTICE.format(
+            start=format_datetime(item.starts_at), place=item.place, code=booking.code
         )
-        await outbox.enqueue(
-            session,
-            booking.channel,
-            booking.chat_id,
-            Reply(notice).to_json(),
-            now,
-            f"session-cancelled:{session_id}:{booking.id}",
-        )
-        told += 1
-    return told
+
+    return await _tell_booked(session, item, now, f"session-cancelled:{session_id}", cancel)
 
 
 async def move_session(
@@ -252,25 +235,44 @@ async def move_session(
     item.ends_at = starts + (item.ends_at - item.starts_at)
     item.starts_at = starts
     session.add(item)
-    told = 0
-    for booking in await rows.bookings_of_session(session, session_id):
-        if booking.status != rows.BOOKED:
-            continue
+
+    async def move(booking: Booking) -> str:
         await outbox.withdraw_prefix(session, reminder_prefix(booking))
         await schedule_reminders(session, booking, item, now)
-        notice = texts.SESSION_MOVED_NOTICE.format(
-            old=f"{old_start.astimezone(VN_TZ):%H:%M ngày %d/%m/%Y}",
-            new=f"{starts.astimezone(VN_TZ):%H:%M ngày %d/%m/%Y}",
+        return texts.SESSION_MOVED_NOTICE.format(
+            old=format_datetime(old_start),
+            new=format_datetime(starts),
             place=item.place,
             code=booking.code,
         )
+
+    return await _tell_booked(
+        session, item, now, f"session-moved:{session_id}:{starts:%Y%m%d%H%M}", move
+    )
+
+
+async def _tell_booked(
+    session: AsyncSession,
+    item: ReceptionSession,
+    now: datetime,
+    key: str,
+    change: Callable[[Booking], Awaitable[str]],
+) -> int:
+    """Apply ``change`` to every open booking of a session and push the notice it returns to
+    the citizen, on the channel they booked from. Returns how many were told."""
+    assert item.id is not None
+    told = 0
+    for booking in await rows.bookings_of_session(session, item.id):
+        if booking.status != rows.BOOKED:
+            continue
+        notice = await change(booking)
         await outbox.enqueue(
             session,
             booking.channel,
             booking.chat_id,
             Reply(notice).to_json(),
             now,
-            f"session-moved:{session_id}:{booking.id}:{starts:%Y%m%d%H%M}",
+            f"{key}:{booking.id}",
         )
         told += 1
     return told

@@ -22,7 +22,7 @@ from db.conversations import ChatState
 from db.models import Booking, ReceptionSession, Unit
 from handlers import texts
 from handlers.access import Actor, audit_by, scope
-from handlers.clock import VN_TZ
+from handlers.clock import VN_TZ, format_datetime
 from handlers.contract import Button, Reply
 from handlers.menu import BACK
 from handlers.reception import DESK, start_walk_in
@@ -227,7 +227,7 @@ async def _bookings(session: AsyncSession, actor: Actor, session_id: int) -> Rep
         return Reply(texts.STALE_BUTTON, (BACK,))
     bookings = await rows.bookings_of_session(session, session_id)
     head = texts.STAFF_BOOKINGS.format(
-        start=f"{_local(item.starts_at):%H:%M ngày %d/%m/%Y}",
+        start=format_datetime(item.starts_at),
         place=item.place,
         booked=item.booked,
         capacity=item.capacity,

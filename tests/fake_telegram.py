@@ -17,6 +17,8 @@ from typing import Any
 
 from aiohttp import web
 
+from tests.fake_server import serve_on_loopback, wait_for_sent
+
 BOT_USER = {"id": 424242, "is_bot": True, "first_name": "Trợ lý", "username": "tro_ly_bot"}
 
 
@@ -130,19 +132,7 @@ class FakeBotApi:
         return [s.text for s in self.sent if s.chat_id == str(chat_id)]
 
     async def wait_sent(self, count: int, within: float = 10.0) -> None:
-        deadline = time.monotonic() + within
-        while len(self.sent) < count:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise AssertionError(
-                    f"expected {count} messages, got {len(self.sent)}: "
-                    f"{[s.text[:40] for s in self.sent]}"
-                )
-            self._sent_event.clear()
-            try:
-                await asyncio.wait_for(self._sent_event.wait(), remaining)
-            except TimeoutError:
-                pass
+        await wait_for_sent(self.sent, self._sent_event, count, within)
 
     # -- the server --------------------------------------------------------------------------
 
@@ -150,13 +140,7 @@ class FakeBotApi:
         app = web.Application()
         app.router.add_post("/bot{token}/{method}", self._handle)
         app.router.add_get("/file/bot{token}/{path:.*}", self._download)
-        self.runner = web.AppRunner(app, access_log=None)
-        await self.runner.setup()
-        site = web.TCPSite(self.runner, "127.0.0.1", 0)
-        await site.start()
-        server = site._server
-        assert server is not None and server.sockets  # type: ignore[attr-defined]
-        self.port = server.sockets[0].getsockname()[1]  # type: ignore[attr-defined]
+        self.runner, self.port = await serve_on_loopback(app)
         return self
 
     async def stop(self) -> None:

@@ -21,6 +21,8 @@ from typing import Any
 
 from aiohttp import web
 
+from tests.fake_server import serve_on_loopback, wait_for_sent
+
 BOT_ID = "b0751d00000000000001"
 APP_ID = "1234567890123456789"
 OA_ID = "388613280878808645"
@@ -124,19 +126,7 @@ class FakeZalo:
         return [s for s in self.sent if s.surface == surface and s.chat_id == chat_id]
 
     async def wait_sent(self, count: int, within: float = 10.0) -> None:
-        deadline = time.monotonic() + within
-        while len(self.sent) < count:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise AssertionError(
-                    f"expected {count} messages, got {len(self.sent)}: "
-                    f"{[s.text[:40] for s in self.sent]}"
-                )
-            self._sent_event.clear()
-            try:
-                await asyncio.wait_for(self._sent_event.wait(), remaining)
-            except TimeoutError:
-                pass
+        await wait_for_sent(self.sent, self._sent_event, count, within)
 
     # -- the server ------------------------------------------------------------------------
 
@@ -146,13 +136,7 @@ class FakeZalo:
         app.router.add_post("/v3.0/oa/message/cs", self._oa_send)
         app.router.add_post("/v4/oa/access_token", self._oauth)
         app.router.add_get("/files/{name}", self._file)
-        self.runner = web.AppRunner(app, access_log=None)
-        await self.runner.setup()
-        site = web.TCPSite(self.runner, "127.0.0.1", 0)
-        await site.start()
-        server = site._server
-        assert server is not None and server.sockets  # type: ignore[attr-defined]
-        self.port = server.sockets[0].getsockname()[1]  # type: ignore[attr-defined]
+        self.runner, self.port = await serve_on_loopback(app)
         return self
 
     async def stop(self) -> None:
