@@ -13,7 +13,7 @@ import asyncio
 import logging
 import time
 from collections import defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -178,9 +178,14 @@ class Deliverer:
     async def _deliver_batch(self) -> tuple[int, int]:
         async with self._sessions() as session, session.begin():
             rows = await outbox.claim(session, self._clock.now(), self._lease, self._batch)
+        return len(rows), await self.send_claimed(rows)
+
+    async def send_claimed(self, rows: Sequence[Outbox]) -> int:
+        """Send rows this process holds the claim on and record the outcomes; returns how
+        many were sent. Different chats are sent in parallel (the pacer spaces them), one
+        chat's rows in order."""
         if not rows:
-            return 0, 0
-        # Different chats are sent in parallel (the pacer spaces them); one chat in order.
+            return 0
         by_chat: dict[tuple[str, str], list[Outbox]] = defaultdict(list)
         for row in rows:
             by_chat[(row.channel, row.chat_id)].append(row)
@@ -207,7 +212,7 @@ class Deliverer:
 
         await asyncio.gather(*(send_chat(chat_rows) for chat_rows in by_chat.values()))
         await record(everything=True)
-        return len(rows), sum(1 for o in outcomes if o.status == outbox.SENT)
+        return sum(1 for o in outcomes if o.status == outbox.SENT)
 
     async def _send(self, row: Outbox) -> Outcome:
         sender = self._senders.get(row.channel)
@@ -238,22 +243,25 @@ class Deliverer:
         """Several outcomes in one transaction."""
         now = self._clock.now()
         async with self._sessions() as session, session.begin():
+            # The common case, sent, is one statement per claim (and lateness).
+            sent: dict[tuple[str, bool], list[int]] = defaultdict(list)
             for outcome in outcomes:
                 row = outcome.row
                 assert row.id is not None and row.claim_token is not None
+                if outcome.status == outbox.SENT:
+                    late = now - row.available_at > self._late_after
+                    sent[(row.claim_token, late)].append(row.id)
+                    continue
                 status = outcome.status
                 if status == outbox.HELD:
                     status = await self._hold_or_reroute(session, row, now)
-                late = status == outbox.SENT and now - row.available_at > self._late_after
                 await outbox.finish(
                     session,
                     row.id,
                     row.claim_token,
                     status,
-                    now,
                     available_at=outcome.available_at,
                     error=outcome.error,
-                    late=late,
                 )
                 if outcome.status == outbox.UNREACHABLE:
                     await session.exec(
@@ -265,6 +273,8 @@ class Deliverer:
                         .values(unreachable_at=now)
                         .execution_options(synchronize_session=False)
                     )
+            for (token, late), row_ids in sent.items():
+                await outbox.finish_sent(session, row_ids, token, now, late=late)
         if self._on_outcome is not None:
             for outcome in outcomes:
                 self._on_outcome(outcome.row.channel, outcome.status)

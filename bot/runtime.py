@@ -129,6 +129,7 @@ async def start_runtime(
             max_message_chars=settings.max_message_chars,
             unit_name=settings.unit_name,
             report_cutoff_day=settings.report_cutoff_day,
+            outbox_lease=timedelta(seconds=settings.outbox_lease_seconds),
         ),
     )
     # Build the index now so the first citizen does not wait for it.

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import insert
 from sqlmodel import col, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -20,8 +21,11 @@ class StaleConversation(Exception):
 class ChatState:
     """A detached copy of a conversation row that flows read and change freely."""
 
-    id: int
-    version: int
+    channel: str
+    chat_id: str
+    # None until the first save writes the row.
+    id: int | None = None
+    version: int = 0
     flow: str | None = None
     step: str | None = None
     data: dict[str, Any] = field(default_factory=dict)
@@ -31,6 +35,8 @@ class ChatState:
 def _state(row: Conversation) -> ChatState:
     assert row.id is not None
     return ChatState(
+        channel=row.channel,
+        chat_id=row.chat_id,
         id=row.id,
         version=row.version,
         flow=row.flow,
@@ -40,24 +46,44 @@ def _state(row: Conversation) -> ChatState:
     )
 
 
-async def load(session: AsyncSession, channel: str, chat_id: str, now: datetime) -> ChatState:
-    """The state of a chat, created empty on first contact."""
+async def load(session: AsyncSession, channel: str, chat_id: str) -> ChatState:
+    """The state of a chat; a fresh one (written by its first save) on first contact."""
+    return (await load_many(session, channel, [chat_id]))[chat_id]
+
+
+async def load_many(
+    session: AsyncSession, channel: str, chat_ids: list[str]
+) -> dict[str, ChatState]:
+    """The states of several chats of one channel, in one query."""
     query = select(Conversation).where(
-        Conversation.channel == channel, Conversation.chat_id == chat_id
+        Conversation.channel == channel, col(Conversation.chat_id).in_(set(chat_ids))
     )
-    found = (await session.exec(query)).one_or_none()
-    if found is not None:
-        return _state(found)
-    fresh = Conversation(channel=channel, chat_id=chat_id, updated_at=now)
-    session.add(fresh)
-    # A concurrent first message of the same chat makes this flush fail on the unique key;
-    # the caller retries the whole update and then finds the row.
-    await session.flush()
-    return _state(fresh)
+    found = {row.chat_id: _state(row) for row in (await session.exec(query)).all()}
+    return {chat: found.get(chat) or ChatState(channel, chat) for chat in chat_ids}
 
 
 async def save(session: AsyncSession, state: ChatState, now: datetime) -> None:
     """Write the state back, failing if someone else changed the row since it was loaded."""
+    if state.id is None:
+        # A concurrent first message of the same chat makes this fail on the unique key;
+        # the caller retries the whole update and then finds the row.
+        inserted = await session.exec(
+            insert(Conversation)
+            .values(
+                channel=state.channel,
+                chat_id=state.chat_id,
+                flow=state.flow,
+                step=state.step,
+                data=state.data,
+                offered=state.offered,
+                version=1,
+                updated_at=now,
+            )
+            .returning(col(Conversation.id))
+        )
+        state.id = inserted.scalar_one()
+        state.version = 1
+        return
     result = await session.exec(
         update(Conversation)
         .where(col(Conversation.id) == state.id, col(Conversation.version) == state.version)

@@ -48,7 +48,10 @@ def create_engine(url: str) -> AsyncEngine:
     full = async_url(url)
     # A file database never drops a connection; pinging it on every checkout only costs a
     # round trip. A PostgreSQL server can restart under us.
-    engine = create_async_engine(full, pool_pre_ping=not full.startswith("sqlite"))
+    if full.startswith("sqlite"):
+        engine = create_async_engine(full, pool_size=1, max_overflow=0, pool_timeout=120)
+    else:
+        engine = create_async_engine(full, pool_pre_ping=True)
     if engine.dialect.name == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         event.listen(engine.sync_engine, "begin", _begin_immediate)

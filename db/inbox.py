@@ -21,6 +21,15 @@ async def find(session: AsyncSession, channel: str, update_key: str) -> InboxIte
     return (await session.exec(query)).one_or_none()
 
 
+async def find_many(
+    session: AsyncSession, channel: str, update_keys: Sequence[str]
+) -> dict[str, InboxItem]:
+    query = select(InboxItem).where(
+        InboxItem.channel == channel, col(InboxItem.update_key).in_(set(update_keys))
+    )
+    return {item.update_key: item for item in (await session.exec(query)).all()}
+
+
 def add(
     session: AsyncSession,
     channel: str,
@@ -45,24 +54,47 @@ def _claimable(now: datetime) -> Any:
 
 async def claim(session: AsyncSession, item_id: int, now: datetime, lease: timedelta) -> bool:
     """Take the item for processing; False if another worker holds it or it is done."""
+    return await claim_all(session, [item_id], now, lease)
+
+
+async def claim_all(
+    session: AsyncSession, item_ids: Sequence[int], now: datetime, lease: timedelta
+) -> bool:
+    """Take all the items for processing, or (False) learn that another worker holds or
+    finished one of them; the caller then rolls back."""
     result = await session.exec(
         update(InboxItem)
-        .where(col(InboxItem.id) == item_id, _claimable(now))
+        .where(col(InboxItem.id).in_(item_ids), _claimable(now))
         .values(status=PROCESSING, claimed_until=now + lease, attempts=col(InboxItem.attempts) + 1)
         .execution_options(synchronize_session=False)
     )
-    return result.rowcount == 1
+    return result.rowcount == len(set(item_ids))
 
 
 async def complete(
     session: AsyncSession, item_id: int, replies: list[dict[str, Any]], now: datetime
 ) -> None:
     """Mark done, keep the replies for redeliveries, and drop the raw payload."""
+    await complete_all(session, {item_id: replies}, now)
+
+
+async def complete_all(
+    session: AsyncSession, replies: dict[int, list[dict[str, Any]]], now: datetime
+) -> None:
+    """``complete`` for several items in one round trip (an executemany by primary key)."""
     await session.exec(
-        update(InboxItem)
-        .where(col(InboxItem.id) == item_id)
-        .values(status=DONE, replies=replies, payload=None, processed_at=now, claimed_until=None)
-        .execution_options(synchronize_session=False)
+        update(InboxItem),
+        params=[
+            {
+                "id": item_id,
+                "status": DONE,
+                "replies": item_replies,
+                "payload": None,
+                "processed_at": now,
+                "claimed_until": None,
+            }
+            for item_id, item_replies in replies.items()
+        ],
     )
 
 

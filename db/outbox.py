@@ -83,8 +83,7 @@ async def claim(
         )
         .execution_options(synchronize_session=False)
     )
-    query = select(Outbox).where(Outbox.claim_token == token).order_by(col(Outbox.id))
-    return (await session.exec(query)).all()
+    return await claimed_by(session, token)
 
 
 async def finish(
@@ -92,18 +91,13 @@ async def finish(
     row_id: int,
     token: str,
     status: str,
-    now: datetime,
     *,
     available_at: datetime | None = None,
     error: str | None = None,
-    late: bool = False,
 ) -> None:
-    """Record a send's outcome, if this process still holds the claim."""
+    """Record an outcome other than sent (see ``finish_sent``), if this process still holds
+    the claim."""
     values: dict[str, Any] = {"status": status, "claimed_until": None, "last_error": error}
-    if late:
-        values["late"] = True
-    if status == SENT:
-        values["sent_at"] = now
     if available_at is not None:
         values["available_at"] = available_at
     await session.exec(
@@ -114,19 +108,81 @@ async def finish(
     )
 
 
-async def release_held(session: AsyncSession, channel: str, chat_id: str, now: datetime) -> int:
-    """The person wrote again: what was held for them becomes due now."""
+async def finish_sent(
+    session: AsyncSession, row_ids: Sequence[int], token: str, now: datetime, *, late: bool
+) -> None:
+    """Record that these rows, claimed with ``token``, were sent."""
+    await session.exec(
+        update(Outbox)
+        .where(col(Outbox.id).in_(row_ids), col(Outbox.claim_token) == token)
+        .values(status=SENT, claimed_until=None, last_error=None, sent_at=now, late=late)
+        .execution_options(synchronize_session=False)
+    )
+
+
+async def release_held(
+    session: AsyncSession,
+    channel: str,
+    chat_ids: Sequence[str],
+    now: datetime,
+    claim: tuple[str, datetime] | None = None,
+) -> int:
+    """These people wrote again: what was held for them becomes due now, or, with a
+    ``claim`` (token, lease end), is taken at once by the caller that sends their answers."""
+    values: dict[str, Any] = {"status": PENDING, "available_at": now}
+    if claim is not None:
+        token, until = claim
+        values = {
+            "status": SENDING,
+            "available_at": now,
+            "claim_token": token,
+            "claimed_until": until,
+            "attempts": col(Outbox.attempts) + 1,
+        }
     result = await session.exec(
         update(Outbox)
         .where(
             col(Outbox.channel) == channel,
-            col(Outbox.chat_id) == chat_id,
+            col(Outbox.chat_id).in_(set(chat_ids)),
             col(Outbox.status) == HELD,
         )
-        .values(status=PENDING, available_at=now)
+        .values(**values)
         .execution_options(synchronize_session=False)
     )
     return int(result.rowcount or 0)
+
+
+async def add_claimed(
+    session: AsyncSession,
+    replies: Sequence[tuple[str, str, dict[str, Any]]],
+    now: datetime,
+    claim: tuple[str, datetime],
+) -> list[Outbox]:
+    """Queue (channel, chat, reply) rows already claimed by the caller, who sends them as soon
+    as the transaction commits; if it dies first, the lease runs out and the clock sends them."""
+    token, until = claim
+    rows = [
+        Outbox(
+            channel=channel,
+            chat_id=chat_id,
+            reply=reply,
+            status=SENDING,
+            attempts=1,
+            available_at=now,
+            claim_token=token,
+            claimed_until=until,
+            created_at=now,
+        )
+        for channel, chat_id, reply in replies
+    ]
+    session.add_all(rows)
+    await session.flush()
+    return rows
+
+
+async def claimed_by(session: AsyncSession, token: str) -> Sequence[Outbox]:
+    query = select(Outbox).where(Outbox.claim_token == token).order_by(col(Outbox.id))
+    return (await session.exec(query)).all()
 
 
 async def enqueue_many(session: AsyncSession, rows: list[dict[str, Any]], now: datetime) -> None:

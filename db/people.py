@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlmodel import col, select
+from sqlmodel import col, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from db.models import Identity, Person, RoleGrant, Unit
@@ -20,29 +20,62 @@ async def resolve(
     session: AsyncSession, channel: str, external_id: str, name: str | None, now: datetime
 ) -> Person:
     """The person behind a channel identity, created (as a citizen) on first contact."""
-    found = await identity(session, channel, external_id)
-    if found is not None:
-        if found.unreachable_at is not None:
-            found.unreachable_at = None  # they wrote to us, so they can be reached again
-        found.last_seen_at = now
-        person = await session.get(Person, found.person_id)
-        assert person is not None
-        return person
-    person = Person(display_name=name, created_at=now)
-    session.add(person)
-    await session.flush()
-    assert person.id is not None
-    session.add(
-        Identity(
-            person_id=person.id,
-            channel=channel,
-            external_id=external_id,
-            last_seen_at=now,
-            created_at=now,
-        )
-    )
-    await session.flush()
+    person_id = (await resolve_many(session, channel, {external_id: name}, now))[external_id]
+    person = await session.get(Person, person_id)
+    assert person is not None
     return person
+
+
+async def resolve_many(
+    session: AsyncSession, channel: str, names: dict[str, str | None], now: datetime
+) -> dict[str, int]:
+    """Person ids behind several identities of one channel (external id -> display name),
+    creating citizens for the new ones: a few statements for the whole batch."""
+    query = select(Identity.external_id, Identity.person_id).where(
+        Identity.channel == channel, col(Identity.external_id).in_(names)
+    )
+    found: dict[str, int] = dict((await session.exec(query)).all())
+    if found:
+        await session.exec(
+            update(Identity)
+            .where(col(Identity.channel) == channel, col(Identity.external_id).in_(found))
+            # They wrote to us, so they can be reached again.
+            .values(last_seen_at=now, unreachable_at=None)
+            .execution_options(synchronize_session=False)
+        )
+    new = [external_id for external_id in names if external_id not in found]
+    if new:
+        persons = [Person(display_name=names[external_id], created_at=now) for external_id in new]
+        session.add_all(persons)
+        await session.flush()
+        for external_id, person in zip(new, persons, strict=True):
+            assert person.id is not None
+            found[external_id] = person.id
+        session.add_all(
+            Identity(
+                person_id=found[external_id],
+                channel=channel,
+                external_id=external_id,
+                last_seen_at=now,
+                created_at=now,
+            )
+            for external_id in new
+        )
+        await session.flush()
+    return found
+
+
+async def roles_of(
+    session: AsyncSession, person_ids: Sequence[int]
+) -> dict[int, tuple[tuple[str, int], ...]]:
+    """The active (role, unit) pairs of several people, in one query."""
+    query = select(RoleGrant.person_id, RoleGrant.role, RoleGrant.unit_id).where(
+        col(RoleGrant.person_id).in_(set(person_ids)), col(RoleGrant.revoked_at).is_(None)
+    )
+    roles: dict[int, tuple[tuple[str, int], ...]] = {person_id: () for person_id in person_ids}
+    for person_id, role, unit_id in (await session.exec(query)).all():
+        roles[person_id] = (*roles[person_id], (role, unit_id))
+    return roles
 
 
 async def identities(session: AsyncSession, person_id: int) -> Sequence[Identity]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -110,12 +110,22 @@ async def actor_for(
     private: bool,
     now: datetime,
 ) -> Actor:
-    person = await people.resolve(session, channel, external_id, name, now)
-    assert person.id is not None
-    grants = await people.active_roles(session, person.id)
-    return Actor(
-        person.id, channel, external_id, private, tuple((g.role, g.unit_id) for g in grants)
-    )
+    actors = await actors_for(session, channel, {external_id: name}, now)
+    return replace(actors[external_id], private=private)
+
+
+async def actors_for(
+    session: AsyncSession, channel: str, names: dict[str, str | None], now: datetime
+) -> dict[str, Actor]:
+    """The people behind several senders of one channel, with their roles, in a few
+    statements (created as citizens on first contact). ``private`` is left False: it belongs
+    to each message, not to the person."""
+    person_ids = await people.resolve_many(session, channel, names, now)
+    roles = await people.roles_of(session, list(person_ids.values()))
+    return {
+        external_id: Actor(person_id, channel, external_id, False, roles[person_id])
+        for external_id, person_id in person_ids.items()
+    }
 
 
 async def issue(

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import secrets
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -20,7 +22,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from db import conversations, faq_use, inbox, outbox
 from db.conversations import ChatState, StaleConversation
 from db.engine import SessionFactory
-from db.models import InboxItem, Unit
+from db.models import InboxItem, Outbox, Unit
 from handlers import (
     access,
     deadlines,
@@ -92,6 +94,12 @@ class AssistantSettings:
     redelivery_wait_seconds: float = 5.0
     # The day of the closing month offices cut report figures on (None: month ends).
     report_cutoff_day: int | None = None
+    # How long replies claimed for sending stay this process's (the deliverer's lease).
+    outbox_lease: timedelta = timedelta(seconds=60)
+
+
+class BatchTaken(Exception):
+    """Another worker holds or finished an update of the batch."""
 
 
 class Assistant:
@@ -136,16 +144,24 @@ class Assistant:
         return done
 
     async def store_many(self, batch: list[Incoming]) -> list[tuple[Incoming, int, bool]]:
-        """Record a batch of updates in the inbox in one transaction, before the channel
-        acknowledges them. Returns (update, inbox row id, already handled) for each."""
+        """Record a batch of updates of one channel in the inbox in one transaction, before
+        the channel acknowledges them. Returns (update, inbox row id, already handled) for
+        each; an update repeated within the batch counts as handled after its first copy."""
+        if not batch:
+            return []
+        channel = batch[0].channel
+        keys = [str(incoming.update_id) for incoming in batch]
         now = self._clock.now()
         try:
             async with self._sessions() as session, session.begin():
-                items = [await self._find_or_add(session, incoming, now) for incoming in batch]
-                return [
-                    (incoming, _id(item), item.status == inbox.DONE)
-                    for incoming, item in zip(batch, items, strict=True)
-                ]
+                items = await inbox.find_many(session, channel, keys)
+                known = set(items)
+                for incoming, key in zip(batch, keys, strict=True):
+                    if key not in items:
+                        items[key] = inbox.add(
+                            session, channel, key, incoming.chat_id, incoming.to_json(), now
+                        )
+                await session.flush()
         except IntegrityError:
             # A concurrent delivery of one of them: fall back to one at a time.
             results = []
@@ -153,6 +169,61 @@ class Assistant:
                 item_id, stored = await self.store(incoming)
                 results.append((incoming, item_id, stored is not None))
             return results
+        results, seen = [], set()
+        for incoming, key in zip(batch, keys, strict=True):
+            item = items[key]
+            done = key in seen or (key in known and item.status == inbox.DONE)
+            seen.add(key)
+            results.append((incoming, _id(item), done))
+        return results
+
+    async def handle_batch(self, batch: list[tuple[Incoming, int]]) -> list[Outbox] | None:
+        """Process stored updates of one channel, in order, in one transaction: their replies
+        become outbox rows already claimed for the caller to send as soon as this returns.
+        If anything fails (another worker holds an update, two first contacts race, a flow
+        raises), the batch is undone and each update is processed alone with its replies
+        queued as pushes; then None is returned and the caller wakes the deliverer."""
+        if not batch:
+            return []
+        try:
+            return await self._batch_once(batch)
+        except Exception as exc:
+            log.info("a batch of %d is processed one by one: %s", len(batch), type(exc).__name__)
+        for incoming, item_id in batch:
+            try:
+                await self._process(incoming, item_id, push_replies=True)
+            except Exception:  # one bad update must not stop the others; the clock retries
+                log.exception("%s update failed", incoming.channel)
+        return None
+
+    async def _batch_once(self, batch: list[tuple[Incoming, int]]) -> list[Outbox]:
+        now = self._clock.now()
+        channel = batch[0][0].channel
+        chats = [incoming.chat_id for incoming, _ in batch]
+        claim = (secrets.token_hex(8), now + self._settings.outbox_lease)
+        async with self._sessions() as session, session.begin():
+            item_ids = [item_id for _, item_id in batch]
+            if not await inbox.claim_all(session, item_ids, now, self._settings.inbox_lease):
+                raise BatchTaken
+            names = {incoming.user_id: incoming.display_name for incoming, _ in batch}
+            actors = await access.actors_for(session, channel, names, now)
+            # Pushes held until these people wrote again (Zalo's window) go out now, before
+            # this turn's replies (lower ids, same claim).
+            released = await outbox.release_held(session, channel, chats, now, claim)
+            states = await conversations.load_many(session, channel, chats)
+            completed: dict[int, list[dict[str, Any]]] = {}
+            queued: list[tuple[str, str, dict[str, Any]]] = []
+            for incoming, item_id in batch:
+                actor = replace(actors[incoming.user_id], private=incoming.private)
+                state = states[incoming.chat_id]
+                replies = await self._turn(session, state, actor, incoming, now)
+                completed[item_id] = [reply.to_json() for reply in replies]
+                queued += [(channel, incoming.chat_id, r.to_json()) for r in numbered(replies)]
+            await inbox.complete_all(session, completed, now)
+            rows = await outbox.add_claimed(session, queued, now, claim)
+            if released:
+                rows = list(await outbox.claimed_by(session, claim[0]))
+        return rows
 
     async def handle_stored(self, incoming: Incoming, item_id: int) -> list[Reply] | None:
         """Process a stored update; its replies go to the outbox in the same transaction.
@@ -232,17 +303,9 @@ class Assistant:
             )
             # Pushes held until this person wrote again (Zalo's window) are due now, before
             # this turn's replies.
-            await outbox.release_held(session, incoming.channel, incoming.chat_id, now)
-            state = await conversations.load(session, incoming.channel, incoming.chat_id, now)
-            replies = self._decorate(await self._route(session, state, actor, incoming, now), actor)
-            if (
-                incoming.pressed_message
-                and replies
-                and reads_better_in_place(incoming.button or "")
-            ):
-                replies[0] = replace(replies[0], replaces=incoming.pressed_message)
-            state.offered = [button.payload for reply in replies for button in reply.buttons]
-            await conversations.save(session, state, now)
+            await outbox.release_held(session, incoming.channel, [incoming.chat_id], now)
+            state = await conversations.load(session, incoming.channel, incoming.chat_id)
+            replies = await self._turn(session, state, actor, incoming, now)
             if item_id is not None:
                 await inbox.complete(session, item_id, [r.to_json() for r in replies], now)
             if push_replies:
@@ -250,6 +313,22 @@ class Assistant:
                     await outbox.enqueue(
                         session, incoming.channel, incoming.chat_id, reply.to_json(), now
                     )
+        return replies
+
+    async def _turn(
+        self,
+        session: AsyncSession,
+        state: ChatState,
+        actor: Actor,
+        incoming: Incoming,
+        now: datetime,
+    ) -> list[Reply]:
+        """One message answered and the chat's state saved."""
+        replies = self._decorate(await self._route(session, state, actor, incoming, now), actor)
+        if incoming.pressed_message and replies and reads_better_in_place(incoming.button or ""):
+            replies[0] = replace(replies[0], replaces=incoming.pressed_message)
+        state.offered = [button.payload for reply in replies for button in reply.buttons]
+        await conversations.save(session, state, now)
         return replies
 
     @staticmethod

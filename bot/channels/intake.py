@@ -2,21 +2,22 @@
 
 A channel turns its updates into ``Received`` items and hands them to ``Intake.submit``: they
 are stored in the inbox in one transaction (that is what makes acknowledging safe), then
-processed per chat in order, different chats in parallel; the replies become outbox rows in
-the processing transaction and are sent at once by the delivery loop (the clock also sends
-what is left). Updates already handled are dropped here, so a redelivery does nothing.
+queued. One worker takes everything queued so far and processes it, in order, in one
+transaction whose replies become outbox rows already claimed for this process; the delivery
+loop sends them as soon as it commits (the clock sends whatever a dead process left). Under
+load the batches grow, so the database's per-transaction cost is shared by more updates.
+Updates already handled are dropped here, so a redelivery does nothing.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections import defaultdict
-from collections.abc import Awaitable, Callable, Coroutine, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
 
 from bot.delivery import Deliverer
+from db.models import Outbox
 from handlers.assistant import Assistant
 from handlers.contract import Incoming
 
@@ -39,27 +40,34 @@ class Intake:
         assistant: Assistant,
         deliverer: Deliverer,
         acknowledge: Callable[[str], Awaitable[None]] | None = None,
-        concurrency: int = 16,
+        max_batch: int = 100,
     ) -> None:
         self._name = name
         self._assistant = assistant
         self._deliverer = deliverer
         self._acknowledge = acknowledge
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._max_batch = max_batch
+        self._queue: asyncio.Queue[Received] = asyncio.Queue()
+        self._claimed: list[Outbox] = []
+        self._due = False
         self._outbound = asyncio.Event()
+        self._working: asyncio.Task[None] | None = None
         self._delivering: asyncio.Task[None] | None = None
         self._stopping = False
-        # Enough to overlap network and database waits; more only queues on the database.
-        self._concurrency = asyncio.Semaphore(concurrency)
 
     def start(self) -> None:
+        self._working = asyncio.create_task(self._work())
         self._delivering = asyncio.create_task(self._deliver())
 
     async def stop(self) -> None:
-        if self._tasks:
-            await asyncio.gather(*self._tasks, return_exceptions=True)
+        """Finish what was stored, send what it answered; cancel only what hangs."""
+        if self._working is not None:
+            drained = asyncio.create_task(self._queue.join())
+            await asyncio.wait([drained], timeout=STOP_GRACE_SECONDS)
+            drained.cancel()
+            self._working.cancel()
+            await asyncio.gather(self._working, return_exceptions=True)
         if self._delivering is not None:
-            # Let a batch being sent record its outcomes; cancel only if it hangs.
             self._stopping = True
             self._outbound.set()
             await asyncio.wait([self._delivering], timeout=STOP_GRACE_SECONDS)
@@ -67,10 +75,9 @@ class Intake:
             await asyncio.gather(self._delivering, return_exceptions=True)
 
     async def submit(self, received: Sequence[Received]) -> None:
-        """Store the batch (committed when this returns), then process it in the background."""
-        stored = await self.store(received)
-        if stored:
-            self._spawn(self._process(stored))
+        """Store the batch (committed when this returns), then queue it for processing."""
+        for item in await self.store(received):
+            self._queue.put_nowait(item)
 
     async def store(self, received: Sequence[Received]) -> list[Received]:
         if not received:
@@ -82,44 +89,48 @@ class Intake:
             if not done
         ]
 
-    def wake_delivery(self) -> None:
-        self._outbound.set()
+    async def _work(self) -> None:
+        while True:
+            batch = [await self._queue.get()]
+            while len(batch) < self._max_batch and not self._queue.empty():
+                batch.append(self._queue.get_nowait())
+            try:
+                await self._handle(batch)
+            except Exception:  # logged; the clock replays what was left unprocessed
+                log.exception("%s batch failed", self._name)
+            finally:
+                for _ in batch:
+                    self._queue.task_done()
 
-    def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
-        task = asyncio.create_task(work)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-
-    async def _process(self, received: list[Received]) -> None:
-        by_chat: dict[str, list[Received]] = defaultdict(list)
-        for item in received:
-            by_chat[item.incoming.chat_id].append(item)
-        await asyncio.gather(*(self._chat(items) for items in by_chat.values()))
-
-    async def _chat(self, items: list[Received]) -> None:
-        async with self._concurrency:
-            for item in items:
-                try:
-                    await self._handle(item)
-                except Exception:  # one bad update must not stop the others; the clock retries
-                    log.exception("%s update failed", self._name)
-
-    async def _handle(self, received: Received) -> None:
-        if received.ack_id is not None and self._acknowledge is not None:
-            await self._acknowledge(received.ack_id)
-        assert received.inbox_id is not None
-        # The replies become outbox rows in the same transaction that marks the update done.
-        await self._assistant.handle_stored(received.incoming, received.inbox_id)
+    async def _handle(self, batch: list[Received]) -> None:
+        if self._acknowledge is not None:
+            acknowledge = self._acknowledge
+            await asyncio.gather(*(acknowledge(r.ack_id) for r in batch if r.ack_id is not None))
+        items = []
+        for received in batch:
+            assert received.inbox_id is not None
+            items.append((received.incoming, received.inbox_id))
+        rows = await self._assistant.handle_batch(items)
+        if rows is None:  # processed one by one, replies queued as pushes
+            self._due = True
+        else:
+            self._claimed.extend(rows)
         self._outbound.set()
 
     async def _deliver(self) -> None:
-        """Send replies as soon as they are queued."""
-        while not self._stopping:
+        """Send replies as soon as they are committed."""
+        while True:
             await self._outbound.wait()
             self._outbound.clear()
-            if self._stopping:
-                return
             try:
-                await self._deliverer.deliver_due()
-            except Exception:  # logged; the next signal or the clock tries again
+                # Pushes queued by a batch that fell back were committed before the replies
+                # claimed since: sent first, each chat keeps its order.
+                if self._due:
+                    self._due = False
+                    await self._deliverer.deliver_due()
+                claimed, self._claimed = self._claimed, []
+                await self._deliverer.send_claimed(claimed)
+            except Exception:  # logged; the clock sends them when the claim runs out
                 log.exception("%s delivery failed", self._name)
+            if self._stopping and not self._claimed:
+                return
