@@ -268,7 +268,7 @@ def _add_zalo(
         runtime.channels[zalo_oa.CHANNEL] = ZaloOaChannel(
             settings.zalo_oa_app_id,
             settings.zalo_oa_secret_key.get_secret_value(),
-            Intake(zalo_oa.CHANNEL, runtime.assistant, runtime.deliverer),
+            Intake(zalo_oa.CHANNEL, runtime.assistant, runtime.deliverer, holds_pushes=True),
         )
     if settings.zalo_bot_token is not None:
         bot = ZaloBotClient(

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, func, or_, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -43,6 +44,42 @@ def add(
     )
     session.add(item)
     return item
+
+
+async def add_new(
+    session: AsyncSession,
+    channel: str,
+    updates: Sequence[tuple[str, str, dict[str, Any]]],
+    now: datetime,
+    claimed_until: datetime | None = None,
+) -> dict[str, int]:
+    """Store (update key, chat, payload) rows in one statement, skipping keys already stored;
+    returns the ids of the rows added, by key. With ``claimed_until`` they are stored already
+    taken for processing by the caller's transaction."""
+    dialect = session.bind.dialect.name if session.bind else "sqlite"
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = (
+        insert(InboxItem)
+        .values(
+            [
+                {
+                    "channel": channel,
+                    "update_key": key,
+                    "chat_id": chat_id,
+                    "payload": payload,
+                    "status": PENDING if claimed_until is None else PROCESSING,
+                    "claimed_until": claimed_until,
+                    "replies": [],
+                    "attempts": 0 if claimed_until is None else 1,
+                    "created_at": now,
+                }
+                for key, chat_id, payload in updates
+            ]
+        )
+        .on_conflict_do_nothing()
+        .returning(col(InboxItem.update_key), col(InboxItem.id))
+    )
+    return {key: item_id for key, item_id in (await session.exec(statement)).all()}
 
 
 def _claimable(now: datetime) -> Any:

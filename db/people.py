@@ -20,7 +20,8 @@ async def resolve(
     session: AsyncSession, channel: str, external_id: str, name: str | None, now: datetime
 ) -> Person:
     """The person behind a channel identity, created (as a citizen) on first contact."""
-    person_id = (await resolve_many(session, channel, {external_id: name}, now))[external_id]
+    person_ids, _ = await resolve_many(session, channel, {external_id: name}, now)
+    person_id = person_ids[external_id]
     person = await session.get(Person, person_id)
     assert person is not None
     return person
@@ -28,9 +29,9 @@ async def resolve(
 
 async def resolve_many(
     session: AsyncSession, channel: str, names: dict[str, str | None], now: datetime
-) -> dict[str, int]:
+) -> tuple[dict[str, int], list[str]]:
     """Person ids behind several identities of one channel (external id -> display name),
-    creating citizens for the new ones: a few statements for the whole batch."""
+    creating citizens for the new ones (also returned): a few statements for the batch."""
     query = select(Identity.external_id, Identity.person_id).where(
         Identity.channel == channel, col(Identity.external_id).in_(names)
     )
@@ -62,7 +63,7 @@ async def resolve_many(
             for external_id in new
         )
         await session.flush()
-    return found
+    return found, new
 
 
 async def roles_of(

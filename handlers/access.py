@@ -120,10 +120,13 @@ async def actors_for(
     """The people behind several senders of one channel, with their roles, in a few
     statements (created as citizens on first contact). ``private`` is left False: it belongs
     to each message, not to the person."""
-    person_ids = await people.resolve_many(session, channel, names, now)
-    roles = await people.roles_of(session, list(person_ids.values()))
+    person_ids, new = await people.resolve_many(session, channel, names, now)
+    # Someone who just wrote for the first time holds no role yet.
+    created = set(new)
+    known = [person for external_id, person in person_ids.items() if external_id not in created]
+    roles = await people.roles_of(session, known) if known else {}
     return {
-        external_id: Actor(person_id, channel, external_id, False, roles[person_id])
+        external_id: Actor(person_id, channel, external_id, False, roles.get(person_id, ()))
         for external_id, person_id in person_ids.items()
     }
 

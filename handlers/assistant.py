@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -102,6 +103,24 @@ class BatchTaken(Exception):
     """Another worker holds or finished an update of the batch."""
 
 
+# Replies claimed for the caller to send, or None: processed one by one, queued as pushes.
+Handled = list[Outbox] | None
+# Takes a batch's updates for processing inside the batch's transaction.
+TakeBatch = Callable[[AsyncSession, datetime], Awaitable[list[tuple[Incoming, int]]]]
+
+
+def _firsts(batch: list[Incoming]) -> dict[str, Incoming]:
+    """The batch by update key, in order; a repeated update counts once."""
+    firsts: dict[str, Incoming] = {}
+    for incoming in batch:
+        firsts.setdefault(str(incoming.update_id), incoming)
+    return firsts
+
+
+def _rows(firsts: dict[str, Incoming]) -> list[tuple[str, str, dict[str, Any]]]:
+    return [(key, incoming.chat_id, incoming.to_json()) for key, incoming in firsts.items()]
+
+
 class Assistant:
     """The product's behaviour behind every channel."""
 
@@ -149,35 +168,39 @@ class Assistant:
         each; an update repeated within the batch counts as handled after its first copy."""
         if not batch:
             return []
-        channel = batch[0].channel
-        keys = [str(incoming.update_id) for incoming in batch]
-        now = self._clock.now()
-        try:
-            async with self._sessions() as session, session.begin():
-                items = await inbox.find_many(session, channel, keys)
-                known = set(items)
-                for incoming, key in zip(batch, keys, strict=True):
-                    if key not in items:
-                        items[key] = inbox.add(
-                            session, channel, key, incoming.chat_id, incoming.to_json(), now
-                        )
-                await session.flush()
-        except IntegrityError:
-            # A concurrent delivery of one of them: fall back to one at a time.
-            results = []
-            for incoming in batch:
-                item_id, stored = await self.store(incoming)
-                results.append((incoming, item_id, stored is not None))
-            return results
+        firsts = _firsts(batch)
+        async with self._sessions() as session, session.begin():
+            added = await inbox.add_new(session, batch[0].channel, _rows(firsts), self._clock.now())
+            stored = [key for key in firsts if key not in added]
+            known = await inbox.find_many(session, batch[0].channel, stored) if stored else {}
         results, seen = [], set()
-        for incoming, key in zip(batch, keys, strict=True):
-            item = items[key]
-            done = key in seen or (key in known and item.status == inbox.DONE)
+        for incoming in batch:
+            key = str(incoming.update_id)
+            if key in added:
+                results.append((incoming, added[key], key in seen))
+            else:
+                item = known[key]
+                results.append((incoming, _id(item), key in seen or item.status == inbox.DONE))
             seen.add(key)
-            results.append((incoming, _id(item), done))
         return results
 
-    async def handle_batch(self, batch: list[tuple[Incoming, int]]) -> list[Outbox] | None:
+    async def handle_new(self, batch: list[Incoming], *, release_held: bool = True) -> Handled:
+        """Store and process updates in one transaction: for a channel that confirms updates
+        only after this returns (Telegram's polling offset). Updates already handled are
+        skipped; see ``handle_batch`` for the rest."""
+        if not batch:
+            return []
+        try:
+            return await self._in_batch(self._store_claimed(batch), release_held)
+        except Exception as exc:
+            log.info("a batch of %d is stored first: %s", len(batch), type(exc).__name__)
+        stored = await self.store_many(batch)
+        waiting = [(incoming, item_id) for incoming, item_id, done in stored if not done]
+        return await self.handle_batch(waiting, release_held=release_held)
+
+    async def handle_batch(
+        self, batch: list[tuple[Incoming, int]], *, release_held: bool = True
+    ) -> Handled:
         """Process stored updates of one channel, in order, in one transaction: their replies
         become outbox rows already claimed for the caller to send as soon as this returns.
         If anything fails (another worker holds an update, two first contacts race, a flow
@@ -186,7 +209,7 @@ class Assistant:
         if not batch:
             return []
         try:
-            return await self._batch_once(batch)
+            return await self._in_batch(self._claimed(batch), release_held)
         except Exception as exc:
             log.info("a batch of %d is processed one by one: %s", len(batch), type(exc).__name__)
         for incoming, item_id in batch:
@@ -196,20 +219,50 @@ class Assistant:
                 log.exception("%s update failed", incoming.channel)
         return None
 
-    async def _batch_once(self, batch: list[tuple[Incoming, int]]) -> list[Outbox]:
-        now = self._clock.now()
-        channel = batch[0][0].channel
-        chats = [incoming.chat_id for incoming, _ in batch]
-        claim = (secrets.token_hex(8), now + self._settings.outbox_lease)
-        async with self._sessions() as session, session.begin():
+    def _claimed(self, batch: list[tuple[Incoming, int]]) -> TakeBatch:
+        async def take(session: AsyncSession, now: datetime) -> list[tuple[Incoming, int]]:
             item_ids = [item_id for _, item_id in batch]
             if not await inbox.claim_all(session, item_ids, now, self._settings.inbox_lease):
                 raise BatchTaken
+            return batch
+
+        return take
+
+    def _store_claimed(self, batch: list[Incoming]) -> TakeBatch:
+        async def take(session: AsyncSession, now: datetime) -> list[tuple[Incoming, int]]:
+            firsts = _firsts(batch)
+            lease = now + self._settings.inbox_lease
+            channel = batch[0].channel
+            ids = await inbox.add_new(session, channel, _rows(firsts), now, claimed_until=lease)
+            stored = [key for key in firsts if key not in ids]
+            known = await inbox.find_many(session, channel, stored) if stored else {}
+            waiting = {key: _id(item) for key, item in known.items() if item.status != inbox.DONE}
+            # Stored by an earlier run but not handled: taken too, unless someone holds one.
+            if waiting and not await inbox.claim_all(
+                session, list(waiting.values()), now, self._settings.inbox_lease
+            ):
+                raise BatchTaken
+            ids |= waiting
+            return [(firsts[key], ids[key]) for key in firsts if key in ids]
+
+        return take
+
+    async def _in_batch(self, take: TakeBatch, release_held: bool) -> list[Outbox]:
+        now = self._clock.now()
+        claim = (secrets.token_hex(8), now + self._settings.outbox_lease)
+        async with self._sessions() as session, session.begin():
+            batch = await take(session, now)
+            if not batch:
+                return []
+            channel = batch[0][0].channel
+            chats = [incoming.chat_id for incoming, _ in batch]
             names = {incoming.user_id: incoming.display_name for incoming, _ in batch}
             actors = await access.actors_for(session, channel, names, now)
             # Pushes held until these people wrote again (Zalo's window) go out now, before
             # this turn's replies (lower ids, same claim).
-            released = await outbox.release_held(session, channel, chats, now, claim)
+            released = release_held and await outbox.release_held(
+                session, channel, chats, now, claim
+            )
             states = await conversations.load_many(session, channel, chats)
             completed: dict[int, list[dict[str, Any]]] = {}
             queued: list[tuple[str, str, dict[str, Any]]] = []

@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 
 from bot.delivery import Deliverer
 from db.models import Outbox
-from handlers.assistant import Assistant
+from handlers.assistant import Assistant, Handled
 from handlers.contract import Incoming
 
 log = logging.getLogger(__name__)
@@ -41,12 +41,17 @@ class Intake:
         deliverer: Deliverer,
         acknowledge: Callable[[str], Awaitable[None]] | None = None,
         max_batch: int = 100,
+        *,
+        holds_pushes: bool = False,
     ) -> None:
         self._name = name
         self._assistant = assistant
         self._deliverer = deliverer
         self._acknowledge = acknowledge
         self._max_batch = max_batch
+        # Whether the channel's sender may hold pushes back (Zalo OA's window): then each
+        # batch releases what was held for its senders.
+        self._holds = holds_pushes
         self._queue: asyncio.Queue[Received] = asyncio.Queue()
         self._claimed: list[Outbox] = []
         self._due = False
@@ -102,15 +107,29 @@ class Intake:
                 for _ in batch:
                     self._queue.task_done()
 
+    async def handle_now(self, received: Sequence[Received]) -> None:
+        """Store and process a batch in one transaction, committed when this returns: for a
+        channel that confirms updates only afterwards (Telegram's polling offset)."""
+        if not received:
+            return
+        await self._acknowledge_all(received)
+        incoming = [r.incoming for r in received]
+        self._queue_sends(await self._assistant.handle_new(incoming, release_held=self._holds))
+
     async def _handle(self, batch: list[Received]) -> None:
-        if self._acknowledge is not None:
-            acknowledge = self._acknowledge
-            await asyncio.gather(*(acknowledge(r.ack_id) for r in batch if r.ack_id is not None))
+        await self._acknowledge_all(batch)
         items = []
         for received in batch:
             assert received.inbox_id is not None
             items.append((received.incoming, received.inbox_id))
-        rows = await self._assistant.handle_batch(items)
+        self._queue_sends(await self._assistant.handle_batch(items, release_held=self._holds))
+
+    async def _acknowledge_all(self, batch: Sequence[Received]) -> None:
+        if self._acknowledge is not None:
+            acknowledge = self._acknowledge
+            await asyncio.gather(*(acknowledge(r.ack_id) for r in batch if r.ack_id is not None))
+
+    def _queue_sends(self, rows: Handled) -> None:
         if rows is None:  # processed one by one, replies queued as pushes
             self._due = True
         else:

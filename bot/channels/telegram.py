@@ -268,8 +268,9 @@ class TelegramChannel:
             backoff = 1.0
             if not updates:
                 continue
-            await self._intake.submit([r for r in map(to_incoming, updates) if r is not None])
-            # Only now, with the batch stored, is it confirmed to Telegram by asking past it.
+            await self._intake.handle_now([r for r in map(to_incoming, updates) if r is not None])
+            # Only now, with the batch stored (and answered), is it confirmed to Telegram by
+            # asking past it.
             offset = updates[-1].update_id + 1
 
     async def webhook(self, request: web.Request) -> web.Response:
