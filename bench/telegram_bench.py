@@ -5,9 +5,9 @@ beside a bare aiogram echo bot on the same fake server, in the same run.
 
 Throughput: N updates (one per user) are queued at once; updates per second until the last
 reply is sent. Latency: 20 and 100 updates per second for 5 s each, after 2 s of quiet; time
-from queuing an update to its sendMessage, p50/p99. Our pipeline runs with the flood limiter opened (the default
-limiter caps Telegram at 25 messages/s by design; the figures measure what the pipeline itself
-can carry).
+from queuing an update to its sendMessage, p50/p99. Our pipeline runs with the flood limiter
+opened (the default limiter caps Telegram at 25 messages/s by design; the figures measure what
+the pipeline itself can carry).
 """
 
 from __future__ import annotations

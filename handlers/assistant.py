@@ -278,11 +278,6 @@ class Assistant:
                 rows = list(await outbox.claimed_by(session, claim[0]))
         return rows
 
-    async def handle_stored(self, incoming: Incoming, item_id: int) -> list[Reply] | None:
-        """Process a stored update; its replies go to the outbox in the same transaction.
-        None if another worker is already processing it."""
-        return await self._process(incoming, item_id, push_replies=True)
-
     async def store(self, incoming: Incoming) -> tuple[int, list[Reply] | None]:
         """Record an update in the inbox (committed) without processing it. Returns the inbox
         row id, and the stored replies if the update was already handled."""

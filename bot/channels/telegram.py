@@ -226,6 +226,9 @@ class TelegramChannel:
         self._bot = bot
         self._intake = Intake(CHANNEL, assistant, deliverer, self._answer_button)
         self._polling: asyncio.Task[None] | None = None
+        # Held while a polled batch is being stored and answered: stopping waits for it
+        # rather than cancel a transaction in the middle.
+        self._handling = asyncio.Lock()
 
     async def start(self) -> None:
         self._intake.start()
@@ -245,7 +248,8 @@ class TelegramChannel:
 
     async def stop(self) -> None:
         if self._polling is not None:
-            self._polling.cancel()
+            async with self._handling:
+                self._polling.cancel()
             await asyncio.gather(self._polling, return_exceptions=True)
         await self._intake.stop()
         await self._bot.session.close()
@@ -268,7 +272,15 @@ class TelegramChannel:
             backoff = 1.0
             if not updates:
                 continue
-            await self._intake.handle_now([r for r in map(to_incoming, updates) if r is not None])
+            try:
+                async with self._handling:
+                    received = [r for r in map(to_incoming, updates) if r is not None]
+                    await self._intake.handle_now(received)
+            except Exception:  # the database is away: the same updates come again
+                log.exception("a polled batch could not be stored")
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, 30.0)
+                continue
             # Only now, with the batch stored (and answered), is it confirmed to Telegram by
             # asking past it.
             offset = updates[-1].update_id + 1
