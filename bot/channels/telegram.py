@@ -25,17 +25,6 @@ from aiogram.exceptions import (
     TelegramRetryAfter,
     TelegramServerError,
 )
-from aiogram.methods import (
-    AnswerCallbackQuery,
-    DeleteWebhook,
-    EditMessageText,
-    GetFile,
-    GetUpdates,
-    Response,
-    SendMessage,
-    SetMyCommands,
-    SetWebhook,
-)
 from aiogram.types import (
     BotCommand,
     InlineKeyboardButton,
@@ -189,24 +178,6 @@ class TelegramSettings:
     webhook_url: str | None
     webhook_secret: str | None
     poll_timeout: int = 25
-
-
-# aiogram parametrises its Response model per call; pydantic caches that class weakly, so
-# between calls the garbage collector can drop it and the next call rebuilds its schema
-# (milliseconds each). Holding the ones we use keeps them cached.
-_RESPONSE_TYPES = tuple(
-    Response[method.__returning__]  # type: ignore[name-defined]
-    for method in (
-        GetUpdates,
-        SendMessage,
-        EditMessageText,
-        AnswerCallbackQuery,
-        GetFile,
-        SetMyCommands,
-        SetWebhook,
-        DeleteWebhook,
-    )
-)
 
 
 def make_bot(token: str, api_base: str) -> Bot:
