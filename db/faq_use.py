@@ -6,18 +6,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from db.engine import upsert_insert
 from db.models import FaqUse
 
 DECLINED = ""
 
 
 async def count(session: AsyncSession, day: date, entry_id: str | None) -> None:
-    dialect = session.bind.dialect.name if session.bind else "sqlite"
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    insert = upsert_insert(session)
     statement = insert(FaqUse).values(day=day, entry_id=entry_id or DECLINED, count=1)
     statement = statement.on_conflict_do_update(
         index_elements=["day", "entry_id"], set_={"count": col(FaqUse.count) + 1}

@@ -6,10 +6,10 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, func, or_, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from db.engine import upsert_insert
 from db.models import InboxItem
 
 PENDING, PROCESSING, DONE = "pending", "processing", "done"
@@ -56,8 +56,7 @@ async def add_new(
     """Store (update key, chat, payload) rows in one statement, skipping keys already stored;
     returns the ids of the rows added, by key. With ``claimed_until`` they are stored already
     taken for processing by the caller's transaction."""
-    dialect = session.bind.dialect.name if session.bind else "sqlite"
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    insert = upsert_insert(session)
     statement = (
         insert(InboxItem)
         .values(

@@ -11,10 +11,10 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, delete, func, or_, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from db.engine import upsert_insert
 from db.models import Outbox
 
 PENDING, SENDING, SENT, FAILED, UNREACHABLE = "pending", "sending", "sent", "failed", "unreachable"
@@ -45,8 +45,7 @@ async def enqueue(
         "available_at": due or now,
         "created_at": now,
     }
-    dialect = session.bind.dialect.name if session.bind else "sqlite"
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    insert = upsert_insert(session)
     statement = insert(Outbox).values(**values).on_conflict_do_nothing()
     result = await session.exec(statement)
     return bool(result.rowcount == 1)
@@ -203,8 +202,7 @@ async def enqueue_many(session: AsyncSession, rows: list[dict[str, Any]], now: d
         }
         for row in rows
     ]
-    dialect = session.bind.dialect.name if session.bind else "sqlite"
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    insert = upsert_insert(session)
     # SQLite allows 32 766 bound parameters per statement: chunks of 1 000 rows stay well below.
     for start in range(0, len(values), 1000):
         await session.exec(
