@@ -24,6 +24,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from db import outbox, people, web_sessions
 from db.engine import SessionFactory
 from db.models import Identity, Outbox
+from db.outbox import Claimed
 from handlers import texts
 from handlers.clock import Clock, format_datetime
 from handlers.contract import Reply
@@ -93,7 +94,7 @@ class Pacer:
 
 @dataclass(frozen=True)
 class Outcome:
-    row: Outbox
+    row: Claimed
     status: str
     available_at: datetime | None = None
     error: str | None = None
@@ -180,13 +181,13 @@ class Deliverer:
             rows = await outbox.claim(session, self._clock.now(), self._lease, self._batch)
         return len(rows), await self.send_claimed(rows)
 
-    async def send_claimed(self, rows: Sequence[Outbox]) -> int:
+    async def send_claimed(self, rows: Sequence[Claimed]) -> int:
         """Send rows this process holds the claim on and record the outcomes; returns how
         many were sent. Different chats are sent in parallel (the pacer spaces them), one
         chat's rows in order."""
         if not rows:
             return 0
-        by_chat: dict[tuple[str, str], list[Outbox]] = defaultdict(list)
+        by_chat: dict[tuple[str, str], list[Claimed]] = defaultdict(list)
         for row in rows:
             by_chat[(row.channel, row.chat_id)].append(row)
         outcomes: list[Outcome] = []
@@ -202,7 +203,7 @@ class Deliverer:
                     del unrecorded[: len(chunk)]
                     await self._record(chunk)
 
-        async def send_chat(chat_rows: list[Outbox]) -> None:
+        async def send_chat(chat_rows: list[Claimed]) -> None:
             for row in chat_rows:
                 outcome = await self._send(row)
                 outcomes.append(outcome)
@@ -214,7 +215,7 @@ class Deliverer:
         await record(everything=True)
         return sum(1 for o in outcomes if o.status == outbox.SENT)
 
-    async def _send(self, row: Outbox) -> Outcome:
+    async def _send(self, row: Claimed) -> Outcome:
         sender = self._senders.get(row.channel)
         if sender is None:
             return Outcome(row, outbox.FAILED, error=f"no sender for channel {row.channel}")
@@ -247,7 +248,6 @@ class Deliverer:
             sent: dict[tuple[str, bool], list[int]] = defaultdict(list)
             for outcome in outcomes:
                 row = outcome.row
-                assert row.id is not None and row.claim_token is not None
                 if outcome.status == outbox.SENT:
                     late = now - row.available_at > self._late_after
                     sent[(row.claim_token, late)].append(row.id)
@@ -279,7 +279,7 @@ class Deliverer:
             for outcome in outcomes:
                 self._on_outcome(outcome.row.channel, outcome.status)
 
-    async def _hold_or_reroute(self, session: AsyncSession, row: Outbox, now: datetime) -> str:
+    async def _hold_or_reroute(self, session: AsyncSession, row: Claimed, now: datetime) -> str:
         """A push the channel will not deliver now: send it where else the person can be
         reached, saying why; otherwise keep it, marked, for when they next write."""
         reply = Reply.from_json(row.reply)

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import bindparam, insert
 from sqlmodel import col, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -52,12 +52,17 @@ async def load(session: AsyncSession, channel: str, chat_id: str) -> ChatState:
 
 
 async def load_many(
-    session: AsyncSession, channel: str, chat_ids: list[str]
+    session: AsyncSession, channel: str, chat_ids: list[str], *, lock: bool = False
 ) -> dict[str, ChatState]:
-    """The states of several chats of one channel, in one query."""
+    """The states of several chats of one channel, in one query. With ``lock`` the rows are
+    the transaction's until it ends (PostgreSQL: FOR UPDATE; SQLite's write transaction
+    already excludes every other writer), so ``save_many`` needs no version check."""
     query = select(Conversation).where(
         Conversation.channel == channel, col(Conversation.chat_id).in_(set(chat_ids))
     )
+    if lock:
+        # In id order, so two transactions locking overlapping chats cannot deadlock.
+        query = query.order_by(col(Conversation.id)).with_for_update()
     found = {row.chat_id: _state(row) for row in (await session.exec(query)).all()}
     return {chat: found.get(chat) or ChatState(channel, chat) for chat in chat_ids}
 
@@ -100,3 +105,60 @@ async def save(session: AsyncSession, state: ChatState, now: datetime) -> None:
     if result.rowcount != 1:
         raise StaleConversation(f"conversation {state.id}")
     state.version += 1
+
+
+_TABLE = Conversation.__table__  # type: ignore[attr-defined]
+_INSERT = insert(_TABLE).returning(_TABLE.c.id, sort_by_parameter_order=True)
+_UPDATE = (
+    update(_TABLE)
+    .where(_TABLE.c.id == bindparam("state_id"))
+    .values(
+        flow=bindparam("flow"),
+        step=bindparam("step"),
+        data=bindparam("data"),
+        offered=bindparam("offered"),
+        version=_TABLE.c.version + 1,
+        updated_at=bindparam("updated_at"),
+    )
+)
+
+
+async def save_many(session: AsyncSession, states: list[ChatState], now: datetime) -> None:
+    """Write back states loaded with ``lock``: one statement for the new chats, one for the
+    others. A concurrent first message of a new chat makes this fail on the unique key."""
+    fresh = [state for state in states if state.id is None]
+    known = [state for state in states if state.id is not None]
+    if fresh:
+        rows = [
+            {
+                "channel": state.channel,
+                "chat_id": state.chat_id,
+                "flow": state.flow,
+                "step": state.step,
+                "data": state.data,
+                "offered": state.offered,
+                "version": 1,
+                "updated_at": now,
+            }
+            for state in fresh
+        ]
+        ids = (await session.exec(_INSERT, params=rows)).scalars()
+        for state, state_id in zip(fresh, ids, strict=True):
+            state.id, state.version = state_id, 1
+    if known:
+        await session.exec(
+            _UPDATE,
+            params=[
+                {
+                    "state_id": state.id,
+                    "flow": state.flow,
+                    "step": state.step,
+                    "data": state.data,
+                    "offered": state.offered,
+                    "updated_at": now,
+                }
+                for state in known
+            ],
+        )
+        for state in known:
+            state.version += 1

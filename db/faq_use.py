@@ -3,6 +3,7 @@ unanswered_question for the gaps an admin fills). Repositories never commit."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from datetime import date
 
@@ -15,13 +16,27 @@ from db.models import FaqUse
 DECLINED = ""
 
 
-async def count(session: AsyncSession, day: date, entry_id: str | None) -> None:
-    insert = upsert_insert(session)
-    statement = insert(FaqUse).values(day=day, entry_id=entry_id or DECLINED, count=1)
+# Answers (entry id) and declines (DECLINED) counted per day while a batch is answered,
+# written once at its end.
+Tally = Counter[tuple[date, str]]
+
+
+def count(uses: Tally, day: date, entry_id: str | None) -> None:
+    uses[(day, entry_id or DECLINED)] += 1
+
+
+async def record(session: AsyncSession, uses: Tally) -> None:
+    """Add the tallied uses to the day's counts, in one statement."""
+    if not uses:
+        return
+    table = FaqUse.__table__  # type: ignore[attr-defined]
+    statement = upsert_insert(session)(table)
     statement = statement.on_conflict_do_update(
-        index_elements=["day", "entry_id"], set_={"count": col(FaqUse.count) + 1}
+        index_elements=["day", "entry_id"],
+        set_={"count": table.c.count + statement.excluded.count},
     )
-    await session.exec(statement)
+    rows = [{"day": day, "entry_id": entry, "count": n} for (day, entry), n in uses.items()]
+    await session.exec(statement, params=rows)
 
 
 async def totals(session: AsyncSession, first: date, last: date) -> Sequence[tuple[str, int]]:

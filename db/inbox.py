@@ -56,29 +56,25 @@ async def add_new(
     """Store (update key, chat, payload) rows in one statement, skipping keys already stored;
     returns the ids of the rows added, by key. With ``claimed_until`` they are stored already
     taken for processing by the caller's transaction."""
-    insert = upsert_insert(session)
-    statement = (
-        insert(InboxItem)
-        .values(
-            [
-                {
-                    "channel": channel,
-                    "update_key": key,
-                    "chat_id": chat_id,
-                    "payload": payload,
-                    "status": PENDING if claimed_until is None else PROCESSING,
-                    "claimed_until": claimed_until,
-                    "replies": [],
-                    "attempts": 0 if claimed_until is None else 1,
-                    "created_at": now,
-                }
-                for key, chat_id, payload in updates
-            ]
-        )
-        .on_conflict_do_nothing()
-        .returning(col(InboxItem.update_key), col(InboxItem.id))
-    )
-    return {key: item_id for key, item_id in (await session.exec(statement)).all()}
+    rows: list[dict[str, Any]] = [
+        {
+            "channel": channel,
+            "update_key": key,
+            "chat_id": chat_id,
+            "payload": payload,
+            "status": PENDING if claimed_until is None else PROCESSING,
+            "claimed_until": claimed_until,
+            "replies": [],
+            "attempts": 0 if claimed_until is None else 1,
+            "created_at": now,
+        }
+        for key, chat_id, payload in updates
+    ]
+    table = InboxItem.__table__  # type: ignore[attr-defined]
+    # Core, not the ORM's bulk insert: the same statement for any batch size, no model objects.
+    statement = upsert_insert(session)(table).on_conflict_do_nothing()
+    statement = statement.returning(table.c.update_key, table.c.id)
+    return {key: item_id for key, item_id in (await session.exec(statement, params=rows)).all()}
 
 
 def _claimable(now: datetime) -> Any:

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from sqlalchemy import insert
 from sqlmodel import col, delete, func, or_, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -21,6 +23,35 @@ PENDING, SENDING, SENT, FAILED, UNREACHABLE = "pending", "sending", "sent", "fai
 # Held: the channel will not deliver now (Zalo OA's 7-day window); sent when the person writes.
 # Rerouted: delivered through another channel the person linked instead.
 HELD, REROUTED = "held", "rerouted"
+
+
+@dataclass(frozen=True)
+class Claimed:
+    """An outbox row this process holds the claim on: what sending it and recording the
+    outcome need. A plain value, not a model: a batch's replies are built by the hundred."""
+
+    id: int
+    channel: str
+    chat_id: str
+    reply: dict[str, Any]
+    attempts: int
+    claim_token: str
+    available_at: datetime
+    created_at: datetime
+
+
+_TABLE = Outbox.__table__  # type: ignore[attr-defined]
+_CLAIMED_COLUMNS = (
+    _TABLE.c.id,
+    _TABLE.c.channel,
+    _TABLE.c.chat_id,
+    _TABLE.c.reply,
+    _TABLE.c.attempts,
+    _TABLE.c.claim_token,
+    _TABLE.c.available_at,
+    _TABLE.c.created_at,
+)
+_ADD_CLAIMED = insert(_TABLE).returning(_TABLE.c.id, sort_by_parameter_order=True)
 
 
 async def enqueue(
@@ -60,7 +91,7 @@ def _claimable(now: datetime) -> Any:
 
 async def claim(
     session: AsyncSession, now: datetime, lease: timedelta, limit: int
-) -> Sequence[Outbox]:
+) -> list[Claimed]:
     """Take up to ``limit`` due rows for this process. Two processes never get the same row:
     PostgreSQL skips rows another claimer has locked; SQLite has one writer at a time."""
     token = secrets.token_hex(8)
@@ -156,32 +187,41 @@ async def add_claimed(
     replies: Sequence[tuple[str, str, dict[str, Any]]],
     now: datetime,
     claim: tuple[str, datetime],
-) -> list[Outbox]:
+) -> list[Claimed]:
     """Queue (channel, chat, reply) rows already claimed by the caller, who sends them as soon
     as the transaction commits; if it dies first, the lease runs out and the clock sends them."""
+    if not replies:
+        return []
     token, until = claim
     rows = [
-        Outbox(
-            channel=channel,
-            chat_id=chat_id,
-            reply=reply,
-            status=SENDING,
-            attempts=1,
-            available_at=now,
-            claim_token=token,
-            claimed_until=until,
-            created_at=now,
-        )
+        {
+            "channel": channel,
+            "chat_id": chat_id,
+            "reply": reply,
+            "status": SENDING,
+            "attempts": 1,
+            "available_at": now,
+            "claim_token": token,
+            "claimed_until": until,
+            "created_at": now,
+        }
         for channel, chat_id, reply in replies
     ]
-    session.add_all(rows)
-    await session.flush()
-    return rows
+    ids = (await session.exec(_ADD_CLAIMED, params=rows)).scalars()
+    return [
+        Claimed(row_id, channel, chat_id, reply, 1, token, now, now)
+        for row_id, (channel, chat_id, reply) in zip(ids, replies, strict=True)
+    ]
 
 
-async def claimed_by(session: AsyncSession, token: str) -> Sequence[Outbox]:
-    query = select(Outbox).where(Outbox.claim_token == token).order_by(col(Outbox.id))
-    return (await session.exec(query)).all()
+async def claimed_by(session: AsyncSession, token: str) -> list[Claimed]:
+    query = (
+        _TABLE.select()
+        .with_only_columns(*_CLAIMED_COLUMNS)
+        .where(_TABLE.c.claim_token == token)
+        .order_by(_TABLE.c.id)
+    )
+    return [Claimed(*row) for row in (await session.exec(query)).all()]
 
 
 async def enqueue_many(session: AsyncSession, rows: list[dict[str, Any]], now: datetime) -> None:

@@ -5,10 +5,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
+from sqlalchemy import insert
 from sqlmodel import col, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from db.models import Identity, Person, RoleGrant, Unit
+
+# Core statements (no ORM objects) for a batch's newcomers: building a model instance costs
+# more than its share of the round trip.
+_PERSONS = Person.__table__  # type: ignore[attr-defined]
+_NEW_PERSONS = insert(_PERSONS).returning(_PERSONS.c.id, sort_by_parameter_order=True)
 
 
 async def identity(session: AsyncSession, channel: str, external_id: str) -> Identity | None:
@@ -46,23 +52,20 @@ async def resolve_many(
         )
     new = [external_id for external_id in names if external_id not in found]
     if new:
-        persons = [Person(display_name=names[external_id], created_at=now) for external_id in new]
-        session.add_all(persons)
-        await session.flush()
-        for external_id, person in zip(new, persons, strict=True):
-            assert person.id is not None
-            found[external_id] = person.id
-        session.add_all(
-            Identity(
-                person_id=found[external_id],
-                channel=channel,
-                external_id=external_id,
-                last_seen_at=now,
-                created_at=now,
-            )
+        persons = [{"display_name": names[external_id], "created_at": now} for external_id in new]
+        ids = (await session.exec(_NEW_PERSONS, params=persons)).scalars()
+        found.update(zip(new, ids, strict=True))
+        identities = [
+            {
+                "person_id": found[external_id],
+                "channel": channel,
+                "external_id": external_id,
+                "last_seen_at": now,
+                "created_at": now,
+            }
             for external_id in new
-        )
-        await session.flush()
+        ]
+        await session.exec(insert(Identity.__table__), params=identities)  # type: ignore[attr-defined]
     return found, new
 
 

@@ -23,7 +23,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from db import conversations, faq_use, inbox, outbox
 from db.conversations import ChatState, StaleConversation
 from db.engine import SessionFactory
-from db.models import InboxItem, Outbox, Unit
+from db.models import InboxItem, Unit
 from handlers import (
     access,
     deadlines,
@@ -104,7 +104,7 @@ class BatchTaken(Exception):
 
 
 # Replies claimed for the caller to send, or None: processed one by one, queued as pushes.
-Handled = list[Outbox] | None
+Handled = list[outbox.Claimed] | None
 # Takes a batch's updates for processing inside the batch's transaction.
 TakeBatch = Callable[[AsyncSession, datetime], Awaitable[list[tuple[Incoming, int]]]]
 
@@ -247,7 +247,7 @@ class Assistant:
 
         return take
 
-    async def _in_batch(self, take: TakeBatch, release_held: bool) -> list[Outbox]:
+    async def _in_batch(self, take: TakeBatch, release_held: bool) -> list[outbox.Claimed]:
         now = self._clock.now()
         claim = (secrets.token_hex(8), now + self._settings.outbox_lease)
         async with self._sessions() as session, session.begin():
@@ -263,19 +263,22 @@ class Assistant:
             released = release_held and await outbox.release_held(
                 session, channel, chats, now, claim
             )
-            states = await conversations.load_many(session, channel, chats)
+            states = await conversations.load_many(session, channel, chats, lock=True)
             completed: dict[int, list[dict[str, Any]]] = {}
             queued: list[tuple[str, str, dict[str, Any]]] = []
+            uses = faq_use.Tally()
             for incoming, item_id in batch:
                 actor = replace(actors[incoming.user_id], private=incoming.private)
                 state = states[incoming.chat_id]
-                replies = await self._turn(session, state, actor, incoming, now)
+                replies = await self._turn(session, state, actor, incoming, uses, now)
                 completed[item_id] = [reply.to_json() for reply in replies]
                 queued += [(channel, incoming.chat_id, r.to_json()) for r in numbered(replies)]
+            await conversations.save_many(session, list(states.values()), now)
+            await faq_use.record(session, uses)
             await inbox.complete_all(session, completed, now)
             rows = await outbox.add_claimed(session, queued, now, claim)
             if released:
-                rows = list(await outbox.claimed_by(session, claim[0]))
+                rows = await outbox.claimed_by(session, claim[0])
         return rows
 
     async def store(self, incoming: Incoming) -> tuple[int, list[Reply] | None]:
@@ -353,7 +356,10 @@ class Assistant:
             # this turn's replies.
             await outbox.release_held(session, incoming.channel, [incoming.chat_id], now)
             state = await conversations.load(session, incoming.channel, incoming.chat_id)
-            replies = await self._turn(session, state, actor, incoming, now)
+            uses = faq_use.Tally()
+            replies = await self._turn(session, state, actor, incoming, uses, now)
+            await conversations.save(session, state, now)
+            await faq_use.record(session, uses)
             if item_id is not None:
                 await inbox.complete(session, item_id, [r.to_json() for r in replies], now)
             if push_replies:
@@ -369,14 +375,15 @@ class Assistant:
         state: ChatState,
         actor: Actor,
         incoming: Incoming,
+        uses: faq_use.Tally,
         now: datetime,
     ) -> list[Reply]:
-        """One message answered and the chat's state saved."""
-        replies = self._decorate(await self._route(session, state, actor, incoming, now), actor)
+        """One message answered; the caller saves the chat's state and the tallied uses."""
+        route = await self._route(session, state, actor, incoming, uses, now)
+        replies = self._decorate(route, actor)
         if incoming.pressed_message and replies and reads_better_in_place(incoming.button or ""):
             replies[0] = replace(replies[0], replaces=incoming.pressed_message)
         state.offered = [button.payload for reply in replies for button in reply.buttons]
-        await conversations.save(session, state, now)
         return replies
 
     @staticmethod
@@ -397,10 +404,11 @@ class Assistant:
         state: ChatState,
         actor: Actor,
         incoming: Incoming,
+        uses: faq_use.Tally,
         now: datetime,
     ) -> list[Reply]:
         if incoming.button is not None:
-            return await self._press(session, state, actor, incoming, incoming.button, now)
+            return await self._press(session, state, actor, incoming, incoming.button, uses, now)
         text = clean(incoming.text or "")
         if len(text) > self._settings.max_message_chars:
             return [with_menu(texts.TOO_LONG.format(limit=self._settings.max_message_chars))]
@@ -421,7 +429,7 @@ class Assistant:
         ):
             # A numbered menu on a text-only channel: the number stands for the button.
             return await self._press(
-                session, state, actor, incoming, state.offered[int(text) - 1], now
+                session, state, actor, incoming, state.offered[int(text) - 1], uses, now
             )
         code = text.removeprefix("/start").strip()
         if access.looks_like_code(code):
@@ -468,7 +476,7 @@ class Assistant:
         asked = understood.intent in (Intent.faq, Intent.fallback)
         if asked and (understood.matched or not understood.alternatives):
             answered = understood.entry.id if understood.matched and understood.entry else None
-            await faq_use.count(session, now.astimezone(VN_TZ).date(), answered)
+            faq_use.count(uses, now.astimezone(VN_TZ).date(), answered)
         return list(understood.replies)
 
     async def _command(
@@ -544,6 +552,7 @@ class Assistant:
         actor: Actor,
         incoming: Incoming,
         payload: str,
+        uses: faq_use.Tally,
         now: datetime,
     ) -> list[Reply]:
         payload = payload[: MAX_PAYLOAD + 1]
@@ -597,7 +606,7 @@ class Assistant:
             entry = await self._knowledge.entry(session, payload.removeprefix(FAQ_PREFIX))
             if entry is None:
                 return [with_menu(texts.ENTRY_GONE)]
-            await faq_use.count(session, now.astimezone(VN_TZ).date(), entry.id)
+            faq_use.count(uses, now.astimezone(VN_TZ).date(), entry.id)
             return [answer_reply(entry, index)]
         if payload.startswith(PICK_PREFIX):
             unit = await session.get(Unit, int(payload.removeprefix(PICK_PREFIX)))

@@ -17,7 +17,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
 
 from bot.delivery import Deliverer
-from db.models import Outbox
+from db.outbox import Claimed
 from handlers.assistant import Assistant, Handled
 from handlers.contract import Incoming
 
@@ -53,7 +53,7 @@ class Intake:
         # batch releases what was held for its senders.
         self._holds = holds_pushes
         self._queue: asyncio.Queue[Received] = asyncio.Queue()
-        self._claimed: list[Outbox] = []
+        self._claimed: list[Claimed] = []
         self._due = False
         self._outbound = asyncio.Event()
         self._working: asyncio.Task[None] | None = None
