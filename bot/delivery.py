@@ -185,12 +185,21 @@ class Deliverer:
         """Send rows this process holds the claim on and record the outcomes; returns how
         many were sent. Different chats are sent in parallel (the pacer spaces them), one
         chat's rows in order."""
+        sent = await self.send_deferring(rows)
+        for start in range(0, len(sent), self._record_every):
+            await self.record(sent[start : start + self._record_every])
+        return len(sent)
+
+    async def send_deferring(self, rows: Sequence[Claimed]) -> list[Outcome]:
+        """``send_claimed``, except that the sent outcomes are returned unrecorded, for the
+        caller to record in a transaction it runs anyway (``record_in``) or with ``record``.
+        Other outcomes (retry, unreachable, held) are recorded as they come."""
         if not rows:
-            return 0
+            return []
         by_chat: dict[tuple[str, str], list[Claimed]] = defaultdict(list)
         for row in rows:
             by_chat[(row.channel, row.chat_id)].append(row)
-        outcomes: list[Outcome] = []
+        sent: list[Outcome] = []
         unrecorded: list[Outcome] = []
         recording = asyncio.Lock()
 
@@ -201,19 +210,21 @@ class Deliverer:
                 while unrecorded and (everything or len(unrecorded) >= self._record_every):
                     chunk = unrecorded[: self._record_every]
                     del unrecorded[: len(chunk)]
-                    await self._record(chunk)
+                    await self.record(chunk)
 
         async def send_chat(chat_rows: list[Claimed]) -> None:
             for row in chat_rows:
                 outcome = await self._send(row)
-                outcomes.append(outcome)
+                if outcome.status == outbox.SENT:
+                    sent.append(outcome)
+                    continue
                 unrecorded.append(outcome)
                 if len(unrecorded) >= self._record_every:
                     await record(everything=False)
 
         await asyncio.gather(*(send_chat(chat_rows) for chat_rows in by_chat.values()))
         await record(everything=True)
-        return sum(1 for o in outcomes if o.status == outbox.SENT)
+        return sent
 
     async def _send(self, row: Claimed) -> Outcome:
         sender = self._senders.get(row.channel)
@@ -240,41 +251,48 @@ class Deliverer:
             return Outcome(row, outbox.PENDING, available_at=later, error=error)
         return Outcome(row, outbox.SENT)
 
-    async def _record(self, outcomes: list[Outcome]) -> None:
+    async def record(self, outcomes: Sequence[Outcome]) -> None:
         """Several outcomes in one transaction."""
-        now = self._clock.now()
+        if not outcomes:
+            return
         async with self._sessions() as session, session.begin():
-            # The common case, sent, is one statement per claim (and lateness).
-            sent: dict[tuple[str, bool], list[int]] = defaultdict(list)
-            for outcome in outcomes:
-                row = outcome.row
-                if outcome.status == outbox.SENT:
-                    late = now - row.available_at > self._late_after
-                    sent[(row.claim_token, late)].append(row.id)
-                    continue
-                status = outcome.status
-                if status == outbox.HELD:
-                    status = await self._hold_or_reroute(session, row, now)
-                await outbox.finish(
-                    session,
-                    row.id,
-                    row.claim_token,
-                    status,
-                    available_at=outcome.available_at,
-                    error=outcome.error,
-                )
-                if outcome.status == outbox.UNREACHABLE:
-                    await session.exec(
-                        update(Identity)
-                        .where(
-                            col(Identity.channel) == row.channel,
-                            col(Identity.external_id) == row.chat_id,
-                        )
-                        .values(unreachable_at=now)
-                        .execution_options(synchronize_session=False)
+            await self.record_in(session, outcomes)
+
+    async def record_in(self, session: AsyncSession, outcomes: Sequence[Outcome]) -> None:
+        """Record outcomes in the caller's transaction. (Counted in the metrics here: a
+        transaction rolled back and recorded again counts them twice.)"""
+        now = self._clock.now()
+        # The common case, sent, is one statement per claim (and lateness).
+        sent: dict[tuple[str, bool], list[int]] = defaultdict(list)
+        for outcome in outcomes:
+            row = outcome.row
+            if outcome.status == outbox.SENT:
+                late = now - row.available_at > self._late_after
+                sent[(row.claim_token, late)].append(row.id)
+                continue
+            status = outcome.status
+            if status == outbox.HELD:
+                status = await self._hold_or_reroute(session, row, now)
+            await outbox.finish(
+                session,
+                row.id,
+                row.claim_token,
+                status,
+                available_at=outcome.available_at,
+                error=outcome.error,
+            )
+            if outcome.status == outbox.UNREACHABLE:
+                await session.exec(
+                    update(Identity)
+                    .where(
+                        col(Identity.channel) == row.channel,
+                        col(Identity.external_id) == row.chat_id,
                     )
-            for (token, late), row_ids in sent.items():
-                await outbox.finish_sent(session, row_ids, token, now, late=late)
+                    .values(unreachable_at=now)
+                    .execution_options(synchronize_session=False)
+                )
+        for (token, late), row_ids in sent.items():
+            await outbox.finish_sent(session, row_ids, token, now, late=late)
         if self._on_outcome is not None:
             for outcome in outcomes:
                 self._on_outcome(outcome.row.channel, outcome.status)

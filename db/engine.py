@@ -10,6 +10,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from db import sqlite_driver
+
 SessionFactory = async_sessionmaker[AsyncSession]
 
 
@@ -50,7 +52,13 @@ def create_engine(url: str) -> AsyncEngine:
     # A file database never drops a connection; pinging it on every checkout only costs a
     # round trip. A PostgreSQL server can restart under us.
     if full.startswith("sqlite"):
-        engine = create_async_engine(full, pool_size=1, max_overflow=0, pool_timeout=120)
+        engine = create_async_engine(
+            full,
+            async_creator=sqlite_driver.async_creator(make_url(full)),
+            pool_size=1,
+            max_overflow=0,
+            pool_timeout=120,
+        )
     else:
         engine = create_async_engine(full, pool_pre_ping=True)
     if engine.dialect.name == "sqlite":

@@ -107,6 +107,9 @@ class BatchTaken(Exception):
 Handled = list[outbox.Claimed] | None
 # Takes a batch's updates for processing inside the batch's transaction.
 TakeBatch = Callable[[AsyncSession, datetime], Awaitable[list[tuple[Incoming, int]]]]
+# Something the caller wants written in the batch's transaction (the outcomes of the replies
+# it sent since the last batch), saving a transaction of its own.
+Also = Callable[[AsyncSession], Awaitable[None]]
 
 
 def _firsts(batch: list[Incoming]) -> dict[str, Incoming]:
@@ -184,40 +187,54 @@ class Assistant:
             seen.add(key)
         return results
 
-    async def handle_new(self, batch: list[Incoming], *, release_held: bool = True) -> Handled:
+    async def handle_new(
+        self, batch: list[Incoming], *, release_held: bool = True, also: Also | None = None
+    ) -> Handled:
         """Store and process updates in one transaction: for a channel that confirms updates
         only after this returns (Telegram's polling offset). Updates already handled are
         skipped; see ``handle_batch`` for the rest."""
         if not batch:
-            return []
+            return await self._write_alone(also)
         try:
-            return await self._in_batch(self._store_claimed(batch), release_held)
+            return await self._in_batch(self._store_claimed(batch), release_held, also)
         except Exception as exc:
             log.info("a batch of %d is stored first: %s", len(batch), type(exc).__name__)
         stored = await self.store_many(batch)
         waiting = [(incoming, item_id) for incoming, item_id, done in stored if not done]
-        return await self.handle_batch(waiting, release_held=release_held)
+        return await self.handle_batch(waiting, release_held=release_held, also=also)
 
     async def handle_batch(
-        self, batch: list[tuple[Incoming, int]], *, release_held: bool = True
+        self,
+        batch: list[tuple[Incoming, int]],
+        *,
+        release_held: bool = True,
+        also: Also | None = None,
     ) -> Handled:
         """Process stored updates of one channel, in order, in one transaction: their replies
         become outbox rows already claimed for the caller to send as soon as this returns.
         If anything fails (another worker holds an update, two first contacts race, a flow
         raises), the batch is undone and each update is processed alone with its replies
-        queued as pushes; then None is returned and the caller wakes the deliverer."""
+        queued as pushes; then None is returned and the caller wakes the deliverer. ``also``
+        is written in the batch's transaction, or in one of its own if the batch fails."""
         if not batch:
-            return []
+            return await self._write_alone(also)
         try:
-            return await self._in_batch(self._claimed(batch), release_held)
+            return await self._in_batch(self._claimed(batch), release_held, also)
         except Exception as exc:
             log.info("a batch of %d is processed one by one: %s", len(batch), type(exc).__name__)
+        await self._write_alone(also)
         for incoming, item_id in batch:
             try:
                 await self._process(incoming, item_id, push_replies=True)
             except Exception:  # one bad update must not stop the others; the clock retries
                 log.exception("%s update failed", incoming.channel)
         return None
+
+    async def _write_alone(self, also: Also | None) -> list[outbox.Claimed]:
+        if also is not None:
+            async with self._sessions() as session, session.begin():
+                await also(session)
+        return []
 
     def _claimed(self, batch: list[tuple[Incoming, int]]) -> TakeBatch:
         async def take(session: AsyncSession, now: datetime) -> list[tuple[Incoming, int]]:
@@ -247,10 +264,14 @@ class Assistant:
 
         return take
 
-    async def _in_batch(self, take: TakeBatch, release_held: bool) -> list[outbox.Claimed]:
+    async def _in_batch(
+        self, take: TakeBatch, release_held: bool, also: Also | None
+    ) -> list[outbox.Claimed]:
         now = self._clock.now()
         claim = (secrets.token_hex(8), now + self._settings.outbox_lease)
         async with self._sessions() as session, session.begin():
+            if also is not None:
+                await also(session)
             batch = await take(session, now)
             if not batch:
                 return []

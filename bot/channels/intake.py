@@ -4,25 +4,33 @@ A channel turns its updates into ``Received`` items and hands them to ``Intake.s
 are stored in the inbox in one transaction (that is what makes acknowledging safe), then
 queued. One worker takes everything queued so far and processes it, in order, in one
 transaction whose replies become outbox rows already claimed for this process; the delivery
-loop sends them as soon as it commits (the clock sends whatever a dead process left). Under
-load the batches grow, so the database's per-transaction cost is shared by more updates.
-Updates already handled are dropped here, so a redelivery does nothing.
+loop sends them as soon as it commits (the clock sends whatever a dead process left). That
+they were sent is written by the next batch's transaction, or after a quiet moment by a
+transaction of its own. Under load the batches grow, so the database's per-transaction cost
+is shared by more updates. Updates already handled are dropped here, so a redelivery does
+nothing.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 
-from bot.delivery import Deliverer
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.delivery import Deliverer, Outcome
 from db.outbox import Claimed
-from handlers.assistant import Assistant, Handled
+from handlers.assistant import Also, Assistant, Handled
 from handlers.contract import Incoming
 
 log = logging.getLogger(__name__)
 STOP_GRACE_SECONDS = 20.0
+# Sent replies no batch came to record within this long (and as long again) are recorded on
+# their own; until then a killed process would send them again.
+RECORD_IDLE_SECONDS = 0.1
 
 
 @dataclass(frozen=True)
@@ -54,15 +62,20 @@ class Intake:
         self._holds = holds_pushes
         self._queue: asyncio.Queue[Received] = asyncio.Queue()
         self._claimed: list[Claimed] = []
+        # Sent, not yet recorded: the next batch's transaction writes them.
+        self._sent: list[Outcome] = []
+        self._batches = 0
         self._due = False
         self._outbound = asyncio.Event()
         self._working: asyncio.Task[None] | None = None
         self._delivering: asyncio.Task[None] | None = None
+        self._recording: asyncio.Task[None] | None = None
         self._stopping = False
 
     def start(self) -> None:
         self._working = asyncio.create_task(self._work())
         self._delivering = asyncio.create_task(self._deliver())
+        self._recording = asyncio.create_task(self._record_when_idle())
 
     async def stop(self) -> None:
         """Finish what was stored, send what it answered; cancel only what hangs."""
@@ -78,6 +91,10 @@ class Intake:
             await asyncio.wait([self._delivering], timeout=STOP_GRACE_SECONDS)
             self._delivering.cancel()
             await asyncio.gather(self._delivering, return_exceptions=True)
+        if self._recording is not None:
+            self._recording.cancel()
+            await asyncio.gather(self._recording, return_exceptions=True)
+        await self._record_sent()
 
     async def submit(self, received: Sequence[Received]) -> None:
         """Store the batch (committed when this returns), then queue it for processing."""
@@ -114,7 +131,11 @@ class Intake:
             return
         await self._acknowledge_all(received)
         incoming = [r.incoming for r in received]
-        self._queue_sends(await self._assistant.handle_new(incoming, release_held=self._holds))
+        with self._recorded_by_batch() as also:
+            handled = await self._assistant.handle_new(
+                incoming, release_held=self._holds, also=also
+            )
+        self._queue_sends(handled)
 
     async def _handle(self, batch: list[Received]) -> None:
         await self._acknowledge_all(batch)
@@ -122,7 +143,42 @@ class Intake:
         for received in batch:
             assert received.inbox_id is not None
             items.append((received.incoming, received.inbox_id))
-        self._queue_sends(await self._assistant.handle_batch(items, release_held=self._holds))
+        with self._recorded_by_batch() as also:
+            handled = await self._assistant.handle_batch(items, release_held=self._holds, also=also)
+        self._queue_sends(handled)
+
+    @contextmanager
+    def _recorded_by_batch(self) -> Iterator[Also | None]:
+        """The sent outcomes waiting so far, for the batch's transaction to write; kept
+        waiting if the batch fails altogether."""
+        self._batches += 1
+        sent, self._sent = self._sent, []
+        deliverer = self._deliverer
+
+        async def record(session: AsyncSession) -> None:
+            await deliverer.record_in(session, sent)
+
+        try:
+            yield record if sent else None
+        except BaseException:
+            self._sent[:0] = sent
+            raise
+
+    async def _record_when_idle(self) -> None:
+        seen = -1
+        while True:
+            await asyncio.sleep(RECORD_IDLE_SECONDS)
+            if self._batches == seen:
+                await self._record_sent()
+            seen = self._batches
+
+    async def _record_sent(self) -> None:
+        sent, self._sent = self._sent, []
+        try:
+            await self._deliverer.record(sent)
+        except Exception:  # logged; kept for the next batch or the next quiet moment
+            log.exception("%s: recording sent replies failed", self._name)
+            self._sent[:0] = sent
 
     async def _acknowledge_all(self, batch: Sequence[Received]) -> None:
         if self._acknowledge is not None:
@@ -148,7 +204,9 @@ class Intake:
                     self._due = False
                     await self._deliverer.deliver_due()
                 claimed, self._claimed = self._claimed, []
-                await self._deliverer.send_claimed(claimed)
+                sent = await self._deliverer.send_deferring(claimed)
+                # Not `self._sent += await ...`: a batch may take the list while this sends.
+                self._sent += sent
             except Exception:  # logged; the clock sends them when the claim runs out
                 log.exception("%s delivery failed", self._name)
             if self._stopping and not self._claimed:
