@@ -108,7 +108,8 @@ async def save(session: AsyncSession, state: ChatState, now: datetime) -> None:
 
 
 _TABLE = Conversation.__table__  # type: ignore[attr-defined]
-_INSERT = insert(_TABLE).returning(_TABLE.c.id, sort_by_parameter_order=True)
+# Matched back by chat, which is unique within the channel: no order to keep.
+_INSERT = insert(_TABLE).returning(_TABLE.c.chat_id, _TABLE.c.id)
 _UPDATE = (
     update(_TABLE)
     .where(_TABLE.c.id == bindparam("state_id"))
@@ -142,9 +143,9 @@ async def save_many(session: AsyncSession, states: list[ChatState], now: datetim
             }
             for state in fresh
         ]
-        ids = (await session.exec(_INSERT, params=rows)).scalars()
-        for state, state_id in zip(fresh, ids, strict=True):
-            state.id, state.version = state_id, 1
+        ids = dict((await session.exec(_INSERT, params=rows)).all())
+        for state in fresh:
+            state.id, state.version = ids[state.chat_id], 1
     if known:
         await session.exec(
             _UPDATE,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import Table, event, insert
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
@@ -67,10 +67,25 @@ def create_engine(url: str) -> AsyncEngine:
     return engine
 
 
+async def insert_ids(session: AsyncSession, table: Table, rows: list[dict[str, Any]]) -> list[int]:
+    """Insert rows (Core, one statement for all); their new ids, in the order of ``rows``."""
+    if _dialect(session) == "sqlite":
+        # Asked to keep the order, SQLAlchemy sends SQLite one statement per row. One
+        # statement inserts its rows in VALUES order, each taking a higher rowid than the
+        # last, so sorting the ids restores the order.
+        returned = await session.exec(insert(table).returning(table.c.id), params=rows)
+        return sorted(returned.scalars())
+    ordered = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+    return list((await session.exec(ordered, params=rows)).scalars())
+
+
+def _dialect(session: AsyncSession) -> str:
+    return session.bind.dialect.name if session.bind else "sqlite"
+
+
 def upsert_insert(session: AsyncSession) -> Any:
     """The dialect's INSERT (with ON CONFLICT) for this session's database."""
-    dialect = session.bind.dialect.name if session.bind else "sqlite"
-    return postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return postgresql.insert if _dialect(session) == "postgresql" else sqlite.insert
 
 
 def session_factory(engine: AsyncEngine) -> SessionFactory:

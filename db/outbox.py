@@ -12,11 +12,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import insert
 from sqlmodel import col, delete, func, or_, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from db.engine import upsert_insert
+from db.engine import insert_ids, upsert_insert
 from db.models import Outbox
 
 PENDING, SENDING, SENT, FAILED, UNREACHABLE = "pending", "sending", "sent", "failed", "unreachable"
@@ -51,7 +50,6 @@ _CLAIMED_COLUMNS = (
     _TABLE.c.available_at,
     _TABLE.c.created_at,
 )
-_ADD_CLAIMED = insert(_TABLE).returning(_TABLE.c.id, sort_by_parameter_order=True)
 
 
 async def enqueue(
@@ -207,7 +205,7 @@ async def add_claimed(
         }
         for channel, chat_id, reply in replies
     ]
-    ids = (await session.exec(_ADD_CLAIMED, params=rows)).scalars()
+    ids = await insert_ids(session, _TABLE, rows)
     return [
         Claimed(row_id, channel, chat_id, reply, 1, token, now, now)
         for row_id, (channel, chat_id, reply) in zip(ids, replies, strict=True)

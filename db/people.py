@@ -9,12 +9,8 @@ from sqlalchemy import insert
 from sqlmodel import col, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from db.engine import insert_ids
 from db.models import Identity, Person, RoleGrant, Unit
-
-# Core statements (no ORM objects) for a batch's newcomers: building a model instance costs
-# more than its share of the round trip.
-_PERSONS = Person.__table__  # type: ignore[attr-defined]
-_NEW_PERSONS = insert(_PERSONS).returning(_PERSONS.c.id, sort_by_parameter_order=True)
 
 
 async def identity(session: AsyncSession, channel: str, external_id: str) -> Identity | None:
@@ -53,7 +49,7 @@ async def resolve_many(
     new = [external_id for external_id in names if external_id not in found]
     if new:
         persons = [{"display_name": names[external_id], "created_at": now} for external_id in new]
-        ids = (await session.exec(_NEW_PERSONS, params=persons)).scalars()
+        ids = await insert_ids(session, Person.__table__, persons)  # type: ignore[attr-defined]
         found.update(zip(new, ids, strict=True))
         identities = [
             {

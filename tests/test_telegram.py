@@ -10,9 +10,10 @@ import pytest
 from aiogram.types import Update
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
-from sqlmodel import select
+from sqlmodel import col, select
 
 from bot.attachments import FileTooBig
+from bot.channels import intake
 from bot.channels.telegram import TelegramFiles, make_bot, to_incoming
 from bot.channels.text import split_text
 from bot.server import create_app
@@ -152,6 +153,38 @@ async def test_a_429_is_waited_out_and_a_403_marks_the_person_unreachable(
         ).one()
     assert identity.unreachable_at is not None
     assert fake.to(blocked) == []
+
+
+async def statuses(sessions: SessionFactory, chat: int) -> list[str]:
+    async with sessions() as session:
+        query = select(Outbox.status).where(Outbox.chat_id == str(chat)).order_by(col(Outbox.id))
+        return list((await session.exec(query)).all())
+
+
+async def test_an_answer_is_recorded_as_sent_by_the_next_message_or_when_the_chat_goes_quiet(
+    serve: Start, fake: FakeBotApi, sessions: SessionFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(intake, "RECORD_IDLE_SECONDS", 3600.0)  # never quiet long enough
+    client = await serve()
+    fake.text(USER, "xin chao")
+    await fake.wait_sent(1)
+    fake.text(USER, "thoi hieu khieu nai la bao lau")
+    await fake.wait_sent(2)
+    # The first answer's outcome was written by the second message's transaction.
+    assert await statuses(sessions, USER) == ["sent", "sending"]
+    await client.close()  # stopping writes what is left
+    assert await statuses(sessions, USER) == ["sent", "sent"]
+
+    monkeypatch.setattr(intake, "RECORD_IDLE_SECONDS", 0.05)
+    await serve()
+    fake.text(USER, "xin chao")
+    await fake.wait_sent(3)
+    for _ in range(100):
+        if await statuses(sessions, USER) == ["sent"] * 3:
+            break
+        await asyncio.sleep(0.05)
+    assert await statuses(sessions, USER) == ["sent"] * 3
+    assert len(fake.to(USER)) == 3
 
 
 async def test_a_restart_between_two_steps_of_a_form_loses_nothing(
