@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import bindparam, insert
-from sqlmodel import col, select, update
+from sqlmodel import col, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from db.models import Conversation
@@ -32,18 +32,25 @@ class ChatState:
     offered: list[str] = field(default_factory=list)
 
 
-def _state(row: Conversation) -> ChatState:
-    assert row.id is not None
-    return ChatState(
-        channel=row.channel,
-        chat_id=row.chat_id,
-        id=row.id,
-        version=row.version,
-        flow=row.flow,
-        step=row.step,
-        data=dict(row.data),
-        offered=list(row.offered),
+_TABLE = Conversation.__table__  # type: ignore[attr-defined]
+_LOAD = (
+    _TABLE.select()
+    .with_only_columns(
+        _TABLE.c.id,
+        _TABLE.c.chat_id,
+        _TABLE.c.version,
+        _TABLE.c.flow,
+        _TABLE.c.step,
+        _TABLE.c.data,
+        _TABLE.c.offered,
     )
+    .where(
+        _TABLE.c.channel == bindparam("of_channel"),
+        _TABLE.c.chat_id.in_(bindparam("chat_ids", expanding=True)),
+    )
+)
+# In id order, so two transactions locking overlapping chats cannot deadlock.
+_LOCK = _LOAD.order_by(_TABLE.c.id).with_for_update()
 
 
 async def load(session: AsyncSession, channel: str, chat_id: str) -> ChatState:
@@ -57,13 +64,13 @@ async def load_many(
     """The states of several chats of one channel, in one query. With ``lock`` the rows are
     the transaction's until it ends (PostgreSQL: FOR UPDATE; SQLite's write transaction
     already excludes every other writer), so ``save_many`` needs no version check."""
-    query = select(Conversation).where(
-        Conversation.channel == channel, col(Conversation.chat_id).in_(set(chat_ids))
+    rows = await session.exec(
+        _LOCK if lock else _LOAD, params={"of_channel": channel, "chat_ids": list(set(chat_ids))}
     )
-    if lock:
-        # In id order, so two transactions locking overlapping chats cannot deadlock.
-        query = query.order_by(col(Conversation.id)).with_for_update()
-    found = {row.chat_id: _state(row) for row in (await session.exec(query)).all()}
+    found = {
+        chat: ChatState(channel, chat, state_id, version, flow, step, dict(data), list(offered))
+        for state_id, chat, version, flow, step, data, offered in rows.all()
+    }
     return {chat: found.get(chat) or ChatState(channel, chat) for chat in chat_ids}
 
 
@@ -107,7 +114,6 @@ async def save(session: AsyncSession, state: ChatState, now: datetime) -> None:
     state.version += 1
 
 
-_TABLE = Conversation.__table__  # type: ignore[attr-defined]
 # Matched back by chat, which is unique within the channel: no order to keep.
 _INSERT = insert(_TABLE).returning(_TABLE.c.chat_id, _TABLE.c.id)
 _UPDATE = (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from sqlalchemy import Table, event, insert
@@ -73,10 +74,15 @@ async def insert_ids(session: AsyncSession, table: Table, rows: list[dict[str, A
         # Asked to keep the order, SQLAlchemy sends SQLite one statement per row. One
         # statement inserts its rows in VALUES order, each taking a higher rowid than the
         # last, so sorting the ids restores the order.
-        returned = await session.exec(insert(table).returning(table.c.id), params=rows)
+        returned = await session.exec(_insert_returning_id(table, False), params=rows)
         return sorted(returned.scalars())
-    ordered = insert(table).returning(table.c.id, sort_by_parameter_order=True)
-    return list((await session.exec(ordered, params=rows)).scalars())
+    ordered = await session.exec(_insert_returning_id(table, True), params=rows)
+    return list(ordered.scalars())
+
+
+@cache
+def _insert_returning_id(table: Table, keep_order: bool) -> Any:
+    return insert(table).returning(table.c.id, sort_by_parameter_order=keep_order)
 
 
 def _dialect(session: AsyncSession) -> str:

@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from datetime import date
+from functools import cache
+from typing import Any
 
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -25,18 +27,24 @@ def count(uses: Tally, day: date, entry_id: str | None) -> None:
     uses[(day, entry_id or DECLINED)] += 1
 
 
+@cache
+def _add_uses(insert: Any) -> Any:
+    """The dialect's upsert of day counts, built once (``excluded`` alone costs more than
+    the round trip)."""
+    table = FaqUse.__table__  # type: ignore[attr-defined]
+    statement = insert(table)
+    return statement.on_conflict_do_update(
+        index_elements=["day", "entry_id"],
+        set_={"count": table.c.count + statement.excluded.count},
+    )
+
+
 async def record(session: AsyncSession, uses: Tally) -> None:
     """Add the tallied uses to the day's counts, in one statement."""
     if not uses:
         return
-    table = FaqUse.__table__  # type: ignore[attr-defined]
-    statement = upsert_insert(session)(table)
-    statement = statement.on_conflict_do_update(
-        index_elements=["day", "entry_id"],
-        set_={"count": table.c.count + statement.excluded.count},
-    )
     rows = [{"day": day, "entry_id": entry, "count": n} for (day, entry), n in uses.items()]
-    await session.exec(statement, params=rows)
+    await session.exec(_add_uses(upsert_insert(session)), params=rows)
 
 
 async def totals(session: AsyncSession, first: date, last: date) -> Sequence[tuple[str, int]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any
 
 from sqlmodel import col, func, or_, select, update
@@ -51,30 +52,70 @@ async def add_new(
     channel: str,
     updates: Sequence[tuple[str, str, dict[str, Any]]],
     now: datetime,
-    claimed_until: datetime | None = None,
 ) -> dict[str, int]:
     """Store (update key, chat, payload) rows in one statement, skipping keys already stored;
-    returns the ids of the rows added, by key. With ``claimed_until`` they are stored already
-    taken for processing by the caller's transaction."""
-    rows: list[dict[str, Any]] = [
-        {
-            "channel": channel,
-            "update_key": key,
-            "chat_id": chat_id,
-            "payload": payload,
-            "status": PENDING if claimed_until is None else PROCESSING,
-            "claimed_until": claimed_until,
-            "replies": [],
-            "attempts": 0 if claimed_until is None else 1,
-            "created_at": now,
-        }
-        for key, chat_id, payload in updates
-    ]
-    table = InboxItem.__table__  # type: ignore[attr-defined]
+    returns the ids of the rows added, by key."""
+    return await _add(
+        session,
+        [
+            _row(channel, key, chat_id, now, payload=payload, status=PENDING)
+            for key, chat_id, payload in updates
+        ],
+    )
+
+
+async def add_done(
+    session: AsyncSession,
+    channel: str,
+    updates: Sequence[tuple[str, str, list[dict[str, Any]]]],
+    now: datetime,
+) -> dict[str, int]:
+    """Store (update key, chat, replies) rows handled in the caller's transaction, in one
+    statement, skipping keys already stored; returns the ids of the rows added, by key."""
+    return await _add(
+        session,
+        [
+            _row(channel, key, chat_id, now, status=DONE, replies=replies)
+            for key, chat_id, replies in updates
+        ],
+    )
+
+
+def _row(
+    channel: str,
+    key: str,
+    chat_id: str,
+    now: datetime,
+    *,
+    status: str,
+    payload: dict[str, Any] | None = None,
+    replies: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    done = status == DONE
+    return {
+        "channel": channel,
+        "update_key": key,
+        "chat_id": chat_id,
+        "payload": payload,
+        "status": status,
+        "replies": replies or [],
+        "attempts": 1 if done else 0,
+        "claimed_until": None,
+        "created_at": now,
+        "processed_at": now if done else None,
+    }
+
+
+async def _add(session: AsyncSession, rows: list[dict[str, Any]]) -> dict[str, int]:
+    added = await session.exec(_insert(upsert_insert(session)), params=rows)
+    return {key: item_id for key, item_id in added.all()}
+
+
+@cache
+def _insert(insert: Any) -> Any:
     # Core, not the ORM's bulk insert: the same statement for any batch size, no model objects.
-    statement = upsert_insert(session)(table).on_conflict_do_nothing()
-    statement = statement.returning(table.c.update_key, table.c.id)
-    return {key: item_id for key, item_id in (await session.exec(statement, params=rows)).all()}
+    table = InboxItem.__table__  # type: ignore[attr-defined]
+    return insert(table).on_conflict_do_nothing().returning(table.c.update_key, table.c.id)
 
 
 def _claimable(now: datetime) -> Any:

@@ -5,12 +5,24 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import insert
+from sqlalchemy import bindparam, insert
 from sqlmodel import col, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from db.engine import insert_ids
 from db.models import Identity, Person, RoleGrant, Unit
+
+_IDENTITIES = Identity.__table__  # type: ignore[attr-defined]
+# Who already wrote to us, and, since they wrote again, that they can be reached again.
+_SEEN = (
+    update(_IDENTITIES)
+    .where(
+        _IDENTITIES.c.channel == bindparam("of_channel"),
+        _IDENTITIES.c.external_id.in_(bindparam("external_ids", expanding=True)),
+    )
+    .values(last_seen_at=bindparam("now"), unreachable_at=None)
+    .returning(_IDENTITIES.c.external_id, _IDENTITIES.c.person_id)
+)
 
 
 async def identity(session: AsyncSession, channel: str, external_id: str) -> Identity | None:
@@ -34,18 +46,10 @@ async def resolve_many(
 ) -> tuple[dict[str, int], list[str]]:
     """Person ids behind several identities of one channel (external id -> display name),
     creating citizens for the new ones (also returned): a few statements for the batch."""
-    query = select(Identity.external_id, Identity.person_id).where(
-        Identity.channel == channel, col(Identity.external_id).in_(names)
+    seen = await session.exec(
+        _SEEN, params={"of_channel": channel, "external_ids": list(names), "now": now}
     )
-    found: dict[str, int] = dict((await session.exec(query)).all())
-    if found:
-        await session.exec(
-            update(Identity)
-            .where(col(Identity.channel) == channel, col(Identity.external_id).in_(found))
-            # They wrote to us, so they can be reached again.
-            .values(last_seen_at=now, unreachable_at=None)
-            .execution_options(synchronize_session=False)
-        )
+    found: dict[str, int] = dict(seen.all())
     new = [external_id for external_id in names if external_id not in found]
     if new:
         persons = [{"display_name": names[external_id], "created_at": now} for external_id in new]
@@ -61,7 +65,7 @@ async def resolve_many(
             }
             for external_id in new
         ]
-        await session.exec(insert(Identity.__table__), params=identities)  # type: ignore[attr-defined]
+        await session.exec(insert(_IDENTITIES), params=identities)
     return found, new
 
 

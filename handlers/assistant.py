@@ -15,7 +15,7 @@ import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -105,8 +105,62 @@ class BatchTaken(Exception):
 
 # Replies claimed for the caller to send, or None: processed one by one, queued as pushes.
 Handled = list[outbox.Claimed] | None
-# Takes a batch's updates for processing inside the batch's transaction.
-TakeBatch = Callable[[AsyncSession, datetime], Awaitable[list[tuple[Incoming, int]]]]
+
+
+class Batch(Protocol):
+    """Updates of one channel answered in one transaction: taken at its start, marked
+    handled (with their replies) at its end."""
+
+    async def take(self, session: AsyncSession, now: datetime) -> list[Incoming]: ...
+
+    async def finish(
+        self, session: AsyncSession, replies: list[list[dict[str, Any]]], now: datetime
+    ) -> None: ...
+
+
+@dataclass(frozen=True)
+class _Stored:
+    """Updates already in the inbox: claimed first, so no other worker takes them."""
+
+    updates: list[tuple[Incoming, int]]
+    lease: timedelta
+
+    async def take(self, session: AsyncSession, now: datetime) -> list[Incoming]:
+        if not await inbox.claim_all(session, self._ids(), now, self.lease):
+            raise BatchTaken
+        return [incoming for incoming, _ in self.updates]
+
+    async def finish(
+        self, session: AsyncSession, replies: list[list[dict[str, Any]]], now: datetime
+    ) -> None:
+        await inbox.complete_all(session, dict(zip(self._ids(), replies, strict=True)), now)
+
+    def _ids(self) -> list[int]:
+        return [item_id for _, item_id in self.updates]
+
+
+@dataclass(frozen=True)
+class _New:
+    """Updates not stored yet: written to the inbox at the end, already handled. One that
+    was stored before (a redelivery) makes that write fail and the batch fall back."""
+
+    updates: dict[str, Incoming]
+
+    async def take(self, session: AsyncSession, now: datetime) -> list[Incoming]:
+        return list(self.updates.values())
+
+    async def finish(
+        self, session: AsyncSession, replies: list[list[dict[str, Any]]], now: datetime
+    ) -> None:
+        channel = next(iter(self.updates.values())).channel
+        rows = [
+            (key, incoming.chat_id, answered)
+            for (key, incoming), answered in zip(self.updates.items(), replies, strict=True)
+        ]
+        if len(await inbox.add_done(session, channel, rows, now)) < len(rows):
+            raise BatchTaken
+
+
 # Something the caller wants written in the batch's transaction (the outcomes of the replies
 # it sent since the last batch), saving a transaction of its own.
 Also = Callable[[AsyncSession], Awaitable[None]]
@@ -196,7 +250,7 @@ class Assistant:
         if not batch:
             return await self._write_alone(also)
         try:
-            return await self._in_batch(self._store_claimed(batch), release_held, also)
+            return await self._in_batch(_New(_firsts(batch)), release_held, also)
         except Exception as exc:
             log.info("a batch of %d is stored first: %s", len(batch), type(exc).__name__)
         stored = await self.store_many(batch)
@@ -219,7 +273,8 @@ class Assistant:
         if not batch:
             return await self._write_alone(also)
         try:
-            return await self._in_batch(self._claimed(batch), release_held, also)
+            stored = _Stored(batch, self._settings.inbox_lease)
+            return await self._in_batch(stored, release_held, also)
         except Exception as exc:
             log.info("a batch of %d is processed one by one: %s", len(batch), type(exc).__name__)
         await self._write_alone(also)
@@ -236,48 +291,18 @@ class Assistant:
                 await also(session)
         return []
 
-    def _claimed(self, batch: list[tuple[Incoming, int]]) -> TakeBatch:
-        async def take(session: AsyncSession, now: datetime) -> list[tuple[Incoming, int]]:
-            item_ids = [item_id for _, item_id in batch]
-            if not await inbox.claim_all(session, item_ids, now, self._settings.inbox_lease):
-                raise BatchTaken
-            return batch
-
-        return take
-
-    def _store_claimed(self, batch: list[Incoming]) -> TakeBatch:
-        async def take(session: AsyncSession, now: datetime) -> list[tuple[Incoming, int]]:
-            firsts = _firsts(batch)
-            lease = now + self._settings.inbox_lease
-            channel = batch[0].channel
-            ids = await inbox.add_new(session, channel, _rows(firsts), now, claimed_until=lease)
-            stored = [key for key in firsts if key not in ids]
-            known = await inbox.find_many(session, channel, stored) if stored else {}
-            waiting = {key: _id(item) for key, item in known.items() if item.status != inbox.DONE}
-            # Stored by an earlier run but not handled: taken too, unless someone holds one.
-            if waiting and not await inbox.claim_all(
-                session, list(waiting.values()), now, self._settings.inbox_lease
-            ):
-                raise BatchTaken
-            ids |= waiting
-            return [(firsts[key], ids[key]) for key in firsts if key in ids]
-
-        return take
-
     async def _in_batch(
-        self, take: TakeBatch, release_held: bool, also: Also | None
+        self, updates: Batch, release_held: bool, also: Also | None
     ) -> list[outbox.Claimed]:
         now = self._clock.now()
         claim = (secrets.token_hex(8), now + self._settings.outbox_lease)
         async with self._sessions() as session, session.begin():
             if also is not None:
                 await also(session)
-            batch = await take(session, now)
-            if not batch:
-                return []
-            channel = batch[0][0].channel
-            chats = [incoming.chat_id for incoming, _ in batch]
-            names = {incoming.user_id: incoming.display_name for incoming, _ in batch}
+            batch = await updates.take(session, now)
+            channel = batch[0].channel
+            chats = [incoming.chat_id for incoming in batch]
+            names = {incoming.user_id: incoming.display_name for incoming in batch}
             actors = await access.actors_for(session, channel, names, now)
             # Pushes held until these people wrote again (Zalo's window) go out now, before
             # this turn's replies (lower ids, same claim).
@@ -285,18 +310,18 @@ class Assistant:
                 session, channel, chats, now, claim
             )
             states = await conversations.load_many(session, channel, chats, lock=True)
-            completed: dict[int, list[dict[str, Any]]] = {}
+            answered: list[list[dict[str, Any]]] = []
             queued: list[tuple[str, str, dict[str, Any]]] = []
             uses = faq_use.Tally()
-            for incoming, item_id in batch:
+            for incoming in batch:
                 actor = replace(actors[incoming.user_id], private=incoming.private)
                 state = states[incoming.chat_id]
                 replies = await self._turn(session, state, actor, incoming, uses, now)
-                completed[item_id] = [reply.to_json() for reply in replies]
+                answered.append([reply.to_json() for reply in replies])
                 queued += [(channel, incoming.chat_id, r.to_json()) for r in numbered(replies)]
             await conversations.save_many(session, list(states.values()), now)
             await faq_use.record(session, uses)
-            await inbox.complete_all(session, completed, now)
+            await updates.finish(session, answered, now)
             rows = await outbox.add_claimed(session, queued, now, claim)
             if released:
                 rows = await outbox.claimed_by(session, claim[0])
