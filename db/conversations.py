@@ -79,22 +79,7 @@ async def save(session: AsyncSession, state: ChatState, now: datetime) -> None:
     if state.id is None:
         # A concurrent first message of the same chat makes this fail on the unique key;
         # the caller retries the whole update and then finds the row.
-        inserted = await session.exec(
-            insert(Conversation)
-            .values(
-                channel=state.channel,
-                chat_id=state.chat_id,
-                flow=state.flow,
-                step=state.step,
-                data=state.data,
-                offered=state.offered,
-                version=1,
-                updated_at=now,
-            )
-            .returning(col(Conversation.id))
-        )
-        state.id = inserted.scalar_one()
-        state.version = 1
+        await save_many(session, [state], now)
         return
     result = await session.exec(
         update(Conversation)

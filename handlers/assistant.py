@@ -5,6 +5,11 @@ to acknowledge), then processed in one transaction that claims the inbox row, up
 person and the conversation, writes whatever the flow writes, and marks the row done with its
 replies. A redelivery finds the row and gets the same replies with no second effect; a row left
 behind by a crash is processed again by ``replay_abandoned`` and its replies go out as pushes.
+
+A channel that acknowledges only after the answer is committed (Telegram polling confirms its
+offset afterwards) skips the first step: ``handle_new`` answers and writes the inbox rows, as
+handled, in one transaction; a redelivery among them makes that write fail, and the batch is
+done again the long way.
 """
 
 from __future__ import annotations
@@ -425,8 +430,8 @@ class Assistant:
         now: datetime,
     ) -> list[Reply]:
         """One message answered; the caller saves the chat's state and the tallied uses."""
-        route = await self._route(session, state, actor, incoming, uses, now)
-        replies = self._decorate(route, actor)
+        routed = await self._route(session, state, actor, incoming, uses, now)
+        replies = self._decorate(routed, actor)
         if incoming.pressed_message and replies and reads_better_in_place(incoming.button or ""):
             replies[0] = replace(replies[0], replaces=incoming.pressed_message)
         state.offered = [button.payload for reply in replies for button in reply.buttons]
