@@ -185,15 +185,15 @@ class Deliverer:
         """Send rows this process holds the claim on and record the outcomes; returns how
         many were sent. Different chats are sent in parallel (the pacer spaces them), one
         chat's rows in order."""
-        sent = await self.send_deferring(rows)
-        for start in range(0, len(sent), self._record_every):
-            await self.record(sent[start : start + self._record_every])
-        return len(sent)
+        return len(await self._send_all(rows, defer_sent=False))
 
     async def send_deferring(self, rows: Sequence[Claimed]) -> list[Outcome]:
         """``send_claimed``, except that the sent outcomes are returned unrecorded, for the
         caller to record in a transaction it runs anyway (``record_in``) or with ``record``.
         Other outcomes (retry, unreachable, held) are recorded as they come."""
+        return await self._send_all(rows, defer_sent=True)
+
+    async def _send_all(self, rows: Sequence[Claimed], *, defer_sent: bool) -> list[Outcome]:
         if not rows:
             return []
         by_chat: dict[tuple[str, str], list[Claimed]] = defaultdict(list)
@@ -217,7 +217,8 @@ class Deliverer:
                 outcome = await self._send(row)
                 if outcome.status == outbox.SENT:
                     sent.append(outcome)
-                    continue
+                    if defer_sent:
+                        continue
                 unrecorded.append(outcome)
                 if len(unrecorded) >= self._record_every:
                     await record(everything=False)

@@ -152,6 +152,27 @@ async def test_failures_back_off_and_give_up_after_the_last_attempt(
     assert channel.sent == []
 
 
+async def test_a_long_fan_out_is_recorded_every_few_sends(
+    sessions: SessionFactory, clock: FixedClock
+) -> None:
+    """A process killed in the middle repeats at most ``record_every`` pushes."""
+    async with sessions() as session, session.begin():
+        for i in range(10):
+            await outbox.enqueue(session, "test", "chat", Reply(f"tin {i}").to_json(), clock.now())
+    unrecorded_before_each_send: list[int] = []
+
+    class Watching:
+        async def send(self, chat_id: str, reply: Reply) -> None:
+            done = len(unrecorded_before_each_send)
+            recorded = (await statuses(sessions)).get("sent", 0)
+            unrecorded_before_each_send.append(done - recorded)
+
+    deliverer = Deliverer(sessions, clock, {"test": Watching()}, record_every=3)
+    assert await deliverer.deliver_due() == 10
+    assert unrecorded_before_each_send == [0, 1, 2] * 3 + [0]
+    assert await statuses(sessions) == {"sent": 10}
+
+
 KILLER = """
 import asyncio, os, signal, sys
 from datetime import UTC, datetime, timedelta
