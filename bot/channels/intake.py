@@ -16,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, replace
 
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -70,6 +70,7 @@ class Intake:
         self._working: asyncio.Task[None] | None = None
         self._delivering: asyncio.Task[None] | None = None
         self._recording: asyncio.Task[None] | None = None
+        self._stopped_recording = asyncio.Event()
         self._stopping = False
 
     def start(self) -> None:
@@ -92,7 +93,8 @@ class Intake:
             self._delivering.cancel()
             await asyncio.gather(self._delivering, return_exceptions=True)
         if self._recording is not None:
-            self._recording.cancel()
+            # Not cancelled: it may be inside a transaction.
+            self._stopped_recording.set()
             await asyncio.gather(self._recording, return_exceptions=True)
         await self._record_sent()
 
@@ -166,8 +168,9 @@ class Intake:
 
     async def _record_when_idle(self) -> None:
         seen = -1
-        while True:
-            await asyncio.sleep(RECORD_IDLE_SECONDS)
+        while not self._stopped_recording.is_set():
+            with suppress(TimeoutError):
+                await asyncio.wait_for(self._stopped_recording.wait(), RECORD_IDLE_SECONDS)
             if self._batches == seen:
                 await self._record_sent()
             seen = self._batches
