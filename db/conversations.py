@@ -74,6 +74,17 @@ async def load_many(
     return {chat: found.get(chat) or ChatState(channel, chat) for chat in chat_ids}
 
 
+def _written(state: ChatState, now: datetime) -> dict[str, Any]:
+    """What a save writes, new row or not."""
+    return {
+        "flow": state.flow,
+        "step": state.step,
+        "data": state.data,
+        "offered": state.offered,
+        "updated_at": now,
+    }
+
+
 async def save(session: AsyncSession, state: ChatState, now: datetime) -> None:
     """Write the state back, failing if someone else changed the row since it was loaded."""
     if state.id is None:
@@ -84,14 +95,7 @@ async def save(session: AsyncSession, state: ChatState, now: datetime) -> None:
     result = await session.exec(
         update(Conversation)
         .where(col(Conversation.id) == state.id, col(Conversation.version) == state.version)
-        .values(
-            flow=state.flow,
-            step=state.step,
-            data=state.data,
-            offered=state.offered,
-            version=state.version + 1,
-            updated_at=now,
-        )
+        .values(**_written(state, now), version=state.version + 1)
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
@@ -122,16 +126,8 @@ async def save_many(session: AsyncSession, states: list[ChatState], now: datetim
     known = [state for state in states if state.id is not None]
     if fresh:
         rows = [
-            {
-                "channel": state.channel,
-                "chat_id": state.chat_id,
-                "flow": state.flow,
-                "step": state.step,
-                "data": state.data,
-                "offered": state.offered,
-                "version": 1,
-                "updated_at": now,
-            }
+            {"channel": state.channel, "chat_id": state.chat_id, "version": 1}
+            | _written(state, now)
             for state in fresh
         ]
         ids = dict((await session.exec(_INSERT, params=rows)).all())
@@ -140,17 +136,7 @@ async def save_many(session: AsyncSession, states: list[ChatState], now: datetim
     if known:
         await session.exec(
             _UPDATE,
-            params=[
-                {
-                    "state_id": state.id,
-                    "flow": state.flow,
-                    "step": state.step,
-                    "data": state.data,
-                    "offered": state.offered,
-                    "updated_at": now,
-                }
-                for state in known
-            ],
+            params=[{"state_id": state.id} | _written(state, now) for state in known],
         )
         for state in known:
             state.version += 1
