@@ -21,11 +21,11 @@ from bot.logs import configure_logging
 from bot.runtime import Runtime, prepare_database, start_runtime
 from bot.server import create_app
 from bot.settings import Settings
-from db import backup, people
+from db import backup, inbox, people
 from db import kb as kb_rows
 from db import reception as reception_rows
 from db.engine import create_engine
-from db.models import ReceptionSession
+from db.models import InboxItem, ReceptionSession
 from handlers import (
     access,
     deadlines,
@@ -38,7 +38,7 @@ from handlers import (
     unit_registry,
 )
 from handlers.calendar import working_calendar
-from handlers.clock import VN_TZ, FixedClock
+from handlers.clock import VN_TZ, Clock, FixedClock, StartedClock, format_datetime
 from handlers.faq import understand
 from handlers.knowledge_base import entry_from_row, import_entries
 from handlers.sheets import read_sheets
@@ -52,6 +52,7 @@ users_app = typer.Typer(help="Người dùng và vai trò", no_args_is_help=True
 calendar_app = typer.Typer(help="Lịch tiếp công dân", no_args_is_help=True)
 deadlines_app = typer.Typer(help="Hạn báo cáo, nhiệm vụ của cán bộ", no_args_is_help=True)
 petitions_app = typer.Typer(help="Đơn thư", no_args_is_help=True)
+inbox_app = typer.Typer(help="Tin nhắn đến bị lỗi, đã tạm gác lại", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(kb_app, name="kb")
 app.add_typer(units_app, name="units")
@@ -59,6 +60,7 @@ app.add_typer(users_app, name="users")
 app.add_typer(calendar_app, name="calendar")
 app.add_typer(deadlines_app, name="deadlines")
 app.add_typer(petitions_app, name="petitions")
+app.add_typer(inbox_app, name="inbox")
 
 log = logging.getLogger("dccs")
 
@@ -100,7 +102,10 @@ def clock(
     once: Annotated[bool, typer.Option(help="Chạy một lượt rồi thoát.")] = False,
     now: Annotated[
         str | None,
-        typer.Option(help='Chạy như thể đang là lúc này, "DD/MM/YYYY HH:MM" (dùng với --once).'),
+        typer.Option(
+            help='Chạy như thể đang là lúc này, "DD/MM/YYYY HH:MM" (không có --once: bắt đầu '
+            "từ lúc này rồi chạy tiếp theo giờ thật)."
+        ),
     ] = None,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Chỉ in ra những nhắc việc sẽ gửi, không gửi.")
@@ -109,19 +114,20 @@ def clock(
     """Bộ hẹn giờ: nhắc hạn, gửi tin đang chờ, xử lý lại tin nhắn dở dang (tiến trình riêng)."""
     settings = _settings()
     prepare_database(settings)
-    fixed: FixedClock | None = None
+    chosen: Clock | None = None
     if now is not None:
         try:
-            fixed = FixedClock(datetime.strptime(now, "%d/%m/%Y %H:%M").replace(tzinfo=VN_TZ))
+            start = datetime.strptime(now, "%d/%m/%Y %H:%M").replace(tzinfo=VN_TZ)
         except ValueError:
             typer.echo('Lỗi: --now phải có dạng "DD/MM/YYYY HH:MM".', err=True)
             raise typer.Exit(2) from None
-    if (fixed or dry_run) and not once:
-        typer.echo("Lỗi: --now và --dry-run chỉ dùng cùng --once.", err=True)
+        chosen = FixedClock(start) if once else StartedClock(start)
+    if dry_run and not once:
+        typer.echo("Lỗi: --dry-run chỉ dùng cùng --once.", err=True)
         raise typer.Exit(2)
 
     async def main() -> None:
-        runtime = await start_runtime(settings, fixed)
+        runtime = await start_runtime(settings, chosen)
         try:
             if dry_run:
                 await _print_plan(runtime)
@@ -506,6 +512,54 @@ def users_revoke(
         typer.echo("Đã thu hồi vai trò.")
 
     _with_runtime(_settings(), work)
+
+
+@inbox_app.command("failed")
+def inbox_failed() -> None:
+    """Liệt kê tin nhắn đã thử xử lý nhiều lần đều lỗi (số, kênh, lúc nhận, số lần, lỗi)."""
+
+    async def work(runtime: Runtime) -> None:
+        async with runtime.sessions() as session:
+            items = await inbox.failed(session)
+        for item in items:
+            typer.echo(
+                f"{item.id}\t{item.channel}\t{format_datetime(item.created_at)}"
+                f"\t{item.attempts} lần\t{item.error or ''}"
+            )
+        if not items:
+            typer.echo("Không có tin nhắn nào bị gác lại.")
+
+    _with_runtime(_settings(), work, seed=False)
+
+
+@inbox_app.command("show")
+def inbox_show(item_id: Annotated[int, typer.Argument(help="Số trong inbox failed.")]) -> None:
+    """In nội dung tin nhắn bị gác lại (có thể chứa thông tin cá nhân: chỉ xem khi cần)."""
+
+    async def work(runtime: Runtime) -> None:
+        async with runtime.sessions() as session:
+            item = await session.get(InboxItem, item_id)
+        if item is None or item.status != inbox.FAILED:
+            typer.echo("Không có tin nhắn bị gác lại với số này.", err=True)
+            raise typer.Exit(1)
+        typer.echo(json.dumps(item.payload, ensure_ascii=False, indent=2))
+
+    _with_runtime(_settings(), work, seed=False)
+
+
+@inbox_app.command("retry")
+def inbox_retry(item_id: Annotated[int, typer.Argument(help="Số trong inbox failed.")]) -> None:
+    """Đưa tin nhắn bị gác lại vào hàng đợi để xử lý lại (sau khi đã sửa lỗi)."""
+
+    async def work(runtime: Runtime) -> None:
+        async with runtime.sessions() as session, session.begin():
+            done = await inbox.retry(session, item_id)
+        if not done:
+            typer.echo("Không có tin nhắn bị gác lại với số này.", err=True)
+            raise typer.Exit(1)
+        typer.echo("Đã đưa tin nhắn vào hàng đợi; bộ hẹn giờ sẽ xử lý ở lượt sau.")
+
+    _with_runtime(_settings(), work, seed=False)
 
 
 def main() -> None:

@@ -40,6 +40,11 @@ class Metrics:
         self.inbox_pending = Gauge(
             "dccs_inbox_pending", "Updates stored but not yet processed.", registry=self.registry
         )
+        self.inbox_failed = Gauge(
+            "dccs_inbox_failed",
+            "Updates set aside after failing again and again (`dccs inbox failed`).",
+            registry=self.registry,
+        )
 
     def render(self) -> bytes:
         return generate_latest(self.registry)

@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from sqlmodel import col, delete, select
 
+from db import inbox
 from db.engine import SessionFactory
 from db.models import InboxItem, Outbox, WebPush, WebSession
 from handlers.clock import Clock
@@ -27,7 +28,13 @@ class Retention:
         async with self._sessions() as session, session.begin():
             await session.exec(
                 delete(InboxItem).where(
-                    col(InboxItem.status) == "done", col(InboxItem.processed_at) < cutoff
+                    col(InboxItem.status) == inbox.DONE, col(InboxItem.processed_at) < cutoff
+                )
+            )
+            # Updates set aside keep their payload for an admin, but not past retention.
+            await session.exec(
+                delete(InboxItem).where(
+                    col(InboxItem.status) == inbox.FAILED, col(InboxItem.created_at) < cutoff
                 )
             )
             await session.exec(

@@ -3,7 +3,8 @@
 Each tick replays inbox rows a dead process left behind, delivers due outbox rows and deletes
 what is past its retention period. Work that
 fell due while nothing ran is simply due at the first tick after start. Several clock processes
-may tick at once: rows are claimed atomically, so none is handled twice.
+may tick at once: rows are claimed atomically, so none is handled twice. Each job runs on its
+own: one that fails is logged and the others still run, this tick and the next.
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ STOP_GRACE_SECONDS = 20.0
 class TickReport:
     replayed: int
     sent: int
+    # Names of the jobs that raised this tick.
+    failed: tuple[str, ...] = ()
 
 
 def at_most_every(
@@ -69,21 +72,33 @@ class Ticker:
         self._jobs.append(job)
 
     async def tick(self) -> TickReport:
+        failed: list[str] = []
+
+        async def run(name: str, job: Callable[[], Awaitable[object]]) -> object:
+            try:
+                return await job()
+            except Exception:
+                log.exception("clock job %s failed", name)
+                failed.append(name)
+                return None
+
         # Jobs first (they may queue pushes, e.g. sessions generated from schedules).
-        for job in self._jobs:
-            await job()
-        replayed = await self._assistant.replay_abandoned()
-        sent = await self._deliverer.deliver_due()
-        await self._retention.purge()
+        for number, job in enumerate(self._jobs, 1):
+            await run(f"{number}:{getattr(job, '__qualname__', 'job')}", job)
+        replayed = await run("replay", self._assistant.replay_abandoned)
+        sent = await run("deliver", self._deliverer.deliver_due)
+        await run("retention", self._retention.purge)
+        replayed = replayed if isinstance(replayed, int) else 0
+        sent = sent if isinstance(sent, int) else 0
         if replayed or sent:
             log.info("tick: %d updates replayed, %d pushes sent", replayed, sent)
-        return TickReport(replayed, sent)
+        return TickReport(replayed, sent, tuple(failed))
 
     async def _safe_tick(self) -> None:
         self._running = asyncio.current_task()
         try:
             await self.tick()
-        except Exception:  # a failed tick is logged and the next one tries again
+        except Exception:  # jobs are isolated in tick(); this is the last guard
             log.exception("tick failed")
         finally:
             self._running = None

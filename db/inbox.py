@@ -13,7 +13,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from db.engine import upsert_insert
 from db.models import InboxItem
 
-PENDING, PROCESSING, DONE = "pending", "processing", "done"
+PENDING, PROCESSING, DONE, FAILED = "pending", "processing", "done", "failed"
 
 
 async def find(session: AsyncSession, channel: str, update_key: str) -> InboxItem | None:
@@ -171,6 +171,52 @@ async def complete_all(
     )
 
 
+async def record_failure(
+    session: AsyncSession,
+    item_id: int,
+    error: str,
+    now: datetime,
+    retry_in: timedelta,
+    give_up_after: int,
+) -> InboxItem | None:
+    """Count a failed attempt at an item (the attempt's own transaction was rolled back, claim
+    included). It is tried again after ``retry_in`` times the failures so far, and set aside
+    as failed after ``give_up_after`` failures. Returns the item, or None if it is no longer
+    waiting (done meanwhile, or already set aside)."""
+    item = await session.get(InboxItem, item_id, with_for_update=True)
+    if item is None or item.status in (DONE, FAILED):
+        return None
+    item.attempts += 1
+    item.error = error[:200]
+    if item.attempts >= give_up_after:
+        item.status, item.claimed_until = FAILED, None
+    else:
+        item.status, item.claimed_until = PROCESSING, now + retry_in * item.attempts
+    session.add(item)
+    return item
+
+
+async def failed(session: AsyncSession, limit: int = 100) -> Sequence[InboxItem]:
+    query = (
+        select(InboxItem)
+        .where(col(InboxItem.status) == FAILED)
+        .order_by(col(InboxItem.id).desc())
+        .limit(limit)
+    )
+    return (await session.exec(query)).all()
+
+
+async def retry(session: AsyncSession, item_id: int) -> bool:
+    """Put a failed item back in the queue (after a fix), with its failures forgotten."""
+    result = await session.exec(
+        update(InboxItem)
+        .where(col(InboxItem.id) == item_id, col(InboxItem.status) == FAILED)
+        .values(status=PENDING, attempts=0, error=None)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
 async def abandoned(
     session: AsyncSession, now: datetime, older_than: timedelta, limit: int = 50
 ) -> Sequence[InboxItem]:
@@ -185,5 +231,14 @@ async def abandoned(
 
 
 async def pending_count(session: AsyncSession) -> int:
-    query = select(func.count()).select_from(InboxItem).where(col(InboxItem.status) != DONE)
+    query = (
+        select(func.count())
+        .select_from(InboxItem)
+        .where(col(InboxItem.status).in_((PENDING, PROCESSING)))
+    )
+    return (await session.exec(query)).one()
+
+
+async def failed_count(session: AsyncSession) -> int:
+    query = select(func.count()).select_from(InboxItem).where(col(InboxItem.status) == FAILED)
     return (await session.exec(query)).one()

@@ -94,7 +94,8 @@ class InboxItem(SQLModel, table=True):
     """A channel update, stored before it is acknowledged and recorded once by its channel id.
 
     ``payload`` holds the update until it is processed, then is cleared (it may hold a
-    denouncer's words); ``replies`` keeps what was answered, sent again on a redelivery.
+    denouncer's words); ``replies`` keeps what was answered, sent again on a redelivery. An
+    update that keeps failing is set aside as ``failed`` with its payload, for an admin.
     """
 
     __tablename__ = "inbox"
@@ -111,6 +112,8 @@ class InboxItem(SQLModel, table=True):
     claimed_until: datetime | None = _when(nullable=True)
     created_at: datetime = _when()
     processed_at: datetime | None = _when(nullable=True)
+    # The last failure's exception type, kept for the admin when the update is set aside.
+    error: str | None = Field(default=None, max_length=200)
 
 
 class WebSession(SQLModel, table=True):

@@ -42,7 +42,8 @@ from handlers import (
     texts,
 )
 from handlers.access import Actor
-from handlers.clock import VN_TZ, Clock
+from handlers.alerts import alert_admins
+from handlers.clock import VN_TZ, Clock, format_datetime
 from handlers.contract import Incoming, Reply, expand_payload, numbered
 from handlers.faq import (
     FAQ_NONE,
@@ -72,7 +73,7 @@ from handlers.menu import (
 )
 from handlers.units import PICK_COMMAND, PICK_FLOW, PICK_PREFIX, ask_unit, choose_unit, confirm_unit
 from knowledge.intents import Intent
-from knowledge.normalize import clean
+from knowledge.normalize import ascii_int, clean
 
 log = logging.getLogger(__name__)
 
@@ -93,6 +94,8 @@ BOOK_DEEP_LINK = "datlich"
 @dataclass(frozen=True)
 class AssistantSettings:
     max_message_chars: int = 2000
+    # An update that fails this many times is set aside for an admin instead of retried.
+    give_up_after: int = 3
     unit_name: str | None = None
     # How long a process may hold an inbox row before another may take it over.
     inbox_lease: timedelta = timedelta(seconds=60)
@@ -217,11 +220,13 @@ class Assistant:
             items = await inbox.abandoned(session, now, self._settings.inbox_lease)
         done = 0
         for item in items:
-            if item.payload is None or item.id is None:
-                continue
-            incoming = Incoming.from_json(item.payload)
-            if await self._process(incoming, item.id, push_replies=True) is not None:
-                done += 1
+            assert item.id is not None
+            try:
+                incoming = Incoming.from_json(item.payload or {})
+                if await self._attempt(incoming, item.id, push_replies=True) is not None:
+                    done += 1
+            except Exception as exc:  # one poisoned update must not hold up the others
+                await self._failed(item.channel, item.chat_id, item.id, exc, push=True)
         return done
 
     async def store_many(self, batch: list[Incoming]) -> list[tuple[Incoming, int, bool]]:
@@ -375,6 +380,49 @@ class Assistant:
     async def _process(
         self, incoming: Incoming, item_id: int | None, *, push_replies: bool = False
     ) -> list[Reply] | None:
+        """The update's replies; None if another worker is processing it; an apology if it
+        failed (the failure is counted on its inbox row and the clock tries it again)."""
+        try:
+            return await self._attempt(incoming, item_id, push_replies)
+        except Exception as exc:
+            return await self._failed(
+                incoming.channel, incoming.chat_id, item_id, exc, push=push_replies
+            )
+
+    async def _failed(
+        self, channel: str, chat_id: str, item_id: int | None, exc: Exception, *, push: bool
+    ) -> list[Reply]:
+        """Count a failed update; set it aside (and tell the admins, once an hour at most)
+        after ``give_up_after`` failures. The person gets an apology once: in the reply, or
+        pushed on the first failure of an update nobody is waiting on."""
+        log.error("%s update %s failed: %s", channel, item_id, type(exc).__name__, exc_info=exc)
+        apology = with_menu(texts.UPDATE_FAILED)
+        if item_id is None:
+            return [apology]
+        now = self._clock.now()
+        async with self._sessions() as session, session.begin():
+            item = await inbox.record_failure(
+                session,
+                item_id,
+                type(exc).__name__,
+                now,
+                self._settings.inbox_lease,
+                self._settings.give_up_after,
+            )
+            if item is None:
+                return [apology]
+            if push and item.attempts == 1:
+                await outbox.enqueue(session, channel, chat_id, apology.to_json(), now)
+            if item.status == inbox.FAILED:
+                alert = texts.UPDATES_SET_ASIDE.format(
+                    attempts=item.attempts, when=format_datetime(now), channel=channel
+                )
+                await alert_admins(session, alert, now, f"inbox-failed:{now:%Y%m%d%H}", avoid="")
+        return [apology]
+
+    async def _attempt(
+        self, incoming: Incoming, item_id: int | None, push_replies: bool
+    ) -> list[Reply] | None:
         for attempt in range(MAX_ATTEMPTS):
             try:
                 return await self._process_once(incoming, item_id, push_replies)
@@ -472,15 +520,16 @@ class Assistant:
         if not any(ch.isalnum() for ch in text):
             # No flow takes files yet: say so rather than keep what nobody asked for.
             return [with_menu(texts.ATTACHMENT_NOT_NOW if incoming.attachments else texts.UNCLEAR)]
+        choice = ascii_int(text)
         if (
-            text.isdigit()
-            and 1 <= int(text) <= len(state.offered)
+            choice is not None
+            and 1 <= choice <= len(state.offered)
             and not reception.takes_numbers(state)
             and not reception_staff.takes_numbers(state)
         ):
             # A numbered menu on a text-only channel: the number stands for the button.
             return await self._press(
-                session, state, actor, incoming, state.offered[int(text) - 1], uses, now
+                session, state, actor, incoming, state.offered[choice - 1], uses, now
             )
         code = text.removeprefix("/start").strip()
         if access.looks_like_code(code):
@@ -573,9 +622,11 @@ class Assistant:
             access.record_denied(session, actor, deadlines.DONE_COMMAND, now)
             return with_menu(texts.FORBIDDEN)
         try:
-            deadline_id = int(args[0])
+            deadline_id = ascii_int(args[0])
             nominal = datetime.strptime(args[1], "%d/%m/%Y").date()
         except (IndexError, ValueError):
+            return with_menu(texts.BAD_DONE_COMMAND)
+        if deadline_id is None:
             return with_menu(texts.BAD_DONE_COMMAND)
         return await deadlines.mark_done(session, actor, deadline_id, nominal, now)
 
@@ -660,7 +711,8 @@ class Assistant:
             faq_use.count(uses, now.astimezone(VN_TZ).date(), entry.id)
             return [answer_reply(entry, index)]
         if payload.startswith(PICK_PREFIX):
-            unit = await session.get(Unit, int(payload.removeprefix(PICK_PREFIX)))
+            unit_id = ascii_int(payload.removeprefix(PICK_PREFIX))
+            unit = await session.get(Unit, unit_id) if unit_id is not None else None
             if unit is not None:
                 return [await confirm_unit(session, state, actor, unit)]
         log.warning("offered payload without a handler: %s", payload)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import datetime, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
@@ -33,6 +34,18 @@ class FixedClock:
 
     def advance(self, delta: timedelta) -> None:
         self._at += delta
+
+
+class StartedClock:
+    """A clock that starts at a given moment and then runs at real speed: a clock process
+    rehearsing a day (`dccs clock --now`), or a test handing a subprocess a fixed start."""
+
+    def __init__(self, at: datetime) -> None:
+        self._at = at if at.tzinfo is not None else at.replace(tzinfo=VN_TZ)
+        self._started = time.monotonic()
+
+    def now(self) -> datetime:
+        return self._at + timedelta(seconds=time.monotonic() - self._started)
 
 
 def format_date(moment: datetime) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any, Protocol
 
@@ -68,6 +69,25 @@ def numbered(replies: list[Reply]) -> list[Reply]:
     return result
 
 
+# A lone surrogate cannot be encoded (UnicodeEncodeError in the database driver) and NUL is
+# refused by PostgreSQL's text and JSON types: both become U+FFFD before anything is stored.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+_TEXT_FIELDS = (
+    "chat_id",
+    "user_id",
+    "text",
+    "button",
+    "display_name",
+    "update_id",
+    "contact_phone",
+    "pressed_message",
+)
+
+
+def storable(text: str) -> str:
+    return _UNSTORABLE.sub("\ufffd", text)
+
+
 @dataclass(frozen=True)
 class Incoming:
     """One message or button press from a person on some channel.
@@ -90,6 +110,15 @@ class Incoming:
     private: bool = True
     # For a button press: the channel's id of the message that carried the button.
     pressed_message: str | None = None
+
+    def __post_init__(self) -> None:
+        # Whatever a channel parsed, nothing that cannot be stored gets past the contract.
+        for name in _TEXT_FIELDS:
+            value = getattr(self, name)
+            if isinstance(value, str) and _UNSTORABLE.search(value):
+                object.__setattr__(self, name, storable(value))
+        if any(_UNSTORABLE.search(item) for item in self.attachments):
+            object.__setattr__(self, "attachments", tuple(map(storable, self.attachments)))
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)

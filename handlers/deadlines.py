@@ -38,6 +38,7 @@ from handlers.clock import VN_TZ, Clock
 from handlers.contract import Button, Reply
 from handlers.menu import BACK
 from handlers.recipients import addresses
+from knowledge.normalize import ascii_int
 
 PREFIX = "staff:dl:"
 LIST = "staff:deadlines"
@@ -350,9 +351,11 @@ async def press(
         return Reply(texts.ASK_DEADLINE_TITLE, (BACK,))
     parts = payload.removeprefix(PREFIX).split(":")
     try:
-        deadline_id = int(parts[1])
+        deadline_id = ascii_int(parts[1])
         nominal = datetime.strptime(parts[2], "%Y%m%d").date() if len(parts) > 2 else None
     except (IndexError, ValueError):
+        return Reply(texts.STALE_BUTTON, (BACK,))
+    if deadline_id is None:
         return Reply(texts.STALE_BUTTON, (BACK,))
     if payload.startswith(DONE_PREFIX) and nominal is not None:
         return await mark_done(session, actor, deadline_id, nominal, now)

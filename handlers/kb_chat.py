@@ -19,7 +19,7 @@ from handlers.contract import Button, Reply
 from handlers.knowledge_base import KnowledgeBase, entry_from_row, snapshot
 from handlers.menu import BACK
 from knowledge.entries import Entry, EntryStatus
-from knowledge.normalize import normalize
+from knowledge.normalize import ascii_int, normalize
 
 PREFIX = "kbadm:"
 COMMAND = "/kb"
@@ -139,8 +139,9 @@ class KbAdmin:
             return Reply(texts.KB_ASK_WORDS, (MENU_BACK,))
         if action == "gaps":
             return await self._gaps(session)
-        if action == "gap" and args:
-            return await self._gap_to_entry(session, state, int(args[0]), now)
+        gap = ascii_int(args[0]) if args else None
+        if action == "gap" and gap is not None:
+            return await self._gap_to_entry(session, state, gap, now)
         if action == "save":
             return await self._save(session, state, actor, now)
         if action == "cancel":

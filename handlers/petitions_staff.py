@@ -25,7 +25,7 @@ from handlers.contract import Button, Reply
 from handlers.menu import BACK
 from handlers.petitions import FIRST_STEP, REGISTERED, due_text, new_code, rule_book
 from handlers.recipients import addresses
-from knowledge.normalize import fold
+from knowledge.normalize import ascii_int, fold
 
 PREFIX = "staff:pt:"
 QUEUE = "staff:petitions"
@@ -114,7 +114,8 @@ async def press(
     if payload == QUEUE:
         return await _queue(session, actor, today)
     action, _, number = payload.removeprefix(PREFIX).partition(":")
-    petition = await _case(session, actor, int(number)) if number.isdigit() else None
+    petition_id = ascii_int(number)
+    petition = await _case(session, actor, petition_id) if petition_id is not None else None
     if petition is None:
         return Reply(texts.STALE_BUTTON, (BACK,))
     if action == "v":
@@ -273,7 +274,8 @@ async def _tell_citizen(
 async def satisfaction(session: AsyncSession, actor: Actor, payload: str, now: datetime) -> Reply:
     """The citizen's answer to "hài lòng?" on a closed đơn (their own đơn only)."""
     answer, _, number = payload.removeprefix(SATISFACTION_PREFIX).partition(":")
-    petition = await session.get(Petition, int(number)) if number.isdigit() else None
+    petition_id = ascii_int(number)
+    petition = await session.get(Petition, petition_id) if petition_id is not None else None
     if petition is None or petition.person_id != actor.person_id or petition.status != CLOSED:
         return Reply(texts.STALE_BUTTON, (BACK,))
     if answer == "reopen":

@@ -23,7 +23,7 @@ from handlers.access import Actor, audit_by
 from handlers.clock import VN_TZ, format_datetime
 from handlers.contract import Button, Incoming, Reply
 from handlers.menu import BACK, MENU_BOOK, MENU_MINE, MENU_RECEPTION_INFO, with_menu
-from knowledge.normalize import fold
+from knowledge.normalize import ascii_int, fold
 
 FLOW = "booking"
 PREFIX = "rc:"
@@ -251,9 +251,10 @@ async def text(
         data["summary"] = summary
         return _ask(state, "group")
     if step == "group":
-        if not folded.isdigit() or not 1 <= int(folded) <= 200:
+        group = ascii_int(folded)
+        if group is None or not 1 <= group <= 200:
             return Reply(texts.BAD_GROUP, _controls())
-        data["group"] = int(folded)
+        data["group"] = group
         if data.get("walk_in"):
             return await _save_walk_in(session, state, actor, now)
         return await _ask_consent(session, state)

@@ -27,6 +27,7 @@ from handlers.contract import Button, Reply
 from handlers.menu import BACK
 from handlers.reception import DESK, start_walk_in
 from handlers.reception_calendar import CalendarError, cancel_session, import_calendar
+from knowledge.normalize import ascii_int
 
 PREFIX = "staff:rc:"
 SESSIONS = "staff:reception"
@@ -103,10 +104,9 @@ async def press(
         if kind not in texts.RECEPTION_KINDS or not actor.roles:
             return Reply(texts.STALE_BUTTON, (BACK,))
         return start_walk_in(state, actor.roles[0][1], kind)
-    number = payload.rsplit(":", 1)[-1]
-    if not number.isdigit():
+    key = ascii_int(payload.rsplit(":", 1)[-1])
+    if key is None:
         return Reply(texts.STALE_BUTTON, (BACK,))
-    key = int(number)
     if payload.startswith(SESSION_PREFIX):
         return await _bookings(session, actor, key)
     if payload.startswith(CANCEL_PREFIX):

@@ -168,6 +168,15 @@ ZALO_OA_REFRESH_FAILED = (
     "người dân đang không trả lời được. Quản trị viên Zalo OA cần cấp quyền lại cho ứng dụng "
     "trong trang quản lý Zalo, rồi cập nhật mã mới."
 )
+UPDATE_FAILED = (
+    "Xin lỗi anh/chị, Trợ lý gặp lỗi nên chưa xử lý được tin nhắn này. Anh/chị vui lòng gõ lại "
+    "theo cách khác, hoặc chọn một mục bên dưới."
+)
+UPDATES_SET_ASIDE = (
+    "Cảnh báo: có tin nhắn của người dân mà trợ lý đã thử xử lý {attempts} lần đều lỗi (lần "
+    "gần nhất lúc {when}, kênh {channel}). Tin nhắn được giữ lại để xem; các việc khác vẫn chạy "
+    "bình thường. Xem danh sách bằng lệnh: dccs inbox failed"
+)
 ATTACHMENT_NOT_NOW = (
     "Trợ lý chưa nhận ảnh hay tệp ở bước này, nên tệp của anh/chị không được lưu lại. "
     "Anh/chị vui lòng gõ câu hỏi bằng chữ, hoặc chọn một mục bên dưới."

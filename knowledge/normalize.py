@@ -85,6 +85,21 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFC", stripped)
 
 
+# Database ids are 32-bit on PostgreSQL (serial); a longer number is not one of ours.
+MAX_ID = 2**31 - 1
+
+
+def ascii_int(text: str, maximum: int = MAX_ID) -> int | None:
+    """The number ``text`` spells in ASCII digits, or None. ``str.isdigit`` accepts "²" and
+    "①", which ``int`` then refuses, and ``int`` itself takes "١٢", " 5" and "1_0"; none of
+    those, nor a value past ``maximum`` (a 20-digit id overflows the database), is a number
+    a citizen or a button of ours means."""
+    if not (text.isascii() and text.isdigit()) or len(text) > len(str(maximum)):
+        return None
+    value = int(text)
+    return value if value <= maximum else None
+
+
 def clean(text: str) -> str:
     """Drop control characters and collapse whitespace; keep diacritics (for display/storage)."""
     text = unicodedata.normalize("NFC", text)

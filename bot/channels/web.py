@@ -206,9 +206,11 @@ async def metrics(request: web.Request) -> web.Response:
     async with runtime.sessions() as session:
         depth, age = await outbox.depth(session, runtime.clock.now())
         pending = await inbox.pending_count(session)
+        failed = await inbox.failed_count(session)
     runtime.metrics.outbox_depth.set(depth)
     runtime.metrics.outbox_age.set(age)
     runtime.metrics.inbox_pending.set(pending)
+    runtime.metrics.inbox_failed.set(failed)
     return web.Response(body=runtime.metrics.render(), content_type="text/plain", charset="utf-8")
 
 
