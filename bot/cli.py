@@ -152,7 +152,7 @@ async def _print_plan(runtime: Runtime) -> None:
             session, runtime.clock.now(), working_calendar(), dry_run=True
         )
         for item in planned:
-            who = await deadlines.person_label(session, item.person_id)
+            who = await access.person_label(session, item.person_id)
             kind = "báo quá hạn" if item.lead == "esc" else f"nhắc trước {item.lead} ngày"
             typer.echo(
                 f"{item.at:%d/%m/%Y %H:%M} {kind}: {item.deadline.title} (hạn {item.due:%d/%m/%Y})"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, TypeDecorator, UniqueConstraint
+from sqlalchemy import JSON, Column, DateTime, Index, TypeDecorator, UniqueConstraint
 from sqlalchemy.engine import Dialect
 from sqlmodel import Field, SQLModel
 
@@ -329,6 +329,8 @@ class ReceptionSchedule(SQLModel, table=True):
     place: str = Field(max_length=300)
     receiver_name: str = Field(max_length=200)
     receiver_title: str = Field(max_length=200)
+    # The staff account that receives: the only one who sees a tố cáo booking's identity.
+    receiver_person_id: int | None = Field(default=None, foreign_key="person.id")
     capacity: int
     active: bool = True
     created_at: datetime = _when()
@@ -349,6 +351,7 @@ class ReceptionSession(SQLModel, table=True):
     place: str = Field(max_length=300)
     receiver_name: str = Field(max_length=200)
     receiver_title: str = Field(max_length=200)
+    receiver_person_id: int | None = Field(default=None, foreign_key="person.id")
     capacity: int
     # Places taken, and the last queue number given: both moved by one atomic UPDATE.
     booked: int = 0
@@ -522,3 +525,33 @@ class FaqUse(SQLModel, table=True):
     day: date
     entry_id: str = Field(default="", max_length=64)
     count: int = 0
+
+
+class Accused(SQLModel, table=True):
+    """A staff account named in a tố cáo (a đơn or a booking): it never sees the case, its
+    filer or its search hits, and cannot take or assign it."""
+
+    __tablename__ = "accused"
+    __table_args__ = (
+        UniqueConstraint("kind", "target_id", "person_id", name="uq_accused"),
+        Index("ix_accused_target", "kind", "target_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=16)  # "petition" or "booking"
+    target_id: int
+    person_id: int = Field(foreign_key="person.id")
+    marked_by: str = Field(max_length=128)
+    marked_at: datetime = _when()
+
+
+class Throttle(SQLModel, table=True):
+    """Wrong guesses at something secret (a đơn's code, an invite code), by what was guessed
+    or by who guessed: touched only when a guess fails."""
+
+    __tablename__ = "throttle"
+
+    key: str = Field(primary_key=True, max_length=160)
+    failures: int = 0
+    first_at: datetime = _when()
+    blocked_until: datetime | None = _when(nullable=True)

@@ -94,6 +94,20 @@ async def active_roles(session: AsyncSession, person_id: int) -> Sequence[RoleGr
     return (await session.exec(query)).all()
 
 
+async def staff_of_units(
+    session: AsyncSession, unit_ids: Sequence[int]
+) -> Sequence[tuple[int, str | None]]:
+    """(person id, display name) of everyone holding an active role in these units."""
+    query = (
+        select(Person.id, Person.display_name)
+        .join(RoleGrant, col(RoleGrant.person_id) == Person.id)
+        .where(col(RoleGrant.unit_id).in_(unit_ids), col(RoleGrant.revoked_at).is_(None))
+        .distinct()
+        .order_by(col(Person.id))
+    )
+    return [(int(pid), name) for pid, name in (await session.exec(query)).all() if pid]
+
+
 async def all_grants(session: AsyncSession) -> Sequence[tuple[RoleGrant, Person, Unit]]:
     query = (
         select(RoleGrant, Person, Unit)

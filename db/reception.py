@@ -93,6 +93,16 @@ async def bookings_of_session(session: AsyncSession, session_id: int) -> Sequenc
     return (await session.exec(query)).all()
 
 
+async def of_schedule_from(
+    session: AsyncSession, schedule_id: int, now: datetime
+) -> Sequence[ReceptionSession]:
+    """A schedule's sessions that have not started yet."""
+    query = select(ReceptionSession).where(
+        ReceptionSession.schedule_id == schedule_id, col(ReceptionSession.starts_at) > now
+    )
+    return (await session.exec(query.order_by(col(ReceptionSession.starts_at)))).all()
+
+
 async def by_code(session: AsyncSession, code: str) -> Booking | None:
     return (await session.exec(select(Booking).where(Booking.code == code))).one_or_none()
 
@@ -156,6 +166,7 @@ async def _add_occurrence(
                     place=schedule.place,
                     receiver_name=schedule.receiver_name,
                     receiver_title=schedule.receiver_title,
+                    receiver_person_id=schedule.receiver_person_id,
                     capacity=schedule.capacity,
                     published_at=now,
                     created_at=now,
@@ -167,10 +178,15 @@ async def _add_occurrence(
 
 
 async def desk_session(
-    session: AsyncSession, unit_id: int, kind: str, now: datetime, place: str
+    session: AsyncSession,
+    unit_id: int,
+    kind: str,
+    now: datetime,
+    place: str,
+    receiver_person_id: int | None = None,
 ) -> ReceptionSession:
     """Today's session of this kind at this unit, or a closed one created to hold the register
-    lines of citizens received without booking."""
+    lines of citizens received without booking (received by ``receiver_person_id``)."""
     local = now.astimezone(VN_TZ)
     day_start = datetime.combine(local.date(), time(0, 0), tzinfo=VN_TZ)
     query = select(ReceptionSession).where(
@@ -190,6 +206,7 @@ async def desk_session(
         place=place,
         receiver_name="",
         receiver_title="",
+        receiver_person_id=receiver_person_id,
         capacity=0,
         status=CLOSED,
         published_at=now,

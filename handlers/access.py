@@ -223,6 +223,12 @@ async def redeem(session: AsyncSession, actor: Actor, code: str, now: datetime) 
     return Redeemed("linked")
 
 
+async def person_label(session: AsyncSession, person_id: int) -> str:
+    """How a staff account is named in buttons and audit replies."""
+    person = await session.get(Person, person_id)
+    return person.display_name if person and person.display_name else f"#{person_id}"
+
+
 def record_denied(session: AsyncSession, actor: Actor, target: str, now: datetime) -> None:
     """An attempt to use what the person's role does not allow: kept for the audit."""
     audit_by(session, actor, "access.denied", now, target=target[:128])

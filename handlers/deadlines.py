@@ -27,7 +27,6 @@ from db.models import (
     Deadline,
     DeadlineDone,
     DeadlineFired,
-    Person,
     RoleGrant,
     Unit,
 )
@@ -528,11 +527,6 @@ async def _deadline_from_row(
         day_off_rule=rule,
         created_at=now,
     )
-
-
-async def person_label(session: AsyncSession, person_id: int) -> str:
-    person = await session.get(Person, person_id)
-    return person.display_name if person and person.display_name else f"#{person_id}"
 
 
 async def queue_reminders(sessions: SessionFactory, clock: Clock) -> int:

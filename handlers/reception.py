@@ -167,12 +167,14 @@ async def _ask_consent(session: AsyncSession, state: ChatState) -> Reply:
     data = state.data
     chosen = await session.get(ReceptionSession, int(data["session_id"]))
     group = int(data["group"])
+    # A denouncer's identity is not echoed back: replies are kept (inbox, outbox) for a while.
+    secret = data["matter"] == "to_cao"
     text = texts.ASK_CONSENT.format(
         group_rule=texts.GROUP_RULE if group >= 5 else "",
         session=describe(chosen) if chosen else "?",
-        name=data["name"],
-        phone=data["phone"],
-        address=data["address"],
+        name=texts.WITHHELD if secret else data["name"],
+        phone=texts.WITHHELD if secret else data["phone"],
+        address=texts.WITHHELD if secret else data["address"],
         matter=texts.MATTER_KINDS[data["matter"]],
         summary=data["summary"],
         group=group,
@@ -413,7 +415,7 @@ async def _save_walk_in(
     if not actor.is_staff:  # the role is checked again when the line is written
         return with_menu(texts.FORBIDDEN)
     item = await rows.desk_session(
-        session, int(data["unit_id"]), str(data["walk_in"]), now, texts.DESK_PLACE
+        session, int(data["unit_id"]), str(data["walk_in"]), now, texts.DESK_PLACE, actor.person_id
     )
     assert item.id is not None
     booking = Booking(

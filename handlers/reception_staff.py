@@ -3,8 +3,9 @@
 Reached only through ``staff.press`` (role checked on every press). An official sees sessions
 of the units they hold a role for and of those units' children. A booking whose matter is a tố
 cáo never shows the denouncer's name or summary in the list or the briefing sheet (Luật Tiếp
-công dân 42/2013, Điều 3: giữ bí mật cho người tố cáo); its detail is opened one at a time and
-each opening is audited.
+công dân 42/2013, Điều 3: giữ bí mật cho người tố cáo). Its identity is shown only to the staff
+account linked as the session's receiver, or to an admin who types a reason; a staff account
+marked as accused does not see the booking at all. Every opening is audited.
 """
 
 from __future__ import annotations
@@ -16,12 +17,12 @@ from io import BytesIO
 from openpyxl import Workbook
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from db import outbox
+from db import accused, outbox, people
 from db import reception as rows
 from db.conversations import ChatState
-from db.models import Booking, ReceptionSession, Unit
+from db.models import Booking, ReceptionSchedule, ReceptionSession, Unit
 from handlers import texts
-from handlers.access import Actor, audit_by, scope
+from handlers.access import ADMIN, Actor, audit_by, person_label, scope
 from handlers.clock import VN_TZ, format_datetime
 from handlers.contract import Button, Reply
 from handlers.menu import BACK
@@ -39,6 +40,12 @@ SEND_PREFIX = "staff:rc:send:"
 CANCEL_PREFIX = "staff:rc:cancel:"
 WALK_IN = "staff:rc:walkin"
 WALK_IN_KIND = "staff:rc:wk:"
+REVEAL_PREFIX = "staff:rc:reveal:"
+RECEIVER_PREFIX = "staff:rc:rcv:"
+RECEIVER_SET_PREFIX = "staff:rc:rcvp:"
+RECEIVER_ALL_PREFIX = "staff:rc:rcva:"
+ACCUSE_PREFIX = "staff:rc:acc:"
+ACCUSE_SET_PREFIX = "staff:rc:accp:"
 FLOW = "rc-outcome"
 TO_CAO = "to_cao"
 
@@ -61,6 +68,8 @@ async def _booking_in_scope(
 ) -> tuple[Booking, ReceptionSession] | None:
     booking = await session.get(Booking, booking_id)
     if booking is None:
+        return None
+    if await accused.is_marked(session, accused.BOOKING, booking_id, actor.person_id):
         return None
     item = await _session_in_scope(session, actor, booking.session_id)
     return (booking, item) if item is not None else None
@@ -104,6 +113,8 @@ async def press(
         if kind not in texts.RECEPTION_KINDS or not actor.roles:
             return Reply(texts.STALE_BUTTON, (BACK,))
         return start_walk_in(state, actor.roles[0][1], kind)
+    if payload.startswith((RECEIVER_SET_PREFIX, ACCUSE_SET_PREFIX)):
+        return await _pair(session, actor, payload, now)
     key = ascii_int(payload.rsplit(":", 1)[-1])
     if key is None:
         return Reply(texts.STALE_BUTTON, (BACK,))
@@ -118,13 +129,26 @@ async def press(
         return Reply(
             texts.SESSION_CANCEL_DONE.format(count=told), (Button(texts.STAFF_RECEPTION, SESSIONS),)
         )
+    if payload.startswith(RECEIVER_PREFIX):
+        return await _pick_receiver(session, actor, key)
+    if payload.startswith(RECEIVER_ALL_PREFIX):
+        return await _receiver_for_schedule(session, actor, key, now)
     found = await _booking_in_scope(session, actor, key)
     if found is None:
         return Reply(texts.STALE_BUTTON, (BACK,))
     booking, item = found
     if payload.startswith(BOOKING_PREFIX):
-        audit_by(session, actor, "reception.booking_viewed", now, target=booking.code)
-        return _detail(booking)
+        return await _detail(session, actor, booking, item, now)
+    if payload.startswith(REVEAL_PREFIX):
+        if not actor.has(ADMIN):
+            audit_by(session, actor, "reception.reveal_refused", now, target=booking.code)
+            return Reply(texts.FORBIDDEN, _back_to(item))
+        state.flow, state.step, state.data = FLOW, "reveal", {"booking": booking.id}
+        return Reply(texts.PT_REVEAL_ASK, _back_to(item))
+    if payload.startswith(ACCUSE_PREFIX):
+        if not (_sees_identity(actor, booking, item) or actor.has(ADMIN)):
+            return Reply(texts.FORBIDDEN, _back_to(item))
+        return await _pick_accused(session, actor, booking, item)
     if payload.startswith(ATTENDED_PREFIX) or payload.startswith(ABSENT_PREFIX):
         attended = payload.startswith(ATTENDED_PREFIX)
         booking.status = rows.ATTENDED if attended else rows.ABSENT
@@ -155,14 +179,18 @@ async def press(
 async def text(
     session: AsyncSession, state: ChatState, actor: Actor, typed: str, now: datetime
 ) -> Reply:
-    """The outcome an official types after marking a citizen present."""
+    """The outcome an official types after marking a citizen present, or the reason an admin
+    gives for seeing a denouncer's identity."""
     booking_id = int(state.data.get("booking", 0))
+    step = state.step
     state.flow = state.step = None
     state.data = {}
     found = await _booking_in_scope(session, actor, booking_id) if actor.is_staff else None
     if found is None:
         return Reply(texts.STALE_BUTTON, (BACK,))
     booking, item = found
+    if step == "reveal":
+        return _reveal(session, actor, booking, item, typed, now)
     booking.outcome = typed.strip()[:1000]
     booking.updated_at = now
     session.add(booking)
@@ -180,25 +208,220 @@ def _back_to(item: ReceptionSession) -> tuple[Button, ...]:
     return (Button(label, f"{SESSION_PREFIX}{item.id}"), Button(texts.STAFF_RECEPTION, SESSIONS))
 
 
-def _detail(booking: Booking) -> Reply:
-    text = texts.STAFF_BOOKING_DETAIL.format(
+def _sees_identity(actor: Actor, booking: Booking, item: ReceptionSession) -> bool:
+    """Everyone in scope sees a booking; a tố cáo's identity only its session's receiver."""
+    return booking.matter_kind != TO_CAO or (
+        item.receiver_person_id is not None and item.receiver_person_id == actor.person_id
+    )
+
+
+def _detail_text(booking: Booking, shown: bool) -> str:
+    return texts.STAFF_BOOKING_DETAIL.format(
         code=booking.code,
         queue=booking.queue_number,
-        name=booking.full_name,
-        phone=booking.phone,
-        address=booking.address,
+        name=booking.full_name if shown else texts.HIDDEN_DENUNCIATION,
+        phone=booking.phone if shown else "—",
+        address=booking.address if shown else "—",
         matter=texts.MATTER_KINDS.get(booking.matter_kind, booking.matter_kind),
-        summary=booking.summary,
+        summary=booking.summary if shown else "…",
         group=booking.group_size,
         status=texts.BOOKING_STATUS_NAMES.get(booking.status, booking.status),
     )
+
+
+async def _detail(
+    session: AsyncSession, actor: Actor, booking: Booking, item: ReceptionSession, now: datetime
+) -> Reply:
+    shown = _sees_identity(actor, booking, item)
+    action = "reception.denouncer_viewed" if booking.matter_kind == TO_CAO and shown else None
+    audit_by(session, actor, action or "reception.booking_viewed", now, target=booking.code)
+    text = _detail_text(booking, shown)
     buttons = [
         Button(texts.MARK_ATTENDED, f"{ATTENDED_PREFIX}{booking.id}"),
         Button(texts.MARK_ABSENT, f"{ABSENT_PREFIX}{booking.id}"),
     ]
     if booking.outcome and booking.channel != DESK:
         buttons.append(Button(texts.SEND_OUTCOME, f"{SEND_PREFIX}{booking.id}"))
+    if booking.matter_kind == TO_CAO and shown:
+        buttons.append(Button(texts.MARK_ACCUSED, f"{ACCUSE_PREFIX}{booking.id}"))
+    if not shown:
+        receiver = await _receiver_name(session, item)
+        text += "\n\n" + texts.BOOKING_SECRET_NOTE.format(receiver=receiver)
+        if actor.has(ADMIN):
+            buttons.append(Button(texts.REVEAL_IDENTITY, f"{REVEAL_PREFIX}{booking.id}"))
     return Reply(text, (*buttons, Button(texts.STAFF_RECEPTION, SESSIONS)))
+
+
+def _reveal(
+    session: AsyncSession,
+    actor: Actor,
+    booking: Booking,
+    item: ReceptionSession,
+    reason: str,
+    now: datetime,
+) -> Reply:
+    """An admin who does not receive the session sees a denouncer, with the reason recorded."""
+    reason = " ".join(reason.split())[:500]
+    if not actor.has(ADMIN):
+        return Reply(texts.FORBIDDEN, _back_to(item))
+    if len(reason) < 5:
+        return Reply(texts.PT_REVEAL_ASK, _back_to(item))
+    audit_by(
+        session,
+        actor,
+        "reception.denouncer_viewed",
+        now,
+        target=booking.code,
+        after={"reason": reason, "by_admin": True},
+    )
+    party = f"{booking.full_name}, {booking.phone}, {booking.address}"
+    return Reply(texts.PT_REVEALED.format(party=party), _back_to(item))
+
+
+async def _receiver_name(session: AsyncSession, item: ReceptionSession) -> str:
+    if item.receiver_person_id is None:
+        return texts.NO_RECEIVER_ACCOUNT
+    return await person_label(session, item.receiver_person_id)
+
+
+async def _staff_buttons(
+    session: AsyncSession, unit_id: int, prefix: str, target: int, skip: set[int]
+) -> list[Button]:
+    staff = await people.staff_of_units(session, [unit_id])
+    return [
+        Button(name or f"#{person_id}", f"{prefix}{target}:{person_id}")
+        for person_id, name in staff
+        if person_id not in skip
+    ][:12]
+
+
+async def _is_unit_staff(session: AsyncSession, unit_id: int, person_id: int) -> bool:
+    return person_id in {pid for pid, _ in await people.staff_of_units(session, [unit_id])}
+
+
+async def _has_denunciation(session: AsyncSession, session_id: int) -> bool:
+    return any(b.matter_kind == TO_CAO for b in await rows.bookings_of_session(session, session_id))
+
+
+async def _pick_receiver(session: AsyncSession, actor: Actor, session_id: int) -> Reply:
+    item = await _session_in_scope(session, actor, session_id)
+    if item is None:
+        return Reply(texts.STALE_BUTTON, (BACK,))
+    buttons = await _staff_buttons(session, item.unit_id, RECEIVER_SET_PREFIX, session_id, set())
+    if not buttons:
+        return Reply(texts.NO_STAFF_ACCOUNTS, _back_to(item))
+    text = texts.PICK_RECEIVER.format(when=format_datetime(item.starts_at))
+    return Reply(text, (*buttons, *_back_to(item)))
+
+
+async def _pair(session: AsyncSession, actor: Actor, payload: str, now: datetime) -> Reply:
+    """A receiver chosen for a session, or an accused marked on a booking: two ids."""
+    head, _, person_text = payload.rpartition(":")
+    target, person_id = ascii_int(head.rsplit(":", 1)[-1]), ascii_int(person_text)
+    if target is None or person_id is None:
+        return Reply(texts.STALE_BUTTON, (BACK,))
+    if payload.startswith(RECEIVER_SET_PREFIX):
+        return await _set_receiver(session, actor, target, person_id, now)
+    found = await _booking_in_scope(session, actor, target)
+    if found is None:
+        return Reply(texts.STALE_BUTTON, (BACK,))
+    booking, item = found
+    if not (_sees_identity(actor, booking, item) or actor.has(ADMIN)):
+        return Reply(texts.FORBIDDEN, _back_to(item))
+    if not await _is_unit_staff(session, item.unit_id, person_id):
+        return Reply(texts.STALE_BUTTON, (BACK,))
+    await accused.mark(session, accused.BOOKING, target, [person_id], actor.label, now)
+    audit_by(
+        session,
+        actor,
+        "reception.accused_marked",
+        now,
+        target=booking.code,
+        after={"person": person_id},
+    )
+    name = await person_label(session, person_id)
+    what = texts.ACCUSED_WHAT_BOOKING.format(code=booking.code)
+    return Reply(texts.ACCUSED_MARKED.format(name=name, what=what), _back_to(item))
+
+
+async def _set_receiver(
+    session: AsyncSession, actor: Actor, session_id: int, person_id: int, now: datetime
+) -> Reply:
+    item = await _session_in_scope(session, actor, session_id)
+    if item is None or not await _is_unit_staff(session, item.unit_id, person_id):
+        return Reply(texts.STALE_BUTTON, (BACK,))
+    changing = item.receiver_person_id not in (None, person_id)
+    if changing and not actor.has(ADMIN) and await _has_denunciation(session, session_id):
+        # Otherwise changing the receiver would be a way round the denouncer's secrecy.
+        audit_by(session, actor, "reception.receiver_refused", now, target=str(session_id))
+        return Reply(texts.RECEIVER_ADMIN_ONLY, _back_to(item))
+    before = {"receiver": item.receiver_person_id}
+    item.receiver_person_id = person_id
+    session.add(item)
+    audit_by(
+        session,
+        actor,
+        "reception.receiver_set",
+        now,
+        target=str(session_id),
+        before=before,
+        after={"receiver": person_id},
+    )
+    name = await person_label(session, person_id)
+    text = texts.RECEIVER_SET.format(name=name, when=format_datetime(item.starts_at))
+    extra = (
+        (Button(texts.RECEIVER_APPLY_ALL, f"{RECEIVER_ALL_PREFIX}{session_id}"),)
+        if item.schedule_id is not None
+        else ()
+    )
+    return Reply(text, (*extra, *_back_to(item)))
+
+
+async def _receiver_for_schedule(
+    session: AsyncSession, actor: Actor, session_id: int, now: datetime
+) -> Reply:
+    """The session's receiver becomes its schedule's, and of the schedule's coming sessions
+    that have no tố cáo booking with another receiver."""
+    item = await _session_in_scope(session, actor, session_id)
+    if item is None or item.schedule_id is None or item.receiver_person_id is None:
+        return Reply(texts.STALE_BUTTON, (BACK,))
+    schedule = await session.get(ReceptionSchedule, item.schedule_id)
+    if schedule is None:
+        return Reply(texts.STALE_BUTTON, (BACK,))
+    schedule.receiver_person_id = item.receiver_person_id
+    session.add(schedule)
+    count = 0
+    for later in await rows.of_schedule_from(session, item.schedule_id, now):
+        if later.receiver_person_id == item.receiver_person_id:
+            count += 1
+            continue
+        keeps = later.receiver_person_id is not None and not actor.has(ADMIN)
+        if keeps and await _has_denunciation(session, later.id or 0):
+            continue
+        later.receiver_person_id = item.receiver_person_id
+        session.add(later)
+        count += 1
+    audit_by(
+        session,
+        actor,
+        "reception.receiver_set",
+        now,
+        target=f"schedule:{schedule.id}",
+        after={"receiver": item.receiver_person_id},
+    )
+    name = await person_label(session, item.receiver_person_id)
+    return Reply(texts.RECEIVER_APPLIED_ALL.format(name=name, count=count), _back_to(item))
+
+
+async def _pick_accused(
+    session: AsyncSession, actor: Actor, booking: Booking, item: ReceptionSession
+) -> Reply:
+    assert booking.id is not None
+    skip = {actor.person_id} | await accused.of(session, accused.BOOKING, booking.id)
+    buttons = await _staff_buttons(session, item.unit_id, ACCUSE_SET_PREFIX, booking.id, skip)
+    if not buttons:
+        return Reply(texts.NO_STAFF_ACCOUNTS, _back_to(item))
+    return Reply(texts.PICK_ACCUSED, (*buttons, *_back_to(item)))
 
 
 async def _sessions(session: AsyncSession, actor: Actor, now: datetime) -> Reply:
@@ -225,7 +448,10 @@ async def _bookings(session: AsyncSession, actor: Actor, session_id: int) -> Rep
     item = await _session_in_scope(session, actor, session_id)
     if item is None:
         return Reply(texts.STALE_BUTTON, (BACK,))
-    bookings = await rows.bookings_of_session(session, session_id)
+    hidden = await accused.targets_naming(session, accused.BOOKING, actor.person_id)
+    bookings = [
+        b for b in await rows.bookings_of_session(session, session_id) if b.id not in hidden
+    ]
     head = texts.STAFF_BOOKINGS.format(
         start=format_datetime(item.starts_at),
         place=item.place,
@@ -240,6 +466,8 @@ async def _bookings(session: AsyncSession, actor: Actor, session_id: int) -> Rep
         )
         for b in bookings
     ]
+    receiver = texts.SET_RECEIVER.format(name=await _receiver_name(session, item))
+    buttons.append(Button(receiver, f"{RECEIVER_PREFIX}{item.id}"))
     buttons.append(Button(texts.CANCEL_SESSION, f"{CANCEL_PREFIX}{item.id}"))
     return Reply("\n".join(lines), (*buttons, Button(texts.STAFF_RECEPTION, SESSIONS)))
 

@@ -306,6 +306,35 @@ STAFF_BOOKING_DETAIL = (
     "Lịch hẹn {code}, số thứ tự {queue}\nHọ tên: {name}\nĐiện thoại: {phone}\nĐịa chỉ: {address}\n"
     "Loại việc: {matter}\nNội dung: {summary}\nSố người: {group}\nTrạng thái: {status}"
 )
+BOOKING_SECRET_NOTE = (
+    "Danh tính người tố cáo chỉ người chủ trì buổi tiếp ({receiver}) xem được; quản trị viên "
+    "xem được khi ghi lý do."
+)
+NO_RECEIVER_ACCOUNT = "chưa chọn tài khoản"
+REVEAL_IDENTITY = "Xem danh tính (ghi lý do)"
+SET_RECEIVER = "Người chủ trì: {name}"
+PICK_RECEIVER = (
+    "Chọn tài khoản cán bộ chủ trì buổi tiếp {when}. Chỉ người này xem được danh tính người tố "
+    "cáo trong các lịch hẹn của buổi."
+)
+RECEIVER_SET = "Đã đặt {name} chủ trì buổi tiếp {when}."
+RECEIVER_APPLY_ALL = "Áp dụng cho các buổi sau cùng lịch"
+RECEIVER_APPLIED_ALL = (
+    "Đã đặt {name} chủ trì {count} buổi sắp tới của lịch này; các buổi tạo sau cũng vậy."
+)
+RECEIVER_ADMIN_ONLY = (
+    "Buổi tiếp này đã có lịch hẹn tố cáo và đã có người chủ trì; chỉ quản trị viên mới đổi được, "
+    "để giữ bí mật người tố cáo."
+)
+MARK_ACCUSED = "Đánh dấu cán bộ bị tố cáo"
+PICK_ACCUSED = (
+    "Chọn tài khoản cán bộ bị tố cáo (chỉ khi biết chắc). Tài khoản được đánh dấu sẽ không thấy "
+    "việc này, người tố cáo và kết quả tìm kiếm liên quan."
+)
+ACCUSED_MARKED = "Đã đánh dấu {name}: tài khoản này không còn thấy {what}."
+ACCUSED_WHAT_BOOKING = "lịch hẹn {code}"
+ACCUSED_WHAT_PETITION = "đơn {code}"
+NO_STAFF_ACCOUNTS = "Đơn vị chưa có tài khoản cán bộ nào khác."
 MARK_ATTENDED = "Có mặt"
 MARK_ABSENT = "Vắng mặt"
 CANCEL_SESSION = "Huỷ buổi tiếp này"
@@ -513,6 +542,7 @@ PT_REOPEN_NOTED = (
     "Đã ghi nhận đề nghị xem xét lại đơn {code}; cán bộ sẽ liên hệ anh/chị. Nếu là khiếu nại, "
     "anh/chị còn quyền khiếu nại lần hai hoặc khởi kiện theo Luật Khiếu nại."
 )
+WITHHELD = "đã ghi nhận (được giữ bí mật)"
 PARTY_WITHHELD = "Họ tên, điện thoại, địa chỉ: đã ghi nhận (được giữ bí mật)"
 PT_TAKE_REFUSED = (
     "Đơn tố cáo này đã có người xử lý; chỉ quản trị viên mới giao lại được, để giữ bí mật người "

@@ -1,0 +1,157 @@
+"""A denouncer's identity at a tiếp công dân session (hardening findings F2, F8, F17).
+
+The roster always hid a tố cáo booking, but its detail showed name, phone, address and summary
+to every official in scope, and the citizen's read-back echoed them into stored replies. Now only
+the staff account linked as the session's receiver sees them, an admin only with a reason, and a
+staff account marked as accused does not see the booking at all.
+"""
+
+from __future__ import annotations
+
+from sqlmodel import col, select
+
+from db import inbox, people
+from db.engine import SessionFactory
+from db.models import AuditLog, InboxItem, ReceptionSession
+from handlers import access, texts
+from handlers.assistant import Assistant
+from handlers.clock import FixedClock
+from handlers.contract import Reply
+from tests.test_access import invite
+from tests.test_reception import Chat, add_calendar, official
+
+DENOUNCER = ("Hoàng Văn Dũng", "0987000111", "Thôn Tây, xã Minh Hòa")
+
+
+async def denounce(assistant: Assistant) -> Reply:
+    denouncer = Chat(assistant, "denouncer")
+    offered = await denouncer.press("menu:book")
+    await denouncer.press(next(b.payload for b in offered.buttons if b.payload.startswith("rc:s:")))
+    for text in DENOUNCER:
+        await denouncer.say(text)
+    await denouncer.press("rc:m:to_cao")
+    await denouncer.say("Cán bộ địa chính nhận tiền của người dân")
+    return await denouncer.say("1")
+
+
+async def person_of(sessions: SessionFactory, chat: str) -> int:
+    async with sessions() as session:
+        found = await people.identity(session, "web", chat)
+    assert found is not None
+    return found.person_id
+
+
+def button(reply: Reply, prefix: str, ending: str = "") -> str:
+    return next(
+        b.payload
+        for b in reply.buttons
+        if b.payload.startswith(prefix) and b.payload.endswith(ending)
+    )
+
+
+def shows_identity(reply: Reply) -> bool:
+    return any(part in reply.text for part in DENOUNCER)
+
+
+async def test_the_denouncers_read_back_does_not_echo_who_they_are(
+    assistant: Assistant, sessions: SessionFactory, clock: FixedClock
+) -> None:
+    await add_calendar(sessions, clock)
+    read_back = await denounce(assistant)
+    assert "Loại việc: Tố cáo" in read_back.text and texts.WITHHELD in read_back.text
+    assert not shows_identity(read_back)
+    await Chat(assistant, "denouncer").press("rc:yes")
+    async with sessions() as session:
+        stored = (await session.exec(select(InboxItem))).all()
+    assert not any(part in str(item.replies) for item in stored for part in DENOUNCER)
+
+
+async def test_only_the_linked_receiver_sees_a_denouncer_and_an_admin_must_give_a_reason(
+    assistant: Assistant, sessions: SessionFactory, clock: FixedClock
+) -> None:
+    await add_calendar(sessions, clock)
+    await denounce(assistant)
+    await Chat(assistant, "denouncer").press("rc:yes")
+    chairman = await official(assistant, sessions, clock, chat="chairman")
+    clerk = await official(assistant, sessions, clock, chat="clerk")
+    admin = Chat(assistant, "admin")
+    await admin.say(await invite(sessions, clock, role=access.ADMIN, unit="Tỉnh mẫu"))
+
+    # No receiver linked yet: nobody in scope sees the denouncer, whatever the session says.
+    roster = await clerk.press(button(await clerk.press("staff:reception"), "staff:rc:s:"))
+    detail = await clerk.press(button(roster, "staff:rc:b:"))
+    assert not shows_identity(detail) and "nhận tiền" not in detail.text
+    assert "chưa chọn tài khoản" in detail.text
+    assert not any(b.payload.startswith("staff:rc:reveal:") for b in detail.buttons)
+
+    # The clerk links the chairman's account as the receiver.
+    chairman_id = await person_of(sessions, "chairman")
+    picker = await clerk.press(button(roster, "staff:rc:rcv:"))
+    linked = await clerk.press(button(picker, "staff:rc:rcvp:", f":{chairman_id}"))
+    assert linked.text.startswith("Đã đặt ")
+    async with sessions() as session:
+        item = (await session.exec(select(ReceptionSession))).one()
+    assert item.receiver_person_id == chairman_id
+
+    # The chairman sees who denounced; the clerk still does not, and cannot switch receivers.
+    roster = await chairman.press(button(await chairman.press("staff:reception"), "staff:rc:s:"))
+    seen = await chairman.press(button(roster, "staff:rc:b:"))
+    assert all(part.replace(" ", "") in seen.text.replace(" ", "") for part in DENOUNCER)
+    assert not shows_identity(await clerk.press(button(roster, "staff:rc:b:")))
+    clerk_id = await person_of(sessions, "clerk")
+    refused = await clerk.press(f"staff:rc:rcvp:{item.id}:{clerk_id}")
+    assert refused.text == texts.RECEIVER_ADMIN_ONLY
+
+    # An admin sees a masked detail with a reveal button, and the identity only with a reason.
+    roster = await admin.press(button(await admin.press("staff:reception"), "staff:rc:s:"))
+    masked = await admin.press(button(roster, "staff:rc:b:"))
+    assert not shows_identity(masked)
+    assert (await admin.press(button(masked, "staff:rc:reveal:"))).text == texts.PT_REVEAL_ASK
+    assert not shows_identity(await admin.say("xem"))  # too short to be a reason
+    await admin.press(button(masked, "staff:rc:reveal:"))
+    revealed = await admin.say("Thanh tra tỉnh yêu cầu xác minh bảo vệ người tố cáo")
+    assert "Hoàng Văn Dũng" in revealed.text
+    async with sessions() as session:
+        audits = (
+            await session.exec(
+                select(AuditLog).where(col(AuditLog.action) == "reception.denouncer_viewed")
+            )
+        ).all()
+    reasons = [a.after.get("reason") for a in audits if a.after]
+    assert reasons == ["Thanh tra tỉnh yêu cầu xác minh bảo vệ người tố cáo"]
+    assert len(audits) == 2  # the chairman's view and the admin's
+
+
+async def test_a_staff_account_marked_as_accused_no_longer_sees_the_booking(
+    assistant: Assistant, sessions: SessionFactory, clock: FixedClock
+) -> None:
+    await add_calendar(sessions, clock)
+    await denounce(assistant)
+    await Chat(assistant, "denouncer").press("rc:yes")
+    chairman = await official(assistant, sessions, clock, chat="chairman")
+    cadastral = await official(assistant, sessions, clock, chat="cadastral")
+    chairman_id = await person_of(sessions, "chairman")
+    cadastral_id = await person_of(sessions, "cadastral")
+    roster = await chairman.press(button(await chairman.press("staff:reception"), "staff:rc:s:"))
+    await chairman.press(
+        f"{button(roster, 'staff:rc:rcv:').replace('rcv:', 'rcvp:')}:{chairman_id}"
+    )
+    detail = await chairman.press(button(roster, "staff:rc:b:"))
+    booking_payload = button(roster, "staff:rc:b:")
+    # The accused cannot mark anyone: they are not the receiver.
+    assert (await cadastral.press(button(detail, "staff:rc:acc:"))).text == texts.FORBIDDEN
+    picker = await chairman.press(button(detail, "staff:rc:acc:"))
+    marked = await chairman.press(button(picker, "staff:rc:accp:", f":{cadastral_id}"))
+    assert marked.text.startswith("Đã đánh dấu")
+
+    their_roster = await cadastral.press(
+        button(await cadastral.press("staff:reception"), "staff:rc:s:")
+    )
+    assert texts.HIDDEN_DENUNCIATION not in their_roster.text
+    assert booking_payload not in [b.payload for b in their_roster.buttons]
+    assert (await cadastral.press(booking_payload)).text == texts.STALE_BUTTON
+    booking_id = booking_payload.rsplit(":", 1)[1]
+    for forged in (f"staff:rc:att:{booking_id}", f"staff:rc:accp:{booking_id}:{cadastral_id}"):
+        assert (await cadastral.press(forged)).text == texts.STALE_BUTTON
+    async with sessions() as session:
+        assert await inbox.pending_count(session) == 0
