@@ -12,7 +12,7 @@ from datetime import date, datetime, time, timedelta
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from db import outbox, people
+from db import accused, outbox, people
 from db import reception as reception_rows
 from db.engine import SessionFactory
 from db.models import Deadline, DeadlineDone, Outbox, Petition, RoleGrant
@@ -78,6 +78,8 @@ async def digest_for(
     deadlines = await _deadline_lines(session, units, monday, sunday, calendar)
     if deadlines:
         parts.append(texts.DIGEST_DEADLINES + "\n" + "\n".join(deadlines))
+    # A case naming this official is not theirs to know about, not even by its code.
+    hidden = await accused.targets_naming(session, accused.PETITION, person_id)
     overdue = (
         await session.exec(
             select(Petition)
@@ -85,6 +87,7 @@ async def digest_for(
                 col(Petition.unit_id).in_(units),
                 col(Petition.status).in_(OPEN),
                 col(Petition.due_date) < today,
+                col(Petition.id).not_in(hidden),
             )
             .order_by(col(Petition.due_date))
         )

@@ -14,12 +14,12 @@ from typing import Any
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from db import outbox, people
+from db import accused, outbox, people
 from db.conversations import ChatState
 from db.engine import SessionFactory
-from db.models import Person, Petition, PetitionEvent, PetitionParty
+from db.models import Petition, PetitionEvent, PetitionParty
 from handlers import texts
-from handlers.access import ADMIN, Actor, audit_by, scope
+from handlers.access import ADMIN, Actor, audit_by, person_label, scope
 from handlers.clock import VN_TZ, Clock
 from handlers.contract import Button, Reply
 from handlers.menu import BACK
@@ -77,8 +77,11 @@ def handles(payload: str) -> bool:
 
 
 async def _case(session: AsyncSession, actor: Actor, petition_id: int) -> Petition | None:
+    """A case the official may see: in their scope, and not one they are accused in."""
     petition = await session.get(Petition, petition_id)
     if petition is None or petition.unit_id not in await scope(session, actor):
+        return None
+    if await accused.is_marked(session, accused.PETITION, petition_id, actor.person_id):
         return None
     return petition
 
@@ -114,6 +117,7 @@ async def press(
     if payload == QUEUE:
         return await _queue(session, actor, today)
     action, _, number = payload.removeprefix(PREFIX).partition(":")
+    number, _, person_text = number.partition(":")
     petition_id = ascii_int(number)
     petition = await _case(session, actor, petition_id) if petition_id is not None else None
     if petition is None:
@@ -122,14 +126,23 @@ async def press(
         return await _detail(session, actor, petition, today, now)
     if action == "take":
         taken = petition.handler_person_id not in (None, actor.person_id)
-        if petition.kind == "to_cao" and taken and not actor.has(ADMIN):
-            # Otherwise taking a case over would be a way round the denouncer's secrecy.
-            audit_by(session, actor, "petition.take_refused", now, target=petition.code)
-            return Reply(texts.PT_TAKE_REFUSED, _back_to(petition))
+        if petition.kind == "to_cao" and taken:
+            if not actor.has(ADMIN):
+                # Otherwise taking a case over would be a way round the denouncer's secrecy.
+                audit_by(session, actor, "petition.take_refused", now, target=petition.code)
+                return Reply(texts.PT_TAKE_REFUSED, _back_to(petition))
+            state.flow, state.step, state.data = FLOW, "take", {"petition": petition.id}
+            return Reply(texts.PT_TAKE_REASON_ASK, _back_to(petition))
         petition.handler_person_id = actor.person_id
         session.add(petition)
         audit_by(session, actor, "petition.assigned", now, target=petition.code)
         return await _detail(session, actor, petition, today, now)
+    if action in ("acc_pick", "acc_mark"):
+        if petition.kind != "to_cao" or not _handles(actor, petition):
+            return Reply(texts.FORBIDDEN, _back_to(petition))
+        if action == "acc_pick":
+            return await _pick_accused(session, actor, petition)
+        return await _mark_accused(session, actor, petition, ascii_int(person_text), now)
     if action == "reveal":
         if not actor.has(ADMIN):
             audit_by(session, actor, "petition.reveal_refused", now, target=petition.code)
@@ -155,6 +168,8 @@ async def text(
     petition = await _case(session, actor, petition_id) if actor.is_staff else None
     if petition is not None and action == "reveal" and actor.has(ADMIN):
         return await _reveal(session, actor, petition, typed, now)
+    if petition is not None and action == "take" and actor.has(ADMIN):
+        return await _take_over(session, actor, petition, typed, now)
     if petition is None or action not in ACTIONS.get(petition.status, ()):
         return Reply(texts.STALE_BUTTON, (BACK,))
     return await apply(session, actor, petition, action, " ".join(typed.split())[:1000], now)
@@ -314,6 +329,84 @@ async def _reveal(
     return Reply(texts.PT_REVEALED.format(party=shown), _back_to(petition))
 
 
+async def _take_over(
+    session: AsyncSession, actor: Actor, petition: Petition, reason: str, now: datetime
+) -> Reply:
+    """An admin takes a tố cáo over from its handler: with a reason, and the handler told."""
+    reason = " ".join(reason.split())[:500]
+    if len(reason) < 5:
+        return Reply(texts.PT_TAKE_REASON_ASK, _back_to(petition))
+    previous = petition.handler_person_id
+    petition.handler_person_id = actor.person_id
+    session.add(petition)
+    audit_by(
+        session,
+        actor,
+        "petition.assigned",
+        now,
+        target=petition.code,
+        before={"handler": previous},
+        after={"handler": actor.person_id, "reason": reason},
+    )
+    if previous is not None and previous != actor.person_id:
+        address = await _handler_address(session, previous)
+        if address is not None:
+            notice = texts.PT_TAKEN_OVER.format(code=petition.code, reason=reason)
+            await outbox.enqueue(
+                session,
+                address[0],
+                address[1],
+                Reply(notice).to_json(),
+                now,
+                f"petition:{petition.id}:taken:{now.timestamp():.0f}",
+            )
+    return await _detail(session, actor, petition, now.astimezone(VN_TZ).date(), now)
+
+
+def _handles(actor: Actor, petition: Petition) -> bool:
+    return petition.handler_person_id == actor.person_id or actor.has(ADMIN)
+
+
+async def _pick_accused(session: AsyncSession, actor: Actor, petition: Petition) -> Reply:
+    assert petition.id is not None
+    skip = {actor.person_id} | await accused.of(session, accused.PETITION, petition.id)
+    staff = await people.staff_of_units(session, [petition.unit_id])
+    buttons = [
+        Button(name or f"#{person_id}", f"{PREFIX}acc_mark:{petition.id}:{person_id}")
+        for person_id, name in staff
+        if person_id not in skip
+    ][:12]
+    if not buttons:
+        return Reply(texts.NO_STAFF_ACCOUNTS, _back_to(petition))
+    return Reply(texts.PICK_ACCUSED, (*buttons, *_back_to(petition)))
+
+
+async def _mark_accused(
+    session: AsyncSession, actor: Actor, petition: Petition, person_id: int | None, now: datetime
+) -> Reply:
+    """A staff account named in the tố cáo stops seeing it; if it handled it, it no longer
+    does."""
+    assert petition.id is not None
+    staff = {pid for pid, _ in await people.staff_of_units(session, [petition.unit_id])}
+    if person_id is None or person_id not in staff or person_id == actor.person_id:
+        return Reply(texts.STALE_BUTTON, _back_to(petition))
+    await accused.mark(session, accused.PETITION, petition.id, [person_id], actor.label, now)
+    if petition.handler_person_id == person_id:
+        petition.handler_person_id = None
+        session.add(petition)
+    audit_by(
+        session,
+        actor,
+        "petition.accused_marked",
+        now,
+        target=petition.code,
+        after={"person": person_id},
+    )
+    name = await person_label(session, person_id)
+    what = texts.ACCUSED_WHAT_PETITION.format(code=petition.code)
+    return Reply(texts.ACCUSED_MARKED.format(name=name, what=what), _back_to(petition))
+
+
 def _back_to(petition: Petition) -> tuple[Button, ...]:
     return (
         Button(petition.code, f"{PREFIX}v:{petition.id}"),
@@ -322,11 +415,13 @@ def _back_to(petition: Petition) -> tuple[Button, ...]:
 
 
 async def _queue(session: AsyncSession, actor: Actor, today: date) -> Reply:
+    hidden = await accused.targets_naming(session, accused.PETITION, actor.person_id)
     query = (
         select(Petition)
         .where(
             col(Petition.unit_id).in_(await scope(session, actor)),
             col(Petition.status).not_in(FINAL),
+            col(Petition.id).not_in(hidden),
         )
         .order_by(col(Petition.due_date).is_(None), col(Petition.due_date), col(Petition.id))
         .limit(20)
@@ -371,7 +466,7 @@ async def _detail(
         audit_by(session, actor, "petition.filer_viewed", now, target=petition.code)
     handler = texts.NO_HANDLER
     if petition.handler_person_id is not None:
-        handler = await _name(session, petition.handler_person_id)
+        handler = await person_label(session, petition.handler_person_id)
     text = texts.STAFF_PETITION_DETAIL.format(
         code=petition.code,
         kind=texts.PETITION_KIND_NAMES.get(petition.kind, petition.kind),
@@ -392,12 +487,9 @@ async def _detail(
         buttons.insert(0, Button(texts.PT_TAKE, f"{PREFIX}take:{petition.id}"))
         if petition.kind == "to_cao" and actor.has(ADMIN):
             buttons.insert(1, Button(texts.PT_REVEAL, f"{PREFIX}reveal:{petition.id}"))
+    if petition.kind == "to_cao" and _handles(actor, petition):
+        buttons.append(Button(texts.MARK_ACCUSED, f"{PREFIX}acc_pick:{petition.id}"))
     return Reply(text, (*buttons, Button(texts.STAFF_PETITIONS, QUEUE), BACK))
-
-
-async def _name(session: AsyncSession, person_id: int) -> str:
-    person = await session.get(Person, person_id)
-    return person.display_name or f"#{person_id}" if person else f"#{person_id}"
 
 
 async def enter_paper(

@@ -598,6 +598,14 @@ FILE_TOO_BIG = "tệp lớn hơn 10 MB"
 FILE_WRONG_TYPE = "chỉ nhận ảnh JPEG, PNG hoặc tệp PDF"
 FILE_UNREACHABLE = "không tải được tệp từ kênh nhắn tin"
 PT_REVEAL = "Xem danh tính người tố cáo (ghi lý do)"
+PT_TAKE_REASON_ASK = (
+    "Đơn tố cáo này đang có người xử lý. Giao lại cho anh/chị sẽ cho anh/chị xem danh tính người "
+    "tố cáo; người đang xử lý sẽ được báo. Gõ lý do (được lưu vào nhật ký):"
+)
+PT_TAKEN_OVER = (
+    "Đơn {code} đã được quản trị viên giao lại cho người khác xử lý. Lý do: {reason}. Anh/chị "
+    "không còn là người xử lý đơn này."
+)
 PT_REVEAL_ASK = (
     "Chỉ quản trị viên mới xem được danh tính người tố cáo khi không được giao xử lý, và phải ghi "
     "lý do (được lưu vào nhật ký). Gõ lý do:"

@@ -12,12 +12,14 @@ from sqlmodel import col, select
 
 from db import inbox, people
 from db.engine import SessionFactory
-from db.models import AuditLog, InboxItem, ReceptionSession
+from db.models import AuditLog, InboxItem, Outbox, Petition, ReceptionSession
 from handlers import access, texts
 from handlers.assistant import Assistant
 from handlers.clock import FixedClock
 from handlers.contract import Reply
-from tests.test_access import invite
+from tests.test_access import invite, setup_units
+from tests.test_petitions import DENUNCIATION, file
+from tests.test_petitions import Chat as PetitionChat
 from tests.test_reception import Chat, add_calendar, official
 
 DENOUNCER = ("Hoàng Văn Dũng", "0987000111", "Thôn Tây, xã Minh Hòa")
@@ -34,11 +36,15 @@ async def denounce(assistant: Assistant) -> Reply:
     return await denouncer.say("1")
 
 
-async def person_of(sessions: SessionFactory, chat: str) -> int:
+async def person_of_channel(sessions: SessionFactory, channel: str, chat: str) -> int:
     async with sessions() as session:
-        found = await people.identity(session, "web", chat)
+        found = await people.identity(session, channel, chat)
     assert found is not None
     return found.person_id
+
+
+async def person_of(sessions: SessionFactory, chat: str) -> int:
+    return await person_of_channel(sessions, "web", chat)
 
 
 def button(reply: Reply, prefix: str, ending: str = "") -> str:
@@ -155,3 +161,72 @@ async def test_a_staff_account_marked_as_accused_no_longer_sees_the_booking(
         assert (await cadastral.press(forged)).text == texts.STALE_BUTTON
     async with sessions() as session:
         assert await inbox.pending_count(session) == 0
+
+
+async def test_an_admin_takes_over_a_denunciation_only_with_a_reason_and_the_handler_is_told(
+    assistant: Assistant, sessions: SessionFactory, clock: FixedClock
+) -> None:
+    await setup_units(sessions, clock)
+    await file(PetitionChat(assistant, "denouncer"), "to_cao", DENUNCIATION)
+    handler = PetitionChat(assistant, "handler", channel="telegram")
+    admin = PetitionChat(assistant, "admin")
+    await handler.say(await invite(sessions, clock))
+    await admin.say(await invite(sessions, clock, role=access.ADMIN))
+    async with sessions() as session:
+        number = (await session.exec(select(Petition.id))).one()
+    taken = await handler.press(f"staff:pt:take:{number}")
+    assert "Trần Thị Bình" in taken.text
+
+    asked = await admin.press(f"staff:pt:take:{number}")
+    assert asked.text == texts.PT_TAKE_REASON_ASK and "Trần Thị Bình" not in asked.text
+    handler_id = await person_of_channel(sessions, "telegram", "handler")
+    async with sessions() as session:
+        petition = await session.get(Petition, number)
+    assert petition is not None and petition.handler_person_id == handler_id  # not yet
+    assert (await admin.say("ok")).text == texts.PT_TAKE_REASON_ASK
+    await admin.press(f"staff:pt:take:{number}")
+    after = await admin.say("Người xử lý nghỉ ốm dài ngày, cần người thay")
+    assert "Trần Thị Bình" in after.text
+    async with sessions() as session:
+        petition = await session.get(Petition, number)
+        audit = (
+            await session.exec(
+                select(AuditLog)
+                .where(AuditLog.action == "petition.assigned")
+                .order_by(col(AuditLog.id).desc())
+            )
+        ).first()
+        told = (await session.exec(select(Outbox).where(Outbox.chat_id == "handler"))).all()
+    assert petition is not None and petition.handler_person_id != handler_id
+    assert audit is not None and audit.after is not None
+    assert audit.after["reason"] == "Người xử lý nghỉ ốm dài ngày, cần người thay"
+    assert any("giao lại cho người khác" in row.reply["text"] for row in told)
+
+
+async def test_an_official_accused_in_a_denunciation_cannot_see_or_take_it(
+    assistant: Assistant, sessions: SessionFactory, clock: FixedClock
+) -> None:
+    await setup_units(sessions, clock)
+    await file(PetitionChat(assistant, "denouncer"), "to_cao", DENUNCIATION)
+    handler, accused_official = PetitionChat(assistant, "handler"), PetitionChat(assistant, "le-c")
+    await handler.say(await invite(sessions, clock))
+    await accused_official.say(await invite(sessions, clock))
+    async with sessions() as session:
+        number = (await session.exec(select(Petition.id))).one()
+    accused_id = await person_of(sessions, "le-c")
+    case = await handler.press(f"staff:pt:take:{number}")
+    picker = await handler.press(button(case, "staff:pt:acc_pick:"))
+    marked = await handler.press(button(picker, "staff:pt:acc_mark:", f":{accused_id}"))
+    assert marked.text.startswith("Đã đánh dấu")
+
+    queue = await accused_official.press("staff:petitions")
+    assert f"staff:pt:v:{number}" not in [b.payload for b in queue.buttons]
+    for forged in (
+        f"staff:pt:v:{number}",
+        f"staff:pt:take:{number}",
+        f"staff:pt:acc_pick:{number}",
+    ):
+        assert (await accused_official.press(forged)).text == texts.STALE_BUTTON
+    async with sessions() as session:
+        petition = await session.get(Petition, number)
+    assert petition is not None and petition.handler_person_id != accused_id
