@@ -11,9 +11,10 @@ from datetime import timedelta
 
 from sqlmodel import col, delete, select
 
-from db import inbox
+from db import inbox, throttle
 from db.engine import SessionFactory
 from db.models import InboxItem, Outbox, WebPush, WebSession
+from handlers import guesses
 from handlers.clock import Clock
 
 
@@ -44,6 +45,7 @@ class Retention:
                 )
             )
             await session.exec(delete(WebPush).where(col(WebPush.created_at) < cutoff))
+            await throttle.forget_before(session, self._clock.now() - guesses.KEEP)
             await session.exec(
                 delete(WebSession).where(
                     col(WebSession.last_seen_at) < cutoff,

@@ -1,13 +1,13 @@
-"""One-time codes (role invites, channel links) and the failures that lock a sender out."""
+"""One-time codes (role invites, channel links)."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from sqlmodel import col, func, select, update
+from sqlmodel import col, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from db.models import CodeFailure, OneTimeCode
+from db.models import OneTimeCode
 
 
 def add(session: AsyncSession, code: OneTimeCode) -> None:
@@ -31,23 +31,4 @@ async def claim(
     if result.rowcount != 1:
         return None
     query = select(OneTimeCode).where(OneTimeCode.code_hash == code_hash)
-    return (await session.exec(query)).one()
-
-
-def record_failure(session: AsyncSession, channel: str, external_id: str, now: datetime) -> None:
-    session.add(CodeFailure(channel=channel, external_id=external_id, at=now))
-
-
-async def recent_failures(
-    session: AsyncSession, channel: str, external_id: str, now: datetime, window: timedelta
-) -> int:
-    query = (
-        select(func.count())
-        .select_from(CodeFailure)
-        .where(
-            CodeFailure.channel == channel,
-            CodeFailure.external_id == external_id,
-            col(CodeFailure.at) > now - window,
-        )
-    )
     return (await session.exec(query)).one()

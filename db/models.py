@@ -217,17 +217,6 @@ class OneTimeCode(SQLModel, table=True):
     claimed_by: int | None = Field(default=None, foreign_key="person.id")
 
 
-class CodeFailure(SQLModel, table=True):
-    """A wrong code typed by a sender; five in an hour lock the sender out for the hour."""
-
-    __tablename__ = "code_failure"
-
-    id: int | None = Field(default=None, primary_key=True)
-    channel: str = Field(max_length=16)
-    external_id: str = Field(max_length=128, index=True)
-    at: datetime = _when()
-
-
 class AuditLog(SQLModel, table=True):
     """Who did what, when, and what changed: every official and admin action."""
 
@@ -553,5 +542,5 @@ class Throttle(SQLModel, table=True):
 
     key: str = Field(primary_key=True, max_length=160)
     failures: int = 0
-    first_at: datetime = _when()
+    last_at: datetime = _when()
     blocked_until: datetime | None = _when(nullable=True)

@@ -2,7 +2,7 @@
 
 Citizen is the default role. Official and admin come only from a one-time code an admin issues
 (`dccs users invite`), sent in a private chat. Codes are stored hashed, expire, are claimed
-atomically once, and five wrong codes in an hour lock the sender out for that hour.
+atomically once, and wrong codes slow the sender (and their address) down (`handlers/guesses`).
 """
 
 from __future__ import annotations
@@ -18,14 +18,13 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from db import audit, codes, people
 from db.models import OneTimeCode, Person, RoleGrant
+from handlers import guesses
 
 OFFICIAL, ADMIN = "official", "admin"
 ROLES = (OFFICIAL, ADMIN)
 INVITE, LINK = "invite", "link"
 INVITE_TTL = timedelta(hours=72)
 LINK_TTL = timedelta(minutes=15)
-LOCKOUT_WINDOW = timedelta(hours=1)
-MAX_FAILURES = 5
 # No 0/O, 1/I/L: codes are read aloud and typed on phones.
 _ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_SHAPE = re.compile(r"^[A-Za-z2-9]{4}-?[A-Za-z2-9]{4}$")
@@ -53,6 +52,8 @@ class Actor:
     external_id: str
     private: bool
     roles: tuple[tuple[str, int], ...] = ()
+    # The digest of the client's address for this message, where the channel knows it.
+    origin: str | None = None
 
     @property
     def label(self) -> str:
@@ -169,23 +170,25 @@ async def issue(
 
 @dataclass(frozen=True)
 class Redeemed:
-    outcome: str  # "granted", "linked", "locked", "wrong"
+    outcome: str  # "granted", "linked", "slowed", "wrong"
     role: str | None = None
     unit_id: int | None = None
+    wait: timedelta | None = None
+    # Someone has just started to be slowed down: the admins should hear of it.
+    alert: bool = False
 
 
 async def redeem(session: AsyncSession, actor: Actor, code: str, now: datetime) -> Redeemed:
     """Use a code typed by ``actor``: take a role, or link this channel to another person."""
-    failures = await codes.recent_failures(
-        session, actor.channel, actor.external_id, now, LOCKOUT_WINDOW
-    )
-    if failures >= MAX_FAILURES:
-        return Redeemed("locked")
+    # Codes are random (31^8), so only who guesses and from where are counted, not the code.
+    checked = guesses.keys(None, actor.channel, actor.external_id, actor.origin)
+    pause = await guesses.wait(session, checked, now)
+    if pause is not None:
+        return Redeemed("slowed", wait=pause)
     claimed = await codes.claim(session, code_hash(code), actor.person_id, now)
     if claimed is None:
-        codes.record_failure(session, actor.channel, actor.external_id, now)
         audit_by(session, actor, "code.wrong", now, target=actor.channel)
-        return Redeemed("locked" if failures + 1 >= MAX_FAILURES else "wrong")
+        return Redeemed("wrong", alert=await guesses.failed(session, checked, now))
     if claimed.purpose == INVITE:
         assert claimed.role is not None and claimed.unit_id is not None
         session.add(

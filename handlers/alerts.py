@@ -10,6 +10,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from db import outbox
 from db.models import Identity, RoleGrant
+from handlers import texts
 from handlers.access import ADMIN
 from handlers.contract import Reply
 from handlers.recipients import PUSH_CHANNELS
@@ -39,3 +40,9 @@ async def alert_admins(
         ):
             queued += 1
     return queued
+
+
+async def guessing_alert(session: AsyncSession, channel: str, now: datetime) -> None:
+    """Admins hear, at most once an hour, that someone keeps guessing codes."""
+    text = texts.CODE_GUESSING_ALERT.format(channel=texts.CHANNEL_NAMES.get(channel, channel))
+    await alert_admins(session, text, now, f"guessing:{now:%Y%m%d%H}", avoid="")

@@ -42,7 +42,7 @@ from handlers import (
     texts,
 )
 from handlers.access import Actor
-from handlers.alerts import alert_admins
+from handlers.alerts import alert_admins, guessing_alert
 from handlers.clock import VN_TZ, Clock, format_datetime
 from handlers.contract import Incoming, Reply, expand_payload, numbered
 from handlers.faq import (
@@ -55,6 +55,7 @@ from handlers.faq import (
     topics_reply,
     understand,
 )
+from handlers.guesses import wait_words
 from handlers.kb_chat import KbAdmin
 from handlers.knowledge_base import KnowledgeBase
 from handlers.menu import (
@@ -324,7 +325,9 @@ class Assistant:
             queued: list[tuple[str, str, dict[str, Any]]] = []
             uses = faq_use.Tally()
             for incoming in batch:
-                actor = replace(actors[incoming.user_id], private=incoming.private)
+                actor = replace(
+                    actors[incoming.user_id], private=incoming.private, origin=incoming.origin
+                )
                 state = states[incoming.chat_id]
                 replies = await self._turn(session, state, actor, incoming, uses, now)
                 answered.append([reply.to_json() for reply in replies])
@@ -451,6 +454,7 @@ class Assistant:
                 incoming.private,
                 now,
             )
+            actor = replace(actor, origin=incoming.origin)
             # Pushes held until this person wrote again (Zalo's window) are due now, before
             # this turn's replies.
             await outbox.release_held(session, incoming.channel, [incoming.chat_id], now)
@@ -634,6 +638,8 @@ class Assistant:
         if not actor.private:
             return with_menu(texts.CODE_PRIVATE_ONLY)
         result = await access.redeem(session, actor, code, now)
+        if result.alert:
+            await guessing_alert(session, actor.channel, now)
         if result.outcome == "granted":
             unit = await session.get(Unit, result.unit_id)
             role = texts.ROLE_NAMES.get(result.role or "", result.role or "")
@@ -643,8 +649,8 @@ class Assistant:
             )
         if result.outcome == "linked":
             return with_menu(texts.LINKED)
-        if result.outcome == "locked":
-            return with_menu(texts.CODE_LOCKED)
+        if result.outcome == "slowed" and result.wait is not None:
+            return with_menu(texts.CODE_SLOWED.format(wait=wait_words(result.wait)))
         return with_menu(texts.CODE_WRONG)
 
     async def _press(

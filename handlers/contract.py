@@ -81,6 +81,7 @@ _TEXT_FIELDS = (
     "update_id",
     "contact_phone",
     "pressed_message",
+    "origin",
 )
 
 
@@ -110,6 +111,9 @@ class Incoming:
     private: bool = True
     # For a button press: the channel's id of the message that carried the button.
     pressed_message: str | None = None
+    # Where the channel knows the client's network address (the web): a digest of it, to
+    # slow down floods of guesses from one place.
+    origin: str | None = None
 
     def __post_init__(self) -> None:
         # Whatever a channel parsed, nothing that cannot be stored gets past the contract.

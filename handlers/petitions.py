@@ -15,11 +15,11 @@ from functools import lru_cache
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from db import codes
 from db.conversations import ChatState
 from db.models import Person, Petition, PetitionEvent, PetitionParty, Unit
-from handlers import texts
-from handlers.access import LOCKOUT_WINDOW, MAX_FAILURES, Actor
+from handlers import guesses, texts
+from handlers.access import Actor, audit_by
+from handlers.alerts import guessing_alert
 from handlers.calendar import working_calendar
 from handlers.clock import VN_TZ
 from handlers.contract import Button, Incoming, Reply
@@ -426,19 +426,25 @@ def looks_like_lookup(text: str) -> bool:
 
 
 async def lookup(session: AsyncSession, actor: Actor, text: str, now: datetime) -> Reply:
-    """A code and the last four digits of the phone given: limited like one-time codes."""
-    failures = await codes.recent_failures(
-        session, actor.channel, actor.external_id, now, LOCKOUT_WINDOW
-    )
-    if failures >= MAX_FAILURES:
-        return with_menu(texts.PETITION_LOOKUP_LOCKED)
+    """A code and the last four digits of the phone given. Wrong guesses slow down that code
+    for everyone, the sender and their address (``handlers.guesses``); the answer is the same
+    whether the code exists or not. The filer, in the chat that filed, is never slowed."""
     found = LOOKUP.search(text)
     assert found is not None
     code = f"{found.group(1)}-{found.group(2)}-{found.group(3)}".upper()
     petition = (await session.exec(select(Petition).where(Petition.code == code))).one_or_none()
+    if petition is not None and petition.person_id == actor.person_id:
+        return with_menu(describe(petition))
+    checked = guesses.keys(code, actor.channel, actor.external_id, actor.origin)
+    pause = await guesses.wait(session, checked, now)
+    if pause is not None:
+        return with_menu(texts.PETITION_LOOKUP_SLOWED.format(wait=guesses.wait_words(pause)))
     if petition is None or not petition.phone_last4 or petition.phone_last4 != found.group(4):
-        codes.record_failure(session, actor.channel, actor.external_id, now)
+        audit_by(session, actor, "petition.lookup_failed", now, target=code)
+        if await guesses.failed(session, checked, now):
+            await guessing_alert(session, actor.channel, now)
         return with_menu(texts.PETITION_LOOKUP_WRONG)
+    await guesses.succeeded(session, checked)
     return with_menu(describe(petition))
 
 

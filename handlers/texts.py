@@ -67,7 +67,13 @@ ROLE_GRANTED = (
     '"Việc của cán bộ".'
 )
 CODE_WRONG = "Mã không đúng, đã hết hạn hoặc đã được dùng. Anh/chị kiểm tra lại mã."
-CODE_LOCKED = "Anh/chị đã nhập sai mã quá 5 lần. Vui lòng thử lại sau 1 giờ."
+CODE_SLOWED = "Mã đã bị nhập sai nhiều lần. Anh/chị vui lòng thử lại sau {wait}."
+WAIT_MINUTES = "{n} phút"
+WAIT_HOURS = "{n} giờ"
+CODE_GUESSING_ALERT = (
+    "Cảnh báo: có người nhập sai mã mời hoặc mã tra cứu đơn nhiều lần liên tiếp (kênh {channel}). "
+    "Trợ lý đã làm chậm các lần thử tiếp theo; không cần làm gì nếu anh/chị không thấy bất thường."
+)
 CODE_PRIVATE_ONLY = "Vì an toàn, mã chỉ dùng được trong tin nhắn riêng với Trợ lý."
 LINKED = "Đã liên kết kênh này với tài khoản của anh/chị."
 LINK_CODE = (
@@ -470,7 +476,10 @@ NO_PETITIONS = (
     "cuối số điện thoại đã ghi trong đơn, ví dụ: KN-2026-7H3Q9X 5678."
 )
 PETITION_LOOKUP_WRONG = "Không tìm thấy đơn với mã và 4 số điện thoại này."
-PETITION_LOOKUP_LOCKED = "Anh/chị đã tra sai nhiều lần. Vui lòng thử lại sau một giờ."
+PETITION_LOOKUP_SLOWED = (
+    "Mã này đã bị tra sai nhiều lần nên tạm dừng tra cứu. Anh/chị vui lòng thử lại sau {wait}. "
+    'Người gửi đơn vẫn xem được đơn của mình trong mục "Đơn của tôi".'
+)
 PETITION_STATUS_NAMES = {
     "dang_ky": "đã đăng ký trực tuyến, chờ UBND ghi nhận",
     "tiep_nhan": "đã tiếp nhận",

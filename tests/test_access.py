@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from db import audit, people
 from db.engine import SessionFactory
-from db.models import Identity, RoleGrant
+from db.models import Identity, Outbox, RoleGrant
 from handlers import access, texts
 from handlers.assistant import Assistant
 from handlers.clock import FixedClock
@@ -116,20 +116,32 @@ async def test_an_invite_expires_after_72_hours(
     assert reply.text == texts.CODE_WRONG
 
 
-async def test_five_wrong_codes_lock_the_sender_out_for_the_hour(
+async def test_wrong_codes_slow_the_sender_down_more_each_time_and_tell_the_admins(
     assistant: Assistant, sessions: SessionFactory, clock: FixedClock
 ) -> None:
     await setup_units(sessions, clock)
+    admin_code = await invite(sessions, clock, role=access.ADMIN, unit="Tỉnh mẫu")
+    await assistant.dispatch(msg(admin_code, chat="900", channel="telegram"))
     good = await invite(sessions, clock)
     answers = [
-        (await assistant.dispatch(msg(f"AAAA-AAA{n}", chat="guesser")))[0].text for n in range(2, 7)
+        (await assistant.dispatch(msg(f"AAAA-AAA{n}", chat="guesser")))[0].text for n in range(2, 8)
     ]
-    assert answers[:4] == [texts.CODE_WRONG] * 4 and answers[4] == texts.CODE_LOCKED
-    [locked] = await assistant.dispatch(msg(good, chat="guesser"))
-    assert locked.text == texts.CODE_LOCKED
-    clock.advance(timedelta(hours=1, minutes=1))
+    # Five free mistakes; the sixth starts a one-minute wait, then two, four...
+    assert answers[:6] == [texts.CODE_WRONG] * 6
+    [slowed] = await assistant.dispatch(msg(good, chat="guesser"))
+    assert slowed.text == texts.CODE_SLOWED.format(wait="1 phút")
+    clock.advance(timedelta(minutes=1, seconds=1))
+    await assistant.dispatch(msg("AAAA-AAA9", chat="guesser"))
+    [slower] = await assistant.dispatch(msg(good, chat="guesser"))
+    assert slower.text == texts.CODE_SLOWED.format(wait="2 phút")
+    clock.advance(timedelta(minutes=2, seconds=1))
     [granted] = await assistant.dispatch(msg(good, chat="guesser"))
     assert granted.text.startswith("Anh/chị đã nhận vai trò")
+    async with sessions() as session:
+        alerts = (
+            await session.exec(select(Outbox).where(col(Outbox.dedupe_key).like("alert:guessing%")))
+        ).all()
+    assert [row.chat_id for row in alerts] == ["900"]
 
 
 async def test_codes_and_staff_commands_are_refused_in_group_chats(

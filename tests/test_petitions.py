@@ -130,9 +130,15 @@ async def test_a_code_with_the_last_four_phone_digits_finds_a_petition_and_guess
     stranger = Chat(assistant, "other")
     found = await stranger.say(f"tra cuu {code} 5678")
     assert found.text.startswith(f"{code} (Khiếu nại): đã đăng ký trực tuyến")
-    for _ in range(5):
+    for _ in range(3):
         assert (await stranger.say(f"{code} 0000")).text == texts.PETITION_LOOKUP_WRONG
-    assert (await stranger.say(f"{code} 5678")).text == texts.PETITION_LOOKUP_LOCKED
+    # A fourth wrong guess, from anyone, makes that code wait; its filer is never slowed.
+    assert (await Chat(assistant, "another").say(f"{code} 1111")).text == (
+        texts.PETITION_LOOKUP_WRONG
+    )
+    slowed = texts.PETITION_LOOKUP_SLOWED.format(wait="1 phút")
+    assert (await stranger.say(f"{code} 5678")).text == slowed
+    assert (await Chat(assistant, "owner").say(f"{code} 5678")).text == found.text
 
 
 async def test_an_official_works_a_complaint_to_its_result_and_the_citizen_rates_it(

@@ -43,13 +43,25 @@ def upgrade() -> None:
         "throttle",
         sa.Column("key", sa.String(length=160), nullable=False),
         sa.Column("failures", sa.Integer(), nullable=False),
-        sa.Column("first_at", UTCDateTime(), nullable=False),
+        sa.Column("last_at", UTCDateTime(), nullable=False),
         sa.Column("blocked_until", UTCDateTime(), nullable=True),
         sa.PrimaryKeyConstraint("key"),
     )
+    # Replaced by throttle: a lockout per sender that a new cookie reset.
+    op.drop_index("ix_code_failure_external_id", table_name="code_failure")
+    op.drop_table("code_failure")
 
 
 def downgrade() -> None:
+    op.create_table(
+        "code_failure",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("channel", sa.String(length=16), nullable=False),
+        sa.Column("external_id", sa.String(length=128), nullable=False),
+        sa.Column("at", UTCDateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    op.create_index("ix_code_failure_external_id", "code_failure", ["external_id"])
     op.drop_table("throttle")
     op.drop_index("ix_accused_target", table_name="accused")
     op.drop_table("accused")
