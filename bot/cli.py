@@ -13,13 +13,12 @@ from typing import Annotated, Any
 
 import typer
 import yaml
-from aiohttp import web
 
+from bot import server
 from bot.channels.console import run_console
 from bot.demo import demo_settings
 from bot.logs import configure_logging
 from bot.runtime import Runtime, prepare_database, start_runtime
-from bot.server import create_app
 from bot.settings import Settings
 from db import backup, inbox, people
 from db import kb as kb_rows
@@ -88,13 +87,8 @@ def serve(
     host = host or settings.http_host
     port = port or settings.http_port
     log.info("serving on http://%s:%d", host, port)
-    web.run_app(
-        create_app(settings, run_clock=not no_clock, demo=demo),
-        host=host,
-        port=port,
-        print=None,
-        access_log=None,
-    )
+    app = server.create_app(settings, run_clock=not no_clock, demo=demo)
+    asyncio.run(server.serve(app, host, port, settings.web_max_connections))
 
 
 @app.command()
@@ -752,7 +746,11 @@ def report(
         else:
             raise ValueError
     except ValueError:
-        typer.echo("Lỗi: cần --from và --to dạng DD/MM/YYYY, hoặc --period hợp lệ.", err=True)
+        typer.echo(
+            "Lỗi: cần --from và --to dạng DD/MM/YYYY (từ 1 ngày đến 10 năm, trong các năm "
+            "2000-2100), hoặc --period hợp lệ.",
+            err=True,
+        )
         raise typer.Exit(2) from None
 
     async def work(runtime: Runtime) -> None:
@@ -771,8 +769,8 @@ def report(
             typer.echo(paragraph)
             typer.echo("")
         if xlsx is not None:
-            xlsx.write_bytes(reports.workbook(built))
+            xlsx.write_bytes(await asyncio.to_thread(reports.workbook, built))
         if docx is not None:
-            docx.write_bytes(reports.document(built))
+            docx.write_bytes(await asyncio.to_thread(reports.document, built))
 
     _with_runtime(settings, work)

@@ -8,14 +8,22 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from typing import Any
 
 from handlers.privacy import redact
 
+# Control characters in a logged value (a newline in a button payload) would forge log lines.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def escape_controls(text: str) -> str:
+    return _CONTROL.sub(lambda found: found.group().encode("unicode_escape").decode(), text)
+
 
 class RedactingFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
-        record.msg = redact(record.getMessage())
+        record.msg = escape_controls(redact(record.getMessage()))
         record.args = None
         if record.exc_info:
             formatted = logging.Formatter().formatException(record.exc_info)
@@ -50,3 +58,5 @@ def configure_logging(level: str, fmt: str) -> None:
     root.setLevel(level.upper())
     # httpx logs every request URL at INFO, and a Bot API URL holds the token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    # APScheduler logs every tick (every 2 s) at INFO.
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)

@@ -269,6 +269,7 @@ def _add_zalo(
             settings.zalo_oa_app_id,
             settings.zalo_oa_secret_key.get_secret_value(),
             Intake(zalo_oa.CHANNEL, runtime.assistant, runtime.deliverer, holds_pushes=True),
+            runtime.clock,
         )
     if settings.zalo_bot_token is not None:
         bot = ZaloBotClient(

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import signal
 from collections.abc import AsyncIterator
 
 from aiohttp import web
 from aiohttp.typedefs import Handler
+from aiohttp.web_protocol import RequestHandler
 
+from bot import guard
 from bot.channels import web as web_channel
 from bot.demo import load_demo
 from bot.runtime import start_runtime
 from bot.settings import Settings
 from handlers import texts
-from handlers.clock import Clock
+from handlers.clock import Clock, SystemClock
 
 MAX_BODY = 64 * 1024
 # Kept here rather than imported so the web app does not import aiogram (slow) without a token.
@@ -44,7 +48,14 @@ def create_app(
 ) -> web.Application:
     """The app; the runtime (and, unless ``run_clock`` is off, the ticker) starts and stops
     with the server."""
-    app = web.Application(client_max_size=MAX_BODY, middlewares=[count_errors])
+    ticking = clock or SystemClock()
+    app = web.Application(
+        client_max_size=MAX_BODY,
+        middlewares=[
+            count_errors,
+            guard.middleware(settings.guard(), lambda: ticking.now().timestamp()),
+        ],
+    )
 
     async def runtime_context(app: web.Application) -> AsyncIterator[None]:
         runtime = await start_runtime(settings, clock)
@@ -68,6 +79,39 @@ def create_app(
     if settings.zalo_bot_token is not None and settings.zalo_bot_mode == "webhook":
         app.router.add_post(WEBHOOK_PATHS["zalo_bot"], channel_webhook("zalo_bot"))
     return app
+
+
+# An open connection that sends nothing for this long is closed (aiohttp's default is an hour).
+KEEPALIVE_SECONDS = 15.0
+
+
+async def serve(app: web.Application, host: str, port: int, max_connections: int) -> None:
+    """Serve until SIGINT or SIGTERM, keeping at most ``max_connections`` open: past that a
+    new connection is closed at once (300 half-open connections once sat on one process)."""
+    runner = web.AppRunner(app, access_log=None, keepalive_timeout=KEEPALIVE_SECONDS)
+    await runner.setup()
+    assert runner.server is not None
+    cap_connections(runner.server, max_connections)
+    await web.TCPSite(runner, host, port).start()
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signal_number in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signal_number, stop.set)
+    try:
+        await stop.wait()
+    finally:
+        await runner.cleanup()
+
+
+def cap_connections(server: web.Server, limit: int) -> None:
+    accept = server.connection_made
+
+    def connection_made(handler: RequestHandler, transport: asyncio.Transport) -> None:
+        accept(handler, transport)
+        if len(server.connections) > limit:
+            transport.close()
+
+    server.connection_made = connection_made  # type: ignore[method-assign]
 
 
 def channel_webhook(name: str) -> Handler:

@@ -8,6 +8,8 @@ from typing import Any
 from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot.guard import GuardSettings
+
 
 def _env(name: str, default: Any = None) -> Any:
     """A setting read from its documented name, or with the DCCS_ prefix."""
@@ -32,6 +34,19 @@ class Settings(BaseSettings):
     unit_name: str | None = None
     # Send the session cookie only over HTTPS (set behind a TLS-terminating proxy).
     cookie_secure: bool = False
+    # Reverse proxies (comma-separated addresses) whose X-Forwarded-For is believed.
+    trusted_proxies: str = ""
+    # Web chat API requests per minute, per browser session and per client address, and new
+    # sessions per address; seconds a request body may take to arrive.
+    web_session_per_minute: int = Field(default=60, ge=1)
+    web_address_per_minute: int = Field(default=600, ge=1)
+    web_new_sessions_per_minute: int = Field(default=30, ge=1)
+    web_body_seconds: float = Field(default=10.0, gt=0)
+    # Open connections one process keeps; more are closed at once.
+    web_max_connections: int = Field(default=500, ge=1)
+    # /metrics answers a request with "Authorization: Bearer <token>"; unset, only a direct
+    # loopback client (no proxy in between) may read it.
+    metrics_token: SecretStr | None = None
     # Telegram (started only when a token is set; the web chat works either way).
     telegram_bot_token: SecretStr | None = Field(
         default=None, validation_alias=AliasChoices("TELEGRAM_BOT_TOKEN", "DCCS_TELEGRAM_BOT_TOKEN")
@@ -117,6 +132,17 @@ class Settings(BaseSettings):
             and self.zalo_app_secret
             and self.zalo_oa_access_token
             and self.zalo_oa_refresh_token
+        )
+
+    def guard(self) -> GuardSettings:
+        return GuardSettings(
+            trusted_proxies=frozenset(
+                p.strip() for p in self.trusted_proxies.split(",") if p.strip()
+            ),
+            per_session_per_minute=self.web_session_per_minute,
+            per_address_per_minute=self.web_address_per_minute,
+            new_sessions_per_minute=self.web_new_sessions_per_minute,
+            body_seconds=self.web_body_seconds,
         )
 
     def database(self) -> str:

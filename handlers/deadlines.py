@@ -11,6 +11,8 @@ recent lead time it missed, once, and the deliverer marks it late.
 from __future__ import annotations
 
 import calendar as month_calendar
+import logging
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -47,9 +49,13 @@ VIEW_PREFIX = "staff:dl:view:"
 DONE_COMMAND = "/xong"
 NEW = "staff:dl:new"
 FLOW = "dl-new"
+log = logging.getLogger(__name__)
 DAY_OFF_RULES = ("before", "after", "keep")
 # Occurrences further back than this are not looked at (escalation has long fired by then).
 LOOK_BACK = timedelta(days=120)
+
+
+_TOO_FREQUENT = re.compile(r"FREQ\s*=\s*(HOURLY|MINUTELY|SECONDLY)", re.IGNORECASE)
 
 
 class DeadlineError(ValueError):
@@ -90,6 +96,10 @@ def occurrences_between(recurrence: str, start: date, end: date) -> list[date]:
             for year in range(start.year, end.year + 1):
                 found += [_clamp(year, d.month, d.day) for d in days]
         elif kind.upper() == "RRULE":
+            if _TOO_FREQUENT.search(rule):
+                # A reporting duty recurs at most daily; expanding a minutely rule over a
+                # year once held the event loop for 28 s.
+                raise ValueError
             first = datetime.combine(start - timedelta(days=366), time())
             rule_set = rrulestr(rule, dtstart=first)
             found = [
@@ -117,7 +127,12 @@ def adjusted(day: date, rule: str, calendar: WorkingCalendar) -> date:
 
 def occurrences(deadline: Deadline, start: date, end: date) -> list[date]:
     if deadline.recurrence:
-        return occurrences_between(deadline.recurrence, start, end)
+        try:
+            return occurrences_between(deadline.recurrence, start, end)
+        except DeadlineError:
+            # A rule stored before it was refused must not stop every other deadline's work.
+            log.warning("deadline %s has an unusable recurrence; skipped", deadline.id)
+            return []
     due = deadline.due_date
     return [due] if due is not None and start <= due <= end else []
 

@@ -30,10 +30,22 @@ from handlers.petition_figures import figures as petition_figures
 QUICK_PERIODS = ("quy-nay", "quy-truoc", "6-thang", "6-thang-truoc", "nam", "nam-truoc")
 
 
+# A report counts month by month: a longer period is not a report anyone files, and a span of
+# centuries once held the event loop for 20 s.
+LONGEST_PERIOD = timedelta(days=3660)
+YEARS = range(2000, 2101)
+
+
 @dataclass(frozen=True)
 class Period:
     first: date
     last: date  # inclusive
+
+    def __post_init__(self) -> None:
+        if self.first.year not in YEARS or self.last.year not in YEARS:
+            raise ValueError("report years are 2000-2100")
+        if not timedelta(0) <= self.last - self.first <= LONGEST_PERIOD:
+            raise ValueError("a report covers from 1 day to 10 years, first day first")
 
     @property
     def start(self) -> datetime:
@@ -357,7 +369,7 @@ async def press(
 
 
 async def file_for(
-    session: AsyncSession, channel: str, external_id: str, unit_id: int, first: date, last: date
+    session: AsyncSession, channel: str, external_id: str, unit_id: int, period: Period
 ) -> Report | None:
     """The report behind a download link, for an official of that unit or a parent unit."""
     identity = await people.identity(session, channel, external_id)
@@ -366,4 +378,4 @@ async def file_for(
     grants = await people.active_roles(session, identity.person_id)
     if unit_id not in await units_under(session, [grant.unit_id for grant in grants]):
         return None
-    return await build(session, unit_id, Period(first, last))
+    return await build(session, unit_id, period)

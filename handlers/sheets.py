@@ -52,3 +52,16 @@ def read_sheets(data: bytes) -> dict[str, list[dict[str, Any]]]:
             )
         tables[sheet.title.strip().lower()] = table
     return tables
+
+
+# A cell starting with one of these is a formula to Excel and LibreOffice ("=HYPERLINK(…)",
+# "@SUM(…)", "+cmd|…"); a leading apostrophe makes it text, and is taken off on import.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value: str) -> str:
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
+def from_csv(value: str) -> str:
+    return value[1:] if value.startswith("'") and value[1:].startswith(_FORMULA_START) else value

@@ -19,6 +19,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from db import audit, people
 from db.models import Unit
+from handlers.sheets import csv_safe, from_csv
 
 KINDS = ("tinh", "xa", "phuong", "dac_khu", "co_quan")
 CSV_COLUMNS = ("code", "name", "kind", "parent", "aliases", "address", "phone", "hours")
@@ -52,7 +53,11 @@ class UnitReport:
 def parse(text: str, fmt: str) -> list[UnitSpec]:
     if fmt == "csv":
         rows: list[dict[str, Any]] = []
-        for raw in csv.DictReader(io.StringIO(text)):
+        for cells in csv.DictReader(io.StringIO(text)):
+            raw = {
+                key: from_csv(value) if isinstance(value, str) else value
+                for key, value in cells.items()
+            }
             profile = {k: raw.pop(k) for k in PROFILE_KEYS if raw.get(k)}
             for key in PROFILE_KEYS:
                 raw.pop(key, None)
@@ -152,11 +157,10 @@ async def export(session: AsyncSession, fmt: str) -> str:
     writer.writeheader()
     for row in rows:
         profile = row.pop("profile")
-        writer.writerow(
-            {
-                **{k: v or "" for k, v in row.items() if k != "aliases"},
-                "aliases": ";".join(row["aliases"]),
-                **{k: profile.get(k, "") for k in PROFILE_KEYS},
-            }
-        )
+        cells = {
+            **{k: v or "" for k, v in row.items() if k != "aliases"},
+            "aliases": ";".join(row["aliases"]),
+            **{k: profile.get(k, "") for k in PROFILE_KEYS},
+        }
+        writer.writerow({k: csv_safe(v) if isinstance(v, str) else v for k, v in cells.items()})
     return out.getvalue()

@@ -16,6 +16,7 @@ import itertools
 import json
 import time
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -45,6 +46,9 @@ class Sent:
 
 @dataclass
 class FakeZalo:
+    # Seconds since the epoch when an event happens: the app's clock in tests, so the OA's
+    # replay window sees events as fresh.
+    now: Callable[[], float] = time.time
     bot_token: str = "1459232241454765289:fake-zalo-bot-secret"
     access_token: str = "acc-0"
     refresh_token: str = "ref-0"
@@ -89,7 +93,7 @@ class FakeZalo:
             "from": {"id": user, "display_name": "Cán bộ", "is_bot": False},
             "chat": {"id": user, "chat_type": "PRIVATE"},
             "message_id": message_id or f"m{next(self._ids):06d}",
-            "date": int(time.time() * 1000),
+            "date": int(self.now() * 1000),
         }
         if text:
             message["text"] = text
@@ -117,7 +121,7 @@ class FakeZalo:
             "recipient": {"id": recipient},
             "event_name": event,
             "message": message,
-            "timestamp": str(int(time.time() * 1000)),
+            "timestamp": str(int(self.now() * 1000)),
             "user_id_by_app": "552177279717587730",
         }
         return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()

@@ -55,6 +55,23 @@ def test_json_logs_are_one_object_per_line_and_masked() -> None:
     assert '"message": "người gửi <phone>"' in line and "0912345678" not in line
 
 
+def test_a_newline_in_a_logged_value_cannot_forge_a_log_line() -> None:
+    payload = "staff:x\n2026-11-25 09:00:00 INFO dccs: admin granted\r\x1b[2J"
+    record = logging.LogRecord(
+        "dccs",
+        logging.WARNING,
+        __file__,
+        1,
+        "offered payload without a handler: %s",
+        (payload,),
+        None,
+    )
+    RedactingFilter().filter(record)
+    line = logging.Formatter("%(levelname)s %(message)s").format(record)
+    assert line.count("\n") == 0 and "\r" not in line and "\x1b" not in line
+    assert line.endswith("staff:x\\n2026-11-25 09:00:00 INFO dccs: admin granted\\r\\x1b[2J")
+
+
 async def test_retention_deletes_old_handled_updates_and_pushes(
     sessions: SessionFactory, clock: FixedClock
 ) -> None:

@@ -4,6 +4,7 @@ own webhooks called the way Zalo calls them."""
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import timedelta
@@ -42,8 +43,8 @@ Start = Callable[..., Awaitable[Client]]
 
 
 @pytest.fixture
-async def fake() -> AsyncIterator[FakeZalo]:
-    api = await FakeZalo().start()
+async def fake(clock: FixedClock) -> AsyncIterator[FakeZalo]:
+    api = await FakeZalo(now=lambda: clock.now().timestamp()).start()
     yield api
     await api.stop()
 
@@ -643,3 +644,54 @@ async def test_the_access_token_is_refreshed_before_it_expires_and_only_once_at_
     await settled(sessions, clock)
     assert fake.refreshes == ["ref-0"]
     assert sorted(s.chat_id for s in fake.sent[3:]) == citizens
+
+
+async def test_a_signed_event_replayed_later_is_refused_and_odd_shapes_are_dropped(
+    serve: Start, fake: FakeZalo, sessions: SessionFactory, clock: FixedClock
+) -> None:
+    client = await serve(
+        zalo_bot_mode="webhook",
+        zalo_bot_webhook_url="https://xa.example.vn/zalo/bot/webhook",
+        zalo_bot_webhook_secret=BOT_SECRET,
+    )
+    old = fake.oa_event(CITIZEN, "xin chao", msg_id="2017-event")
+    clock.advance(timedelta(hours=2))
+    assert await post_oa(client, old) == 403  # properly signed, but two hours old
+    stamp = json.loads(old)["timestamp"].encode()
+    ancient = old.replace(stamp, b"1490000000000")  # 2017
+    assert await post_oa(client, ancient) == 403
+    assert await count(sessions, InboxItem) == 0
+
+    # Authenticated bodies of shapes we do not read: 200 (so Zalo does not retry) and dropped.
+    def signed(body: dict[str, object]) -> bytes:
+        base = json.loads(fake.oa_event(CITIZEN, "x"))
+        return json.dumps({**base, **body}, separators=(",", ":")).encode()
+
+    odd = (
+        signed({"sender": "notadict"}),
+        signed(
+            {
+                "event_name": "user_send_location",
+                "message": {
+                    "msg_id": "loc-x",
+                    "attachments": [
+                        {"payload": {"coordinates": {"latitude": "abc", "longitude": "1"}}}
+                    ],
+                },
+            }
+        ),
+        signed({"message": {"msg_id": ["a"], "text": {"deep": [[[[]]]]}}}),
+    )
+    for raw in odd:
+        assert await post_oa(client, raw) == 200
+    good = {"X-Bot-Api-Secret-Token": BOT_SECRET}
+    for body in ({"event_name": "message.text.received", "message": "x"}, {"event_name": 1}):
+        assert (await client.post(BOT_HOOK, json=body, headers=good)).status in (200, 400)
+    deep = b'{"event_name": "x", "message": ' + b"[" * 2000 + b"]" * 2000 + b"}"
+    deep_status = (
+        await client.post(BOT_HOOK, data=deep, headers={**good, "Content-Type": "application/json"})
+    ).status
+    assert deep_status == 400
+    # Still answering.
+    assert await post_oa(client, fake.oa_event(CITIZEN, "xin chao")) == 200
+    await fake.wait_sent(1)

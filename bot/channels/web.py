@@ -6,8 +6,10 @@ stored, and the browser never chooses it. A client message id makes a retried PO
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import hashlib
+import hmac
 import json
 import secrets
 from datetime import datetime
@@ -17,11 +19,13 @@ from typing import Any
 from aiohttp import web
 from sqlalchemy import text
 
+from bot.guard import ADDRESS, origin_digest, parse_json
 from bot.runtime import Runtime
 from db import inbox, outbox, web_sessions
 from handlers import reports
 from handlers.contract import Incoming
 from handlers.letters import letter_for
+from knowledge.normalize import ascii_int
 
 CHANNEL = "web"
 COOKIE = "dccs_session"
@@ -34,6 +38,7 @@ RUNTIME: web.AppKey[Runtime] = web.AppKey("runtime", Runtime)
 dumps = functools.partial(json.dumps, ensure_ascii=False)
 
 BAD_REQUEST = "Yêu cầu không hợp lệ. Anh/chị vui lòng tải lại trang và thử lại."
+BAD_PERIOD = "Kỳ báo cáo không hợp lệ: từ 1 ngày đến 10 năm, trong các năm 2000-2100."
 PAGE_HEADERS = {
     # Everything the page needs is served from here: no CDN, no third-party script.
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'",
@@ -100,10 +105,7 @@ def _parse(body: Any) -> tuple[str | None, str | None, str | None] | None:
 
 
 async def post_chat(request: web.Request) -> web.Response:
-    try:
-        parsed = _parse(await request.json())
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        parsed = None
+    parsed = _parse(parse_json(await request.read()))
     if parsed is None:
         return _error(400)
     text_in, button, client_id = parsed
@@ -117,6 +119,7 @@ async def post_chat(request: web.Request) -> web.Response:
         button=button,
         # Client ids are only unique per browser, so the key is scoped to the session.
         update_id=f"{session_hash[:32]}:{client_id}" if client_id else None,
+        origin=origin_digest(request[ADDRESS]),
     )
     replies = await request.app[RUNTIME].dispatch(incoming)
     response = _json({"replies": [reply.to_json() for reply in replies]})
@@ -166,20 +169,23 @@ async def report_file(request: web.Request) -> web.Response:
     """A report's workbook or document, for an official of that unit's web session."""
     session_hash, _ = await _session_hash(request, create=False)
     extension = request.match_info["ext"]
+    unit_id = ascii_int(request.match_info["unit"])
     try:
-        unit_id = int(request.match_info["unit"])
         first = datetime.strptime(request.match_info["first"], "%Y%m%d").date()
         last = datetime.strptime(request.match_info["last"], "%Y%m%d").date()
+        period = reports.Period(first, last)
     except ValueError:
-        return _error(404)
-    if session_hash is None or extension not in REPORT_TYPES:
+        return _error(400, BAD_PERIOD)
+    if session_hash is None or extension not in REPORT_TYPES or unit_id is None:
         return _error(404)
     runtime = request.app[RUNTIME]
     async with runtime.sessions() as session:
-        found = await reports.file_for(session, CHANNEL, session_hash, unit_id, first, last)
+        found = await reports.file_for(session, CHANNEL, session_hash, unit_id, period)
     if found is None:
         return _error(404)
-    body = reports.workbook(found) if extension == "xlsx" else reports.document(found)
+    # Rendering a workbook is CPU work: off the event loop, which serves everyone else.
+    render = reports.workbook if extension == "xlsx" else reports.document
+    body = await asyncio.to_thread(render, found)
     name = f"bao-cao-{first:%Y%m%d}-{last:%Y%m%d}.{extension}"
     return web.Response(
         body=body,
@@ -201,7 +207,18 @@ async def healthz(request: web.Request) -> web.Response:
     return _json({"status": "ok", "database": "ok"})
 
 
+def _may_read_metrics(request: web.Request) -> bool:
+    token = request.app[RUNTIME].settings.metrics_token
+    if token is not None:
+        expected = f"Bearer {token.get_secret_value()}"
+        return hmac.compare_digest(request.headers.get("Authorization", ""), expected)
+    direct = "X-Forwarded-For" not in request.headers and "Forwarded" not in request.headers
+    return direct and request.remote in ("127.0.0.1", "::1")
+
+
 async def metrics(request: web.Request) -> web.Response:
+    if not _may_read_metrics(request):
+        return _error(404)
     runtime = request.app[RUNTIME]
     async with runtime.sessions() as session:
         depth, age = await outbox.depth(session, runtime.clock.now())

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import asyncio
 import hmac
-import json
 import logging
 from typing import Any
 
 import httpx
 from aiohttp import web
 
+from bot.channels import shapes
 from bot.channels.intake import Intake, Received
 from bot.channels.text import split_text, with_numbers
 from bot.delivery import RetryAfter
@@ -182,15 +182,21 @@ class ZaloBotChannel:
         while True:
             try:
                 update = await self._client.get_update(self._poll_timeout)
-            except BotApiError as error:
-                log.warning("Zalo Bot getUpdates failed: %s", error)
+                received = (
+                    shapes.parsed(CHANNEL, to_received, update, self._bot_id)
+                    if update is not None
+                    else None
+                )
+                if received is not None:
+                    await self._intake.submit([received])
+            except asyncio.CancelledError:
+                raise
+            except Exception as error:  # a database or API failure must not end polling
+                log.warning("Zalo Bot polling failed (%s); retrying", type(error).__name__)
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, 30.0)
                 continue
             backoff = 1.0
-            received = to_received(update, self._bot_id) if update is not None else None
-            if received is not None:
-                await self._intake.submit([received])
 
     async def webhook(self, request: web.Request) -> web.Response:
         given = request.headers.get(SECRET_HEADER, "")
@@ -198,12 +204,9 @@ class ZaloBotChannel:
             given.encode(), self._webhook_secret.encode()
         ):
             return web.Response(status=401)
-        try:
-            update = unwrap(json.loads(await request.read()))
-        except ValueError:
-            return web.Response(status=400)
+        update = unwrap(shapes.read(await request.read()))
         if update is None:
             return web.Response(status=400)
-        received = to_received(update, self._bot_id)
+        received = shapes.parsed(CHANNEL, to_received, update, self._bot_id)
         await self._intake.submit([received] if received is not None else [])
         return web.json_response({"message": "Success"})

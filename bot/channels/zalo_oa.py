@@ -15,18 +15,18 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import hmac
-import json
 import logging
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
 from aiohttp import web
 from sqlmodel import select
 
+from bot.channels import shapes
 from bot.channels.intake import Intake, Received
 from bot.channels.text import split_text, with_numbers
 from bot.delivery import OutsideWindow, RetryAfter, Unreachable
@@ -317,11 +317,24 @@ class ZaloOaSender:
             raise
 
 
+# A signed event older (or newer) than this is a replay, whatever its msg_id.
+EVENT_MAX_AGE = timedelta(hours=1)
+
+
+def event_moment(raw: bytes) -> datetime | None:
+    """When Zalo says the event happened (its ``timestamp`` field, in milliseconds)."""
+    found = _TIMESTAMP.search(raw)
+    if found is None or len(found.group(1)) > 15:
+        return None
+    return datetime.fromtimestamp(int(found.group(1)) / 1000, tz=UTC)
+
+
 class ZaloOaChannel:
-    def __init__(self, app_id: str, oa_secret: str, intake: Intake) -> None:
+    def __init__(self, app_id: str, oa_secret: str, intake: Intake, clock: Clock) -> None:
         self._app_id = app_id
         self._oa_secret = oa_secret
         self._intake = intake
+        self._clock = clock
 
     async def start(self) -> None:
         self._intake.start()
@@ -339,10 +352,13 @@ class ZaloOaChannel:
         if not given or not verify_signature(raw, given, self._app_id, self._oa_secret, timestamp):
             log.warning("Zalo OA webhook with a bad signature refused")
             return web.Response(status=401)
-        try:
-            event = json.loads(raw)
-        except ValueError:
+        moment = event_moment(raw)
+        if moment is None or abs(self._clock.now() - moment) > EVENT_MAX_AGE:
+            log.warning("Zalo OA event outside the time window refused (a replay?)")
+            return web.Response(status=403)
+        event = shapes.read(raw)
+        if event is None:
             return web.Response(status=400)
-        received = to_received(event) if isinstance(event, dict) else None
+        received = shapes.parsed(CHANNEL, to_received, event) if isinstance(event, dict) else None
         await self._intake.submit([received] if received is not None else [])
         return web.json_response({"message": "Success"})
