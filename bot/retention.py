@@ -2,7 +2,10 @@
 
 Handled updates keep the replies sent (redeliveries need them for a while, not forever);
 delivered pushes and sent outbox rows may quote a citizen's case; idle web sessions are just
-cookies. Petition case files, when they exist, follow their own legal retention rules.
+cookies; people who only asked questions and have not written since are forgotten with their
+identities and conversations. Answers typed into a form that was never sent are dropped much
+sooner (DCCS_FORM_IDLE_DAYS). Petition case files, bookings, roles and the audit log follow
+their own rules and keep the people they name.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from datetime import timedelta
 
 from sqlmodel import col, delete, select
 
-from db import inbox, throttle
+from db import conversations, inbox, people, throttle
 from db.engine import SessionFactory
 from db.models import InboxItem, Outbox, WebPush, WebSession
 from handlers import guesses
@@ -19,14 +22,25 @@ from handlers.clock import Clock
 
 
 class Retention:
-    def __init__(self, sessions: SessionFactory, clock: Clock, keep: timedelta) -> None:
+    def __init__(
+        self,
+        sessions: SessionFactory,
+        clock: Clock,
+        keep: timedelta,
+        form_idle: timedelta = timedelta(days=7),
+    ) -> None:
         self._sessions = sessions
         self._clock = clock
         self._keep = keep
+        self._form_idle = form_idle
 
     async def purge(self) -> None:
-        cutoff = self._clock.now() - self._keep
+        now = self._clock.now()
+        cutoff = now - self._keep
         async with self._sessions() as session, session.begin():
+            await conversations.forget_idle_forms(session, now - self._form_idle)
+            await conversations.delete_idle(session, cutoff)
+            await people.purge_idle(session, cutoff)
             await session.exec(
                 delete(InboxItem).where(
                     col(InboxItem.status) == inbox.DONE, col(InboxItem.processed_at) < cutoff

@@ -146,7 +146,12 @@ async def start_runtime(
         lease=timedelta(seconds=settings.outbox_lease_seconds),
         on_outcome=lambda channel, outcome: metrics.pushes.labels(channel, outcome).inc(),
     )
-    retention = Retention(sessions, clock, timedelta(days=settings.retention_days))
+    retention = Retention(
+        sessions,
+        clock,
+        timedelta(days=settings.retention_days),
+        timedelta(days=settings.form_idle_days),
+    )
     runtime = Runtime(
         settings,
         engine,

@@ -103,6 +103,9 @@ class Settings(BaseSettings):
     # Days after which handled updates, delivered pushes and idle web sessions are deleted
     # (they may hold what citizens wrote). Petition case files follow their own rules.
     retention_days: int = Field(default=90, ge=1)
+    # Days after which the answers of a form nobody finished (a tố cáo stopped before
+    # consent) are dropped from the conversation.
+    form_idle_days: int = Field(default=7, ge=1)
     # Offices cut their report figures on a fixed day of the closing month (e.g. 15); unset:
     # calendar month ends.
     report_cutoff_day: int | None = Field(default=None, ge=1, le=28)

@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, insert
-from sqlmodel import col, update
+from sqlalchemy import String, bindparam, cast, insert
+from sqlmodel import col, delete, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from db.models import Conversation
@@ -140,3 +140,31 @@ async def save_many(session: AsyncSession, states: list[ChatState], now: datetim
         )
         for state in known:
             state.version += 1
+
+
+async def forget_idle_forms(session: AsyncSession, cutoff: datetime) -> int:
+    """Clear the flow, step and gathered answers of chats idle since ``cutoff``: what a person
+    typed into a form they never sent is not kept. The version moves, so a turn racing this
+    starts again from the cleared state."""
+    holds_answers = cast(col(Conversation.data), String) != "{}"
+    result = await session.exec(
+        update(Conversation)
+        .where(
+            col(Conversation.updated_at) < cutoff,
+            col(Conversation.flow).is_not(None)
+            | col(Conversation.step).is_not(None)
+            | holds_answers,
+        )
+        .values(flow=None, step=None, data={}, version=col(Conversation.version) + 1)
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount)
+
+
+async def delete_idle(session: AsyncSession, cutoff: datetime) -> int:
+    result = await session.exec(
+        delete(Conversation)
+        .where(col(Conversation.updated_at) < cutoff)
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount)

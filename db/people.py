@@ -4,13 +4,27 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import bindparam, insert
-from sqlmodel import col, select, update
+from sqlmodel import col, delete, func, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from db.engine import insert_ids
-from db.models import Identity, Person, RoleGrant, Unit
+from db.models import (
+    Accused,
+    AuditLog,
+    Booking,
+    Deadline,
+    Identity,
+    OneTimeCode,
+    Person,
+    Petition,
+    ReceptionSchedule,
+    ReceptionSession,
+    RoleGrant,
+    Unit,
+)
 
 _IDENTITIES = Identity.__table__  # type: ignore[attr-defined]
 # Who already wrote to us, and, since they wrote again, that they can be reached again.
@@ -161,3 +175,39 @@ async def other_identities(
         .order_by(col(Identity.id))
     )
     return (await session.exec(query)).all()
+
+
+def _ties() -> list[Any]:
+    """Every column through which a person is part of a record that must outlive chatting:
+    a role, a booking, a đơn, a deadline, a code, an audit line, a session received, a mark."""
+    return [
+        col(RoleGrant.person_id),
+        col(Booking.person_id),
+        col(Petition.person_id),
+        col(Petition.handler_person_id),
+        col(Deadline.owner_person_id),
+        col(OneTimeCode.person_id),
+        col(OneTimeCode.claimed_by),
+        col(AuditLog.actor_person_id),
+        col(ReceptionSchedule.receiver_person_id),
+        col(ReceptionSession.receiver_person_id),
+        col(Accused.person_id),
+    ]
+
+
+async def purge_idle(session: AsyncSession, cutoff: datetime, limit: int = 500) -> int:
+    """Delete people (with their channel identities) who have not written since ``cutoff``
+    and hold no role, booking, đơn or other record: a citizen who only asked questions."""
+    seen = func.coalesce(col(Identity.last_seen_at), col(Identity.created_at))
+    active = select(col(Identity.person_id)).where(seen >= cutoff)
+    query = select(col(Person.id)).where(
+        col(Person.created_at) < cutoff, col(Person.id).not_in(active)
+    )
+    for tie in _ties():
+        query = query.where(col(Person.id).not_in(select(tie).where(tie.is_not(None))))
+    idle = list((await session.exec(query.limit(limit))).all())
+    if not idle:
+        return 0
+    await session.exec(delete(Identity).where(col(Identity.person_id).in_(idle)))
+    await session.exec(delete(Person).where(col(Person.id).in_(idle)))
+    return len(idle)

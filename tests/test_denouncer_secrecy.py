@@ -8,11 +8,14 @@ staff account marked as accused does not see the booking at all.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlmodel import col, select
 
-from db import inbox, people
+from bot.retention import Retention
+from db import conversations, inbox, people
 from db.engine import SessionFactory
-from db.models import AuditLog, InboxItem, Outbox, Petition, ReceptionSession
+from db.models import AuditLog, Identity, InboxItem, Outbox, Petition, ReceptionSession
 from handlers import access, texts
 from handlers.assistant import Assistant
 from handlers.clock import FixedClock
@@ -230,3 +233,43 @@ async def test_an_official_accused_in_a_denunciation_cannot_see_or_take_it(
     async with sessions() as session:
         petition = await session.get(Petition, number)
     assert petition is not None and petition.handler_person_id != accused_id
+
+
+async def test_a_denunciation_stopped_before_consent_is_forgotten_after_a_week(
+    assistant: Assistant, sessions: SessionFactory, clock: FixedClock
+) -> None:
+    await setup_units(sessions, clock)
+    stopped = PetitionChat(assistant, "hesitant")
+    await stopped.press("menu:petition")
+    await stopped.press("pt:k:to_cao")
+    for answer in DENUNCIATION:
+        await stopped.say(answer)
+    asker = PetitionChat(assistant, "asker")  # only asked a question, long ago
+    await asker.say("thoi hieu khieu nai la bao lau")
+    filer = PetitionChat(assistant, "filer")
+    await file(
+        filer,
+        "kien_nghi",
+        ("Lê Văn Em", "0911222333", "Thôn Bắc, xã Minh Hòa", "Đề nghị lắp đèn đường thôn Bắc"),
+    )
+
+    clock.advance(timedelta(days=6))
+    await Retention(sessions, clock, timedelta(days=90)).purge()
+    async with sessions() as session:
+        kept = await conversations.load(session, "web", "hesitant")
+    assert kept.flow is not None and "Trần Thị Bình" in str(kept.data)  # a draft, for a week
+
+    clock.advance(timedelta(days=2))
+    await Retention(sessions, clock, timedelta(days=90)).purge()
+    async with sessions() as session:
+        dropped = await conversations.load(session, "web", "hesitant")
+    assert dropped.flow is None and dropped.data == {}
+    # Back after the week: a fresh start, not a question about a form they no longer see.
+    assert (await stopped.say("xin chao")).text == texts.GREETING
+
+    clock.advance(timedelta(days=91))
+    await Retention(sessions, clock, timedelta(days=90)).purge()
+    async with sessions() as session:
+        people_left = set((await session.exec(select(Identity.external_id))).all())
+    # The asker and the one who never sent are forgotten; the filer's đơn keeps them.
+    assert people_left == {"filer"}
