@@ -25,6 +25,7 @@ from bot.channels.zalo_oa import OaTokens, ZaloOaChannel, ZaloOaClient, ZaloOaSe
 from bot.delivery import ChannelSender, Deliverer, OutboxNotifier, Pace, WebSender
 from bot.metrics import Metrics
 from bot.retention import Retention
+from bot.sealing import Sealer
 from bot.settings import Settings
 from bot.ticker import Ticker, at_most_every
 from db import kb as kb_rows
@@ -267,6 +268,7 @@ def _add_zalo(
                 settings.zalo_oa_refresh_token.get_secret_value(),
             ),
             refresh_failed,
+            Sealer(settings.token_key.get_secret_value() if settings.token_key else None),
         )
         senders[zalo_oa.CHANNEL] = ZaloOaSender(client, tokens, runtime.sessions, runtime.clock)
         paces[zalo_oa.CHANNEL] = pace

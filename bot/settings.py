@@ -47,6 +47,8 @@ class Settings(BaseSettings):
     # /metrics answers a request with "Authorization: Bearer <token>"; unset, only a direct
     # loopback client (no proxy in between) may read it.
     metrics_token: SecretStr | None = None
+    # Seals the Zalo OA tokens stored in the database (any passphrase; keep it out of backups).
+    token_key: SecretStr | None = None
     # Telegram (started only when a token is set; the web chat works either way).
     telegram_bot_token: SecretStr | None = Field(
         default=None, validation_alias=AliasChoices("TELEGRAM_BOT_TOKEN", "DCCS_TELEGRAM_BOT_TOKEN")

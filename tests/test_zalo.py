@@ -20,6 +20,7 @@ from bot.channels.text import split_text
 from bot.channels.zalo_oa import SIGNATURE_HEADER, verify_signature
 from bot.logs import configure_logging
 from bot.runtime import Runtime
+from bot.sealing import Sealer, SealingError
 from bot.server import create_app
 from bot.settings import Settings
 from db import outbox
@@ -247,6 +248,31 @@ async def test_an_expired_token_is_refreshed_once_and_the_new_pair_survives_a_re
     assert await post_oa(again, fake.oa_event(CITIZEN, "1")) == 200
     await fake.wait_sent(3)
     assert fake.refreshes == ["ref-0", "ref-1"]
+
+
+async def test_with_a_token_key_the_stored_oa_tokens_are_sealed_and_still_rotate(
+    serve: Start, fake: FakeZalo, sessions: SessionFactory
+) -> None:
+    client = await serve(token_key="phường-an-lạc-2026-khoá")
+    fake.access_token = "acc-revoked"
+    assert await post_oa(client, fake.oa_event(CITIZEN, "xin chao")) == 200
+    await fake.wait_sent(1)
+    async with sessions() as session:
+        stored = await session.get(ChannelToken, "zalo_oa")
+    assert stored is not None
+    assert stored.access_token.startswith("fernet:") and "acc-1" not in stored.access_token
+    assert stored.refresh_token.startswith("fernet:") and "ref-1" not in stored.refresh_token
+    await client.close()
+    # The same key opens them after a restart; no refresh is spent.
+    again = await serve(token_key="phường-an-lạc-2026-khoá")
+    assert await post_oa(again, fake.oa_event(CITIZEN, "cam on")) == 200
+    await fake.wait_sent(2)
+    assert fake.refreshes == ["ref-0"]
+    # Without the key, or with another, the sealed tokens cannot be opened.
+    for wrong in (None, "another key"):
+        with pytest.raises(SealingError):
+            Sealer(wrong).open(stored.access_token)
+    assert Sealer("phường-an-lạc-2026-khoá").open(stored.refresh_token) == "ref-1"
 
 
 async def test_a_failed_refresh_alerts_the_admins_on_another_channel(

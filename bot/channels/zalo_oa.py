@@ -30,6 +30,7 @@ from bot.channels import shapes
 from bot.channels.intake import Intake, Received
 from bot.channels.text import split_text, with_numbers
 from bot.delivery import OutsideWindow, RetryAfter, Unreachable
+from bot.sealing import Sealer
 from db import people
 from db.engine import SessionFactory
 from db.models import ChannelToken
@@ -212,7 +213,9 @@ class OaTokens:
         client: ZaloOaClient,
         initial: tuple[str, str],
         on_failure: Callable[[str], Awaitable[None]],
+        sealer: Sealer | None = None,
     ) -> None:
+        self._sealer = sealer or Sealer(None)
         self._sessions = sessions
         self._clock = clock
         self._client = client
@@ -222,9 +225,10 @@ class OaTokens:
 
     async def current(self) -> str:
         row = await self._row()
+        access = self._sealer.open(row.access_token)
         if row.expires_at - self._clock.now() < REFRESH_MARGIN:
-            return await self.refresh(row.access_token)
-        return row.access_token
+            return await self.refresh(access)
+        return access
 
     async def refresh(self, stale: str) -> str:
         """A fresh access token in place of ``stale``."""
@@ -242,12 +246,13 @@ class OaTokens:
         async with self._sessions() as session, session.begin():
             query = select(ChannelToken).where(ChannelToken.name == TOKEN_NAME)
             row = (await session.exec(query.with_for_update())).one()
-            if row.access_token != stale:
-                return row.access_token
-            pair = await self._client.refresh(row.refresh_token)
+            access = self._sealer.open(row.access_token)
+            if access != stale:
+                return access
+            pair = await self._client.refresh(self._sealer.open(row.refresh_token))
             now = self._clock.now()
-            row.access_token = pair.access_token
-            row.refresh_token = pair.refresh_token
+            row.access_token = self._sealer.seal(pair.access_token)
+            row.refresh_token = self._sealer.seal(pair.refresh_token)
             row.expires_at = now + pair.expires_in
             row.updated_at = now
             session.add(row)
@@ -268,8 +273,8 @@ class OaTokens:
                 session.add(
                     ChannelToken(
                         name=TOKEN_NAME,
-                        access_token=access,
-                        refresh_token=refresh,
+                        access_token=self._sealer.seal(access),
+                        refresh_token=self._sealer.seal(refresh),
                         expires_at=now + TOKEN_LIFETIME,
                         updated_at=now,
                     )
