@@ -273,3 +273,43 @@ async def test_a_denunciation_stopped_before_consent_is_forgotten_after_a_week(
         people_left = set((await session.exec(select(Identity.external_id))).all())
     # The asker and the one who never sent are forgotten; the filer's đơn keeps them.
     assert people_left == {"filer"}
+
+
+async def test_every_new_staff_button_is_refused_to_citizens_and_to_other_communes(
+    assistant: Assistant, sessions: SessionFactory, clock: FixedClock
+) -> None:
+    await add_calendar(sessions, clock)
+    await denounce(assistant)
+    await Chat(assistant, "denouncer").press("rc:yes")
+    await file(PetitionChat(assistant, "filer"), "to_cao", DENUNCIATION)
+    async with sessions() as session:
+        item = (await session.exec(select(ReceptionSession))).one()
+        petition_id = (await session.exec(select(Petition.id))).one()
+    chairman = await official(assistant, sessions, clock, chat="chairman")
+    chairman_id = await person_of(sessions, "chairman")
+    roster = await chairman.press(f"staff:rc:s:{item.id}")
+    booking_id = button(roster, "staff:rc:b:").rsplit(":", 1)[1]
+    pressed = (
+        f"staff:rc:rcv:{item.id}",
+        f"staff:rc:rcvp:{item.id}:{chairman_id}",
+        f"staff:rc:rcva:{item.id}",
+        f"staff:rc:reveal:{booking_id}",
+        f"staff:rc:acc:{booking_id}",
+        f"staff:rc:accp:{booking_id}:{chairman_id}",
+        f"staff:pt:acc_pick:{petition_id}",
+        f"staff:pt:acc_mark:{petition_id}:{chairman_id}",
+        f"staff:pt:take:{petition_id}",
+    )
+    citizen = Chat(assistant, "curious")
+    for payload in pressed:
+        assert (await citizen.press(payload)).text == texts.FORBIDDEN, payload
+    elsewhere = await official(assistant, sessions, clock, unit="Xã Minh Hải", chat="neighbour")
+    for payload in pressed:
+        assert (await elsewhere.press(payload)).text == texts.STALE_BUTTON, payload
+    async with sessions() as session:
+        item_after = await session.get(ReceptionSession, item.id)
+        denied = (
+            await session.exec(select(AuditLog).where(col(AuditLog.action) == "access.denied"))
+        ).all()
+    assert item_after is not None and item_after.receiver_person_id is None
+    assert len(denied) == len(pressed)
