@@ -40,7 +40,7 @@ class GuardSettings:
     per_session_per_minute: int = 60
     per_address_per_minute: int = 600
     # New chat sessions (first messages without a cookie) per address and minute.
-    new_sessions_per_minute: int = 30
+    new_sessions_per_minute: int = 60
     # A request body must arrive within this many seconds.
     body_seconds: float = 10.0
 

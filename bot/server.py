@@ -27,6 +27,11 @@ WEBHOOK_PATHS = {
     "zalo_bot": "/zalo/bot/webhook",
 }
 SERVER_ERROR = "Trợ lý đang gặp sự cố. Anh/chị vui lòng thử lại sau ít phút."
+HTTP_ERRORS = {
+    404: "Không có địa chỉ này.",
+    405: "Địa chỉ này không nhận kiểu yêu cầu đó.",
+    413: "Nội dung gửi lên quá lớn (tối đa 64 KB).",
+}
 log = logging.getLogger(__name__)
 
 
@@ -35,8 +40,17 @@ async def count_errors(request: web.Request, handler: Handler) -> web.StreamResp
     """Unhandled errors are counted by kind and answered with a short Vietnamese message."""
     try:
         return await handler(request)
-    except web.HTTPException:
-        raise
+    except web.HTTPException as refused:
+        if not request.path.startswith("/api/") or refused.status < 400:
+            raise
+        # The chat page reads JSON: aiohttp's own refusals (404, 405, 413) in Vietnamese.
+        message = HTTP_ERRORS.get(refused.status, web_channel.BAD_REQUEST)
+        return web.json_response(
+            {"error": message},
+            status=refused.status,
+            dumps=web_channel.dumps,
+            headers={k: v for k, v in refused.headers.items() if k == "Allow"},
+        )
     except Exception as exc:
         request.app[web_channel.RUNTIME].metrics.errors.labels(type(exc).__name__).inc()
         log.exception("request failed: %s %s", request.method, request.path)

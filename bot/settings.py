@@ -40,7 +40,7 @@ class Settings(BaseSettings):
     # sessions per address; seconds a request body may take to arrive.
     web_session_per_minute: int = Field(default=60, ge=1)
     web_address_per_minute: int = Field(default=600, ge=1)
-    web_new_sessions_per_minute: int = Field(default=30, ge=1)
+    web_new_sessions_per_minute: int = Field(default=60, ge=1)
     web_body_seconds: float = Field(default=10.0, gt=0)
     # Open connections one process keeps; more are closed at once.
     web_max_connections: int = Field(default=500, ge=1)

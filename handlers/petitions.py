@@ -17,7 +17,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from db.conversations import ChatState
 from db.models import Person, Petition, PetitionEvent, PetitionParty, Unit
-from handlers import guesses, texts
+from handlers import guesses, texts, words
 from handlers.access import Actor, audit_by
 from handlers.alerts import guessing_alert
 from handlers.calendar import working_calendar
@@ -26,6 +26,7 @@ from handlers.contract import Button, Incoming, Reply
 from handlers.menu import BACK, MENU_BOOK, with_menu
 from handlers.petition_rules import RuleBook
 from handlers.reception import normalize_phone
+from handlers.words import means
 from knowledge.normalize import fold
 
 FLOW = "petition"
@@ -34,6 +35,7 @@ KIND_PREFIX = "pt:k:"
 CONFIRM_PREFIX = "pt:yes:"
 SEND = "pt:send"
 QUIT = "pt:quit"
+STEP_BACK = "pt:back"
 KINDS = ("khieu_nai", "to_cao", "kien_nghi", "phan_anh")
 ANONYMOUS = "thong_tin"
 CODE_PREFIX = {
@@ -75,10 +77,9 @@ WITHDRAWABLE = frozenset(
         "tam_dinh_chi",
     }
 )
-QUIT_WORDS = frozenset({"huy", "huy bo", "thoi"})
-DONE_WORDS = frozenset({"xong", "khong", "khong co", "het", "tiep tuc", "ok"})
 MAX_FILES = 5
-LOOKUP = re.compile(r"\b(KN|TC|KG|PA)-(\d{4})-([A-Z0-9]{6})\b\D*(\d{4})\b", re.IGNORECASE)
+# A code, then the phone's last 4 digits (or the whole number), with or without a space.
+LOOKUP = re.compile(r"\b(KN|TC|KG|PA)-(\d{4})-([A-Z0-9]{6})\D*(\d{4,11})\b", re.IGNORECASE)
 _KEYWORDS = (
     ("to_cao", ("to cao", "to giac")),
     ("khieu_nai", ("khieu nai",)),
@@ -94,8 +95,8 @@ def rule_book() -> RuleBook:
 
 def suggest_kind(text: str) -> str | None:
     folded = fold(text)
-    for kind, words in _KEYWORDS:
-        if any(word in folded for word in words):
+    for kind, keywords in _KEYWORDS:
+        if any(word in folded for word in keywords):
             return kind
     return None
 
@@ -126,9 +127,28 @@ def start_from_text(state: ChatState, text: str) -> Reply:
     )
 
 
+def _controls() -> tuple[Button, ...]:
+    return (Button(texts.BACK_STEP, STEP_BACK), Button(texts.QUIT_FLOW, QUIT))
+
+
 def _ask(state: ChatState) -> Reply:
     step = state.step or ""
-    return Reply(texts.PETITION_ASK[step], (Button(texts.QUIT_FLOW, QUIT),))
+    return Reply(texts.PETITION_ASK[step], _controls())
+
+
+def _step_back(state: ChatState) -> Reply:
+    """One step back, keeping what was typed; from the first question, back to the kinds."""
+    kind = str(state.data.get("kind", ""))
+    steps = STEPS.get(kind, ())
+    if state.step == "files" and steps:
+        state.step = steps[-1]
+        return _ask(state)
+    if state.step not in steps or steps.index(state.step) == 0:
+        state.flow = state.step = None
+        state.data = {}
+        return choose_kind()
+    state.step = steps[steps.index(state.step) - 1]
+    return _ask(state)
 
 
 def _begin(state: ChatState, kind: str) -> Reply:
@@ -156,6 +176,8 @@ async def press(
 ) -> Reply:
     if payload == QUIT:
         return _quit(state)
+    if payload == STEP_BACK and state.flow == FLOW:
+        return _step_back(state)
     for prefix in (KIND_PREFIX, CONFIRM_PREFIX):
         if payload.startswith(prefix):
             kind = payload.removeprefix(prefix)
@@ -176,13 +198,15 @@ async def text(
     raw: str,
     now: datetime,
 ) -> Reply:
-    if fold(raw).strip(" .!") in QUIT_WORDS:
+    if means(raw, words.QUIT):
         return _quit(state)
-    if state.step == "files":
-        if fold(raw).strip(" .!") in DONE_WORDS:
-            return _consent(state)
-        return Reply(texts.PETITION_FILES.format(limit=MAX_FILES), (Button(texts.QUIT_FLOW, QUIT),))
     kind = state.data.get("kind")
+    if means(raw, words.BACK):
+        return _step_back(state)
+    if state.step == "files":
+        if means(raw, words.NO_MORE):
+            return _consent(state)
+        return Reply(texts.PETITION_FILES.format(limit=MAX_FILES), _controls())
     if kind not in STEPS or state.step not in STEPS[kind]:
         return choose_kind()
     value = " ".join(raw.split())
@@ -190,12 +214,12 @@ async def text(
     if step == "phone":
         phone = normalize_phone(incoming.contact_phone or value)
         if phone is None:
-            return Reply(texts.BAD_PHONE, (Button(texts.QUIT_FLOW, QUIT),))
+            return Reply(texts.BAD_PHONE, _controls())
         value = phone
     elif not 5 <= len(value) <= 2000 or (step == "name" and len(value.split()) < 2):
         return Reply(
             texts.BAD_NAME if step == "name" else texts.PETITION_TOO_SHORT,
-            (Button(texts.QUIT_FLOW, QUIT),),
+            _controls(),
         )
     state.data[step] = value
     steps = STEPS[kind]
@@ -206,7 +230,7 @@ async def text(
     if kind == ANONYMOUS:
         return await _file(session, state, actor, incoming, now)
     state.step = "files"
-    return Reply(texts.PETITION_FILES.format(limit=MAX_FILES), (Button(texts.QUIT_FLOW, QUIT),))
+    return Reply(texts.PETITION_FILES.format(limit=MAX_FILES), _controls())
 
 
 def attach(state: ChatState, incoming: Incoming) -> Reply:
@@ -239,7 +263,7 @@ def _consent(state: ChatState) -> Reply:
         summary = f"- {texts.PARTY_WITHHELD}\n{summary}"
     return Reply(
         texts.PETITION_CONSENT.format(summary=summary),
-        (Button(texts.PETITION_SEND, SEND), Button(texts.QUIT_FLOW, QUIT)),
+        (Button(texts.PETITION_SEND, SEND), *_controls()),
     )
 
 
@@ -435,11 +459,17 @@ async def lookup(session: AsyncSession, actor: Actor, text: str, now: datetime) 
     petition = (await session.exec(select(Petition).where(Petition.code == code))).one_or_none()
     if petition is not None and petition.person_id == actor.person_id:
         return with_menu(describe(petition))
+    if found.group(1).upper() == "TC":
+        # Code and phone would confirm who denounced to anyone who suspects a neighbour: a tố
+        # cáo is followed only from the filer's own chat. The same answer whether it exists.
+        return with_menu(texts.PETITION_LOOKUP_TOCAO)
     checked = guesses.keys(code, actor.channel, actor.external_id, actor.origin)
     pause = await guesses.wait(session, checked, now)
     if pause is not None:
         return with_menu(texts.PETITION_LOOKUP_SLOWED.format(wait=guesses.wait_words(pause)))
-    if petition is None or not petition.phone_last4 or petition.phone_last4 != found.group(4):
+    # Whatever follows the code ("0912 345 678", "5678"): its last four digits.
+    last4 = re.sub(r"\D", "", text[found.end(3) :])[-4:]
+    if petition is None or not petition.phone_last4 or petition.phone_last4 != last4:
         audit_by(session, actor, "petition.lookup_failed", now, target=code)
         if await guesses.failed(session, checked, now):
             await guessing_alert(session, actor.channel, now)

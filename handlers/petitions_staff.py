@@ -19,7 +19,7 @@ from db.conversations import ChatState
 from db.engine import SessionFactory
 from db.models import Petition, PetitionEvent, PetitionParty
 from handlers import texts
-from handlers.access import ADMIN, Actor, audit_by, person_label, scope
+from handlers.access import ADMIN, Actor, audit_by, person_label, scope, units_under
 from handlers.clock import VN_TZ, Clock
 from handlers.contract import Button, Reply
 from handlers.menu import BACK
@@ -70,6 +70,10 @@ LABELS = {
     "complex": texts.PT_COMPLEX,
     "remote": texts.PT_REMOTE,
 }
+
+
+# Steps an admin completes by typing a reason (the prompt, asked again if it is too short).
+REASONED = {"reveal": texts.PT_REVEAL_ASK, "take": texts.PT_TAKE_REASON_ASK}
 
 
 def handles(payload: str) -> bool:
@@ -124,19 +128,25 @@ async def press(
         return Reply(texts.STALE_BUTTON, (BACK,))
     if action == "v":
         return await _detail(session, actor, petition, today, now)
-    if action == "take":
-        taken = petition.handler_person_id not in (None, actor.person_id)
-        if petition.kind == "to_cao" and taken:
-            if not actor.has(ADMIN):
-                # Otherwise taking a case over would be a way round the denouncer's secrecy.
-                audit_by(session, actor, "petition.take_refused", now, target=petition.code)
-                return Reply(texts.PT_TAKE_REFUSED, _back_to(petition))
-            state.flow, state.step, state.data = FLOW, "take", {"petition": petition.id}
+    if action in ("take", "assign_to"):
+        assignee = actor.person_id if action == "take" else ascii_int(person_text)
+        if petition.kind == "to_cao" and not actor.has(ADMIN):
+            # Whoever handles a tố cáo sees the denouncer: an admin chooses who, or else the
+            # first official to press (the accused, perhaps) would.
+            audit_by(session, actor, "petition.take_refused", now, target=petition.code)
+            return Reply(texts.PT_TAKE_REFUSED, _back_to(petition))
+        if assignee is None or not await _may_handle(session, petition, assignee):
+            return Reply(texts.STALE_BUTTON, _back_to(petition))
+        held = petition.handler_person_id not in (None, assignee)
+        if petition.kind == "to_cao" and held:
+            state.flow, state.step = FLOW, "take"
+            state.data = {"petition": petition.id, "assignee": assignee}
             return Reply(texts.PT_TAKE_REASON_ASK, _back_to(petition))
-        petition.handler_person_id = actor.person_id
-        session.add(petition)
-        audit_by(session, actor, "petition.assigned", now, target=petition.code)
-        return await _detail(session, actor, petition, today, now)
+        return await _assign(session, actor, petition, assignee, now)
+    if action == "assign":
+        if not actor.has(ADMIN):
+            return Reply(texts.FORBIDDEN, _back_to(petition))
+        return await _pick_handler(session, actor, petition)
     if action in ("acc_pick", "acc_mark"):
         if petition.kind != "to_cao" or not _handles(actor, petition):
             return Reply(texts.FORBIDDEN, _back_to(petition))
@@ -162,14 +172,21 @@ async def text(
 ) -> Reply:
     """The reason, body or result an official types for the step they chose."""
     action = state.step or ""
+    asked = (state.flow, state.step, dict(state.data))
     petition_id = int(state.data.get("petition", 0))
+    assignee = int(state.data.get("assignee", actor.person_id))
     state.flow = state.step = None
     state.data = {}
     petition = await _case(session, actor, petition_id) if actor.is_staff else None
-    if petition is not None and action == "reveal" and actor.has(ADMIN):
-        return await _reveal(session, actor, petition, typed, now)
-    if petition is not None and action == "take" and actor.has(ADMIN):
-        return await _take_over(session, actor, petition, typed, now)
+    if petition is not None and action in REASONED and actor.has(ADMIN):
+        reason = " ".join(typed.split())[:500]
+        if len(reason) < 5:
+            # Still waiting for the reason: nothing is shown or changed without one.
+            state.flow, state.step, state.data = asked
+            return Reply(texts.REASON_TOO_SHORT + REASONED[action], _back_to(petition))
+        if action == "reveal":
+            return await _reveal(session, actor, petition, reason, now)
+        return await _assign(session, actor, petition, assignee, now, reason)
     if petition is None or action not in ACTIONS.get(petition.status, ()):
         return Reply(texts.STALE_BUTTON, (BACK,))
     return await apply(session, actor, petition, action, " ".join(typed.split())[:1000], now)
@@ -313,9 +330,6 @@ async def _reveal(
     session: AsyncSession, actor: Actor, petition: Petition, reason: str, now: datetime
 ) -> Reply:
     """An admin who is not the handler sees a denouncer's identity, with the reason recorded."""
-    reason = " ".join(reason.split())[:500]
-    if len(reason) < 5:
-        return Reply(texts.PT_REVEAL_ASK, _back_to(petition))
     party = await session.get(PetitionParty, petition.id)
     audit_by(
         session,
@@ -329,16 +343,29 @@ async def _reveal(
     return Reply(texts.PT_REVEALED.format(party=shown), _back_to(petition))
 
 
-async def _take_over(
-    session: AsyncSession, actor: Actor, petition: Petition, reason: str, now: datetime
+async def _may_handle(session: AsyncSession, petition: Petition, person_id: int) -> bool:
+    """Staff of the case's unit (or above it), and not accused in it."""
+    assert petition.id is not None
+    if await accused.is_marked(session, accused.PETITION, petition.id, person_id):
+        return False
+    grants = await people.active_roles(session, person_id)
+    return petition.unit_id in await units_under(session, [grant.unit_id for grant in grants])
+
+
+async def _assign(
+    session: AsyncSession,
+    actor: Actor,
+    petition: Petition,
+    assignee: int,
+    now: datetime,
+    reason: str = "",
 ) -> Reply:
-    """An admin takes a tố cáo over from its handler: with a reason, and the handler told."""
-    reason = " ".join(reason.split())[:500]
-    if len(reason) < 5:
-        return Reply(texts.PT_TAKE_REASON_ASK, _back_to(petition))
+    """The case gets its handler (audited). Taking a tố cáo from another handler needs the
+    admin's reason; that handler is told, and so is an assignee who did not press."""
     previous = petition.handler_person_id
-    petition.handler_person_id = actor.person_id
+    petition.handler_person_id = assignee
     session.add(petition)
+    after: dict[str, Any] = {"handler": assignee, **({"reason": reason} if reason else {})}
     audit_by(
         session,
         actor,
@@ -346,21 +373,46 @@ async def _take_over(
         now,
         target=petition.code,
         before={"handler": previous},
-        after={"handler": actor.person_id, "reason": reason},
+        after=after,
     )
-    if previous is not None and previous != actor.person_id:
-        address = await _handler_address(session, previous)
+    told = []
+    if previous is not None and previous != assignee:
+        notice = texts.PT_TAKEN_OVER.format(code=petition.code, reason=reason)
+        told.append(("taken", previous, notice))
+    if assignee != actor.person_id:
+        told.append(("assigned", assignee, texts.PT_ASSIGNED.format(code=petition.code)))
+    for event, person_id, notice in told:
+        address = await _handler_address(session, person_id)
         if address is not None:
-            notice = texts.PT_TAKEN_OVER.format(code=petition.code, reason=reason)
+            button = Button(petition.code, f"{PREFIX}v:{petition.id}")
             await outbox.enqueue(
                 session,
                 address[0],
                 address[1],
-                Reply(notice).to_json(),
+                Reply(notice, (button,)).to_json(),
                 now,
-                f"petition:{petition.id}:taken:{now.timestamp():.0f}",
+                f"petition:{petition.id}:{event}:{person_id}:{now.timestamp():.0f}",
             )
+    if assignee != actor.person_id:
+        name = await person_label(session, assignee)
+        return Reply(texts.PT_ASSIGNED_TO.format(code=petition.code, name=name), _back_to(petition))
     return await _detail(session, actor, petition, now.astimezone(VN_TZ).date(), now)
+
+
+async def _pick_handler(session: AsyncSession, actor: Actor, petition: Petition) -> Reply:
+    assert petition.id is not None
+    skip = await accused.of(session, accused.PETITION, petition.id)
+    if petition.handler_person_id is not None:
+        skip.add(petition.handler_person_id)
+    staff = await people.staff_of_units(session, [petition.unit_id])
+    buttons = [
+        Button(name or f"#{person_id}", f"{PREFIX}assign_to:{petition.id}:{person_id}")
+        for person_id, name in staff
+        if person_id not in skip
+    ][:12]
+    if not buttons:
+        return Reply(texts.NO_STAFF_ACCOUNTS, _back_to(petition))
+    return Reply(texts.PT_PICK_HANDLER.format(code=petition.code), (*buttons, *_back_to(petition)))
 
 
 def _handles(actor: Actor, petition: Petition) -> bool:
@@ -483,10 +535,13 @@ async def _detail(
         for action in ACTIONS.get(petition.status, ())
         if action in LABELS
     ]
-    if petition.handler_person_id != actor.person_id:
+    secret = petition.kind == "to_cao"
+    if petition.handler_person_id != actor.person_id and (not secret or actor.has(ADMIN)):
         buttons.insert(0, Button(texts.PT_TAKE, f"{PREFIX}take:{petition.id}"))
-        if petition.kind == "to_cao" and actor.has(ADMIN):
-            buttons.insert(1, Button(texts.PT_REVEAL, f"{PREFIX}reveal:{petition.id}"))
+    if actor.has(ADMIN):
+        buttons.insert(1, Button(texts.PT_ASSIGN, f"{PREFIX}assign:{petition.id}"))
+        if secret and petition.handler_person_id != actor.person_id:
+            buttons.insert(2, Button(texts.PT_REVEAL, f"{PREFIX}reveal:{petition.id}"))
     if petition.kind == "to_cao" and _handles(actor, petition):
         buttons.append(Button(texts.MARK_ACCUSED, f"{PREFIX}acc_pick:{petition.id}"))
     return Reply(text, (*buttons, Button(texts.STAFF_PETITIONS, QUEUE), BACK))

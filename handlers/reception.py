@@ -18,7 +18,7 @@ from db import outbox
 from db import reception as rows
 from db.conversations import ChatState
 from db.models import Booking, Person, ReceptionSession
-from handlers import texts
+from handlers import texts, words
 from handlers.access import Actor, audit_by
 from handlers.clock import VN_TZ, format_datetime
 from handlers.contract import Button, Incoming, Reply
@@ -42,8 +42,6 @@ MAX_OPEN_BOOKINGS = 2
 DESK = "desk"
 STEPS = ("session", "name", "phone", "address", "matter", "summary", "group", "consent")
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
-BACK_WORDS = frozenset({"quay lai", "lai", "tro lai", "back"})
-QUIT_WORDS = frozenset({"huy", "huy bo", "thoi", "dung lai", "khong dat nua"})
 EVE_AT = time(8, 0)
 MORNING_AT = time(6, 30)
 _PHONE_NOISE = re.compile(r"[\s.\-()]")
@@ -215,13 +213,15 @@ async def text(
 ) -> Reply:
     """A typed answer at the current step (or a shared contact on Telegram)."""
     folded = fold(raw).strip(" .!")
-    if folded in QUIT_WORDS:
+    if words.means(raw, words.QUIT):
         return _quit(state)
-    if folded in BACK_WORDS:
+    if words.means(raw, words.BACK):
         return await _back(session, state, actor, now)
     step, data = state.step, state.data
     if step == "session":
-        return Reply(texts.PICK_SESSION_AGAIN, (Button(texts.QUIT_FLOW, STEP_QUIT),))
+        # The list again, with its buttons: a typed number then picks a session, never "Huỷ".
+        listed = await start(session, state, actor, now, data.get("moving"))
+        return Reply(texts.PICK_SESSION_AGAIN + "\n" + listed.text, listed.buttons)
     if step == "name":
         name = " ".join(raw.split())
         if not _NAME.fullmatch(name) or len(name) > 100:

@@ -183,6 +183,7 @@ async def text(
     gives for seeing a denouncer's identity."""
     booking_id = int(state.data.get("booking", 0))
     step = state.step
+    asked = (state.flow, state.step, dict(state.data))
     state.flow = state.step = None
     state.data = {}
     found = await _booking_in_scope(session, actor, booking_id) if actor.is_staff else None
@@ -190,7 +191,11 @@ async def text(
         return Reply(texts.STALE_BUTTON, (BACK,))
     booking, item = found
     if step == "reveal":
-        return _reveal(session, actor, booking, item, typed, now)
+        reason = " ".join(typed.split())[:500]
+        if actor.has(ADMIN) and len(reason) < 5:
+            state.flow, state.step, state.data = asked  # still waiting for a reason
+            return Reply(texts.REASON_TOO_SHORT + texts.PT_REVEAL_ASK, _back_to(item))
+        return _reveal(session, actor, booking, item, reason, now)
     booking.outcome = typed.strip()[:1000]
     booking.updated_at = now
     session.add(booking)
@@ -261,11 +266,8 @@ def _reveal(
     now: datetime,
 ) -> Reply:
     """An admin who does not receive the session sees a denouncer, with the reason recorded."""
-    reason = " ".join(reason.split())[:500]
     if not actor.has(ADMIN):
         return Reply(texts.FORBIDDEN, _back_to(item))
-    if len(reason) < 5:
-        return Reply(texts.PT_REVEAL_ASK, _back_to(item))
     audit_by(
         session,
         actor,
@@ -350,9 +352,9 @@ async def _set_receiver(
     item = await _session_in_scope(session, actor, session_id)
     if item is None or not await _is_unit_staff(session, item.unit_id, person_id):
         return Reply(texts.STALE_BUTTON, (BACK,))
-    changing = item.receiver_person_id not in (None, person_id)
+    changing = item.receiver_person_id != person_id
     if changing and not actor.has(ADMIN) and await _has_denunciation(session, session_id):
-        # Otherwise changing the receiver would be a way round the denouncer's secrecy.
+        # Otherwise naming oneself receiver would be a way round the denouncer's secrecy.
         audit_by(session, actor, "reception.receiver_refused", now, target=str(session_id))
         return Reply(texts.RECEIVER_ADMIN_ONLY, _back_to(item))
     before = {"receiver": item.receiver_person_id}

@@ -329,8 +329,8 @@ RECEIVER_APPLIED_ALL = (
     "Đã đặt {name} chủ trì {count} buổi sắp tới của lịch này; các buổi tạo sau cũng vậy."
 )
 RECEIVER_ADMIN_ONLY = (
-    "Buổi tiếp này đã có lịch hẹn tố cáo và đã có người chủ trì; chỉ quản trị viên mới đổi được, "
-    "để giữ bí mật người tố cáo."
+    "Buổi tiếp này đã có lịch hẹn tố cáo; người chủ trì xem được danh tính người tố cáo, nên chỉ "
+    "quản trị viên mới chọn hoặc đổi được."
 )
 MARK_ACCUSED = "Đánh dấu cán bộ bị tố cáo"
 PICK_ACCUSED = (
@@ -478,7 +478,12 @@ NO_PETITIONS = (
 PETITION_LOOKUP_WRONG = "Không tìm thấy đơn với mã và 4 số điện thoại này."
 PETITION_LOOKUP_SLOWED = (
     "Mã này đã bị tra sai nhiều lần nên tạm dừng tra cứu. Anh/chị vui lòng thử lại sau {wait}. "
-    'Người gửi đơn vẫn xem được đơn của mình trong mục "Đơn của tôi".'
+    'Người gửi đơn vẫn xem được đơn của mình trong mục "Tra cứu đơn".'
+)
+PETITION_LOOKUP_TOCAO = (
+    "Để giữ bí mật cho người tố cáo, đơn tố cáo không tra cứu được bằng mã và số điện thoại. "
+    'Người gửi xem đơn của mình trong mục "Tra cứu đơn" trên chính tài khoản đã gửi, hoặc hỏi tại '
+    "bộ phận tiếp công dân."
 )
 PETITION_STATUS_NAMES = {
     "dang_ky": "đã đăng ký trực tuyến, chờ UBND ghi nhận",
@@ -554,9 +559,13 @@ PT_REOPEN_NOTED = (
 WITHHELD = "đã ghi nhận (được giữ bí mật)"
 PARTY_WITHHELD = "Họ tên, điện thoại, địa chỉ: đã ghi nhận (được giữ bí mật)"
 PT_TAKE_REFUSED = (
-    "Đơn tố cáo này đã có người xử lý; chỉ quản trị viên mới giao lại được, để giữ bí mật người "
-    "tố cáo."
+    "Đơn tố cáo do quản trị viên giao người xử lý (người xử lý xem được danh tính người tố cáo, "
+    "nên không tự nhận). Anh/chị báo quản trị viên nếu cần."
 )
+PT_ASSIGN = "Giao người xử lý"
+PT_PICK_HANDLER = "Chọn cán bộ xử lý đơn {code}:"
+PT_ASSIGNED = "Anh/chị được giao xử lý đơn {code}. Bấm để xem đơn."
+PT_ASSIGNED_TO = "Đã giao đơn {code} cho {name}; người được giao đã được báo."
 PT_DUE_ALERT = "Hạn xử lý đơn {code}: {due}. Bấm để xem đơn."
 PT_WITHDRAW = "Rút đơn {code}"
 PT_WITHDRAWN = "Đã rút đăng ký {code}; đơn sẽ không được xử lý tiếp."
@@ -595,7 +604,7 @@ NEW_SESSION_BAD = "Chưa đúng mẫu. "
 NEW_SESSION_SAVED = "Đã thêm buổi tiếp {when}; người dân có thể đặt lịch ngay."
 PETITION_FILES = (
     "Anh/chị gửi ảnh hoặc tài liệu kèm theo (tối đa {limit} tệp; ảnh JPEG, PNG hoặc PDF, mỗi tệp "
-    'không quá 10 MB), rồi gõ "xong". Không có tài liệu thì gõ "xong".'
+    'không quá 10 MB), rồi gõ "xong". Không có tài liệu thì gõ "không có" hoặc "xong".'
 )
 PETITION_FILE_TAKEN = 'Đã nhận {count} tệp. Gửi thêm, hoặc gõ "xong" để tiếp tục.'
 PETITION_FILES_FULL = 'Đã đủ {limit} tệp. Gõ "xong" để tiếp tục.'
@@ -615,6 +624,7 @@ PT_TAKEN_OVER = (
     "Đơn {code} đã được quản trị viên giao lại cho người khác xử lý. Lý do: {reason}. Anh/chị "
     "không còn là người xử lý đơn này."
 )
+REASON_TOO_SHORT = "Lý do cần rõ ràng, ít nhất 5 ký tự. "
 PT_REVEAL_ASK = (
     "Chỉ quản trị viên mới xem được danh tính người tố cáo khi không được giao xử lý, và phải ghi "
     "lý do (được lưu vào nhật ký). Gõ lý do:"

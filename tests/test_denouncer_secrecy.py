@@ -93,10 +93,12 @@ async def test_only_the_linked_receiver_sees_a_denouncer_and_an_admin_must_give_
     assert "chưa chọn tài khoản" in detail.text
     assert not any(b.payload.startswith("staff:rc:reveal:") for b in detail.buttons)
 
-    # The clerk links the chairman's account as the receiver.
+    # With a tố cáo booked, naming a receiver reveals it: the clerk cannot, an admin can.
     chairman_id = await person_of(sessions, "chairman")
     picker = await clerk.press(button(roster, "staff:rc:rcv:"))
-    linked = await clerk.press(button(picker, "staff:rc:rcvp:", f":{chairman_id}"))
+    refused = await clerk.press(button(picker, "staff:rc:rcvp:", f":{chairman_id}"))
+    assert refused.text == texts.RECEIVER_ADMIN_ONLY
+    linked = await admin.press(button(picker, "staff:rc:rcvp:", f":{chairman_id}"))
     assert linked.text.startswith("Đã đặt ")
     async with sessions() as session:
         item = (await session.exec(select(ReceptionSession))).one()
@@ -135,16 +137,17 @@ async def test_a_staff_account_marked_as_accused_no_longer_sees_the_booking(
     assistant: Assistant, sessions: SessionFactory, clock: FixedClock
 ) -> None:
     await add_calendar(sessions, clock)
-    await denounce(assistant)
-    await Chat(assistant, "denouncer").press("rc:yes")
     chairman = await official(assistant, sessions, clock, chat="chairman")
     cadastral = await official(assistant, sessions, clock, chat="cadastral")
     chairman_id = await person_of(sessions, "chairman")
     cadastral_id = await person_of(sessions, "cadastral")
-    roster = await chairman.press(button(await chairman.press("staff:reception"), "staff:rc:s:"))
-    await chairman.press(
-        f"{button(roster, 'staff:rc:rcv:').replace('rcv:', 'rcvp:')}:{chairman_id}"
-    )
+    # The chairman is named receiver while planning, before anyone books.
+    session_id = button(await chairman.press("staff:reception"), "staff:rc:s:").rsplit(":", 1)[1]
+    planned = await chairman.press(f"staff:rc:rcvp:{session_id}:{chairman_id}")
+    assert planned.text.startswith("Đã đặt ")
+    await denounce(assistant)
+    await Chat(assistant, "denouncer").press("rc:yes")
+    roster = await chairman.press(f"staff:rc:s:{session_id}")
     detail = await chairman.press(button(roster, "staff:rc:b:"))
     booking_payload = button(roster, "staff:rc:b:")
     # The accused cannot mark anyone: they are not the receiver.
@@ -177,17 +180,23 @@ async def test_an_admin_takes_over_a_denunciation_only_with_a_reason_and_the_han
     await admin.say(await invite(sessions, clock, role=access.ADMIN))
     async with sessions() as session:
         number = (await session.exec(select(Petition.id))).one()
-    taken = await handler.press(f"staff:pt:take:{number}")
+    # Officials do not pick up a tố cáo themselves: an admin assigns it.
+    assert (await handler.press(f"staff:pt:take:{number}")).text == texts.PT_TAKE_REFUSED
+    handler_id = await person_of_channel(sessions, "telegram", "handler")
+    picker = await admin.press(f"staff:pt:assign:{number}")
+    assigned = await admin.press(button(picker, "staff:pt:assign_to:", f":{handler_id}"))
+    assert assigned.text.startswith("Đã giao đơn") and "Trần Thị Bình" not in assigned.text
+    taken = await handler.press(f"staff:pt:v:{number}")
     assert "Trần Thị Bình" in taken.text
 
     asked = await admin.press(f"staff:pt:take:{number}")
     assert asked.text == texts.PT_TAKE_REASON_ASK and "Trần Thị Bình" not in asked.text
-    handler_id = await person_of_channel(sessions, "telegram", "handler")
     async with sessions() as session:
         petition = await session.get(Petition, number)
     assert petition is not None and petition.handler_person_id == handler_id  # not yet
-    assert (await admin.say("ok")).text == texts.PT_TAKE_REASON_ASK
-    await admin.press(f"staff:pt:take:{number}")
+    # Too short: asked again, the step kept, nothing shown.
+    again = await admin.say("ok")
+    assert again.text == texts.REASON_TOO_SHORT + texts.PT_TAKE_REASON_ASK
     after = await admin.say("Người xử lý nghỉ ốm dài ngày, cần người thay")
     assert "Trần Thị Bình" in after.text
     async with sessions() as session:
@@ -212,12 +221,15 @@ async def test_an_official_accused_in_a_denunciation_cannot_see_or_take_it(
     await setup_units(sessions, clock)
     await file(PetitionChat(assistant, "denouncer"), "to_cao", DENUNCIATION)
     handler, accused_official = PetitionChat(assistant, "handler"), PetitionChat(assistant, "le-c")
+    admin = PetitionChat(assistant, "admin")
     await handler.say(await invite(sessions, clock))
     await accused_official.say(await invite(sessions, clock))
+    await admin.say(await invite(sessions, clock, role=access.ADMIN))
     async with sessions() as session:
         number = (await session.exec(select(Petition.id))).one()
     accused_id = await person_of(sessions, "le-c")
-    case = await handler.press(f"staff:pt:take:{number}")
+    await admin.press(f"staff:pt:assign_to:{number}:{await person_of(sessions, 'handler')}")
+    case = await handler.press(f"staff:pt:v:{number}")
     picker = await handler.press(button(case, "staff:pt:acc_pick:"))
     marked = await handler.press(button(picker, "staff:pt:acc_mark:", f":{accused_id}"))
     assert marked.text.startswith("Đã đánh dấu")
@@ -228,8 +240,12 @@ async def test_an_official_accused_in_a_denunciation_cannot_see_or_take_it(
         f"staff:pt:v:{number}",
         f"staff:pt:take:{number}",
         f"staff:pt:acc_pick:{number}",
+        f"staff:pt:assign_to:{number}:{accused_id}",
     ):
         assert (await accused_official.press(forged)).text == texts.STALE_BUTTON
+    # Nor can an admin hand the case to the accused.
+    to_accused = await admin.press(f"staff:pt:assign_to:{number}:{accused_id}")
+    assert to_accused.text == texts.STALE_BUTTON
     async with sessions() as session:
         petition = await session.get(Petition, number)
     assert petition is not None and petition.handler_person_id != accused_id

@@ -256,3 +256,13 @@ def test_a_minutely_recurrence_is_refused_before_it_freezes_the_clock() -> None:
             assert texts.BAD_RECURRENCE.split("{")[0] in str(error)
             continue
         raise AssertionError(rule)
+
+
+async def test_the_servers_own_refusals_under_api_are_vietnamese_json(client: Client) -> None:
+    wrong_method = await client.get("/api/chat")
+    assert wrong_method.status == 405 and "POST" in wrong_method.headers["Allow"]
+    assert (await wrong_method.json())["error"] == "Địa chỉ này không nhận kiểu yêu cầu đó."
+    too_big = await client.post("/api/chat", data=b"x" * 70_000, headers=JSON)
+    assert too_big.status == 413 and "64 KB" in (await too_big.json())["error"]
+    missing = await client.get("/api/khong-co")
+    assert missing.status == 404 and (await missing.json())["error"] == "Không có địa chỉ này."

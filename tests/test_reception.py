@@ -508,3 +508,39 @@ async def test_an_official_adds_a_session_in_the_chat_and_citizens_can_book_it(
         "Lê Văn Bình",
     )
     assert (await Chat(assistant, "citizen").book()).text.startswith("Đã đặt lịch.")
+
+
+async def test_text_typed_at_the_session_list_shows_it_again_and_a_number_then_picks(
+    assistant: Assistant, sessions: SessionFactory, clock: FixedClock
+) -> None:
+    """Once only "Huỷ" was left on screen, so typing 1 cancelled the booking."""
+    await add_calendar(sessions, clock)
+    chat = Chat(assistant, "farmer")
+    await chat.press("menu:book")
+    again = await chat.say("buoi chieu")
+    assert again.text.startswith(texts.PICK_SESSION_AGAIN)
+    assert payloads([again])[0].startswith("rc:s:")
+    assert (await chat.say("1")).text == texts.ASK_NAME
+
+
+async def test_the_same_quit_words_work_in_every_form(
+    assistant: Assistant, sessions: SessionFactory, clock: FixedClock
+) -> None:
+    await add_calendar(sessions, clock)
+    for number, words in enumerate(
+        ("thoi ko dat nua", "Dừng lại", "thoát", "hủy", "khong gui nua")
+    ):
+        chat = Chat(assistant, f"quitter-{number}")
+        await chat.press(
+            next(p for p in payloads([await chat.press("menu:book")]) if p.startswith("rc:s:"))
+        )
+        assert (await chat.say(words)).text == texts.BOOKING_QUIT, words
+        await chat.press("menu:petition")
+        await chat.press("pt:k:kien_nghi")
+        assert (await chat.say(words)).text == texts.PETITION_QUIT, words
+    # Inside a sentence it is an answer, not a quit.
+    chat = Chat(assistant, "staying")
+    await chat.press(
+        next(p for p in payloads([await chat.press("menu:book")]) if p.startswith("rc:s:"))
+    )
+    assert (await chat.say("Nguyễn Văn Thôi")).text == texts.ASK_PHONE

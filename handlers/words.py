@@ -1,0 +1,32 @@
+"""Words that steer a form, the same in every flow, with or without diacritics and in chat
+shorthand ("ko co", "thoi k gui nua"). Recognised only when they are the whole message, so
+"1 mình tôi thôi" is still an answer."""
+
+from __future__ import annotations
+
+from knowledge.normalize import normalize
+
+QUIT = frozenset(
+    {
+        "huy",
+        "huy bo",
+        "thoi",
+        "thoat",
+        "dung",
+        "dung lai",
+        "khong gui nua",
+        "thoi khong gui nua",
+        "khong dat nua",
+        "thoi khong dat nua",
+        "khong lam nua",
+    }
+)
+BACK = frozenset({"quay lai", "tro lai", "lai", "back"})
+# At a step that takes files: nothing (more) to send.
+NO_MORE = frozenset(
+    {"xong", "khong", "khong co", "het", "tiep tuc", "ok", "khong co anh", "khong co giay to"}
+)
+
+
+def means(text: str, words: frozenset[str]) -> bool:
+    return normalize(text) in words
