@@ -46,6 +46,9 @@ async def test_malformed_requests_get_400_with_a_reason_not_500(client: Client) 
         )
         assert response.status == 400, body[:40]
         assert (await response.json())["error"]
+    # Found by the fuzz suite: a NUL in a letter's code made PostgreSQL answer 500.
+    await client.post("/api/chat", json={"text": "xin chao"})
+    assert (await client.get("/api/petitions/Y%00I%C3%91/letter.docx")).status == 404
     for path in ("00010101-99991231", "20260101-20250101", "16000101-20991231"):
         response = await client.get(f"/api/reports/1/{path}.xlsx")
         assert response.status == 400 and "10 năm" in (await response.json())["error"]

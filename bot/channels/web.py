@@ -11,6 +11,7 @@ import functools
 import hashlib
 import hmac
 import json
+import re
 import secrets
 from datetime import datetime
 from pathlib import Path
@@ -31,6 +32,9 @@ CHANNEL = "web"
 COOKIE = "dccs_session"
 COOKIE_MAX_AGE = 30 * 24 * 3600
 MAX_CLIENT_ID = 64
+# A đơn's tracking code, the only thing a letter address may name (a NUL byte once made
+# PostgreSQL answer 500).
+LETTER_CODE = re.compile(r"[A-Z]{2}-\d{4}-[A-Z0-9]{6}")
 STATIC = Path(__file__).parent / "static"
 RUNTIME: web.AppKey[Runtime] = web.AppKey("runtime", Runtime)
 
@@ -140,7 +144,7 @@ async def get_updates(request: web.Request) -> web.Response:
 async def petition_letter(request: web.Request) -> web.Response:
     """The filled-in letter to print and sign, built on demand for its filer's web session."""
     session_hash, _ = await _session_hash(request, create=False)
-    if session_hash is None:
+    if session_hash is None or not LETTER_CODE.fullmatch(request.match_info["code"]):
         return _error(404)
     runtime = request.app[RUNTIME]
     async with runtime.sessions() as session:
