@@ -73,6 +73,8 @@ from handlers.menu import (
     with_menu,
 )
 from handlers.units import PICK_COMMAND, PICK_FLOW, PICK_PREFIX, ask_unit, choose_unit, confirm_unit
+from handlers.words import MENU as MENU_WORDS
+from handlers.words import means
 from knowledge.intents import Intent
 from knowledge.normalize import ascii_int, clean
 
@@ -554,8 +556,14 @@ class Assistant:
             return [await deadlines.text(session, state, actor, text, now)]
         if state.flow == petitions_staff.FLOW:
             return [await petitions_staff.text(session, state, actor, text, now)]
+        if petitions.suggesting(state):
+            # A suggestion ("đây có thể là đơn phản ánh?") never traps: typed text is read
+            # as a new message, a question or another request.
+            state.flow = state.step = None
         if state.flow == petitions.FLOW:
             return [await petitions.text(session, state, actor, incoming, text, now)]
+        if state.flow is None and means(text, MENU_WORDS):
+            return [with_menu(texts.MENU_PROMPT)]
         if petitions.looks_like_lookup(text):
             return [await petitions.lookup(session, actor, text, now)]
         index = await self._knowledge.index(session)
@@ -679,7 +687,10 @@ class Assistant:
         if payload.startswith(petitions_staff.SATISFACTION_PREFIX):
             return [await petitions_staff.satisfaction(session, actor, payload, now)]
         # Any other payload carries no authority: a menu item or one the last reply offered.
-        if len(payload) > MAX_PAYLOAD or not (is_global(payload) or payload in state.offered):
+        # An answer or a topic list only informs, so a button for one works from any message.
+        informational = payload.startswith((FAQ_PREFIX, TOPIC_PREFIX))
+        allowed = is_global(payload) or payload in state.offered or informational
+        if len(payload) > MAX_PAYLOAD or not allowed:
             return [with_menu(texts.STALE_BUTTON)]
         if is_global(payload):
             state.flow = state.step = None

@@ -23,7 +23,7 @@ from handlers.alerts import guessing_alert
 from handlers.calendar import working_calendar
 from handlers.clock import VN_TZ
 from handlers.contract import Button, Incoming, Reply
-from handlers.menu import BACK, MENU_BOOK, with_menu
+from handlers.menu import BACK, MENU_BOOK, MENU_STATUS, with_menu
 from handlers.petition_rules import RuleBook
 from handlers.reception import normalize_phone
 from handlers.words import means
@@ -36,6 +36,7 @@ CONFIRM_PREFIX = "pt:yes:"
 SEND = "pt:send"
 QUIT = "pt:quit"
 STEP_BACK = "pt:back"
+NOT_NOW = "pt:no"
 KINDS = ("khieu_nai", "to_cao", "kien_nghi", "phan_anh")
 ANONYMOUS = "thong_tin"
 CODE_PREFIX = {
@@ -65,6 +66,7 @@ FIRST_STEP = {
 REGISTERED, INFORMATION, WITHDRAWN = "dang_ky", "thong_tin", "rut_don"
 WITHDRAW_REQUESTED = "de_nghi_rut_don"
 WITHDRAW_PREFIX = "pt:withdraw:"
+WITHDRAW_YES_PREFIX = "pt:withdrawyes:"
 # Before a result, a đơn may be withdrawn (Luật Khiếu nại Điều 10; Luật Tố cáo Điều 33).
 WITHDRAWABLE = frozenset(
     {
@@ -112,19 +114,27 @@ def choose_kind() -> Reply:
 
 
 def start_from_text(state: ChatState, text: str) -> Reply:
-    """Free text such as "tôi muốn khiếu nại quyết định xử phạt": suggest a type, ask to confirm."""
+    """Free text such as "tôi muốn khiếu nại quyết định xử phạt": suggest a type, ask to confirm.
+    Only a button answers the suggestion: typed text is read afresh (see ``suggesting``)."""
     kind = suggest_kind(text)
     state.flow, state.step, state.data = FLOW, "kind", {}
     if kind is None:
-        return choose_kind()
+        reply = choose_kind()
+        return Reply(reply.text, (*reply.buttons[:-1], Button(texts.PETITION_JUST_ASKING, NOT_NOW)))
     name = texts.PETITION_KIND_NAMES[kind].lower()
     return Reply(
         texts.PETITION_SUGGEST.format(kind=name),
         (
             Button(texts.PETITION_YES.format(kind=name), f"{CONFIRM_PREFIX}{kind}"),
             Button(texts.PETITION_OTHER, "menu:petition"),
+            Button(texts.PETITION_JUST_ASKING, NOT_NOW),
         ),
     )
+
+
+def suggesting(state: ChatState) -> bool:
+    """A type was suggested and not chosen yet: nothing typed has been asked for."""
+    return state.flow == FLOW and state.step == "kind"
 
 
 def _controls() -> tuple[Button, ...]:
@@ -176,6 +186,8 @@ async def press(
 ) -> Reply:
     if payload == QUIT:
         return _quit(state)
+    if payload == NOT_NOW:
+        return _quit(state, texts.PETITION_ASK_AWAY)
     if payload == STEP_BACK and state.flow == FLOW:
         return _step_back(state)
     for prefix in (KIND_PREFIX, CONFIRM_PREFIX):
@@ -184,7 +196,16 @@ async def press(
             if kind in STEPS:
                 return _begin(state, kind)
     if payload.startswith(WITHDRAW_PREFIX):
-        return await withdraw(session, actor, payload.removeprefix(WITHDRAW_PREFIX), now)
+        code = payload.removeprefix(WITHDRAW_PREFIX)
+        return Reply(
+            texts.CONFIRM_WITHDRAW.format(code=code),
+            (
+                Button(texts.WITHDRAW_YES, f"{WITHDRAW_YES_PREFIX}{code}"),
+                Button(texts.KEEP_PETITION, MENU_STATUS),
+            ),
+        )
+    if payload.startswith(WITHDRAW_YES_PREFIX):
+        return await withdraw(session, actor, payload.removeprefix(WITHDRAW_YES_PREFIX), now)
     if payload == SEND and state.flow == FLOW and state.step == "consent":
         return await _file(session, state, actor, incoming, now)
     return with_menu(texts.STALE_BUTTON)

@@ -30,6 +30,7 @@ PREFIX = "rc:"
 SESSION_PREFIX = "rc:s:"
 MATTER_PREFIX = "rc:m:"
 CANCEL_PREFIX = "rc:cancel:"
+CANCEL_YES_PREFIX = "rc:cancelyes:"
 MOVE_PREFIX = "rc:move:"
 CONSENT_YES = "rc:yes"
 CONSENT_NO = "rc:no"
@@ -45,6 +46,11 @@ CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 EVE_AT = time(8, 0)
 MORNING_AT = time(6, 30)
 _PHONE_NOISE = re.compile(r"[\s.\-()]")
+# A run that may be a phone number: a leading + or digit, then digits and separators.
+_PHONE_IN_TEXT = re.compile(r"\+?\d[\d\s.\-()]{7,16}\d")
+# How many people come: the first number typed ("2 người", "1 mình tôi thôi"), or alone.
+_FIRST_NUMBER = re.compile(r"(?<!\d)(\d{1,3})(?!\d)")
+_ALONE = frozenset({"mot minh", "minh toi", "mot minh toi", "chi minh toi", "mot nguoi", "mot"})
 _MOBILE = re.compile(r"0[35789]\d{8}")
 _LANDLINE = re.compile(r"02\d{9}")
 _NAME = re.compile(r"[^\W\d_]+(?:\s+[^\W\d_]+)+")
@@ -56,7 +62,19 @@ def takes_numbers(state: ChatState) -> bool:
 
 
 def normalize_phone(text: str) -> str | None:
-    """A Vietnamese phone number as ten or eleven digits starting with 0, or None."""
+    """A Vietnamese phone number as ten or eleven digits starting with 0, or None; also the
+    number inside a sentence ("sdt cua toi la 091 234 5678")."""
+    for candidate in _PHONE_IN_TEXT.findall(text):
+        parts = candidate.split()
+        # "số nhà 12 0912 345 678": the number may start after a space inside the run.
+        for start in range(len(parts)):
+            found = _phone(" ".join(parts[start:]))
+            if found is not None:
+                return found
+    return None
+
+
+def _phone(text: str) -> str | None:
     digits = _PHONE_NOISE.sub("", text.strip())
     if digits.startswith("+84"):
         digits = "0" + digits[3:]
@@ -65,6 +83,16 @@ def normalize_phone(text: str) -> str | None:
     if _MOBILE.fullmatch(digits) or _LANDLINE.fullmatch(digits):
         return digits
     return None
+
+
+def people_count(text: str) -> int | None:
+    """The number of people in an answer like "2", "2 người" or "1 mình tôi thôi"."""
+    folded = fold(text)
+    found = _FIRST_NUMBER.search(folded) if folded.isascii() else None
+    if found is not None:
+        return ascii_int(found.group(1))
+    words = " ".join(folded.replace("thoi", " ").split())
+    return 1 if words in _ALONE else None
 
 
 def new_code() -> str:
@@ -116,6 +144,12 @@ async def _scope(session: AsyncSession, actor: Actor) -> set[int] | None:
 async def start(
     session: AsyncSession, state: ChatState, actor: Actor, now: datetime, moving: str | None = None
 ) -> Reply:
+    if not moving and len(await rows.open_bookings(session, actor.person_id, now)) >= (
+        MAX_OPEN_BOOKINGS
+    ):
+        # Told before the first question, not after everything has been typed.
+        state.flow = state.step = None
+        return with_menu(texts.TOO_MANY_BOOKINGS)
     choices = await rows.upcoming(session, await _scope(session, actor), now)
     choices = [item for item in choices if item.booked < item.capacity]
     if not choices:
@@ -253,7 +287,7 @@ async def text(
         data["summary"] = summary
         return _ask(state, "group")
     if step == "group":
-        group = ascii_int(folded)
+        group = people_count(raw)
         if group is None or not 1 <= group <= 200:
             return Reply(texts.BAD_GROUP, _controls())
         data["group"] = group
@@ -291,7 +325,9 @@ async def press(
     if payload == CONSENT_YES and state.flow == FLOW:
         return [await _book(session, state, actor, incoming, now)]
     if payload.startswith(CANCEL_PREFIX):
-        return [await cancel(session, actor, payload.removeprefix(CANCEL_PREFIX), now)]
+        return [await confirm_cancel(session, actor, payload.removeprefix(CANCEL_PREFIX))]
+    if payload.startswith(CANCEL_YES_PREFIX):
+        return [await cancel(session, actor, payload.removeprefix(CANCEL_YES_PREFIX), now)]
     if payload.startswith(MOVE_PREFIX):
         code = payload.removeprefix(MOVE_PREFIX)
         if await _own_booking(session, actor, code) is None:
@@ -460,6 +496,10 @@ async def _move(session: AsyncSession, state: ChatState, actor: Actor, now: date
     if old is None:
         return _quit(state, texts.BOOKING_GONE)
     new_id = int(state.data["session_id"])
+    if new_id == old.session_id:
+        state.flow = state.step = None
+        state.data = {}
+        return with_menu(texts.BOOKING_SAME_SESSION.format(code=old.code, queue=old.queue_number))
     queue = await rows.take_place(session, new_id, now)
     if queue is None:
         reply = await start(session, state, actor, now, old.code)
@@ -474,6 +514,20 @@ async def _move(session: AsyncSession, state: ChatState, actor: Actor, now: date
     state.flow = state.step = None
     state.data = {}
     return with_menu(_confirmation(texts.BOOKING_MOVED, old, item))
+
+
+async def confirm_cancel(session: AsyncSession, actor: Actor, code: str) -> Reply:
+    booking = await _own_booking(session, actor, code)
+    item = await session.get(ReceptionSession, booking.session_id) if booking else None
+    if booking is None or item is None:
+        return with_menu(texts.BOOKING_GONE)
+    return Reply(
+        texts.CONFIRM_CANCEL_BOOKING.format(code=code, start=when(item)),
+        (
+            Button(texts.CANCEL_BOOKING_YES, f"{CANCEL_YES_PREFIX}{code}"),
+            Button(texts.KEEP_BOOKING, MENU_MINE),
+        ),
+    )
 
 
 async def cancel(session: AsyncSession, actor: Actor, code: str, now: datetime) -> Reply:

@@ -38,6 +38,7 @@ ATTENDED_PREFIX = "staff:rc:att:"
 ABSENT_PREFIX = "staff:rc:abs:"
 SEND_PREFIX = "staff:rc:send:"
 CANCEL_PREFIX = "staff:rc:cancel:"
+CANCEL_YES_PREFIX = "staff:rc:cancelyes:"
 WALK_IN = "staff:rc:walkin"
 WALK_IN_KIND = "staff:rc:wk:"
 REVEAL_PREFIX = "staff:rc:reveal:"
@@ -121,6 +122,15 @@ async def press(
     if payload.startswith(SESSION_PREFIX):
         return await _bookings(session, actor, key)
     if payload.startswith(CANCEL_PREFIX):
+        item = await _session_in_scope(session, actor, key)
+        if item is None:
+            return Reply(texts.STALE_BUTTON, (BACK,))
+        question = texts.CONFIRM_CANCEL_SESSION.format(
+            start=format_datetime(item.starts_at), booked=item.booked
+        )
+        yes = Button(texts.CANCEL_SESSION_YES, f"{CANCEL_YES_PREFIX}{key}")
+        return Reply(question, (yes, *_back_to(item)))
+    if payload.startswith(CANCEL_YES_PREFIX):
         item = await _session_in_scope(session, actor, key)
         if item is None:
             return Reply(texts.STALE_BUTTON, (BACK,))

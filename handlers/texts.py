@@ -276,6 +276,13 @@ MY_BOOKING_LINE = "{code}: {start}, {place}, số thứ tự {queue}"
 CANCEL_BOOKING = "Huỷ lịch {code}"
 MOVE_BOOKING = "Đổi lịch {code}"
 BOOKING_CANCELLED = "Đã huỷ lịch hẹn {code}."
+CONFIRM_CANCEL_BOOKING = (
+    "Huỷ lịch hẹn {code} lúc {start}? Chỗ của anh/chị sẽ nhường cho người khác và Trợ lý thôi "
+    "nhắc lịch. Việc này không hoàn tác được."
+)
+CANCEL_BOOKING_YES = "Huỷ lịch hẹn này"
+KEEP_BOOKING = "Giữ lịch hẹn"
+BOOKING_SAME_SESSION = "Lịch hẹn {code} đã ở buổi này; Trợ lý giữ nguyên, số thứ tự vẫn là {queue}."
 BOOKING_GONE = "Không tìm thấy lịch hẹn này, hoặc lịch đã được huỷ."
 PICK_NEW_SESSION = "Anh/chị chọn buổi mới cho lịch hẹn {code}:"
 BOOKING_MOVED = "Đã đổi lịch hẹn. " + BOOKED
@@ -345,6 +352,11 @@ MARK_ATTENDED = "Có mặt"
 MARK_ABSENT = "Vắng mặt"
 CANCEL_SESSION = "Huỷ buổi tiếp này"
 SESSION_CANCEL_DONE = "Đã huỷ buổi tiếp; {count} người đã đặt lịch được báo tin."
+CONFIRM_CANCEL_SESSION = (
+    "Huỷ buổi tiếp {start}? {booked} người đã đặt lịch sẽ được báo tin qua kênh họ đã dùng và lịch "
+    "hẹn của họ bị huỷ. Việc này không hoàn tác được."
+)
+CANCEL_SESSION_YES = "Huỷ buổi tiếp"
 ASK_OUTCOME = (
     "Đã ghi nhận có mặt. Anh/chị gõ kết quả buổi tiếp (sẽ lưu vào sổ và có thể gửi cho công "
     "dân), hoặc bấm Quay lại:"
@@ -427,6 +439,10 @@ PETITION_SUGGEST = (
 )
 PETITION_YES = "Đúng, gửi đơn {kind}"
 PETITION_OTHER = "Chọn loại khác"
+PETITION_JUST_ASKING = "Không, tôi chỉ muốn hỏi"
+PETITION_ASK_AWAY = (
+    'Vâng. Anh/chị cứ gõ câu hỏi, hoặc chọn một mục bên dưới. Khi cần gửi đơn, chọn "Gửi đơn thư".'
+)
 PETITION_ANON_NOTE = (
     "Thông tin không nêu tên được chuyển để cán bộ tham khảo, nhưng không được giải quyết như "
     "khiếu nại hay tố cáo (Luật Tố cáo số 25/2018/QH14, Điều 25). Anh/chị sẽ không nhận được mã "
@@ -569,6 +585,12 @@ PT_ASSIGNED_TO = "Đã giao đơn {code} cho {name}; người được giao đã
 PT_DUE_ALERT = "Hạn xử lý đơn {code}: {due}. Bấm để xem đơn."
 PT_WITHDRAW = "Rút đơn {code}"
 PT_WITHDRAWN = "Đã rút đăng ký {code}; đơn sẽ không được xử lý tiếp."
+CONFIRM_WITHDRAW = (
+    "Rút đơn {code}? Đơn sẽ không được xử lý tiếp; nếu đơn đã có cán bộ xử lý, cán bộ sẽ được báo. "
+    "Việc này không hoàn tác được."
+)
+WITHDRAW_YES = "Rút đơn này"
+KEEP_PETITION = "Không rút"
 PT_WITHDRAW_SIGNED = (
     "Đã ghi nhận đề nghị rút đơn {code}. Theo Luật Khiếu nại (Điều 10) và Luật Tố cáo (Điều 33), "
     "việc rút khiếu nại, tố cáo phải bằng văn bản có chữ ký hoặc điểm chỉ; anh/chị gửi văn bản "

@@ -22,6 +22,10 @@ QUIT = frozenset(
     }
 )
 BACK = frozenset({"quay lai", "tro lai", "lai", "back"})
+# Outside a form: show the main menu.
+MENU = frozenset(
+    {"menu", "ve menu", "ve menu chinh", "menu chinh", "quay ve menu", "trang chu", "bat dau lai"}
+)
 # At a step that takes files: nothing (more) to send.
 NO_MORE = frozenset(
     {"xong", "khong", "khong co", "het", "tiep tuc", "ok", "khong co anh", "khong co giay to"}

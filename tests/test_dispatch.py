@@ -62,8 +62,9 @@ async def test_a_read_back_choice_can_be_pressed_or_typed(assistant: Assistant) 
 
 
 async def test_a_button_from_an_old_message_is_refused_politely(assistant: Assistant) -> None:
-    [readback] = await assistant.dispatch(msg("khieu nai"))
-    old_choice = readback.buttons[0].payload
+    [kinds] = await assistant.dispatch(msg(button="menu:petition"))
+    old_choice = kinds.buttons[0].payload
+    assert old_choice.startswith("pt:k:")
     await assistant.dispatch(msg("xin chao"))
     [reply] = await assistant.dispatch(msg(button=old_choice))
     assert reply.text == texts.STALE_BUTTON
@@ -74,8 +75,9 @@ async def test_a_forged_payload_changes_nothing(
 ) -> None:
     [reply] = await assistant.dispatch(msg(button="admin:grant:everything"))
     assert reply.text == texts.STALE_BUTTON
-    [reply] = await assistant.dispatch(msg(button="faq:kn-thoi-hieu"))
-    assert reply.text == texts.STALE_BUTTON
+    # An answer's button only informs: a made-up one finds nothing.
+    [reply] = await assistant.dispatch(msg(button="faq:khong-co-muc-nay"))
+    assert reply.text == texts.ENTRY_GONE
 
 
 async def test_menu_buttons_work_from_any_state(assistant: Assistant) -> None:
@@ -140,3 +142,31 @@ async def test_a_long_message_redelivered_is_still_stored_once(
     await assistant.dispatch(msg("a" * 10_000, update="long"))
     await assistant.dispatch(msg("a" * 10_000, update="long"))
     assert await count(sessions, InboxItem) == 1
+
+
+async def test_a_suggested_petition_never_traps_a_citizen_who_only_asks(
+    assistant: Assistant,
+) -> None:
+    [suggested] = await assistant.dispatch(msg("toi muon phan anh duong xom bi ngap"))
+    assert "pt:no" in [b.payload for b in suggested.buttons]
+    # Typed text is read afresh: a question is answered, "về menu chính" shows the menu.
+    [answered] = await assistant.dispatch(msg("thoi hieu khieu nai la bao lau"))
+    assert "90 ngày" in answered.text
+    await assistant.dispatch(msg("toi muon phan anh duong xom bi ngap"))
+    [menu] = await assistant.dispatch(msg("ve menu chinh"))
+    assert menu.text == texts.MENU_PROMPT
+    await assistant.dispatch(msg("toi muon phan anh duong xom bi ngap"))
+    [declined] = await assistant.dispatch(msg(button="pt:no"))
+    assert declined.text == texts.PETITION_ASK_AWAY
+
+
+async def test_an_answer_button_on_an_old_message_still_answers(assistant: Assistant) -> None:
+    [topics] = await assistant.dispatch(msg(button="menu:ask"))
+    topic = topics.buttons[0].payload
+    [listed] = await assistant.dispatch(msg(button=topic))
+    question = listed.buttons[0].payload
+    await assistant.dispatch(msg("xin chao"))  # other buttons are on screen now
+    [answer] = await assistant.dispatch(msg(button=question))
+    assert "Căn cứ:" in answer.text
+    [again] = await assistant.dispatch(msg(button=topic))
+    assert again.buttons[0].payload == question

@@ -358,7 +358,10 @@ async def test_a_citizen_withdraws_and_a_resent_duplicate_is_not_counted_twice(
     assert again.text == texts.PT_DUPLICATE.format(code=code)
     mine = await chat.press("menu:status")
     assert f"pt:withdraw:{code}" in [b.payload for b in mine.buttons]
-    assert (await chat.press(f"pt:withdraw:{code}")).text == texts.PT_WITHDRAWN.format(code=code)
+    asked = await chat.press(f"pt:withdraw:{code}")
+    assert asked.text == texts.CONFIRM_WITHDRAW.format(code=code)
+    withdrawn = await chat.press(f"pt:withdrawyes:{code}")
+    assert withdrawn.text == texts.PT_WITHDRAWN.format(code=code)
     async with sessions() as session:
         rows = (await session.exec(select(Petition))).all()
     assert [(p.code, p.status) for p in rows] == [(code, "rut_don")]

@@ -20,7 +20,7 @@ from handlers.assistant import Assistant, AssistantSettings
 from handlers.clock import VN_TZ, FixedClock
 from handlers.contract import Reply
 from handlers.knowledge_base import KnowledgeBase
-from handlers.reception import normalize_phone
+from handlers.reception import normalize_phone, people_count
 from handlers.reception_calendar import (
     CalendarError,
     generate_sessions,
@@ -181,10 +181,13 @@ async def test_my_bookings_cancel_then_rebook_and_reminders_follow(
     assert due == [datetime(2026, 12, 8).date(), datetime(2026, 12, 9).date()]
     assert counts == [0, 1]
 
-    cancelled = await chat.press("menu:mine")
-    assert (await chat.press(f"rc:cancel:{code}")).text == texts.BOOKING_CANCELLED.format(
-        code=code
-    ) or cancelled
+    await chat.press("menu:mine")
+    asked = await chat.press(f"rc:cancel:{code}")
+    assert asked.text.startswith(f"Huỷ lịch hẹn {code} lúc ") and "nhường" in asked.text
+    async with sessions() as session:
+        assert len((await session.exec(select(Outbox))).all()) == 2  # nothing done yet
+    confirmed = await chat.press(f"rc:cancelyes:{code}")
+    assert confirmed.text == texts.BOOKING_CANCELLED.format(code=code)
     async with sessions() as session:
         assert (await session.exec(select(Outbox))).all() == []
     assert (await chat.press("menu:mine")).text == texts.NO_BOOKINGS
@@ -198,13 +201,15 @@ async def test_a_citizen_holds_at_most_two_open_bookings(
     chat = Chat(assistant)
     assert (await chat.book()).text.startswith("Đã đặt lịch.")
     assert (await chat.book()).text.startswith("Đã đặt lịch.")
-    assert (await chat.book()).text == texts.TOO_MANY_BOOKINGS
+    # The limit is told before the first question, not after everything is typed.
+    assert (await chat.press("menu:book")).text == texts.TOO_MANY_BOOKINGS
     # Another citizen cannot see or cancel them.
     other = Chat(assistant, "citizen-2")
     async with sessions() as session:
         code = (await session.exec(select(Booking.code))).first()
     assert (await other.press("menu:mine")).text == texts.NO_BOOKINGS
     assert (await other.press(f"rc:cancel:{code}")).text == texts.STALE_BUTTON
+    assert (await other.press(f"rc:cancelyes:{code}")).text == texts.STALE_BUTTON
 
 
 @pytest.mark.parametrize("attempts, places", [(200, 20)])
@@ -286,6 +291,23 @@ def test_vietnamese_phone_numbers_in_the_forms_people_write_them() -> None:
     assert normalize_phone("024.3825.1234") == "02438251234"
     assert normalize_phone("0112345678") is None
     assert normalize_phone("091234567") is None
+    # Inside a sentence, as people type it.
+    assert normalize_phone("sdt cua toi la 091 234 5678") == "0912345678"
+    assert normalize_phone("nha so 12 0912 345 678 a") == "0912345678"
+    assert normalize_phone("toi ko co sdt") is None
+
+
+def test_the_number_of_people_in_the_words_people_use() -> None:
+    for typed, expected in (
+        ("1", 1),
+        ("6", 6),
+        ("2 người", 2),
+        ("1 minh toi thoi", 1),
+        ("một mình tôi", 1),
+        ("nhieu", None),
+        ("²", None),
+    ):
+        assert people_count(typed) == expected, typed
 
 
 async def test_reminders_are_sent_the_day_before_and_in_the_morning(
@@ -378,7 +400,9 @@ async def test_cancelling_a_session_tells_everyone_booked_on_their_channel(
     await Chat(assistant, "b").book()
     officer = await official(assistant, sessions, clock)
     target = (await the_session(sessions)).id
-    done = await officer.press(f"staff:rc:cancel:{target}")
+    asked = await officer.press(f"staff:rc:cancel:{target}")
+    assert "sẽ được báo tin" in asked.text and "không hoàn tác" in asked.text
+    done = await officer.press(f"staff:rc:cancelyes:{target}")
     assert done.text == texts.SESSION_CANCEL_DONE.format(count=2)
     async with sessions() as session:
         queued = (
@@ -544,3 +568,19 @@ async def test_the_same_quit_words_work_in_every_form(
         next(p for p in payloads([await chat.press("menu:book")]) if p.startswith("rc:s:"))
     )
     assert (await chat.say("Nguyễn Văn Thôi")).text == texts.ASK_PHONE
+
+
+async def test_moving_a_booking_to_its_own_session_changes_nothing(
+    assistant: Assistant, sessions: SessionFactory, clock: FixedClock
+) -> None:
+    await add_calendar(sessions, clock)
+    chat = Chat(assistant)
+    booked = await chat.book()
+    code = booked.text.split("Mã lịch hẹn: ")[1].split(".")[0]
+    await chat.press("menu:mine")
+    offered = await chat.press(f"rc:move:{code}")
+    [same] = [b.payload for b in offered.buttons if b.payload.startswith("rc:s:")]
+    kept = await chat.press(same)
+    assert kept.text == texts.BOOKING_SAME_SESSION.format(code=code, queue=1)
+    item = await the_session(sessions)
+    assert item.booked == 1 and item.last_queue == 1
