@@ -331,9 +331,12 @@ async def test_a_citizen_books_from_a_deep_link_and_shares_their_phone_by_button
     assert booking.code in fake.sent[-1].text
     fake.press(USER, f"rc:cancel:{booking.code}")
     await fake.wait_sent(12)
+    assert fake.sent[-1].text.startswith(f"Huỷ lịch hẹn {booking.code} lúc")  # asked first
+    fake.press(USER, f"rc:cancelyes:{booking.code}")
+    await fake.wait_sent(13)
     assert fake.sent[-1].text.startswith(f"Đã huỷ lịch hẹn {booking.code}.")
     fake.press(USER, "menu:book")
-    await fake.wait_sent(13)
+    await fake.wait_sent(14)
     assert fake.sent[-1].text.startswith(texts.PICK_SESSION)
 
 
