@@ -15,6 +15,7 @@ import urllib.request
 from collections.abc import Iterator
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect, sync_playwright
 
 CHROMIUM_ARGS = [
@@ -95,3 +96,81 @@ def test_a_citizen_picks_a_choice_by_pressing_its_button(page: Page) -> None:
     expect(choices).to_have_count(4)
     choices.first.click()
     expect(log.get_by_role("listitem").last).to_contain_text("Căn cứ:")
+
+
+def test_the_page_adds_no_greeting_bubble_and_refuses_blank_or_overlong_text_in_vietnamese(
+    page: Page,
+) -> None:
+    log = page.get_by_role("log")
+    expect(log).to_contain_text("xã Minh Hòa")
+    expect(log).not_to_contain_text("Bắt đầu")  # nobody typed anything
+    box = page.get_by_label("Câu hỏi của anh/chị")
+    box.fill("   ")
+    page.get_by_role("button", name="Gửi", exact=True).click()
+    expect(page.get_by_role("status")).to_have_text(
+        "Anh/chị chưa gõ nội dung. Gõ câu hỏi rồi bấm Gửi."
+    )
+    # A long paste is not cut: a counter warns and the text stays to be shortened.
+    long_text = "Đường xóm bị ngập " * 300
+    box.fill(long_text)
+    expect(page.locator("#count")).to_contain_text("quá 2000 ký tự")
+    page.get_by_role("button", name="Gửi", exact=True).click()
+    expect(box).to_have_value(long_text)
+    expect(log.get_by_role("listitem")).to_have_count(1)  # still only the greeting
+
+
+def test_a_booking_code_never_wraps_on_a_narrow_screen(page: Page) -> None:
+    page.set_viewport_size({"width": 390, "height": 700})
+    log = page.get_by_role("log")
+    page.get_by_label("Câu hỏi của anh/chị").fill("tra cuu KN-2026-ABC234 5678")
+    page.keyboard.press("Enter")
+    expect(log.get_by_role("listitem")).to_have_count(3)
+    code = log.locator(".code").first
+    expect(code).to_have_text("KN-2026-ABC234")
+    box = code.bounding_box()
+    assert box is not None and box["height"] < 40  # one line, not broken at a hyphen
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_the_chat_page_has_no_accessibility_violations_in_its_states(
+    page: Page, width: int
+) -> None:
+    page.set_viewport_size({"width": width, "height": 800})
+    log = page.get_by_role("log")
+    box = page.get_by_label("Câu hỏi của anh/chị")
+    axe = Axe()
+
+    def violations(state: str) -> None:
+        results = axe.run(
+            page,
+            options={
+                "runOnly": {
+                    "type": "tag",
+                    "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"],
+                }
+            },
+        )
+        found = [(v["id"], v["impact"]) for v in results.response["violations"]]
+        assert found == [], f"{state} at {width}px: {found}"
+
+    expect(log).to_contain_text("xã Minh Hòa")
+    violations("greeting")
+    box.fill("to cao")
+    page.keyboard.press("Enter")
+    expect(log).to_contain_text("Có phải anh/chị muốn hỏi")
+    violations("an answer with buttons")
+    log.get_by_role("button", name="Đăng ký tiếp công dân").last.click()
+    log.get_by_role("button", name="Đặt lịch").last.click()
+    log.get_by_role("button").filter(has_text="07:30").first.click()
+    expect(log).to_contain_text("họ và tên")
+    violations("a form step")
+    for answer in ("Nguyen Van An", "0912 345 678", "Thon Dong, xa Minh Hoa"):
+        box.fill(answer)
+        page.keyboard.press("Enter")
+    log.get_by_role("button", name="Kiến nghị").last.click()
+    box.fill("De nghi sua duong lien thon bi sat lo")
+    page.keyboard.press("Enter")
+    box.fill("1")
+    page.keyboard.press("Enter")
+    expect(log).to_contain_text("kiểm tra lại")
+    violations("a read-back")

@@ -2,11 +2,30 @@
 // for pushes. No framework and nothing loaded from elsewhere.
 "use strict";
 (function () {
-  const log = document.getElementById("log");
+  const log = document.getElementById("messages");
   const form = document.getElementById("ask");
   const input = document.getElementById("text");
+  const count = document.getElementById("count");
   const status = document.getElementById("status");
   const POLL_MS = 5000;
+  // The server reads at most this many characters; the page warns rather than cuts.
+  const MAX_CHARS = 2000;
+  const WARN_FROM = 1800;
+  // Booking and đơn codes (LH-7KQ2MX, KN-2026-ABC123) are shown unbroken.
+  const CODE = /\b(?:LH|TD|KN|TC|KG|PA|TT)-(?:\d{4}-)?[A-Z0-9]{6}\b/g;
+
+  function withCodes(parent, text) {
+    let last = 0;
+    for (const match of text.matchAll(CODE)) {
+      parent.appendChild(document.createTextNode(text.slice(last, match.index)));
+      const code = document.createElement("span");
+      code.className = "code";
+      code.textContent = match[0];
+      parent.appendChild(code);
+      last = match.index + match[0].length;
+    }
+    parent.appendChild(document.createTextNode(text.slice(last)));
+  }
 
   function add(who, text) {
     const item = document.createElement("li");
@@ -15,7 +34,7 @@
     label.className = "sr";
     label.textContent = who === "me" ? "Anh/chị: " : "Trợ lý: ";
     item.appendChild(label);
-    item.appendChild(document.createTextNode(text));
+    withCodes(item, text);
     log.appendChild(item);
     item.scrollIntoView({ block: "end" });
     return item;
@@ -96,7 +115,7 @@
   let queue = Promise.resolve();
 
   function send(body, shown) {
-    add("me", shown);
+    if (shown !== null) add("me", shown);
     queue = queue.then(() => deliver(body));
     return queue;
   }
@@ -114,11 +133,36 @@
     }
   }
 
+  function counted() {
+    const length = input.value.length;
+    if (length > MAX_CHARS) {
+      count.textContent =
+        "Tin nhắn dài " + length + " ký tự, quá " + MAX_CHARS +
+        " ký tự Trợ lý đọc được. Anh/chị vui lòng rút gọn hoặc chia thành nhiều tin.";
+    } else if (length > WARN_FROM) {
+      count.textContent = length + "/" + MAX_CHARS + " ký tự";
+    } else {
+      count.textContent = "";
+    }
+    return length;
+  }
+
+  input.addEventListener("input", counted);
+
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     const text = input.value.trim();
-    if (!text) return;
+    if (!text) {
+      status.textContent = "Anh/chị chưa gõ nội dung. Gõ câu hỏi rồi bấm Gửi.";
+      input.focus();
+      return;
+    }
+    if (counted() > MAX_CHARS) {
+      input.focus();
+      return; // nothing is cut: the text stays in the box to be shortened
+    }
     input.value = "";
+    counted();
     send({ text: text }, text);
   });
 
@@ -139,6 +183,7 @@
     setTimeout(poll, POLL_MS);
   }
 
-  send({ text: "/start" }, "Bắt đầu");
+  // The greeting, without a bubble pretending the person typed anything.
+  send({ text: "/start" }, null);
   setTimeout(poll, POLL_MS);
 })();
