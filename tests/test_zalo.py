@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
+from sqlalchemy import text
 from sqlmodel import col, func, select
 
 from bot.channels import web as web_channel
@@ -411,6 +412,26 @@ async def test_an_official_on_the_zalo_bot_polls_a_whole_faq_conversation(
     assert fake.sent[-1].surface == "bot" and "Gõ 1 để:" in fake.sent[-1].text
     fake.bot_text(OFFICIAL, "ubnd xa phai cong khai nhung gi")
     await fake.wait_sent(2)
+    assert "công khai" in fake.sent[-1].text.lower()
+
+
+async def test_zalo_bot_polling_survives_a_database_failure_and_answers_afterwards(
+    serve: Start, fake: FakeZalo, sessions: SessionFactory, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Once, one database error ended Zalo Bot polling for good, with nothing logged."""
+    await serve()
+    async with sessions() as session, session.begin():
+        await session.exec(text("ALTER TABLE inbox RENAME TO inbox_away"))  # type: ignore[call-overload]
+    fake.bot_text(OFFICIAL, "xin chao")
+    for _ in range(100):
+        if "Zalo Bot polling failed" in caplog.text:
+            break
+        await asyncio.sleep(0.05)
+    assert "Zalo Bot polling failed" in caplog.text
+    async with sessions() as session, session.begin():
+        await session.exec(text("ALTER TABLE inbox_away RENAME TO inbox"))  # type: ignore[call-overload]
+    fake.bot_text(OFFICIAL, "ubnd xa phai cong khai nhung gi")
+    await fake.wait_sent(1, within=15)
     assert "công khai" in fake.sent[-1].text.lower()
 
 
