@@ -227,9 +227,20 @@ async def redeem(session: AsyncSession, actor: Actor, code: str, now: datetime) 
 
 
 async def person_label(session: AsyncSession, person_id: int) -> str:
-    """How a staff account is named in buttons and audit replies."""
+    """How a staff account is named in buttons and audit replies: its name where the channel
+    gave one, and always its account number (shown by "Vai trò của tôi")."""
     person = await session.get(Person, person_id)
-    return person.display_name if person and person.display_name else f"#{person_id}"
+    return staff_label(person_id, person.display_name if person else None)
+
+
+def staff_label(person_id: int, name: str | None) -> str:
+    return f"{name} (tài khoản #{person_id})" if name else f"Tài khoản #{person_id}"
+
+
+def stated_reason(typed: str) -> str | None:
+    """A reason an admin gives for seeing a denouncer: a few real words, or None."""
+    reason = " ".join(typed.split())[:500]
+    return reason if len(reason) >= 10 and len(reason.split()) >= 2 else None
 
 
 def record_denied(session: AsyncSession, actor: Actor, target: str, now: datetime) -> None:

@@ -73,8 +73,8 @@ from handlers.menu import (
     with_menu,
 )
 from handlers.units import PICK_COMMAND, PICK_FLOW, PICK_PREFIX, ask_unit, choose_unit, confirm_unit
+from handlers.words import JUST_ASKING, means
 from handlers.words import MENU as MENU_WORDS
-from handlers.words import means
 from knowledge.intents import Intent
 from knowledge.normalize import ascii_int, clean
 
@@ -560,6 +560,8 @@ class Assistant:
             # A suggestion ("đây có thể là đơn phản ánh?") never traps: typed text is read
             # as a new message, a question or another request.
             state.flow = state.step = None
+            if means(text, JUST_ASKING):
+                return [with_menu(texts.PETITION_ASK_AWAY)]
         if state.flow == petitions.FLOW:
             return [await petitions.text(session, state, actor, incoming, text, now)]
         if state.flow is None and means(text, MENU_WORDS):
@@ -674,6 +676,11 @@ class Assistant:
         payload = payload[: MAX_PAYLOAD + 1]
         if payload.startswith("#"):
             payload = expand_payload(payload, state.offered) or payload
+        if state.flow in (petitions_staff.FLOW, reception_staff.FLOW):
+            # A step waiting for typed text (a reason, an outcome) ends when another button is
+            # pressed: later text must never become, say, the reason for seeing a denouncer.
+            state.flow = state.step = None
+            state.data = {}
         # Staff payloads are checked against the role on the server, whatever was offered.
         if staff.is_staff_payload(payload):
             return [

@@ -25,7 +25,7 @@ from handlers.clock import VN_TZ
 from handlers.contract import Button, Incoming, Reply
 from handlers.menu import BACK, MENU_BOOK, MENU_STATUS, with_menu
 from handlers.petition_rules import RuleBook
-from handlers.reception import normalize_phone
+from handlers.reception import is_name, normalize_phone
 from handlers.words import means
 from knowledge.normalize import fold
 
@@ -219,7 +219,7 @@ async def text(
     raw: str,
     now: datetime,
 ) -> Reply:
-    if means(raw, words.QUIT):
+    if means(raw, words.QUIT | words.MENU):
         return _quit(state)
     kind = state.data.get("kind")
     if means(raw, words.BACK):
@@ -237,7 +237,7 @@ async def text(
         if phone is None:
             return Reply(texts.BAD_PHONE, _controls())
         value = phone
-    elif not 5 <= len(value) <= 2000 or (step == "name" and len(value.split()) < 2):
+    elif not 5 <= len(value) <= 2000 or (step == "name" and not is_name(value)):
         return Reply(
             texts.BAD_NAME if step == "name" else texts.PETITION_TOO_SHORT,
             _controls(),
@@ -283,7 +283,9 @@ def _consent(state: ChatState) -> Reply:
     if kind == "to_cao":
         summary = f"- {texts.PARTY_WITHHELD}\n{summary}"
     return Reply(
-        texts.PETITION_CONSENT.format(summary=summary),
+        texts.PETITION_CONSENT.format(
+            summary=summary, secrecy=texts.PETITION_SECRECY if kind == "to_cao" else ""
+        ),
         (Button(texts.PETITION_SEND, SEND), *_controls()),
     )
 

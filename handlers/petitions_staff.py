@@ -18,8 +18,17 @@ from db import accused, outbox, people
 from db.conversations import ChatState
 from db.engine import SessionFactory
 from db.models import Petition, PetitionEvent, PetitionParty
-from handlers import texts
-from handlers.access import ADMIN, Actor, audit_by, person_label, scope, units_under
+from handlers import texts, words
+from handlers.access import (
+    ADMIN,
+    Actor,
+    audit_by,
+    person_label,
+    scope,
+    staff_label,
+    stated_reason,
+    units_under,
+)
 from handlers.clock import VN_TZ, Clock
 from handlers.contract import Button, Reply
 from handlers.menu import BACK
@@ -179,8 +188,10 @@ async def text(
     state.data = {}
     petition = await _case(session, actor, petition_id) if actor.is_staff else None
     if petition is not None and action in REASONED and actor.has(ADMIN):
-        reason = " ".join(typed.split())[:500]
-        if len(reason) < 5:
+        if words.means(typed, words.QUIT):
+            return Reply(texts.REVEAL_DROPPED, _back_to(petition))
+        reason = stated_reason(typed)
+        if reason is None:
             # Still waiting for the reason: nothing is shown or changed without one.
             state.flow, state.step, state.data = asked
             return Reply(texts.REASON_TOO_SHORT + REASONED[action], _back_to(petition))
@@ -406,7 +417,7 @@ async def _pick_handler(session: AsyncSession, actor: Actor, petition: Petition)
         skip.add(petition.handler_person_id)
     staff = await people.staff_of_units(session, [petition.unit_id])
     buttons = [
-        Button(name or f"#{person_id}", f"{PREFIX}assign_to:{petition.id}:{person_id}")
+        Button(staff_label(person_id, name), f"{PREFIX}assign_to:{petition.id}:{person_id}")
         for person_id, name in staff
         if person_id not in skip
     ][:12]
@@ -424,7 +435,7 @@ async def _pick_accused(session: AsyncSession, actor: Actor, petition: Petition)
     skip = {actor.person_id} | await accused.of(session, accused.PETITION, petition.id)
     staff = await people.staff_of_units(session, [petition.unit_id])
     buttons = [
-        Button(name or f"#{person_id}", f"{PREFIX}acc_mark:{petition.id}:{person_id}")
+        Button(staff_label(person_id, name), f"{PREFIX}acc_mark:{petition.id}:{person_id}")
         for person_id, name in staff
         if person_id not in skip
     ][:12]

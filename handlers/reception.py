@@ -85,6 +85,11 @@ def _phone(text: str) -> str | None:
     return None
 
 
+def is_name(text: str) -> bool:
+    """Two or more words of letters only ("Nguyễn Văn An"), as a person's name is written."""
+    return bool(_NAME.fullmatch(text)) and len(text) <= 100
+
+
 def people_count(text: str) -> int | None:
     """The number of people in an answer like "2", "2 người" or "1 mình tôi thôi"."""
     folded = fold(text)
@@ -247,7 +252,7 @@ async def text(
 ) -> Reply:
     """A typed answer at the current step (or a shared contact on Telegram)."""
     folded = fold(raw).strip(" .!")
-    if words.means(raw, words.QUIT):
+    if words.means(raw, words.QUIT | words.MENU):
         return _quit(state)
     if words.means(raw, words.BACK):
         return await _back(session, state, actor, now)
@@ -258,7 +263,7 @@ async def text(
         return Reply(texts.PICK_SESSION_AGAIN + "\n" + listed.text, listed.buttons)
     if step == "name":
         name = " ".join(raw.split())
-        if not _NAME.fullmatch(name) or len(name) > 100:
+        if not is_name(name):
             return Reply(texts.BAD_NAME, _controls())
         data["name"] = name
         return _ask(state, "phone")

@@ -21,8 +21,16 @@ from db import accused, outbox, people
 from db import reception as rows
 from db.conversations import ChatState
 from db.models import Booking, ReceptionSchedule, ReceptionSession, Unit
-from handlers import texts
-from handlers.access import ADMIN, Actor, audit_by, person_label, scope
+from handlers import texts, words
+from handlers.access import (
+    ADMIN,
+    Actor,
+    audit_by,
+    person_label,
+    scope,
+    staff_label,
+    stated_reason,
+)
 from handlers.clock import VN_TZ, format_datetime
 from handlers.contract import Button, Reply
 from handlers.menu import BACK
@@ -201,11 +209,13 @@ async def text(
         return Reply(texts.STALE_BUTTON, (BACK,))
     booking, item = found
     if step == "reveal":
-        reason = " ".join(typed.split())[:500]
-        if actor.has(ADMIN) and len(reason) < 5:
+        if words.means(typed, words.QUIT):
+            return Reply(texts.REVEAL_DROPPED, _back_to(item))
+        reason = stated_reason(typed)
+        if actor.has(ADMIN) and reason is None:
             state.flow, state.step, state.data = asked  # still waiting for a reason
             return Reply(texts.REASON_TOO_SHORT + texts.PT_REVEAL_ASK, _back_to(item))
-        return _reveal(session, actor, booking, item, reason, now)
+        return _reveal(session, actor, booking, item, reason or "", now)
     booking.outcome = typed.strip()[:1000]
     booking.updated_at = now
     session.add(booking)
@@ -301,7 +311,7 @@ async def _staff_buttons(
 ) -> list[Button]:
     staff = await people.staff_of_units(session, [unit_id])
     return [
-        Button(name or f"#{person_id}", f"{prefix}{target}:{person_id}")
+        Button(staff_label(person_id, name), f"{prefix}{target}:{person_id}")
         for person_id, name in staff
         if person_id not in skip
     ][:12]
@@ -319,6 +329,8 @@ async def _pick_receiver(session: AsyncSession, actor: Actor, session_id: int) -
     item = await _session_in_scope(session, actor, session_id)
     if item is None:
         return Reply(texts.STALE_BUTTON, (BACK,))
+    if not actor.has(ADMIN) and await _has_denunciation(session, session_id):
+        return Reply(texts.RECEIVER_ADMIN_ONLY, _back_to(item))
     buttons = await _staff_buttons(session, item.unit_id, RECEIVER_SET_PREFIX, session_id, set())
     if not buttons:
         return Reply(texts.NO_STAFF_ACCOUNTS, _back_to(item))
@@ -392,8 +404,8 @@ async def _set_receiver(
 async def _receiver_for_schedule(
     session: AsyncSession, actor: Actor, session_id: int, now: datetime
 ) -> Reply:
-    """The session's receiver becomes its schedule's, and of the schedule's coming sessions
-    that have no tố cáo booking with another receiver."""
+    """The session's receiver becomes its schedule's, and of the schedule's coming sessions;
+    a session that already holds a tố cáo booking changes receiver only by an admin."""
     item = await _session_in_scope(session, actor, session_id)
     if item is None or item.schedule_id is None or item.receiver_person_id is None:
         return Reply(texts.STALE_BUTTON, (BACK,))
@@ -407,8 +419,7 @@ async def _receiver_for_schedule(
         if later.receiver_person_id == item.receiver_person_id:
             count += 1
             continue
-        keeps = later.receiver_person_id is not None and not actor.has(ADMIN)
-        if keeps and await _has_denunciation(session, later.id or 0):
+        if not actor.has(ADMIN) and await _has_denunciation(session, later.id or 0):
             continue
         later.receiver_person_id = item.receiver_person_id
         session.add(later)

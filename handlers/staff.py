@@ -61,7 +61,8 @@ async def press(
         for role, unit_id in actor.roles:
             unit = await session.get(Unit, unit_id)
             roles.append(f"{texts.ROLE_NAMES.get(role, role)} của {unit.name if unit else '?'}")
-        return Reply(texts.STAFF_WHOAMI.format(roles="; ".join(roles)), (MENU_BUTTON, BACK))
+        text = texts.STAFF_WHOAMI.format(roles="; ".join(roles), person=actor.person_id)
+        return Reply(text, (MENU_BUTTON, BACK))
     if payload == deadlines.LIST or payload.startswith(deadlines.PREFIX):
         return await deadlines.press(session, state, actor, payload, now)
     if payload == STAFF_NOTIFY_HERE:

@@ -83,7 +83,7 @@ LINK_CODE = (
 STAFF_MENU_BUTTON = "Việc của cán bộ"
 STAFF_MENU = "Các chức năng dành cho cán bộ, công chức. Anh/chị chọn một mục."
 STAFF_WHOAMI_BUTTON = "Vai trò của tôi"
-STAFF_WHOAMI = "Anh/chị là {roles}."
+STAFF_WHOAMI = "Anh/chị là {roles}. Số tài khoản của anh/chị: #{person}."
 STAFF_RECEPTION = "Lịch tiếp công dân"
 STAFF_PETITIONS = "Hàng đợi đơn thư"
 STAFF_DEADLINES = "Hạn báo cáo"
@@ -465,9 +465,9 @@ PETITION_ASK = {
 PETITION_TOO_SHORT = "Nội dung quá ngắn hoặc quá dài (từ 5 đến 2.000 ký tự). Anh/chị gõ lại:"
 PETITION_CONSENT = (
     "Anh/chị kiểm tra lại:\n{summary}\n\nĐể gửi, anh/chị đồng ý cho UBND xử lý các thông tin cá "
-    "nhân trên vào việc tiếp nhận, giải quyết đơn. Thông tin người tố cáo được giữ bí mật theo "
-    "Luật Tố cáo."
+    "nhân trên vào việc tiếp nhận, giải quyết đơn.{secrecy}"
 )
+PETITION_SECRECY = " Thông tin người tố cáo được giữ bí mật theo Luật Tố cáo."
 PETITION_SEND = "Đồng ý, gửi đơn"
 PETITION_FILED = (
     "Đã đăng ký trực tuyến đơn {kind}. Mã tra cứu: {code}.\n{next}\n"
@@ -646,7 +646,8 @@ PT_TAKEN_OVER = (
     "Đơn {code} đã được quản trị viên giao lại cho người khác xử lý. Lý do: {reason}. Anh/chị "
     "không còn là người xử lý đơn này."
 )
-REASON_TOO_SHORT = "Lý do cần rõ ràng, ít nhất 5 ký tự. "
+REASON_TOO_SHORT = "Lý do cần rõ ràng, ít nhất vài chữ (10 ký tự). "
+REVEAL_DROPPED = "Đã dừng; không xem và không ghi gì."
 PT_REVEAL_ASK = (
     "Chỉ quản trị viên mới xem được danh tính người tố cáo khi không được giao xử lý, và phải ghi "
     "lý do (được lưu vào nhật ký). Gõ lý do:"

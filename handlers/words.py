@@ -32,5 +32,19 @@ NO_MORE = frozenset(
 )
 
 
+# After a suggestion to file a đơn: the person only wanted to ask.
+JUST_ASKING = frozenset(
+    {
+        "khong toi chi hoi",
+        "khong toi chi hoi thoi",
+        "toi chi hoi thoi",
+        "toi chi hoi",
+        "chi hoi thoi",
+        "khong chi hoi thoi",
+        "khong phai toi chi hoi",
+    }
+)
+
+
 def means(text: str, words: frozenset[str]) -> bool:
     return normalize(text) in words

@@ -78,7 +78,7 @@ async def test_an_official_redeems_an_invite_and_sees_the_staff_menu(
     [staff_menu] = await assistant.dispatch(msg(button="staff:menu", chat="officer"))
     assert "staff:whoami" in payloads([staff_menu])
     [whoami] = await assistant.dispatch(msg(button="staff:whoami", chat="officer"))
-    assert whoami.text == "Anh/chị là cán bộ của Xã Minh Hòa."
+    assert whoami.text.startswith("Anh/chị là cán bộ của Xã Minh Hòa. Số tài khoản của anh/chị: #")
 
 
 async def test_a_citizen_pressing_an_officials_button_is_refused_and_audited(

@@ -20,10 +20,11 @@ from handlers import access, texts
 from handlers.assistant import Assistant
 from handlers.clock import FixedClock
 from handlers.contract import Reply
+from handlers.reception_calendar import generate_sessions
 from tests.test_access import invite, setup_units
 from tests.test_petitions import DENUNCIATION, file
 from tests.test_petitions import Chat as PetitionChat
-from tests.test_reception import Chat, add_calendar, official
+from tests.test_reception import ONE_OFF, Chat, add_calendar, official
 
 DENOUNCER = ("Hoàng Văn Dũng", "0987000111", "Thôn Tây, xã Minh Hòa")
 
@@ -95,9 +96,12 @@ async def test_only_the_linked_receiver_sees_a_denouncer_and_an_admin_must_give_
 
     # With a tố cáo booked, naming a receiver reveals it: the clerk cannot, an admin can.
     chairman_id = await person_of(sessions, "chairman")
-    picker = await clerk.press(button(roster, "staff:rc:rcv:"))
-    refused = await clerk.press(button(picker, "staff:rc:rcvp:", f":{chairman_id}"))
+    assert (await clerk.press(button(roster, "staff:rc:rcv:"))).text == texts.RECEIVER_ADMIN_ONLY
+    session_id = button(roster, "staff:rc:rcv:").rsplit(":", 1)[1]
+    refused = await clerk.press(f"staff:rc:rcvp:{session_id}:{chairman_id}")
     assert refused.text == texts.RECEIVER_ADMIN_ONLY
+    picker = await admin.press(button(roster, "staff:rc:rcv:"))
+    assert f"tài khoản #{chairman_id}".lower() in " ".join(b.label.lower() for b in picker.buttons)
     linked = await admin.press(button(picker, "staff:rc:rcvp:", f":{chairman_id}"))
     assert linked.text.startswith("Đã đặt ")
     async with sessions() as session:
@@ -329,3 +333,63 @@ async def test_every_new_staff_button_is_refused_to_citizens_and_to_other_commun
         ).all()
     assert item_after is not None and item_after.receiver_person_id is None
     assert len(denied) == len(pressed)
+
+
+async def test_an_official_cannot_become_receiver_of_a_booked_denunciation_through_the_schedule(
+    assistant: Assistant, sessions: SessionFactory, clock: FixedClock
+) -> None:
+    weekly = {
+        key: ONE_OFF[key]
+        for key in ("unit", "kind", "start", "end", "place", "receiver_name", "receiver_title")
+    }
+    await add_calendar(
+        sessions, clock, {"schedules": [dict(weekly, weekday="Thứ Tư", capacity=10)]}
+    )
+    await generate_sessions(sessions, clock)
+    # The tố cáo is booked into the first Wednesday (02/12).
+    await denounce(assistant)
+    await Chat(assistant, "denouncer").press("rc:yes")
+    clerk = await official(assistant, sessions, clock, chat="clerk")
+    clerk_id = await person_of(sessions, "clerk")
+    async with sessions() as session:
+        listed = (
+            await session.exec(select(ReceptionSession).order_by(col(ReceptionSession.starts_at)))
+        ).all()
+    booked, empty = listed[0], listed[1]
+    assert booked.booked == 1 and empty.booked == 0
+    # The picker is not even offered for the booked one; the empty one is the clerk's to plan.
+    assert (await clerk.press(f"staff:rc:rcv:{booked.id}")).text == texts.RECEIVER_ADMIN_ONLY
+    assert (await clerk.press(f"staff:rc:rcvp:{empty.id}:{clerk_id}")).text.startswith("Đã đặt")
+    applied = await clerk.press(f"staff:rc:rcva:{empty.id}")
+    assert applied.text.startswith("Đã đặt")
+    async with sessions() as session:
+        after = await session.get(ReceptionSession, booked.id)
+    assert after is not None and after.receiver_person_id is None
+    roster = await clerk.press(f"staff:rc:s:{booked.id}")
+    assert not shows_identity(await clerk.press(button(roster, "staff:rc:b:")))
+
+
+async def test_an_admin_backing_out_of_a_reveal_sees_nothing_and_later_text_is_not_a_reason(
+    assistant: Assistant, sessions: SessionFactory, clock: FixedClock
+) -> None:
+    await add_calendar(sessions, clock)
+    await denounce(assistant)
+    await Chat(assistant, "denouncer").press("rc:yes")
+    admin = Chat(assistant, "admin")
+    await admin.say(await invite(sessions, clock, role=access.ADMIN, unit="Tỉnh mẫu"))
+    roster = await admin.press(button(await admin.press("staff:reception"), "staff:rc:s:"))
+    reveal = button(await admin.press(button(roster, "staff:rc:b:")), "staff:rc:reveal:")
+    await admin.press(reveal)
+    assert (await admin.say("aaaaa")).text.startswith(texts.REASON_TOO_SHORT)
+    assert (await admin.say("Huỷ bỏ")).text == texts.REVEAL_DROPPED
+    await admin.press(reveal)
+    await admin.press("staff:reception")  # went elsewhere instead of typing a reason
+    later = await admin.say("Kiểm tra theo yêu cầu của Chủ tịch UBND xã")
+    assert not shows_identity(later)
+    async with sessions() as session:
+        viewed = (
+            await session.exec(
+                select(AuditLog).where(col(AuditLog.action) == "reception.denouncer_viewed")
+            )
+        ).all()
+    assert viewed == []

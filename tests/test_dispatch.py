@@ -158,6 +158,9 @@ async def test_a_suggested_petition_never_traps_a_citizen_who_only_asks(
     await assistant.dispatch(msg("toi muon phan anh duong xom bi ngap"))
     [declined] = await assistant.dispatch(msg(button="pt:no"))
     assert declined.text == texts.PETITION_ASK_AWAY
+    await assistant.dispatch(msg("toi muon phan anh duong xom bi ngap"))
+    [typed] = await assistant.dispatch(msg("ko, toi chi hoi thoi"))
+    assert typed.text == texts.PETITION_ASK_AWAY
 
 
 async def test_an_answer_button_on_an_old_message_still_answers(assistant: Assistant) -> None:

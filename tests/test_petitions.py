@@ -435,7 +435,8 @@ async def test_many_citizens_with_the_same_matter_are_offered_as_one_group_case(
     matter = "Đề nghị làm rõ việc thu tiền đóng góp xây nhà văn hóa thôn"
     codes = []
     for number in range(3):
-        answers = (f"Người dân Số {number}", f"091100022{number}", "Thôn Đông, xã Minh Hòa", matter)
+        name = ("Người dân An", "Người dân Bình", "Người dân Cường")[number]
+        answers = (name, f"091100022{number}", "Thôn Đông, xã Minh Hòa", matter)
         codes.append(code_of(await file(Chat(assistant, f"c{number}"), "kien_nghi", answers)))
     officer = Chat(assistant, "officer")
     await officer.say(await invite(sessions, clock))

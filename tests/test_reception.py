@@ -552,7 +552,7 @@ async def test_the_same_quit_words_work_in_every_form(
 ) -> None:
     await add_calendar(sessions, clock)
     for number, words in enumerate(
-        ("thoi ko dat nua", "Dừng lại", "thoát", "hủy", "khong gui nua")
+        ("thoi ko dat nua", "Dừng lại", "thoát", "hủy", "khong gui nua", "ve menu chinh")
     ):
         chat = Chat(assistant, f"quitter-{number}")
         await chat.press(
