@@ -32,6 +32,7 @@ from db.models import InboxItem, Unit
 from handlers import (
     access,
     deadlines,
+    drafts,
     kb_admin,
     kb_chat,
     petitions,
@@ -484,7 +485,7 @@ class Assistant:
         now: datetime,
     ) -> list[Reply]:
         """One message answered; the caller saves the chat's state and the tallied uses."""
-        routed = await self._route(session, state, actor, incoming, uses, now)
+        routed = drafts.noted(state, await self._route(session, state, actor, incoming, uses, now))
         replies = self._decorate(routed, actor)
         if incoming.pressed_message and replies and reads_better_in_place(incoming.button or ""):
             replies[0] = replace(replies[0], replaces=incoming.pressed_message)
@@ -546,6 +547,10 @@ class Assistant:
             return [await choose_unit(session, state, actor, text)]
         if state.flow in kb_chat.FLOWS:
             return [await self._kb_admin.text(session, state, actor, text, now)]
+        if drafts.asks_a_question(state, text):
+            mid_form = await self._answer_mid_form(session, text)
+            if mid_form is not None:
+                return [mid_form]
         if state.flow == reception.FLOW:
             return [await reception.text(session, state, actor, incoming, text, now)]
         if state.flow == reception_staff.FLOW:
@@ -592,6 +597,15 @@ class Assistant:
             answered = understood.entry.id if understood.matched and understood.entry else None
             faq_use.count(uses, now.astimezone(VN_TZ).date(), answered)
         return list(understood.replies)
+
+    async def _answer_mid_form(self, session: AsyncSession, text: str) -> Reply | None:
+        """A question the knowledge base answers confidently, with the form kept for later."""
+        index = await self._knowledge.index(session)
+        understood = understand(index, text, self._settings.unit_name)
+        if understood.intent is not Intent.faq or not understood.matched or not understood.replies:
+            return None
+        answer = understood.replies[0]
+        return Reply(answer.text, (drafts.resume_button(),), answer.attachments)
 
     async def _command(
         self, session: AsyncSession, state: ChatState, actor: Actor, text: str, now: datetime
@@ -694,14 +708,21 @@ class Assistant:
         if payload.startswith(petitions_staff.SATISFACTION_PREFIX):
             return [await petitions_staff.satisfaction(session, actor, payload, now)]
         # Any other payload carries no authority: a menu item or one the last reply offered.
-        # An answer or a topic list only informs, so a button for one works from any message.
-        informational = payload.startswith((FAQ_PREFIX, TOPIC_PREFIX))
+        # An answer or a topic list only informs, and a draft is the person's own: a button for
+        # one works from any message.
+        informational = payload.startswith((FAQ_PREFIX, TOPIC_PREFIX)) or payload == drafts.RESUME
         allowed = is_global(payload) or payload in state.offered or informational
         if len(payload) > MAX_PAYLOAD or not allowed:
             return [with_menu(texts.STALE_BUTTON)]
         if is_global(payload):
-            state.flow = state.step = None
+            drafts.set_aside(state)
         index = await self._knowledge.index(session)
+        if payload == drafts.RESUME:
+            if not drafts.restore(state):
+                return [with_menu(texts.NO_DRAFT)]
+            if state.flow == reception.FLOW:
+                return [await reception.resume(session, state, actor, now)]
+            return [petitions.resume(state)]
         if payload == MENU:
             return [with_menu(texts.MENU_PROMPT)]
         if payload == MENU_ASK:

@@ -146,6 +146,17 @@ def _ask(state: ChatState) -> Reply:
     return Reply(texts.PETITION_ASK[step], _controls())
 
 
+def resume(state: ChatState) -> Reply:
+    """The question of the step the đơn stands at, asked again (nothing typed is lost)."""
+    if state.step == "consent":
+        return _consent(state)
+    if state.step == "files":
+        return Reply(texts.PETITION_FILES.format(limit=MAX_FILES), _controls())
+    if state.step in STEPS.get(str(state.data.get("kind", "")), ()):
+        return _ask(state)
+    return choose_kind()
+
+
 def _step_back(state: ChatState) -> Reply:
     """One step back, keeping what was typed; from the first question, back to the kinds."""
     kind = str(state.data.get("kind", ""))

@@ -226,6 +226,16 @@ async def _ask_consent(session: AsyncSession, state: ChatState) -> Reply:
     )
 
 
+async def resume(session: AsyncSession, state: ChatState, actor: Actor, now: datetime) -> Reply:
+    """The question of the step the booking stands at, asked again (nothing typed is lost)."""
+    step = state.step or "session"
+    if step == "session":
+        return await start(session, state, actor, now, state.data.get("moving"))
+    if step == "consent":
+        return await _ask_consent(session, state)
+    return _ask(state, step)
+
+
 def _quit(state: ChatState, text: str = texts.BOOKING_QUIT) -> Reply:
     state.flow = state.step = None
     state.data = {}

@@ -174,6 +174,9 @@ ZALO_OA_REFRESH_FAILED = (
     "người dân đang không trả lời được. Quản trị viên Zalo OA cần cấp quyền lại cho ứng dụng "
     "trong trang quản lý Zalo, rồi cập nhật mã mới."
 )
+DRAFT_KEPT = 'Phần anh/chị đang điền dở được giữ lại 7 ngày; bấm "Tiếp tục điền" để điền tiếp.'
+DRAFT_RESUME = "Tiếp tục điền"
+NO_DRAFT = "Không còn phần nào đang điền dở. Anh/chị chọn một mục bên dưới."
 UPDATE_FAILED = (
     "Xin lỗi anh/chị, Trợ lý gặp lỗi nên chưa xử lý được tin nhắn này. Anh/chị vui lòng gõ lại "
     "theo cách khác, hoặc chọn một mục bên dưới."

@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 from sqlalchemy.exc import OperationalError
 from sqlmodel import col, select
 
+from bot.retention import Retention
 from db import outbox, people
 from db import reception as rows
 from db.engine import SessionFactory
@@ -75,6 +76,13 @@ class Chat:
     async def press(self, payload: str) -> Reply:
         replies = await self.assistant.dispatch(msg(button=payload, chat=self.chat))
         return replies[-1]
+
+    async def start_booking(self) -> Reply:
+        """Open the booking and pick the first session offered."""
+        offered = await self.press("menu:book")
+        return await self.press(
+            next(b.payload for b in offered.buttons if b.payload.startswith("rc:s:"))
+        )
 
     async def book(self, summary: str = "Tranh chấp ranh giới đất với hộ bên cạnh") -> Reply:
         menu = await self.press("menu:book")
@@ -555,18 +563,14 @@ async def test_the_same_quit_words_work_in_every_form(
         ("thoi ko dat nua", "Dừng lại", "thoát", "hủy", "khong gui nua", "ve menu chinh")
     ):
         chat = Chat(assistant, f"quitter-{number}")
-        await chat.press(
-            next(p for p in payloads([await chat.press("menu:book")]) if p.startswith("rc:s:"))
-        )
+        await chat.start_booking()
         assert (await chat.say(words)).text == texts.BOOKING_QUIT, words
         await chat.press("menu:petition")
         await chat.press("pt:k:kien_nghi")
         assert (await chat.say(words)).text == texts.PETITION_QUIT, words
     # Inside a sentence it is an answer, not a quit.
     chat = Chat(assistant, "staying")
-    await chat.press(
-        next(p for p in payloads([await chat.press("menu:book")]) if p.startswith("rc:s:"))
-    )
+    await chat.start_booking()
     assert (await chat.say("Nguyễn Văn Thôi")).text == texts.ASK_PHONE
 
 
@@ -584,3 +588,36 @@ async def test_moving_a_booking_to_its_own_session_changes_nothing(
     assert kept.text == texts.BOOKING_SAME_SESSION.format(code=code, queue=1)
     item = await the_session(sessions)
     assert item.booked == 1 and item.last_queue == 1
+
+
+async def test_a_menu_button_or_a_question_mid_booking_keeps_what_was_typed(
+    assistant: Assistant, sessions: SessionFactory, clock: FixedClock
+) -> None:
+    await add_calendar(sessions, clock)
+    chat = Chat(assistant, "farmer")
+    await chat.start_booking()
+    await chat.say("Nguyen Van An")
+    # A question at the phone step is answered, and the form waits.
+    answered = await chat.say("thoi hieu khieu nai la bao lau?")
+    assert "90 ngày" in answered.text and payloads([answered]) == ["draft:resume"]
+    assert (await chat.press("draft:resume")).text == texts.ASK_PHONE
+    await chat.say("0912 345 678")
+    # A main-menu button sets the booking aside, says so, and offers it back.
+    asked = await chat.press("menu:ask")
+    assert asked.text.startswith(texts.DRAFT_KEPT) and "draft:resume" in payloads([asked])
+    await chat.say("xin chao")  # other things in between
+    assert (await chat.press("draft:resume")).text == texts.ASK_ADDRESS
+    await chat.say("Thon Dong, xa Minh Hoa")
+    await chat.press("rc:m:kien_nghi")
+    await chat.say("De nghi sua duong lien thon bi sat lo")
+    read_back = await chat.say("1")
+    assert "Nguyen Van An" in read_back.text and "0912345678" in read_back.text
+
+    # A draft left for over a week is gone, as every unfinished form's answers are.
+    other = Chat(assistant, "forgetful")
+    await other.start_booking()
+    await other.say("Tran Thi Binh")
+    await other.press("menu:status")
+    clock.advance(timedelta(days=8))
+    await Retention(sessions, clock, timedelta(days=90)).purge()
+    assert (await other.press("draft:resume")).text == texts.NO_DRAFT

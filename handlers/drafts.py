@@ -1,0 +1,59 @@
+"""A citizen's form left half-way is kept, not lost: a main-menu button pressed mid-form sets it
+aside as a draft, a question asked mid-form is answered with the form kept, and "Tiếp tục điền"
+brings either back at the step it stood. A draft lives in the conversation, so it is dropped with
+every unfinished form's answers after DCCS_FORM_IDLE_DAYS."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from db.conversations import ChatState
+from handlers import petitions, reception, texts
+from handlers.contract import Button, Reply
+
+RESUME = "draft:resume"
+_KEY = "draft"
+_JUST_KEPT = "draft_kept"
+FORMS = frozenset({reception.FLOW, petitions.FLOW})
+# Steps where a citizen writes freely: a "?" there is part of the answer, not a question.
+_FREE_TEXT = frozenset({"summary", "content", "act", "request", "decision", "place"})
+
+
+def _filling(state: ChatState) -> bool:
+    return state.flow in FORMS and bool(state.data) and not petitions.suggesting(state)
+
+
+def set_aside(state: ChatState) -> None:
+    """A main-menu button: the form in progress becomes a draft; any other flow just ends."""
+    if _filling(state) and not state.data.get("walk_in"):
+        draft: dict[str, Any] = {"flow": state.flow, "step": state.step, "data": state.data}
+        state.data = {_KEY: draft, _JUST_KEPT: True}
+    state.flow = state.step = None
+
+
+def noted(state: ChatState, replies: list[Reply]) -> list[Reply]:
+    """After a menu press that set a form aside: say it is kept, and offer it back."""
+    if not state.data.pop(_JUST_KEPT, False) or not replies:
+        return replies
+    first = replies[0]
+    text = texts.DRAFT_KEPT + "\n\n" + first.text
+    return [Reply(text, (resume_button(), *first.buttons), first.attachments), *replies[1:]]
+
+
+def resume_button() -> Button:
+    return Button(texts.DRAFT_RESUME, RESUME)
+
+
+def restore(state: ChatState) -> bool:
+    """Bring a draft back (True), or say whether a form is still in progress."""
+    draft = state.data.get(_KEY)
+    if isinstance(draft, dict) and draft.get("flow") in FORMS:
+        state.flow, state.step = draft["flow"], draft.get("step")
+        state.data = dict(draft.get("data") or {})
+        return True
+    return state.flow in FORMS
+
+
+def asks_a_question(state: ChatState, text: str) -> bool:
+    """A question typed in the middle of a form, at a step that does not take free text."""
+    return _filling(state) and "?" in text and state.step not in _FREE_TEXT
