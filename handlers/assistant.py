@@ -77,7 +77,7 @@ from handlers.units import PICK_COMMAND, PICK_FLOW, PICK_PREFIX, ask_unit, choos
 from handlers.words import JUST_ASKING, means
 from handlers.words import MENU as MENU_WORDS
 from knowledge.intents import Intent
-from knowledge.normalize import ascii_int, clean
+from knowledge.normalize import ascii_int, clean, fold
 
 log = logging.getLogger(__name__)
 
@@ -577,6 +577,10 @@ class Assistant:
         understood = understand(index, text, self._settings.unit_name)
         if understood.intent is Intent.petition:
             return [petitions.start_from_text(state, text)]
+        if understood.intent is Intent.reception and reception.wants_booking(text):
+            # "đăng ký gặp chủ tịch xã": straight to the sessions, the chairman's first.
+            prefer = "chu tich" if "chu tich" in fold(text) else None
+            return [await reception.start(session, state, actor, now, prefer=prefer)]
         if understood.intent is Intent.petition_status:
             return [await petitions.mine(session, actor)]
         if understood.intent is Intent.fallback or (

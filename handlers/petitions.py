@@ -287,12 +287,12 @@ def _consent(state: ChatState) -> Reply:
     state.step = "consent"
     # A denouncer's identity is not echoed back: replies are kept (inbox, outbox) for a while.
     shown = [n for n in steps if not (kind == "to_cao" and n in ("name", "phone", "address"))]
-    summary = "\n".join(
-        f"- {texts.PETITION_ASK[name].split(' (')[0].rstrip(':')}: {state.data[name]}"
-        for name in shown
-    )
+    lines = [texts.PETITION_KIND_LINE.format(kind=texts.PETITION_KIND_NAMES.get(kind, kind))]
     if kind == "to_cao":
-        summary = f"- {texts.PARTY_WITHHELD}\n{summary}"
+        lines.append(texts.PARTY_WITHHELD)
+    lines += [f"{texts.PETITION_LABELS[name]}: {state.data[name]}" for name in shown]
+    lines.append(texts.PETITION_FILES_LINE.format(count=len(state.data.get("files", []))))
+    summary = "\n".join(f"- {line}" for line in lines)
     return Reply(
         texts.PETITION_CONSENT.format(
             summary=summary, secrecy=texts.PETITION_SECRECY if kind == "to_cao" else ""

@@ -41,7 +41,12 @@ CONSENT_VERSION = "2026-11"
 MAX_OPEN_BOOKINGS = 2
 # Channel of a register line an official wrote for a citizen received at the desk.
 DESK = "desk"
-STEPS = ("session", "name", "phone", "address", "matter", "summary", "group", "consent")
+# The number of people is 1 unless changed in the read-back ("Sửa một mục"); an official
+# recording a walk-in is asked it after the summary.
+STEPS = ("session", "name", "phone", "address", "matter", "summary", "consent")
+EDITABLE = ("name", "phone", "address", "matter", "summary", "group")
+EDIT = "rc:edit"
+EDIT_PREFIX = "rc:edit:"
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 EVE_AT = time(8, 0)
 MORNING_AT = time(6, 30)
@@ -146,9 +151,24 @@ async def _scope(session: AsyncSession, actor: Actor) -> set[int] | None:
     return {person.unit_id} if person is not None and person.unit_id is not None else None
 
 
+def wants_booking(text: str) -> bool:
+    """A request to book ("đăng ký gặp chủ tịch xã", "dat lich tiep dan"), not about bookings
+    already made."""
+    folded = f" {fold(text)} "
+    asks = any(w in folded for w in (" dang ky ", " dat lich ", " gap ", " hen gap "))
+    return asks and not any(w in folded for w in (" huy ", " doi ", " cua toi ", " xem lich "))
+
+
 async def start(
-    session: AsyncSession, state: ChatState, actor: Actor, now: datetime, moving: str | None = None
+    session: AsyncSession,
+    state: ChatState,
+    actor: Actor,
+    now: datetime,
+    moving: str | None = None,
+    prefer: str | None = None,
 ) -> Reply:
+    """The sessions open for booking; ``prefer`` (folded words of a receiver's title, e.g.
+    "chu tich") puts theirs first."""
     if not moving and len(await rows.open_bookings(session, actor.person_id, now)) >= (
         MAX_OPEN_BOOKINGS
     ):
@@ -160,6 +180,8 @@ async def start(
     if not choices:
         state.flow = state.step = None
         return with_menu(texts.NO_SESSIONS)
+    if prefer:
+        choices.sort(key=lambda item: prefer not in fold(item.receiver_title))
     state.flow, state.step = FLOW, "session"
     state.data = {"moving": moving} if moving else {}
     prompt = texts.PICK_NEW_SESSION.format(code=moving) if moving else texts.PICK_SESSION
@@ -220,10 +242,18 @@ async def _ask_consent(session: AsyncSession, state: ChatState) -> Reply:
         text,
         (
             Button(texts.CONSENT_YES, CONSENT_YES),
+            Button(texts.EDIT_ONE, EDIT),
             Button(texts.CONSENT_NO, CONSENT_NO),
             *_controls(),
         ),
     )
+
+
+async def _then(session: AsyncSession, state: ChatState, following: str) -> Reply:
+    """The next question, or, when one answer was being changed, the read-back again."""
+    if state.data.pop("editing", None):
+        return await _ask_consent(session, state)
+    return _ask(state, following)
 
 
 async def resume(session: AsyncSession, state: ChatState, actor: Actor, now: datetime) -> Reply:
@@ -244,6 +274,8 @@ def _quit(state: ChatState, text: str = texts.BOOKING_QUIT) -> Reply:
 
 async def _back(session: AsyncSession, state: ChatState, actor: Actor, now: datetime) -> Reply:
     step = state.step or "session"
+    if step == "group":
+        return _ask(state, "summary")
     position = STEPS.index(step) if step in STEPS else 0
     if state.data.get("walk_in") and position <= 1:
         return _quit(state)
@@ -276,36 +308,41 @@ async def text(
         if not is_name(name):
             return Reply(texts.BAD_NAME, _controls())
         data["name"] = name
-        return _ask(state, "phone")
+        return await _then(session, state, "phone")
     if step == "phone":
         phone = normalize_phone(incoming.contact_phone or raw)
         if phone is None:
             return Reply(texts.BAD_PHONE, _controls())
         data["phone"] = phone
-        return _ask(state, "address")
+        return await _then(session, state, "address")
     if step == "address":
         address = " ".join(raw.split())
         if len(address) < 5 or len(address) > 300:
             return Reply(texts.BAD_ADDRESS, _controls())
         data["address"] = address
-        return _ask(state, "matter")
+        return await _then(session, state, "matter")
     if step == "matter":
         for key, label in texts.MATTER_KINDS.items():
             if folded == fold(label) or folded == key.replace("_", " "):
                 data["matter"] = key
-                return _ask(state, "summary")
+                return await _then(session, state, "summary")
         return _ask(state, "matter")
     if step == "summary":
         summary = raw.strip()
         if not 10 <= len(summary) <= 1000:
             return Reply(texts.BAD_SUMMARY, _controls())
         data["summary"] = summary
-        return _ask(state, "group")
+        if data.get("walk_in"):
+            return _ask(state, "group")
+        data.setdefault("group", 1)
+        data.pop("editing", None)
+        return await _ask_consent(session, state)
     if step == "group":
         group = people_count(raw)
         if group is None or not 1 <= group <= 200:
             return Reply(texts.BAD_GROUP, _controls())
         data["group"] = group
+        data.pop("editing", None)
         if data.get("walk_in"):
             return await _save_walk_in(session, state, actor, now)
         return await _ask_consent(session, state)
@@ -336,7 +373,15 @@ async def press(
         return [_ask(state, "name")]
     if payload.startswith(MATTER_PREFIX) and state.flow == FLOW:
         state.data["matter"] = payload.removeprefix(MATTER_PREFIX)
-        return [_ask(state, "summary")]
+        return [await _then(session, state, "summary")]
+    if payload.startswith(EDIT_PREFIX) and state.flow == FLOW and state.step == "consent":
+        field = payload.removeprefix(EDIT_PREFIX)
+        if field in EDITABLE:
+            state.data["editing"] = True
+            return [_ask(state, field)]
+    if payload == EDIT and state.flow == FLOW and state.step == "consent":
+        fields = tuple(Button(texts.BOOKING_FIELDS[f], f"{EDIT_PREFIX}{f}") for f in EDITABLE)
+        return [Reply(texts.PICK_FIELD, (*fields, *_controls()))]
     if payload == CONSENT_YES and state.flow == FLOW:
         return [await _book(session, state, actor, incoming, now)]
     if payload.startswith(CANCEL_PREFIX):

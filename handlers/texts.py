@@ -255,6 +255,16 @@ ASK_CONSENT = (
     "công dân và giải quyết vụ việc của anh/chị. Thông tin chỉ cán bộ có trách nhiệm được xem."
 )
 CONSENT_YES = "Tôi đồng ý, đặt lịch"
+EDIT_ONE = "Sửa một mục"
+PICK_FIELD = "Anh/chị muốn sửa mục nào?"
+BOOKING_FIELDS = {
+    "name": "Họ tên",
+    "phone": "Điện thoại",
+    "address": "Địa chỉ",
+    "matter": "Loại việc",
+    "summary": "Nội dung",
+    "group": "Số người",
+}
 CONSENT_NO = "Không đồng ý"
 CONSENT_REFUSED = (
     "Trợ lý chưa đặt lịch và không lưu các thông tin anh/chị vừa nhập. Anh/chị vẫn có thể đến "
@@ -451,6 +461,20 @@ PETITION_ANON_NOTE = (
     "khiếu nại hay tố cáo (Luật Tố cáo số 25/2018/QH14, Điều 25). Anh/chị sẽ không nhận được mã "
     "tra cứu gắn với tên mình."
 )
+# The read-back names each answer by these, not by the question that asked for it.
+PETITION_LABELS = {
+    "name": "Họ và tên",
+    "phone": "Số điện thoại",
+    "address": "Địa chỉ",
+    "decision": "Quyết định, hành vi bị khiếu nại",
+    "content": "Nội dung",
+    "request": "Yêu cầu giải quyết",
+    "accused": "Người, cơ quan bị tố cáo",
+    "act": "Hành vi bị tố cáo",
+    "place": "Nơi xảy ra",
+}
+PETITION_KIND_LINE = "Loại đơn: {kind}"
+PETITION_FILES_LINE = "Ảnh, giấy tờ kèm theo: {count}"
 PETITION_ASK = {
     "name": "Anh/chị cho biết họ và tên:",
     "phone": "Số điện thoại để cán bộ liên hệ (ví dụ 0912 345 678):",

@@ -199,7 +199,7 @@ async def test_an_operator_imports_a_plan_and_rehearses_a_day_with_the_clock(
     rehearsal = run(["clock", "--once", "--now", "08/12/2026 07:30", "--dry-run"], cli_env)
     assert (
         "08/12/2026 07:30 nhắc trước 7 ngày: Báo cáo quý về thực hiện dân chủ ở cơ sở "
-        "(hạn 15/12/2026) -> Cán bộ xã qua telegram" in rehearsal.stdout
+        "(hạn 15/12/2026) -> Cán bộ xã (tài khoản #1) qua telegram" in rehearsal.stdout
     )
     assert "Sẽ gửi 1 nhắc việc" in rehearsal.stdout
     wrong = run(["clock", "--once", "--now", "8/12 7h"], cli_env, check=False)

@@ -36,8 +36,7 @@ async def denounce(assistant: Assistant) -> Reply:
     for text in DENOUNCER:
         await denouncer.say(text)
     await denouncer.press("rc:m:to_cao")
-    await denouncer.say("Cán bộ địa chính nhận tiền của người dân")
-    return await denouncer.say("1")
+    return await denouncer.say("Cán bộ địa chính nhận tiền của người dân")
 
 
 async def person_of_channel(sessions: SessionFactory, channel: str, chat: str) -> int:

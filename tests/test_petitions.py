@@ -489,6 +489,15 @@ async def test_a_citizen_goes_back_in_a_petition_form_and_says_there_are_no_phot
     read_back = await chat.say("ko co")
     assert read_back.text.startswith("Anh/chị kiểm tra lại")
     assert "0912000222" in read_back.text and "0912000111" not in read_back.text
+    # Answers are named by what they are, with the đơn's type and its files.
+    for line in (
+        "- Loại đơn: Phản ánh",
+        "- Họ và tên: Nguyen Van Nam",
+        "- Số điện thoại: 0912000222",
+        "- Nơi xảy ra: Đường liên xóm thôn Đông",
+        "- Ảnh, giấy tờ kèm theo: 0",
+    ):
+        assert line in read_back.text, line
     async with sessions() as session:
         filed = (await session.exec(select(Petition))).all()
     assert filed == []  # nothing is filed before consent

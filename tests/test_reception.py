@@ -92,7 +92,6 @@ class Chat:
         await self.say("Thôn Đông, xã Minh Hòa")
         await self.press("rc:m:kien_nghi")
         await self.say(summary)
-        await self.say("1")
         return await self.press("rc:yes")
 
 
@@ -101,9 +100,8 @@ async def test_a_citizen_without_diacritics_books_the_chairman_and_gets_the_conf
 ) -> None:
     await add_calendar(sessions, clock)
     chat = Chat(assistant)
-    menu = await chat.say("toi muon gap chu tich xa")
-    assert "menu:book" in [b.payload for b in menu.buttons]
-    sessions_offered = await chat.press("menu:book")
+    # The request goes straight to the sessions.
+    sessions_offered = await chat.say("toi muon gap chu tich xa")
     assert "02/12/2026 07:30-11:00: Tiếp định kỳ của lãnh đạo" in sessions_offered.text
     [session_button] = [b for b in sessions_offered.buttons if b.payload.startswith("rc:s:")]
     assert (await chat.press(session_button.payload)).text == texts.ASK_NAME
@@ -116,9 +114,14 @@ async def test_a_citizen_without_diacritics_books_the_chairman_and_gets_the_conf
     assert matter.text.startswith("Anh/chị đến để làm gì? Khiếu nại:")
     assert (await chat.say("khieu nai")).text == texts.ASK_SUMMARY
     assert (await chat.say("ngan")).text == texts.BAD_SUMMARY
-    await chat.say("Đề nghị xem xét lại quyết định thu hồi đất số 12/QĐ-UBND")
+    # One person unless changed in the read-back.
+    single = await chat.say("Đề nghị xem xét lại quyết định thu hồi đất số 12/QĐ-UBND")
+    assert "- Số người: 1" in single.text and "rc:edit" in payloads([single])
+    fields = await chat.press("rc:edit")
+    assert "rc:edit:group" in payloads([fields])
+    assert (await chat.press("rc:edit:group")).text == texts.ASK_GROUP
     assert (await chat.say("nhieu")).text == texts.BAD_GROUP
-    consent = await chat.say("6")
+    consent = await chat.say("6 người")
     assert consent.text.startswith(texts.GROUP_RULE.strip()[:40])
     assert "- Điện thoại: 0912345678" in consent.text
     confirmed = await chat.press("rc:yes")
@@ -254,7 +257,6 @@ async def test_a_full_session_sends_the_citizen_back_to_the_list(
         await second.say(text)
     await second.press("rc:m:phan_anh")
     await second.say("Đèn đường hỏng nhiều tháng chưa sửa")
-    await second.say("1")
     assert (await first.book()).text.startswith("Đã đặt lịch.")
     late = await second.press("rc:yes")
     assert late.text.startswith(texts.SESSION_FULL) or late.text == texts.NO_SESSIONS
@@ -609,8 +611,7 @@ async def test_a_menu_button_or_a_question_mid_booking_keeps_what_was_typed(
     assert (await chat.press("draft:resume")).text == texts.ASK_ADDRESS
     await chat.say("Thon Dong, xa Minh Hoa")
     await chat.press("rc:m:kien_nghi")
-    await chat.say("De nghi sua duong lien thon bi sat lo")
-    read_back = await chat.say("1")
+    read_back = await chat.say("De nghi sua duong lien thon bi sat lo")
     assert "Nguyen Van An" in read_back.text and "0912345678" in read_back.text
 
     # A draft left for over a week is gone, as every unfinished form's answers are.
@@ -621,3 +622,72 @@ async def test_a_menu_button_or_a_question_mid_booking_keeps_what_was_typed(
     clock.advance(timedelta(days=8))
     await Retention(sessions, clock, timedelta(days=90)).purge()
     assert (await other.press("draft:resume")).text == texts.NO_DRAFT
+
+
+async def test_a_first_booking_from_a_free_text_request_takes_at_most_eight_steps(
+    assistant: Assistant, sessions: SessionFactory, clock: FixedClock
+) -> None:
+    """Counted from the first message to the code: each message typed or button pressed."""
+    await add_calendar(
+        sessions,
+        clock,
+        {
+            "sessions": [
+                dict(
+                    ONE_OFF,
+                    receiver_title="Phó Chủ tịch UBND xã",
+                    receiver_name="Hà Văn Cường",
+                    start="13:30",
+                    end="16:30",
+                ),
+                ONE_OFF,
+            ]
+        },
+    )
+    chat = Chat(assistant, "first-timer")
+    steps = 0
+
+    async def say(text: str) -> Reply:
+        nonlocal steps
+        steps += 1
+        return await chat.say(text)
+
+    async def press(payload: str) -> Reply:
+        nonlocal steps
+        steps += 1
+        return await chat.press(payload)
+
+    listed = await say("dang ky gap chu tich xa")
+    # The chairman's session comes first, though the vice-chairman's was listed first.
+    first = next(b for b in listed.buttons if b.payload.startswith("rc:s:"))
+    assert first.label.endswith(": Chủ tịch UBND xã")
+    await press(first.payload)
+    await say("Nguyen Van An")
+    await say("0912 345 678")
+    await say("Thon Dong, xa Minh Hoa")
+    await press("rc:m:kien_nghi")
+    await say("De nghi sua duong lien thon bi sat lo")
+    done = await press("rc:yes")
+    assert done.text.startswith("Đã đặt lịch. Mã lịch hẹn: LH-")
+    assert steps == 8
+
+
+async def test_a_phan_anh_from_a_free_text_request_takes_at_most_ten_steps(
+    assistant: Assistant, sessions: SessionFactory, clock: FixedClock
+) -> None:
+    await setup_units(sessions, clock)
+    chat = Chat(assistant, "reporter")
+    replies = [await chat.say("toi muon phan anh duong xom bi ngap")]
+    replies.append(await chat.press("pt:yes:phan_anh"))
+    for answer in (
+        "Le Thi Hoa",
+        "sdt 0911 222 333",
+        "Thon Tay, xa Minh Hoa",
+        "Duong xom ngap sau moi tran mua",
+        "Ngo 3 thon Tay",
+        "ko co",
+    ):
+        replies.append(await chat.say(answer))
+    replies.append(await chat.press("pt:send"))
+    assert "Mã tra cứu: PA-" in replies[-1].text
+    assert len(replies) == 9

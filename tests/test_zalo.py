@@ -541,15 +541,13 @@ async def test_a_citizen_books_a_reception_place_on_zalo_by_typing_numbers(
     await add_calendar(sessions, clock)
     client = await serve()
     steps = [
-        ("toi muon dat lich gap chu tich xa", "Gõ 1 để: Đặt lịch tiếp công dân"),
-        ("1", texts.PICK_SESSION),
+        ("toi muon dat lich gap chu tich xa", texts.PICK_SESSION),  # straight to the list
         ("1", texts.ASK_NAME),
         ("Nguyen Van An", texts.ASK_PHONE),
         ("0912345678", texts.ASK_ADDRESS),
         ("thon Dong xa Minh Hoa", "Anh/chị đến để làm gì?"),
         ("1", texts.ASK_SUMMARY),  # 1 = Khiếu nại
-        ("Khieu nai quyet dinh thu hoi dat so 12", texts.ASK_GROUP),
-        ("1", "Anh/chị kiểm tra lại"),  # here 1 is the number of people, not a button
+        ("Khieu nai quyet dinh thu hoi dat so 12", "Anh/chị kiểm tra lại"),  # 1 person
         ("1", "Đã đặt lịch. Mã lịch hẹn: LH-"),  # 1 = Tôi đồng ý
     ]
     for number, (typed, expected) in enumerate(steps, start=1):
@@ -595,8 +593,10 @@ async def test_an_official_books_and_files_over_the_zalo_bot(
         ("0987000111", texts.ASK_ADDRESS),
         ("Thon Dong xa Minh Hoa", "Anh/chị đến để làm gì?"),
         ("4", texts.ASK_SUMMARY),  # 4 = Phản ánh
-        ("Duong lien thon sat lo sau mua", texts.ASK_GROUP),
-        ("2", "Anh/chị kiểm tra lại"),
+        ("Duong lien thon sat lo sau mua", "- Số người: 1"),
+        ("2", "Gõ 6 để: Số người"),  # 2 = Sửa một mục
+        ("6", texts.ASK_GROUP),
+        ("2", "- Số người: 2"),  # here 2 is the number of people, not a button
         ("1", "Đã đặt lịch. Mã lịch hẹn: LH-"),
         ("toi muon phan anh rac thai", "đây có thể là đơn phản ánh"),
         ("1", texts.PETITION_ASK["name"]),  # 1 = yes, a phản ánh
