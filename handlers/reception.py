@@ -166,9 +166,12 @@ async def start(
     now: datetime,
     moving: str | None = None,
     prefer: str | None = None,
+    *,
+    keep: bool = False,
 ) -> Reply:
     """The sessions open for booking; ``prefer`` (folded words of a receiver's title, e.g.
-    "chu tich") puts theirs first."""
+    "chu tich") puts theirs first. With ``keep`` the answers given so far stay: only another
+    session is asked for, then the read-back comes back."""
     if not moving and len(await rows.open_bookings(session, actor.person_id, now)) >= (
         MAX_OPEN_BOOKINGS
     ):
@@ -183,7 +186,10 @@ async def start(
     if prefer:
         choices.sort(key=lambda item: prefer not in fold(item.receiver_title))
     state.flow, state.step = FLOW, "session"
-    state.data = {"moving": moving} if moving else {}
+    if keep:
+        state.data["choosing_again"] = True
+    else:
+        state.data = {"moving": moving} if moving else {}
     prompt = texts.PICK_NEW_SESSION.format(code=moving) if moving else texts.PICK_SESSION
     lines = [prompt] + [f"- {describe(item)}" for item in choices]
     buttons = tuple(
@@ -370,6 +376,8 @@ async def press(
         state.data["session_id"] = int(payload.removeprefix(SESSION_PREFIX))
         if state.data.get("moving"):
             return [await _move(session, state, actor, now)]
+        if state.data.pop("choosing_again", False) and "summary" in state.data:
+            return [await _ask_consent(session, state)]
         return [_ask(state, "name")]
     if payload.startswith(MATTER_PREFIX) and state.flow == FLOW:
         state.data["matter"] = payload.removeprefix(MATTER_PREFIX)
@@ -413,7 +421,8 @@ async def _book(
     session_id = int(data["session_id"])
     queue = await rows.take_place(session, session_id, now)
     if queue is None:
-        reply = await start(session, state, actor, now)
+        # The session filled while the form was being filled: everything typed is kept.
+        reply = await start(session, state, actor, now, keep=True)
         return Reply(texts.SESSION_FULL + "\n" + reply.text, reply.buttons)
     booking = Booking(
         code=new_code(),

@@ -691,3 +691,24 @@ async def test_a_phan_anh_from_a_free_text_request_takes_at_most_ten_steps(
     replies.append(await chat.press("pt:send"))
     assert "Mã tra cứu: PA-" in replies[-1].text
     assert len(replies) == 9
+
+
+async def test_when_the_chosen_session_fills_meanwhile_only_another_session_is_asked(
+    assistant: Assistant, sessions: SessionFactory, clock: FixedClock
+) -> None:
+    later = dict(ONE_OFF, date="09/12/2026")
+    await add_calendar(sessions, clock, {"sessions": [dict(ONE_OFF, capacity=1), later]})
+    first, second = Chat(assistant, "a"), Chat(assistant, "b")
+    await second.start_booking()  # the 02/12 session, one place left
+    for text in ("Phạm Văn Cường", "0912000111", "Tổ dân phố 3, xã Minh Hòa"):
+        await second.say(text)
+    await second.press("rc:m:phan_anh")
+    await second.say("Đèn đường hỏng nhiều tháng chưa sửa")
+    assert (await first.book()).text.startswith("Đã đặt lịch.")  # takes that last place
+    full = await second.press("rc:yes")
+    assert full.text.startswith(texts.SESSION_FULL) and "09/12/2026" in full.text
+    [other] = [p for p in payloads([full]) if p.startswith("rc:s:")]
+    read_back = await second.press(other)  # no name, phone... asked again
+    assert read_back.text.startswith("Anh/chị kiểm tra lại") and "Phạm Văn Cường" in read_back.text
+    assert "09/12/2026" in read_back.text
+    assert (await second.press("rc:yes")).text.startswith("Đã đặt lịch.")
