@@ -76,6 +76,7 @@ from handlers.menu import (
 from handlers.units import PICK_COMMAND, PICK_FLOW, PICK_PREFIX, ask_unit, choose_unit, confirm_unit
 from handlers.words import JUST_ASKING, means
 from handlers.words import MENU as MENU_WORDS
+from handlers.words import RESUME as RESUME_WORDS
 from knowledge.intents import Intent
 from knowledge.normalize import ascii_int, clean, fold
 
@@ -517,7 +518,8 @@ class Assistant:
             return await self._press(session, state, actor, incoming, incoming.button, uses, now)
         text = clean(incoming.text or "")
         if len(text) > self._settings.max_message_chars:
-            return [with_menu(texts.TOO_LONG.format(limit=self._settings.max_message_chars))]
+            too_long = texts.TOO_LONG.format(limit=self._settings.max_message_chars)
+            return [await self._reask(session, state, actor, now, too_long)]
         if incoming.attachments and petitions.takes_files(state):
             return [petitions.attach(state, incoming)]
         if incoming.contact_phone and state.flow == reception.FLOW:
@@ -526,7 +528,14 @@ class Assistant:
             return [await petitions.text(session, state, actor, incoming, text, now)]
         if not any(ch.isalnum() for ch in text):
             # No flow takes files yet: say so rather than keep what nobody asked for.
-            return [with_menu(texts.ATTACHMENT_NOT_NOW if incoming.attachments else texts.UNCLEAR)]
+            unclear = texts.ATTACHMENT_NOT_NOW if incoming.attachments else texts.UNCLEAR
+            return [await self._reask(session, state, actor, now, unclear)]
+        if state.flow in drafts.FORMS and means(text, MENU_WORDS):
+            # Typed like the button: the form is kept as a draft, not thrown away.
+            drafts.set_aside(state)
+            return [with_menu(texts.MENU_PROMPT)]
+        if drafts.waiting(state) and means(text, RESUME_WORDS):
+            return [await self._resume(session, state, actor, now)]
         choice = ascii_int(text)
         if (
             choice is not None
@@ -601,6 +610,26 @@ class Assistant:
             answered = understood.entry.id if understood.matched and understood.entry else None
             faq_use.count(uses, now.astimezone(VN_TZ).date(), answered)
         return list(understood.replies)
+
+    async def _resume(
+        self, session: AsyncSession, state: ChatState, actor: Actor, now: datetime
+    ) -> Reply:
+        """ "Tiếp tục điền": the draft (or the form in progress) at the step it stood."""
+        if not drafts.restore(state):
+            return with_menu(texts.NO_DRAFT)
+        if state.flow == reception.FLOW:
+            return await reception.resume(session, state, actor, now)
+        return petitions.resume(state)
+
+    async def _reask(
+        self, session: AsyncSession, state: ChatState, actor: Actor, now: datetime, note: str
+    ) -> Reply:
+        """A message the assistant cannot use: said, and, mid-form, the step's question again
+        with its own buttons (so a number typed next answers the form, not the main menu)."""
+        if state.flow not in drafts.FORMS or petitions.suggesting(state):
+            return with_menu(note)
+        step = await self._resume(session, state, actor, now)
+        return Reply(note + "\n\n" + step.text, step.buttons, ask_contact=step.ask_contact)
 
     async def _answer_mid_form(self, session: AsyncSession, text: str) -> Reply | None:
         """A question the knowledge base answers confidently, with the form kept for later."""
@@ -717,16 +746,12 @@ class Assistant:
         informational = payload.startswith((FAQ_PREFIX, TOPIC_PREFIX)) or payload == drafts.RESUME
         allowed = is_global(payload) or payload in state.offered or informational
         if len(payload) > MAX_PAYLOAD or not allowed:
-            return [with_menu(texts.STALE_BUTTON)]
+            return [await self._reask(session, state, actor, now, texts.STALE_BUTTON)]
         if is_global(payload):
             drafts.set_aside(state)
         index = await self._knowledge.index(session)
         if payload == drafts.RESUME:
-            if not drafts.restore(state):
-                return [with_menu(texts.NO_DRAFT)]
-            if state.flow == reception.FLOW:
-                return [await reception.resume(session, state, actor, now)]
-            return [petitions.resume(state)]
+            return [await self._resume(session, state, actor, now)]
         if payload == MENU:
             return [with_menu(texts.MENU_PROMPT)]
         if payload == MENU_ASK:

@@ -31,12 +31,20 @@ def set_aside(state: ChatState) -> None:
     state.flow = state.step = None
 
 
+def waiting(state: ChatState) -> bool:
+    """A draft is set aside and no form is in progress."""
+    return state.flow is None and isinstance(state.data.get(_KEY), dict)
+
+
 def noted(state: ChatState, replies: list[Reply]) -> list[Reply]:
-    """After a menu press that set a form aside: say it is kept, and offer it back."""
-    if not state.data.pop(_JUST_KEPT, False) or not replies:
+    """While a draft waits, every reply offers it back; the one that set it aside says so."""
+    just_kept = state.data.pop(_JUST_KEPT, False)
+    if not waiting(state) or not replies:
         return replies
     first = replies[0]
-    text = texts.DRAFT_KEPT + "\n\n" + first.text
+    if any(button.payload == RESUME for button in first.buttons):
+        return replies
+    text = texts.DRAFT_KEPT + "\n\n" + first.text if just_kept else first.text
     return [Reply(text, (resume_button(), *first.buttons), first.attachments), *replies[1:]]
 
 

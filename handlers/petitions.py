@@ -117,7 +117,8 @@ def start_from_text(state: ChatState, text: str) -> Reply:
     """Free text such as "tôi muốn khiếu nại quyết định xử phạt": suggest a type, ask to confirm.
     Only a button answers the suggestion: typed text is read afresh (see ``suggesting``)."""
     kind = suggest_kind(text)
-    state.flow, state.step, state.data = FLOW, "kind", {}
+    # Only the step changes: a form set aside as a draft is still there to resume.
+    state.flow, state.step = FLOW, "kind"
     if kind is None:
         reply = choose_kind()
         return Reply(reply.text, (*reply.buttons[:-1], Button(texts.PETITION_JUST_ASKING, NOT_NOW)))
@@ -230,7 +231,7 @@ async def text(
     raw: str,
     now: datetime,
 ) -> Reply:
-    if means(raw, words.QUIT | words.MENU):
+    if means(raw, words.QUIT):
         return _quit(state)
     kind = state.data.get("kind")
     if means(raw, words.BACK):

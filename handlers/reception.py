@@ -266,7 +266,8 @@ async def resume(session: AsyncSession, state: ChatState, actor: Actor, now: dat
     """The question of the step the booking stands at, asked again (nothing typed is lost)."""
     step = state.step or "session"
     if step == "session":
-        return await start(session, state, actor, now, state.data.get("moving"))
+        keep = "summary" in state.data  # choosing again after the session filled
+        return await start(session, state, actor, now, state.data.get("moving"), keep=keep)
     if step == "consent":
         return await _ask_consent(session, state)
     return _ask(state, step)
@@ -300,14 +301,14 @@ async def text(
 ) -> Reply:
     """A typed answer at the current step (or a shared contact on Telegram)."""
     folded = fold(raw).strip(" .!")
-    if words.means(raw, words.QUIT | words.MENU):
+    if words.means(raw, words.QUIT):
         return _quit(state)
     if words.means(raw, words.BACK):
         return await _back(session, state, actor, now)
     step, data = state.step, state.data
     if step == "session":
         # The list again, with its buttons: a typed number then picks a session, never "Huỷ".
-        listed = await start(session, state, actor, now, data.get("moving"))
+        listed = await resume(session, state, actor, now)
         return Reply(texts.PICK_SESSION_AGAIN + "\n" + listed.text, listed.buttons)
     if step == "name":
         name = " ".join(raw.split())

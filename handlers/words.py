@@ -32,6 +32,8 @@ NO_MORE = frozenset(
 )
 
 
+# Back to a form set aside.
+RESUME = frozenset({"tiep tuc dien", "tiep tuc", "dien tiep", "dien tiep don", "tiep tuc dat lich"})
 # After a suggestion to file a đơn: the person only wanted to ask.
 JUST_ASKING = frozenset(
     {
