@@ -423,7 +423,8 @@ async def _file(
 
 def describe(petition: Petition) -> str:
     due = ""
-    if petition.due_date is not None:
+    # A due date means something only while the đơn is still being dealt with.
+    if petition.due_date is not None and petition.status in WITHDRAWABLE:
         step = "giải quyết" if petition.accepted_at else "xử lý bước đầu"
         estimate = texts.PETITION_ESTIMATE if petition.due_estimated else ""
         due = texts.PETITION_DUE.format(

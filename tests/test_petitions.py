@@ -362,6 +362,8 @@ async def test_a_citizen_withdraws_and_a_resent_duplicate_is_not_counted_twice(
     assert asked.text == texts.CONFIRM_WITHDRAW.format(code=code)
     withdrawn = await chat.press(f"pt:withdrawyes:{code}")
     assert withdrawn.text == texts.PT_WITHDRAWN.format(code=code)
+    listed = await chat.press("menu:status")
+    assert code in listed.text and "Hạn xử lý" not in listed.text  # no due date once withdrawn
     async with sessions() as session:
         rows = (await session.exec(select(Petition))).all()
     assert [(p.code, p.status) for p in rows] == [(code, "rut_don")]
