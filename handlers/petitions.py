@@ -36,6 +36,8 @@ CONFIRM_PREFIX = "pt:yes:"
 SEND = "pt:send"
 QUIT = "pt:quit"
 STEP_BACK = "pt:back"
+EDIT = "pt:edit"
+EDIT_PREFIX = "pt:edit:"
 NOT_NOW = "pt:no"
 KINDS = ("khieu_nai", "to_cao", "kien_nghi", "phan_anh")
 ANONYMOUS = "thong_tin"
@@ -162,6 +164,10 @@ def _step_back(state: ChatState) -> Reply:
     """One step back, keeping what was typed; from the first question, back to the kinds."""
     kind = str(state.data.get("kind", ""))
     steps = STEPS.get(kind, ())
+    state.data.pop("editing", None)
+    if state.step == "consent":
+        state.step = "files"
+        return Reply(texts.PETITION_FILES.format(limit=MAX_FILES), _controls())
     if state.step == "files" and steps:
         state.step = steps[-1]
         return _ask(state)
@@ -202,6 +208,16 @@ async def press(
         return _quit(state, texts.PETITION_ASK_AWAY)
     if payload == STEP_BACK and state.flow == FLOW:
         return _step_back(state)
+    at_read_back = state.flow == FLOW and state.step == "consent"
+    fields = STEPS.get(str(state.data.get("kind", "")), ())
+    if payload.startswith(EDIT_PREFIX) and at_read_back:
+        field = payload.removeprefix(EDIT_PREFIX)
+        if field in fields:
+            state.step, state.data["editing"] = field, True
+            return _ask(state)
+    if payload == EDIT and at_read_back:
+        buttons = tuple(Button(texts.PETITION_LABELS[f], f"{EDIT_PREFIX}{f}") for f in fields)
+        return Reply(texts.PICK_FIELD, (*buttons, *_controls()))
     for prefix in (KIND_PREFIX, CONFIRM_PREFIX):
         if payload.startswith(prefix):
             kind = payload.removeprefix(prefix)
@@ -255,6 +271,8 @@ async def text(
             _controls(),
         )
     state.data[step] = value
+    if state.data.pop("editing", None):
+        return _consent(state)
     steps = STEPS[kind]
     position = steps.index(step)
     if position + 1 < len(steps):
@@ -298,7 +316,7 @@ def _consent(state: ChatState) -> Reply:
         texts.PETITION_CONSENT.format(
             summary=summary, secrecy=texts.PETITION_SECRECY if kind == "to_cao" else ""
         ),
-        (Button(texts.PETITION_SEND, SEND), *_controls()),
+        (Button(texts.PETITION_SEND, SEND), Button(texts.EDIT_ONE, EDIT), *_controls()),
     )
 
 

@@ -500,6 +500,16 @@ async def test_a_citizen_goes_back_in_a_petition_form_and_says_there_are_no_phot
         "- Ảnh, giấy tờ kèm theo: 0",
     ):
         assert line in read_back.text, line
+    # One answer changed from the read-back, then back to it; "Quay lại" there keeps all.
+    fields = await chat.press("pt:edit")
+    assert "pt:edit:place" in [b.payload for b in fields.buttons]
+    assert (await chat.press("pt:edit:place")).text == texts.PETITION_ASK["place"]
+    changed = await chat.say("Cổng chợ thôn Đông")
+    assert "- Nơi xảy ra: Cổng chợ thôn Đông" in changed.text
+    assert "- Số điện thoại: 0912000222" in changed.text
+    back = await chat.press("pt:back")
+    assert back.text == texts.PETITION_FILES.format(limit=5)
+    assert (await chat.say("xong")).text == changed.text
     async with sessions() as session:
         filed = (await session.exec(select(Petition))).all()
     assert filed == []  # nothing is filed before consent
