@@ -18,14 +18,13 @@ from db import accused, outbox, people
 from db.conversations import ChatState
 from db.engine import SessionFactory
 from db.models import Petition, PetitionEvent, PetitionParty
-from handlers import texts, words
+from handlers import staff_accounts, texts, words
 from handlers.access import (
     ADMIN,
     Actor,
     audit_by,
     person_label,
     scope,
-    staff_label,
     stated_reason,
     units_under,
 )
@@ -415,12 +414,9 @@ async def _pick_handler(session: AsyncSession, actor: Actor, petition: Petition)
     skip = await accused.of(session, accused.PETITION, petition.id)
     if petition.handler_person_id is not None:
         skip.add(petition.handler_person_id)
-    staff = await people.staff_of_units(session, [petition.unit_id])
-    buttons = [
-        Button(staff_label(person_id, name), f"{PREFIX}assign_to:{petition.id}:{person_id}")
-        for person_id, name in staff
-        if person_id not in skip
-    ][:12]
+    buttons = await staff_accounts.picker(
+        session, petition.unit_id, f"{PREFIX}assign_to:", petition.id, skip
+    )
     if not buttons:
         return Reply(texts.NO_STAFF_ACCOUNTS, _back_to(petition))
     return Reply(texts.PT_PICK_HANDLER.format(code=petition.code), (*buttons, *_back_to(petition)))
@@ -433,12 +429,9 @@ def _handles(actor: Actor, petition: Petition) -> bool:
 async def _pick_accused(session: AsyncSession, actor: Actor, petition: Petition) -> Reply:
     assert petition.id is not None
     skip = {actor.person_id} | await accused.of(session, accused.PETITION, petition.id)
-    staff = await people.staff_of_units(session, [petition.unit_id])
-    buttons = [
-        Button(staff_label(person_id, name), f"{PREFIX}acc_mark:{petition.id}:{person_id}")
-        for person_id, name in staff
-        if person_id not in skip
-    ][:12]
+    buttons = await staff_accounts.picker(
+        session, petition.unit_id, f"{PREFIX}acc_mark:", petition.id, skip
+    )
     if not buttons:
         return Reply(texts.NO_STAFF_ACCOUNTS, _back_to(petition))
     return Reply(texts.PICK_ACCUSED, (*buttons, *_back_to(petition)))
@@ -450,24 +443,17 @@ async def _mark_accused(
     """A staff account named in the tố cáo stops seeing it; if it handled it, it no longer
     does."""
     assert petition.id is not None
-    staff = {pid for pid, _ in await people.staff_of_units(session, [petition.unit_id])}
-    if person_id is None or person_id not in staff or person_id == actor.person_id:
+    if person_id is None or person_id == actor.person_id:
         return Reply(texts.STALE_BUTTON, _back_to(petition))
-    await accused.mark(session, accused.PETITION, petition.id, [person_id], actor.label, now)
+    if not await staff_accounts.is_unit_staff(session, petition.unit_id, person_id):
+        return Reply(texts.STALE_BUTTON, _back_to(petition))
     if petition.handler_person_id == person_id:
         petition.handler_person_id = None
         session.add(petition)
-    audit_by(
-        session,
-        actor,
-        "petition.accused_marked",
-        now,
-        target=petition.code,
-        after={"person": person_id},
+    marked = await staff_accounts.mark_accused(
+        session, actor, accused.PETITION, petition.id, petition.code, person_id, now
     )
-    name = await person_label(session, person_id)
-    what = texts.ACCUSED_WHAT_PETITION.format(code=petition.code)
-    return Reply(texts.ACCUSED_MARKED.format(name=name, what=what), _back_to(petition))
+    return Reply(marked, _back_to(petition))
 
 
 def _back_to(petition: Petition) -> tuple[Button, ...]:

@@ -17,18 +17,17 @@ from io import BytesIO
 from openpyxl import Workbook
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from db import accused, outbox, people
+from db import accused, outbox
 from db import reception as rows
 from db.conversations import ChatState
 from db.models import Booking, ReceptionSchedule, ReceptionSession, Unit
-from handlers import texts, words
+from handlers import staff_accounts, texts, words
 from handlers.access import (
     ADMIN,
     Actor,
     audit_by,
     person_label,
     scope,
-    staff_label,
     stated_reason,
 )
 from handlers.clock import VN_TZ, format_datetime
@@ -306,21 +305,6 @@ async def _receiver_name(session: AsyncSession, item: ReceptionSession) -> str:
     return await person_label(session, item.receiver_person_id)
 
 
-async def _staff_buttons(
-    session: AsyncSession, unit_id: int, prefix: str, target: int, skip: set[int]
-) -> list[Button]:
-    staff = await people.staff_of_units(session, [unit_id])
-    return [
-        Button(staff_label(person_id, name), f"{prefix}{target}:{person_id}")
-        for person_id, name in staff
-        if person_id not in skip
-    ][:12]
-
-
-async def _is_unit_staff(session: AsyncSession, unit_id: int, person_id: int) -> bool:
-    return person_id in {pid for pid, _ in await people.staff_of_units(session, [unit_id])}
-
-
 async def _has_denunciation(session: AsyncSession, session_id: int) -> bool:
     return any(b.matter_kind == TO_CAO for b in await rows.bookings_of_session(session, session_id))
 
@@ -331,7 +315,9 @@ async def _pick_receiver(session: AsyncSession, actor: Actor, session_id: int) -
         return Reply(texts.STALE_BUTTON, (BACK,))
     if not actor.has(ADMIN) and await _has_denunciation(session, session_id):
         return Reply(texts.RECEIVER_ADMIN_ONLY, _back_to(item))
-    buttons = await _staff_buttons(session, item.unit_id, RECEIVER_SET_PREFIX, session_id, set())
+    buttons = await staff_accounts.picker(
+        session, item.unit_id, RECEIVER_SET_PREFIX, session_id, set()
+    )
     if not buttons:
         return Reply(texts.NO_STAFF_ACCOUNTS, _back_to(item))
     text = texts.PICK_RECEIVER.format(when=format_datetime(item.starts_at))
@@ -352,27 +338,19 @@ async def _pair(session: AsyncSession, actor: Actor, payload: str, now: datetime
     booking, item = found
     if not (_sees_identity(actor, booking, item) or actor.has(ADMIN)):
         return Reply(texts.FORBIDDEN, _back_to(item))
-    if not await _is_unit_staff(session, item.unit_id, person_id):
+    if not await staff_accounts.is_unit_staff(session, item.unit_id, person_id):
         return Reply(texts.STALE_BUTTON, (BACK,))
-    await accused.mark(session, accused.BOOKING, target, [person_id], actor.label, now)
-    audit_by(
-        session,
-        actor,
-        "reception.accused_marked",
-        now,
-        target=booking.code,
-        after={"person": person_id},
+    marked = await staff_accounts.mark_accused(
+        session, actor, accused.BOOKING, target, booking.code, person_id, now
     )
-    name = await person_label(session, person_id)
-    what = texts.ACCUSED_WHAT_BOOKING.format(code=booking.code)
-    return Reply(texts.ACCUSED_MARKED.format(name=name, what=what), _back_to(item))
+    return Reply(marked, _back_to(item))
 
 
 async def _set_receiver(
     session: AsyncSession, actor: Actor, session_id: int, person_id: int, now: datetime
 ) -> Reply:
     item = await _session_in_scope(session, actor, session_id)
-    if item is None or not await _is_unit_staff(session, item.unit_id, person_id):
+    if item is None or not await staff_accounts.is_unit_staff(session, item.unit_id, person_id):
         return Reply(texts.STALE_BUTTON, (BACK,))
     changing = item.receiver_person_id != person_id
     if changing and not actor.has(ADMIN) and await _has_denunciation(session, session_id):
@@ -441,7 +419,9 @@ async def _pick_accused(
 ) -> Reply:
     assert booking.id is not None
     skip = {actor.person_id} | await accused.of(session, accused.BOOKING, booking.id)
-    buttons = await _staff_buttons(session, item.unit_id, ACCUSE_SET_PREFIX, booking.id, skip)
+    buttons = await staff_accounts.picker(
+        session, item.unit_id, ACCUSE_SET_PREFIX, booking.id, skip
+    )
     if not buttons:
         return Reply(texts.NO_STAFF_ACCOUNTS, _back_to(item))
     return Reply(texts.PICK_ACCUSED, (*buttons, *_back_to(item)))

@@ -49,4 +49,5 @@ JUST_ASKING = frozenset(
 
 
 def means(text: str, words: frozenset[str]) -> bool:
-    return normalize(text) in words
+    # Every phrase here is short: a long message is never one, and is not normalised for it.
+    return len(text) <= 40 and normalize(text) in words

@@ -1,6 +1,7 @@
-"""Reading what a platform sent once it is authenticated: a body that is not the shape we know
-(a string where an object belongs, "abc" for a latitude, JSON nested a thousand deep) is
-dropped with a log line, never a 500, so the platform does not retry it forever."""
+"""Reading what a platform sent once it is authenticated (its JSON read by
+``bot.guard.parse_json``): a body that is not the shape we know (a string where an object
+belongs, "abc" for a latitude) is dropped with a log line, never a 500, so the platform does
+not retry it forever."""
 
 from __future__ import annotations
 
@@ -8,17 +9,10 @@ import logging
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from bot.guard import parse_json
-
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 # What a parser raises on a body of the wrong shape.
 SHAPE_ERRORS = (TypeError, ValueError, AttributeError, KeyError, IndexError, RecursionError)
-
-
-def read(raw: bytes) -> Any:
-    """The body as JSON, or None (malformed, too deep, numbers too long)."""
-    return parse_json(raw)
 
 
 def parsed(channel: str, parse: Callable[..., T | None], *args: Any) -> T | None:

@@ -41,6 +41,7 @@ from bot.channels import shapes
 from bot.channels.intake import Intake, Received
 from bot.channels.text import split_text
 from bot.delivery import Deliverer, RetryAfter, Unreachable
+from bot.guard import parse_json
 from handlers import texts
 from handlers.assistant import Assistant
 from handlers.contract import Incoming, Reply, compact_payload
@@ -262,7 +263,7 @@ class TelegramChannel:
         # Checked before the body is read: a forged request costs us nothing.
         if not expected or not hmac.compare_digest(given.encode(), expected.encode()):
             return web.Response(status=401)
-        body = shapes.read(await request.read())
+        body = parse_json(await request.read())
         if not isinstance(body, dict):
             return web.Response(status=400)
         try:

@@ -21,6 +21,7 @@ from bot.channels import shapes
 from bot.channels.intake import Intake, Received
 from bot.channels.text import split_text, with_numbers
 from bot.delivery import RetryAfter
+from bot.guard import parse_json
 from handlers.contract import Incoming, Reply
 
 log = logging.getLogger(__name__)
@@ -204,7 +205,7 @@ class ZaloBotChannel:
             given.encode(), self._webhook_secret.encode()
         ):
             return web.Response(status=401)
-        update = unwrap(shapes.read(await request.read()))
+        update = unwrap(parse_json(await request.read()))
         if update is None:
             return web.Response(status=400)
         received = shapes.parsed(CHANNEL, to_received, update, self._bot_id)

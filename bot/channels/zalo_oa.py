@@ -30,6 +30,7 @@ from bot.channels import shapes
 from bot.channels.intake import Intake, Received
 from bot.channels.text import split_text, with_numbers
 from bot.delivery import OutsideWindow, RetryAfter, Unreachable
+from bot.guard import parse_json
 from bot.sealing import Sealer
 from db import people
 from db.engine import SessionFactory
@@ -361,7 +362,7 @@ class ZaloOaChannel:
         if moment is None or abs(self._clock.now() - moment) > EVENT_MAX_AGE:
             log.warning("Zalo OA event outside the time window refused (a replay?)")
             return web.Response(status=403)
-        event = shapes.read(raw)
+        event = parse_json(raw)
         if event is None:
             return web.Response(status=400)
         received = shapes.parsed(CHANNEL, to_received, event) if isinstance(event, dict) else None
