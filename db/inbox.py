@@ -67,16 +67,16 @@ async def add_new(
 async def add_done(
     session: AsyncSession,
     channel: str,
-    updates: Sequence[tuple[str, str, list[dict[str, Any]]]],
+    updates: Sequence[tuple[str, str, list[dict[str, Any]], dict[str, Any] | None]],
     now: datetime,
 ) -> dict[str, int]:
-    """Store (update key, chat, replies) rows handled in the caller's transaction, in one
+    """Store (update key, chat, replies, said) rows handled in the caller's transaction, in one
     statement, skipping keys already stored; returns the ids of the rows added, by key."""
     return await _add(
         session,
         [
-            _row(channel, key, chat_id, now, status=DONE, replies=replies)
-            for key, chat_id, replies in updates
+            _row(channel, key, chat_id, now, status=DONE, replies=replies, said=said)
+            for key, chat_id, replies, said in updates
         ],
     )
 
@@ -90,6 +90,7 @@ def _row(
     status: str,
     payload: dict[str, Any] | None = None,
     replies: list[dict[str, Any]] | None = None,
+    said: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     done = status == DONE
     return {
@@ -99,6 +100,7 @@ def _row(
         "payload": payload,
         "status": status,
         "replies": replies or [],
+        "said": said,
         "attempts": 1 if done else 0,
         "claimed_until": None,
         "created_at": now,
@@ -145,14 +147,22 @@ async def claim_all(
 
 
 async def complete(
-    session: AsyncSession, item_id: int, replies: list[dict[str, Any]], now: datetime
+    session: AsyncSession,
+    item_id: int,
+    replies: list[dict[str, Any]],
+    now: datetime,
+    said: dict[str, Any] | None = None,
 ) -> None:
-    """Mark done, keep the replies for redeliveries, and drop the raw payload."""
-    await complete_all(session, {item_id: replies}, now)
+    """Mark done, keep the replies for redeliveries, and drop the raw payload (keeping only
+    ``said`` where the channel shows the conversation back)."""
+    await complete_all(session, {item_id: replies}, now, {item_id: said})
 
 
 async def complete_all(
-    session: AsyncSession, replies: dict[int, list[dict[str, Any]]], now: datetime
+    session: AsyncSession,
+    replies: dict[int, list[dict[str, Any]]],
+    now: datetime,
+    said: dict[int, dict[str, Any] | None] | None = None,
 ) -> None:
     """``complete`` for several items in one round trip (an executemany by primary key)."""
     await session.exec(
@@ -163,12 +173,30 @@ async def complete_all(
                 "status": DONE,
                 "replies": item_replies,
                 "payload": None,
+                "said": (said or {}).get(item_id),
                 "processed_at": now,
                 "claimed_until": None,
             }
             for item_id, item_replies in replies.items()
         ],
     )
+
+
+async def recent_done(
+    session: AsyncSession, channel: str, chat_id: str, limit: int
+) -> Sequence[InboxItem]:
+    """A chat's last handled updates, oldest first."""
+    query = (
+        select(InboxItem)
+        .where(
+            InboxItem.channel == channel,
+            InboxItem.chat_id == chat_id,
+            InboxItem.status == DONE,
+        )
+        .order_by(col(InboxItem.id).desc())
+        .limit(limit)
+    )
+    return list(reversed((await session.exec(query)).all()))
 
 
 async def record_failure(

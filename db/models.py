@@ -99,7 +99,11 @@ class InboxItem(SQLModel, table=True):
     """
 
     __tablename__ = "inbox"
-    __table_args__ = (UniqueConstraint("channel", "update_key", name="uq_inbox_update"),)
+    __table_args__ = (
+        UniqueConstraint("channel", "update_key", name="uq_inbox_update"),
+        # A chat's recent turns, for the conversation shown back on reload.
+        Index("ix_inbox_chat", "channel", "chat_id", "id"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     channel: str = Field(max_length=16)
@@ -114,6 +118,9 @@ class InboxItem(SQLModel, table=True):
     processed_at: datetime | None = _when(nullable=True)
     # The last failure's exception type, kept for the admin when the update is set aside.
     error: str | None = Field(default=None, max_length=200)
+    # What the person typed or pressed, for a channel that shows the conversation back (the
+    # web page restores it on reload): {"text": ...} or {"button": payload}; masked in a tố cáo.
+    said: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
 
 
 class WebSession(SQLModel, table=True):

@@ -28,6 +28,17 @@ def push(session: AsyncSession, token_hash: str, reply: dict[str, Any], now: dat
     session.add(WebPush(session_hash=token_hash, reply=reply, created_at=now))
 
 
+async def delivered(session: AsyncSession, token_hash: str, limit: int) -> Sequence[WebPush]:
+    """The session's last pushes the page has already shown, oldest first."""
+    query = (
+        select(WebPush)
+        .where(WebPush.session_hash == token_hash, col(WebPush.delivered_at).is_not(None))
+        .order_by(col(WebPush.id).desc())
+        .limit(limit)
+    )
+    return list(reversed((await session.exec(query)).all()))
+
+
 async def take_pending(session: AsyncSession, token_hash: str, now: datetime) -> Sequence[WebPush]:
     """Pushes not yet delivered to this session, marked delivered in the same transaction."""
     query = (

@@ -33,6 +33,7 @@ from handlers import (
     access,
     deadlines,
     drafts,
+    history,
     kb_admin,
     kb_chat,
     petitions,
@@ -120,6 +121,14 @@ class BatchTaken(Exception):
 Handled = list[outbox.Claimed] | None
 
 
+@dataclass(frozen=True)
+class Answered:
+    """One update's outcome as its inbox row keeps it."""
+
+    replies: list[dict[str, Any]]
+    said: dict[str, Any] | None
+
+
 class Batch(Protocol):
     """Updates of one channel answered in one transaction: taken at its start, marked
     handled (with their replies) at its end."""
@@ -127,7 +136,7 @@ class Batch(Protocol):
     async def take(self, session: AsyncSession, now: datetime) -> list[Incoming]: ...
 
     async def finish(
-        self, session: AsyncSession, replies: list[list[dict[str, Any]]], now: datetime
+        self, session: AsyncSession, answered: list[Answered], now: datetime
     ) -> None: ...
 
 
@@ -143,10 +152,14 @@ class _Stored:
             raise BatchTaken
         return [incoming for incoming, _ in self.updates]
 
-    async def finish(
-        self, session: AsyncSession, replies: list[list[dict[str, Any]]], now: datetime
-    ) -> None:
-        await inbox.complete_all(session, dict(zip(self._ids(), replies, strict=True)), now)
+    async def finish(self, session: AsyncSession, answered: list[Answered], now: datetime) -> None:
+        ids = self._ids()
+        await inbox.complete_all(
+            session,
+            {item_id: done.replies for item_id, done in zip(ids, answered, strict=True)},
+            now,
+            {item_id: done.said for item_id, done in zip(ids, answered, strict=True)},
+        )
 
     def _ids(self) -> list[int]:
         return [item_id for _, item_id in self.updates]
@@ -162,13 +175,11 @@ class _New:
     async def take(self, session: AsyncSession, now: datetime) -> list[Incoming]:
         return list(self.updates.values())
 
-    async def finish(
-        self, session: AsyncSession, replies: list[list[dict[str, Any]]], now: datetime
-    ) -> None:
+    async def finish(self, session: AsyncSession, answered: list[Answered], now: datetime) -> None:
         channel = next(iter(self.updates.values())).channel
         rows = [
-            (key, incoming.chat_id, answered)
-            for (key, incoming), answered in zip(self.updates.items(), replies, strict=True)
+            (key, incoming.chat_id, done.replies, done.said)
+            for (key, incoming), done in zip(self.updates.items(), answered, strict=True)
         ]
         if len(await inbox.add_done(session, channel, rows, now)) < len(rows):
             raise BatchTaken
@@ -325,7 +336,7 @@ class Assistant:
                 session, channel, chats, now, claim
             )
             states = await conversations.load_many(session, channel, chats, lock=True)
-            answered: list[list[dict[str, Any]]] = []
+            answered: list[Answered] = []
             queued: list[tuple[str, str, dict[str, Any]]] = []
             uses = faq_use.Tally()
             for incoming in batch:
@@ -333,8 +344,9 @@ class Assistant:
                     actors[incoming.user_id], private=incoming.private, origin=incoming.origin
                 )
                 state = states[incoming.chat_id]
+                said = history.said(state, incoming)
                 replies = await self._turn(session, state, actor, incoming, uses, now)
-                answered.append([reply.to_json() for reply in replies])
+                answered.append(Answered([reply.to_json() for reply in replies], said))
                 queued += [(channel, incoming.chat_id, r.to_json()) for r in numbered(replies)]
             await conversations.save_many(session, list(states.values()), now)
             await faq_use.record(session, uses)
@@ -464,11 +476,12 @@ class Assistant:
             await outbox.release_held(session, incoming.channel, [incoming.chat_id], now)
             state = await conversations.load(session, incoming.channel, incoming.chat_id)
             uses = faq_use.Tally()
+            said = history.said(state, incoming)
             replies = await self._turn(session, state, actor, incoming, uses, now)
             await conversations.save(session, state, now)
             await faq_use.record(session, uses)
             if item_id is not None:
-                await inbox.complete(session, item_id, [r.to_json() for r in replies], now)
+                await inbox.complete(session, item_id, [r.to_json() for r in replies], now, said)
             if push_replies:
                 for reply in numbered(replies):
                     await outbox.enqueue(

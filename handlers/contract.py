@@ -114,6 +114,9 @@ class Incoming:
     # Where the channel knows the client's network address (the web): a digest of it, to
     # slow down floods of guesses from one place.
     origin: str | None = None
+    # The channel shows the conversation back (the web page restores it on reload): what the
+    # person said is kept with the replies, masked while a tố cáo is being filed.
+    transcript: bool = False
 
     def __post_init__(self) -> None:
         # Whatever a channel parsed, nothing that cannot be stored gets past the contract.

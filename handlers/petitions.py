@@ -296,6 +296,11 @@ def attach(state: ChatState, incoming: Incoming) -> Reply:
     return Reply(texts.PETITION_FILE_TAKEN.format(count=len(files)), ())
 
 
+def files_denunciation(state: ChatState) -> bool:
+    """A tố cáo is being filed: what the person types identifies them or whom they accuse."""
+    return state.flow == FLOW and state.data.get("kind") == "to_cao"
+
+
 def takes_files(state: ChatState) -> bool:
     return state.flow == FLOW and state.step == "files"
 

@@ -177,6 +177,9 @@ ZALO_OA_REFRESH_FAILED = (
 DRAFT_KEPT = 'Phần anh/chị đang điền dở được giữ lại 7 ngày; bấm "Tiếp tục điền" để điền tiếp.'
 DRAFT_RESUME = "Tiếp tục điền"
 NO_DRAFT = "Không còn phần nào đang điền dở. Anh/chị chọn một mục bên dưới."
+# In the conversation a reloaded web page shows back.
+HISTORY_HIDDEN = "(Nội dung anh/chị nhập khi làm đơn tố cáo được ẩn để giữ bí mật.)"
+HISTORY_FILES = "(Đã gửi {count} tệp)"
 UPDATE_FAILED = (
     "Xin lỗi anh/chị, Trợ lý gặp lỗi nên chưa xử lý được tin nhắn này. Anh/chị vui lòng gõ lại "
     "theo cách khác, hoặc chọn một mục bên dưới."

@@ -134,7 +134,7 @@ async def test_a_poisoned_update_leaves_every_other_job_of_the_tick_working(
 ) -> None:
     await admin_on_telegram(assistant, sessions, clock)
     async with sessions() as session, session.begin():
-        await inbox.add_done(session, "web", [("ancient", "c7", [])], clock.now())
+        await inbox.add_done(session, "web", [("ancient", "c7", [], None)], clock.now())
     clock.advance(timedelta(days=31))
     poisoned = await Poison.store(sessions, clock, "poison")
     # Behind it: a citizen's question a dead process left, a push due, an old handled update.

@@ -118,3 +118,46 @@ async def test_health_reports_the_database(client: Client) -> None:
     response = await client.get("/healthz")
     assert response.status == 200
     assert await response.json() == {"status": "ok", "database": "ok"}
+
+
+async def test_a_reloaded_page_gets_its_own_conversation_back(client: Client) -> None:
+    assert await (await client.get("/api/chat/history")).json() == {"messages": []}
+    await client.post("/api/chat", json={"text": "/start", "id": "g"})
+    body = await (await client.post("/api/chat", json={"text": "khieu nai", "id": "a"})).json()
+    choice = body["replies"][0]["buttons"][0]
+    await client.post("/api/chat", json={"button": choice["payload"], "id": "b"})
+    assert client.app is not None
+    runtime = client.app[RUNTIME]
+    token = client.session.cookie_jar.filter_cookies(client.make_url("/"))[COOKIE].value
+    chat_id = hashlib.sha256(token.encode()).hexdigest()
+    await runtime.notifier.notify("web", chat_id, Reply("Lịch hẹn của anh/chị đã được xác nhận."))
+    await runtime.deliverer.deliver_once()
+    await client.get("/api/chat/updates")
+
+    messages = (await (await client.get("/api/chat/history")).json())["messages"]
+    said = [(m["from"], m["text"]) for m in messages if m["from"] == "user"]
+    # The page's own greeting request is not shown as typed; a press shows its label.
+    assert said == [("user", "khieu nai"), ("user", choice["label"])]
+    assert messages[0]["from"] == "assistant" and "Xin chào" in messages[0]["text"]
+    assert messages[2]["buttons"] == body["replies"][0]["buttons"]
+    assert "Căn cứ:" in messages[4]["text"]
+    assert messages[-1]["text"] == "Lịch hẹn của anh/chị đã được xác nhận."
+
+    client.session.cookie_jar.clear()
+    assert await (await client.get("/api/chat/history")).json() == {"messages": []}
+
+
+async def test_the_restored_conversation_never_shows_what_a_denouncer_typed(
+    client: Client,
+) -> None:
+    await client.post("/api/chat", json={"button": "menu:petition", "id": "1"})
+    await client.post("/api/chat", json={"button": "pt:k:to_cao", "id": "2"})
+    for number, answer in enumerate(["Tran Van Binh", "0987 654 321", "Thon Dong"], start=3):
+        await client.post("/api/chat", json={"text": answer, "id": str(number)})
+
+    messages = (await (await client.get("/api/chat/history")).json())["messages"]
+    shown = "\n".join(m["text"] for m in messages)
+    assert "Tran Van Binh" not in shown and "0987" not in shown and "Thon Dong" not in shown
+    hidden = [m for m in messages if m["from"] == "user" and "được ẩn" in m["text"]]
+    assert len(hidden) == 3
+    assert messages[-1]["from"] == "assistant"  # the step the form stands at

@@ -131,6 +131,33 @@ def test_a_booking_code_never_wraps_on_a_narrow_screen(page: Page) -> None:
     assert box is not None and box["height"] < 40  # one line, not broken at a hyphen
 
 
+def test_a_citizen_who_reloads_half_way_through_a_form_sees_the_conversation_and_goes_on(
+    page: Page,
+) -> None:
+    log = page.get_by_role("log")
+    box = page.get_by_label("Câu hỏi của anh/chị")
+    expect(log).to_contain_text("xã Minh Hòa")
+    box.fill("dang ky gap chu tich xa")
+    page.keyboard.press("Enter")
+    log.get_by_role("button").filter(has_text="07:30").first.click()
+    expect(log).to_contain_text("họ và tên")
+    box.fill("Nguyen Van An")
+    page.keyboard.press("Enter")
+    expect(log.get_by_role("listitem").last).to_contain_text("số điện thoại")
+    shown = log.get_by_role("listitem").count()
+
+    page.reload()
+    expect(log.get_by_role("listitem")).to_have_count(shown)
+    expect(log).to_contain_text("dang ky gap chu tich xa")  # what the person typed
+    expect(log).to_contain_text("Nguyen Van An")
+    expect(log.get_by_role("listitem").last).to_contain_text("số điện thoại")
+    expect(log).not_to_contain_text("/start")
+    # The form went on where it stood: the next answer is the phone number.
+    box.fill("sdt cua toi la 091 234 5678")
+    page.keyboard.press("Enter")
+    expect(log.get_by_role("listitem").last).to_contain_text("địa chỉ")
+
+
 @pytest.mark.parametrize("width", [390, 1280])
 def test_the_chat_page_has_no_accessibility_violations_in_its_states(
     page: Page, width: int
@@ -174,3 +201,6 @@ def test_the_chat_page_has_no_accessibility_violations_in_its_states(
     page.keyboard.press("Enter")
     expect(log).to_contain_text("kiểm tra lại")
     violations("a read-back")
+    page.reload()
+    expect(log).to_contain_text("kiểm tra lại")
+    violations("a restored history")

@@ -23,7 +23,7 @@ from sqlalchemy import text
 from bot.guard import ADDRESS, origin_digest, parse_json
 from bot.runtime import Runtime
 from db import inbox, outbox, web_sessions
-from handlers import reports
+from handlers import history, reports
 from handlers.contract import Incoming
 from handlers.letters import letter_for
 from knowledge.normalize import ascii_int
@@ -124,6 +124,7 @@ async def post_chat(request: web.Request) -> web.Response:
         # Client ids are only unique per browser, so the key is scoped to the session.
         update_id=f"{session_hash[:32]}:{client_id}" if client_id else None,
         origin=origin_digest(request[ADDRESS]),
+        transcript=True,
     )
     replies = await request.app[RUNTIME].dispatch(incoming)
     response = _json({"replies": [reply.to_json() for reply in replies]})
@@ -139,6 +140,18 @@ async def get_updates(request: web.Request) -> web.Response:
         pending = await web_sessions.take_pending(session, session_hash, runtime.clock.now())
         replies = [item.reply for item in pending]
     return _json({"replies": replies})
+
+
+async def get_history(request: web.Request) -> web.Response:
+    """This browser session's recent messages, for the page to restore on reload."""
+    session_hash, _ = await _session_hash(request, create=False)
+    if session_hash is None:
+        return _json({"messages": []})
+    runtime = request.app[RUNTIME]
+    async with runtime.sessions() as session:
+        turns = await inbox.recent_done(session, CHANNEL, session_hash, history.LIMIT)
+        pushes = await web_sessions.delivered(session, session_hash, history.LIMIT)
+    return _json({"messages": history.messages(turns, pushes)})
 
 
 async def petition_letter(request: web.Request) -> web.Response:
@@ -244,6 +257,7 @@ def add_routes(app: web.Application) -> None:
     app.router.add_static("/static/", STATIC, append_version=False)
     app.router.add_post("/api/chat", post_chat)
     app.router.add_get("/api/chat/updates", get_updates)
+    app.router.add_get("/api/chat/history", get_history)
     app.router.add_get("/api/petitions/{code}/letter.docx", petition_letter)
     app.router.add_get("/api/reports/{unit}/{first}-{last}.{ext}", report_file)
     app.router.add_get("/healthz", healthz)

@@ -183,7 +183,25 @@
     setTimeout(poll, POLL_MS);
   }
 
-  // The greeting, without a bubble pretending the person typed anything.
-  send({ text: "/start" }, null);
+  // A reload shows the conversation so far and the step a form stands at; a first visit gets
+  // the greeting, without a bubble pretending the person typed anything.
+  async function restore() {
+    try {
+      const response = await fetch("/api/chat/history", { credentials: "same-origin" });
+      const messages = response.ok ? (await response.json()).messages : [];
+      if (messages.length) {
+        for (const message of messages) {
+          if (message.from === "user") add("me", message.text);
+          else showReplies([message]);
+        }
+        return;
+      }
+    } catch (error) {
+      // No history to show: start afresh below.
+    }
+    send({ text: "/start" }, null);
+  }
+
+  restore();
   setTimeout(poll, POLL_MS);
 })();

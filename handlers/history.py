@@ -1,0 +1,78 @@
+"""The conversation shown back: a reloaded web page restores its recent messages from what the
+inbox kept of each turn (what the person said, what was answered) and the pushes shown."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from db.conversations import ChatState
+from db.models import InboxItem, WebPush
+from handlers import petitions, texts
+from handlers.contract import Incoming
+
+LIMIT = 50
+MAX_SAID = 4000
+# Sent by the page itself for the greeting, never typed: not shown as the person's message.
+GREETING_COMMAND = "/start"
+
+
+def said(state: ChatState, incoming: Incoming) -> dict[str, Any] | None:
+    """What is kept of the person's message, read before the turn changes the state: nothing
+    on channels that do not show the conversation back, a placeholder while a tố cáo is being
+    filed (a shared computer must not show the next person who denounced whom)."""
+    if not incoming.transcript:
+        return None
+    if petitions.files_denunciation(state):
+        return {"text": texts.HISTORY_HIDDEN}
+    if incoming.button is not None:
+        return {"button": incoming.button[:200]}
+    if incoming.attachments and not (incoming.text or "").strip():
+        return {"text": texts.HISTORY_FILES.format(count=len(incoming.attachments))}
+    return {"text": (incoming.text or "")[:MAX_SAID]}
+
+
+def _assistant(reply: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "from": "assistant",
+        "text": str(reply.get("text", "")),
+        "buttons": list(reply.get("buttons") or []),
+        "attachments": list(reply.get("attachments") or []),
+    }
+
+
+def messages(turns: Sequence[InboxItem], pushes: Sequence[WebPush]) -> list[dict[str, Any]]:
+    """The last ``LIMIT`` messages, in the order they were shown. A pressed button is shown by
+    the label it had when it was offered."""
+    events: list[tuple[datetime, int, InboxItem | WebPush]] = [
+        (item.processed_at or item.created_at, item.id or 0, item) for item in turns
+    ]
+    events += [(push.created_at, push.id or 0, push) for push in pushes]
+    events.sort(key=lambda event: (event[0], isinstance(event[2], WebPush), event[1]))
+    labels: dict[str, str] = {}
+    lines: list[dict[str, Any]] = []
+    for _, _, event in events:
+        if isinstance(event, WebPush):
+            answered = [event.reply]
+        else:
+            line = _person(event.said, labels)
+            if line is not None:
+                lines.append(line)
+            answered = list(event.replies)
+        for reply in answered:
+            lines.append(_assistant(reply))
+            labels.update({b["payload"]: b["label"] for b in reply.get("buttons") or ()})
+    return lines[-LIMIT:]
+
+
+def _person(said_: dict[str, Any] | None, labels: dict[str, str]) -> dict[str, Any] | None:
+    if not said_:
+        return None
+    if "button" in said_:
+        label = labels.get(str(said_["button"]))
+        return {"from": "user", "text": label, "buttons": []} if label else None
+    text = str(said_.get("text", ""))
+    if not text.strip() or text.strip() == GREETING_COMMAND:
+        return None
+    return {"from": "user", "text": text, "buttons": []}
