@@ -8,7 +8,10 @@ decided by the file's first bytes, not its name; a rejected file is reported to 
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import re
+import secrets
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from pathlib import Path
@@ -80,6 +83,55 @@ class HttpFiles:
         return bytes(chunks)
 
 
+WEB_REF = "web:"
+_UPLOAD_NAME = re.compile(r"[0-9a-f]{32}\.(?:jpg|png|pdf)")
+
+
+class WebUploads:
+    """Files the web page uploaded at a đơn's files step, kept until the đơn's files are
+    fetched like any channel's; uploads nobody filed are dropped after ``LOOK_BACK``."""
+
+    def __init__(self, folder: Path, clock: Clock) -> None:
+        self._folder = folder
+        self._clock = clock
+
+    def save(self, data: bytes, kind: str, key: str | None = None) -> str:
+        """Store a checked file (type sniffed, EXIF already gone); its reference for the đơn.
+        The same ``key`` (a retried upload) names the same file."""
+        self._folder.mkdir(parents=True, exist_ok=True)
+        stem = hashlib.sha256(key.encode()).hexdigest()[:32] if key else secrets.token_hex(16)
+        name = f"{stem}.{kind}"
+        (self._folder / name).write_bytes(data)
+        return WEB_REF + name
+
+    async def fetch(self, ref: str, limit: int) -> bytes:
+        name = ref.removeprefix(WEB_REF)
+        # A reference is only ever one we made, but it travels through the conversation state.
+        if not _UPLOAD_NAME.fullmatch(name):
+            raise OSError("not an upload of ours")
+        path = self._folder / name
+        if path.stat().st_size > limit:
+            raise FileTooBig(path.stat().st_size)
+        return path.read_bytes()
+
+    async def purge(self) -> int:
+        if not self._folder.is_dir():
+            return 0
+        cutoff = (self._clock.now() - LOOK_BACK).timestamp()
+        old = [p for p in self._folder.iterdir() if p.stat().st_mtime < cutoff]
+        for path in old:
+            path.unlink(missing_ok=True)
+        return len(old)
+
+
+def checked(data: bytes) -> tuple[bytes, str] | None:
+    """A file as it may be kept: its type from its bytes (None if not allowed), EXIF gone."""
+    kind = sniff(data)
+    if kind is None:
+        return None
+    return (strip_exif(data) if kind == "jpg" else data), kind
+
+
 class AttachmentStore:
     def __init__(
         self,
@@ -130,12 +182,11 @@ class AttachmentStore:
                 )
                 problems.append((number, texts.FILE_UNREACHABLE))
                 continue
-            kind = sniff(data)
-            if kind is None:
+            kept_file = checked(data)
+            if kept_file is None:
                 problems.append((number, texts.FILE_WRONG_TYPE))
                 continue
-            if kind == "jpg":
-                data = strip_exif(data)
+            data, kind = kept_file
             folder = self._folder / "petitions" / petition.code
             folder.mkdir(parents=True, exist_ok=True)
             name = f"{number}.{kind}"

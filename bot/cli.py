@@ -16,6 +16,7 @@ import yaml
 
 from bot import server
 from bot.channels.console import run_console
+from bot.channels.web import website_snippet
 from bot.demo import demo_settings
 from bot.logs import configure_logging
 from bot.runtime import Runtime, prepare_database, start_runtime
@@ -199,6 +200,19 @@ def ask(
             await runtime.close()
 
     asyncio.run(main())
+
+
+@app.command()
+def snippet(
+    url: Annotated[
+        str, typer.Argument(help="Địa chỉ công khai của trang trò chuyện (https://…/).")
+    ],
+) -> None:
+    """In đoạn HTML để dán vào trang thông tin điện tử của xã: nút mở Trợ lý ở thẻ mới."""
+    try:
+        typer.echo(website_snippet(url))
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from exc
 
 
 @db_app.command("upgrade")

@@ -30,6 +30,13 @@ TOO_FAST = "Anh/chị gửi nhanh quá. Vui lòng đợi vài giây rồi gửi 
 TOO_SLOW = "Yêu cầu gửi quá chậm nên bị dừng. Anh/chị vui lòng thử lại."
 NOT_JSON = "Yêu cầu phải là JSON (Content-Type: application/json)."
 OTHER_SITE = "Yêu cầu từ trang khác không được nhận."
+NOT_A_FILE = "Tệp phải được gửi nguyên dạng (Content-Type: application/octet-stream)."
+UPLOAD_TOO_BIG = (
+    "Tệp lớn hơn 10 MB nên không nhận được. Anh/chị chụp lại ảnh nhỏ hơn hoặc gửi tệp khác."
+)
+# The web page's file picker posts one file's bytes here; every other POST is JSON.
+UPLOAD_PATH = "/api/chat/files"
+UPLOAD_MAX = 10 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -41,8 +48,9 @@ class GuardSettings:
     per_address_per_minute: int = 600
     # New chat sessions (first messages without a cookie) per address and minute.
     new_sessions_per_minute: int = 60
-    # A request body must arrive within this many seconds.
+    # A request body must arrive within this many seconds (a photo from a phone: longer).
     body_seconds: float = 10.0
+    upload_seconds: float = 120.0
 
 
 class Buckets:
@@ -184,7 +192,19 @@ def middleware(
             wait = newcomers.take(address, now)
         if wait:
             return _json_error(429, TOO_FAST, {"Retry-After": str(max(1, round(wait)))})
-        if request.method == "POST":
+        if request.method == "POST" and request.path == UPLOAD_PATH:
+            if request.content_type != "application/octet-stream":
+                return _json_error(415, NOT_A_FILE)
+            if not same_site(request):
+                return _json_error(403, OTHER_SITE)
+            try:
+                body = await asyncio.wait_for(_upload(request), settings.upload_seconds)
+            except TimeoutError:
+                return _json_error(408, TOO_SLOW)
+            if body is None:
+                return _json_error(413, UPLOAD_TOO_BIG)
+            request[UPLOAD] = body
+        elif request.method == "POST":
             if request.content_type != "application/json":
                 return _json_error(415, NOT_JSON)
             if not same_site(request):
@@ -198,4 +218,18 @@ def middleware(
     return guard
 
 
+async def _upload(request: web.Request) -> bytes | None:
+    """An uploaded file's bytes, read past the app's small body limit up to ``UPLOAD_MAX``;
+    None when it is bigger (told by its length, or found while reading)."""
+    if (request.content_length or 0) > UPLOAD_MAX:
+        return None
+    body = bytearray()
+    async for chunk in request.content.iter_chunked(64 * 1024):
+        body += chunk
+        if len(body) > UPLOAD_MAX:
+            return None
+    return bytes(body)
+
+
 ADDRESS: web.RequestKey[str] = web.RequestKey("client_address", str)
+UPLOAD: web.RequestKey[bytes] = web.RequestKey("upload", bytes)

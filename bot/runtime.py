@@ -17,7 +17,7 @@ from aiohttp import web
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.attachments import AttachmentStore, Fetch, HttpFiles
+from bot.attachments import WEB_REF, AttachmentStore, Fetch, HttpFiles, WebUploads
 from bot.channels import zalo_bot, zalo_oa
 from bot.channels.intake import Intake
 from bot.channels.zalo_bot import ZaloBotChannel, ZaloBotClient, ZaloBotSender
@@ -90,6 +90,8 @@ class Runtime:
     http: httpx.AsyncClient | None = None
     # How to download a file a citizen sent, by the start of its reference.
     file_fetchers: dict[str, Fetch] = field(default_factory=dict)
+    # Files the web page uploads at a đơn's files step (set up with the runtime).
+    uploads: WebUploads | None = None
 
     async def dispatch(self, incoming: Incoming) -> list[Reply]:
         """The core's dispatch, counted and timed for /metrics."""
@@ -185,6 +187,9 @@ async def start_runtime(
         _add_zalo(runtime, runtime.http, senders, paces)
     # The deliverer reads these maps when it sends; channels added above are all in them.
     deliverer.add_senders(senders, paces)
+    runtime.uploads = WebUploads(settings.data_dir / "uploads", clock)
+    runtime.file_fetchers[WEB_REF] = runtime.uploads.fetch
+    runtime.ticker.add_job(at_most_every(3600, runtime.uploads.purge))
     files = AttachmentStore(sessions, clock, settings.data_dir / "files", runtime.file_fetchers)
     runtime.ticker.add_job(files.run)
     return runtime

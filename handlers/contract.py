@@ -30,6 +30,9 @@ class Reply:
     # The id of the message whose button led here: channels that can edit a sent message show
     # this reply in its place (a menu that opens a sub-menu), the others send it as usual.
     replaces: str | None = None
+    # The reply asks for photos or documents: channels with a file picker (the web page) show
+    # one; on the others the person sends files the usual way.
+    takes_files: bool = False
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -44,6 +47,8 @@ class Reply:
             data["attachments"] = list(self.attachments)
         if self.replaces:
             data["replaces"] = self.replaces
+        if self.takes_files:
+            data["takes_files"] = True
         return data
 
     @classmethod
@@ -56,6 +61,7 @@ class Reply:
             ask_contact=bool(data.get("ask_contact", False)),
             attachments=tuple(data.get("attachments", ())),
             replaces=data.get("replaces"),
+            takes_files=bool(data.get("takes_files", False)),
         )
 
 

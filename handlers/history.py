@@ -39,6 +39,7 @@ def _assistant(reply: dict[str, Any]) -> dict[str, Any]:
         "text": str(reply.get("text", "")),
         "buttons": list(reply.get("buttons") or []),
         "attachments": list(reply.get("attachments") or []),
+        "takes_files": bool(reply.get("takes_files", False)),
     }
 
 

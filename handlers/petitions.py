@@ -39,6 +39,7 @@ STEP_BACK = "pt:back"
 EDIT = "pt:edit"
 EDIT_PREFIX = "pt:edit:"
 NOT_NOW = "pt:no"
+FILES_DONE = "pt:files:done"
 KINDS = ("khieu_nai", "to_cao", "kien_nghi", "phan_anh")
 ANONYMOUS = "thong_tin"
 CODE_PREFIX = {
@@ -144,6 +145,23 @@ def _controls() -> tuple[Button, ...]:
     return (Button(texts.BACK_STEP, STEP_BACK), Button(texts.QUIT_FLOW, QUIT))
 
 
+def _ask_files(state: ChatState) -> Reply:
+    """The files step: photos or papers, or none; the way on is a button as well as a word."""
+    taken = len(state.data.get("files", []))
+    if taken >= MAX_FILES:
+        text = texts.PETITION_FILES_FULL.format(limit=MAX_FILES)
+    elif taken:
+        text = texts.PETITION_FILE_TAKEN.format(count=taken)
+    else:
+        text = texts.PETITION_FILES.format(limit=MAX_FILES)
+    go_on = texts.FILES_DONE if taken else texts.NO_FILES
+    return Reply(
+        text,
+        (Button(go_on, FILES_DONE), *_controls()),
+        takes_files=taken < MAX_FILES,
+    )
+
+
 def _ask(state: ChatState) -> Reply:
     step = state.step or ""
     return Reply(texts.PETITION_ASK[step], _controls())
@@ -154,7 +172,7 @@ def resume(state: ChatState) -> Reply:
     if state.step == "consent":
         return _consent(state)
     if state.step == "files":
-        return Reply(texts.PETITION_FILES.format(limit=MAX_FILES), _controls())
+        return _ask_files(state)
     if state.step in STEPS.get(str(state.data.get("kind", "")), ()):
         return _ask(state)
     return choose_kind()
@@ -167,7 +185,7 @@ def _step_back(state: ChatState) -> Reply:
     state.data.pop("editing", None)
     if state.step == "consent":
         state.step = "files"
-        return Reply(texts.PETITION_FILES.format(limit=MAX_FILES), _controls())
+        return _ask_files(state)
     if state.step == "files" and steps:
         state.step = steps[-1]
         return _ask(state)
@@ -234,6 +252,8 @@ async def press(
         )
     if payload.startswith(WITHDRAW_YES_PREFIX):
         return await withdraw(session, actor, payload.removeprefix(WITHDRAW_YES_PREFIX), now)
+    if payload == FILES_DONE and takes_files(state):
+        return _consent(state)
     if payload == SEND and state.flow == FLOW and state.step == "consent":
         return await _file(session, state, actor, incoming, now)
     return with_menu(texts.STALE_BUTTON)
@@ -255,7 +275,7 @@ async def text(
     if state.step == "files":
         if means(raw, words.NO_MORE):
             return _consent(state)
-        return Reply(texts.PETITION_FILES.format(limit=MAX_FILES), _controls())
+        return _ask_files(state)
     if kind not in STEPS or state.step not in STEPS[kind]:
         return choose_kind()
     value = " ".join(raw.split())
@@ -281,7 +301,7 @@ async def text(
     if kind == ANONYMOUS:
         return await _file(session, state, actor, incoming, now)
     state.step = "files"
-    return Reply(texts.PETITION_FILES.format(limit=MAX_FILES), _controls())
+    return _ask_files(state)
 
 
 def attach(state: ChatState, incoming: Incoming) -> Reply:
@@ -291,9 +311,7 @@ def attach(state: ChatState, incoming: Incoming) -> Reply:
     room = MAX_FILES - len(files)
     files += list(incoming.attachments)[: max(room, 0)]
     state.data["files"] = files
-    if room <= 0:
-        return Reply(texts.PETITION_FILES_FULL.format(limit=MAX_FILES), ())
-    return Reply(texts.PETITION_FILE_TAKEN.format(count=len(files)), ())
+    return _ask_files(state)
 
 
 def files_denunciation(state: ChatState) -> bool:

@@ -660,6 +660,8 @@ PETITION_FILES = (
 )
 PETITION_FILE_TAKEN = 'Đã nhận {count} tệp. Gửi thêm, hoặc gõ "xong" để tiếp tục.'
 PETITION_FILES_FULL = 'Đã đủ {limit} tệp. Gõ "xong" để tiếp tục.'
+NO_FILES = "Không có ảnh, giấy tờ – tiếp tục"
+FILES_DONE = "Xong, tiếp tục"
 PETITION_FILE_REJECTED = (
     "Tệp thứ {number} gửi kèm đơn {code} không được lưu: {reason}. Anh/chị có thể mang bản giấy "
     "đến bộ phận tiếp công dân."

@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 import hashlib
+import io
+import os
+from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlmodel import func, select
 
+from bot.attachments import AttachmentStore
 from bot.channels.web import COOKIE, RUNTIME
 from db.engine import SessionFactory
 from db.models import InboxItem
+from handlers import texts
+from handlers.clock import FixedClock
 from handlers.contract import Reply
 from tests.conftest import Client
+from tests.test_access import setup_units
 
 
 async def test_the_page_is_served_without_anything_from_elsewhere(
@@ -161,3 +169,77 @@ async def test_the_restored_conversation_never_shows_what_a_denouncer_typed(
     hidden = [m for m in messages if m["from"] == "user" and "được ẩn" in m["text"]]
     assert len(hidden) == 3
     assert messages[-1]["from"] == "assistant"  # the step the form stands at
+
+
+JPEG_WITH_GPS = (
+    b"\xff\xd8\xff\xe1"
+    + (2 + 20).to_bytes(2, "big")
+    + b"Exif\x00\x00GPS21.0285N105"
+    + b"\xff\xda\x00\x04\x00\x00pixels\xff\xd9"
+)
+
+
+async def _upload(client: Client, data: bytes, client_id: str) -> tuple[int, dict[str, Any]]:
+    response = await client.post(
+        f"/api/chat/files?id={client_id}",
+        data=io.BytesIO(data),
+        headers={"Content-Type": "application/octet-stream"},
+    )
+    return response.status, await response.json()
+
+
+async def test_a_citizen_attaches_a_photo_from_the_page_and_it_is_kept_without_its_location(
+    client: Client, sessions: SessionFactory, clock: FixedClock, tmp_path: Path
+) -> None:
+    await setup_units(sessions, clock)
+    # A photo before any đơn asks for one is not kept.
+    await client.post("/api/chat", json={"text": "xin chao", "id": "0"})
+    status, early = await _upload(client, JPEG_WITH_GPS, "early")
+    assert status == 200 and early["replies"][0]["text"].startswith(texts.ATTACHMENT_NOT_NOW)
+
+    typed = ["Le Van Tam", "0911222333", "Thon Tay xa Minh Hoa", "Cong thoat nuoc bi tac"]
+    await client.post("/api/chat", json={"button": "menu:petition", "id": "1"})
+    await client.post("/api/chat", json={"button": "pt:k:phan_anh", "id": "2"})
+    for number, answer in enumerate(typed, start=3):
+        await client.post("/api/chat", json={"text": answer, "id": str(number)})
+    asked = await (await client.post("/api/chat", json={"text": "Dau ngo 5", "id": "7"})).json()
+    assert asked["replies"][0]["takes_files"] is True
+
+    status, taken = await _upload(client, JPEG_WITH_GPS, "f1")
+    assert status == 200 and taken["replies"][0]["text"].startswith("Đã nhận 1 tệp")
+    assert (await _upload(client, JPEG_WITH_GPS, "f1"))[1] == taken  # a retry counts once
+    status, refused = await _upload(client, b"MZ\x90\x00 a program", "f2")
+    assert status == 415 and "JPEG, PNG" in refused["error"]
+    status, too_big = await _upload(client, b"%PDF-" + b"0" * (10 * 1024 * 1024), "f3")
+    assert status == 413 and "10 MB" in too_big["error"]
+
+    read_back = await (await client.post("/api/chat", json={"text": "xong", "id": "8"})).json()
+    assert "Ảnh, giấy tờ kèm theo: 1" in read_back["replies"][0]["text"]
+    filed = await (await client.post("/api/chat", json={"button": "pt:send", "id": "9"})).json()
+    code = filed["replies"][0]["text"].split("Mã tra cứu: ")[1].split(".")[0]
+
+    assert client.app is not None
+    runtime = client.app[RUNTIME]
+    store = AttachmentStore(sessions, clock, tmp_path / "files", runtime.file_fetchers)
+    assert await store.run() == 1
+    kept = (tmp_path / "files" / "petitions" / code / "1.jpg").read_bytes()
+    assert kept.startswith(b"\xff\xd8") and b"GPS" not in kept and b"pixels" in kept
+    uploads = list((tmp_path / "uploads").iterdir())
+    assert all(b"GPS" not in path.read_bytes() for path in uploads)  # stripped on arrival
+    # Uploads nobody filed, and those already fetched, go after a week.
+    assert runtime.uploads is not None
+    old = clock.now().timestamp() - 8 * 24 * 3600
+    for path in uploads:
+        os.utime(path, (old, old))
+    assert await runtime.uploads.purge() == len(uploads) == 2
+
+
+async def test_a_file_from_another_site_or_without_a_session_is_refused(client: Client) -> None:
+    status, _ = await _upload(client, JPEG_WITH_GPS, "x")
+    assert status == 400  # no conversation yet: nothing asked for a file
+    response = await client.post(
+        "/api/chat/files",
+        data=JPEG_WITH_GPS,
+        headers={"Content-Type": "application/octet-stream", "Origin": "https://evil.example"},
+    )
+    assert response.status == 403

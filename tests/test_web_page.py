@@ -18,6 +18,8 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect, sync_playwright
 
+from bot.channels.web import website_snippet
+
 CHROMIUM_ARGS = [
     "--headless=new",
     "--no-sandbox",
@@ -156,6 +158,55 @@ def test_a_citizen_who_reloads_half_way_through_a_form_sees_the_conversation_and
     box.fill("sdt cua toi la 091 234 5678")
     page.keyboard.press("Enter")
     expect(log.get_by_role("listitem").last).to_contain_text("địa chỉ")
+
+
+def test_a_commune_website_with_the_snippet_opens_the_chat_in_its_own_tab(
+    page: Page, served: str
+) -> None:
+    commune = page.context.new_page()
+    commune.set_content(
+        f"<!doctype html><html lang='vi'><body><h1>UBND xã Minh Hòa</h1>"
+        f"{website_snippet(served + '/')}</body></html>"
+    )
+    button = commune.get_by_role("link", name="Hỏi Trợ lý dân chủ cơ sở")
+    box = button.bounding_box()
+    assert box is not None and box["height"] >= 44  # large enough to tap
+    with commune.context.expect_page() as opened:
+        button.click()
+    chat = opened.value
+    expect(chat.get_by_role("log")).to_contain_text("xã Minh Hòa")
+    assert chat.url == served + "/"
+
+
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06"
+    b"\x00\x00\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\xcf\xc0\xf0\x1f\x00"
+    b"\x05\x00\x01\xff\xa5\xf7\xa9\x8f\x00\x00\x00\x00IEND\xaeB`\x82"
+)
+
+
+def test_a_citizen_attaches_a_photo_to_a_report_with_the_page_file_picker(page: Page) -> None:
+    log = page.get_by_role("log")
+    box = page.get_by_label("Câu hỏi của anh/chị")
+    expect(log).to_contain_text("xã Minh Hòa")
+    log.get_by_role("button", name="Gửi đơn thư").last.click()
+    log.get_by_role("button", name="Phản ánh").last.click()
+    for answer in ("Le Van Tam", "0911222333", "Thon Tay", "Cong thoat nuoc bi tac", "Ngo 5"):
+        box.fill(answer)
+        page.keyboard.press("Enter")
+    picker = log.get_by_label("Chọn ảnh hoặc giấy tờ (JPEG, PNG, PDF; mỗi tệp tối đa 10 MB)")
+    expect(picker).to_have_count(1)
+    found = Axe().run(page, options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa"]}})
+    assert found.response["violations"] == []
+    picker.set_input_files({"name": "cong.png", "mimeType": "image/png", "buffer": PNG})
+    expect(log).to_contain_text("Tệp: cong.png")
+    expect(log.get_by_role("listitem").last).to_contain_text("Đã nhận 1 tệp")
+    picker.last.set_input_files(
+        {"name": "ghi-chu.txt", "mimeType": "text/plain", "buffer": b"not a photo"}
+    )
+    expect(page.get_by_role("status")).to_contain_text("chỉ nhận ảnh JPEG, PNG")
+    log.get_by_role("button", name="Xong, tiếp tục").last.click()
+    expect(log.get_by_role("listitem").last).to_contain_text("Ảnh, giấy tờ kèm theo: 1")
 
 
 @pytest.mark.parametrize("width", [390, 1280])

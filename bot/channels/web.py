@@ -13,14 +13,17 @@ import hmac
 import json
 import re
 import secrets
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from aiohttp import web
 from sqlalchemy import text
 
-from bot.guard import ADDRESS, origin_digest, parse_json
+from bot.attachments import checked
+from bot.guard import ADDRESS, UPLOAD, UPLOAD_PATH, origin_digest, parse_json
 from bot.runtime import Runtime
 from db import inbox, outbox, web_sessions
 from handlers import history, reports
@@ -42,6 +45,7 @@ RUNTIME: web.AppKey[Runtime] = web.AppKey("runtime", Runtime)
 dumps = functools.partial(json.dumps, ensure_ascii=False)
 
 BAD_REQUEST = "Yêu cầu không hợp lệ. Anh/chị vui lòng tải lại trang và thử lại."
+FILE_REFUSED = "Trợ lý chỉ nhận ảnh JPEG, PNG hoặc tệp PDF. Anh/chị chọn tệp khác."
 BAD_PERIOD = "Kỳ báo cáo không hợp lệ: từ 1 ngày đến 10 năm, trong các năm 2000-2100."
 PAGE_HEADERS = {
     # Everything the page needs is served from here: no CDN, no third-party script.
@@ -108,6 +112,21 @@ def _parse(body: Any) -> tuple[str | None, str | None, str | None] | None:
     return text, button, client_id
 
 
+def _incoming(
+    request: web.Request, session_hash: str, client_id: str | None, **said: Any
+) -> Incoming:
+    return Incoming(
+        channel=CHANNEL,
+        chat_id=session_hash,
+        user_id=session_hash,
+        # Client ids are only unique per browser, so the key is scoped to the session.
+        update_id=f"{session_hash[:32]}:{client_id}" if client_id else None,
+        origin=origin_digest(request[ADDRESS]),
+        transcript=True,
+        **said,
+    )
+
+
 async def post_chat(request: web.Request) -> web.Response:
     parsed = _parse(parse_json(await request.read()))
     if parsed is None:
@@ -115,20 +134,29 @@ async def post_chat(request: web.Request) -> web.Response:
     text_in, button, client_id = parsed
     session_hash, new_token = await _session_hash(request, create=True)
     assert session_hash is not None
-    incoming = Incoming(
-        channel=CHANNEL,
-        chat_id=session_hash,
-        user_id=session_hash,
-        text=text_in,
-        button=button,
-        # Client ids are only unique per browser, so the key is scoped to the session.
-        update_id=f"{session_hash[:32]}:{client_id}" if client_id else None,
-        origin=origin_digest(request[ADDRESS]),
-        transcript=True,
-    )
+    incoming = _incoming(request, session_hash, client_id, text=text_in, button=button)
     replies = await request.app[RUNTIME].dispatch(incoming)
     response = _json({"replies": [reply.to_json() for reply in replies]})
     return _with_cookie(response, request, new_token)
+
+
+async def post_file(request: web.Request) -> web.Response:
+    """One photo or document from the page's file picker, at a đơn's files step: checked like
+    every channel's files (type from its bytes, EXIF removed), then sent on as an attachment."""
+    client_id = request.query.get("id")
+    if client_id is not None and not 0 < len(client_id) <= MAX_CLIENT_ID:
+        return _error(400)
+    session_hash, _ = await _session_hash(request, create=False)
+    runtime = request.app[RUNTIME]
+    if session_hash is None or runtime.uploads is None:
+        return _error(400)
+    kept = checked(request[UPLOAD])
+    if kept is None:
+        return _error(415, FILE_REFUSED)
+    incoming = _incoming(request, session_hash, client_id)
+    ref = runtime.uploads.save(*kept, key=incoming.update_id)
+    replies = await runtime.dispatch(replace(incoming, attachments=(ref,)))
+    return _json({"replies": [reply.to_json() for reply in replies]})
 
 
 async def get_updates(request: web.Request) -> web.Response:
@@ -252,10 +280,35 @@ async def page(request: web.Request) -> web.StreamResponse:
     return web.FileResponse(STATIC / "index.html", headers=PAGE_HEADERS)
 
 
+SNIPPET_LABEL = "Hỏi Trợ lý dân chủ cơ sở"
+SNIPPET_STYLE = (
+    "position:fixed;right:16px;bottom:16px;z-index:2147483000;padding:14px 18px;"
+    "border-radius:28px;background:#8b1a1a;color:#fff;font:600 17px/1.3 system-ui,sans-serif;"
+    "text-decoration:none;box-shadow:0 2px 8px rgba(0,0,0,.35)"
+)
+
+
+def website_snippet(url: str) -> str:
+    """The HTML a commune pastes into its website: a floating link that opens the chat in its
+    own tab. Not a frame: the chat keeps frame-ancestors 'none' and its SameSite cookie, and
+    the commune's page needs no script from us."""
+    parts = urlsplit(url)
+    unsafe = any(ch in url for ch in "\"'<> ") or not url.isprintable()
+    if parts.scheme not in ("http", "https") or not parts.netloc or unsafe:
+        raise ValueError(
+            "Địa chỉ phải bắt đầu bằng https:// hoặc http://, ví dụ https://troly.xaminhhoa.gov.vn/"
+        )
+    return (
+        f'<a href="{url}" target="_blank" rel="noopener" '
+        f'title="Mở Trợ lý ở thẻ mới" style="{SNIPPET_STYLE}">{SNIPPET_LABEL}</a>'
+    )
+
+
 def add_routes(app: web.Application) -> None:
     app.router.add_get("/", page)
     app.router.add_static("/static/", STATIC, append_version=False)
     app.router.add_post("/api/chat", post_chat)
+    app.router.add_post(UPLOAD_PATH, post_file)
     app.router.add_get("/api/chat/updates", get_updates)
     app.router.add_get("/api/chat/history", get_history)
     app.router.add_get("/api/petitions/{code}/letter.docx", petition_letter)

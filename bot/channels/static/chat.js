@@ -11,6 +11,7 @@
   // The server reads at most this many characters; the page warns rather than cuts.
   const MAX_CHARS = 2000;
   const WARN_FROM = 1800;
+  const MAX_FILE_BYTES = 10 * 1024 * 1024;
   // Booking and đơn codes (LH-7KQ2MX, KN-2026-ABC123) are shown unbroken.
   const CODE = /\b(?:LH|TD|KN|TC|KG|PA|TT)-(?:\d{4}-)?[A-Z0-9]{6}\b/g;
 
@@ -58,6 +59,55 @@
     return [];
   }
 
+  // A đơn's files step: a picker in the message that asks for them. Each file is posted as
+  // it is, in turn with the typed messages; the server checks its type and size again.
+  function filePicker(item) {
+    const label = document.createElement("label");
+    label.className = "files";
+    label.textContent = "Chọn ảnh hoặc giấy tờ (JPEG, PNG, PDF; mỗi tệp tối đa 10 MB)";
+    const picker = document.createElement("input");
+    picker.type = "file";
+    picker.multiple = true;
+    picker.accept = "image/jpeg,image/png,application/pdf";
+    picker.addEventListener("change", () => {
+      for (const file of picker.files) upload(file);
+      picker.value = "";
+    });
+    label.appendChild(picker);
+    item.appendChild(label);
+  }
+
+  function upload(file) {
+    if (file.size > MAX_FILE_BYTES) {
+      status.textContent =
+        "Tệp " + file.name + " lớn hơn 10 MB nên chưa gửi. Anh/chị chọn ảnh nhỏ hơn hoặc tệp khác.";
+      return;
+    }
+    add("me", "Tệp: " + file.name);
+    queue = queue.then(() => deliverFile(file));
+  }
+
+  async function deliverFile(file) {
+    status.textContent = "Đang gửi tệp…";
+    try {
+      const response = await fetch("/api/chat/files?id=" + newId(), {
+        method: "POST",
+        headers: { "Content-Type": "application/octet-stream" },
+        credentials: "same-origin",
+        body: file,
+      });
+      const data = await response.json();
+      if (!response.ok) {
+        status.textContent = data.error || "Chưa gửi được tệp.";
+        return;
+      }
+      status.textContent = "";
+      showReplies(data.replies);
+    } catch (error) {
+      status.textContent = "Chưa gửi được tệp. Anh/chị kiểm tra kết nối mạng rồi thử lại.";
+    }
+  }
+
   function showReplies(replies) {
     for (const reply of replies) {
       const item = add("bot", reply.text);
@@ -74,6 +124,7 @@
         }
         item.appendChild(group);
       }
+      if (reply.takes_files) filePicker(item);
       for (const attachment of reply.attachments || []) {
         for (const file of files(attachment)) {
           const link = document.createElement("a");
