@@ -20,6 +20,7 @@ from db.models import (
     OneTimeCode,
     Person,
     Petition,
+    PetitionParty,
     ReceptionSchedule,
     ReceptionSession,
     RoleGrant,
@@ -211,3 +212,30 @@ async def purge_idle(session: AsyncSession, cutoff: datetime, limit: int = 500) 
     await session.exec(delete(Identity).where(col(Identity.person_id).in_(idle)))
     await session.exec(delete(Person).where(col(Person.id).in_(idle)))
     return len(idle)
+
+
+async def last_details(session: AsyncSession, person_id: int) -> tuple[str, str, str] | None:
+    """(name, phone, address) the person gave last, on a booking or a đơn; None if never."""
+    booked = (
+        select(Booking.full_name, Booking.phone, Booking.address, Booking.created_at)
+        .where(Booking.person_id == person_id)
+        .order_by(col(Booking.created_at).desc())
+        .limit(1)
+    )
+    filed = (
+        select(
+            PetitionParty.full_name,
+            PetitionParty.phone,
+            PetitionParty.address,
+            Petition.created_at,
+        )
+        .join(Petition, col(Petition.id) == col(PetitionParty.petition_id))
+        .where(Petition.person_id == person_id, col(Petition.anonymous).is_(False))
+        .order_by(col(Petition.created_at).desc())
+        .limit(1)
+    )
+    found = [row for query in (booked, filed) for row in (await session.exec(query)).all()]
+    if not found:
+        return None
+    name, phone, address, _ = max(found, key=lambda row: row[3])
+    return name, phone, address

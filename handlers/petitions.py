@@ -17,7 +17,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from db.conversations import ChatState
 from db.models import Person, Petition, PetitionEvent, PetitionParty, Unit
-from handlers import guesses, texts, words
+from handlers import guesses, returning, texts, words
 from handlers.access import Actor, audit_by
 from handlers.alerts import guessing_alert
 from handlers.calendar import working_calendar
@@ -40,6 +40,8 @@ EDIT = "pt:edit"
 EDIT_PREFIX = "pt:edit:"
 NOT_NOW = "pt:no"
 FILES_DONE = "pt:files:done"
+USE_PREVIOUS = "pt:prev"
+NOT_ME = "pt:notme"
 KINDS = ("khieu_nai", "to_cao", "kien_nghi", "phan_anh")
 ANONYMOUS = "thong_tin"
 CODE_PREFIX = {
@@ -83,6 +85,10 @@ WITHDRAWABLE = frozenset(
     }
 )
 MAX_FILES = 5
+# Form data that is not the đơn's content: the filer's identity (kept apart) and form state.
+NOT_DETAILS = frozenset(
+    {"kind", "name", "phone", "address", "editing", returning.KNOWN, returning.NOT_ME}
+)
 # A code, then the phone's last 4 digits (or the whole number), with or without a space.
 LOOKUP = re.compile(r"\b(KN|TC|KG|PA)-(\d{4})-([A-Z0-9]{6})\D*(\d{4,11})\b", re.IGNORECASE)
 _KEYWORDS = (
@@ -164,6 +170,9 @@ def _ask_files(state: ChatState) -> Reply:
 
 def _ask(state: ChatState) -> Reply:
     step = state.step or ""
+    if step == "name":
+        prompt, reuse = returning.offer(state, texts.PETITION_ASK[step], USE_PREVIOUS, NOT_ME)
+        return Reply(prompt, (*reuse, *_controls()))
     return Reply(texts.PETITION_ASK[step], _controls())
 
 
@@ -198,7 +207,8 @@ def _step_back(state: ChatState) -> Reply:
 
 
 def _begin(state: ChatState, kind: str) -> Reply:
-    state.flow, state.data = FLOW, {"kind": kind}
+    known = {k: v for k, v in state.data.items() if k == returning.KNOWN}
+    state.flow, state.data = FLOW, {"kind": kind, **known}
     state.step = STEPS[kind][0]
     reply = _ask(state)
     if kind == ANONYMOUS:
@@ -240,7 +250,16 @@ async def press(
         if payload.startswith(prefix):
             kind = payload.removeprefix(prefix)
             if kind in STEPS:
+                state.data = {}
+                await returning.note(session, state, actor.person_id)
                 return _begin(state, kind)
+    if payload == USE_PREVIOUS and state.flow == FLOW and state.step == "name":
+        if await returning.fill(session, state, actor.person_id):
+            state.step = fields[fields.index("address") + 1]
+        return _ask(state)
+    if payload == NOT_ME and state.flow == FLOW:
+        returning.refuse(state)
+        return _ask(state)
     if payload.startswith(WITHDRAW_PREFIX):
         code = payload.removeprefix(WITHDRAW_PREFIX)
         return Reply(
@@ -419,7 +438,7 @@ async def _file(
         anonymous=anonymous,
         status=INFORMATION if anonymous else REGISTERED,
         summary=summary,
-        details={k: v for k, v in data.items() if k not in ("kind", "name", "phone", "address")},
+        details={k: v for k, v in data.items() if k not in NOT_DETAILS},
         registered_at=now,
         due_date=due.day if due else None,
         due_estimated=True,

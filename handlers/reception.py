@@ -18,7 +18,7 @@ from db import outbox
 from db import reception as rows
 from db.conversations import ChatState
 from db.models import Booking, Person, ReceptionSession
-from handlers import texts, words
+from handlers import returning, texts, words
 from handlers.access import Actor, audit_by
 from handlers.clock import VN_TZ, format_datetime
 from handlers.contract import Button, Incoming, Reply
@@ -36,6 +36,8 @@ CONSENT_YES = "rc:yes"
 CONSENT_NO = "rc:no"
 STEP_BACK = "rc:back"
 STEP_QUIT = "rc:quit"
+USE_PREVIOUS = "rc:prev"
+NOT_ME = "rc:notme"
 # Recorded with each consent, so what the citizen agreed to can be shown later.
 CONSENT_VERSION = "2026-11"
 MAX_OPEN_BOOKINGS = 2
@@ -209,7 +211,8 @@ async def start(
 def _ask(state: ChatState, step: str) -> Reply:
     state.step = step
     if step == "name":
-        return Reply(texts.ASK_NAME, _controls())
+        prompt, reuse = returning.offer(state, texts.ASK_NAME, USE_PREVIOUS, NOT_ME)
+        return Reply(prompt, (*reuse, *_controls()))
     if step == "phone":
         # Channels that can (Telegram) add a button sharing the account's own number.
         return Reply(texts.ASK_PHONE, _controls(), ask_contact=True)
@@ -379,6 +382,14 @@ async def press(
             return [await _move(session, state, actor, now)]
         if state.data.pop("choosing_again", False) and "summary" in state.data:
             return [await _ask_consent(session, state)]
+        await returning.note(session, state, actor.person_id)
+        return [_ask(state, "name")]
+    if payload == USE_PREVIOUS and state.flow == FLOW and state.step == "name":
+        if await returning.fill(session, state, actor.person_id):
+            return [await _then(session, state, "matter")]
+        return [_ask(state, "name")]
+    if payload == NOT_ME and state.flow == FLOW:
+        returning.refuse(state)
         return [_ask(state, "name")]
     if payload.startswith(MATTER_PREFIX) and state.flow == FLOW:
         state.data["matter"] = payload.removeprefix(MATTER_PREFIX)

@@ -225,6 +225,12 @@ SESSION_LINE = "{day} {start}-{end}: {kind}, {receiver} ({left} chỗ trống)"
 SESSION_BUTTON = "{day} {start}: {receiver_title}"
 PICK_SESSION_AGAIN = "Anh/chị vui lòng chọn một buổi trong danh sách (bấm nút hoặc gõ số)."
 ASK_NAME = "Anh/chị cho biết họ và tên đầy đủ (ví dụ: Nguyễn Văn An):"
+REUSE_DETAILS = (
+    "Lần trước anh/chị đã cho biết: {hint} (họ tên, số điện thoại, địa chỉ). Nếu đúng là anh/chị, "
+    'bấm "Dùng thông tin lần trước" để khỏi gõ lại.'
+)
+REUSE_BUTTON = "Dùng thông tin lần trước"
+NOT_ME = "Không phải tôi"
 BAD_NAME = "Họ tên cần có ít nhất hai chữ và chỉ gồm chữ cái. Anh/chị gõ lại họ và tên:"
 ASK_PHONE = "Anh/chị cho biết số điện thoại để cán bộ liên hệ khi cần (ví dụ 0912 345 678):"
 SHARE_PHONE = "Chia sẻ số điện thoại"

@@ -471,6 +471,35 @@ async def test_a_lookup_takes_the_whole_phone_number_or_no_space(
         assert (await other.say(typed)).text.startswith(code), typed
 
 
+async def test_a_citizen_who_filed_before_reuses_their_details_for_a_new_phan_anh(
+    assistant: Assistant, sessions: SessionFactory, clock: FixedClock
+) -> None:
+    await setup_units(sessions, clock)
+    chat = Chat(assistant, "returning")
+    await chat.press("menu:petition")
+    first = await chat.press("pt:k:kien_nghi")
+    assert first.text == texts.PETITION_ASK["name"]  # nothing to offer the first time
+    for answer in ("Le Thi Hoa", "0911 222 333", "Thon Tay, xa Minh Hoa", "De nghi lap den"):
+        await chat.say(answer)
+    await chat.say("xong")
+    assert "Mã tra cứu: KG-" in (await chat.press("pt:send")).text
+
+    await chat.press("menu:petition")
+    offered = await chat.press("pt:k:phan_anh")
+    assert "Le… Hoa, 09xx xxx 333" in offered.text and "Le Thi Hoa" not in offered.text
+    assert (await chat.press("pt:prev")).text == texts.PETITION_ASK["content"]
+    await chat.say("Duong xom ngap sau moi tran mua")
+    await chat.say("Ngo 3 thon Tay")
+    read_back = await chat.say("xong")
+    assert "- Họ và tên: Le Thi Hoa" in read_back.text
+    assert "- Số điện thoại: 0911222333" in read_back.text
+    filed = await chat.press("pt:send")
+    code = filed.text.split("Mã tra cứu: ")[1].split(".")[0]
+    async with sessions() as session:
+        petition = (await session.exec(select(Petition).where(Petition.code == code))).one()
+    assert set(petition.details) == {"content", "place"}  # no form state in the đơn
+
+
 async def test_a_citizen_goes_back_in_a_petition_form_and_says_there_are_no_photos(
     assistant: Assistant, sessions: SessionFactory, clock: FixedClock
 ) -> None:

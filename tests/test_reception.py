@@ -671,6 +671,37 @@ async def test_a_first_booking_from_a_free_text_request_takes_at_most_eight_step
     assert done.text.startswith("Đã đặt lịch. Mã lịch hẹn: LH-")
     assert steps == 8
 
+    # Back another day: name, phone and address of last time are offered, masked.
+    steps = 0
+    listed = await say("dang ky gap pho chu tich")
+    asked = await press(next(b.payload for b in listed.buttons if b.payload.startswith("rc:s:")))
+    assert "Ng… An, 09xx xxx 678" in asked.text and "Nguyen Van An" not in asked.text
+    assert [b.label for b in asked.buttons[:2]] == [texts.REUSE_BUTTON, texts.NOT_ME]
+    assert (await press("rc:prev")).text == texts.ASK_MATTER
+    await press("rc:m:kien_nghi")
+    read_back = await say("De nghi lap den duong thon Dong")
+    assert "Nguyen Van An" in read_back.text and "0912345678" in read_back.text
+    assert (await press("rc:yes")).text.startswith("Đã đặt lịch. Mã lịch hẹn: LH-")
+    assert steps == 6
+
+
+async def test_on_a_shared_phone_the_next_person_says_not_me_and_types_their_own_details(
+    assistant: Assistant, sessions: SessionFactory, clock: FixedClock
+) -> None:
+    await add_calendar(sessions, clock)
+    kiosk = Chat(assistant, "kiosk")
+    assert (await kiosk.book()).text.startswith("Đã đặt lịch.")
+    await kiosk.start_booking()
+    mine = await kiosk.press("rc:notme")
+    assert mine.text == texts.ASK_NAME  # no hint any more, and nothing filled in
+    assert "rc:prev" not in payloads([mine])
+    await kiosk.say("Tran Thi Mai")
+    back = await kiosk.press("rc:back")
+    assert back.text == texts.ASK_NAME  # going back does not bring the hint again
+    async with sessions() as session:
+        bookings = (await session.exec(select(Booking))).all()
+    assert [b.full_name for b in bookings] == ["Nguyễn Văn An"]
+
 
 async def test_a_phan_anh_from_a_free_text_request_takes_at_most_ten_steps(
     assistant: Assistant, sessions: SessionFactory, clock: FixedClock
