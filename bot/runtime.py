@@ -33,7 +33,7 @@ from db.engine import SessionFactory, create_engine, session_factory
 from db.migrate import upgrade
 from handlers import texts
 from handlers.alerts import alert_admins
-from handlers.assistant import Assistant, AssistantSettings
+from handlers.assistant import Assistant
 from handlers.clock import Clock, SystemClock
 from handlers.contract import Incoming, Reply
 from handlers.deadlines import queue_reminders
@@ -41,6 +41,7 @@ from handlers.digest import queue_digests
 from handlers.knowledge_base import KnowledgeBase, import_entries
 from handlers.petitions_staff import queue_due_alerts
 from handlers.reception_calendar import generate_sessions
+from handlers.turn import AssistantSettings
 from knowledge.entries import load_entries
 
 log = logging.getLogger(__name__)

@@ -23,9 +23,10 @@ from bot.server import create_app
 from bot.settings import Settings
 from db.engine import SessionFactory, create_engine, session_factory
 from db.migrate import alembic_config, upgrade
-from handlers.assistant import Assistant, AssistantSettings
+from handlers.assistant import Assistant
 from handlers.clock import VN_TZ, FixedClock
 from handlers.knowledge_base import KnowledgeBase, import_entries
+from handlers.turn import AssistantSettings
 from knowledge.entries import Entry, load_entries
 
 POSTGRES_ENV = "DCCS_TEST_POSTGRES_URL"

@@ -9,10 +9,11 @@ from sqlmodel import func, select
 from bot.demo import load_demo
 from db.engine import SessionFactory
 from db.models import Deadline, Outbox, ReceptionSchedule, ReceptionSession
-from handlers.assistant import Assistant, AssistantSettings
+from handlers.assistant import Assistant
 from handlers.clock import VN_TZ, FixedClock
 from handlers.deadlines import queue_reminders
 from handlers.knowledge_base import KnowledgeBase
+from handlers.turn import AssistantSettings
 from tests.test_access import msg
 
 

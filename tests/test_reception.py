@@ -17,7 +17,7 @@ from db import reception as rows
 from db.engine import SessionFactory
 from db.models import Booking, Outbox, ReceptionSession
 from handlers import texts
-from handlers.assistant import Assistant, AssistantSettings
+from handlers.assistant import Assistant
 from handlers.clock import VN_TZ, FixedClock
 from handlers.contract import Reply
 from handlers.knowledge_base import KnowledgeBase
@@ -29,6 +29,7 @@ from handlers.reception_calendar import (
     move_session,
 )
 from handlers.reception_staff import briefing_sheet
+from handlers.turn import AssistantSettings
 from tests.test_access import invite, msg, setup_units
 
 ONE_OFF = {

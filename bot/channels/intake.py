@@ -23,8 +23,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.delivery import Deliverer, Outcome
 from db.outbox import Claimed
-from handlers.assistant import Also, Assistant, Handled
+from handlers.assistant import Assistant
 from handlers.contract import Incoming
+from handlers.engine import Also, Handled
 
 log = logging.getLogger(__name__)
 STOP_GRACE_SECONDS = 20.0
