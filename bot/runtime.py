@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.attachments import WEB_REF, AttachmentStore, Fetch, HttpFiles, WebUploads
 from bot.channels import zalo_bot, zalo_oa
 from bot.channels.intake import Intake
+from bot.channels.plugin import ChannelParts, WebhookChannel
 from bot.channels.zalo_bot import ZaloBotChannel, ZaloBotClient, ZaloBotSender
 from bot.channels.zalo_oa import OaTokens, ZaloOaChannel, ZaloOaClient, ZaloOaSender
 from bot.delivery import ChannelSender, Deliverer, OutboxNotifier, Pace, WebSender
@@ -106,6 +107,14 @@ class Runtime:
     async def start_channels(self) -> None:
         for channel in self.channels.values():
             await channel.start()
+
+    async def add_channel(self, parts: ChannelParts, pace: Pace | None = None) -> None:
+        """A channel made of its three parts (see ``bot.channels.plugin``), started now; its
+        webhook is served at /hooks/<name>."""
+        self.deliverer.add_senders({parts.name: parts.sender}, {parts.name: pace or Pace()})
+        channel = WebhookChannel(parts, Intake(parts.name, self.assistant, self.deliverer))
+        self.channels[parts.name] = channel
+        await channel.start()
 
     async def close(self) -> None:
         await self.ticker.stop()

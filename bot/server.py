@@ -13,6 +13,7 @@ from aiohttp.web_protocol import RequestHandler
 
 from bot import guard
 from bot.channels import web as web_channel
+from bot.channels.plugin import HOOK_PATH, WebhookChannel
 from bot.demo import load_demo
 from bot.runtime import start_runtime
 from bot.settings import Settings
@@ -92,6 +93,7 @@ def create_app(
         app.router.add_post(WEBHOOK_PATHS["zalo_oa"], channel_webhook("zalo_oa"))
     if settings.zalo_bot_token is not None and settings.zalo_bot_mode == "webhook":
         app.router.add_post(WEBHOOK_PATHS["zalo_bot"], channel_webhook("zalo_bot"))
+    app.router.add_route("*", HOOK_PATH, added_channel_webhook)
     return app
 
 
@@ -126,6 +128,16 @@ def cap_connections(server: web.Server, limit: int) -> None:
             transport.close()
 
     server.connection_made = connection_made  # type: ignore[method-assign]
+
+
+async def added_channel_webhook(request: web.Request) -> web.StreamResponse:
+    """Webhooks of channels added with ``Runtime.add_channel`` (GET for a verification)."""
+    if request.method not in ("GET", "POST"):
+        raise web.HTTPMethodNotAllowed(request.method, ["GET", "POST"])
+    channel = request.app[web_channel.RUNTIME].channels.get(request.match_info["channel"])
+    if not isinstance(channel, WebhookChannel):
+        raise web.HTTPNotFound()
+    return await channel.webhook(request)
 
 
 def channel_webhook(name: str) -> Handler:
