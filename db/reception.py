@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from collections.abc import Sequence
+from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, func, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from db.models import Booking, Person, ReceptionSchedule, ReceptionSession
-from handlers.clock import VN_TZ
 
 OPEN, CANCELLED, CLOSED = "open", "cancelled", "closed"
-# "Đoàn đông người": five or more people on one matter (Luật Tiếp công dân 42/2013, Điều 29).
-GROUP_FROM = 5
 BOOKED, CANCELLED_BOOKING, ATTENDED, ABSENT = "booked", "cancelled", "attended", "absent"
 
 
@@ -107,46 +103,19 @@ async def by_code(session: AsyncSession, code: str) -> Booking | None:
     return (await session.exec(select(Booking).where(Booking.code == code))).one_or_none()
 
 
-def occurrence(day: date, schedule: ReceptionSchedule) -> tuple[datetime, datetime]:
-    start = time.fromisoformat(schedule.start_time)
-    end = time.fromisoformat(schedule.end_time)
-    return (
-        datetime.combine(day, start, tzinfo=VN_TZ),
-        datetime.combine(day, end, tzinfo=VN_TZ),
-    )
+async def active_schedules(session: AsyncSession) -> Sequence[ReceptionSchedule]:
+    query = select(ReceptionSchedule).where(col(ReceptionSchedule.active))
+    return (await session.exec(query)).all()
 
 
-async def generate(
-    session: AsyncSession,
-    now: datetime,
-    is_working_day: Callable[[date], bool],
-    weeks: int = 4,
-) -> int:
-    """Create the sessions of every active schedule for the coming ``weeks`` (skipping days off);
-    occurrences that exist already are left alone. Returns how many were added."""
-    schedules = (
-        await session.exec(select(ReceptionSchedule).where(col(ReceptionSchedule.active)))
-    ).all()
-    added = 0
-    today = now.astimezone(VN_TZ).date()
-    for schedule in schedules:
-        day = today
-        while day <= today + timedelta(weeks=weeks):
-            if day.weekday() == schedule.weekday and is_working_day(day):
-                starts, ends = occurrence(day, schedule)
-                if starts > now and await _add_occurrence(session, schedule, starts, ends, now):
-                    added += 1
-            day += timedelta(days=1)
-    return added
-
-
-async def _add_occurrence(
+async def add_occurrence(
     session: AsyncSession,
     schedule: ReceptionSchedule,
     starts: datetime,
     ends: datetime,
     now: datetime,
 ) -> bool:
+    """A schedule's session at ``starts``, unless it exists (False then)."""
     exists = await session.exec(
         select(func.count()).where(
             ReceptionSession.schedule_id == schedule.id, ReceptionSession.starts_at == starts
@@ -181,19 +150,19 @@ async def desk_session(
     session: AsyncSession,
     unit_id: int,
     kind: str,
+    day: tuple[datetime, datetime],
     now: datetime,
     place: str,
     receiver_person_id: int | None = None,
 ) -> ReceptionSession:
-    """Today's session of this kind at this unit, or a closed one created to hold the register
-    lines of citizens received without booking (received by ``receiver_person_id``)."""
-    local = now.astimezone(VN_TZ)
-    day_start = datetime.combine(local.date(), time(0, 0), tzinfo=VN_TZ)
+    """The session of this kind at this unit starting within ``day`` (from, to), or a closed
+    one created to hold the register lines of citizens received without booking (received by
+    ``receiver_person_id``)."""
     query = select(ReceptionSession).where(
         ReceptionSession.unit_id == unit_id,
         ReceptionSession.kind == kind,
-        col(ReceptionSession.starts_at) >= day_start,
-        col(ReceptionSession.starts_at) < day_start + timedelta(days=1),
+        col(ReceptionSession.starts_at) >= day[0],
+        col(ReceptionSession.starts_at) < day[1],
     )
     found = (await session.exec(query.order_by(col(ReceptionSession.id)))).first()
     if found is not None:
@@ -229,24 +198,13 @@ async def next_queue(session: AsyncSession, session_id: int) -> int:
     return int((await session.exec(query)).one())
 
 
-@dataclass
-class ReceptionFigures:
-    """The seeds' reception figures: lượt tiếp, số người, vụ việc, đoàn đông người."""
-
-    visits: int = 0
-    people: int = 0
-    cases: int = 0
-    groups: int = 0
-    by_kind: dict[str, int] = field(default_factory=dict)
-    people_by_kind: dict[str, int] = field(default_factory=dict)
-
-
-async def figures(
+async def attended(
     session: AsyncSession, unit_ids: set[int], start: datetime, end: datetime
-) -> ReceptionFigures:
-    """Citizens actually received (attended bookings and desk records) in [start, end)."""
+) -> Sequence[tuple[int, str]]:
+    """(group size, session kind) of every citizen actually received in [start, end):
+    attended bookings and desk records."""
     query = (
-        select(Booking, ReceptionSession.kind)
+        select(Booking.group_size, ReceptionSession.kind)
         .join(ReceptionSession, col(ReceptionSession.id) == Booking.session_id)
         .where(
             col(ReceptionSession.unit_id).in_(unit_ids),
@@ -255,12 +213,4 @@ async def figures(
             col(ReceptionSession.starts_at) < end,
         )
     )
-    result = ReceptionFigures()
-    for booking, kind in (await session.exec(query)).all():
-        result.visits += 1
-        result.people += booking.group_size
-        result.cases += 1
-        result.groups += booking.group_size >= GROUP_FROM
-        result.by_kind[kind] = result.by_kind.get(kind, 0) + 1
-        result.people_by_kind[kind] = result.people_by_kind.get(kind, 0) + booking.group_size
-    return result
+    return (await session.exec(query)).all()

@@ -23,6 +23,7 @@ from handlers.access import Actor, audit_by
 from handlers.clock import VN_TZ, format_datetime
 from handlers.contract import Button, Incoming, Reply
 from handlers.menu import BACK, MENU_BOOK, MENU_MINE, MENU_RECEPTION_INFO, with_menu
+from handlers.reception_figures import GROUP_FROM
 from knowledge.normalize import ascii_int, fold
 
 FLOW = "booking"
@@ -238,7 +239,7 @@ async def _ask_consent(session: AsyncSession, state: ChatState) -> Reply:
     # A denouncer's identity is not echoed back: replies are kept (inbox, outbox) for a while.
     secret = data["matter"] == "to_cao"
     text = texts.ASK_CONSENT.format(
-        group_rule=texts.GROUP_RULE if group >= 5 else "",
+        group_rule=texts.GROUP_RULE if group >= GROUP_FROM else "",
         session=describe(chosen) if chosen else "?",
         name=texts.WITHHELD if secret else data["name"],
         phone=texts.WITHHELD if secret else data["phone"],
@@ -531,8 +532,15 @@ async def _save_walk_in(
     state.data = {}
     if not actor.is_staff:  # the role is checked again when the line is written
         return with_menu(texts.FORBIDDEN)
+    today = datetime.combine(now.astimezone(VN_TZ).date(), time(0, 0), tzinfo=VN_TZ)
     item = await rows.desk_session(
-        session, int(data["unit_id"]), str(data["walk_in"]), now, texts.DESK_PLACE, actor.person_id
+        session,
+        int(data["unit_id"]),
+        str(data["walk_in"]),
+        (today, today + timedelta(days=1)),
+        now,
+        texts.DESK_PLACE,
+        actor.person_id,
     )
     assert item.id is not None
     booking = Booking(

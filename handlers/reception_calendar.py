@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sqlmodel import col, select
@@ -38,9 +38,34 @@ WEEKDAYS = {
 
 async def generate_sessions(sessions: SessionFactory, clock: Clock) -> int:
     async with sessions() as session, session.begin():
-        return await rows.generate(
-            session, clock.now(), working_calendar().is_working_day, WEEKS_AHEAD
-        )
+        return await generate(session, clock.now(), working_calendar().is_working_day)
+
+
+def occurrence(day: date, schedule: ReceptionSchedule) -> tuple[datetime, datetime]:
+    start = time.fromisoformat(schedule.start_time)
+    end = time.fromisoformat(schedule.end_time)
+    return datetime.combine(day, start, tzinfo=VN_TZ), datetime.combine(day, end, tzinfo=VN_TZ)
+
+
+async def generate(
+    session: AsyncSession,
+    now: datetime,
+    is_working_day: Callable[[date], bool],
+    weeks: int = WEEKS_AHEAD,
+) -> int:
+    """Create the sessions of every active schedule for the coming ``weeks`` (skipping days off);
+    occurrences that exist already are left alone. Returns how many were added."""
+    added = 0
+    today = now.astimezone(VN_TZ).date()
+    for schedule in await rows.active_schedules(session):
+        day = today
+        while day <= today + timedelta(weeks=weeks):
+            if day.weekday() == schedule.weekday and is_working_day(day):
+                starts, ends = occurrence(day, schedule)
+                if starts > now and await rows.add_occurrence(session, schedule, starts, ends, now):
+                    added += 1
+            day += timedelta(days=1)
+    return added
 
 
 class CalendarError(ValueError):

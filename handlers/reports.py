@@ -16,7 +16,6 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from db import faq_use, people
-from db import reception as reception_rows
 from db.models import KbEntryRow, Unit
 from handlers import texts
 from handlers.access import Actor, units_under
@@ -26,6 +25,8 @@ from handlers.letters import build_docx
 from handlers.menu import BACK
 from handlers.petition_figures import PetitionFigures
 from handlers.petition_figures import figures as petition_figures
+from handlers.reception_figures import ReceptionFigures
+from handlers.reception_figures import figures as reception_figures
 
 QUICK_PERIODS = ("quy-nay", "quy-truoc", "6-thang", "6-thang-truoc", "nam", "nam-truoc")
 
@@ -112,7 +113,7 @@ class FaqFigures:
 class Report:
     unit: str
     period: Period
-    reception: reception_rows.ReceptionFigures
+    reception: ReceptionFigures
     petitions: PetitionFigures
     faq: FaqFigures = field(default_factory=FaqFigures)
     # (month "MM/YYYY", receptions held, đơn received) across the period, for the trend chart.
@@ -155,13 +156,13 @@ async def build(session: AsyncSession, unit_id: int, period: Period) -> Report:
     units = await people.subtree_ids(session, unit_id)
     trend = []
     for month in months(period):
-        held = await reception_rows.figures(session, units, month.start, month.end)
+        held = await reception_figures(session, units, month.start, month.end)
         filed = await petition_figures(session, units, month.start, month.end)
         trend.append((f"{month.first:%m/%Y}", held.visits, filed.received))
     return Report(
         unit=unit.name if unit else "",
         period=period,
-        reception=await reception_rows.figures(session, units, period.start, period.end),
+        reception=await reception_figures(session, units, period.start, period.end),
         petitions=await petition_figures(session, units, period.start, period.end),
         faq=await faq_figures(session, period),
         trend=trend,

@@ -16,7 +16,7 @@ from db import outbox, people
 from db import reception as rows
 from db.engine import SessionFactory
 from db.models import Booking, Outbox, ReceptionSession
-from handlers import texts
+from handlers import reception_figures, texts
 from handlers.assistant import Assistant
 from handlers.clock import VN_TZ, FixedClock
 from handlers.contract import Reply
@@ -477,8 +477,12 @@ async def test_an_official_records_a_walk_in_and_the_figures_count_every_recepti
     async with sessions() as session:
         units = {u.id for u in await people.units(session) if u.id is not None}
         start = datetime(2026, 11, 1, tzinfo=VN_TZ)
-        counted = await rows.figures(session, units, start, datetime(2027, 1, 1, tzinfo=VN_TZ))
-        before = await rows.figures(session, units, start, datetime(2026, 11, 25, tzinfo=VN_TZ))
+        counted = await reception_figures.figures(
+            session, units, start, datetime(2027, 1, 1, tzinfo=VN_TZ)
+        )
+        before = await reception_figures.figures(
+            session, units, start, datetime(2026, 11, 25, tzinfo=VN_TZ)
+        )
     assert (counted.visits, counted.people, counted.cases, counted.groups) == (2, 7, 2, 1)
     assert counted.by_kind == {"dinh_ky": 1, "dot_xuat": 1}
     assert before.visits == 0
