@@ -13,24 +13,18 @@ import logging
 import re
 import secrets
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
 from pathlib import Path
 
 import httpx
-from sqlmodel import col, select
 
-from db import outbox
 from db.engine import SessionFactory
 from db.models import Petition
-from handlers import texts
+from handlers import petition_files
 from handlers.clock import Clock
-from handlers.contract import Reply
 
 log = logging.getLogger(__name__)
 
 MAX_BYTES = 10 * 1024 * 1024
-# Only đơn filed recently can still have files waiting.
-LOOK_BACK = timedelta(days=7)
 Fetch = Callable[[str, int], Awaitable[bytes]]
 
 
@@ -89,7 +83,7 @@ _UPLOAD_NAME = re.compile(r"[0-9a-f]{32}\.(?:jpg|png|pdf)")
 
 class WebUploads:
     """Files the web page uploaded at a đơn's files step, kept until the đơn's files are
-    fetched like any channel's; uploads nobody filed are dropped after ``LOOK_BACK``."""
+    fetched like any channel's; uploads nobody filed are dropped after the same look-back."""
 
     def __init__(self, folder: Path, clock: Clock) -> None:
         self._folder = folder
@@ -117,7 +111,7 @@ class WebUploads:
     async def purge(self) -> int:
         if not self._folder.is_dir():
             return 0
-        cutoff = (self._clock.now() - LOOK_BACK).timestamp()
+        cutoff = (self._clock.now() - petition_files.LOOK_BACK).timestamp()
         old = [p for p in self._folder.iterdir() if p.stat().st_mtime < cutoff]
         for path in old:
             path.unlink(missing_ok=True)
@@ -155,10 +149,8 @@ class AttachmentStore:
 
     async def run(self) -> int:
         """Fetch what recent đơn are waiting for; returns how many files were stored."""
-        now = self._clock.now()
         async with self._sessions() as session:
-            query = select(Petition).where(col(Petition.created_at) > now - LOOK_BACK)
-            waiting = [p for p in (await session.exec(query)).all() if p.details.get("files")]
+            waiting = await petition_files.waiting(session, self._clock.now())
         stored = 0
         for petition in waiting:
             stored += await self._fetch_all(petition)
@@ -174,17 +166,17 @@ class AttachmentStore:
                     raise OSError("no channel for this file")
                 data = await fetch(str(ref), self._limit)
             except FileTooBig:
-                problems.append((number, texts.FILE_TOO_BIG))
+                problems.append((number, petition_files.TOO_BIG))
                 continue
             except (OSError, httpx.HTTPError, ValueError) as exc:
                 log.warning(
                     "attachment %d of %s not fetched: %s", number, petition.code, type(exc).__name__
                 )
-                problems.append((number, texts.FILE_UNREACHABLE))
+                problems.append((number, petition_files.UNREACHABLE))
                 continue
             kept_file = checked(data)
             if kept_file is None:
-                problems.append((number, texts.FILE_WRONG_TYPE))
+                problems.append((number, petition_files.WRONG_TYPE))
                 continue
             data, kind = kept_file
             folder = self._folder / "petitions" / petition.code
@@ -192,28 +184,9 @@ class AttachmentStore:
             name = f"{number}.{kind}"
             (folder / name).write_bytes(data)
             kept.append({"name": name, "size": len(data), "type": kind})
-        now = self._clock.now()
+        assert petition.id is not None
         async with self._sessions() as session, session.begin():
-            row = await session.get(Petition, petition.id)
-            if row is None:
-                return 0
-            details = dict(row.details)
-            details.pop("files", None)
-            details["stored"] = kept
-            row.details = details
-            row.updated_at = now
-            session.add(row)
-            if row.channel and row.chat_id:
-                for number, reason in problems:
-                    text = texts.PETITION_FILE_REJECTED.format(
-                        number=number, code=row.code, reason=reason
-                    )
-                    await outbox.enqueue(
-                        session,
-                        row.channel,
-                        row.chat_id,
-                        Reply(text).to_json(),
-                        now,
-                        f"petition:{row.id}:file:{number}",
-                    )
-        return len(kept)
+            recorded = await petition_files.record(
+                session, petition.id, kept, problems, self._clock.now()
+            )
+        return len(kept) if recorded else 0

@@ -21,13 +21,13 @@ from typing import Protocol
 from sqlmodel import col, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from db import outbox, people, web_sessions
+from db import outbox, web_sessions
 from db.engine import SessionFactory
-from db.models import Identity, Outbox
+from db.models import Identity
 from db.outbox import Claimed
-from handlers import texts
-from handlers.clock import Clock, format_datetime
+from handlers.clock import Clock
 from handlers.contract import Reply
+from handlers.held_pushes import hold_or_reroute
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +50,12 @@ class Unreachable(Exception):
 
 class OutsideWindow(Exception):
     """The channel only delivers within a window after the person's last message (Zalo OA: 7
-    days). The push goes through another linked channel, or waits until the person writes."""
+    days, given as ``days`` so the person is told the channel's own rule). The push goes
+    through another linked channel, or waits until the person writes."""
+
+    def __init__(self, message: str = "", days: int | None = None) -> None:
+        super().__init__(message)
+        self.days = days
 
 
 class ChannelSender(Protocol):
@@ -98,6 +103,8 @@ class Outcome:
     status: str
     available_at: datetime | None = None
     error: str | None = None
+    # For a push refused outside the channel's window: how many days the window is.
+    window_days: int | None = None
 
 
 class OutboxNotifier:
@@ -240,7 +247,8 @@ class Deliverer:
         except Unreachable as gone:
             return Outcome(row, outbox.UNREACHABLE, error=str(gone) or "unreachable")
         except OutsideWindow as closed:
-            return Outcome(row, outbox.HELD, error=str(closed) or "outside the channel's window")
+            error = str(closed) or "outside the channel's window"
+            return Outcome(row, outbox.HELD, error=error, window_days=closed.days)
         except Exception as exc:  # any other failure: back off and try again later
             log.warning(
                 "send failed on %s (attempt %d): %s", row.channel, row.attempts, type(exc).__name__
@@ -273,7 +281,8 @@ class Deliverer:
                 continue
             status = outcome.status
             if status == outbox.HELD:
-                status = await self._hold_or_reroute(session, row, now)
+                pushable = [c for c in self._senders if c not in NOT_PUSHED]
+                status = await hold_or_reroute(session, row, now, pushable, outcome.window_days)
             await outbox.finish(
                 session,
                 row.id,
@@ -297,29 +306,3 @@ class Deliverer:
         if self._on_outcome is not None:
             for outcome in outcomes:
                 self._on_outcome(outcome.row.channel, outcome.status)
-
-    async def _hold_or_reroute(self, session: AsyncSession, row: Claimed, now: datetime) -> str:
-        """A push the channel will not deliver now: send it where else the person can be
-        reached, saying why; otherwise keep it, marked, for when they next write."""
-        reply = Reply.from_json(row.reply)
-        for other in await people.other_identities(session, row.channel, row.chat_id):
-            if other.channel in self._senders and other.channel not in NOT_PUSHED:
-                note = texts.REROUTED_NOTE.format(channel=texts.CHANNEL_NAMES[row.channel])
-                await outbox.enqueue(
-                    session,
-                    other.channel,
-                    other.external_id,
-                    Reply(note + reply.text, reply.buttons).to_json(),
-                    now,
-                )
-                return outbox.REROUTED
-        note = texts.HELD_NOTE.format(
-            when=format_datetime(row.created_at), channel=texts.CHANNEL_NAMES[row.channel]
-        )
-        row_update = update(Outbox).where(col(Outbox.id) == row.id)
-        await session.exec(
-            row_update.values(
-                reply=Reply(note + reply.text, reply.buttons).to_json()
-            ).execution_options(synchronize_session=False)
-        )
-        return outbox.HELD

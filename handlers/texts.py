@@ -162,13 +162,15 @@ CHANNEL_NAMES = {
 # A push the channel would not deliver (Zalo lets an Official Account reply only within 7 days
 # of the citizen's last message).
 REROUTED_NOTE = (
-    "(Tin nhắn này được gửi qua đây vì {channel} chỉ cho phép trả lời trong 7 ngày kể từ tin "
+    "(Tin nhắn này được gửi qua đây vì {channel} chỉ cho phép trả lời {window} kể từ tin "
     "nhắn gần nhất của anh/chị.)\n\n"
 )
 HELD_NOTE = (
-    "(Tin nhắn này được soạn lúc {when} nhưng chưa gửi được qua {channel} vì đã hơn 7 ngày "
-    "anh/chị chưa nhắn cho trợ lý. Nay xin gửi lại.)\n\n"
+    "(Tin nhắn này được soạn lúc {when} nhưng chưa gửi được qua {channel}, vì kênh này chỉ cho "
+    "phép trả lời {window} kể từ tin nhắn gần nhất của anh/chị. Nay xin gửi lại.)\n\n"
 )
+WINDOW_DAYS = "trong {days} ngày"
+WINDOW_SOME_TIME = "trong một thời gian nhất định"
 ZALO_OA_REFRESH_FAILED = (
     "Cảnh báo: trợ lý không gia hạn được mã truy cập Zalo OA (lỗi: {error}). Tin nhắn Zalo của "
     "người dân đang không trả lời được. Quản trị viên Zalo OA cần cấp quyền lại cho ứng dụng "

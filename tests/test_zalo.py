@@ -324,7 +324,8 @@ async def test_a_push_after_seven_days_waits_for_the_citizen_and_says_so(
     assert fake.oa_calls == calls
     async with sessions() as session:
         held = (await session.exec(select(Outbox).where(Outbox.status == outbox.HELD))).one()
-    assert "chưa gửi được qua Zalo vì đã hơn 7 ngày" in held.reply["text"]
+    # Zalo's own rule, as the channel states it, is what the citizen is told.
+    assert "qua Zalo, vì kênh này chỉ cho phép trả lời trong 7 ngày" in held.reply["text"]
 
     # When the citizen writes again, the held message goes first, then the answer.
     assert await post_oa(client, fake.oa_event(CITIZEN, "chao ban")) == 200
@@ -355,7 +356,8 @@ async def test_outside_the_window_a_push_goes_to_the_citizens_linked_zalo_bot(
     # The app's own clock may make the send: wait for it, whoever makes it.
     await fake.wait_sent(3)
     rerouted = fake.to("bot", OFFICIAL)[-1].text
-    assert rerouted.startswith("(Tin nhắn này được gửi qua đây vì Zalo chỉ cho phép trả lời")
+    assert rerouted.startswith("(Tin nhắn này được gửi qua đây vì Zalo chỉ cho phép trả lời trong")
+    assert "trong 7 ngày kể từ" in rerouted
     assert rerouted.endswith("Lịch tiếp công dân đã thay đổi.")
     async with sessions() as session:
         statuses = (

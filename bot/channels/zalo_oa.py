@@ -47,7 +47,8 @@ SIGNATURE_HEADER = "X-ZEvent-Signature"
 TIMESTAMP_HEADER = "X-ZEvent-Timestamp"
 # Zalo rejects replies 7 days after the citizen's last interaction (-230); a little margin so a
 # push checked just before the limit is not refused on the wire.
-WINDOW = timedelta(days=7) - timedelta(minutes=10)
+WINDOW_DAYS = 7
+WINDOW = timedelta(days=WINDOW_DAYS) - timedelta(minutes=10)
 # Access tokens live 25 h; refresh when about 5 h remain.
 TOKEN_LIFETIME = timedelta(hours=25)
 REFRESH_MARGIN = timedelta(hours=5)
@@ -299,7 +300,7 @@ class ZaloOaSender:
             identity = await people.identity(session, CHANNEL, chat_id)
         last_seen: datetime | None = identity.last_seen_at if identity else None
         if last_seen is None or self._clock.now() - last_seen > WINDOW:
-            raise OutsideWindow(f"last message {last_seen}")
+            raise OutsideWindow(f"last message {last_seen}", WINDOW_DAYS)
         for piece in split_text(with_numbers(reply), MAX_TEXT):
             await self._send_piece(chat_id, piece)
 
@@ -317,7 +318,7 @@ class ZaloOaSender:
             if error.code == RATE_LIMITED:
                 raise RetryAfter(60) from error
             if error.code in OUTSIDE_WINDOW:
-                raise OutsideWindow(str(error)) from error
+                raise OutsideWindow(str(error), WINDOW_DAYS) from error
             if error.code in GONE:
                 raise Unreachable(str(error)) from error
             raise
