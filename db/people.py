@@ -211,3 +211,22 @@ async def purge_idle(session: AsyncSession, cutoff: datetime, limit: int = 500) 
     await session.exec(delete(Identity).where(col(Identity.person_id).in_(idle)))
     await session.exec(delete(Person).where(col(Person.id).in_(idle)))
     return len(idle)
+
+
+async def leaders_of(session: AsyncSession, unit_id: int) -> list[int]:
+    """The accounts marked as the unit's Chủ tịch or Phó Chủ tịch (active grants)."""
+    query = select(RoleGrant.person_id).where(
+        RoleGrant.unit_id == unit_id,
+        col(RoleGrant.leader).is_(True),
+        col(RoleGrant.revoked_at).is_(None),
+    )
+    return sorted(set((await session.exec(query)).all()))
+
+
+async def set_leader(session: AsyncSession, grant_id: int, leader: bool) -> RoleGrant | None:
+    grant = await session.get(RoleGrant, grant_id)
+    if grant is None or grant.revoked_at is not None:
+        return None
+    grant.leader = leader
+    session.add(grant)
+    return grant
