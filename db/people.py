@@ -222,11 +222,3 @@ async def leaders_of(session: AsyncSession, unit_id: int) -> list[int]:
     )
     return sorted(set((await session.exec(query)).all()))
 
-
-async def set_leader(session: AsyncSession, grant_id: int, leader: bool) -> RoleGrant | None:
-    grant = await session.get(RoleGrant, grant_id)
-    if grant is None or grant.revoked_at is not None:
-        return None
-    grant.leader = leader
-    session.add(grant)
-    return grant
