@@ -221,4 +221,3 @@ async def leaders_of(session: AsyncSession, unit_id: int) -> list[int]:
         col(RoleGrant.revoked_at).is_(None),
     )
     return sorted(set((await session.exec(query)).all()))
-
