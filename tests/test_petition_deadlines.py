@@ -40,7 +40,9 @@ async def official(assistant: Assistant, sessions: SessionFactory, clock: FixedC
 async def pushes_to(sessions: SessionFactory, chat: str) -> list[str]:
     async with sessions() as session:
         rows = (
-            await session.exec(select(Outbox).where(Outbox.chat_id == chat).order_by(Outbox.id))
+            await session.exec(
+                select(Outbox).where(Outbox.chat_id == chat).order_by(col(Outbox.id))
+            )
         ).all()
     return [row.reply["text"] for row in rows]
 
