@@ -31,6 +31,7 @@ from handlers.access import (
 from handlers.clock import VN_TZ, Clock
 from handlers.contract import Button, Reply
 from handlers.menu import BACK
+from handlers.petition_routing import route, shield_leaders
 from handlers.petition_rules import Due, facts, rule_kind
 from handlers.petitions import FIRST_STEP, REGISTERED, due_text, new_code, rule_book
 from handlers.recipients import addresses
@@ -794,10 +795,13 @@ async def enter_paper(
     if not summary or not name:
         raise PetitionError(f"{where}: cần 'name' (người gửi) và 'summary' (nội dung).")
     phone = str(row.get("phone") or "")
+    routing = await route(session, rule_book(), unit.id, kind, str(row.get("accused") or ""))
     petition = Petition(
         code=new_code(kind, received.year),
         kind=kind,
-        unit_id=unit.id,
+        unit_id=routing.unit_id,
+        against_leader=routing.against_leader,
+        routed_from_unit_id=routing.routed_from,
         source=source,
         source_note=str(row.get("source_note") or "")[:300],
         status=RECEIVED,
@@ -814,6 +818,7 @@ async def enter_paper(
     session.add(petition)
     await session.flush()
     assert petition.id is not None
+    await shield_leaders(session, petition, routing, now)
     session.add(
         PetitionParty(
             petition_id=petition.id,

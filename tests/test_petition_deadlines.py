@@ -416,3 +416,31 @@ async def _leader(session: AsyncSession, unit_id: int, clock: FixedClock) -> int
     await session.flush()
     assert await people.leaders_of(session, unit_id) == [person.id]
     return person.id
+
+
+async def test_a_paper_denunciation_of_the_chairman_is_routed_like_a_chat_one(
+    sessions: SessionFactory, clock: FixedClock
+) -> None:
+    await setup_units(sessions, clock)
+    async with sessions() as session, session.begin():
+        commune = await people.unit_by_code_or_name(session, "Xã Minh Hòa")
+        assert commune is not None and commune.id is not None
+        chairman = await _leader(session, commune.id, clock)
+        petition = await enter_paper(
+            session,
+            {
+                "kind": "to_cao",
+                "unit": "Xã Minh Hòa",
+                "source": "post",
+                "received": "25/11/2026",
+                "name": "Người tố cáo",
+                "accused": "Ông Nguyễn Văn D, Chủ tịch UBND xã Minh Hòa",
+                "summary": "Nhận tiền khi cấp giấy phép xây dựng",
+            },
+            1,
+            clock.now(),
+            "test",
+        )
+        assert petition.routed_from_unit_id == commune.id and petition.against_leader
+        assert petition.unit_id == commune.parent_id
+        assert await accused.of(session, accused.PETITION, petition.id or 0) == {chairman}
