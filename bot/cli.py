@@ -497,9 +497,10 @@ def users_list() -> None:
         async with runtime.sessions() as session:
             for grant, person, unit in await people.all_grants(session):
                 state = "đã thu hồi" if grant.revoked_at else "đang hiệu lực"
+                leader = "\tlãnh đạo" if grant.leader else ""
                 typer.echo(
                     f"{grant.id}\t{person.display_name or 'person:' + str(person.id)}"
-                    f"\t{grant.role}\t{unit.name}\t{state}"
+                    f"\t{grant.role}\t{unit.name}\t{state}{leader}"
                 )
 
     _with_runtime(_settings(), work)
@@ -518,6 +519,27 @@ def users_revoke(
             typer.echo("Không có vai trò đang hiệu lực với số này.", err=True)
             raise typer.Exit(1)
         typer.echo("Đã thu hồi vai trò.")
+
+    _with_runtime(_settings(), work)
+
+
+@users_app.command("leader")
+def users_leader(
+    grant_id: Annotated[int, typer.Argument(help="Số thứ tự trong users list.")],
+    off: Annotated[bool, typer.Option("--off", help="Bỏ đánh dấu lãnh đạo.")] = False,
+) -> None:
+    """Đánh dấu vai trò là Chủ tịch hoặc Phó Chủ tịch UBND của đơn vị: người này không bao giờ
+    xem, nhận hoặc giao đơn tố cáo nêu tên lãnh đạo đơn vị."""
+
+    async def work(runtime: Runtime) -> None:
+        async with runtime.sessions() as session, session.begin():
+            done = await access.set_leader(
+                session, grant_id, not off, runtime.clock.now(), actor="cli"
+            )
+        if not done:
+            typer.echo("Không có vai trò đang hiệu lực với số này.", err=True)
+            raise typer.Exit(1)
+        typer.echo("Đã bỏ đánh dấu lãnh đạo." if off else "Đã đánh dấu lãnh đạo đơn vị.")
 
     _with_runtime(_settings(), work)
 

@@ -203,6 +203,8 @@ class RoleGrant(SQLModel, table=True):
     person_id: int = Field(foreign_key="person.id", index=True)
     role: str = Field(max_length=16)
     unit_id: int = Field(foreign_key="unit.id")
+    # The unit's Chủ tịch or Phó Chủ tịch: never sees, takes or assigns a tố cáo naming them.
+    leader: bool = False
     granted_at: datetime = _when()
     revoked_at: datetime | None = _when(nullable=True)
 
@@ -468,6 +470,24 @@ class Petition(SQLModel, table=True):
     complex_case: bool = False
     remote_area: bool = False
     extensions: int = 0
+    # Facts an official records that change the legal periods (handlers/data/petition_rules.yaml):
+    # a khiếu nại against a disciplinary decision (Luật Khiếu nại Điều 47-51), buộc thôi việc, a
+    # particularly complex tố cáo (Luật Tố cáo Điều 30 khoản 3), verification at several places
+    # or delegated (Điều 24 khoản 1).
+    disciplinary: bool = False
+    dismissal: bool = False
+    very_complex: bool = False
+    several_places: bool = False
+    # A suspended tố cáo's clock stops (Luật Tố cáo Điều 34 khoản 2): since when, and the days
+    # of earlier suspensions.
+    suspended_at: datetime | None = _when(nullable=True)
+    suspended_days: int = 0
+    # The day the citizen received or learned of the decision or act complained of (thời hiệu).
+    decision_day: date | None = None
+    # A tố cáo naming the commune's chairman or vice-chairman, and the commune it came from if
+    # it was routed to the parent unit.
+    against_leader: bool = False
+    routed_from_unit_id: int | None = Field(default=None, foreign_key="unit.id")
     registered_at: datetime = _when()
     # The legal clocks start here: an official records the đơn as received (signed at the desk,
     # or complete under its type's rules). Before that, dates shown are "dự kiến".

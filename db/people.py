@@ -239,3 +239,13 @@ async def last_details(session: AsyncSession, person_id: int) -> tuple[str, str,
         return None
     name, phone, address, _ = max(found, key=lambda row: row[3])
     return name, phone, address
+
+
+async def leaders_of(session: AsyncSession, unit_id: int) -> list[int]:
+    """The accounts marked as the unit's Chủ tịch or Phó Chủ tịch (active grants)."""
+    query = select(RoleGrant.person_id).where(
+        RoleGrant.unit_id == unit_id,
+        col(RoleGrant.leader).is_(True),
+        col(RoleGrant.revoked_at).is_(None),
+    )
+    return sorted(set((await session.exec(query)).all()))

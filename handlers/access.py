@@ -248,6 +248,28 @@ def record_denied(session: AsyncSession, actor: Actor, target: str, now: datetim
     audit_by(session, actor, "access.denied", now, target=target[:128])
 
 
+async def set_leader(
+    session: AsyncSession, grant_id: int, leader: bool, now: datetime, actor: str
+) -> bool:
+    """Mark a role as the unit's Chủ tịch or Phó Chủ tịch UBND (a tố cáo naming the unit's
+    leaders is then kept from it: handlers/petition_routing.py)."""
+    grant = await session.get(RoleGrant, grant_id)
+    if grant is None or grant.revoked_at is not None:
+        return False
+    audit.record(
+        session,
+        at=now,
+        actor=actor,
+        action="role.leader",
+        target=f"person:{grant.person_id}",
+        before={"leader": grant.leader, "unit_id": grant.unit_id},
+        after={"leader": leader},
+    )
+    grant.leader = leader
+    session.add(grant)
+    return True
+
+
 async def revoke(session: AsyncSession, grant_id: int, now: datetime, actor: str) -> bool:
     grant = await session.get(RoleGrant, grant_id)
     if grant is None or grant.revoked_at is not None:

@@ -5,8 +5,10 @@ when the last day of a period falls on a weekend day or a public holiday, the pe
 the next working day. Working days exclude Saturdays, Sundays and public holidays, except the
 Saturdays the Government sets as make-up working days.
 
-Public holidays come from the `holidays` package; `data/calendar_overrides.yaml` adds what the
-Government decides year by year (extra days off around Tết, make-up Saturdays).
+Public holidays come from the `holidays` package (one pinned version);
+`data/calendar_overrides.yaml` records what the Government decides year by year (extra days off,
+make-up Saturdays) with its source. A day no text in ../shared/legal/ settles is marked
+unconfirmed there: a date counted across one is an estimate (``WorkingCalendar.settled``).
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ ONE_DAY = timedelta(days=1)
 class WorkingCalendar:
     extra_days_off: frozenset[date] = frozenset()
     extra_working_days: frozenset[date] = frozenset()
+    # Days whose status no source in ../shared/legal/ settles.
+    unconfirmed: frozenset[date] = frozenset()
     _public: Any = field(
         default_factory=lambda: holidays.country_holidays("VN"), compare=False, repr=False
     )
@@ -38,6 +42,11 @@ class WorkingCalendar:
         if day.weekday() >= 5 or day in self.extra_days_off:
             return False
         return day not in self._public
+
+    def settled(self, event: date, last: date) -> bool:
+        """Whether a date counted from ``event`` to ``last`` crossed no unconfirmed day (if it
+        did, the date may be off by that day and is an estimate)."""
+        return not any(event < day <= last for day in self.unconfirmed)
 
     def next_working_day(self, day: date) -> date:
         while not self.is_working_day(day):
@@ -65,7 +74,13 @@ def load_calendar(path: Path = OVERRIDES) -> WorkingCalendar:
     def dates(key: str) -> frozenset[date]:
         return frozenset(item["date"] for item in data.get(key) or [])
 
-    return WorkingCalendar(dates("days_off"), dates("working_days"))
+    unconfirmed = frozenset(
+        item["date"]
+        for key in ("days_off", "working_days")
+        for item in data.get(key) or []
+        if not item.get("confirmed", True)
+    )
+    return WorkingCalendar(dates("days_off"), dates("working_days"), unconfirmed)
 
 
 @lru_cache(maxsize=1)

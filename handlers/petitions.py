@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import secrets
-from datetime import datetime
+from datetime import date, datetime
 from functools import lru_cache
 
 from sqlmodel import col, select
@@ -24,8 +24,10 @@ from handlers.calendar import working_calendar
 from handlers.clock import VN_TZ
 from handlers.contract import Button, Incoming, Reply
 from handlers.menu import BACK, MENU_BOOK, MENU_STATUS, with_menu
-from handlers.petition_rules import RuleBook
+from handlers.petition_routing import route, shield_leaders
+from handlers.petition_rules import DISCIPLINARY, RuleBook, facts, rule_kind
 from handlers.reception import is_name, normalize_phone
+from handlers.spoken_dates import read_day
 from handlers.words import means
 from knowledge.normalize import fold
 
@@ -50,13 +52,16 @@ CODE_PREFIX = {
     "kien_nghi": "KG",
     "phan_anh": "PA",
     ANONYMOUS: "TT",
+    "kien_nghi_btnd": "BT",
 }
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 CONSENT_VERSION = "2026-11"
 LETTER_ATTACHMENT = "letter:"
 # What each type asks, in order (Luật Khiếu nại Điều 8; Luật Tố cáo Điều 23; NĐ 20/2008 Điều 7).
+# "decision_day" (the day the decision was received or learned of) dates the thời hiệu (Luật
+# Khiếu nại Điều 9); it may be skipped.
 STEPS = {
-    "khieu_nai": ("name", "phone", "address", "decision", "content", "request"),
+    "khieu_nai": ("name", "phone", "address", "decision", "decision_day", "content", "request"),
     "to_cao": ("name", "phone", "address", "accused", "act"),
     "kien_nghi": ("name", "phone", "address", "content"),
     "phan_anh": ("name", "phone", "address", "content", "place"),
@@ -67,7 +72,10 @@ FIRST_STEP = {
     "to_cao": "accept",
     "kien_nghi": "answer",
     "phan_anh": "answer",
+    # Recorded by an official only (Luật Thực hiện dân chủ ở cơ sở Điều 40 khoản 1 điểm c).
+    "kien_nghi_btnd": "answer",
 }
+SKIP_DAY = "pt:noday"
 REGISTERED, INFORMATION, WITHDRAWN = "dang_ky", "thong_tin", "rut_don"
 WITHDRAW_REQUESTED = "de_nghi_rut_don"
 WITHDRAW_PREFIX = "pt:withdraw:"
@@ -151,7 +159,7 @@ def _controls() -> tuple[Button, ...]:
     return (Button(texts.BACK_STEP, STEP_BACK), Button(texts.QUIT_FLOW, QUIT))
 
 
-def _ask_files(state: ChatState) -> Reply:
+def _ask_files(state: ChatState, note: str = "") -> Reply:
     """The files step: photos or papers, or none; the way on is a button as well as a word."""
     taken = len(state.data.get("files", []))
     if taken >= MAX_FILES:
@@ -162,18 +170,19 @@ def _ask_files(state: ChatState) -> Reply:
         text = texts.PETITION_FILES.format(limit=MAX_FILES)
     go_on = texts.FILES_DONE if taken else texts.NO_FILES
     return Reply(
-        text,
+        note + text,
         (Button(go_on, FILES_DONE), *_controls()),
         takes_files=taken < MAX_FILES,
     )
 
 
-def _ask(state: ChatState) -> Reply:
+def _ask(state: ChatState, prefix: str = "") -> Reply:
     step = state.step or ""
     if step == "name":
         prompt, reuse = returning.offer(state, texts.PETITION_ASK[step], USE_PREVIOUS, NOT_ME)
-        return Reply(prompt, (*reuse, *_controls()))
-    return Reply(texts.PETITION_ASK[step], _controls())
+        return Reply(prefix + prompt, (*reuse, *_controls()))
+    skip = (Button(texts.PETITION_NO_DAY, SKIP_DAY),) if step == "decision_day" else ()
+    return Reply(prefix + texts.PETITION_ASK[step], (*skip, *_controls()))
 
 
 def resume(state: ChatState) -> Reply:
@@ -273,6 +282,8 @@ async def press(
         return await withdraw(session, actor, payload.removeprefix(WITHDRAW_YES_PREFIX), now)
     if payload == FILES_DONE and takes_files(state):
         return _consent(state)
+    if payload == SKIP_DAY and state.flow == FLOW and state.step == "decision_day":
+        return _answer(state, "decision_day", texts.PETITION_DAY_NOT_GIVEN)
     if payload == SEND and state.flow == FLOW and state.step == "consent":
         return await _file(session, state, actor, incoming, now)
     return with_menu(texts.STALE_BUTTON)
@@ -304,23 +315,60 @@ async def text(
         if phone is None:
             return Reply(texts.BAD_PHONE, _controls())
         value = phone
+    elif step == "decision_day":
+        if means(raw, words.DAY_UNKNOWN):
+            return _answer(state, step, texts.PETITION_DAY_NOT_GIVEN)
+        day = read_day(value, now.astimezone(VN_TZ).date())
+        if day is None:
+            return _ask(state, texts.PETITION_BAD_DAY)
+        return _answer(state, step, f"{day:%d/%m/%Y}", _limit_warning(state.data, day, now))
     elif not 5 <= len(value) <= 2000 or (step == "name" and not is_name(value)):
         return Reply(
             texts.BAD_NAME if step == "name" else texts.PETITION_TOO_SHORT,
             _controls(),
         )
+    if kind == ANONYMOUS and step == STEPS[kind][-1]:
+        state.data[step] = value
+        return await _file(session, state, actor, incoming, now)
+    return _answer(state, step, value)
+
+
+def _answer(state: ChatState, step: str, value: str, note: str = "") -> Reply:
+    """Keep the answer and ask the next question (or go back to the read-back after an edit)."""
     state.data[step] = value
     if state.data.pop("editing", None):
-        return _consent(state)
-    steps = STEPS[kind]
+        reply = _consent(state)
+        return Reply(note + reply.text, reply.buttons)
+    steps = STEPS[str(state.data["kind"])]
     position = steps.index(step)
     if position + 1 < len(steps):
         state.step = steps[position + 1]
-        return _ask(state)
-    if kind == ANONYMOUS:
-        return await _file(session, state, actor, incoming, now)
+        return _ask(state, note)
     state.step = "files"
-    return _ask_files(state)
+    return _ask_files(state, note)
+
+
+def _given_day(data: dict[str, object]) -> date | None:
+    try:
+        return datetime.strptime(str(data.get("decision_day", "")), "%d/%m/%Y").date()
+    except ValueError:
+        return None
+
+
+def _limit_warning(data: dict[str, object], day: date, now: datetime) -> str:
+    """Said when the day given puts the đơn past the thời hiệu: a warning, never a refusal
+    (time lost to illness, disasters or other obstacles is not counted)."""
+    # A complaint about a disciplinary decision has 15 days, not 90 (Luật Khiếu nại Điều 48).
+    kind = DISCIPLINARY if "ky luat" in fold(str(data.get("decision", ""))) else "khieu_nai"
+    limit = rule_book().due(kind, "limit", day)
+    if limit is None or now.astimezone(VN_TZ).date() <= limit.day:
+        return ""
+    return texts.PETITION_LIMIT_PASSED.format(
+        day=f"{day:%d/%m/%Y}",
+        days=limit.rule.period(frozenset()),
+        end=f"{limit.day:%d/%m/%Y}",
+        rule=limit.rule.citation,
+    )
 
 
 def attach(state: ChatState, incoming: Incoming) -> Reply:
@@ -389,20 +437,14 @@ async def _same_as_before(
     return None
 
 
-def _against_the_chairman(accused: str) -> bool:
-    folded = fold(accused)
-    return "chu tich" in folded and (
-        "xa" in folded.split() or "phuong" in folded.split() or "ubnd" in folded.split()
-    )
-
-
 def new_code(kind: str, year: int) -> str:
     random_part = "".join(secrets.choice(CODE_ALPHABET) for _ in range(6))
     return f"{CODE_PREFIX[kind]}-{year}-{random_part}"
 
 
 def _summary(kind: str, data: dict[str, str]) -> str:
-    parts = [data[step] for step in STEPS[kind] if step not in ("name", "phone", "address")]
+    told = ("name", "phone", "address", "decision_day")
+    parts = [data[step] for step in STEPS[kind] if step not in told]
     return " | ".join(parts)[:2000]
 
 
@@ -420,17 +462,16 @@ async def _file(
         earlier = await _same_as_before(session, actor.person_id, kind, summary)
         if earlier is not None:
             return _quit(state, texts.PT_DUPLICATE.format(code=earlier.code))
-    if kind == "to_cao" and _against_the_chairman(data.get("accused", "")):
-        # A denunciation of the commune's own chairman or vice-chairman goes to the level above.
-        unit = await session.get(Unit, unit_id)
-        if unit is not None and unit.parent_id is not None:
-            unit_id = unit.parent_id
+    routing = await route(session, rule_book(), unit_id, kind, data.get("accused", ""))
     today = now.astimezone(VN_TZ).date()
     due = None if anonymous else rule_book().due(kind, FIRST_STEP[kind], today)
     petition = Petition(
         code=new_code(kind, today.year),
         kind=kind,
-        unit_id=unit_id,
+        unit_id=routing.unit_id,
+        against_leader=routing.against_leader,
+        routed_from_unit_id=routing.routed_from,
+        decision_day=_given_day(data),
         source="chat",
         channel=None if anonymous else incoming.channel,
         chat_id=None if anonymous else incoming.chat_id,
@@ -449,6 +490,7 @@ async def _file(
     session.add(petition)
     await session.flush()
     assert petition.id is not None
+    await shield_leaders(session, petition, routing, now)
     if not anonymous:
         session.add(
             PetitionParty(
@@ -489,12 +531,32 @@ def describe(petition: Petition) -> str:
         estimate = texts.PETITION_ESTIMATE if petition.due_estimated else ""
         due = texts.PETITION_DUE.format(
             step=step, due=f"{petition.due_date:%d/%m/%Y}", estimate=estimate
-        )
+        ) + _if_not_resolved(petition)
     return texts.PETITION_LINE.format(
         code=petition.code,
         kind=texts.PETITION_KIND_NAMES.get(petition.kind, petition.kind),
         status=texts.PETITION_STATUS_NAMES.get(petition.status, petition.status),
         due=due,
+    )
+
+
+def _if_not_resolved(petition: Petition) -> str:
+    """A first-round khiếu nại being resolved: until when a second complaint may be filed if
+    no decision comes by the due date (Luật Khiếu nại Điều 33 khoản 1)."""
+    if petition.kind != "khieu_nai" or petition.second_round or petition.due_date is None:
+        return ""
+    if petition.accepted_at is None or petition.status == "tam_dinh_chi":
+        return ""
+    window = rule_book().due(
+        rule_kind(petition), "limit", petition.due_date, second_round=True, facts=facts(petition)
+    )
+    if window is None or window.rule.start != "first_decision_or_deadline":
+        return ""
+    return texts.PETITION_OVERDUE_APPEAL.format(
+        due=f"{petition.due_date:%d/%m/%Y}",
+        end=f"{window.day:%d/%m/%Y}",
+        estimate=texts.PETITION_ESTIMATE if window.estimated else "",
+        rule=window.rule.citation,
     )
 
 

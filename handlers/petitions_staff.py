@@ -17,7 +17,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from db import accused, outbox, people
 from db.conversations import ChatState
 from db.engine import SessionFactory
-from db.models import Petition, PetitionEvent, PetitionParty
+from db.models import Petition, PetitionEvent, PetitionParty, Unit
 from handlers import staff_accounts, texts, words
 from handlers.access import (
     ADMIN,
@@ -31,6 +31,8 @@ from handlers.access import (
 from handlers.clock import VN_TZ, Clock
 from handlers.contract import Button, Reply
 from handlers.menu import BACK
+from handlers.petition_routing import route, shield_leaders
+from handlers.petition_rules import Due, facts, rule_kind
 from handlers.petitions import FIRST_STEP, REGISTERED, due_text, new_code, rule_book
 from handlers.recipients import addresses
 from knowledge.normalize import ascii_int, fold
@@ -46,6 +48,8 @@ RECEIVED, PRELIMINARY, ACCEPTED, IN_PROGRESS = (
     "dang_giai_quyet",
 )
 REJECTED, TRANSFERRED, EXTENDED = "khong_thu_ly", "chuyen", "gia_han"
+# A tố cáo outside the unit's competence, to be transferred (Luật Tố cáo Điều 24 khoản 2).
+AWAITING_TRANSFER = "cho_chuyen"
 SUSPENDED, STOPPED, RESOLVED, CLOSED, WITHDRAWN = (
     "tam_dinh_chi",
     "dinh_chi",
@@ -55,15 +59,37 @@ SUSPENDED, STOPPED, RESOLVED, CLOSED, WITHDRAWN = (
 )
 FINAL = frozenset({REJECTED, TRANSFERRED, STOPPED, CLOSED, WITHDRAWN, "thong_tin"})
 # Which steps each status allows, and the button for each.
+_BEFORE_ACCEPTING = ("acc", REJECTED, "outside", TRANSFERRED, "places", "kyluat")
+_WHILE_RESOLVING = (
+    RESOLVED,
+    EXTENDED,
+    SUSPENDED,
+    STOPPED,
+    "complex",
+    "vcomplex",
+    "remote",
+    "kyluat",
+    "thoiviec",
+)
 ACTIONS: dict[str, tuple[str, ...]] = {
     REGISTERED: ("recv",),
-    RECEIVED: ("acc", REJECTED, TRANSFERRED),
-    PRELIMINARY: ("acc", REJECTED, TRANSFERRED),
-    ACCEPTED: (RESOLVED, EXTENDED, SUSPENDED, STOPPED, "complex", "remote"),
-    IN_PROGRESS: (RESOLVED, EXTENDED, SUSPENDED, STOPPED, "complex", "remote"),
-    EXTENDED: (RESOLVED, EXTENDED, SUSPENDED, STOPPED),
+    RECEIVED: _BEFORE_ACCEPTING,
+    PRELIMINARY: _BEFORE_ACCEPTING,
+    AWAITING_TRANSFER: (TRANSFERRED,),
+    ACCEPTED: _WHILE_RESOLVING,
+    IN_PROGRESS: _WHILE_RESOLVING,
+    EXTENDED: (RESOLVED, EXTENDED, SUSPENDED, STOPPED, "vcomplex"),
     SUSPENDED: ("acc", STOPPED),
     RESOLVED: ("close",),
+}
+# Facts an official records once (a button each), the kinds they apply to, and the field.
+FACT_ACTIONS: dict[str, tuple[frozenset[str], str]] = {
+    "complex": (frozenset({"khieu_nai", "to_cao"}), "complex_case"),
+    "vcomplex": (frozenset({"to_cao"}), "very_complex"),
+    "remote": (frozenset({"khieu_nai"}), "remote_area"),
+    "kyluat": (frozenset({"khieu_nai"}), "disciplinary"),
+    "thoiviec": (frozenset({"khieu_nai"}), "dismissal"),
+    "places": (frozenset({"to_cao"}), "several_places"),
 }
 LABELS = {
     "recv": texts.PT_RECEIVED,
@@ -77,11 +103,52 @@ LABELS = {
     "close": texts.PT_CLOSE,
     "complex": texts.PT_COMPLEX,
     "remote": texts.PT_REMOTE,
+    "vcomplex": texts.PT_VERY_COMPLEX,
+    "kyluat": texts.PT_DISCIPLINARY,
+    "thoiviec": texts.PT_DISMISSAL,
+    "places": texts.PT_SEVERAL_PLACES,
+    "outside": texts.PT_OUTSIDE,
 }
 
 
 # Steps an admin completes by typing a reason (the prompt, asked again if it is too short).
 REASONED = {"reveal": texts.PT_REVEAL_ASK, "take": texts.PT_TAKE_REASON_ASK}
+
+
+def offered(petition: Petition) -> tuple[str, ...]:
+    """The steps this case allows now: by status, by kind, and as its rules allow."""
+    shown = []
+    for action in ACTIONS.get(petition.status, ()):
+        if action in FACT_ACTIONS:
+            kinds, field = FACT_ACTIONS[action]
+            if petition.kind not in kinds or getattr(petition, field):
+                continue
+        if action == "outside" and petition.kind != "to_cao":
+            continue
+        # Buộc thôi việc matters only to a disciplinary complaint, which has no remote variant.
+        if action == "thoiviec" and not petition.disciplinary:
+            continue
+        if action == "remote" and petition.disciplinary:
+            continue
+        if action == EXTENDED and petition.extensions >= _extensions_allowed(petition):
+            continue
+        shown.append(action)
+    return tuple(shown)
+
+
+def _extensions_allowed(petition: Petition) -> int:
+    """Luật Tố cáo Điều 30: one extension for a complex case, two for a particularly complex
+    one; the Luật Khiếu nại has none (a complex case has a longer period instead)."""
+    if petition.accepted_at is None:
+        return 0
+    rule = rule_book().rule(
+        rule_kind(petition), "resolve", _day(petition.accepted_at), petition.second_round
+    )
+    return rule.allowed_extensions(facts(petition)) if rule else 0
+
+
+def _day(moment: datetime) -> date:
+    return moment.astimezone(VN_TZ).date()
 
 
 def handles(payload: str) -> bool:
@@ -167,7 +234,7 @@ async def press(
             return Reply(texts.FORBIDDEN, _back_to(petition))
         state.flow, state.step, state.data = FLOW, "reveal", {"petition": petition.id}
         return Reply(texts.PT_REVEAL_ASK, _back_to(petition))
-    if action not in ACTIONS.get(petition.status, ()):
+    if action not in offered(petition):
         return Reply(texts.PT_NOT_ALLOWED, _back_to(petition))
     if action in texts.PT_ASK_NOTE:
         state.flow, state.step, state.data = FLOW, action, {"petition": petition.id}
@@ -197,7 +264,7 @@ async def text(
         if action == "reveal":
             return await _reveal(session, actor, petition, reason, now)
         return await _assign(session, actor, petition, assignee, now, reason)
-    if petition is None or action not in ACTIONS.get(petition.status, ()):
+    if petition is None or action not in offered(petition):
         return Reply(texts.STALE_BUTTON, (BACK,))
     return await apply(session, actor, petition, action, " ".join(typed.split())[:1000], now)
 
@@ -211,38 +278,38 @@ async def apply(
     now: datetime,
 ) -> Reply:
     """One step of the case: status, dates, history, and the citizen told on their channel."""
-    today = now.astimezone(VN_TZ).date()
-    book = rule_book()
     status = action
+    extra = ""
     if action == "recv":
         status = RECEIVED
         petition.received_at = now
-        due = book.due(
-            petition.kind,
-            FIRST_STEP.get(petition.kind, "answer"),
-            today,
-            second_round=petition.second_round,
-        )
-        petition.due_date = due.day if due else None
-        petition.due_estimated = due.estimated if due else True
     elif action == "acc":
         status = IN_PROGRESS
+        if petition.suspended_at is not None:
+            # Back from a suspension: those days are not counted (Luật Tố cáo Điều 34 khoản 2).
+            petition.suspended_days += (_day(now) - _day(petition.suspended_at)).days
+            petition.suspended_at = None
         if petition.accepted_at is None:
             petition.accepted_at = now
-    elif action in ("complex", "remote"):
-        petition.complex_case |= action == "complex"
-        petition.remote_area |= action == "remote"
+            extra = _accept_notice(petition)
+    elif action in FACT_ACTIONS:
+        setattr(petition, FACT_ACTIONS[action][1], True)
         status = petition.status
+    elif action == "outside":
+        status = AWAITING_TRANSFER
+    elif action == SUSPENDED:
+        petition.suspended_at = now
     elif action == EXTENDED:
         petition.extensions += 1
     elif action == RESOLVED:
         petition.result = note
+        extra = _appeal_window(petition, now)
     elif action == "close":
         status = CLOSED
         petition.closed_at = now
-    if action in ("acc", EXTENDED, "complex", "remote"):
-        _resolve_due(petition)
     petition.status = status
+    if action in ("recv", "acc", "outside", SUSPENDED, EXTENDED, *FACT_ACTIONS):
+        redate(petition)
     petition.updated_at = now
     session.add(petition)
     event = PetitionEvent(
@@ -251,7 +318,7 @@ async def apply(
     session.add(event)
     await session.flush()
     audit_by(session, actor, f"petition.{status}", now, target=petition.code)
-    await _tell_citizen(session, petition, status, note, event.id, now)
+    await _tell_citizen(session, petition, status, note, event.id, now, extra)
     return Reply(
         texts.PT_DONE.format(
             code=petition.code, status=texts.PETITION_STATUS_NAMES.get(status, status)
@@ -260,20 +327,71 @@ async def apply(
     )
 
 
-def _resolve_due(petition: Petition) -> None:
-    if petition.accepted_at is None:
+def redate(petition: Petition) -> None:
+    """The due date of the step the case stands at, under the rules and facts recorded."""
+    if petition.received_at is None:
         return
-    due = rule_book().due(
-        petition.kind,
-        "resolve",
-        petition.accepted_at.astimezone(VN_TZ).date(),
-        second_round=petition.second_round,
-        complex_case=petition.complex_case,
-        remote_area=petition.remote_area,
-        extensions=petition.extensions,
+    book, kind, known = rule_book(), rule_kind(petition), facts(petition)
+    due: Due | None
+    if petition.accepted_at is not None:
+        accepted = _day(petition.accepted_at)
+        if petition.suspended_at is not None:
+            rule = book.rule(kind, "resolve", accepted, petition.second_round)
+            if rule is not None and rule.pause_when_suspended:
+                # The clock is stopped: no due date until the case resumes.
+                petition.due_date = None
+                return
+        due = book.due(
+            kind,
+            "resolve",
+            accepted,
+            second_round=petition.second_round,
+            facts=known,
+            extensions=petition.extensions,
+            suspended_days=petition.suspended_days,
+        )
+    else:
+        first = FIRST_STEP.get(petition.kind, "answer")
+        step = "transfer" if petition.status == AWAITING_TRANSFER else first
+        received = _day(petition.received_at)
+        due = book.due(kind, step, received, second_round=petition.second_round, facts=known)
+    petition.due_date = due.day if due else None
+    petition.due_estimated = due.estimated if due else True
+
+
+def _estimate(due: Due) -> str:
+    return texts.PETITION_ESTIMATE if due.estimated else ""
+
+
+def _accept_notice(petition: Petition) -> str:
+    """A tố cáo's filer must be told of the thụ lý (Luật Tố cáo Điều 29 khoản 3)."""
+    if petition.kind != "to_cao" or petition.accepted_at is None:
+        return ""
+    due = rule_book().due(petition.kind, "notify_accept", _day(petition.accepted_at))
+    if due is None:
+        return ""
+    return texts.PT_ACCEPT_NOTICE.format(
+        due=f"{due.day:%d/%m/%Y}", estimate=_estimate(due), rule=due.rule.citation
     )
-    if due is not None:
-        petition.due_date, petition.due_estimated = due.day, due.estimated
+
+
+def _appeal_window(petition: Petition, now: datetime) -> str:
+    """After a first-round decision on a khiếu nại: until when a second complaint may be filed,
+    counted from today in case the citizen receives the decision today."""
+    if petition.kind != "khieu_nai" or petition.second_round:
+        return ""
+    due = rule_book().due(
+        rule_kind(petition), "limit", _day(now), second_round=True, facts=facts(petition)
+    )
+    if due is None:
+        return ""
+    return texts.PT_APPEAL_WINDOW.format(
+        days=due.rule.period(facts(petition)),
+        end=f"{due.day:%d/%m/%Y}",
+        estimate=_estimate(due),
+        court="" if petition.disciplinary else texts.PT_APPEAL_COURT,
+        rule=due.rule.citation,
+    )
 
 
 async def _tell_citizen(
@@ -283,6 +401,7 @@ async def _tell_citizen(
     note: str,
     event_id: int | None,
     now: datetime,
+    extra: str = "",
 ) -> None:
     if not petition.channel or not petition.chat_id:
         return
@@ -291,6 +410,7 @@ async def _tell_citizen(
         status=texts.PETITION_STATUS_NAMES.get(status, status),
         note=f" {note}." if note and status != EXTENDED else "",
         due=due_text(petition) if status not in FINAL | {RESOLVED} else "",
+        extra=extra,
     )
     buttons: tuple[Button, ...] = ()
     if status == CLOSED:
@@ -527,9 +647,12 @@ async def _detail(
         party=filer,
         handler=handler,
     )
+    notes = await _deadline_notes(session, petition)
+    if notes:
+        text += "\n" + "\n".join(notes)
     buttons = [
         Button(LABELS[action], f"{PREFIX}{action}:{petition.id}")
-        for action in ACTIONS.get(petition.status, ())
+        for action in offered(petition)
         if action in LABELS
     ]
     secret = petition.kind == "to_cao"
@@ -544,6 +667,106 @@ async def _detail(
     return Reply(text, (*buttons, Button(texts.STAFF_PETITIONS, QUEUE), BACK))
 
 
+async def _deadline_notes(session: AsyncSession, petition: Petition) -> list[str]:
+    """What an official must know beyond the due date: the facts recorded, the other legal
+    dates of the step the case stands at, and how the case was routed."""
+    book, kind, known = rule_book(), rule_kind(petition), facts(petition)
+    shown = set(known)
+    for name in ("disciplinary", "second_round"):
+        if getattr(petition, name):
+            shown.add(name)
+    notes = []
+    if shown:
+        names = [texts.PT_FACT_NAMES[name] for name in texts.PT_FACT_NAMES if name in shown]
+        notes.append(texts.PT_FACTS.format(facts="; ".join(names)))
+    if petition.disciplinary:
+        notes.append(texts.PT_DISCIPLINARY_FORM)
+    open_case = petition.status not in FINAL | {RESOLVED}
+    received = _day(petition.received_at) if petition.received_at else None
+    if open_case and received and petition.accepted_at is None:
+        if petition.kind == "to_cao" and petition.status != AWAITING_TRANSFER:
+            transfer = book.due(kind, "transfer", received, second_round=petition.second_round)
+            if transfer is not None:
+                notes.append(_dated(texts.PT_TRANSFER_DUE, transfer))
+        early = _early(petition)
+        if early is not None and petition.due_date is not None:
+            notes.append(
+                texts.PT_EARLY_DUE.format(
+                    due=f"{early.day:%d/%m/%Y}",
+                    rule=early.rule.citation,
+                    main=f"{petition.due_date:%d/%m/%Y}",
+                    main_rule=_main_citation(petition),
+                )
+            )
+    if open_case and petition.kind == "to_cao" and petition.accepted_at is not None:
+        notify = book.due(kind, "notify_accept", _day(petition.accepted_at))
+        if notify is not None:
+            notes.append(_dated(texts.PT_NOTIFY_DUE, notify))
+    if petition.suspended_at is not None:
+        rule = book.rule(kind, "resolve", _day(petition.accepted_at or petition.suspended_at))
+        if rule is not None and rule.pause_when_suspended:
+            notes.append(
+                texts.PT_SUSPENDED_LINE.format(
+                    since=f"{_day(petition.suspended_at):%d/%m/%Y}", rule=rule.citation
+                )
+            )
+    if petition.decision_day is not None and petition.kind == "khieu_nai":
+        limit = book.due(
+            kind, "limit", petition.decision_day, second_round=petition.second_round, facts=known
+        )
+        if limit is not None:
+            line = texts.PT_LIMIT_LINE.format(
+                day=f"{petition.decision_day:%d/%m/%Y}",
+                days=limit.rule.period(known),
+                end=f"{limit.day:%d/%m/%Y}",
+                estimate=_estimate(limit),
+                rule=limit.rule.citation,
+            )
+            if _day(petition.registered_at) > limit.day:
+                line += texts.PT_LIMIT_PASSED
+            notes.append(line)
+    if petition.against_leader:
+        if petition.routed_from_unit_id is not None:
+            commune = await session.get(Unit, petition.routed_from_unit_id)
+            notes.append(texts.PT_ROUTED_UP.format(unit=commune.name if commune else "xã"))
+        else:
+            notes.append(texts.PT_KEPT_AT_COMMUNE)
+    return notes
+
+
+def _dated(template: str, due: Due) -> str:
+    return template.format(
+        due=f"{due.day:%d/%m/%Y}", estimate=_estimate(due), rule=due.rule.citation
+    )
+
+
+def _early(petition: Petition) -> Due | None:
+    """The earlier thụ lý date from an unconfirmed text, for reminders only."""
+    if petition.received_at is None or petition.accepted_at is not None:
+        return None
+    if petition.status == AWAITING_TRANSFER:
+        return None
+    return rule_book().reminder(
+        rule_kind(petition),
+        FIRST_STEP.get(petition.kind, "answer"),
+        _day(petition.received_at),
+        second_round=petition.second_round,
+        facts=facts(petition),
+    )
+
+
+def _main_citation(petition: Petition) -> str:
+    if petition.received_at is None:
+        return ""
+    rule = rule_book().rule(
+        rule_kind(petition),
+        FIRST_STEP.get(petition.kind, "answer"),
+        _day(petition.received_at),
+        petition.second_round,
+    )
+    return rule.citation if rule else ""
+
+
 async def enter_paper(
     session: AsyncSession, row: dict[str, Any], number: int, now: datetime, actor: str
 ) -> Petition:
@@ -552,7 +775,9 @@ async def enter_paper(
     where = f"Đơn thứ {number}"
     kind = str(row.get("kind") or "")
     if kind not in FIRST_STEP:
-        raise PetitionError(f"{where}: 'kind' phải là khieu_nai, to_cao, kien_nghi hoặc phan_anh.")
+        raise PetitionError(
+            f"{where}: 'kind' phải là khieu_nai, to_cao, kien_nghi, phan_anh hoặc kien_nghi_btnd."
+        )
     source = str(row.get("source") or "paper")
     if source not in texts.PETITION_SOURCES or source == "chat":
         raise PetitionError(f"{where}: 'source' phải là paper, post, desk hoặc forwarded.")
@@ -570,29 +795,30 @@ async def enter_paper(
     if not summary or not name:
         raise PetitionError(f"{where}: cần 'name' (người gửi) và 'summary' (nội dung).")
     phone = str(row.get("phone") or "")
+    routing = await route(session, rule_book(), unit.id, kind, str(row.get("accused") or ""))
     petition = Petition(
         code=new_code(kind, received.year),
         kind=kind,
-        unit_id=unit.id,
+        unit_id=routing.unit_id,
+        against_leader=routing.against_leader,
+        routed_from_unit_id=routing.routed_from,
         source=source,
         source_note=str(row.get("source_note") or "")[:300],
         status=RECEIVED,
         summary=summary[:2000],
         second_round=bool(row.get("second_round", False)),
+        disciplinary=kind == "khieu_nai" and bool(row.get("disciplinary", False)),
         registered_at=received,
         received_at=received,
         phone_last4=phone[-4:],
         created_at=now,
         updated_at=now,
     )
-    due = rule_book().due(
-        kind, FIRST_STEP[kind], received.date(), second_round=petition.second_round
-    )
-    petition.due_date = due.day if due else None
-    petition.due_estimated = due.estimated if due else True
+    redate(petition)
     session.add(petition)
     await session.flush()
     assert petition.id is not None
+    await shield_leaders(session, petition, routing, now)
     session.add(
         PetitionParty(
             petition_id=petition.id,
@@ -638,6 +864,39 @@ async def due_alerts(session: AsyncSession, now: datetime, soon_days: int = 2) -
             continue
         text = texts.PT_DUE_ALERT.format(code=petition.code, due=due_words(petition, today))
         key = f"petition:{petition.id}:due:{petition.due_date:%Y%m%d}:{kind}"
+        button = Button(petition.code, f"{PREFIX}v:{petition.id}")
+        if await outbox.enqueue(
+            session, identity[0], identity[1], Reply(text, (button,)).to_json(), now, key
+        ):
+            queued += 1
+    return queued + await _early_alerts(session, today, now, soon_days)
+
+
+async def _early_alerts(session: AsyncSession, today: date, now: datetime, soon_days: int) -> int:
+    """Reminders by the earlier thụ lý date of an unconfirmed text (NĐ 155/2026 Điều 10), each
+    saying which text each date comes from; the due date and overdue counts are untouched."""
+    query = select(Petition).where(
+        col(Petition.status).in_((RECEIVED, PRELIMINARY)),
+        col(Petition.accepted_at).is_(None),
+        col(Petition.handler_person_id).is_not(None),
+    )
+    queued = 0
+    for petition in (await session.exec(query)).all():
+        early = _early(petition)
+        if early is None or petition.due_date is None or (early.day - today).days > soon_days:
+            continue
+        assert petition.handler_person_id is not None
+        identity = await _handler_address(session, petition.handler_person_id)
+        if identity is None:
+            continue
+        text = texts.PT_EARLY_ALERT.format(
+            code=petition.code,
+            early=f"{early.day:%d/%m/%Y}",
+            early_rule=early.rule.citation,
+            main=f"{petition.due_date:%d/%m/%Y}",
+            main_rule=_main_citation(petition),
+        )
+        key = f"petition:{petition.id}:early:{early.day:%Y%m%d}"
         button = Button(petition.code, f"{PREFIX}v:{petition.id}")
         if await outbox.enqueue(
             session, identity[0], identity[1], Reply(text, (button,)).to_json(), now, key

@@ -450,6 +450,7 @@ PETITION_KIND_NAMES = {
     "kien_nghi": "Kiến nghị",
     "phan_anh": "Phản ánh",
     "thong_tin": "Thông tin không nêu tên",
+    "kien_nghi_btnd": "Kiến nghị của Ban Thanh tra nhân dân",
 }
 PETITION_INTRO = (
     "Khiếu nại: đề nghị xem xét lại quyết định, hành vi hành chính xâm phạm quyền lợi của chính "
@@ -478,6 +479,7 @@ PETITION_LABELS = {
     "phone": "Số điện thoại",
     "address": "Địa chỉ",
     "decision": "Quyết định, hành vi bị khiếu nại",
+    "decision_day": "Ngày nhận hoặc biết quyết định, hành vi",
     "content": "Nội dung",
     "request": "Yêu cầu giải quyết",
     "accused": "Người, cơ quan bị tố cáo",
@@ -494,12 +496,25 @@ PETITION_ASK = {
         "Quyết định hoặc hành vi bị khiếu nại: số, ngày ban hành, cơ quan hoặc người ban hành "
         "(ví dụ: Quyết định số 12/QĐ-UBND ngày 05/10/2026 của UBND xã):"
     ),
+    "decision_day": (
+        "Anh/chị nhận được hoặc biết quyết định, hành vi đó vào ngày nào? (ví dụ: 10/11/2026; "
+        "không nhớ thì bấm nút bên dưới). Ngày này để tính thời hiệu khiếu nại."
+    ),
     "content": "Nội dung và lý do (trình bày ngắn gọn, trung thực):",
     "request": "Anh/chị đề nghị giải quyết thế nào?",
     "accused": "Người hoặc cơ quan bị tố cáo (họ tên, chức vụ, nơi công tác nếu biết):",
     "act": "Hành vi vi phạm pháp luật bị tố cáo (việc gì, khi nào, ở đâu):",
     "place": "Địa điểm xảy ra sự việc (thôn, đường, số nhà...):",
 }
+PETITION_NO_DAY = "Không nhớ ngày"
+PETITION_DAY_NOT_GIVEN = "không nhớ rõ"
+PETITION_BAD_DAY = "Trợ lý chưa đọc được ngày (ngày phải không sau hôm nay). "
+PETITION_LIMIT_PASSED = (
+    "Lưu ý: tính từ ngày {day}, thời hiệu khiếu nại {days} ngày đã hết vào {end} ({rule}). "
+    "Anh/chị vẫn gửi được đơn: nếu vì ốm đau, thiên tai, địch họa, đi công tác, học tập ở nơi xa "
+    "hoặc trở ngại khách quan khác mà chưa khiếu nại được thì thời gian đó không tính vào thời "
+    "hiệu; anh/chị nên ghi rõ lý do trong phần nội dung.\n\n"
+)
 PETITION_TOO_SHORT = "Nội dung quá ngắn hoặc quá dài (từ 5 đến 2.000 ký tự). Anh/chị gõ lại:"
 PETITION_CONSENT = (
     "Anh/chị kiểm tra lại:\n{summary}\n\nĐể gửi, anh/chị đồng ý cho UBND xử lý các thông tin cá "
@@ -554,9 +569,19 @@ PETITION_STATUS_NAMES = {
     "dong": "đã đóng",
     "rut_don": "đã rút đơn",
     "thong_tin": "đã chuyển cán bộ tham khảo",
+    "cho_chuyen": "không thuộc thẩm quyền, đang chuyển cơ quan có thẩm quyền",
 }
-PETITION_STEP_NAMES = {"accept": "thụ lý", "answer": "trả lời", "resolve": "giải quyết"}
-PETITION_UPDATE = "Đơn {code} của anh/chị: {status}.{note}{due}"
+PETITION_STEP_NAMES = {
+    "accept": "thụ lý",
+    "answer": "trả lời",
+    "resolve": "giải quyết",
+    "transfer": "chuyển đơn",
+}
+PETITION_UPDATE = "Đơn {code} của anh/chị: {status}.{note}{due}{extra}"
+PETITION_OVERDUE_APPEAL = (
+    " Nếu hết ngày {due} mà chưa có quyết định giải quyết, anh/chị có quyền khiếu nại lần hai "
+    "đến hết {end}{estimate} hoặc khởi kiện vụ án hành chính (Căn cứ: {rule})."
+)
 
 # -- Đơn thư: officials ---------------------------------------------------------------------
 STAFF_PETITION_QUEUE = "Hàng đợi đơn (sắp xếp theo hạn):"
@@ -591,6 +616,67 @@ PT_RESULT = "Ghi kết quả giải quyết"
 PT_CLOSE = "Đóng đơn"
 PT_COMPLEX = "Đánh dấu vụ việc phức tạp"
 PT_REMOTE = "Đánh dấu vùng sâu, vùng xa"
+PT_DISCIPLINARY = "Khiếu nại quyết định kỷ luật cán bộ, công chức"
+PT_DISMISSAL = "Kỷ luật buộc thôi việc"
+PT_VERY_COMPLEX = "Đánh dấu vụ việc đặc biệt phức tạp"
+PT_SEVERAL_PLACES = "Cần xác minh nhiều nơi hoặc ủy quyền xác minh"
+PT_OUTSIDE = "Không thuộc thẩm quyền (cần chuyển)"
+# Lines of a case's detail, for officials.
+PT_FACTS = "Đặc điểm: {facts}"
+PT_FACT_NAMES = {
+    "disciplinary": "khiếu nại quyết định kỷ luật (Luật Khiếu nại Điều 47-51)",
+    "dismissal": "kỷ luật buộc thôi việc",
+    "complex": "vụ việc phức tạp",
+    "very_complex": "vụ việc đặc biệt phức tạp",
+    "remote": "vùng sâu, vùng xa",
+    "several_places": "xác minh nhiều nơi hoặc ủy quyền xác minh",
+    "second_round": "khiếu nại lần hai",
+}
+PT_DISCIPLINARY_FORM = (
+    "Khiếu nại quyết định kỷ luật phải làm bằng đơn ghi rõ ngày, tháng, năm; họ tên, địa chỉ; "
+    "nội dung, lý do, yêu cầu và có chữ ký của người khiếu nại. Đơn lần đầu gửi người đã ra "
+    "quyết định kỷ luật; đơn lần hai gửi cơ quan có thẩm quyền giải quyết lần hai "
+    "(Luật Khiếu nại số 02/2011/QH13, Điều 49)."
+)
+PT_TRANSFER_DUE = (
+    "Nếu không thuộc thẩm quyền: chuyển đơn và báo người tố cáo chậm nhất {due}{estimate} ({rule})."
+)
+PT_NOTIFY_DUE = (
+    "Thông báo thụ lý cho người tố cáo và nội dung tố cáo cho người bị tố cáo chậm nhất "
+    "{due}{estimate} ({rule})."
+)
+PT_EARLY_DUE = "Nhắc sớm: {due} theo {rule}. Hạn dùng để tính quá hạn vẫn là {main} ({main_rule})."
+PT_EARLY_ALERT = (
+    "Nhắc hạn thụ lý đơn {code}: {early} theo {early_rule}; hạn theo luật hiện hành {main} "
+    "({main_rule}). Bấm để xem đơn."
+)
+PT_LIMIT_LINE = (
+    "Ngày nhận hoặc biết quyết định: {day}; thời hiệu {days} ngày đến hết {end}{estimate} ({rule})."
+)
+PT_LIMIT_PASSED = (
+    " Đơn gửi sau ngày đó: kiểm tra thời gian có trở ngại khách quan (ốm đau, thiên tai, đi "
+    "xa...), thời gian đó không tính vào thời hiệu."
+)
+PT_SUSPENDED_LINE = "Tạm đình chỉ từ {since}: thời gian này không tính vào thời hạn ({rule})."
+PT_ROUTED_UP = (
+    "Tố cáo Chủ tịch hoặc Phó Chủ tịch UBND {unit}: chuyển lên đơn vị cấp trên theo cài đặt. "
+    "Thẩm quyền giải quyết từ 01/7/2025 chưa được xác nhận (trước đây là Chủ tịch UBND cấp huyện, "
+    "Luật Tố cáo số 25/2018/QH14, Điều 13 khoản 2); lãnh đạo xã không xem được đơn này."
+)
+PT_KEPT_AT_COMMUNE = (
+    "Tố cáo Chủ tịch hoặc Phó Chủ tịch UBND xã: giữ tại xã theo cài đặt. Thẩm quyền giải quyết từ "
+    "01/7/2025 chưa được xác nhận (trước đây là Chủ tịch UBND cấp huyện, Luật Tố cáo số "
+    "25/2018/QH14, Điều 13 khoản 2); lãnh đạo xã không xem được và không được giao đơn này."
+)
+PT_ACCEPT_NOTICE = (
+    " Người giải quyết tố cáo phải thông báo việc thụ lý cho anh/chị chậm nhất {due}{estimate} "
+    "(Căn cứ: {rule})."
+)
+PT_APPEAL_WINDOW = (
+    "\nNếu chưa đồng ý, anh/chị có quyền khiếu nại lần hai trong {days} ngày kể từ ngày nhận "
+    "quyết định giải quyết (nếu nhận hôm nay: đến hết {end}{estimate}){court}. Căn cứ: {rule}."
+)
+PT_APPEAL_COURT = " hoặc khởi kiện vụ án hành chính tại Tòa án"
 PT_ASK_NOTE = {
     "khong_thu_ly": "Gõ lý do không thụ lý:",
     "chuyen": "Gõ tên cơ quan có thẩm quyền nhận đơn:",

@@ -32,6 +32,21 @@ NO_MORE = frozenset(
 )
 
 
+# At a step asking for a day: the person does not know or remember it.
+DAY_UNKNOWN = frozenset(
+    {
+        "khong nho",
+        "khong nho ro",
+        "khong biet",
+        "khong ro",
+        "bo qua",
+        "quen roi",
+        "toi khong nho",
+        "khong nho ngay",
+    }
+)
+
+
 # Back to a form set aside.
 RESUME = frozenset({"tiep tuc dien", "tiep tuc", "dien tiep", "dien tiep don", "tiep tuc dat lich"})
 # After a suggestion to file a đơn: the person only wanted to ask.

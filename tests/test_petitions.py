@@ -43,6 +43,7 @@ COMPLAINT = (
     "0912 345 678",
     "Thôn Đông, xã Minh Hòa",
     "Quyết định số 12/QĐ-XPHC ngày 05/11/2026 của Chủ tịch UBND xã",
+    "toi nhan qd hom 10/11",
     "Phạt sai hành vi, tôi không lấn chiếm vỉa hè",
     "Huỷ quyết định xử phạt",
 )

@@ -1,7 +1,7 @@
 """web history: what the person said on a channel that shows the conversation back
 
 Revision ID: 0013
-Revises: 0010
+Revises: 0012_petition_rule_facts
 Create Date: 2026-11-29 18:10:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0013"
-down_revision: str | None = "0010"
+down_revision: str | None = "0012_petition_rule_facts"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,64 @@
+"""A tố cáo naming the commune's Chủ tịch or Phó Chủ tịch UBND: where it goes, and who never
+sees it.
+
+Luật Tố cáo 25/2018/QH14 Điều 13 khoản 2 gave such a tố cáo to the Chủ tịch UBND cấp huyện, a
+level that no longer exists since 01/7/2025; who decides it now is unconfirmed. So the routing
+is a setting of the rules file (default: the parent unit) and the case says so. Whatever the
+setting, the commune's leader accounts are marked accused: they never see, take or assign it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from db import accused, people
+from db.models import Petition, Unit
+from handlers.petition_rules import RuleBook
+from knowledge.normalize import normalize
+
+LEADER_WORDS = ("ct", "pct")  # chat shorthand for (phó) chủ tịch
+COMMUNE_WORDS = ("xa", "phuong")
+
+
+def names_commune_leader(accused_text: str) -> bool:
+    words = normalize(accused_text).split()
+    spaced = f" {' '.join(words)} "
+    leader = " chu tich " in spaced or any(word in LEADER_WORDS for word in words)
+    commune = (
+        any(word in COMMUNE_WORDS for word in words)
+        or " uy ban nhan dan " in spaced
+        or " dac khu " in spaced
+    )
+    return leader and commune
+
+
+@dataclass(frozen=True)
+class Routing:
+    unit_id: int
+    against_leader: bool
+    routed_from: int | None
+
+
+async def route(
+    session: AsyncSession, book: RuleBook, unit_id: int, kind: str, accused_text: str
+) -> Routing:
+    if kind != "to_cao" or not names_commune_leader(accused_text):
+        return Routing(unit_id, False, None)
+    unit = await session.get(Unit, unit_id)
+    if book.leader_denunciations_go_up and unit is not None and unit.parent_id is not None:
+        return Routing(unit.parent_id, True, unit_id)
+    return Routing(unit_id, True, None)
+
+
+async def shield_leaders(
+    session: AsyncSession, petition: Petition, routing: Routing, now: datetime
+) -> None:
+    """The commune's leader accounts never see the case nor handle it (marked accused)."""
+    if not routing.against_leader or petition.id is None:
+        return
+    commune = routing.routed_from or routing.unit_id
+    leaders = await people.leaders_of(session, commune)
+    await accused.mark(session, accused.PETITION, petition.id, leaders, "system", now)
