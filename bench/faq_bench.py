@@ -32,7 +32,7 @@ from rapidfuzz import fuzz, process
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from handlers.faq import understand  # noqa: E402
+from handlers.faq.answers import understand  # noqa: E402
 from knowledge.entries import Entry, load_entries  # noqa: E402
 from knowledge.index import FaqIndex  # noqa: E402
 from knowledge.normalize import normalize  # noqa: E402

@@ -32,10 +32,10 @@ from bot.runtime import prepare_database  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from db.engine import create_engine, session_factory  # noqa: E402
 from db.models import Identity, Person, RoleGrant  # noqa: E402
-from handlers.calendar import working_calendar  # noqa: E402
 from handlers.clock import VN_TZ, FixedClock  # noqa: E402
 from handlers.deadlines import import_plan, plan_reminders  # noqa: E402
 from handlers.unit_registry import UnitSpec, apply  # noqa: E402
+from handlers.working_days import working_calendar  # noqa: E402
 from tests.fake_telegram import FakeBotApi  # noqa: E402
 
 DUE = datetime(2026, 12, 10, 7, 30, tzinfo=VN_TZ)

@@ -19,8 +19,8 @@ import httpx
 
 from db.engine import SessionFactory
 from db.models import Petition
-from handlers import petition_files
 from handlers.clock import Clock
+from handlers.petitions import files as petition_files
 
 log = logging.getLogger(__name__)
 

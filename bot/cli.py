@@ -26,22 +26,17 @@ from db import kb as kb_rows
 from db import reception as reception_rows
 from db.engine import create_engine
 from db.models import InboxItem, ReceptionSession
-from handlers import (
-    access,
-    deadlines,
-    kb_admin,
-    kb_files,
-    petitions_staff,
-    reception_calendar,
-    reception_staff,
-    reports,
-    unit_registry,
-)
-from handlers.calendar import working_calendar
+from handlers import access, deadlines, reports, unit_registry
 from handlers.clock import VN_TZ, Clock, FixedClock, StartedClock, format_datetime
-from handlers.faq import understand
-from handlers.knowledge_base import entry_from_row, import_entries
+from handlers.faq.answers import understand
+from handlers.faq.knowledge import entry_from_row, import_entries
+from handlers.kb import curation as kb_admin
+from handlers.kb import files as kb_files
+from handlers.petitions import staff as petitions_staff
+from handlers.reception import schedule as reception_calendar
+from handlers.reception import staff as reception_staff
 from handlers.sheets import read_sheets
+from handlers.working_days import working_calendar
 from knowledge.entries import ContentError, load_entries
 
 app = typer.Typer(help="Trợ lý dân chủ cơ sở", no_args_is_help=True, add_completion=False)

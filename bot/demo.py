@@ -14,7 +14,7 @@ from db.engine import SessionFactory
 from handlers import access
 from handlers.clock import Clock
 from handlers.deadlines import import_plan
-from handlers.reception_calendar import generate_sessions, import_calendar
+from handlers.reception.schedule import generate_sessions, import_calendar
 from handlers.unit_registry import UnitSpec, apply
 
 DEMO_UNIT_NAME = "UBND xã Minh Hòa (dữ liệu mẫu)"

@@ -37,12 +37,12 @@ from handlers.alerts import alert_admins
 from handlers.assistant import Assistant
 from handlers.clock import Clock, SystemClock
 from handlers.contract import Incoming, Reply
+from handlers.conversation.turn import AssistantSettings
 from handlers.deadlines import queue_reminders
 from handlers.digest import queue_digests
-from handlers.knowledge_base import KnowledgeBase, import_entries
-from handlers.petitions_staff import queue_due_alerts
-from handlers.reception_calendar import generate_sessions
-from handlers.turn import AssistantSettings
+from handlers.faq.knowledge import KnowledgeBase, import_entries
+from handlers.petitions.staff import queue_due_alerts
+from handlers.reception.schedule import generate_sessions
 from knowledge.entries import load_entries
 
 log = logging.getLogger(__name__)

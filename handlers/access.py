@@ -252,7 +252,7 @@ async def set_leader(
     session: AsyncSession, grant_id: int, leader: bool, now: datetime, actor: str
 ) -> bool:
     """Mark a role as the unit's Chủ tịch or Phó Chủ tịch UBND (a tố cáo naming the unit's
-    leaders is then kept from it: handlers/petition_routing.py)."""
+    leaders is then kept from it: handlers/petitions/routing.py)."""
     grant = await session.get(RoleGrant, grant_id)
     if grant is None or grant.revoked_at is not None:
         return False

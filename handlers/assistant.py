@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from db.engine import SessionFactory
 from handlers.clock import Clock
-from handlers.engine import Engine
-from handlers.knowledge_base import KnowledgeBase
-from handlers.router import Router
-from handlers.turn import AssistantSettings
+from handlers.conversation.engine import Engine
+from handlers.conversation.router import Router
+from handlers.conversation.turn import AssistantSettings
+from handlers.faq.knowledge import KnowledgeBase
 
 
 class Assistant(Engine):

@@ -34,11 +34,11 @@ from db.models import (
 )
 from handlers import texts
 from handlers.access import ADMIN, OFFICIAL, ROLES, Actor, audit_by, scope
-from handlers.calendar import WorkingCalendar, working_calendar
 from handlers.clock import VN_TZ, Clock
 from handlers.contract import Button, Reply
 from handlers.menu import BACK
 from handlers.recipients import addresses
+from handlers.working_days import WorkingCalendar, working_calendar
 from knowledge.normalize import ascii_int
 
 PREFIX = "staff:dl:"

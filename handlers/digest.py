@@ -18,12 +18,12 @@ from db.engine import SessionFactory
 from db.models import Deadline, DeadlineDone, Outbox, Petition, RoleGrant
 from handlers import texts
 from handlers.access import units_under
-from handlers.calendar import WorkingCalendar, working_calendar
 from handlers.clock import VN_TZ, Clock
 from handlers.contract import Reply
 from handlers.deadlines import adjusted, occurrences
-from handlers.petition_figures import OPEN
+from handlers.petitions.figures import OPEN
 from handlers.recipients import addresses
+from handlers.working_days import WorkingCalendar, working_calendar
 
 SEND_AT = time(7, 30)
 

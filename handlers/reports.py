@@ -21,12 +21,12 @@ from handlers import texts
 from handlers.access import Actor, units_under
 from handlers.clock import VN_TZ
 from handlers.contract import Button, Reply
-from handlers.letters import build_docx
 from handlers.menu import BACK
-from handlers.petition_figures import PetitionFigures
-from handlers.petition_figures import figures as petition_figures
-from handlers.reception_figures import ReceptionFigures
-from handlers.reception_figures import figures as reception_figures
+from handlers.petitions.figures import PetitionFigures
+from handlers.petitions.figures import figures as petition_figures
+from handlers.petitions.letters import build_docx
+from handlers.reception.figures import ReceptionFigures
+from handlers.reception.figures import figures as reception_figures
 
 QUICK_PERIODS = ("quy-nay", "quy-truoc", "6-thang", "6-thang-truoc", "nam", "nam-truoc")
 

@@ -25,8 +25,8 @@ from db.engine import SessionFactory, create_engine, session_factory
 from db.migrate import alembic_config, upgrade
 from handlers.assistant import Assistant
 from handlers.clock import VN_TZ, FixedClock
-from handlers.knowledge_base import KnowledgeBase, import_entries
-from handlers.turn import AssistantSettings
+from handlers.conversation.turn import AssistantSettings
+from handlers.faq.knowledge import KnowledgeBase, import_entries
 from knowledge.entries import Entry, load_entries
 
 POSTGRES_ENV = "DCCS_TEST_POSTGRES_URL"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import yaml
 
-from handlers.calendar import OVERRIDES, WorkingCalendar, load_calendar
+from handlers.working_days import OVERRIDES, WorkingCalendar, load_calendar
 
 ROOT = Path(__file__).parent.parent
 

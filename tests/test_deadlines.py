@@ -20,13 +20,13 @@ from db.engine import SessionFactory
 from db.models import Deadline, Identity, Outbox, RoleGrant
 from handlers import access, deadlines, texts
 from handlers.assistant import Assistant
-from handlers.calendar import working_calendar
 from handlers.clock import VN_TZ, FixedClock
 from handlers.contract import Reply
 from handlers.deadlines import DeadlineError, adjusted, import_plan, plan_reminders
 from handlers.digest import weekly_digests
-from handlers.petitions_staff import enter_paper
-from handlers.reception_calendar import import_calendar
+from handlers.petitions.staff import enter_paper
+from handlers.reception.schedule import import_calendar
+from handlers.working_days import working_calendar
 from tests.fake_telegram import FakeBotApi, Sent
 from tests.test_access import invite, msg, setup_units
 from tests.test_reception import ONE_OFF, Chat

@@ -11,9 +11,9 @@ from db.engine import SessionFactory
 from db.models import Deadline, Outbox, ReceptionSchedule, ReceptionSession
 from handlers.assistant import Assistant
 from handlers.clock import VN_TZ, FixedClock
+from handlers.conversation.turn import AssistantSettings
 from handlers.deadlines import queue_reminders
-from handlers.knowledge_base import KnowledgeBase
-from handlers.turn import AssistantSettings
+from handlers.faq.knowledge import KnowledgeBase
 from tests.test_access import msg
 
 

@@ -20,7 +20,7 @@ from handlers import access, texts
 from handlers.assistant import Assistant
 from handlers.clock import FixedClock
 from handlers.contract import Reply
-from handlers.reception_calendar import generate_sessions
+from handlers.reception.schedule import generate_sessions
 from tests.test_access import invite, setup_units
 from tests.test_petitions import DENUNCIATION, file
 from tests.test_petitions import Chat as PetitionChat

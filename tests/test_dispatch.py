@@ -12,7 +12,7 @@ from handlers import texts
 from handlers.assistant import Assistant
 from handlers.clock import FixedClock
 from handlers.contract import Incoming
-from handlers.knowledge_base import KnowledgeBase
+from handlers.faq.knowledge import KnowledgeBase
 
 
 def msg(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from handlers import texts
-from handlers.faq import understand
+from handlers.faq.answers import understand
 from knowledge.entries import Entry
 from knowledge.index import Confidence, FaqIndex
 from knowledge.intents import Intent, classify

@@ -11,7 +11,7 @@ from handlers import access, texts
 from handlers.assistant import Assistant
 from handlers.clock import FixedClock
 from handlers.contract import Incoming, Reply
-from handlers.kb_admin import top_unanswered
+from handlers.kb.curation import top_unanswered
 from tests.conftest import Client
 from tests.test_access import invite, setup_units
 

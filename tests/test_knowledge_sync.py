@@ -8,7 +8,7 @@ from db import kb as kb_rows
 from db.engine import SessionFactory
 from db.models import KbEntryRow
 from handlers.clock import FixedClock
-from handlers.knowledge_base import KnowledgeBase, import_entries
+from handlers.faq.knowledge import KnowledgeBase, import_entries
 from knowledge.entries import Entry
 
 EDITED = "Câu trả lời do quản trị viên của xã viết lại, đã kiểm tra với văn bản gốc."

@@ -16,12 +16,12 @@ from db.engine import SessionFactory
 from db.models import Outbox, Person, Petition, RoleGrant, Unit
 from handlers import access, texts
 from handlers.assistant import Assistant
-from handlers.calendar import load_calendar
 from handlers.clock import FixedClock
-from handlers.petition_routing import route, shield_leaders
-from handlers.petition_rules import RuleBook
-from handlers.petitions import describe
-from handlers.petitions_staff import due_alerts, enter_paper
+from handlers.petitions.filing import describe
+from handlers.petitions.routing import route, shield_leaders
+from handlers.petitions.rules import RuleBook
+from handlers.petitions.staff import due_alerts, enter_paper
+from handlers.working_days import load_calendar
 from tests.test_access import invite, setup_units
 from tests.test_petitions import COMPLAINT, DENUNCIATION, Chat, code_of, file
 

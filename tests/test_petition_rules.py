@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from handlers.calendar import load_calendar
-from handlers.petition_rules import DISCIPLINARY, RuleBook
+from handlers.petitions.rules import DISCIPLINARY, RuleBook
+from handlers.working_days import load_calendar
 
 BOOK = RuleBook.load(load_calendar())
 

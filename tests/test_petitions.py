@@ -19,8 +19,8 @@ from handlers import access, texts
 from handlers.assistant import Assistant
 from handlers.clock import VN_TZ, FixedClock
 from handlers.contract import Button, Reply
-from handlers.petition_figures import figures
-from handlers.petitions_staff import due_alerts, enter_paper
+from handlers.petitions.figures import figures
+from handlers.petitions.staff import due_alerts, enter_paper
 from tests.test_access import invite, msg, setup_units
 
 

@@ -15,8 +15,8 @@ from handlers import texts
 from handlers.assistant import Assistant
 from handlers.clock import VN_TZ, FixedClock
 from handlers.contract import Incoming
-from handlers.faq import understand
-from handlers.knowledge_base import KnowledgeBase, import_entries
+from handlers.faq.answers import understand
+from handlers.faq.knowledge import KnowledgeBase, import_entries
 from knowledge.entries import Entry, load_entries
 from knowledge.index import FaqIndex
 from knowledge.normalize import normalize

@@ -16,20 +16,21 @@ from db import outbox, people
 from db import reception as rows
 from db.engine import SessionFactory
 from db.models import Booking, Outbox, ReceptionSession
-from handlers import reception_figures, texts
+from handlers import texts
 from handlers.assistant import Assistant
 from handlers.clock import VN_TZ, FixedClock
 from handlers.contract import Reply
-from handlers.knowledge_base import KnowledgeBase
-from handlers.reception import normalize_phone, people_count
-from handlers.reception_calendar import (
+from handlers.conversation.turn import AssistantSettings
+from handlers.faq.knowledge import KnowledgeBase
+from handlers.reception import figures as reception_figures
+from handlers.reception.booking import normalize_phone, people_count
+from handlers.reception.schedule import (
     CalendarError,
     generate_sessions,
     import_calendar,
     move_session,
 )
-from handlers.reception_staff import briefing_sheet
-from handlers.turn import AssistantSettings
+from handlers.reception.staff import briefing_sheet
 from tests.test_access import invite, msg, setup_units
 
 ONE_OFF = {

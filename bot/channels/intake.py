@@ -25,7 +25,7 @@ from bot.delivery import Deliverer, Outcome
 from db.outbox import Claimed
 from handlers.assistant import Assistant
 from handlers.contract import Incoming
-from handlers.engine import Also, Handled
+from handlers.conversation.engine import Also, Handled
 
 log = logging.getLogger(__name__)
 STOP_GRACE_SECONDS = 20.0

@@ -26,9 +26,10 @@ from bot.attachments import checked
 from bot.guard import ADDRESS, UPLOAD, UPLOAD_PATH, origin_digest, parse_json
 from bot.runtime import Runtime
 from db import inbox, outbox, web_sessions
-from handlers import history, reports
+from handlers import reports
 from handlers.contract import Incoming
-from handlers.letters import letter_for
+from handlers.conversation import history
+from handlers.petitions.letters import letter_for
 from knowledge.normalize import ascii_int
 
 CHANNEL = "web"

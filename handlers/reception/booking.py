@@ -18,12 +18,13 @@ from db import outbox
 from db import reception as rows
 from db.conversations import ChatState
 from db.models import Booking, Person, ReceptionSession
-from handlers import returning, texts, words
+from handlers import texts, words
 from handlers.access import Actor, audit_by
 from handlers.clock import VN_TZ, format_datetime
 from handlers.contract import Button, Incoming, Reply
+from handlers.conversation import returning
 from handlers.menu import BACK, MENU_BOOK, MENU_MINE, MENU_RECEPTION_INFO, with_menu
-from handlers.reception_figures import GROUP_FROM
+from handlers.reception.figures import GROUP_FROM
 from knowledge.normalize import ascii_int, fold
 
 FLOW = "booking"

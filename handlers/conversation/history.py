@@ -9,8 +9,9 @@ from typing import Any
 
 from db.conversations import ChatState
 from db.models import InboxItem, WebPush
-from handlers import petitions, texts
+from handlers import texts
 from handlers.contract import Incoming
+from handlers.petitions import filing as petitions
 
 LIMIT = 50
 MAX_SAID = 4000

@@ -5,21 +5,18 @@ from __future__ import annotations
 
 from db.conversations import ChatState
 from db.models import Unit
-from handlers import (
-    deadlines,
-    petitions,
-    petitions_staff,
-    reception,
-    reception_staff,
-    staff,
-    texts,
-)
+from handlers import deadlines, texts
 from handlers.contract import Reply
-from handlers.kb_chat import FLOWS as KB_FLOWS
-from handlers.kb_chat import KbAdmin, is_kb_payload
-from handlers.knowledge_base import KnowledgeBase
+from handlers.conversation.turn import Flow, Turn
+from handlers.faq.knowledge import KnowledgeBase
+from handlers.kb.chat import FLOWS as KB_FLOWS
+from handlers.kb.chat import KbAdmin, is_kb_payload
 from handlers.menu import with_menu
-from handlers.turn import Flow, Turn
+from handlers.petitions import filing as petitions
+from handlers.petitions import staff as petitions_staff
+from handlers.reception import booking as reception
+from handlers.reception import staff as reception_staff
+from handlers.staff import menu as staff
 from handlers.units import PICK_FLOW, PICK_PREFIX, choose_unit, confirm_unit
 from handlers.words import JUST_ASKING, means
 from knowledge.normalize import ascii_int

@@ -18,7 +18,7 @@ from db import accused, outbox, people
 from db.conversations import ChatState
 from db.engine import SessionFactory
 from db.models import Petition, PetitionEvent, PetitionParty, Unit
-from handlers import staff_accounts, texts, words
+from handlers import texts, words
 from handlers.access import (
     ADMIN,
     Actor,
@@ -31,10 +31,11 @@ from handlers.access import (
 from handlers.clock import VN_TZ, Clock
 from handlers.contract import Button, Reply
 from handlers.menu import BACK
-from handlers.petition_routing import route, shield_leaders
-from handlers.petition_rules import Due, facts, rule_kind
-from handlers.petitions import FIRST_STEP, REGISTERED, due_text, new_code, rule_book
+from handlers.petitions.filing import FIRST_STEP, REGISTERED, due_text, new_code, rule_book
+from handlers.petitions.routing import route, shield_leaders
+from handlers.petitions.rules import Due, facts, rule_kind
 from handlers.recipients import addresses
+from handlers.staff import accounts as staff_accounts
 from knowledge.normalize import ascii_int, fold
 
 PREFIX = "staff:pt:"

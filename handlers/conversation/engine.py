@@ -29,12 +29,13 @@ from db import conversations, faq_use, inbox, outbox
 from db.conversations import StaleConversation
 from db.engine import SessionFactory
 from db.models import InboxItem
-from handlers import access, history, texts
+from handlers import access, texts
 from handlers.alerts import alert_admins
 from handlers.clock import Clock, format_datetime
 from handlers.contract import Incoming, Reply, numbered
+from handlers.conversation import history
+from handlers.conversation.turn import AssistantSettings, Turn
 from handlers.menu import with_menu
-from handlers.turn import AssistantSettings, Turn
 
 log = logging.getLogger(__name__)
 

@@ -16,7 +16,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from db import accused, people
 from db.models import Petition, Unit
-from handlers.petition_rules import RuleBook
+from handlers.petitions.rules import RuleBook
 from knowledge.normalize import normalize
 
 LEADER_WORDS = ("ct", "pct")  # chat shorthand for (phó) chủ tịch

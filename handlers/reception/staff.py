@@ -21,7 +21,7 @@ from db import accused, outbox
 from db import reception as rows
 from db.conversations import ChatState
 from db.models import Booking, ReceptionSchedule, ReceptionSession, Unit
-from handlers import staff_accounts, texts, words
+from handlers import texts, words
 from handlers.access import (
     ADMIN,
     Actor,
@@ -33,8 +33,9 @@ from handlers.access import (
 from handlers.clock import VN_TZ, format_datetime
 from handlers.contract import Button, Reply
 from handlers.menu import BACK
-from handlers.reception import DESK, start_walk_in
-from handlers.reception_calendar import CalendarError, cancel_session, import_calendar
+from handlers.reception.booking import DESK, start_walk_in
+from handlers.reception.schedule import CalendarError, cancel_session, import_calendar
+from handlers.staff import accounts as staff_accounts
 from knowledge.normalize import ascii_int
 
 PREFIX = "staff:rc:"

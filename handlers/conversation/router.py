@@ -1,6 +1,6 @@
 """The router: one message in a turn, to the flow that owns the conversation, the flow a button
 belongs to, the main menu, a command, or the knowledge base. Flows are found in the registry
-(``handlers.flows``), never named here."""
+(``handlers.conversation.flows``), never named here."""
 
 from __future__ import annotations
 
@@ -10,12 +10,15 @@ from datetime import datetime
 
 from db import faq_use
 from db.models import Unit
-from handlers import access, deadlines, drafts, kb_admin, petitions, reception, staff, texts
+from handlers import access, deadlines, texts
 from handlers.access import Actor
 from handlers.alerts import guessing_alert
 from handlers.clock import VN_TZ
 from handlers.contract import Reply, expand_payload
-from handlers.faq import (
+from handlers.conversation import drafts
+from handlers.conversation.flows import registry
+from handlers.conversation.turn import Flow, Turn
+from handlers.faq.answers import (
     FAQ_NONE,
     FAQ_PREFIX,
     SCHEDULE_ENTRY,
@@ -25,9 +28,9 @@ from handlers.faq import (
     topics_reply,
     understand,
 )
-from handlers.flows import registry
+from handlers.faq.knowledge import KnowledgeBase
 from handlers.guesses import wait_words
-from handlers.knowledge_base import KnowledgeBase
+from handlers.kb import curation as kb_admin
 from handlers.menu import (
     MENU_ASK,
     MENU_BOOK,
@@ -41,7 +44,9 @@ from handlers.menu import (
     reads_better_in_place,
     with_menu,
 )
-from handlers.turn import Flow, Turn
+from handlers.petitions import filing as petitions
+from handlers.reception import booking as reception
+from handlers.staff import menu as staff
 from handlers.units import PICK_COMMAND, ask_unit
 from handlers.words import MENU as MENU_WORDS
 from handlers.words import RESUME as RESUME_WORDS

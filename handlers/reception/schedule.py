@@ -21,10 +21,10 @@ from db import reception as rows
 from db.engine import SessionFactory
 from db.models import Booking, ReceptionSchedule, ReceptionSession
 from handlers import texts
-from handlers.calendar import working_calendar
 from handlers.clock import VN_TZ, Clock, format_datetime
 from handlers.contract import Reply
-from handlers.reception import reminder_prefix, schedule_reminders
+from handlers.reception.booking import reminder_prefix, schedule_reminders
+from handlers.working_days import working_calendar
 from knowledge.normalize import fold
 
 WEEKS_AHEAD = 4

@@ -8,10 +8,12 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from db.conversations import ChatState
 from db.models import Person, Unit
-from handlers import deadlines, petitions_staff, reception_staff, reports, texts
+from handlers import deadlines, reports, texts
 from handlers.access import ADMIN, Actor, audit_by, record_denied
 from handlers.contract import Button, Reply
 from handlers.menu import BACK
+from handlers.petitions import staff as petitions_staff
+from handlers.reception import staff as reception_staff
 
 STAFF_PREFIX = "staff:"
 STAFF_MENU = "staff:menu"

@@ -17,9 +17,9 @@ from typing import Any
 import yaml
 
 from db.models import Petition
-from handlers.calendar import WorkingCalendar
+from handlers.working_days import WorkingCalendar
 
-RULES_FILE = Path(__file__).parent / "data" / "petition_rules.yaml"
+RULES_FILE = Path(__file__).parent.parent / "data" / "petition_rules.yaml"
 DISCIPLINARY = "khieu_nai_ky_luat"
 # Where a tố cáo against the commune's chairman or vice-chairman goes (``settings`` in the file).
 TO_PARENT, KEEP_AT_COMMUNE = "parent", "commune"

@@ -8,8 +8,10 @@ from __future__ import annotations
 from typing import Any
 
 from db.conversations import ChatState
-from handlers import petitions, reception, texts
+from handlers import texts
 from handlers.contract import Button, Reply
+from handlers.petitions import filing as petitions
+from handlers.reception import booking as reception
 
 RESUME = "draft:resume"
 _KEY = "draft"

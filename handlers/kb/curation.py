@@ -13,7 +13,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from db import kb as kb_rows
 from db.models import KbEntryRow, KbRevision, UnansweredQuestion
-from handlers.knowledge_base import entry_from_row, fill_row, record_revision, snapshot
+from handlers.faq.knowledge import entry_from_row, fill_row, record_revision, snapshot
 from handlers.privacy import mask_personal
 from knowledge.entries import Entry, EntryStatus, describe
 from knowledge.normalize import normalize

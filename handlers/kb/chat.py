@@ -13,10 +13,11 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from db import kb as kb_rows
 from db.conversations import ChatState
 from db.models import UnansweredQuestion
-from handlers import kb_admin, texts
+from handlers import texts
 from handlers.access import ADMIN, Actor, record_denied
 from handlers.contract import Button, Reply
-from handlers.knowledge_base import KnowledgeBase, entry_from_row, snapshot
+from handlers.faq.knowledge import KnowledgeBase, entry_from_row, snapshot
+from handlers.kb import curation as kb_admin
 from handlers.menu import BACK
 from knowledge.entries import Entry, EntryStatus
 from knowledge.normalize import ascii_int, normalize

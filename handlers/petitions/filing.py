@@ -17,18 +17,19 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from db.conversations import ChatState
 from db.models import Person, Petition, PetitionEvent, PetitionParty, Unit
-from handlers import guesses, returning, texts, words
+from handlers import guesses, texts, words
 from handlers.access import Actor, audit_by
 from handlers.alerts import guessing_alert
-from handlers.calendar import working_calendar
 from handlers.clock import VN_TZ
 from handlers.contract import Button, Incoming, Reply
+from handlers.conversation import returning
 from handlers.menu import BACK, MENU_BOOK, MENU_STATUS, with_menu
-from handlers.petition_routing import route, shield_leaders
-from handlers.petition_rules import DISCIPLINARY, RuleBook, facts, rule_kind
-from handlers.reception import is_name, normalize_phone
+from handlers.petitions.routing import route, shield_leaders
+from handlers.petitions.rules import DISCIPLINARY, RuleBook, facts, rule_kind
+from handlers.reception.booking import is_name, normalize_phone
 from handlers.spoken_dates import read_day
 from handlers.words import means
+from handlers.working_days import working_calendar
 from knowledge.normalize import fold
 
 FLOW = "petition"
