@@ -34,7 +34,7 @@ from db.migrate import upgrade
 from handlers import texts
 from handlers.alerts import alert_admins
 from handlers.assistant import Assistant, AssistantSettings
-from handlers.clock import Clock, SystemClock
+from handlers.clock import Clock
 from handlers.contract import Incoming, Reply
 from handlers.deadlines import queue_reminders
 from handlers.digest import queue_digests
@@ -116,7 +116,7 @@ class Runtime:
 async def start_runtime(
     settings: Settings, clock: Clock | None = None, *, seed: bool = True
 ) -> Runtime:
-    clock = clock or SystemClock()
+    clock = clock or settings.clock()
     engine = create_engine(settings.database())
     sessions = session_factory(engine)
     if seed:

@@ -677,19 +677,19 @@ class Assistant:
     async def _done_command(
         session: AsyncSession, actor: Actor, args: list[str], now: datetime
     ) -> Reply:
-        """`/xong 12 05/11/2026`: a deadline done, typed (text-only channels have no buttons
-        on pushes)."""
+        """`/xong 12 05/11/2026` (the date the reminder showed) or `/xong 12` (the next open
+        occurrence): a deadline done, typed (text-only channels have no buttons on pushes)."""
         if not actor.is_staff:
             access.record_denied(session, actor, deadlines.DONE_COMMAND, now)
             return with_menu(texts.FORBIDDEN)
         try:
             deadline_id = ascii_int(args[0])
-            nominal = datetime.strptime(args[1], "%d/%m/%Y").date()
+            typed = datetime.strptime(args[1], "%d/%m/%Y").date() if len(args) > 1 else None
         except (IndexError, ValueError):
             return with_menu(texts.BAD_DONE_COMMAND)
-        if deadline_id is None:
+        if deadline_id is None or len(args) > 2:
             return with_menu(texts.BAD_DONE_COMMAND)
-        return await deadlines.mark_done(session, actor, deadline_id, nominal, now)
+        return await deadlines.mark_done(session, actor, deadline_id, typed, now)
 
     async def _redeem(self, session: AsyncSession, actor: Actor, code: str, now: datetime) -> Reply:
         if not actor.private:

@@ -21,7 +21,7 @@ from db.models import Deadline, Identity, Outbox, RoleGrant
 from handlers import access, deadlines, texts
 from handlers.assistant import Assistant
 from handlers.calendar import working_calendar
-from handlers.clock import VN_TZ, FixedClock
+from handlers.clock import TEST_TODAY_ENV, VN_TZ, FixedClock
 from handlers.contract import Reply
 from handlers.deadlines import DeadlineError, adjusted, import_plan, plan_reminders
 from handlers.digest import weekly_digests
@@ -311,9 +311,13 @@ async def test_an_official_adds_a_deadline_in_the_chat_and_is_reminded_of_it(
 
     assert (await say(button="staff:deadlines")) == texts.NO_DEADLINES
     assert (await say(button="staff:dl:new")) == texts.ASK_DEADLINE_TITLE
-    assert (await say("Báo cáo công tác tiếp công dân quý IV")) == texts.ASK_DEADLINE_DUE
-    assert (await say("31/13/2026")) == texts.BAD_DEADLINE_DUE
-    assert (await say("15/12/2026")).startswith("Đã thêm: Báo cáo công tác tiếp công dân quý IV")
+    assert (await say("Báo cáo công tác tiếp công dân quý IV")) == texts.ASK_DEADLINE_KIND
+    assert (await say(button="staff:dl:kind:once")) == texts.ASK_DEADLINE_ONCE
+    assert (await say("31/13/2026")).startswith(texts.BAD_DEADLINE_DUE)
+    assert (await say("15/12/2026")) == (
+        "Đã thêm: Báo cáo công tác tiếp công dân quý IV, hạn 15/12/2026. "
+        "Nhắc trước 7, 3 và 1 ngày và vào ngày hạn, lúc 07:30."
+    )
     assert "15/12/2026: Báo cáo công tác tiếp công dân quý IV" in await say(
         button="staff:deadlines"
     )
@@ -368,6 +372,7 @@ def reminders(fake: FakeBotApi) -> list[Sent]:
     return [s for s in fake.sent if s.text.startswith("Nhắc hạn")]
 
 
+@pytest.mark.any_day
 async def test_a_clock_killed_in_the_middle_of_a_fan_out_loses_nothing_after_a_restart(
     database_url: str,
     sessions: SessionFactory,
@@ -381,8 +386,8 @@ async def test_a_clock_killed_in_the_middle_of_a_fan_out_loses_nothing_after_a_r
     once the lease (8 s here) runs out; nothing else may repeat and nothing may be lost."""
     officials = 60
     await setup_units(sessions, clock)
-    # The processes start at the test's own moment (a Wednesday morning) and run on from
-    # there: a real Sunday or Tết would move the due date and stop the reminders.
+    # The processes start at the test's own moment (DCCS_TEST_TODAY, as the fixture) and run
+    # on from there; the due date is kept on a Sunday or Tết so the reminders still go out.
     today = clock.now().date()
     async with sessions() as session, session.begin():
         await import_plan(
@@ -394,6 +399,7 @@ async def test_a_clock_killed_in_the_middle_of_a_fan_out_loses_nothing_after_a_r
                     "due": f"{today:%d/%m/%Y}",
                     "remind_at": "00:00",
                     "lead_days": [0],
+                    "day_off_rule": "keep",
                 }
             ],
             clock.now(),
@@ -422,8 +428,9 @@ async def test_a_clock_killed_in_the_middle_of_a_fan_out_loses_nothing_after_a_r
         "DCCS_TELEGRAM_RATE_PER_SECOND": "20",
         "TELEGRAM_BOT_TOKEN": fake.token,
         "TELEGRAM_API_BASE": fake.base,
+        TEST_TODAY_ENV: f"{clock.now():%d/%m/%Y}",
     }
-    command = [sys.executable, "-m", "bot", "clock", "--now", f"{clock.now():%d/%m/%Y %H:%M}"]
+    command = [sys.executable, "-m", "bot", "clock"]
     try:
         first = await asyncio.create_subprocess_exec(
             *command, cwd=project_root, env=env, stdout=DEVNULL, stderr=DEVNULL
