@@ -34,6 +34,7 @@ from handlers import (
     reception_calendar,
     reception_staff,
     reports,
+    texts,
     unit_registry,
 )
 from handlers.calendar import working_calendar
@@ -858,16 +859,16 @@ def report(
 
     async def work(runtime: Runtime) -> None:
         async with runtime.sessions() as session:
-            units = await people.units(session)
-            found = (
-                await people.unit_by_code_or_name(session, unit)
-                if unit
-                else next((u for u in units if u.parent_id is None), None)
-            )
+            units = list(await people.units(session))
+            found = await reports.find_unit(session, units, unit)
             if found is None or found.id is None:
-                typer.echo(f"Lỗi: không có đơn vị '{unit or ''}'.", err=True)
+                listed = "\n".join(
+                    f"- {u.name} ({u.code})" if u.code else f"- {u.name}" for u in units
+                )
+                message = texts.REPORT_NO_UNIT if unit else texts.REPORT_PICK_UNIT
+                typer.echo(message.format(unit=unit, units=listed), err=True)
                 raise typer.Exit(1)
-            built = await reports.build(session, found.id, chosen)
+            built = await reports.build(session, found.id, chosen, runtime.clock.now().date())
         for paragraph in reports.paragraphs(built):
             typer.echo(paragraph)
             typer.echo("")

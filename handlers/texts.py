@@ -758,3 +758,11 @@ def joined(items: list[str]) -> str:
     if len(items) <= 1:
         return "".join(items)
     return ", ".join(items[:-1]) + " và " + items[-1]
+
+
+REPORT_AS_OF = "Kỳ báo cáo {period} chưa kết thúc: số liệu tính đến hết ngày {day}."
+REPORT_PICK_UNIT = (
+    "Lỗi: cơ sở dữ liệu có nhiều đơn vị; chọn một bằng --unit (mã hoặc tên, gõ không dấu cũng "
+    "được):\n{units}"
+)
+REPORT_NO_UNIT = "Lỗi: không có đơn vị '{unit}'. Các đơn vị:\n{units}"
