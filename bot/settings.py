@@ -9,7 +9,7 @@ from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.guard import GuardSettings
-from handlers.clock import Clock, StartedClock, SystemClock, test_start
+from handlers.clock import Clock, StartedClock, SystemClock, suite_start
 
 
 def _env(name: str, default: Any = None) -> Any:
@@ -155,7 +155,7 @@ class Settings(BaseSettings):
         )
 
     def clock(self) -> Clock:
-        start = test_start(self.test_today)
+        start = suite_start(self.test_today)
         return StartedClock(start) if start is not None else SystemClock()
 
     def database(self) -> str:

@@ -51,7 +51,7 @@ class StartedClock:
 TEST_TODAY_ENV = "DCCS_TEST_TODAY"
 
 
-def test_start(today: str | None) -> datetime | None:
+def suite_start(today: str | None) -> datetime | None:
     """The moment the test suite's clocks start at when ``DCCS_TEST_TODAY=DD/MM/YYYY`` is set
     (09:00 that day), so one switch moves fixtures and subprocesses to a Sunday or Tết."""
     if not today:

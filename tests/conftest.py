@@ -24,7 +24,7 @@ from bot.settings import Settings
 from db.engine import SessionFactory, create_engine, session_factory
 from db.migrate import alembic_config, upgrade
 from handlers.assistant import Assistant, AssistantSettings
-from handlers.clock import TEST_TODAY_ENV, VN_TZ, FixedClock, test_start
+from handlers.clock import TEST_TODAY_ENV, VN_TZ, FixedClock, suite_start
 from handlers.knowledge_base import KnowledgeBase, import_entries
 from knowledge.entries import Entry, load_entries
 
@@ -67,7 +67,7 @@ async def sessions(database_url: str) -> AsyncIterator[SessionFactory]:
 def clock() -> FixedClock:
     """Wednesday 25/11/2026 09:00, or 09:00 on ``DCCS_TEST_TODAY`` (a Sunday, a Tết day) for
     the tests marked ``any_day``, which .ci/run repeats on such days."""
-    start = test_start(os.environ.get(TEST_TODAY_ENV))
+    start = suite_start(os.environ.get(TEST_TODAY_ENV))
     return FixedClock(start or datetime(2026, 11, 25, 9, 0, tzinfo=VN_TZ))
 
 
