@@ -26,7 +26,7 @@ from db import kb as kb_rows
 from db import reception as reception_rows
 from db.engine import create_engine
 from db.models import InboxItem, ReceptionSession
-from handlers import access, deadlines, reports, unit_registry
+from handlers import access, deadlines, reports, texts, unit_registry
 from handlers.clock import VN_TZ, Clock, FixedClock, StartedClock, format_datetime
 from handlers.faq.answers import understand
 from handlers.faq.knowledge import entry_from_row, import_entries
@@ -38,6 +38,7 @@ from handlers.reception import staff as reception_staff
 from handlers.sheets import read_sheets
 from handlers.working_days import working_calendar
 from knowledge.entries import ContentError, load_entries
+from knowledge.normalize import ascii_int
 
 app = typer.Typer(help="Trợ lý dân chủ cơ sở", no_args_is_help=True, add_completion=False)
 db_app = typer.Typer(help="Cơ sở dữ liệu", no_args_is_help=True)
@@ -58,6 +59,11 @@ app.add_typer(petitions_app, name="petitions")
 app.add_typer(inbox_app, name="inbox")
 
 log = logging.getLogger("dccs")
+REHEARSAL_REFUSED = (
+    "Lỗi: cơ sở dữ liệu này đã có người dùng. Chạy với --now mà không có --dry-run sẽ gửi tin "
+    "thật cho họ (nhắc lịch tiếp, nhắc hạn, bản tin tuần) trước thời điểm. Thêm --dry-run để "
+    "chỉ xem trước những gì sẽ gửi."
+)
 
 
 def _settings() -> Settings:
@@ -119,6 +125,13 @@ def clock(
     async def main() -> None:
         runtime = await start_runtime(settings, chosen)
         try:
+            if chosen is not None and not dry_run:
+                async with runtime.sessions() as session:
+                    if await people.anyone(session):
+                        # A rehearsal on a live database would send real people their booking
+                        # reminders early and use up the real digests and lead reminders.
+                        typer.echo(REHEARSAL_REFUSED, err=True)
+                        raise typer.Exit(2)
             if dry_run:
                 await _print_plan(runtime)
                 return
@@ -710,14 +723,104 @@ def deadlines_import(
 
     async def work(runtime: Runtime) -> None:
         async with runtime.sessions() as session, session.begin():
-            added = await deadlines.import_plan(session, rows, runtime.clock.now())
-        typer.echo(f"Đã thêm {added} hạn.")
+            done = await deadlines.import_plan(session, rows, runtime.clock.now())
+        typer.echo(f"Đã thêm {done.added} hạn, cập nhật {done.updated} hạn đã có.")
 
+    _deadline_work(work)
+
+
+def _deadline_work(work: Callable[[Runtime], Awaitable[None]]) -> None:
     try:
         _with_runtime(_settings(), work)
     except deadlines.DeadlineError as exc:
         typer.echo(f"Lỗi: {exc}", err=True)
         raise typer.Exit(1) from exc
+
+
+@deadlines_app.command("list")
+def deadlines_list() -> None:
+    """Các hạn đang nhắc: số, đơn vị, tên, cách lặp, lần hạn gần nhất chưa nộp."""
+
+    async def work(runtime: Runtime) -> None:
+        async with runtime.sessions() as session:
+            lines = await deadlines.listing(session, runtime.clock.now())
+        for line in lines:
+            typer.echo(line)
+        typer.echo(f"Có {len(lines)} hạn.")
+
+    _deadline_work(work)
+
+
+@deadlines_app.command("show")
+def deadlines_show(number: Annotated[int, typer.Argument(help="Số của hạn (xem list).")]) -> None:
+    """Chi tiết một hạn: cách lặp, lịch nhắc, các lần chưa nộp và đã nộp."""
+
+    async def work(runtime: Runtime) -> None:
+        async with runtime.sessions() as session:
+            for line in await deadlines.details(session, number, runtime.clock.now()):
+                typer.echo(line)
+
+    _deadline_work(work)
+
+
+@deadlines_app.command("edit")
+def deadlines_edit(
+    number: Annotated[int, typer.Argument(help="Số của hạn (xem list).")],
+    title: Annotated[str | None, typer.Option(help="Tên mới.")] = None,
+    basis: Annotated[str | None, typer.Option(help="Căn cứ.")] = None,
+    due: Annotated[str | None, typer.Option(help="Hạn một lần DD/MM/YYYY.")] = None,
+    recurrence: Annotated[
+        str | None, typer.Option(help="Cách lặp: monthly:15, quarterly:3:15, yearly:05/05,…")
+    ] = None,
+    lead_days: Annotated[
+        str | None, typer.Option("--lead-days", help='Nhắc trước bao nhiêu ngày, ví dụ "7,3,1,0".')
+    ] = None,
+    remind_at: Annotated[str | None, typer.Option("--remind-at", help="Giờ nhắc HH:MM.")] = None,
+    escalate_after_days: Annotated[
+        int | None, typer.Option("--escalate-after-days", help="Báo cấp trên sau số ngày quá hạn.")
+    ] = None,
+) -> None:
+    """Sửa một hạn; kiểm tra như khi nạp kế hoạch."""
+    changes: dict[str, Any] = {
+        key: value
+        for key, value in {
+            "title": title,
+            "basis": basis,
+            "due": due,
+            "recurrence": recurrence,
+            "remind_at": remind_at,
+            "escalate_after_days": escalate_after_days,
+        }.items()
+        if value is not None
+    }
+    if lead_days is not None:
+        days = [ascii_int(part.strip()) for part in lead_days.split(",")]
+        changes["lead_days"] = days if None not in days else lead_days
+    if not changes:
+        typer.echo("Lỗi: chưa có gì để sửa (xem dccs deadlines edit --help).", err=True)
+        raise typer.Exit(2)
+
+    async def work(runtime: Runtime) -> None:
+        async with runtime.sessions() as session, session.begin():
+            await deadlines.edit(session, number, changes, runtime.clock.now(), "cli")
+            lines = await deadlines.details(session, number, runtime.clock.now())
+        typer.echo("Đã sửa:")
+        for line in lines:
+            typer.echo(line)
+
+    _deadline_work(work)
+
+
+@deadlines_app.command("delete")
+def deadlines_delete(number: Annotated[int, typer.Argument(help="Số của hạn (xem list).")]) -> None:
+    """Thôi nhắc một hạn (các lần đã nộp vẫn được giữ lại)."""
+
+    async def work(runtime: Runtime) -> None:
+        async with runtime.sessions() as session, session.begin():
+            gone = await deadlines.delete(session, number, runtime.clock.now(), "cli")
+        typer.echo(f"Đã thôi nhắc hạn {number}: {gone.title}.")
+
+    _deadline_work(work)
 
 
 @petitions_app.command("import")
@@ -767,7 +870,7 @@ def report(
     try:
         if period is not None:
             chosen = reports.quick_period(
-                period, datetime.now(VN_TZ).date(), settings.report_cutoff_day
+                period, settings.clock().now().date(), settings.report_cutoff_day
             )
         elif date_from and date_to:
             chosen = reports.Period(
@@ -786,16 +889,16 @@ def report(
 
     async def work(runtime: Runtime) -> None:
         async with runtime.sessions() as session:
-            units = await people.units(session)
-            found = (
-                await people.unit_by_code_or_name(session, unit)
-                if unit
-                else next((u for u in units if u.parent_id is None), None)
-            )
+            units = list(await people.units(session))
+            found = await reports.find_unit(session, units, unit)
             if found is None or found.id is None:
-                typer.echo(f"Lỗi: không có đơn vị '{unit or ''}'.", err=True)
+                listed = "\n".join(
+                    f"- {u.name} ({u.code})" if u.code else f"- {u.name}" for u in units
+                )
+                message = texts.REPORT_NO_UNIT if unit else texts.REPORT_PICK_UNIT
+                typer.echo(message.format(unit=unit, units=listed), err=True)
                 raise typer.Exit(1)
-            built = await reports.build(session, found.id, chosen)
+            built = await reports.build(session, found.id, chosen, runtime.clock.now().date())
         for paragraph in reports.paragraphs(built):
             typer.echo(paragraph)
             typer.echo("")

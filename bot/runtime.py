@@ -35,7 +35,7 @@ from db.migrate import upgrade
 from handlers import texts
 from handlers.alerts import alert_admins
 from handlers.assistant import Assistant
-from handlers.clock import Clock, SystemClock
+from handlers.clock import Clock
 from handlers.contract import Incoming, Reply
 from handlers.conversation.turn import AssistantSettings
 from handlers.deadlines import queue_reminders
@@ -128,7 +128,7 @@ class Runtime:
 async def start_runtime(
     settings: Settings, clock: Clock | None = None, *, seed: bool = True
 ) -> Runtime:
-    clock = clock or SystemClock()
+    clock = clock or settings.clock()
     engine = create_engine(settings.database())
     sessions = session_factory(engine)
     if seed:

@@ -18,7 +18,7 @@ from bot.demo import load_demo
 from bot.runtime import start_runtime
 from bot.settings import Settings
 from handlers import texts
-from handlers.clock import Clock, SystemClock
+from handlers.clock import Clock
 
 MAX_BODY = 64 * 1024
 # Kept here rather than imported so the web app does not import aiogram (slow) without a token.
@@ -63,7 +63,7 @@ def create_app(
 ) -> web.Application:
     """The app; the runtime (and, unless ``run_clock`` is off, the ticker) starts and stops
     with the server."""
-    ticking = clock or SystemClock()
+    ticking = clock or settings.clock()
     app = web.Application(
         client_max_size=MAX_BODY,
         middlewares=[
@@ -73,7 +73,7 @@ def create_app(
     )
 
     async def runtime_context(app: web.Application) -> AsyncIterator[None]:
-        runtime = await start_runtime(settings, clock)
+        runtime = await start_runtime(settings, ticking)
         if demo:
             code = await load_demo(runtime.sessions, runtime.clock)
             # Printed, not logged: the log filter would mask it, and it is meant to be typed.

@@ -9,6 +9,7 @@ from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.guard import GuardSettings
+from handlers.clock import Clock, StartedClock, SystemClock, suite_start
 
 
 def _env(name: str, default: Any = None) -> Any:
@@ -111,6 +112,9 @@ class Settings(BaseSettings):
     # Offices cut their report figures on a fixed day of the closing month (e.g. 15); unset:
     # calendar month ends.
     report_cutoff_day: int | None = Field(default=None, ge=1, le=28)
+    # For the test suite only: every clock of the process starts at 09:00 on this day
+    # ("DD/MM/YYYY") and runs on from there (tests/conftest.py follows the same variable).
+    test_today: str | None = Field(default=None, pattern=r"^\d{2}/\d{2}/\d{4}$")
 
     @model_validator(mode="after")
     def _webhook_needs_a_secret(self) -> Settings:
@@ -149,6 +153,10 @@ class Settings(BaseSettings):
             new_sessions_per_minute=self.web_new_sessions_per_minute,
             body_seconds=self.web_body_seconds,
         )
+
+    def clock(self) -> Clock:
+        start = suite_start(self.test_today)
+        return StartedClock(start) if start is not None else SystemClock()
 
     def database(self) -> str:
         if self.database_url:

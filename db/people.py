@@ -133,6 +133,11 @@ async def all_grants(session: AsyncSession) -> Sequence[tuple[RoleGrant, Person,
     return (await session.exec(query)).all()
 
 
+async def anyone(session: AsyncSession) -> bool:
+    """Whether any person has ever written to the assistant (a live database)."""
+    return (await session.exec(select(Person.id).limit(1))).first() is not None
+
+
 async def units(session: AsyncSession) -> Sequence[Unit]:
     return (await session.exec(select(Unit).order_by(col(Unit.id)))).all()
 

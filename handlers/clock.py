@@ -48,6 +48,17 @@ class StartedClock:
         return self._at + timedelta(seconds=time.monotonic() - self._started)
 
 
+TEST_TODAY_ENV = "DCCS_TEST_TODAY"
+
+
+def suite_start(today: str | None) -> datetime | None:
+    """The moment the test suite's clocks start at when ``DCCS_TEST_TODAY=DD/MM/YYYY`` is set
+    (09:00 that day), so one switch moves fixtures and subprocesses to a Sunday or Tết."""
+    if not today:
+        return None
+    return datetime.strptime(today.strip(), "%d/%m/%Y").replace(hour=9, tzinfo=VN_TZ)
+
+
 def format_date(moment: datetime) -> str:
     """Dates as Vietnamese readers expect them: dd/mm/yyyy."""
     return moment.astimezone(VN_TZ).strftime("%d/%m/%Y")

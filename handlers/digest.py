@@ -15,17 +15,18 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from db import accused, outbox, people
 from db import reception as reception_rows
 from db.engine import SessionFactory
-from db.models import Deadline, DeadlineDone, Outbox, Petition, RoleGrant
+from db.models import Deadline, Outbox, Petition, RoleGrant
 from handlers import texts
 from handlers.access import units_under
 from handlers.clock import VN_TZ, Clock
 from handlers.contract import Reply
-from handlers.deadlines import adjusted, occurrences
+from handlers.deadlines import open_occurrences
 from handlers.petitions.figures import OPEN
 from handlers.recipients import addresses
 from handlers.working_days import WorkingCalendar, working_calendar
 
 SEND_AT = time(7, 30)
+SECTION_LINES = 20
 
 
 def week_of(now: datetime) -> tuple[date, date]:
@@ -39,31 +40,36 @@ async def _scope(session: AsyncSession, person_id: int) -> set[int]:
     return await units_under(session, [grant.unit_id for grant in grants])
 
 
+def _capped(lines: list[str]) -> list[str]:
+    """A section is a glance, not a ledger: a runaway deadline cannot swell the digest."""
+    if len(lines) <= SECTION_LINES:
+        return lines
+    return [*lines[:SECTION_LINES], texts.DIGEST_MORE.format(count=len(lines) - SECTION_LINES)]
+
+
 async def _deadline_lines(
-    session: AsyncSession, units: set[int], monday: date, sunday: date, calendar: WorkingCalendar
-) -> list[str]:
+    session: AsyncSession, units: set[int], today: date, sunday: date, calendar: WorkingCalendar
+) -> tuple[list[str], list[str]]:
+    """This week's open deadlines, and those already past their due date and still open."""
     rows = (
         await session.exec(
             select(Deadline).where(col(Deadline.active), col(Deadline.unit_id).in_(units))
         )
     ).all()
-    lines = []
+    week: list[tuple[date, str]] = []
+    late: list[tuple[date, str]] = []
     for deadline in rows:
-        done = {
-            row.occurrence
-            for row in (
-                await session.exec(
-                    select(DeadlineDone).where(DeadlineDone.deadline_id == deadline.id)
-                )
-            ).all()
-        }
-        for nominal in occurrences(
-            deadline, monday - timedelta(days=7), sunday + timedelta(days=7)
-        ):
-            due = adjusted(nominal, deadline.day_off_rule, calendar)
-            if monday <= due <= sunday and nominal not in done:
-                lines.append((due, f"- {due:%d/%m}: {deadline.title}"))
-    return [line for _, line in sorted(lines)]
+        for item in await open_occurrences(session, deadline, today, calendar):
+            if item.due < today:
+                days = (today - item.due).days
+                when = texts.DAYS_LATE.format(days=days)
+                late.append((item.due, f"- {item.due:%d/%m}: {deadline.title} ({when})"))
+            elif item.due <= sunday:
+                week.append((item.due, f"- {item.due:%d/%m}: {deadline.title}"))
+    return (
+        _capped([line for _, line in sorted(week)]),
+        _capped([line for _, line in sorted(late)]),
+    )
 
 
 async def digest_for(
@@ -75,9 +81,11 @@ async def digest_for(
     monday, sunday = week_of(now)
     today = now.astimezone(VN_TZ).date()
     parts = []
-    deadlines = await _deadline_lines(session, units, monday, sunday, calendar)
-    if deadlines:
-        parts.append(texts.DIGEST_DEADLINES + "\n" + "\n".join(deadlines))
+    week, late = await _deadline_lines(session, units, today, sunday, calendar)
+    if late:
+        parts.append(texts.DIGEST_DEADLINES_LATE + "\n" + "\n".join(late))
+    if week:
+        parts.append(texts.DIGEST_DEADLINES + "\n" + "\n".join(week))
     # A case naming this official is not theirs to know about, not even by its code.
     hidden = await accused.targets_naming(session, accused.PETITION, person_id)
     overdue = (
@@ -98,7 +106,7 @@ async def digest_for(
             for p in overdue
             if p.due_date is not None
         ]
-        parts.append(texts.DIGEST_OVERDUE + "\n" + "\n".join(lines))
+        parts.append(texts.DIGEST_OVERDUE + "\n" + "\n".join(_capped(lines)))
     week_start = datetime.combine(monday, time(), tzinfo=VN_TZ)
     sessions_ = await reception_rows.upcoming(session, units, week_start, limit=50)
     booked = [s for s in sessions_ if s.starts_at.astimezone(VN_TZ).date() <= sunday and s.booked]
@@ -107,7 +115,7 @@ async def digest_for(
             f"- {s.starts_at.astimezone(VN_TZ):%d/%m %H:%M}: {s.booked}/{s.capacity} người đặt"
             for s in booked
         ]
-        parts.append(texts.DIGEST_BOOKINGS + "\n" + "\n".join(lines))
+        parts.append(texts.DIGEST_BOOKINGS + "\n" + "\n".join(_capped(lines)))
     if not parts:
         return None
     head = texts.DIGEST_HEAD.format(first=f"{monday:%d/%m}", last=f"{sunday:%d/%m/%Y}")

@@ -27,6 +27,7 @@ from handlers.petitions.figures import figures as petition_figures
 from handlers.petitions.letters import build_docx
 from handlers.reception.figures import ReceptionFigures
 from handlers.reception.figures import figures as reception_figures
+from knowledge.normalize import fold
 
 QUICK_PERIODS = ("quy-nay", "quy-truoc", "6-thang", "6-thang-truoc", "nam", "nam-truoc")
 
@@ -96,6 +97,30 @@ def quick_period(name: str, today: date, cutoff: int | None = None) -> Period:
     raise ValueError(name)
 
 
+# Words an office leaves off when it names its unit ("Minh Hòa" for "Xã Minh Hòa").
+UNIT_KINDS = ("xa", "phuong", "thi tran", "dac khu", "tinh", "thanh pho", "huyen")
+
+
+def _bare(name: str) -> str:
+    folded = " ".join(fold(name).split())
+    for kind in UNIT_KINDS:
+        if folded.startswith(kind + " "):
+            return folded.removeprefix(kind + " ")
+    return folded
+
+
+async def find_unit(session: AsyncSession, units: list[Unit], key: str | None) -> Unit | None:
+    """The unit a report is for: by code or name, without diacritics or "Xã"/"Phường" too; with
+    no key, the only unit there is (several: None, and the caller asks which)."""
+    if not key:
+        return units[0] if len(units) == 1 else None
+    exact = await people.unit_by_code_or_name(session, key)
+    if exact is not None:
+        return exact
+    matches = [u for u in units if _bare(u.name) == _bare(key) or fold(u.code or "") == fold(key)]
+    return matches[0] if len(matches) == 1 else None
+
+
 def number(value: int) -> str:
     """The seeds' way: "06", "42"."""
     return f"{value:02d}"
@@ -118,6 +143,8 @@ class Report:
     faq: FaqFigures = field(default_factory=FaqFigures)
     # (month "MM/YYYY", receptions held, đơn received) across the period, for the trend chart.
     trend: list[tuple[str, int, int]] = field(default_factory=list)
+    # The period asked for when it has not ended yet (``period`` then stops at today).
+    asked: Period | None = None
 
 
 async def faq_figures(session: AsyncSession, period: Period) -> FaqFigures:
@@ -151,7 +178,14 @@ def months(period: Period) -> list[Period]:
     return found
 
 
-async def build(session: AsyncSession, unit_id: int, period: Period) -> Report:
+async def build(
+    session: AsyncSession, unit_id: int, period: Period, today: date | None = None
+) -> Report:
+    """The figures of ``period``; one that has not ended by ``today`` is computed as of the end
+    of today (a đơn due on 10/12 is not "quá hạn" on 29/11) and says so."""
+    asked = None
+    if today is not None and period.first <= today < period.last:
+        asked, period = period, Period(period.first, today)
     unit = await session.get(Unit, unit_id)
     units = await people.subtree_ids(session, unit_id)
     trend = []
@@ -166,6 +200,7 @@ async def build(session: AsyncSession, unit_id: int, period: Period) -> Report:
         petitions=await petition_figures(session, units, period.start, period.end),
         faq=await faq_figures(session, period),
         trend=trend,
+        asked=asked,
     )
 
 
@@ -224,6 +259,13 @@ def paragraphs(report: Report) -> list[str]:
     if p.other.get("chuyen"):
         petition += f" Đã chuyển {number(p.other['chuyen'])} đơn đến cơ quan có thẩm quyền."
     result = [reception, petition]
+    if report.asked is not None:
+        result.insert(
+            0,
+            texts.REPORT_AS_OF.format(
+                period=report.asked.label(), day=f"{report.period.last:%d/%m/%Y}"
+            ),
+        )
     faq = report.faq
     if faq.answered or faq.declined:
         topics = "; ".join(f"{name} ({number(count)} câu)" for name, count in faq.top_groups)
@@ -363,7 +405,7 @@ async def press(
         return Reply(texts.STALE_BUTTON, (BACK,))
     period = quick_period(name, now.astimezone(VN_TZ).date(), cutoff)
     unit_id = actor.roles[0][1]
-    built = await build(session, unit_id, period)
+    built = await build(session, unit_id, period, now.astimezone(VN_TZ).date())
     # Channels that can offer files (the web page) link the workbook and the document.
     files = (f"{ATTACHMENT}{unit_id}:{period.first:%Y%m%d}:{period.last:%Y%m%d}",)
     return Reply("\n\n".join(paragraphs(built)), (Button(texts.STAFF_REPORTS, MENU), BACK), files)

@@ -397,10 +397,27 @@ DESK_PLACE = "Trụ sở UBND (tiếp trực tiếp)"
 # -- Officials' deadlines -------------------------------------------------------------------
 BAD_RECURRENCE = (
     "Cách lặp '{value}' chưa đúng. Dùng monthly:15 (ngày 15 hằng tháng), quarterly:3:10 (ngày 10 "
-    "tháng thứ 3 của mỗi quý), yearly:05/05,05/11 (các ngày trong năm) hoặc RRULE:FREQ=…"
+    "tháng cuối quý), yearly:05/05,05/11 (các ngày trong năm) hoặc RRULE:FREQ=… (lặp nhiều nhất "
+    "mỗi ngày một lần: không dùng HOURLY, MINUTELY, SECONDLY, BYHOUR, BYMINUTE, BYSECOND)."
 )
+RECURRENCE_NEVER_DUE = "Cách lặp '{value}' không có ngày hạn nào trong hai năm tới."
+RULE_MONTHLY = "ngày {day} hằng tháng"
+RULE_QUARTERLY = "ngày {day} {month}"
+QUARTER_MONTHS = {"1": "tháng đầu quý", "2": "tháng giữa quý", "3": "tháng cuối quý"}
+RULE_YEARLY = "hằng năm vào ngày {days}"
+RULE_RRULE = "lặp {every}theo quy tắc {rule}"
+RRULE_FREQ_NAMES = {
+    "DAILY": "hằng ngày ",
+    "WEEKLY": "hằng tuần ",
+    "MONTHLY": "hằng tháng ",
+    "YEARLY": "hằng năm ",
+}
 DEADLINE_REMINDER = (
     "Nhắc hạn: {title}\nHạn: {due} ({when}).\nCăn cứ: {basis}.\n"
+    'Khi đã xong, bấm "Đã nộp / Đã xong" hoặc gõ: {command}'
+)
+DEADLINE_LATE = (
+    "Chưa nộp: {title}\nHạn: {due} ({when}).\nCăn cứ: {basis}.\n"
     'Khi đã xong, bấm "Đã nộp / Đã xong" hoặc gõ: {command}'
 )
 DEADLINE_ESCALATION = (
@@ -414,16 +431,48 @@ DEADLINE_DONE = "Đã nộp / Đã xong"
 DEADLINE_SNOOZE = "Nhắc lại sau"
 DEADLINE_VIEW = "Xem chi tiết"
 DEADLINE_MARKED_DONE = (
-    "Đã ghi nhận hoàn thành: {title} (hạn {due}). Trợ lý sẽ không nhắc việc này nữa."
+    "Đã ghi nhận hoàn thành: {title} (hạn {due}). Trợ lý sẽ không nhắc lần hạn này nữa."
 )
-DEADLINE_ALREADY_DONE = 'Việc "{title}" đã được báo là xong trước đó.'
+DEADLINE_ALREADY_DONE = 'Việc "{title}" (hạn {due}) đã được báo là xong trước đó.'
+DEADLINE_UNKNOWN = (
+    'Không có việc số {number} trong các hạn báo cáo của đơn vị anh/chị. Bấm "Hạn báo cáo" '
+    "để xem số của từng việc."
+)
+DEADLINE_NO_SUCH_DATE = (
+    'Việc "{title}" không có lần hạn nào vào ngày {due}. Gõ ngày hạn đúng như tin nhắc, hoặc chỉ '
+    "gõ /xong và số việc để báo xong lần hạn gần nhất chưa nộp."
+)
+DEADLINE_NOTHING_OPEN = 'Việc "{title}" không còn lần hạn nào chưa nộp.'
 DEADLINE_SNOOZED = "Trợ lý sẽ nhắc lại lúc {when}."
 DEADLINE_ONCE = "Hạn một lần: {due}"
 DEADLINE_RECURRING = "Lặp lại: {rule}"
-DEADLINE_DETAIL = "{title}\nCăn cứ: {basis}\n{when}\nNhắc trước (ngày): {leads}, lúc {at}."
+DEADLINE_BASIS = "Căn cứ: {basis}"
+DEADLINE_UNIT = "Đơn vị: {unit}"
+DEADLINE_LINE = "{number}. [{unit}] {title} — {rule}; lần hạn gần nhất chưa nộp: {due}"
+DEADLINE_NOT_FOUND = "Không có hạn số {number} (hoặc hạn này đã bị xoá)."
+DEADLINE_TITLE_TAKEN = "Đơn vị này đã có một hạn tên '{title}'."
+DEADLINE_ESCALATE_AFTER = "Báo cấp trên khi quá hạn {days} ngày."
+DEADLINE_NO_ESCALATION = "Không báo cấp trên khi quá hạn."
+DEADLINE_OPEN_DATES = "Các lần hạn chưa nộp: {dates}"
+DEADLINE_DONE_DATES = "Các lần đã nộp gần đây: {dates}"
+DAY_OFF_RULE_NAMES = {
+    "before": "Hạn trùng ngày nghỉ thì lùi về ngày làm việc trước đó.",
+    "after": "Hạn trùng ngày nghỉ thì dời sang ngày làm việc sau đó.",
+    "keep": "Hạn trùng ngày nghỉ vẫn giữ nguyên ngày.",
+}
+LEADS_BEFORE = "Nhắc trước {days} ngày và vào ngày hạn, lúc {at}"
+LEADS_ON_DAY = "Nhắc vào ngày hạn, lúc {at}"
+DEADLINE_OCCURRENCE_OPEN = "Lần hạn {due}: chưa nộp."
+DEADLINE_OCCURRENCE_DONE = "Lần hạn {due}: đã nộp."
+DEADLINE_STATE_DONE = " (đã nộp)"
+DEADLINE_STATE_LATE = " (chưa nộp, quá {days} ngày)"
+DEADLINES_MORE = "… và {count} lần hạn khác."
 NO_DEADLINES = "Không có hạn nào trong 90 ngày tới thuộc đơn vị của anh/chị."
-DEADLINES_HEAD = "Các hạn trong 90 ngày tới:"
-BAD_DONE_COMMAND = "Gõ theo mẫu: /xong <số việc> <ngày hạn>, ví dụ /xong 12 05/11/2026."
+DEADLINES_HEAD = "Hạn báo cáo chưa nộp và trong 90 ngày tới:"
+BAD_DONE_COMMAND = (
+    "Gõ theo mẫu: /xong <số việc> <ngày hạn>, ví dụ /xong 12 05/11/2026; hoặc /xong 12 để báo "
+    "xong lần hạn gần nhất chưa nộp."
+)
 STAFF_NOTIFY_HERE_BUTTON = "Nhận nhắc việc ở kênh này"
 STAFF_NOTIFY_HERE_DONE = (
     "Từ nay nhắc hạn và cảnh báo cho anh/chị sẽ gửi qua {channel}. Chọn lại ở kênh khác bất cứ "
@@ -434,14 +483,28 @@ SESSION_MOVED_NOTICE = (
     'giữ nguyên số thứ tự. Nếu không đến được, anh/chị huỷ hoặc đổi lịch trong mục "Lịch hẹn '
     'của tôi".'
 )
-DEADLINE_ADD = "Thêm hạn"
+DEADLINE_ADD = "Thêm hạn báo cáo"
 ASK_DEADLINE_TITLE = "Anh/chị gõ tên việc cần nhắc (5 đến 300 ký tự), ví dụ: Báo cáo quý IV:"
-ASK_DEADLINE_DUE = (
-    "Hạn là ngày nào? Gõ ngày/tháng/năm (ví dụ 15/12/2026), hoặc cách lặp lại: monthly:15 (ngày "
-    "15 hằng tháng), quarterly:3:15 (ngày 15 tháng cuối quý), yearly:05/05,05/11."
+ASK_DEADLINE_KIND = "Việc này có hạn một lần hay lặp lại? Chọn một mục, hoặc gõ ngày hạn:"
+DEADLINE_KINDS = (
+    ("once", "Một lần"),
+    ("monthly", "Hằng tháng"),
+    ("quarterly", "Hằng quý"),
+    ("yearly", "Hằng năm"),
 )
-BAD_DEADLINE_DUE = "Chưa đọc được ngày hoặc cách lặp. " + ASK_DEADLINE_DUE
-DEADLINE_ADDED = "Đã thêm: {title}. Trợ lý sẽ nhắc anh/chị trước 7, 3, 1 ngày và đúng ngày hạn."
+ASK_DEADLINE_ONCE = "Hạn là ngày nào? Gõ ngày/tháng/năm, ví dụ 15/12/2026."
+ASK_DEADLINE_MONTHLY = "Hạn vào ngày nào trong tháng? Gõ một số từ 1 đến 31, ví dụ 20."
+ASK_DEADLINE_QUARTERLY = (
+    "Hạn vào ngày nào của tháng cuối quý (tháng 3, 6, 9, 12)? Gõ một số từ 1 đến 31, ví dụ 18."
+)
+ASK_DEADLINE_YEARLY = (
+    "Hạn vào những ngày nào trong năm? Gõ ngày/tháng, cách nhau bằng dấu phẩy, ví dụ 05/05, 05/11."
+)
+BAD_DEADLINE_DAY = "Ngày trong tháng phải là một số từ 1 đến 31."
+BAD_DEADLINE_DUE = "Chưa đọc được ngày hạn."
+DEADLINE_ADDED = "Đã thêm: {title}, hạn {when}. {leads}."
+PLAN_ROW_NOT_MAPPING = "Hạn thứ {number}: mỗi hạn phải là một mục có các trường title, unit, …"
+PLAN_FIELD_TYPE = "trường '{field}' phải là chữ hoặc số, không phải danh sách hay nhóm."
 
 # -- Đơn thư: citizens ----------------------------------------------------------------------
 PETITION_KIND_NAMES = {
@@ -736,6 +799,8 @@ REPORT_PERIODS = {
 }
 DIGEST_HEAD = "Việc trong tuần {first} - {last}:"
 DIGEST_DEADLINES = "Hạn trong tuần:"
+DIGEST_DEADLINES_LATE = "Hạn báo cáo đã qua, chưa nộp:"
+DIGEST_MORE = "- … và {count} mục khác."
 DIGEST_OVERDUE = "Đơn quá hạn:"
 DIGEST_BOOKINGS = "Buổi tiếp công dân có người đặt lịch:"
 NEW_SESSION = "Thêm buổi tiếp"
@@ -785,3 +850,18 @@ DEMO_OFFICIAL = (
     "Dữ liệu mẫu đã sẵn sàng. Để dùng thử vai trò cán bộ xã Minh Hòa (lịch tiếp, hàng đợi đơn, "
     "nhắc hạn, số liệu), gõ mã {code} vào trang trò chuyện; mã dùng một lần, hiệu lực 72 giờ."
 )
+
+
+def joined(items: list[str]) -> str:
+    """ "a, b và c", as a list reads in Vietnamese."""
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " và " + items[-1]
+
+
+REPORT_AS_OF = "Kỳ báo cáo {period} chưa kết thúc: số liệu tính đến hết ngày {day}."
+REPORT_PICK_UNIT = (
+    "Lỗi: cơ sở dữ liệu có nhiều đơn vị; chọn một bằng --unit (mã hoặc tên, gõ không dấu cũng "
+    "được):\n{units}"
+)
+REPORT_NO_UNIT = "Lỗi: không có đơn vị '{unit}'. Các đơn vị:\n{units}"

@@ -24,7 +24,7 @@ from bot.settings import Settings
 from db.engine import SessionFactory, create_engine, session_factory
 from db.migrate import alembic_config, upgrade
 from handlers.assistant import Assistant
-from handlers.clock import VN_TZ, FixedClock
+from handlers.clock import TEST_TODAY_ENV, VN_TZ, FixedClock, suite_start
 from handlers.conversation.turn import AssistantSettings
 from handlers.faq.knowledge import KnowledgeBase, import_entries
 from knowledge.entries import Entry, load_entries
@@ -66,7 +66,10 @@ async def sessions(database_url: str) -> AsyncIterator[SessionFactory]:
 
 @pytest.fixture
 def clock() -> FixedClock:
-    return FixedClock(datetime(2026, 11, 25, 9, 0, tzinfo=VN_TZ))
+    """Wednesday 25/11/2026 09:00, or 09:00 on ``DCCS_TEST_TODAY`` (a Sunday, a Tết day) for
+    the tests marked ``any_day``, which .ci/run repeats on such days."""
+    start = suite_start(os.environ.get(TEST_TODAY_ENV))
+    return FixedClock(start or datetime(2026, 11, 25, 9, 0, tzinfo=VN_TZ))
 
 
 @pytest.fixture(scope="session")
@@ -91,10 +94,12 @@ def project_root() -> Path:
 
 
 @pytest.fixture
-def cli_env(tmp_path: Path) -> Iterator[dict[str, str]]:
-    """Environment for running `dccs` as a subprocess against its own fresh data folder."""
+def cli_env(tmp_path: Path, clock: FixedClock) -> Iterator[dict[str, str]]:
+    """Environment for running `dccs` as a subprocess against its own fresh data folder, its
+    clocks starting on the test's own day, never the real one."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("DCCS_")}
     env["DCCS_DATA_DIR"] = str(tmp_path / "data")
+    env[TEST_TODAY_ENV] = f"{clock.now():%d/%m/%Y}"
     yield env
 
 

@@ -189,7 +189,9 @@ async def test_an_operator_imports_a_plan_and_rehearses_a_day_with_the_clock(
         "    recurrence: quarterly:3:15\n",
         encoding="utf-8",
     )
-    assert "Đã thêm 1 hạn." in run(["deadlines", "import", str(plan)], cli_env).stdout
+    assert "Đã thêm 1 hạn, cập nhật 0 hạn đã có." in (
+        run(["deadlines", "import", str(plan)], cli_env).stdout
+    )
     bad = tmp_path / "bad.yaml"
     bad.write_text("deadlines:\n  - title: Thiếu đơn vị\n    due: 01/12/2026\n", encoding="utf-8")
     refused = run(["deadlines", "import", str(bad)], cli_env, check=False)
@@ -204,6 +206,59 @@ async def test_an_operator_imports_a_plan_and_rehearses_a_day_with_the_clock(
     assert "Sẽ gửi 1 nhắc việc" in rehearsal.stdout
     wrong = run(["clock", "--once", "--now", "8/12 7h"], cli_env, check=False)
     assert wrong.returncode == 2 and "DD/MM/YYYY HH:MM" in wrong.stderr
+    # Without --dry-run a rehearsal would send the official's real reminders early.
+    live = run(["clock", "--once", "--now", "08/12/2026 07:30"], cli_env, check=False)
+    assert live.returncode == 2 and "Thêm --dry-run" in live.stderr
+    assert "Sẽ gửi 1 nhắc việc" in (
+        run(["clock", "--once", "--now", "08/12/2026 07:30", "--dry-run"], cli_env).stdout
+    )
+
+
+async def test_a_plan_imported_as_yaml_then_as_xlsx_is_one_deadline_listed_edited_and_deleted(
+    cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    units = tmp_path / "units.yaml"
+    units.write_text("- {name: Xã Minh Hòa, code: minh-hoa, kind: xa}\n", encoding="utf-8")
+    run(["units", "import", str(units)], cli_env)
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(
+        "deadlines:\n"
+        "  - title: Báo cáo quý về thực hiện dân chủ ở cơ sở\n"
+        "    unit: Xã Minh Hòa\n"
+        "    recurrence: quarterly:3:18\n",
+        encoding="utf-8",
+    )
+    run(["deadlines", "import", str(plan)], cli_env)
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "deadlines"
+    sheet.append(["title", "unit", "recurrence", "lead_days"])
+    sheet.append(
+        ["Báo cáo quý về thực hiện  dân chủ ở cơ sở", "minh-hoa", "quarterly:3:18", "3, 0"]
+    )
+    xlsx = tmp_path / "plan.xlsx"
+    book.save(xlsx)
+    again = run(["deadlines", "import", str(xlsx)], cli_env).stdout
+    assert "Đã thêm 0 hạn, cập nhật 1 hạn đã có." in again
+    listed = run(["deadlines", "list"], cli_env).stdout
+    assert "Có 1 hạn." in listed
+    assert (
+        "1. [Xã Minh Hòa] Báo cáo quý về thực hiện dân chủ ở cơ sở — Lặp lại: ngày 18 tháng cuối "
+        "quý; lần hạn gần nhất chưa nộp: 18/12/2026" in listed
+    )
+    shown = run(["deadlines", "show", "1"], cli_env).stdout
+    assert "Nhắc trước 3 ngày và vào ngày hạn, lúc 07:30." in shown
+    edited = run(["deadlines", "edit", "1", "--lead-days", "0", "--remind-at", "08:00"], cli_env)
+    assert "Nhắc vào ngày hạn, lúc 08:00." in edited.stdout
+    refused = run(
+        ["deadlines", "edit", "1", "--recurrence", "RRULE:FREQ=MINUTELY"], cli_env, check=False
+    )
+    assert refused.returncode == 1 and "lặp nhiều nhất mỗi ngày một lần" in refused.stderr
+    assert "Đã thôi nhắc hạn 1" in run(["deadlines", "delete", "1"], cli_env).stdout
+    assert "Có 0 hạn." in run(["deadlines", "list"], cli_env).stdout
+    missing = run(["deadlines", "show", "1"], cli_env, check=False)
+    assert missing.returncode == 1 and "Không có hạn số 1" in missing.stderr
 
 
 async def add_official_on_telegram(database: Path) -> None:
@@ -275,4 +330,7 @@ def test_officials_import_the_calendar_and_the_plan_from_excel(
     assert refused.returncode == 1 and "Hạn thứ 2: không có đơn vị 'Xã Không Có'" in refused.stderr
     sheet.delete_rows(3)
     plan.save(path)
-    assert "Đã thêm 1 hạn." in run(["deadlines", "import", str(path)], cli_env).stdout
+    assert (
+        "Đã thêm 1 hạn, cập nhật 0 hạn đã có."
+        in run(["deadlines", "import", str(path)], cli_env).stdout
+    )

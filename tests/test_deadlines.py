@@ -8,6 +8,7 @@ import signal
 import sys
 from collections import Counter
 from datetime import date, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from subprocess import DEVNULL
 
@@ -17,10 +18,10 @@ from sqlmodel import col, select
 from bot.delivery import Deliverer, Unreachable
 from db import outbox, people
 from db.engine import SessionFactory
-from db.models import Deadline, Identity, Outbox, RoleGrant
+from db.models import Deadline, DeadlineDone, Identity, Outbox, RoleGrant
 from handlers import access, deadlines, texts
 from handlers.assistant import Assistant
-from handlers.clock import VN_TZ, FixedClock
+from handlers.clock import TEST_TODAY_ENV, VN_TZ, FixedClock
 from handlers.contract import Reply
 from handlers.deadlines import DeadlineError, adjusted, import_plan, plan_reminders
 from handlers.digest import weekly_digests
@@ -252,7 +253,7 @@ def test_a_due_date_on_a_day_off_moves_to_the_working_day_before() -> None:
 
 
 def test_recurrences_monthly_quarterly_yearly_and_rrule() -> None:
-    between = deadlines.occurrences_between
+    between = partial(deadlines.occurrences_between, anchor=date(2026, 1, 1))
     start, end = date(2026, 1, 1), date(2026, 12, 31)
     assert len(between("monthly:31", start, end)) == 12
     assert between("monthly:31", start, end)[1] == date(2026, 2, 28)
@@ -311,9 +312,13 @@ async def test_an_official_adds_a_deadline_in_the_chat_and_is_reminded_of_it(
 
     assert (await say(button="staff:deadlines")) == texts.NO_DEADLINES
     assert (await say(button="staff:dl:new")) == texts.ASK_DEADLINE_TITLE
-    assert (await say("Báo cáo công tác tiếp công dân quý IV")) == texts.ASK_DEADLINE_DUE
-    assert (await say("31/13/2026")) == texts.BAD_DEADLINE_DUE
-    assert (await say("15/12/2026")).startswith("Đã thêm: Báo cáo công tác tiếp công dân quý IV")
+    assert (await say("Báo cáo công tác tiếp công dân quý IV")) == texts.ASK_DEADLINE_KIND
+    assert (await say(button="staff:dl:kind:once")) == texts.ASK_DEADLINE_ONCE
+    assert (await say("31/13/2026")).startswith(texts.BAD_DEADLINE_DUE)
+    assert (await say("15/12/2026")) == (
+        "Đã thêm: Báo cáo công tác tiếp công dân quý IV, hạn 15/12/2026. "
+        "Nhắc trước 7, 3 và 1 ngày và vào ngày hạn, lúc 07:30."
+    )
     assert "15/12/2026: Báo cáo công tác tiếp công dân quý IV" in await say(
         button="staff:deadlines"
     )
@@ -368,6 +373,7 @@ def reminders(fake: FakeBotApi) -> list[Sent]:
     return [s for s in fake.sent if s.text.startswith("Nhắc hạn")]
 
 
+@pytest.mark.any_day
 async def test_a_clock_killed_in_the_middle_of_a_fan_out_loses_nothing_after_a_restart(
     database_url: str,
     sessions: SessionFactory,
@@ -381,8 +387,8 @@ async def test_a_clock_killed_in_the_middle_of_a_fan_out_loses_nothing_after_a_r
     once the lease (8 s here) runs out; nothing else may repeat and nothing may be lost."""
     officials = 60
     await setup_units(sessions, clock)
-    # The processes start at the test's own moment (a Wednesday morning) and run on from
-    # there: a real Sunday or Tết would move the due date and stop the reminders.
+    # The processes start at the test's own moment (DCCS_TEST_TODAY, as the fixture) and run
+    # on from there; the due date is kept on a Sunday or Tết so the reminders still go out.
     today = clock.now().date()
     async with sessions() as session, session.begin():
         await import_plan(
@@ -394,6 +400,7 @@ async def test_a_clock_killed_in_the_middle_of_a_fan_out_loses_nothing_after_a_r
                     "due": f"{today:%d/%m/%Y}",
                     "remind_at": "00:00",
                     "lead_days": [0],
+                    "day_off_rule": "keep",
                 }
             ],
             clock.now(),
@@ -422,8 +429,9 @@ async def test_a_clock_killed_in_the_middle_of_a_fan_out_loses_nothing_after_a_r
         "DCCS_TELEGRAM_RATE_PER_SECOND": "20",
         "TELEGRAM_BOT_TOKEN": fake.token,
         "TELEGRAM_API_BASE": fake.base,
+        TEST_TODAY_ENV: f"{clock.now():%d/%m/%Y}",
     }
-    command = [sys.executable, "-m", "bot", "clock", "--now", f"{clock.now():%d/%m/%Y %H:%M}"]
+    command = [sys.executable, "-m", "bot", "clock"]
     try:
         first = await asyncio.create_subprocess_exec(
             *command, cwd=project_root, env=env, stdout=DEVNULL, stderr=DEVNULL
@@ -453,3 +461,200 @@ async def test_a_clock_killed_in_the_middle_of_a_fan_out_loses_nothing_after_a_r
     # Only what the killed process sent after its last recorded outcomes can repeat: outcomes
     # are written every 10 sends (the runs here repeat 10 of 60; per-batch recording repeated 20).
     assert repeated <= 20
+
+
+MONTHLY_20 = [
+    {
+        "title": "Báo cáo tháng về tiếp công dân",
+        "unit": "Xã Minh Hòa",
+        "recurrence": "monthly:20",
+        "escalate_after_days": 2,
+    }
+]
+
+
+async def say(
+    assistant: Assistant, chat: str, text: str | None = None, button: str | None = None
+) -> Reply:
+    replies = await assistant.dispatch(msg(text, button=button, chat=chat, channel="telegram"))
+    return replies[-1]
+
+
+async def test_an_official_types_the_due_date_the_reminder_showed_and_the_occurrence_is_recorded(
+    assistant: Assistant, sessions: SessionFactory, clock: FixedClock
+) -> None:
+    await setup_plan(sessions, clock, MONTHLY_20)
+    await become_official(assistant, sessions, clock, "501")
+    number = await deadline_id(sessions)
+    # 20/12/2026 is a Sunday: the report is due on Friday 18/12.
+    clock.advance(at(date(2026, 12, 18)) - clock.now())
+    await tick(sessions, clock)
+    [shown] = [
+        r.reply["text"] for r in await queued(sessions) if "20261220" in (r.dedupe_key or "")
+    ]
+    assert "Hạn: 18/12/2026 (hôm nay là hạn)." in shown
+    assert f"/xong {number} 18/12/2026" in shown and "20/12" not in shown
+    done = await say(assistant, "501", f"/xong {number} 18/12/2026")
+    assert done.text.startswith("Đã ghi nhận hoàn thành: Báo cáo tháng về tiếp công dân (hạn 18/12")
+    async with sessions() as session:
+        marks = (await session.exec(select(DeadlineDone))).all()
+    assert [m.occurrence for m in marks] == [date(2026, 12, 20)]
+    before = len(await queued(sessions))
+    for days in (1, 3, 7):
+        clock.advance(at(date(2026, 12, 18) + timedelta(days=days)) - clock.now())
+        await tick(sessions, clock)
+    assert len(await queued(sessions)) == before  # the reminders stop
+    # With no date, /xong marks the next open occurrence (20/01/2027).
+    nxt = await say(assistant, "501", f"/xong {number}")
+    assert "(hạn 20/01/2027)" in nxt.text
+    unknown = await say(assistant, "501", "/xong 999")
+    assert unknown.text.startswith("Không có việc số 999")
+    wrong_day = await say(assistant, "501", f"/xong {number} 19/12/2026")
+    assert "không có lần hạn nào vào ngày 19/12/2026" in wrong_day.text
+
+
+async def test_a_plan_imported_late_in_the_year_sends_nothing_for_the_months_before_it(
+    assistant: Assistant, sessions: SessionFactory, clock: FixedClock
+) -> None:
+    clock.advance(at(date(2026, 11, 29), 9, 0) - clock.now())
+    await setup_plan(sessions, clock, MONTHLY_20)
+    await become_official(assistant, sessions, clock, "commune")
+    await become_official(assistant, sessions, clock, "province", unit="Tỉnh mẫu")
+    assert await tick(sessions, clock) == []
+    [listed] = [await say(assistant, "commune", button="staff:deadlines")]
+    assert "quá" not in listed.text and "18/12/2026: Báo cáo tháng" in listed.text
+
+
+async def test_the_owner_is_told_on_the_due_day_and_after_it_when_there_is_nobody_above(
+    assistant: Assistant, sessions: SessionFactory, clock: FixedClock
+) -> None:
+    plan = [dict(PLAN[0], unit="Tỉnh mẫu", lead_days=[7], escalate_after_days=3)]
+    await setup_plan(sessions, clock, plan)
+    await become_official(assistant, sessions, clock, "owner", unit="Tỉnh mẫu")
+    seen: list[str] = []
+    for days in (0, 1, 2, 3, 5, 7, 8):
+        clock.advance(at(DUE + timedelta(days=days)) - clock.now())
+        await tick(sessions, clock)
+        rows = await queued(sessions)
+        seen += [r.reply["text"].split("\n")[1] for r in rows[len(seen) :]]
+    assert seen == [
+        "Hạn: 10/12/2026 (hôm nay là hạn).",
+        "Hạn: 10/12/2026 (đã quá 1 ngày).",
+        "Hạn: 10/12/2026 (đã quá 3 ngày).",
+        "Hạn: 10/12/2026 (đã quá 7 ngày).",
+    ]
+    # Monday 14/12: the weekly digest lists it as overdue.
+    clock.advance(at(date(2026, 12, 14)) - clock.now())
+    async with sessions() as session, session.begin():
+        await weekly_digests(session, clock.now(), working_calendar())
+    [digest] = [r for r in await queued(sessions) if (r.dedupe_key or "").startswith("digest:")]
+    assert (
+        "Hạn báo cáo đã qua, chưa nộp:\n- 10/12: Báo cáo kết quả thực hiện dân chủ ở cơ sở năm "
+        "(quá hạn 4 ngày)" in digest.reply["text"]
+    )
+
+
+async def test_a_recurrence_firing_more_than_daily_is_refused_and_a_stored_one_sends_nothing(
+    assistant: Assistant, sessions: SessionFactory, clock: FixedClock
+) -> None:
+    await setup_units(sessions, clock)
+    every_minute = (
+        "RRULE:FREQ=DAILY;BYHOUR="
+        + ",".join(map(str, range(24)))
+        + ";BYMINUTE="
+        + ",".join(map(str, range(60)))
+    )
+    for rule in ("RRULE:FREQ=MINUTELY", "RRULE:FREQ=HOURLY;INTERVAL=24", every_minute):
+        async with sessions() as session, session.begin():
+            with pytest.raises(DeadlineError, match="mỗi ngày một lần"):
+                await import_plan(session, [dict(PLAN[0], recurrence=rule)], clock.now())
+    async with sessions() as session, session.begin():
+        with pytest.raises(DeadlineError, match="không có ngày hạn nào"):
+            await import_plan(
+                session,
+                [dict(PLAN[0], recurrence="RRULE:FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30")],
+                clock.now(),
+            )
+        unit = await people.unit_by_code_or_name(session, "Xã Minh Hòa")
+        assert unit is not None and unit.id is not None
+        # As a database written before the rule was refused holds it.
+        session.add(
+            Deadline(
+                title="Số liệu", unit_id=unit.id, recurrence=every_minute, created_at=clock.now()
+            )
+        )
+        session.add(
+            Deadline(
+                title="Số liệu ngày",
+                unit_id=unit.id,
+                recurrence="RRULE:FREQ=DAILY",
+                created_at=clock.now() - timedelta(days=1000),
+            )
+        )
+    await become_official(assistant, sessions, clock, "501")
+    clock.advance(timedelta(days=2))
+    planned = await tick(sessions, clock)
+    assert {p.deadline.title for p in planned} == {"Số liệu ngày"}
+    async with sessions() as session:
+        daily = (await session.exec(select(Deadline).where(Deadline.title == "Số liệu ngày"))).one()
+    assert (
+        len(deadlines.occurrences(daily, date(2000, 1, 1), date(2099, 1, 1)))
+        == deadlines.MAX_OCCURRENCES
+    )
+
+
+async def test_the_deadline_list_marks_what_is_submitted_and_every_item_has_its_button(
+    assistant: Assistant, sessions: SessionFactory, clock: FixedClock
+) -> None:
+    long_title = "Báo cáo kết quả công tác tiếp công dân, giải quyết khiếu nại, tố cáo quý"
+    plan = [
+        {
+            "title": long_title,
+            "unit": "Xã Minh Hòa",
+            "recurrence": "quarterly:3:18",
+            "lead_days": [0],
+        },
+        *[
+            {"title": f"Báo cáo chuyên đề số {n}", "unit": "Xã Minh Hòa", "due": f"{n:02d}/12/2026"}
+            for n in range(1, 10)
+        ],
+    ]
+    await setup_plan(sessions, clock, plan)
+    await become_official(assistant, sessions, clock, "501")
+    listed = await say(assistant, "501", button="staff:deadlines")
+    views = [b for b in listed.buttons if b.payload.startswith("staff:dl:view:")]
+    assert len(views) == listed.text.count("\n") == 10  # a head line, then one per button
+    assert all(len(b.label) <= 48 for b in views)
+    [quarter] = [b for b in views if "Báo cáo kết quả" in b.label]
+    # Cut at a word, never inside one.
+    cut, full = quarter.label.removesuffix("…").rstrip(), f"10. 18/12 {long_title}"
+    assert quarter.label.endswith("…") and full.startswith(cut) and full[len(cut)] == " "
+    detail = await say(assistant, "501", button=quarter.payload)
+    assert "Lặp lại: ngày 18 tháng cuối quý" in detail.text
+    assert "Nhắc vào ngày hạn, lúc 07:30." in detail.text
+    assert "Lần hạn 18/12/2026: chưa nộp." in detail.text
+    [submit] = [b for b in detail.buttons if b.label == texts.DEADLINE_DONE]
+    await say(assistant, "501", button=submit.payload)
+    again = await say(assistant, "501", button="staff:deadlines")
+    assert f"18/12/2026: {long_title} (đã nộp)" in again.text
+    assert any(
+        b.label.startswith(tuple(f"{n}. ✓ 18/12" for n in range(1, 11))) for b in again.buttons
+    )
+
+
+async def test_adding_a_deadline_in_the_chat_offers_plain_choices(
+    assistant: Assistant, sessions: SessionFactory, clock: FixedClock
+) -> None:
+    await setup_units(sessions, clock)
+    await become_official(assistant, sessions, clock, "501")
+    await say(assistant, "501", button="staff:dl:new")
+    kinds = await say(assistant, "501", "Báo cáo quý về dân chủ ở cơ sở")
+    assert [b.label for b in kinds.buttons][:4] == ["Một lần", "Hằng tháng", "Hằng quý", "Hằng năm"]
+    assert "monthly:" not in kinds.text
+    asked = await say(assistant, "501", button="staff:dl:kind:quarterly")
+    assert asked.text == texts.ASK_DEADLINE_QUARTERLY
+    assert (await say(assistant, "501", "40")).text.startswith(texts.BAD_DEADLINE_DUE)
+    added = await say(assistant, "501", "18")
+    assert added.text.startswith(
+        "Đã thêm: Báo cáo quý về dân chủ ở cơ sở, hạn ngày 18 tháng cuối quý."
+    )

@@ -7,7 +7,7 @@ import os
 import signal
 import subprocess
 import sys
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 from sqlmodel import col, func, select
@@ -246,7 +246,7 @@ async def test_an_update_stored_by_a_process_that_died_is_answered_after_restart
 async def test_two_clock_processes_deliver_every_web_push_once(
     database_url: str, sessions: SessionFactory, clock: FixedClock, cli_env: dict[str, str]
 ) -> None:
-    now = datetime.now(UTC)  # the clock processes run on real time
+    now = clock.now()  # the clock processes start at this moment too (DCCS_TEST_TODAY)
     async with sessions() as session, session.begin():
         for chat in ("s1", "s2", "s3"):
             web_sessions.create(session, chat, now)

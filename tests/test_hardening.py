@@ -254,7 +254,7 @@ def test_a_report_period_is_one_day_to_ten_years() -> None:
 def test_a_minutely_recurrence_is_refused_before_it_freezes_the_clock() -> None:
     for rule in ("RRULE:FREQ=MINUTELY", "RRULE:FREQ=SECONDLY;INTERVAL=1", "rrule:freq=hourly"):
         try:
-            occurrences_between(rule, date(2026, 1, 1), date(2026, 12, 31))
+            occurrences_between(rule, date(2026, 1, 1), date(2026, 12, 31), date(2026, 1, 1))
         except DeadlineError as error:
             assert texts.BAD_RECURRENCE.split("{")[0] in str(error)
             continue

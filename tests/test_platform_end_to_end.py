@@ -19,7 +19,7 @@ from bot.channels.web import COOKIE
 from bot.delivery import OutboxNotifier
 from bot.settings import Settings
 from db.engine import create_engine, session_factory
-from handlers.clock import SystemClock
+from handlers.clock import TEST_TODAY_ENV, FixedClock, suite_start
 from handlers.contract import Reply
 from tests.test_web_page import free_port
 
@@ -93,10 +93,13 @@ def payloads(replies: list[dict[str, Any]]) -> list[str]:
     return [b["payload"] for r in replies for b in r["buttons"]]
 
 
-async def queue_push(data_dir: Path, chat_id: str, text: str) -> None:
+async def queue_push(data_dir: Path, chat_id: str, text: str, today: str) -> None:
+    """A push queued at the moment the servers' clocks start from (DCCS_TEST_TODAY)."""
     engine = create_engine(Settings(data_dir=data_dir).database())
+    start = suite_start(today)
+    assert start is not None
     try:
-        await OutboxNotifier(session_factory(engine), SystemClock()).notify(
+        await OutboxNotifier(session_factory(engine), FixedClock(start)).notify(
             "web", chat_id, Reply(text)
         )
     finally:
@@ -129,7 +132,10 @@ def test_an_admin_invites_an_official_who_redeems_it_in_the_web_chat(
     # While nothing runs, a push is queued for the official; the next server delivers it.
     asyncio.run(
         queue_push(
-            Path(cli_env["DCCS_DATA_DIR"]), official.session_hash(), "Có 1 đơn mới cần xử lý."
+            Path(cli_env["DCCS_DATA_DIR"]),
+            official.session_hash(),
+            "Có 1 đơn mới cần xử lý.",
+            cli_env[TEST_TODAY_ENV],
         )
     )
     with serving(cli_env) as base:

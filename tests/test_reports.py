@@ -18,6 +18,7 @@ from db.engine import SessionFactory
 from db.models import Booking, Petition, PetitionEvent, ReceptionSession
 from handlers.assistant import Assistant
 from handlers.clock import VN_TZ, FixedClock
+from handlers.petitions.staff import enter_paper
 from handlers.reports import Period, build, document, paragraphs, quick_period, workbook
 from tests.test_access import invite, msg, setup_units
 from tests.test_cli import run
@@ -341,3 +342,54 @@ async def test_the_report_counts_questions_answered_and_declined_and_charts_the_
     with zipfile.ZipFile(BytesIO(document(report))) as docx:
         text = docx.read("word/document.xml").decode()
     assert "11/2026 Đơn mới   ▒" in text and "Diễn biến theo tháng" in text
+
+
+async def test_a_quarter_that_has_not_ended_is_counted_as_of_today_and_says_so(
+    sessions: SessionFactory, clock: FixedClock
+) -> None:
+    await setup_units(sessions, clock)
+    async with sessions() as session, session.begin():
+        petition = await enter_paper(
+            session,
+            {
+                "kind": "kien_nghi",
+                "unit": "Xã Minh Hòa",
+                "source": "post",
+                "received": f"{clock.now():%d/%m/%Y}",
+                "name": "Người gửi",
+                "summary": "Đường thôn hư hỏng",
+            },
+            1,
+            clock.now(),
+            "test",
+        )
+        unit = await people.unit_by_code_or_name(session, "Xã Minh Hòa")
+        assert unit is not None and unit.id is not None
+        today = clock.now().date()
+        quarter = quick_period("quy-nay", today)
+        # The story needs a đơn due after today but before the quarter ends.
+        assert petition.due_date is not None and today < petition.due_date <= quarter.last
+        report = await build(session, unit.id, quarter, today)
+    assert report.petitions.overdue == 0 and report.petitions.open_in_time == 1
+    assert paragraphs(report)[0] == (
+        f"Kỳ báo cáo {quarter.label()} chưa kết thúc: số liệu tính đến hết ngày {today:%d/%m/%Y}."
+    )
+    assert "(01 đơn trong hạn, 00 đơn quá hạn)" in paragraphs(report)[2]
+
+
+def test_the_report_command_asks_which_unit_and_finds_one_typed_without_diacritics(
+    cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    units = tmp_path / "units.yaml"
+    units.write_text(
+        "- {name: Tỉnh mẫu, kind: tinh}\n- {name: Xã Minh Hòa, kind: xa, parent: Tỉnh mẫu}\n",
+        encoding="utf-8",
+    )
+    run(["units", "import", str(units)], cli_env)
+    asked = run(["report", "--period", "quy-nay"], cli_env, check=False)
+    assert asked.returncode == 1 and "có nhiều đơn vị" in asked.stderr
+    assert "- Tỉnh mẫu" in asked.stderr and "- Xã Minh Hòa" in asked.stderr
+    found = run(["report", "--period", "quy-truoc", "--unit", "minh hoa"], cli_env).stdout
+    assert "Xã Minh Hòa đã tiếp nhận 00 đơn" in found
+    inverted = run(["report", "--from", "31/12/2026", "--to", "01/10/2026"], cli_env, check=False)
+    assert inverted.returncode == 2 and "Lỗi" in inverted.stderr

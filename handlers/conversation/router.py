@@ -232,19 +232,19 @@ class Router:
 
     @staticmethod
     async def _done_command(turn: Turn, args: list[str]) -> Reply:
-        """`/xong 12 05/11/2026`: a deadline done, typed (text-only channels have no buttons
-        on pushes)."""
+        """`/xong 12 05/11/2026` (the date the reminder showed) or `/xong 12` (the next open
+        occurrence): a deadline done, typed (text-only channels have no buttons on pushes)."""
         if not turn.actor.is_staff:
             access.record_denied(turn.session, turn.actor, deadlines.DONE_COMMAND, turn.now)
             return with_menu(texts.FORBIDDEN)
         try:
             deadline_id = ascii_int(args[0])
-            nominal = datetime.strptime(args[1], "%d/%m/%Y").date()
+            typed = datetime.strptime(args[1], "%d/%m/%Y").date() if len(args) > 1 else None
         except (IndexError, ValueError):
             return with_menu(texts.BAD_DONE_COMMAND)
-        if deadline_id is None:
+        if deadline_id is None or len(args) > 2:
             return with_menu(texts.BAD_DONE_COMMAND)
-        return await deadlines.mark_done(turn.session, turn.actor, deadline_id, nominal, turn.now)
+        return await deadlines.mark_done(turn.session, turn.actor, deadline_id, typed, turn.now)
 
     @staticmethod
     async def _redeem(turn: Turn, code: str) -> Reply:
