@@ -235,7 +235,12 @@ async def last_details(session: AsyncSession, person_id: int) -> tuple[str, str,
             Petition.created_at,
         )
         .join(Petition, col(Petition.id) == col(PetitionParty.petition_id))
-        .where(Petition.person_id == person_id, col(Petition.anonymous).is_(False))
+        # Never from a tố cáo: offering it back would show who filed it to the next user.
+        .where(
+            Petition.person_id == person_id,
+            col(Petition.anonymous).is_(False),
+            Petition.kind != "to_cao",
+        )
         .order_by(col(Petition.created_at).desc())
         .limit(1)
     )

@@ -179,8 +179,10 @@ ZALO_OA_REFRESH_FAILED = (
 DRAFT_KEPT = 'Phần anh/chị đang điền dở được giữ lại 7 ngày; bấm "Tiếp tục điền" để điền tiếp.'
 DRAFT_RESUME = "Tiếp tục điền"
 NO_DRAFT = "Không còn phần nào đang điền dở. Anh/chị chọn một mục bên dưới."
+FORM_STOPPED = "Đã dừng; chưa có gì được gửi đi."
 # In the conversation a reloaded web page shows back.
 HISTORY_HIDDEN = "(Nội dung anh/chị nhập khi làm đơn tố cáo được ẩn để giữ bí mật.)"
+HISTORY_HIDDEN_REPLY = "(Trả lời của Trợ lý về đơn tố cáo được ẩn để giữ bí mật.)"
 HISTORY_FILES = "(Đã gửi {count} tệp)"
 UPDATE_FAILED = (
     "Xin lỗi anh/chị, Trợ lý gặp lỗi nên chưa xử lý được tin nhắn này. Anh/chị vui lòng gõ lại "
@@ -741,14 +743,19 @@ PT_APPEAL_WINDOW = (
 )
 PT_APPEAL_COURT = " hoặc khởi kiện vụ án hành chính tại Tòa án"
 PT_ASK_NOTE = {
-    "khong_thu_ly": "Gõ lý do không thụ lý:",
-    "chuyen": "Gõ tên cơ quan có thẩm quyền nhận đơn:",
-    "gia_han": "Gõ lý do gia hạn:",
-    "tam_dinh_chi": "Gõ lý do tạm đình chỉ:",
-    "dinh_chi": "Gõ lý do đình chỉ:",
+    "khong_thu_ly": "Gõ lý do không thụ lý (sẽ gửi cho người gửi đơn):",
+    "chuyen": "Gõ tên cơ quan có thẩm quyền nhận đơn (sẽ gửi cho người gửi đơn):",
+    "gia_han": "Gõ lý do gia hạn (chỉ lưu trong hồ sơ, không gửi cho người gửi đơn):",
+    "tam_dinh_chi": "Gõ lý do tạm đình chỉ (sẽ gửi cho người gửi đơn):",
+    "dinh_chi": "Gõ lý do đình chỉ (sẽ gửi cho người gửi đơn):",
     "da_giai_quyet": "Gõ kết quả giải quyết (sẽ gửi cho người gửi đơn):",
 }
 PT_DONE = "Đã cập nhật đơn {code}: {status}."
+PT_FILES = (
+    "Ảnh, giấy tờ người dân gửi kèm: {count} tệp ({names}), lưu tại thư mục dữ liệu của Trợ lý: "
+    "{folder}.{waiting}"
+)
+PT_FILES_WAITING = " Còn {count} tệp đang được tải về."
 PT_NOT_ALLOWED = "Bước này không áp dụng cho đơn ở trạng thái hiện tại."
 PT_SATISFACTION = "Anh/chị có hài lòng với việc giải quyết đơn {code} không?"
 PT_SATISFIED = "Hài lòng"

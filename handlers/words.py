@@ -12,13 +12,38 @@ QUIT = frozenset(
         "huy bo",
         "thoi",
         "thoat",
-        "dung",
         "dung lai",
         "khong gui nua",
         "thoi khong gui nua",
         "khong dat nua",
         "thoi khong dat nua",
         "khong lam nua",
+    }
+)
+# "dung" alone is not here: without diacritics it is "đúng" (yes) as often as "dừng" (stop).
+# At a read-back or a suggestion: yes, go ahead (typed instead of the button).
+YES = frozenset(
+    {
+        "dong y",
+        "dung",
+        "dung roi",
+        "dung vay",
+        "ok",
+        "oke",
+        "okay",
+        "co",
+        "vang",
+        "u",
+        "uh",
+        "yes",
+        "gui",
+        "gui di",
+        "gui don",
+        "dong y gui",
+        "dong y gui don",
+        "xac nhan",
+        "dat lich",
+        "dong y dat lich",
     }
 )
 BACK = frozenset({"quay lai", "tro lai", "lai", "back"})

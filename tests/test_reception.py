@@ -162,9 +162,14 @@ async def test_a_citizen_goes_back_quits_and_a_restart_loses_nothing(
     # The process restarts: a new assistant on the same database continues the same form.
     restarted = Chat(Assistant(sessions, KnowledgeBase(0), clock, AssistantSettings()))
     assert (await restarted.say("0987654321")).text == texts.ASK_ADDRESS
-    assert (await restarted.say("huỷ")).text == texts.BOOKING_QUIT
+    stopped = await restarted.say("huỷ")
+    assert stopped.text.endswith(texts.FORM_STOPPED)
     async with sessions() as session:
         assert (await session.exec(select(Booking))).all() == []
+    # Typed, "huỷ" may be a slip: the answers wait as a draft; the button throws them away.
+    assert (await restarted.say("tiep tuc dien")).text == texts.ASK_ADDRESS
+    assert (await restarted.press("rc:quit")).text == texts.BOOKING_QUIT
+    assert (await restarted.say("tiep tuc dien")).text == texts.NO_DRAFT
 
 
 async def test_my_bookings_cancel_then_rebook_and_reminders_follow(
@@ -572,14 +577,17 @@ async def test_the_same_quit_words_work_in_every_form(
     ):
         chat = Chat(assistant, f"quitter-{number}")
         await chat.start_booking()
-        assert (await chat.say(words)).text == texts.BOOKING_QUIT, words
+        stopped = await chat.say(words)
+        assert stopped.text.endswith(texts.FORM_STOPPED), words
+        assert stopped.buttons[0].payload == "draft:resume", words
         await chat.press("menu:petition")
         await chat.press("pt:k:kien_nghi")
-        assert (await chat.say(words)).text == texts.PETITION_QUIT, words
-    # Inside a sentence it is an answer, not a quit.
+        assert (await chat.say(words)).text.endswith(texts.FORM_STOPPED), words
+    # Inside a sentence it is an answer, not a quit; "dung" alone is "đúng" as often as "dừng".
     chat = Chat(assistant, "staying")
     await chat.start_booking()
     assert (await chat.say("Nguyễn Văn Thôi")).text == texts.ASK_PHONE
+    assert (await chat.say("dung")).text == texts.BAD_PHONE
 
 
 async def test_moving_a_booking_to_its_own_session_changes_nothing(

@@ -158,6 +158,7 @@ async def test_a_reloaded_page_gets_its_own_conversation_back(client: Client) ->
 async def test_the_restored_conversation_never_shows_what_a_denouncer_typed(
     client: Client,
 ) -> None:
+    await client.post("/api/chat", json={"text": "/start", "id": "0"})
     await client.post("/api/chat", json={"button": "menu:petition", "id": "1"})
     await client.post("/api/chat", json={"button": "pt:k:to_cao", "id": "2"})
     for number, answer in enumerate(["Tran Van Binh", "0987 654 321", "Thon Dong"], start=3):
@@ -166,9 +167,12 @@ async def test_the_restored_conversation_never_shows_what_a_denouncer_typed(
     messages = (await (await client.get("/api/chat/history")).json())["messages"]
     shown = "\n".join(m["text"] for m in messages)
     assert "Tran Van Binh" not in shown and "0987" not in shown and "Thon Dong" not in shown
-    hidden = [m for m in messages if m["from"] == "user" and "được ẩn" in m["text"]]
-    assert len(hidden) == 3
-    assert messages[-1]["from"] == "assistant"  # the step the form stands at
+    # From the choice of a tố cáo on, neither side of a turn is shown: what was typed, the
+    # questions that name the accused, the read-back, the code and the letter to print.
+    said = [m["text"] for m in messages if m["from"] == "user"]
+    assert said == ["Gửi đơn thư"] + [texts.HISTORY_HIDDEN] * 4
+    answered = [m["text"] for m in messages if m["from"] == "assistant"]
+    assert answered[-4:] == [texts.HISTORY_HIDDEN_REPLY] * 4
 
 
 JPEG_WITH_GPS = (

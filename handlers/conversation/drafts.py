@@ -10,6 +10,7 @@ from typing import Any
 from db.conversations import ChatState
 from handlers import texts
 from handlers.contract import Button, Reply
+from handlers.menu import with_menu
 from handlers.petitions import filing as petitions
 from handlers.reception import booking as reception
 
@@ -31,6 +32,17 @@ def set_aside(state: ChatState) -> None:
         draft: dict[str, Any] = {"flow": state.flow, "step": state.step, "data": state.data}
         state.data = {_KEY: draft, _JUST_KEPT: True}
     state.flow = state.step = None
+
+
+def stop(state: ChatState) -> Reply:
+    """Quit words typed mid-form ("thôi", "huỷ", "dừng lại"): the form stops and nothing is
+    sent, but a citizen's answers are kept as a draft in case the words were a slip; the "Huỷ"
+    button is the way to throw them away."""
+    kept = _filling(state) and not state.data.get("walk_in")
+    set_aside(state)
+    if not kept:
+        state.data = {}
+    return with_menu(texts.FORM_STOPPED)
 
 
 def waiting(state: ChatState) -> bool:

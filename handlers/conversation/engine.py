@@ -283,10 +283,11 @@ class Engine:
                     actors[incoming.user_id], private=incoming.private, origin=incoming.origin
                 )
                 state = states[incoming.chat_id]
-                said = history.said(state, incoming)
+                secret = history.secret(state)
                 replies = await self._route(
                     Turn(session, state, actor, incoming, now, self._settings, uses)
                 )
+                said = history.said(incoming, secret or history.secret(state))
                 answered.append(Answered([reply.to_json() for reply in replies], said))
                 queued += [(channel, incoming.chat_id, r.to_json()) for r in numbered(replies)]
             await conversations.save_many(session, list(states.values()), now)
@@ -417,10 +418,11 @@ class Engine:
             await outbox.release_held(session, incoming.channel, [incoming.chat_id], now)
             state = await conversations.load(session, incoming.channel, incoming.chat_id)
             uses = faq_use.Tally()
-            said = history.said(state, incoming)
+            secret = history.secret(state)
             replies = await self._route(
                 Turn(session, state, actor, incoming, now, self._settings, uses)
             )
+            said = history.said(incoming, secret or history.secret(state))
             await conversations.save(session, state, now)
             await faq_use.record(session, uses)
             if item_id is not None:

@@ -18,7 +18,7 @@ from handlers.reception import booking as reception
 from handlers.reception import staff as reception_staff
 from handlers.staff import menu as staff
 from handlers.units import PICK_FLOW, PICK_PREFIX, choose_unit, confirm_unit
-from handlers.words import JUST_ASKING, means
+from handlers.words import JUST_ASKING, YES, means
 from knowledge.normalize import ascii_int
 
 
@@ -53,8 +53,11 @@ class Petition(Flow):
     async def text(self, turn: Turn, typed: str) -> list[Reply] | None:
         state = turn.state
         if petitions.suggesting(state):
-            # A suggestion ("đây có thể là đơn phản ánh?") never traps: typed text is read
-            # as a new message, a question or another request.
+            suggested = state.data.get(petitions.SUGGESTED)
+            if suggested and means(typed, YES):
+                return await self.press(turn, f"{petitions.CONFIRM_PREFIX}{suggested}")
+            # A suggestion ("đây có thể là đơn phản ánh?") never traps: other typed text is
+            # read as a new message, a question or another request.
             state.flow = state.step = None
             return [with_menu(texts.PETITION_ASK_AWAY)] if means(typed, JUST_ASKING) else None
         t = turn

@@ -14,19 +14,27 @@ from handlers.contract import Incoming
 from handlers.petitions import filing as petitions
 
 LIMIT = 50
+SECRET = "secret"
 MAX_SAID = 4000
 # Sent by the page itself for the greeting, never typed: not shown as the person's message.
 GREETING_COMMAND = "/start"
 
 
-def said(state: ChatState, incoming: Incoming) -> dict[str, Any] | None:
-    """What is kept of the person's message, read before the turn changes the state: nothing
-    on channels that do not show the conversation back, a placeholder while a tố cáo is being
-    filed (a shared computer must not show the next person who denounced whom)."""
+def secret(state: ChatState) -> bool:
+    """The conversation is about a tố cáo: suggested, being filed. Read before and after a
+    turn; either makes the whole turn secret."""
+    suggested = petitions.suggesting(state) and state.data.get(petitions.SUGGESTED) == "to_cao"
+    return suggested or petitions.files_denunciation(state)
+
+
+def said(incoming: Incoming, hidden: bool) -> dict[str, Any] | None:
+    """What is kept of the person's message: nothing on channels that do not show the
+    conversation back, a mark for a secret turn (a shared computer must not show the next
+    person who denounced whom: neither what they typed nor what was answered)."""
     if not incoming.transcript:
         return None
-    if petitions.files_denunciation(state):
-        return {"text": texts.HISTORY_HIDDEN}
+    if hidden:
+        return {SECRET: True}
     if incoming.button is not None:
         return {"button": incoming.button[:200]}
     if incoming.attachments and not (incoming.text or "").strip():
@@ -57,6 +65,10 @@ def messages(turns: Sequence[InboxItem], pushes: Sequence[WebPush]) -> list[dict
     for _, _, event in events:
         if isinstance(event, WebPush):
             answered = [event.reply]
+        elif event.said and event.said.get(SECRET):
+            lines.append({"from": "user", "text": texts.HISTORY_HIDDEN, "buttons": []})
+            lines.append(_assistant({"text": texts.HISTORY_HIDDEN_REPLY}))
+            continue
         else:
             line = _person(event.said, labels)
             if line is not None:

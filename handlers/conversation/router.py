@@ -48,7 +48,9 @@ from handlers.petitions import filing as petitions
 from handlers.reception import booking as reception
 from handlers.staff import menu as staff
 from handlers.units import PICK_COMMAND, ask_unit
+from handlers.words import BACK as BACK_WORDS
 from handlers.words import MENU as MENU_WORDS
+from handlers.words import QUIT as QUIT_WORDS
 from handlers.words import RESUME as RESUME_WORDS
 from handlers.words import means
 from knowledge.intents import Intent
@@ -118,8 +120,12 @@ class Router:
             # Typed like the button: the form is kept as a draft, not thrown away.
             drafts.set_aside(state)
             return [with_menu(texts.MENU_PROMPT)]
-        if drafts.waiting(state) and means(text, RESUME_WORDS):
+        if state.flow in drafts.FORMS and means(text, QUIT_WORDS):
+            return [drafts.stop(state)]
+        if means(text, RESUME_WORDS) and state.flow is None:
             return [await self._resume(turn)]
+        if state.flow is None and means(text, BACK_WORDS):
+            return [with_menu(texts.MENU_PROMPT)]
         choice = ascii_int(text)
         if (
             choice is not None
@@ -195,13 +201,18 @@ class Router:
         return Reply(note + "\n\n" + step.text, step.buttons, ask_contact=step.ask_contact)
 
     async def _answer_mid_form(self, turn: Turn, text: str) -> Reply | None:
-        """A question the knowledge base answers confidently, with the form kept for later."""
+        """A question the knowledge base answers (or offers a few answers to), with the form
+        kept for later: the resume button comes first."""
         index = await self._knowledge.index(turn.session)
         understood = understand(index, text, turn.settings.unit_name)
-        if understood.intent is not Intent.faq or not understood.matched or not understood.replies:
+        asked = understood.matched or understood.alternatives
+        if understood.intent is not Intent.faq or not asked or not understood.replies:
             return None
         answer = understood.replies[0]
-        return Reply(answer.text, (drafts.resume_button(),), answer.attachments)
+        # Menu buttons would set the form aside; a read-back keeps its choices of answers.
+        choices = () if understood.matched else answer.buttons
+        choices = tuple(b for b in choices if b.payload.startswith(FAQ_PREFIX))
+        return Reply(answer.text, (drafts.resume_button(), *choices), answer.attachments)
 
     async def _command(self, turn: Turn, text: str) -> list[Reply]:
         session, state, actor, now = turn.session, turn.state, turn.actor, turn.now
@@ -212,7 +223,8 @@ class Router:
             # Also Telegram's deep link t.me/<bot>?start=datlich, straight into booking.
             return [await reception.start(session, state, actor, now)]
         if command in GREETING_COMMANDS:
-            state.flow = state.step = None
+            # Typed from habit (or sent by a page that reloaded): a form is kept as a draft.
+            drafts.set_aside(state)
             return [greeting(turn.settings.unit_name)]
         for flow in self._flows:
             if flow.own_authority and flow.answers(command):

@@ -43,6 +43,8 @@ EDIT = "pt:edit"
 EDIT_PREFIX = "pt:edit:"
 NOT_NOW = "pt:no"
 FILES_DONE = "pt:files:done"
+# The type a free-text request suggested, while the suggestion waits for a yes.
+SUGGESTED = "suggested"
 USE_PREVIOUS = "pt:prev"
 NOT_ME = "pt:notme"
 KINDS = ("khieu_nai", "to_cao", "kien_nghi", "phan_anh")
@@ -137,9 +139,11 @@ def start_from_text(state: ChatState, text: str) -> Reply:
     kind = suggest_kind(text)
     # Only the step changes: a form set aside as a draft is still there to resume.
     state.flow, state.step = FLOW, "kind"
+    state.data.pop(SUGGESTED, None)
     if kind is None:
         reply = choose_kind()
         return Reply(reply.text, (*reply.buttons[:-1], Button(texts.PETITION_JUST_ASKING, NOT_NOW)))
+    state.data[SUGGESTED] = kind
     name = texts.PETITION_KIND_NAMES[kind].lower()
     return Reply(
         texts.PETITION_SUGGEST.format(kind=name),
@@ -298,8 +302,6 @@ async def text(
     raw: str,
     now: datetime,
 ) -> Reply:
-    if means(raw, words.QUIT):
-        return _quit(state)
     kind = state.data.get("kind")
     if means(raw, words.BACK):
         return _step_back(state)
@@ -307,6 +309,11 @@ async def text(
         if means(raw, words.NO_MORE):
             return _consent(state)
         return _ask_files(state)
+    if state.step == "consent":
+        # "đồng ý" typed is the consent the button gives; anything else shows the read-back.
+        if means(raw, words.YES):
+            return await _file(session, state, actor, incoming, now)
+        return _consent(state)
     if kind not in STEPS or state.step not in STEPS[kind]:
         return choose_kind()
     value = " ".join(raw.split())
@@ -368,7 +375,7 @@ def _limit_warning(data: dict[str, object], day: date, now: datetime) -> str:
         day=f"{day:%d/%m/%Y}",
         days=limit.rule.period(frozenset()),
         end=f"{limit.day:%d/%m/%Y}",
-        rule=limit.rule.citation,
+        rule=limit.rule.public_citation,
     )
 
 
@@ -516,7 +523,7 @@ async def _file(
         code=petition.code,
         next=texts.PETITION_SIGN if signed else texts.PETITION_NEXT_PLAIN,
         due=f"{due.day:%d/%m/%Y}" if due else "—",
-        rule=due.rule.citation if due else "",
+        rule=due.rule.public_citation if due else "",
     )
     buttons = (Button(texts.RECEPTION_BOOK, MENU_BOOK),) if signed else ()
     # Channels that can offer files (the web page) link the filled-in letter to print and sign.
@@ -557,7 +564,7 @@ def _if_not_resolved(petition: Petition) -> str:
         due=f"{petition.due_date:%d/%m/%Y}",
         end=f"{window.day:%d/%m/%Y}",
         estimate=texts.PETITION_ESTIMATE if window.estimated else "",
-        rule=window.rule.citation,
+        rule=window.rule.public_citation,
     )
 
 

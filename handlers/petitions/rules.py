@@ -8,6 +8,7 @@ the period for a set of facts; the variant naming the most facts that all hold w
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -42,6 +43,10 @@ def facts(petition: Petition) -> frozenset[str]:
     return frozenset(name for name, on in flags.items() if on)
 
 
+# "(sửa đổi bởi Luật 136/2025/QH15, chưa đối chiếu)": for officials, not for citizens.
+_UNCHECKED_NOTE = re.compile(r"\s*\([^()]*chưa đối chiếu\)")
+
+
 @dataclass(frozen=True)
 class Rule:
     id: str
@@ -66,6 +71,12 @@ class Rule:
     # A lead from an unconfirmed text: it only makes officials' reminders earlier, never a due
     # date, an overdue count, a report figure or a date a citizen sees.
     reminder_only: bool = False
+
+    @property
+    def public_citation(self) -> str:
+        """The citation as a citizen reads it: the article, without the officials' note that
+        an amendment is not checked yet (the date itself is shown as "dự kiến")."""
+        return _UNCHECKED_NOTE.sub("", self.citation)
 
     def period(self, facts: frozenset[str]) -> int:
         best: tuple[int, int] = (0, self.days)

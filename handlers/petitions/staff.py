@@ -372,7 +372,7 @@ def _accept_notice(petition: Petition) -> str:
     if due is None:
         return ""
     return texts.PT_ACCEPT_NOTICE.format(
-        due=f"{due.day:%d/%m/%Y}", estimate=_estimate(due), rule=due.rule.citation
+        due=f"{due.day:%d/%m/%Y}", estimate=_estimate(due), rule=due.rule.public_citation
     )
 
 
@@ -391,7 +391,7 @@ def _appeal_window(petition: Petition, now: datetime) -> str:
         end=f"{due.day:%d/%m/%Y}",
         estimate=_estimate(due),
         court="" if petition.disciplinary else texts.PT_APPEAL_COURT,
-        rule=due.rule.citation,
+        rule=due.rule.public_citation,
     )
 
 
@@ -651,6 +651,7 @@ async def _detail(
     notes = await _deadline_notes(session, petition)
     if notes:
         text += "\n" + "\n".join(notes)
+    text += _files_line(petition)
     buttons = [
         Button(LABELS[action], f"{PREFIX}{action}:{petition.id}")
         for action in offered(petition)
@@ -666,6 +667,22 @@ async def _detail(
     if petition.kind == "to_cao" and _handles(actor, petition):
         buttons.append(Button(texts.MARK_ACCUSED, f"{PREFIX}acc_pick:{petition.id}"))
     return Reply(text, (*buttons, Button(texts.STAFF_PETITIONS, QUEUE), BACK))
+
+
+def _files_line(petition: Petition) -> str:
+    """The photos and papers the citizen sent: where they are kept, or that they are still
+    being fetched (the clock fetches them within minutes of filing)."""
+    stored = petition.details.get("stored") or []
+    waiting = petition.details.get("files") or []
+    if not stored and not waiting:
+        return ""
+    names = ", ".join(str(item.get("name", "")) for item in stored if isinstance(item, dict))
+    return "\n" + texts.PT_FILES.format(
+        count=len(stored),
+        names=names or "—",
+        folder=f"files/petitions/{petition.code}",
+        waiting=texts.PT_FILES_WAITING.format(count=len(waiting)) if waiting else "",
+    )
 
 
 async def _deadline_notes(session: AsyncSession, petition: Petition) -> list[str]:

@@ -306,8 +306,6 @@ async def text(
 ) -> Reply:
     """A typed answer at the current step (or a shared contact on Telegram)."""
     folded = fold(raw).strip(" .!")
-    if words.means(raw, words.QUIT):
-        return _quit(state)
     if words.means(raw, words.BACK):
         return await _back(session, state, actor, now)
     step, data = state.step, state.data
@@ -329,7 +327,8 @@ async def text(
         return await _then(session, state, "address")
     if step == "address":
         address = " ".join(raw.split())
-        if len(address) < 5 or len(address) > 300:
+        # "Tổ 5" is an address in a commune: short, but enough for the office.
+        if len(address) < 4 or len(address) > 300:
             return Reply(texts.BAD_ADDRESS, _controls())
         data["address"] = address
         return await _then(session, state, "matter")
@@ -359,6 +358,8 @@ async def text(
             return await _save_walk_in(session, state, actor, now)
         return await _ask_consent(session, state)
     if step == "consent":
+        if words.means(raw, words.YES):
+            return await _book(session, state, actor, incoming, now)
         return await _ask_consent(session, state)
     return _quit(state)
 
