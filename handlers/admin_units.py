@@ -19,7 +19,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import cache
 from pathlib import Path
 from typing import TypeVar
 
@@ -38,7 +38,17 @@ _DISTRICT_WORDS = ("huyen", "quan", "thi xa")
 _PROVINCE_WORDS = ("tinh",)
 _UPPER_WORDS = ("thanh pho",)
 _KIND_WORDS = _COMMUNE_WORDS + _DISTRICT_WORDS + _PROVINCE_WORDS + _UPPER_WORDS
-_KIND_NAMES = ("thành phố", "thị trấn", "thị xã", "đặc khu", "xã", "phường", "huyện", "quận", "tỉnh")
+_KIND_NAMES = (
+    "thành phố",
+    "thị trấn",
+    "thị xã",
+    "đặc khu",
+    "xã",
+    "phường",
+    "huyện",
+    "quận",
+    "tỉnh",
+)
 _KINDS_LONGEST_FIRST = sorted(_KIND_WORDS, key=lambda kind: -len(kind.split()))
 _ROLES = sorted(
     [
@@ -113,7 +123,7 @@ def name_key(name: str) -> str:
     return " ".join(_strip_kind(words(name)))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _accent_key(name: str) -> str:
     """ "Thị trấn Hà Lam" -> "hà lam": tells "Đồng Phú" from "Đông Phú" when both are typed
     with their marks."""
@@ -336,9 +346,7 @@ class Reference:
                 if _apart(h, hit) and h.role != "commune" and h.fits(d[1])
             ]
             upper = [
-                (h, p)
-                for h, p in provinces
-                if _apart(h, hit) and h.role != "commune" and h.fits(p)
+                (h, p) for h, p in provinces if _apart(h, hit) and h.role != "commune" and h.fits(p)
             ]
             if isinstance(unit, Commune):
                 support = int(any(p == unit.province for _, p in upper))

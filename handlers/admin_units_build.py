@@ -105,7 +105,7 @@ def build(wheel: Path) -> tuple[dict[str, Any], str]:
             "version": meta.get("Version", ""),
             "licence": "MIT",
             "home": meta.get("Home-page", ""),
-            "data_date": "%04d-%02d-%02d" % dated[:3],
+            "data_date": f"{dated[0]:04d}-{dated[1]:02d}-{dated[2]:02d}",
         },
         "provinces": [{"code": c, "name": n} for c, n in sorted(provinces.items())],
         "communes": communes,
