@@ -295,6 +295,9 @@ class Reference:
         else:
             wanted = name_key(key)
             found = [c for c in self.communes.values() if name_key(c.name) == wanted]
+            # "Xã Đồng Phú" typed with its marks is not "Xã Đông Phú".
+            marked = [c for c in found if _accent_key(c.name) == _accent_key(key)]
+            found = marked or found
         return [c for c in found if province_code is None or c.province_code == province_code]
 
     def district_split(self, province: str, district: str) -> District:
@@ -305,8 +308,10 @@ class Reference:
 
     # -- reading an address -----------------------------------------------------------------
 
-    def find(self, text: str, limit: int = 40) -> Found:
-        """Every place ``text`` can mean; several when the text does not decide."""
+    def find(self, text: str, limit: int = 40, *, strict: bool = False) -> Found:
+        """Every place ``text`` can mean; several when the text does not decide. ``strict``
+        (for an address inside other words, "nhà tôi gần chợ") takes a name only after its
+        kind word ("xã", "p."), or confirmed by its district or province, or typed alone."""
         segments = [_pairs(part) for part in _SEPARATORS.split(text[:500])]
         flat: list[str] = []
         marked: list[str] = []
@@ -358,8 +363,12 @@ class Reference:
                 support = int(in_district) + int(in_province)
                 split = tuple(self.communes[c] for c in unit.now)
                 place = Place(split[0], unit, split if len(split) > 1 else ())
-            marks = int(hit.fits(unit.name))
-            scored.append(((support, hit.end - hit.start, marks), place))
+            if not hit.fits(unit.name):
+                continue  # typed with other marks: another word ("chợ" is not "Chờ")
+            alone = hit.start == 0 and hit.end == len(flat)
+            if strict and not (support or alone or hit.role == "commune"):
+                continue
+            scored.append(((support, hit.end - hit.start, 0), place))
         found = Found()
         if scored:
             # The most levels confirmed (district, province), then the longest name, then

@@ -153,12 +153,12 @@ def describe_address(text: str) -> str | None:
     """A note on an address typed in a form: what its old commune is now ("Xã Tân Tiến,
     huyện Đồng Phú (cũ) nay thuộc xã Đồng Phú, tỉnh Đồng Nai."), or that its old name is
     shared and needs the district; None for an address of today or one we cannot read."""
-    found = reference().find(text)
+    found = reference().find(text, strict=True)
     place = found.one
     if place is not None:
         return place_note(place) if place.changed else None
     changed = [p for p in found.places if p.changed]
-    if not changed or len(changed) < len(found.places):
+    if not changed:
         return None
     first = changed[0].former
     assert first is not None
@@ -173,7 +173,7 @@ def official_address(text: str) -> str:
     2, xã Đồng Phú, tỉnh Đồng Nai (cũ: xã Tân Tiến, huyện Đồng Phú, Bình Phước)"). An address
     of today, or one that could mean several places, is shown as typed."""
     ref = reference()
-    place = ref.find(text).one
+    place = ref.find(text, strict=True).one
     if place is None or not place.changed or place.former is None:
         return text
     segments = [s.strip() for s in text.split(",")]
@@ -198,7 +198,7 @@ async def advise_unserved(session: AsyncSession, text: str) -> str | None:
     """Advice when ``text`` names one commune (old or new) the deployment does not serve: who
     may be competent and that the citizen can still file here; None otherwise. For the form
     fields that say where the matter is (a phản ánh's place, the body behind a decision)."""
-    place = reference().find(text).one
+    place = reference().find(text, strict=True).one
     if place is None:
         return None
     units = [u for u in await people.units(session) if u.kind in COMMUNE_KINDS]
@@ -243,11 +243,11 @@ async def choose_unit(session: AsyncSession, state: ChatState, actor: Actor, tex
         return with_menu(texts.NO_UNITS)
     ref = reference()
     named = _by_own_name(communes, text, ref)
-    if len(named) == 1:
-        return await confirm_unit(session, state, actor, named[0])
-    if named:
-        return Reply(texts.PICK_UNIT_CHOOSE, (*_buttons(named), BACK))
     found = ref.find(text)
+    if len(named) == 1 and not _also_former_elsewhere(found, named[0], communes):
+        return await confirm_unit(session, state, actor, named[0])
+    if len(named) > 1:
+        return Reply(texts.PICK_UNIT_CHOOSE, (*_buttons(named), BACK))
     close = match_units(communes, text)
     if (found.places or found.districts) and (_served_in(found, communes) or not close):
         return await _answer(session, state, actor, found, communes)
@@ -256,6 +256,19 @@ async def choose_unit(session: AsyncSession, state: ChatState, actor: Actor, tex
     if not close:
         return Reply(texts.PICK_UNIT_NONE, (BACK,))
     return Reply(texts.PICK_UNIT_CHOOSE, (*_buttons(close), BACK))
+
+
+def _also_former_elsewhere(found: Found, unit: Unit, communes: Sequence[Unit]) -> bool:
+    """Today's name of one served unit is also the old name of a part of another served unit
+    ("Tân Tiến" in a deployment serving both xã Tân Tiến and xã Đồng Phú): then we ask."""
+    for place in found.places:
+        if place.former is None:
+            continue
+        for commune in place.split or (place.commune,):
+            other = _serving(communes, commune)
+            if other is not None and other.id != unit.id:
+                return True
+    return False
 
 
 def _once(units: Iterable[Unit]) -> list[Unit]:
@@ -288,8 +301,13 @@ async def _answer(
         within = [c for d in found.districts for c in d.communes]
         served = _once(u for c in within if (u := _serving(communes, c)))
         return Reply(f"{notes} {texts.PICK_UNIT_WHICH_COMMUNE}", (*_buttons(served), BACK))
+    # The places this deployment serves first.
+    options = sorted(
+        found.places,
+        key=lambda p: not any(_serving(communes, c) for c in (p.split or (p.commune,))),
+    )
     lines = []
-    for option in found.places[:MAX_LISTED]:
+    for option in options[:MAX_LISTED]:
         new = lower_kind(option.commune.label())
         if option.former is not None and option.changed:
             lines.append(texts.PLACE_LINE.format(old=option.former.label(), new=new))
@@ -297,7 +315,7 @@ async def _answer(
             lines.append(texts.PLACE_LINE_NOW.format(new=option.commune.label()))
     if len(found.places) > MAX_LISTED:
         lines.append(texts.PICK_UNIT_MORE.format(count=len(found.places) - MAX_LISTED))
-    example = next((p.former for p in found.places if p.former is not None), None)
+    example = next((p.former for p in options if p.former is not None), None)
     served = _once(
         u
         for option in found.places
