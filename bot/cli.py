@@ -75,6 +75,13 @@ def _settings() -> Settings:
 @app.command()
 def serve(
     demo: Annotated[bool, typer.Option(help="Chạy với xã mẫu để dùng thử.")] = False,
+    demo_unit: Annotated[
+        str | None,
+        typer.Option(
+            "--demo-unit",
+            help='Chạy thử trên một xã, phường thật của danh mục 2025, ví dụ "Xã Đồng Phú".',
+        ),
+    ] = None,
     no_clock: Annotated[
         bool, typer.Option("--no-clock", help="Không chạy bộ hẹn giờ trong tiến trình này.")
     ] = False,
@@ -83,13 +90,18 @@ def serve(
 ) -> None:
     """Chạy trang trò chuyện (và các kênh đã cấu hình)."""
     settings = _settings()
+    demo = demo or demo_unit is not None
     if demo:
-        settings = demo_settings(settings)
+        try:
+            settings = demo_settings(settings, demo_unit)
+        except unit_registry.UnitImportError as exc:
+            typer.echo(f"Lỗi: {exc}", err=True)
+            raise typer.Exit(2) from exc
     prepare_database(settings)
     host = host or settings.http_host
     port = port or settings.http_port
     log.info("serving on http://%s:%d", host, port)
-    app = server.create_app(settings, run_clock=not no_clock, demo=demo)
+    app = server.create_app(settings, run_clock=not no_clock, demo=demo, demo_unit=demo_unit)
     asyncio.run(server.serve(app, host, port, settings.web_max_connections))
 
 
@@ -449,6 +461,45 @@ def units_import(
     except unit_registry.UnitImportError as exc:
         typer.echo(f"Lỗi: {exc}", err=True)
         raise typer.Exit(1) from exc
+
+
+@units_app.command("load")
+def units_load(
+    province: Annotated[str, typer.Option(help='Tỉnh, thành phố (tên hoặc mã), ví dụ "Đồng Nai".')],
+    commune: Annotated[
+        list[str] | None,
+        typer.Option(help="Xã, phường cần nạp (tên hoặc mã; lặp lại được). Bỏ trống: nạp tất cả."),
+    ] = None,
+) -> None:
+    """Nạp tỉnh và các xã, phường từ danh mục đơn vị hành chính 2025 (mã chính thức, tên cũ trước
+    sáp nhập làm tên gọi khác); chạy lại chỉ cập nhật, không tạo trùng."""
+    try:
+        specs = unit_registry.official_specs(province, commune)
+    except unit_registry.UnitImportError as exc:
+        typer.echo(f"Lỗi: {exc}", err=True)
+        raise typer.Exit(1) from exc
+
+    async def work(runtime: Runtime) -> None:
+        async with runtime.sessions() as session, session.begin():
+            report = await unit_registry.load(session, specs, runtime.clock.now(), actor="cli")
+        typer.echo(report.summary())
+
+    _with_runtime(_settings(), work)
+
+
+@units_app.command("build-data")
+def units_build_data(
+    wheel: Annotated[Path, typer.Argument(help="Tệp .whl của gói vietnamadminunits.")],
+) -> None:
+    """Dành cho người bảo trì: tạo lại tệp danh mục 2025 từ gói vietnamadminunits."""
+    from handlers import admin_units, admin_units_build
+
+    try:
+        count = admin_units_build.write(wheel)
+    except (admin_units_build.BuildError, OSError, KeyError) as exc:
+        typer.echo(f"Lỗi: {exc}", err=True)
+        raise typer.Exit(1) from exc
+    typer.echo(f"Đã ghi {count} xã, phường vào {admin_units.DATA_PATH}.")
 
 
 @units_app.command("export")

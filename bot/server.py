@@ -59,7 +59,12 @@ async def count_errors(request: web.Request, handler: Handler) -> web.StreamResp
 
 
 def create_app(
-    settings: Settings, clock: Clock | None = None, *, run_clock: bool = True, demo: bool = False
+    settings: Settings,
+    clock: Clock | None = None,
+    *,
+    run_clock: bool = True,
+    demo: bool = False,
+    demo_unit: str | None = None,
 ) -> web.Application:
     """The app; the runtime (and, unless ``run_clock`` is off, the ticker) starts and stops
     with the server."""
@@ -75,7 +80,7 @@ def create_app(
     async def runtime_context(app: web.Application) -> AsyncIterator[None]:
         runtime = await start_runtime(settings, ticking)
         if demo:
-            code = await load_demo(runtime.sessions, runtime.clock)
+            code = await load_demo(runtime.sessions, runtime.clock, demo_unit)
             # Printed, not logged: the log filter would mask it, and it is meant to be typed.
             print(texts.DEMO_OFFICIAL.format(code=code), flush=True)
         app[web_channel.RUNTIME] = runtime

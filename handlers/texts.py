@@ -100,6 +100,33 @@ PICK_UNIT_NONE = (
     'chính".'
 )
 NO_UNITS = "Hệ thống chưa có danh sách xã, phường."
+# Old addresses and the 2025 units (handlers/units.py).
+UNIT_MOVED = "{old} (cũ) nay thuộc {new}."
+UNIT_SPLIT = "{old} (cũ) nay chia về {parts}, {province}; phần lớn thuộc {main}."
+UNIT_DISTRICT_SPLIT = "{district} (cũ) nay chia về các xã, phường: {parts} ({province})."
+PICK_UNIT_WHICH_PART = "Anh/chị ở phần nào? Chọn xã, phường, hoặc gõ thêm tên thôn, ấp."
+PICK_UNIT_WHICH_COMMUNE = "Anh/chị ở xã, phường nào? Gõ tên xã cũ hoặc mới."
+PICK_UNIT_SEVERAL = (
+    "Tên này có ở nhiều nơi:\n{places}\nAnh/chị chọn nếu có nơi của mình, hoặc gõ thêm tên "
+    "huyện, tỉnh cũ, ví dụ: {example}."
+)
+PICK_UNIT_MORE = "và {count} nơi khác"
+PLACE_LINE = "- {old} (cũ): nay thuộc {new}"
+PLACE_LINE_NOW = "- {new}"
+UNIT_NOT_SERVED = (
+    "{unit} chưa có trên Trợ lý này; anh/chị vẫn hỏi đáp, đặt lịch tiếp công dân và gửi đơn "
+    "tại đây được. Nơi giải quyết đơn không tính theo nơi anh/chị ở: khiếu nại gửi người đã ra "
+    "quyết định hoặc cơ quan có người có hành vi bị khiếu nại (Điều 7 Luật Khiếu nại 2011; luật "
+    "này được sửa đổi, bổ sung từ 01/7/2026), tố cáo gửi cơ quan, tổ chức quản lý người bị tố "
+    "cáo (Điều 12 Luật Tố cáo 2018). Việc thuộc {unit_lower} thì anh/chị "
+    "liên hệ UBND {unit_lower}, {province}."
+)
+ADDRESS_SEVERAL = (
+    "Lưu ý: {name} (cũ) có ở nhiều nơi ({places}); anh/chị ghi thêm huyện, tỉnh để cán bộ "
+    "xác định đúng."
+)
+OFFICIAL_ADDRESS = "{street}{new} (cũ: {old})"
+OFFICIAL_ADDRESS_OR = " hoặc "
 
 KB_ADMIN_MENU = "Quản lý kho câu hỏi. Anh/chị chọn việc cần làm."
 KB_ADD = "Thêm mục mới"

@@ -1,4 +1,5 @@
-"""Importing and exporting units (communes, wards, offices) as YAML or CSV.
+"""Importing and exporting units (communes, wards, offices) as YAML or CSV, and loading the
+official 2025 units from the reference data (`load`).
 
 YAML: a list of {code, name, kind, parent, aliases, profile}. CSV columns: code, name, kind,
 parent, aliases (separated by ";"), address, phone, hours. ``parent`` is the parent's code or
@@ -19,6 +20,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from db import audit, people
 from db.models import Unit
+from handlers.admin_units import Reference, reference
 from handlers.sheets import csv_safe, from_csv
 
 KINDS = ("tinh", "xa", "phuong", "dac_khu", "co_quan")
@@ -45,9 +47,11 @@ class UnitImportError(ValueError):
 class UnitReport:
     added: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
-        return f"Thêm mới: {len(self.added)}; cập nhật: {len(self.updated)}."
+        text = f"Thêm mới: {len(self.added)}; cập nhật: {len(self.updated)}."
+        return text + (f" Không đổi: {len(self.unchanged)}." if self.unchanged else "")
 
 
 def parse(text: str, fmt: str) -> list[UnitSpec]:
@@ -164,3 +168,97 @@ async def export(session: AsyncSession, fmt: str) -> str:
         }
         writer.writerow({k: csv_safe(v) if isinstance(v, str) else v for k, v in cells.items()})
     return out.getvalue()
+
+
+def official_specs(
+    province: str, communes: list[str] | None = None, ref: Reference | None = None
+) -> list[UnitSpec]:
+    """The province and the chosen communes (all of them when none is named) as units with
+    their official codes, the former units each took in kept as aliases."""
+    ref = ref or reference()
+    codes = ref.province_codes(province)
+    if len(codes) != 1:
+        raise UnitImportError(f'Không tìm thấy tỉnh, thành phố "{province}" trong danh mục 2025.')
+    code = codes[0]
+    chosen = []
+    for wanted in communes or []:
+        found = ref.communes_named(wanted, code)
+        if not found:
+            raise UnitImportError(
+                f'Không có xã, phường "{wanted}" thuộc {ref.provinces[code]} trong danh mục 2025.'
+            )
+        chosen.extend(found)
+    if not communes:
+        chosen = ref.communes_in(code)
+    specs = [UnitSpec(code=code, name=ref.provinces[code], kind="tinh")]
+    for commune in dict.fromkeys(chosen):
+        aliases = [f.address() for f in ref.formers_of.get(commune.code, [])]
+        specs.append(
+            UnitSpec(
+                code=commune.code,
+                name=commune.name,
+                kind=commune.kind,
+                parent=code,
+                aliases=list(dict.fromkeys(aliases)),
+            )
+        )
+    return specs
+
+
+async def load(
+    session: AsyncSession, specs: list[UnitSpec], now: datetime, actor: str
+) -> UnitReport:
+    """Upsert official units by code. A unit typed by hand under the same name and without a
+    code is taken over (it gets the code); aliases an admin added and the profile are kept.
+    Running it again changes nothing."""
+    report = UnitReport()
+    units = list(await people.units(session))
+    by_code = {u.code: u for u in units if u.code}
+    by_name = {u.name: u for u in units if not u.code}
+    for spec in specs:
+        assert spec.code is not None
+        parent = by_code.get(spec.parent) if spec.parent else None
+        existing = by_code.get(spec.code) or by_name.get(spec.name)
+        values: dict[str, Any] = {
+            "code": spec.code,
+            "name": spec.name,
+            "kind": spec.kind,
+            "parent_id": parent.id if parent else None,
+        }
+        if existing is None:
+            unit = Unit.model_validate(
+                {**values, "aliases": spec.aliases, "profile": {}, "created_at": now}
+            )
+            session.add(unit)
+            await session.flush()
+            by_code[spec.code] = unit
+            report.added.append(spec.name)
+            audit.record(
+                session,
+                at=now,
+                actor=actor,
+                action="unit.load",
+                target=f"unit:{unit.id}",
+                after={**values, "aliases": spec.aliases},
+            )
+            continue
+        values["aliases"] = list(dict.fromkeys([*existing.aliases, *spec.aliases]))
+        before = {k: getattr(existing, k) for k in values}
+        by_code[spec.code] = existing
+        if before == values:
+            report.unchanged.append(spec.name)
+            continue
+        for key, value in values.items():
+            setattr(existing, key, value)
+        session.add(existing)
+        report.updated.append(spec.name)
+        audit.record(
+            session,
+            at=now,
+            actor=actor,
+            action="unit.update",
+            target=f"unit:{existing.id}",
+            before=before,
+            after=values,
+        )
+    return report

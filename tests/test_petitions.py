@@ -14,13 +14,14 @@ from sqlmodel import col, select
 from bot.channels import zalo_oa
 from db import people
 from db.engine import SessionFactory
-from db.models import AuditLog, InboxItem, Outbox, Petition, PetitionEvent
+from db.models import AuditLog, InboxItem, Outbox, Petition, PetitionEvent, PetitionParty
 from handlers import access, texts
 from handlers.assistant import Assistant
 from handlers.clock import VN_TZ, FixedClock
 from handlers.contract import Button, Reply
 from handlers.petitions.figures import figures
 from handlers.petitions.staff import due_alerts, enter_paper
+from handlers.units import official_address
 from tests.test_access import invite, msg, setup_units
 
 
@@ -545,3 +546,39 @@ async def test_a_citizen_goes_back_in_a_petition_form_and_says_there_are_no_phot
     async with sessions() as session:
         filed = (await session.exec(select(Petition))).all()
     assert filed == []  # nothing is filed before consent
+
+
+async def test_a_citizen_writes_her_old_address_and_is_told_the_commune_it_is_in_now(
+    assistant: Assistant, sessions: SessionFactory, clock: FixedClock
+) -> None:
+    await setup_units(sessions, clock)
+    chat = Chat(assistant, "moved")
+    await chat.press("menu:petition")
+    await chat.press("pt:k:phan_anh")
+    await chat.say("Le Thi Hoa")
+    await chat.say("0911 222 333")
+    told = await chat.say("Thon 3, xa Tan Tien, huyen Dong Phu, Binh Phuoc")
+    assert told.text.startswith(
+        "Xã Tân Tiến, huyện Đồng Phú (cũ) nay thuộc xã Đồng Phú, tỉnh Đồng Nai."
+    )
+    assert told.text.endswith(texts.PETITION_ASK["content"])
+    # An address in the commune this office serves says nothing more.
+    other = Chat(assistant, "local")
+    await other.press("menu:petition")
+    await other.press("pt:k:phan_anh")
+    await other.say("Tran Van Nam")
+    await other.say("0911 222 444")
+    assert (await other.say("Thon Dong, xa Minh Hoa")).text == texts.PETITION_ASK["content"]
+    # Officials read the address with today's unit first.
+    await chat.say("Duong ngap sau moi tran mua")
+    await chat.say("Ngo 3 thon 3")
+    await chat.say("xong")
+    filed = await chat.press("pt:send")
+    code = filed.text.split("Mã tra cứu: ")[1].split(".")[0]
+    async with sessions() as session:
+        petition = (await session.exec(select(Petition).where(Petition.code == code))).one()
+        party = await session.get(PetitionParty, petition.id)
+    assert party is not None
+    assert official_address(party.address) == (
+        "Thon 3, xã Đồng Phú, tỉnh Đồng Nai (cũ: xa Tan Tien, huyen Dong Phu, Binh Phuoc)"
+    )

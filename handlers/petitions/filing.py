@@ -28,6 +28,7 @@ from handlers.petitions.routing import route, shield_leaders
 from handlers.petitions.rules import DISCIPLINARY, RuleBook, facts, rule_kind
 from handlers.reception.booking import is_name, normalize_phone
 from handlers.spoken_dates import read_day
+from handlers.units import address_note, advise_unserved
 from handlers.words import means
 from handlers.working_days import working_calendar
 from knowledge.normalize import fold
@@ -338,7 +339,19 @@ async def text(
     if kind == ANONYMOUS and step == STEPS[kind][-1]:
         state.data[step] = value
         return await _file(session, state, actor, incoming, now)
-    return _answer(state, step, value)
+    return _answer(state, step, value, await _place_note(session, step, value))
+
+
+async def _place_note(session: AsyncSession, step: str, value: str) -> str:
+    """An old address said back as today's unit; for where the matter is, advice when that
+    commune is not one this office serves (the đơn is still taken)."""
+    if step == "address":
+        note = await address_note(session, value)
+    elif step in ("place", "decision"):
+        note = await advise_unserved(session, value)
+    else:
+        note = None
+    return f"{note}\n\n" if note else ""
 
 
 def _answer(state: ChatState, step: str, value: str, note: str = "") -> Reply:

@@ -15,6 +15,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from db import people
 from db.models import Petition, PetitionParty, Unit
 from handlers.clock import VN_TZ
+from handlers.units import official_address
 
 LETTER_KINDS = {"khieu_nai": "ĐƠN KHIẾU NẠI", "to_cao": "ĐƠN TỐ CÁO"}
 FIELD_LABELS = {
@@ -81,7 +82,7 @@ def letter_lines(
         (f"Kính gửi: Chủ tịch Ủy ban nhân dân {place}", {"align": "center"}),
         (f"Họ và tên {filer.lower()}: {party.full_name}", {}),
         ("Số căn cước: ……………… Ngày cấp: ………… Nơi cấp: …………", {}),
-        (f"Địa chỉ: {party.address}", {}),
+        (f"Địa chỉ: {official_address(party.address)}", {}),
         (f"Số điện thoại: {party.phone}", {}),
     ]
     for key, label in FIELD_LABELS.items():

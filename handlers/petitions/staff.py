@@ -36,6 +36,7 @@ from handlers.petitions.routing import route, shield_leaders
 from handlers.petitions.rules import Due, facts, rule_kind
 from handlers.recipients import addresses
 from handlers.staff import accounts as staff_accounts
+from handlers.units import official_address
 from knowledge.normalize import ascii_int, fold
 
 PREFIX = "staff:pt:"
@@ -470,7 +471,7 @@ async def _reveal(
         target=petition.code,
         after={"reason": reason, "by_admin": True},
     )
-    shown = f"{party.full_name}, {party.phone}, {party.address}" if party else "—"
+    shown = f"{party.full_name}, {party.phone}, {official_address(party.address)}" if party else "—"
     return Reply(texts.PT_REVEALED.format(party=shown), _back_to(petition))
 
 
@@ -632,7 +633,7 @@ async def _detail(
     elif petition.kind == "to_cao" and petition.handler_person_id != actor.person_id:
         filer = texts.HIDDEN_FILER
     else:
-        filer = f"{party.full_name}, {party.phone}, {party.address}"
+        filer = f"{party.full_name}, {party.phone}, {official_address(party.address)}"
         audit_by(session, actor, "petition.filer_viewed", now, target=petition.code)
     handler = texts.NO_HANDLER
     if petition.handler_person_id is not None:

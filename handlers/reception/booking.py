@@ -25,6 +25,7 @@ from handlers.contract import Button, Incoming, Reply
 from handlers.conversation import returning
 from handlers.menu import BACK, MENU_BOOK, MENU_MINE, MENU_RECEPTION_INFO, with_menu
 from handlers.reception.figures import GROUP_FROM
+from handlers.units import address_note
 from knowledge.normalize import ascii_int, fold
 
 FLOW = "booking"
@@ -331,7 +332,10 @@ async def text(
         if len(address) < 4 or len(address) > 300:
             return Reply(texts.BAD_ADDRESS, _controls())
         data["address"] = address
-        return await _then(session, state, "matter")
+        following = await _then(session, state, "matter")
+        # An old address ("xã Tân Tiến, huyện Đồng Phú") is said back as today's unit.
+        note = await address_note(session, address)
+        return Reply(f"{note}\n\n{following.text}", following.buttons) if note else following
     if step == "matter":
         for key, label in texts.MATTER_KINDS.items():
             if folded == fold(label) or folded == key.replace("_", " "):

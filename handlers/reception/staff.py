@@ -36,6 +36,7 @@ from handlers.menu import BACK
 from handlers.reception.booking import DESK, start_walk_in
 from handlers.reception.schedule import CalendarError, cancel_session, import_calendar
 from handlers.staff import accounts as staff_accounts
+from handlers.units import official_address
 from knowledge.normalize import ascii_int
 
 PREFIX = "staff:rc:"
@@ -246,7 +247,7 @@ def _detail_text(booking: Booking, shown: bool) -> str:
         queue=booking.queue_number,
         name=booking.full_name if shown else texts.HIDDEN_DENUNCIATION,
         phone=booking.phone if shown else "—",
-        address=booking.address if shown else "—",
+        address=official_address(booking.address) if shown else "—",
         matter=texts.MATTER_KINDS.get(booking.matter_kind, booking.matter_kind),
         summary=booking.summary if shown else "…",
         group=booking.group_size,
@@ -296,7 +297,7 @@ def _reveal(
         target=booking.code,
         after={"reason": reason, "by_admin": True},
     )
-    party = f"{booking.full_name}, {booking.phone}, {booking.address}"
+    party = f"{booking.full_name}, {booking.phone}, {official_address(booking.address)}"
     return Reply(texts.PT_REVEALED.format(party=party), _back_to(item))
 
 
@@ -505,7 +506,7 @@ def briefing_sheet(item: ReceptionSession, bookings: list[Booking]) -> bytes:
             booking.code,
             texts.HIDDEN_DENUNCIATION if hidden else booking.full_name,
             "" if hidden else booking.phone,
-            "" if hidden else booking.address,
+            "" if hidden else official_address(booking.address),
             texts.MATTER_KINDS.get(booking.matter_kind, booking.matter_kind),
             "" if hidden else booking.summary,
             booking.group_size,
