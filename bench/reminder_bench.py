@@ -33,7 +33,8 @@ from bot.settings import Settings  # noqa: E402
 from db.engine import create_engine, session_factory  # noqa: E402
 from db.models import Identity, Person, RoleGrant  # noqa: E402
 from handlers.clock import VN_TZ, FixedClock  # noqa: E402
-from handlers.deadlines import import_plan, plan_reminders  # noqa: E402
+from handlers.deadlines.plans import import_plan  # noqa: E402
+from handlers.deadlines.reminders import plan_reminders  # noqa: E402
 from handlers.unit_registry import UnitSpec, apply  # noqa: E402
 from handlers.working_days import working_calendar  # noqa: E402
 from tests.fake_telegram import FakeBotApi  # noqa: E402

@@ -26,8 +26,11 @@ from db import kb as kb_rows
 from db import reception as reception_rows
 from db.engine import create_engine
 from db.models import InboxItem, ReceptionSession
-from handlers import access, deadlines, reports, texts, unit_registry
+from handlers import access, reports, texts, unit_registry
 from handlers.clock import VN_TZ, Clock, FixedClock, StartedClock, format_datetime
+from handlers.deadlines import plans as deadline_plans
+from handlers.deadlines import reminders as deadline_reminders
+from handlers.deadlines import rules as deadline_rules
 from handlers.faq.answers import understand
 from handlers.faq.knowledge import entry_from_row, import_entries
 from handlers.kb import curation as kb_admin
@@ -163,7 +166,7 @@ def clock(
 
 async def _print_plan(runtime: Runtime) -> None:
     async with runtime.sessions() as session:
-        planned = await deadlines.plan_reminders(
+        planned = await deadline_reminders.plan_reminders(
             session, runtime.clock.now(), working_calendar(), dry_run=True
         )
         for item in planned:
@@ -774,7 +777,7 @@ def deadlines_import(
 
     async def work(runtime: Runtime) -> None:
         async with runtime.sessions() as session, session.begin():
-            done = await deadlines.import_plan(session, rows, runtime.clock.now())
+            done = await deadline_plans.import_plan(session, rows, runtime.clock.now())
         typer.echo(f"Đã thêm {done.added} hạn, cập nhật {done.updated} hạn đã có.")
 
     _deadline_work(work)
@@ -783,7 +786,7 @@ def deadlines_import(
 def _deadline_work(work: Callable[[Runtime], Awaitable[None]]) -> None:
     try:
         _with_runtime(_settings(), work)
-    except deadlines.DeadlineError as exc:
+    except deadline_rules.DeadlineError as exc:
         typer.echo(f"Lỗi: {exc}", err=True)
         raise typer.Exit(1) from exc
 
@@ -794,7 +797,7 @@ def deadlines_list() -> None:
 
     async def work(runtime: Runtime) -> None:
         async with runtime.sessions() as session:
-            lines = await deadlines.listing(session, runtime.clock.now())
+            lines = await deadline_plans.listing(session, runtime.clock.now())
         for line in lines:
             typer.echo(line)
         typer.echo(f"Có {len(lines)} hạn.")
@@ -808,7 +811,7 @@ def deadlines_show(number: Annotated[int, typer.Argument(help="Số của hạn 
 
     async def work(runtime: Runtime) -> None:
         async with runtime.sessions() as session:
-            for line in await deadlines.details(session, number, runtime.clock.now()):
+            for line in await deadline_plans.details(session, number, runtime.clock.now()):
                 typer.echo(line)
 
     _deadline_work(work)
@@ -853,8 +856,8 @@ def deadlines_edit(
 
     async def work(runtime: Runtime) -> None:
         async with runtime.sessions() as session, session.begin():
-            await deadlines.edit(session, number, changes, runtime.clock.now(), "cli")
-            lines = await deadlines.details(session, number, runtime.clock.now())
+            await deadline_plans.edit(session, number, changes, runtime.clock.now(), "cli")
+            lines = await deadline_plans.details(session, number, runtime.clock.now())
         typer.echo("Đã sửa:")
         for line in lines:
             typer.echo(line)
@@ -868,7 +871,7 @@ def deadlines_delete(number: Annotated[int, typer.Argument(help="Số của hạ
 
     async def work(runtime: Runtime) -> None:
         async with runtime.sessions() as session, session.begin():
-            gone = await deadlines.delete(session, number, runtime.clock.now(), "cli")
+            gone = await deadline_plans.delete(session, number, runtime.clock.now(), "cli")
         typer.echo(f"Đã thôi nhắc hạn {number}: {gone.title}.")
 
     _deadline_work(work)

@@ -16,7 +16,7 @@ from db.engine import SessionFactory
 from handlers import access
 from handlers.admin_units import lower_kind, reference
 from handlers.clock import Clock
-from handlers.deadlines import import_plan
+from handlers.deadlines.plans import import_plan
 from handlers.reception.schedule import generate_sessions, import_calendar
 from handlers.unit_registry import UnitImportError, UnitSpec, apply, load, official_specs
 

@@ -38,7 +38,7 @@ from handlers.assistant import Assistant
 from handlers.clock import Clock
 from handlers.contract import Incoming, Reply
 from handlers.conversation.turn import AssistantSettings
-from handlers.deadlines import queue_reminders
+from handlers.deadlines.reminders import queue_reminders
 from handlers.digest import queue_digests
 from handlers.faq.knowledge import KnowledgeBase, import_entries
 from handlers.petitions.staff import queue_due_alerts

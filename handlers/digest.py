@@ -20,7 +20,7 @@ from handlers import texts
 from handlers.access import units_under
 from handlers.clock import VN_TZ, Clock
 from handlers.contract import Reply
-from handlers.deadlines import open_occurrences
+from handlers.deadlines.reminders import open_occurrences
 from handlers.petitions.figures import OPEN
 from handlers.recipients import addresses
 from handlers.working_days import WorkingCalendar, working_calendar

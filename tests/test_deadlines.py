@@ -19,11 +19,15 @@ from bot.delivery import Deliverer, Unreachable
 from db import outbox, people
 from db.engine import SessionFactory
 from db.models import Deadline, DeadlineDone, Identity, Outbox, RoleGrant
-from handlers import access, deadlines, texts
+from handlers import access, texts
 from handlers.assistant import Assistant
 from handlers.clock import TEST_TODAY_ENV, VN_TZ, FixedClock
 from handlers.contract import Reply
-from handlers.deadlines import DeadlineError, adjusted, import_plan, plan_reminders
+from handlers.deadlines import reminders as deadline_reminders
+from handlers.deadlines import rules as deadline_rules
+from handlers.deadlines.plans import import_plan
+from handlers.deadlines.reminders import plan_reminders
+from handlers.deadlines.rules import DeadlineError, adjusted
 from handlers.digest import weekly_digests
 from handlers.petitions.staff import enter_paper
 from handlers.reception.schedule import import_calendar
@@ -55,7 +59,7 @@ async def setup_plan(sessions: SessionFactory, clock: FixedClock, plan: list = P
         await import_plan(session, plan, clock.now())
 
 
-async def tick(sessions: SessionFactory, clock: FixedClock) -> list[deadlines.Planned]:
+async def tick(sessions: SessionFactory, clock: FixedClock) -> list[deadline_reminders.Planned]:
     async with sessions() as session, session.begin():
         return await plan_reminders(session, clock.now(), working_calendar())
 
@@ -253,7 +257,7 @@ def test_a_due_date_on_a_day_off_moves_to_the_working_day_before() -> None:
 
 
 def test_recurrences_monthly_quarterly_yearly_and_rrule() -> None:
-    between = partial(deadlines.occurrences_between, anchor=date(2026, 1, 1))
+    between = partial(deadline_rules.occurrences_between, anchor=date(2026, 1, 1))
     start, end = date(2026, 1, 1), date(2026, 12, 31)
     assert len(between("monthly:31", start, end)) == 12
     assert between("monthly:31", start, end)[1] == date(2026, 2, 28)
@@ -598,8 +602,8 @@ async def test_a_recurrence_firing_more_than_daily_is_refused_and_a_stored_one_s
     async with sessions() as session:
         daily = (await session.exec(select(Deadline).where(Deadline.title == "Số liệu ngày"))).one()
     assert (
-        len(deadlines.occurrences(daily, date(2000, 1, 1), date(2099, 1, 1)))
-        == deadlines.MAX_OCCURRENCES
+        len(deadline_rules.occurrences(daily, date(2000, 1, 1), date(2099, 1, 1)))
+        == deadline_rules.MAX_OCCURRENCES
     )
 
 

@@ -12,7 +12,7 @@ from db.models import Deadline, Outbox, ReceptionSchedule, ReceptionSession
 from handlers.assistant import Assistant
 from handlers.clock import VN_TZ, FixedClock
 from handlers.conversation.turn import AssistantSettings
-from handlers.deadlines import queue_reminders
+from handlers.deadlines.reminders import queue_reminders
 from handlers.faq.knowledge import KnowledgeBase
 from tests.test_access import msg
 

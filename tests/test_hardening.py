@@ -22,7 +22,7 @@ from db.models import AuditLog, Person
 from handlers import texts
 from handlers.assistant import Assistant
 from handlers.clock import FixedClock
-from handlers.deadlines import DeadlineError, occurrences_between
+from handlers.deadlines.rules import DeadlineError, occurrences_between
 from handlers.guesses import TARGET
 from handlers.reports import Period
 from handlers.unit_registry import UnitSpec, apply, export, parse

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from db.conversations import ChatState
 from db.models import Unit
-from handlers import deadlines, texts
+from handlers import texts
 from handlers.contract import Reply
 from handlers.conversation.turn import Flow, Turn
+from handlers.deadlines import chat as deadline_chat
+from handlers.deadlines import rules as deadline_rules
 from handlers.faq.knowledge import KnowledgeBase
 from handlers.kb.chat import FLOWS as KB_FLOWS
 from handlers.kb.chat import KbAdmin, is_kb_payload
@@ -92,7 +94,7 @@ class Staff(Flow):
     the typed steps are a session's outcome, a new session, a new deadline, a note on a đơn."""
 
     flows = frozenset(
-        {reception_staff.FLOW, reception_staff.NEW_FLOW, deadlines.FLOW, petitions_staff.FLOW}
+        {reception_staff.FLOW, reception_staff.NEW_FLOW, deadline_rules.FLOW, petitions_staff.FLOW}
     )
     own_authority = True
     _REASONS = frozenset({reception_staff.FLOW, petitions_staff.FLOW})
@@ -109,8 +111,8 @@ class Staff(Flow):
             return [await reception_staff.text(session, state, actor, typed, now)]
         if state.flow == reception_staff.NEW_FLOW:
             return [await reception_staff.new_session_text(session, state, actor, typed, now)]
-        if state.flow == deadlines.FLOW:
-            return [await deadlines.text(session, state, actor, typed, now)]
+        if state.flow == deadline_rules.FLOW:
+            return [await deadline_chat.text(session, state, actor, typed, now)]
         return [await petitions_staff.text(session, state, actor, typed, now)]
 
     async def press(self, turn: Turn, payload: str) -> list[Reply]:

@@ -10,7 +10,7 @@ from datetime import datetime
 
 from db import faq_use
 from db.models import Unit
-from handlers import access, deadlines, texts
+from handlers import access, texts
 from handlers.access import Actor
 from handlers.alerts import guessing_alert
 from handlers.clock import VN_TZ
@@ -18,6 +18,8 @@ from handlers.contract import Reply, expand_payload
 from handlers.conversation import drafts
 from handlers.conversation.flows import registry
 from handlers.conversation.turn import Flow, Turn
+from handlers.deadlines import chat as deadline_chat
+from handlers.deadlines import rules as deadline_rules
 from handlers.faq.answers import (
     FAQ_NONE,
     FAQ_PREFIX,
@@ -229,7 +231,7 @@ class Router:
         for flow in self._flows:
             if flow.own_authority and flow.answers(command):
                 return await flow.press(turn, command)
-        if command == deadlines.DONE_COMMAND:
+        if command == deadline_rules.DONE_COMMAND:
             return [await self._done_command(turn, words[1:])]
         if command == PICK_COMMAND:
             return [ask_unit(state)]
@@ -247,7 +249,7 @@ class Router:
         """`/xong 12 05/11/2026` (the date the reminder showed) or `/xong 12` (the next open
         occurrence): a deadline done, typed (text-only channels have no buttons on pushes)."""
         if not turn.actor.is_staff:
-            access.record_denied(turn.session, turn.actor, deadlines.DONE_COMMAND, turn.now)
+            access.record_denied(turn.session, turn.actor, deadline_rules.DONE_COMMAND, turn.now)
             return with_menu(texts.FORBIDDEN)
         try:
             deadline_id = ascii_int(args[0])
@@ -256,7 +258,7 @@ class Router:
             return with_menu(texts.BAD_DONE_COMMAND)
         if deadline_id is None or len(args) > 2:
             return with_menu(texts.BAD_DONE_COMMAND)
-        return await deadlines.mark_done(turn.session, turn.actor, deadline_id, typed, turn.now)
+        return await deadline_chat.mark_done(turn.session, turn.actor, deadline_id, typed, turn.now)
 
     @staticmethod
     async def _redeem(turn: Turn, code: str) -> Reply:

@@ -8,9 +8,11 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from db.conversations import ChatState
 from db.models import Person, Unit
-from handlers import deadlines, reports, texts
+from handlers import reports, texts
 from handlers.access import ADMIN, Actor, audit_by, record_denied
 from handlers.contract import Button, Reply
+from handlers.deadlines import chat as deadline_chat
+from handlers.deadlines import rules as deadline_rules
 from handlers.menu import BACK
 from handlers.petitions import staff as petitions_staff
 from handlers.reception import staff as reception_staff
@@ -31,7 +33,7 @@ def staff_menu(actor: Actor) -> Reply:
     buttons = [
         Button(texts.STAFF_RECEPTION, reception_staff.SESSIONS),
         Button(texts.STAFF_PETITIONS, petitions_staff.QUEUE),
-        Button(texts.STAFF_DEADLINES, deadlines.LIST),
+        Button(texts.STAFF_DEADLINES, deadline_rules.LIST),
         Button(texts.STAFF_REPORTS, reports.MENU),
     ]
     if actor.has(ADMIN):
@@ -65,8 +67,8 @@ async def press(
             roles.append(f"{texts.ROLE_NAMES.get(role, role)} của {unit.name if unit else '?'}")
         text = texts.STAFF_WHOAMI.format(roles="; ".join(roles), person=actor.person_id)
         return Reply(text, (MENU_BUTTON, BACK))
-    if payload == deadlines.LIST or payload.startswith(deadlines.PREFIX):
-        return await deadlines.press(session, state, actor, payload, now)
+    if payload == deadline_rules.LIST or payload.startswith(deadline_rules.PREFIX):
+        return await deadline_chat.press(session, state, actor, payload, now)
     if payload == STAFF_NOTIFY_HERE:
         person = await session.get(Person, actor.person_id)
         if person is not None:

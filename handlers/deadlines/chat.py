@@ -1,0 +1,315 @@
+"""Officials' deadlines in the chat: the list, a deadline's detail, done and snooze, /xong, and
+adding one with plain choices."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from textwrap import shorten
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from db import outbox
+from db.conversations import ChatState
+from db.models import (
+    Deadline,
+    DeadlineDone,
+    Unit,
+)
+from handlers import texts
+from handlers.access import Actor, audit_by, scope
+from handlers.clock import VN_TZ
+from handlers.contract import Button, Reply
+from handlers.deadlines.plans import deadline_from_row
+from handlers.deadlines.reminders import (
+    Occurrence,
+    done_dates,
+    open_occurrences,
+    reminder,
+    reminder_key,
+)
+from handlers.deadlines.rules import (
+    BUTTON_CHARS,
+    DONE_PREFIX,
+    FLOW,
+    KIND_PREFIX,
+    KIND_PROMPTS,
+    LIST,
+    LIST_ITEMS,
+    LOOK_AHEAD,
+    LOOK_BACK,
+    NEW,
+    PREFIX,
+    SNOOZE_PREFIX,
+    VIEW_PREFIX,
+    DeadlineError,
+    adjusted,
+    describe,
+    leads_in_words,
+    occurrences,
+    when_words,
+)
+from handlers.menu import BACK
+from handlers.working_days import WorkingCalendar, working_calendar
+from knowledge.normalize import ascii_int
+
+
+async def _in_scope(session: AsyncSession, actor: Actor, deadline_id: int) -> Deadline | None:
+    deadline = await session.get(Deadline, deadline_id)
+    if deadline is None or deadline.unit_id not in await scope(session, actor):
+        return None
+    return deadline
+
+
+def _find(deadline: Deadline, typed: date, today: date, calendar: WorkingCalendar) -> date | None:
+    """The occurrence an official means by a date: its nominal date or the due date the
+    reminder showed (20/12 on a Sunday is shown, and typed, as 18/12)."""
+    window_start = min(typed, today) - LOOK_BACK
+    for nominal in occurrences(deadline, window_start, max(typed, today) + LOOK_AHEAD):
+        if typed in (nominal, adjusted(nominal, deadline.day_off_rule, calendar)):
+            return nominal
+    return None
+
+
+async def mark_done(
+    session: AsyncSession, actor: Actor, deadline_id: int, typed: date | None, now: datetime
+) -> Reply:
+    """Mark an occurrence done: the one whose date (nominal or due) was given, or without a
+    date the next open one."""
+    deadline = await _in_scope(session, actor, deadline_id)
+    if deadline is None:
+        return Reply(texts.DEADLINE_UNKNOWN.format(number=deadline_id), (BACK,))
+    calendar = working_calendar()
+    today = now.astimezone(VN_TZ).date()
+    if typed is None:
+        pending = await open_occurrences(session, deadline, today, calendar)
+        if not pending:
+            return Reply(texts.DEADLINE_NOTHING_OPEN.format(title=deadline.title), (BACK,))
+        nominal = pending[0].nominal
+    else:
+        found = _find(deadline, typed, today, calendar)
+        if found is None:
+            return Reply(
+                texts.DEADLINE_NO_SUCH_DATE.format(title=deadline.title, due=f"{typed:%d/%m/%Y}"),
+                (BACK,),
+            )
+        nominal = found
+    due = adjusted(nominal, deadline.day_off_rule, calendar)
+    try:
+        async with session.begin_nested():
+            session.add(
+                DeadlineDone(
+                    deadline_id=deadline_id, occurrence=nominal, done_by=actor.label, done_at=now
+                )
+            )
+    except IntegrityError:
+        return Reply(
+            texts.DEADLINE_ALREADY_DONE.format(title=deadline.title, due=f"{due:%d/%m/%Y}"),
+            (BACK,),
+        )
+    # The remaining reminders of this occurrence, queued but not sent yet, are dropped.
+    await outbox.withdraw_prefix(session, f"dl:{deadline_id}:{nominal:%Y%m%d}:")
+    audit_by(session, actor, "deadline.done", now, target=f"{deadline_id}:{nominal:%d/%m/%Y}")
+    return Reply(
+        texts.DEADLINE_MARKED_DONE.format(title=deadline.title, due=f"{due:%d/%m/%Y}"),
+        (Button(texts.STAFF_DEADLINES, LIST), BACK),
+    )
+
+
+async def press(
+    session: AsyncSession, state: ChatState, actor: Actor, payload: str, now: datetime
+) -> Reply:
+    if payload == LIST:
+        return await upcoming(session, actor, now)
+    if payload == NEW:
+        if not actor.roles:
+            return Reply(texts.STALE_BUTTON, (BACK,))
+        state.flow, state.step, state.data = FLOW, "title", {}
+        return Reply(texts.ASK_DEADLINE_TITLE, (BACK,))
+    if payload.startswith(KIND_PREFIX):
+        return _chosen_kind(state, actor, payload.removeprefix(KIND_PREFIX))
+    parts = payload.removeprefix(PREFIX).split(":")
+    try:
+        deadline_id = ascii_int(parts[1])
+        nominal = datetime.strptime(parts[2], "%Y%m%d").date() if len(parts) > 2 else None
+    except (IndexError, ValueError):
+        return Reply(texts.STALE_BUTTON, (BACK,))
+    if deadline_id is None:
+        return Reply(texts.STALE_BUTTON, (BACK,))
+    if payload.startswith(DONE_PREFIX) and nominal is not None:
+        return await mark_done(session, actor, deadline_id, nominal, now)
+    deadline = await _in_scope(session, actor, deadline_id)
+    if deadline is None:
+        return Reply(texts.STALE_BUTTON, (BACK,))
+    if payload.startswith(SNOOZE_PREFIX) and nominal is not None:
+        later = now + timedelta(days=1)
+        due = adjusted(nominal, deadline.day_off_rule, working_calendar())
+        message = reminder(deadline, nominal, due, "0", later.astimezone(VN_TZ).date())
+        await outbox.enqueue(
+            session,
+            actor.channel,
+            actor.external_id,
+            message.to_json(),
+            now,
+            reminder_key(deadline_id, nominal, actor.person_id, f"snooze{later:%Y%m%d}"),
+            due=later,
+        )
+        return Reply(texts.DEADLINE_SNOOZED.format(when=f"{later:%H:%M ngày %d/%m}"), (BACK,))
+    return await _detail(session, deadline, nominal, now)
+
+
+async def _detail(
+    session: AsyncSession, deadline: Deadline, nominal: date | None, now: datetime
+) -> Reply:
+    """One deadline: its rule in words, the occurrence asked about (or the next open one) and
+    a button to mark that occurrence submitted."""
+    assert deadline.id is not None
+    calendar = working_calendar()
+    today = now.astimezone(VN_TZ).date()
+    lines = [
+        deadline.title,
+        texts.DEADLINE_BASIS.format(basis=deadline.basis or "—"),
+        when_words(deadline),
+        leads_in_words(deadline.lead_days, deadline.remind_at) + ".",
+    ]
+    buttons: list[Button] = []
+    done = await done_dates(session, deadline.id)
+    if nominal is None:
+        pending = await open_occurrences(session, deadline, today, calendar)
+        nominal = pending[0].nominal if pending else None
+    if nominal is not None:
+        due = adjusted(nominal, deadline.day_off_rule, calendar)
+        if nominal in done:
+            lines.append(texts.DEADLINE_OCCURRENCE_DONE.format(due=f"{due:%d/%m/%Y}"))
+        else:
+            lines.append(texts.DEADLINE_OCCURRENCE_OPEN.format(due=f"{due:%d/%m/%Y}"))
+            buttons.append(
+                Button(texts.DEADLINE_DONE, f"{DONE_PREFIX}{deadline.id}:{nominal:%Y%m%d}")
+            )
+    return Reply("\n".join(lines), (*buttons, Button(texts.STAFF_DEADLINES, LIST), BACK))
+
+
+def label(text: str, width: int = BUTTON_CHARS) -> str:
+    """A button label cut at a word, never in the middle of one."""
+    return shorten(text, width=width, placeholder="…")
+
+
+async def upcoming(session: AsyncSession, actor: Actor, now: datetime) -> Reply:
+    """Overdue occurrences still open, then the next 90 days; each with its own button, the
+    ones already submitted marked so."""
+    today = now.astimezone(VN_TZ).date()
+    units = await scope(session, actor)
+    rows = (
+        await session.exec(
+            select(Deadline).where(col(Deadline.active), col(Deadline.unit_id).in_(units))
+        )
+    ).all()
+    calendar = working_calendar()
+    items: list[Occurrence] = []
+    for deadline in rows:
+        assert deadline.id is not None
+        done = await done_dates(session, deadline.id)
+        for nominal in occurrences(deadline, today - LOOK_BACK, today + timedelta(days=90)):
+            due = adjusted(nominal, deadline.day_off_rule, calendar)
+            if due >= today or nominal not in done:
+                items.append(Occurrence(deadline, nominal, due, nominal in done))
+    items.sort(key=lambda item: (item.due, item.deadline.id or 0))
+    add = Button(texts.DEADLINE_ADD, NEW)
+    if not items:
+        return Reply(texts.NO_DEADLINES, (add, BACK))
+    shown = items[:LIST_ITEMS]
+    lines = [texts.DEADLINES_HEAD]
+    buttons = []
+    for number, item in enumerate(shown, start=1):
+        if item.done:
+            state = texts.DEADLINE_STATE_DONE
+        elif item.due < today:
+            state = texts.DEADLINE_STATE_LATE.format(days=(today - item.due).days)
+        else:
+            state = ""
+        lines.append(f"{number}. {item.due:%d/%m/%Y}: {item.deadline.title}{state}")
+        mark = "✓ " if item.done else ""
+        buttons.append(
+            Button(
+                label(f"{number}. {mark}{item.due:%d/%m} {item.deadline.title}"),
+                f"{VIEW_PREFIX}{item.deadline.id}:{item.nominal:%Y%m%d}",
+            )
+        )
+    if len(items) > len(shown):
+        lines.append(texts.DEADLINES_MORE.format(count=len(items) - len(shown)))
+    return Reply("\n".join(lines), (*buttons, add, BACK))
+
+
+def _chosen_kind(state: ChatState, actor: Actor, kind: str) -> Reply:
+    if state.flow != FLOW or state.step != "kind" or kind not in KIND_PROMPTS or not actor.roles:
+        return Reply(texts.STALE_BUTTON, (BACK,))
+    state.step, state.data["kind"] = "due", kind
+    return Reply(KIND_PROMPTS[kind], (BACK,))
+
+
+def _kind_buttons() -> tuple[Button, ...]:
+    return (*(Button(name, f"{KIND_PREFIX}{kind}") for kind, name in texts.DEADLINE_KINDS), BACK)
+
+
+def _rule_from_typed(kind: str, typed: str) -> dict[str, Any]:
+    """What an official typed at the chosen kind, as a plan row's fields."""
+    if kind == "once":
+        return {"due": typed}
+    if kind == "yearly":
+        days = [d.strip() for d in typed.replace(";", ",").replace(" và ", ",").split(",")]
+        return {"recurrence": "yearly:" + ",".join(d for d in days if d)}
+    day = ascii_int(typed)
+    if day is None or not 1 <= day <= 31:
+        raise DeadlineError(texts.BAD_DEADLINE_DAY)
+    return {"recurrence": f"monthly:{day}" if kind == "monthly" else f"quarterly:3:{day}"}
+
+
+async def text(
+    session: AsyncSession, state: ChatState, actor: Actor, typed: str, now: datetime
+) -> Reply:
+    """An official adding a deadline for themself: the title, how it recurs, then the date."""
+    if not actor.is_staff or not actor.roles:
+        state.flow = state.step = None
+        return Reply(texts.FORBIDDEN, (BACK,))
+    typed = " ".join(typed.split())
+    if state.step == "title":
+        if not 5 <= len(typed) <= 300:
+            return Reply(texts.ASK_DEADLINE_TITLE, (BACK,))
+        state.data["title"] = typed
+        state.step = "kind"
+        return Reply(texts.ASK_DEADLINE_KIND, _kind_buttons())
+    if state.step == "kind":
+        # A date typed straight away is a one-off deadline.
+        state.data["kind"] = "once"
+    kind = str(state.data.get("kind") or "once")
+    unit = await session.get(Unit, actor.roles[0][1])
+    row: dict[str, Any] = {
+        "title": state.data.get("title", ""),
+        "unit": unit.code if unit and unit.code else (unit.name if unit else ""),
+    }
+    try:
+        row.update(_rule_from_typed(kind, typed))
+        deadline = await deadline_from_row(session, row, 1, now)
+    except DeadlineError:
+        return Reply(texts.BAD_DEADLINE_DUE + " " + KIND_PROMPTS[kind], (BACK,))
+    deadline.owner_person_id = actor.person_id
+    session.add(deadline)
+    await session.flush()
+    audit_by(session, actor, "deadline.added", now, target=str(deadline.id))
+    state.flow = state.step = None
+    state.data = {}
+    when = (
+        f"{deadline.due_date:%d/%m/%Y}"
+        if deadline.due_date
+        else describe(deadline.recurrence or "")
+    )
+    return Reply(
+        texts.DEADLINE_ADDED.format(
+            title=deadline.title,
+            when=when,
+            leads=leads_in_words(deadline.lead_days, deadline.remind_at),
+        ),
+        (Button(texts.STAFF_DEADLINES, LIST), BACK),
+    )
