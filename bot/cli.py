@@ -35,7 +35,7 @@ from handlers.faq.answers import understand
 from handlers.faq.knowledge import entry_from_row, import_entries
 from handlers.kb import curation as kb_admin
 from handlers.kb import files as kb_files
-from handlers.petitions import staff as petitions_staff
+from handlers.petitions import paper as petition_paper
 from handlers.reception import schedule as reception_calendar
 from handlers.reception import staff as reception_staff
 from handlers.sheets import read_sheets
@@ -891,7 +891,7 @@ def petitions_import(
     async def work(runtime: Runtime) -> None:
         async with runtime.sessions() as session, session.begin():
             entered = [
-                await petitions_staff.enter_paper(session, row, number, runtime.clock.now(), "cli")
+                await petition_paper.enter_paper(session, row, number, runtime.clock.now(), "cli")
                 for number, row in enumerate(rows, start=1)
             ]
         for petition in entered:
@@ -900,7 +900,7 @@ def petitions_import(
 
     try:
         _with_runtime(_settings(), work)
-    except petitions_staff.PetitionError as exc:
+    except petition_paper.PetitionError as exc:
         typer.echo(f"Lỗi: {exc}", err=True)
         raise typer.Exit(1) from exc
 

@@ -41,7 +41,7 @@ from handlers.conversation.turn import AssistantSettings
 from handlers.deadlines.reminders import queue_reminders
 from handlers.digest import queue_digests
 from handlers.faq.knowledge import KnowledgeBase, import_entries
-from handlers.petitions.staff import queue_due_alerts
+from handlers.petitions.alerts import queue_due_alerts
 from handlers.reception.schedule import generate_sessions
 from knowledge.entries import load_entries
 

@@ -29,7 +29,7 @@ from handlers.deadlines.plans import import_plan
 from handlers.deadlines.reminders import plan_reminders
 from handlers.deadlines.rules import DeadlineError, adjusted
 from handlers.digest import weekly_digests
-from handlers.petitions.staff import enter_paper
+from handlers.petitions.paper import enter_paper
 from handlers.reception.schedule import import_calendar
 from handlers.working_days import working_calendar
 from tests.fake_telegram import FakeBotApi, Sent

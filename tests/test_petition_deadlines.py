@@ -17,10 +17,11 @@ from db.models import Outbox, Person, Petition, RoleGrant, Unit
 from handlers import access, texts
 from handlers.assistant import Assistant
 from handlers.clock import FixedClock
+from handlers.petitions.alerts import due_alerts
 from handlers.petitions.filing import describe
+from handlers.petitions.paper import enter_paper
 from handlers.petitions.routing import route, shield_leaders
 from handlers.petitions.rules import RuleBook
-from handlers.petitions.staff import due_alerts, enter_paper
 from handlers.working_days import load_calendar
 from tests.test_access import invite, setup_units
 from tests.test_petitions import COMPLAINT, DENUNCIATION, Chat, code_of, file

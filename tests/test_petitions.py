@@ -19,8 +19,9 @@ from handlers import access, texts
 from handlers.assistant import Assistant
 from handlers.clock import VN_TZ, FixedClock
 from handlers.contract import Button, Reply
+from handlers.petitions.alerts import due_alerts
 from handlers.petitions.figures import figures
-from handlers.petitions.staff import due_alerts, enter_paper
+from handlers.petitions.paper import enter_paper
 from handlers.units import official_address
 from tests.test_access import invite, msg, setup_units
 

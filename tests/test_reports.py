@@ -18,7 +18,7 @@ from db.engine import SessionFactory
 from db.models import Booking, Petition, PetitionEvent, ReceptionSession
 from handlers.assistant import Assistant
 from handlers.clock import VN_TZ, FixedClock
-from handlers.petitions.staff import enter_paper
+from handlers.petitions.paper import enter_paper
 from handlers.reports import Period, build, document, paragraphs, quick_period, workbook
 from tests.test_access import invite, msg, setup_units
 from tests.test_cli import run

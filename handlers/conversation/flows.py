@@ -14,6 +14,7 @@ from handlers.faq.knowledge import KnowledgeBase
 from handlers.kb.chat import FLOWS as KB_FLOWS
 from handlers.kb.chat import KbAdmin, is_kb_payload
 from handlers.menu import with_menu
+from handlers.petitions import case as petition_case
 from handlers.petitions import filing as petitions
 from handlers.petitions import staff as petitions_staff
 from handlers.reception import booking as reception
@@ -81,7 +82,7 @@ class Petition(Flow):
 class Satisfaction(Flow):
     """A citizen's answer to a pushed "hài lòng?" question: checked against the đơn's owner."""
 
-    prefixes = (petitions_staff.SATISFACTION_PREFIX,)
+    prefixes = (petition_case.SATISFACTION_PREFIX,)
     own_authority = True
 
     async def press(self, turn: Turn, payload: str) -> list[Reply]:
@@ -94,10 +95,10 @@ class Staff(Flow):
     the typed steps are a session's outcome, a new session, a new deadline, a note on a đơn."""
 
     flows = frozenset(
-        {reception_staff.FLOW, reception_staff.NEW_FLOW, deadline_rules.FLOW, petitions_staff.FLOW}
+        {reception_staff.FLOW, reception_staff.NEW_FLOW, deadline_rules.FLOW, petition_case.FLOW}
     )
     own_authority = True
-    _REASONS = frozenset({reception_staff.FLOW, petitions_staff.FLOW})
+    _REASONS = frozenset({reception_staff.FLOW, petition_case.FLOW})
 
     def answers(self, payload: str) -> bool:
         return staff.is_staff_payload(payload)

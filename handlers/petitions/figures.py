@@ -12,7 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from db.models import Petition, PetitionEvent
 from handlers.clock import VN_TZ
-from handlers.petitions.staff import (
+from handlers.petitions.case import (
     ACCEPTED,
     CLOSED,
     EXTENDED,

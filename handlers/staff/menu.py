@@ -14,6 +14,7 @@ from handlers.contract import Button, Reply
 from handlers.deadlines import chat as deadline_chat
 from handlers.deadlines import rules as deadline_rules
 from handlers.menu import BACK
+from handlers.petitions import case as petition_case
 from handlers.petitions import staff as petitions_staff
 from handlers.reception import staff as reception_staff
 
@@ -32,7 +33,7 @@ def is_staff_payload(payload: str) -> bool:
 def staff_menu(actor: Actor) -> Reply:
     buttons = [
         Button(texts.STAFF_RECEPTION, reception_staff.SESSIONS),
-        Button(texts.STAFF_PETITIONS, petitions_staff.QUEUE),
+        Button(texts.STAFF_PETITIONS, petition_case.QUEUE),
         Button(texts.STAFF_DEADLINES, deadline_rules.LIST),
         Button(texts.STAFF_REPORTS, reports.MENU),
     ]
@@ -79,7 +80,7 @@ async def press(
         return Reply(texts.STAFF_NOTIFY_HERE_DONE.format(channel=channel), (MENU_BUTTON, BACK))
     if payload == reports.MENU or payload.startswith(reports.PREFIX):
         return await reports.press(session, actor, payload, now, report_cutoff)
-    if petitions_staff.handles(payload):
+    if petition_case.handles(payload):
         return await petitions_staff.press(session, state, actor, payload, now)
     if reception_staff.handles(payload):
         return await reception_staff.press(session, state, actor, payload, now)
