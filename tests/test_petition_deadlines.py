@@ -18,7 +18,7 @@ from handlers import access, texts
 from handlers.assistant import Assistant
 from handlers.clock import FixedClock
 from handlers.petitions.alerts import due_alerts
-from handlers.petitions.filing import describe
+from handlers.petitions.lookup import describe
 from handlers.petitions.paper import enter_paper
 from handlers.petitions.routing import route, shield_leaders
 from handlers.petitions.rules import RuleBook

@@ -16,6 +16,7 @@ from handlers.kb.chat import KbAdmin, is_kb_payload
 from handlers.menu import with_menu
 from handlers.petitions import case as petition_case
 from handlers.petitions import filing as petitions
+from handlers.petitions import lookup as petition_lookup
 from handlers.petitions import staff as petitions_staff
 from handlers.reception import booking as reception
 from handlers.reception import staff as reception_staff
@@ -68,6 +69,8 @@ class Petition(Flow):
 
     async def press(self, turn: Turn, payload: str) -> list[Reply]:
         t = turn
+        if petition_lookup.handles(payload):
+            return [await petition_lookup.press(t.session, t.actor, payload, t.now)]
         return [await petitions.press(t.session, t.state, t.actor, t.incoming, payload, t.now)]
 
     async def resume(self, turn: Turn) -> Reply:

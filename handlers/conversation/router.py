@@ -47,6 +47,7 @@ from handlers.menu import (
     with_menu,
 )
 from handlers.petitions import filing as petitions
+from handlers.petitions import lookup as petition_lookup
 from handlers.reception import booking as reception
 from handlers.staff import menu as staff
 from handlers.units import PICK_COMMAND, ask_unit
@@ -156,8 +157,8 @@ class Router:
         session, state, actor, now = turn.session, turn.state, turn.actor, turn.now
         if state.flow is None and means(text, MENU_WORDS):
             return [with_menu(texts.MENU_PROMPT)]
-        if petitions.looks_like_lookup(text):
-            return [await petitions.lookup(session, actor, text, now)]
+        if petition_lookup.looks_like_lookup(text):
+            return [await petition_lookup.lookup(session, actor, text, now)]
         index = await self._knowledge.index(session)
         understood = understand(index, text, turn.settings.unit_name)
         if understood.intent is Intent.petition:
@@ -167,7 +168,7 @@ class Router:
             prefer = "chu tich" if "chu tich" in fold(text) else None
             return [await reception.start(session, state, actor, now, prefer=prefer)]
         if understood.intent is Intent.petition_status:
-            return [await petitions.mine(session, actor)]
+            return [await petition_lookup.mine(session, actor)]
         if understood.intent is Intent.fallback or (
             understood.intent is Intent.faq and not understood.matched
         ):
@@ -328,7 +329,7 @@ class Router:
         if payload == MENU_PETITION:
             return petitions.choose_kind()
         if payload == MENU_STATUS:
-            return await petitions.mine(session, actor)
+            return await petition_lookup.mine(session, actor)
         return with_menu(texts.MENU_PROMPT)  # MENU, and any menu item no longer offered
 
     async def _inform(self, turn: Turn, payload: str) -> Reply:

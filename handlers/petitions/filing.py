@@ -7,7 +7,6 @@ the citizen consents; the filer's identity goes to ``petition_party``, apart fro
 
 from __future__ import annotations
 
-import re
 import secrets
 from datetime import date, datetime
 from functools import lru_cache
@@ -17,15 +16,14 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from db.conversations import ChatState
 from db.models import Person, Petition, PetitionEvent, PetitionParty, Unit
-from handlers import guesses, texts, words
-from handlers.access import Actor, audit_by
-from handlers.alerts import guessing_alert
+from handlers import texts, words
+from handlers.access import Actor
 from handlers.clock import VN_TZ
 from handlers.contract import Button, Incoming, Reply
 from handlers.conversation import returning
-from handlers.menu import BACK, MENU_BOOK, MENU_STATUS, with_menu
+from handlers.menu import BACK, MENU_BOOK, with_menu
 from handlers.petitions.routing import route, shield_leaders
-from handlers.petitions.rules import DISCIPLINARY, RuleBook, facts, rule_kind
+from handlers.petitions.rules import DISCIPLINARY, RuleBook
 from handlers.reception.booking import is_name, normalize_phone
 from handlers.spoken_dates import read_day
 from handlers.units import address_note, advise_unserved
@@ -81,9 +79,6 @@ FIRST_STEP = {
 }
 SKIP_DAY = "pt:noday"
 REGISTERED, INFORMATION, WITHDRAWN = "dang_ky", "thong_tin", "rut_don"
-WITHDRAW_REQUESTED = "de_nghi_rut_don"
-WITHDRAW_PREFIX = "pt:withdraw:"
-WITHDRAW_YES_PREFIX = "pt:withdrawyes:"
 # Before a result, a đơn may be withdrawn (Luật Khiếu nại Điều 10; Luật Tố cáo Điều 33).
 WITHDRAWABLE = frozenset(
     {
@@ -101,8 +96,6 @@ MAX_FILES = 5
 NOT_DETAILS = frozenset(
     {"kind", "name", "phone", "address", "editing", returning.KNOWN, returning.NOT_ME}
 )
-# A code, then the phone's last 4 digits (or the whole number), with or without a space.
-LOOKUP = re.compile(r"\b(KN|TC|KG|PA)-(\d{4})-([A-Z0-9]{6})\D*(\d{4,11})\b", re.IGNORECASE)
 _KEYWORDS = (
     ("to_cao", ("to cao", "to giac")),
     ("khieu_nai", ("khieu nai",)),
@@ -275,17 +268,6 @@ async def press(
     if payload == NOT_ME and state.flow == FLOW:
         returning.refuse(state)
         return _ask(state)
-    if payload.startswith(WITHDRAW_PREFIX):
-        code = payload.removeprefix(WITHDRAW_PREFIX)
-        return Reply(
-            texts.CONFIRM_WITHDRAW.format(code=code),
-            (
-                Button(texts.WITHDRAW_YES, f"{WITHDRAW_YES_PREFIX}{code}"),
-                Button(texts.KEEP_PETITION, MENU_STATUS),
-            ),
-        )
-    if payload.startswith(WITHDRAW_YES_PREFIX):
-        return await withdraw(session, actor, payload.removeprefix(WITHDRAW_YES_PREFIX), now)
     if payload == FILES_DONE and takes_files(state):
         return _consent(state)
     if payload == SKIP_DAY and state.flow == FLOW and state.step == "decision_day":
@@ -542,126 +524,3 @@ async def _file(
     # Channels that can offer files (the web page) link the filled-in letter to print and sign.
     letter = (f"{LETTER_ATTACHMENT}{petition.code}",) if signed else ()
     return Reply(text, (*buttons, BACK), letter)
-
-
-def describe(petition: Petition) -> str:
-    due = ""
-    # A due date means something only while the đơn is still being dealt with.
-    if petition.due_date is not None and petition.status in WITHDRAWABLE:
-        step = "giải quyết" if petition.accepted_at else "xử lý bước đầu"
-        estimate = texts.PETITION_ESTIMATE if petition.due_estimated else ""
-        due = texts.PETITION_DUE.format(
-            step=step, due=f"{petition.due_date:%d/%m/%Y}", estimate=estimate
-        ) + _if_not_resolved(petition)
-    return texts.PETITION_LINE.format(
-        code=petition.code,
-        kind=texts.PETITION_KIND_NAMES.get(petition.kind, petition.kind),
-        status=texts.PETITION_STATUS_NAMES.get(petition.status, petition.status),
-        due=due,
-    )
-
-
-def _if_not_resolved(petition: Petition) -> str:
-    """A first-round khiếu nại being resolved: until when a second complaint may be filed if
-    no decision comes by the due date (Luật Khiếu nại Điều 33 khoản 1)."""
-    if petition.kind != "khieu_nai" or petition.second_round or petition.due_date is None:
-        return ""
-    if petition.accepted_at is None or petition.status == "tam_dinh_chi":
-        return ""
-    window = rule_book().due(
-        rule_kind(petition), "limit", petition.due_date, second_round=True, facts=facts(petition)
-    )
-    if window is None or window.rule.start != "first_decision_or_deadline":
-        return ""
-    return texts.PETITION_OVERDUE_APPEAL.format(
-        due=f"{petition.due_date:%d/%m/%Y}",
-        end=f"{window.day:%d/%m/%Y}",
-        estimate=texts.PETITION_ESTIMATE if window.estimated else "",
-        rule=window.rule.public_citation,
-    )
-
-
-async def mine(session: AsyncSession, actor: Actor) -> Reply:
-    query = (
-        select(Petition)
-        .where(Petition.person_id == actor.person_id)
-        .order_by(col(Petition.id).desc())
-        .limit(10)
-    )
-    found = (await session.exec(query)).all()
-    if not found:
-        return with_menu(texts.NO_PETITIONS)
-    withdrawable = [p for p in found if p.status in WITHDRAWABLE]
-    buttons = tuple(
-        Button(texts.PT_WITHDRAW.format(code=p.code), f"{WITHDRAW_PREFIX}{p.code}")
-        for p in withdrawable[:5]
-    )
-    text = "\n".join([texts.MY_PETITIONS] + [f"- {describe(p)}" for p in found])
-    return Reply(text, (*buttons, BACK))
-
-
-async def withdraw(session: AsyncSession, actor: Actor, code: str, now: datetime) -> Reply:
-    """A citizen withdraws: a registration not yet received simply ends; a received khiếu nại
-    or tố cáo needs a signed letter, so the request is recorded and the handler told."""
-    petition = (await session.exec(select(Petition).where(Petition.code == code))).one_or_none()
-    if petition is None or petition.person_id != actor.person_id:
-        return with_menu(texts.STALE_BUTTON)
-    if petition.status not in WITHDRAWABLE:
-        return with_menu(describe(petition))
-    if petition.status == REGISTERED or petition.kind not in ("khieu_nai", "to_cao"):
-        petition.status = WITHDRAWN
-        petition.updated_at = now
-        session.add(petition)
-        session.add(
-            PetitionEvent(petition_id=petition.id or 0, at=now, actor="citizen", status=WITHDRAWN)
-        )
-        return with_menu(texts.PT_WITHDRAWN.format(code=code))
-    session.add(
-        PetitionEvent(
-            petition_id=petition.id or 0, at=now, actor="citizen", status=WITHDRAW_REQUESTED
-        )
-    )
-    return with_menu(texts.PT_WITHDRAW_SIGNED.format(code=code))
-
-
-def looks_like_lookup(text: str) -> bool:
-    return LOOKUP.search(text) is not None
-
-
-async def lookup(session: AsyncSession, actor: Actor, text: str, now: datetime) -> Reply:
-    """A code and the last four digits of the phone given. Wrong guesses slow down that code
-    for everyone, the sender and their address (``handlers.guesses``); the answer is the same
-    whether the code exists or not. The filer, in the chat that filed, is never slowed."""
-    found = LOOKUP.search(text)
-    assert found is not None
-    code = f"{found.group(1)}-{found.group(2)}-{found.group(3)}".upper()
-    petition = (await session.exec(select(Petition).where(Petition.code == code))).one_or_none()
-    if petition is not None and petition.person_id == actor.person_id:
-        return with_menu(describe(petition))
-    if found.group(1).upper() == "TC":
-        # Code and phone would confirm who denounced to anyone who suspects a neighbour: a tố
-        # cáo is followed only from the filer's own chat. The same answer whether it exists.
-        return with_menu(texts.PETITION_LOOKUP_TOCAO)
-    checked = guesses.keys(code, actor.channel, actor.external_id, actor.origin)
-    pause = await guesses.wait(session, checked, now)
-    if pause is not None:
-        return with_menu(texts.PETITION_LOOKUP_SLOWED.format(wait=guesses.wait_words(pause)))
-    # Whatever follows the code ("0912 345 678", "5678"): its last four digits.
-    last4 = re.sub(r"\D", "", text[found.end(3) :])[-4:]
-    if petition is None or not petition.phone_last4 or petition.phone_last4 != last4:
-        audit_by(session, actor, "petition.lookup_failed", now, target=code)
-        if await guesses.failed(session, checked, now):
-            await guessing_alert(session, actor.channel, now)
-        return with_menu(texts.PETITION_LOOKUP_WRONG)
-    await guesses.succeeded(session, checked)
-    return with_menu(describe(petition))
-
-
-def due_text(petition: Petition) -> str:
-    if petition.due_date is None:
-        return ""
-    return " " + texts.PETITION_DUE.format(
-        step="giải quyết" if petition.accepted_at else "xử lý bước đầu",
-        due=f"{petition.due_date:%d/%m/%Y}",
-        estimate=texts.PETITION_ESTIMATE if petition.due_estimated else "",
-    )

@@ -51,7 +51,7 @@ from handlers.petitions.case import (
     offered,
     redate,
 )
-from handlers.petitions.filing import due_text
+from handlers.petitions.lookup import due_text
 from handlers.petitions.views import _back_to, _detail, _queue
 from handlers.staff import accounts as staff_accounts
 from handlers.units import official_address
