@@ -2,6 +2,9 @@
 
 Voice (DESIGN.md): the assistant is "Trợ lý", addresses people as "anh/chị", answers first,
 short plain sentences, dates dd/mm/yyyy, never invents.
+
+Size: a catalogue, long by design; one file keeps the voice consistent and is what a reviewer
+of the Vietnamese reads end to end.
 """
 
 from __future__ import annotations

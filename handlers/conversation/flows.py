@@ -19,6 +19,7 @@ from handlers.petitions import filing as petitions
 from handlers.petitions import lookup as petition_lookup
 from handlers.petitions import staff as petitions_staff
 from handlers.reception import booking as reception
+from handlers.reception import bookings
 from handlers.reception import staff as reception_staff
 from handlers.staff import menu as staff
 from handlers.units import PICK_FLOW, PICK_PREFIX, choose_unit, confirm_unit
@@ -38,6 +39,8 @@ class Booking(Flow):
 
     async def press(self, turn: Turn, payload: str) -> list[Reply]:
         t = turn
+        if bookings.handles(payload):
+            return [await bookings.press(t.session, t.state, t.actor, payload, t.now)]
         return await reception.press(t.session, t.state, t.actor, t.incoming, payload, t.now)
 
     async def resume(self, turn: Turn) -> Reply:

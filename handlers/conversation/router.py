@@ -49,6 +49,7 @@ from handlers.menu import (
 from handlers.petitions import filing as petitions
 from handlers.petitions import lookup as petition_lookup
 from handlers.reception import booking as reception
+from handlers.reception import bookings
 from handlers.staff import menu as staff
 from handlers.units import PICK_COMMAND, ask_unit
 from handlers.words import BACK as BACK_WORDS
@@ -321,7 +322,7 @@ class Router:
         if payload == MENU_BOOK:
             return await reception.start(session, state, actor, now)
         if payload == MENU_MINE:
-            return await reception.mine(session, actor, now)
+            return await bookings.mine(session, actor, now)
         if payload == MENU_RECEPTION_INFO:
             entry = await self._knowledge.entry(session, SCHEDULE_ENTRY)
             index = await self._knowledge.index(session)

@@ -4,6 +4,11 @@ The booking flow keeps its answers in the conversation state (so a restart loses
 writes nothing until the citizen consents; the place is then taken by one conditional UPDATE
 (capacity can never be exceeded), the booking row and its two reminders are written in the same
 transaction.
+
+Size (about 600 lines): the form's steps, its read-back and the booking transaction share the
+answers' shape and are read together; a citizen's own bookings, the schedule and the figures
+live beside it (bookings.py, schedule.py, figures.py). The next cut is the form engine shared
+with the đơn form (issue 16, forms as data).
 """
 
 from __future__ import annotations
@@ -411,19 +416,10 @@ async def press(
         return [Reply(texts.PICK_FIELD, (*fields, *_controls()))]
     if payload == CONSENT_YES and state.flow == FLOW:
         return [await _book(session, state, actor, incoming, now)]
-    if payload.startswith(CANCEL_PREFIX):
-        return [await confirm_cancel(session, actor, payload.removeprefix(CANCEL_PREFIX))]
-    if payload.startswith(CANCEL_YES_PREFIX):
-        return [await cancel(session, actor, payload.removeprefix(CANCEL_YES_PREFIX), now)]
-    if payload.startswith(MOVE_PREFIX):
-        code = payload.removeprefix(MOVE_PREFIX)
-        if await _own_booking(session, actor, code) is None:
-            return [with_menu(texts.BOOKING_GONE)]
-        return [await start(session, state, actor, now, moving=code)]
     return [with_menu(texts.STALE_BUTTON)]
 
 
-async def _own_booking(session: AsyncSession, actor: Actor, code: str) -> Booking | None:
+async def own_booking(session: AsyncSession, actor: Actor, code: str) -> Booking | None:
     booking = await rows.by_code(session, code)
     if booking is None or booking.person_id != actor.person_id or booking.status != rows.BOOKED:
         return None
@@ -578,7 +574,7 @@ async def _save_walk_in(
     )
 
 
-async def _release(session: AsyncSession, booking: Booking, status: str, now: datetime) -> None:
+async def release(session: AsyncSession, booking: Booking, status: str, now: datetime) -> None:
     booking.status = status
     booking.updated_at = now
     session.add(booking)
@@ -587,7 +583,7 @@ async def _release(session: AsyncSession, booking: Booking, status: str, now: da
 
 
 async def _move(session: AsyncSession, state: ChatState, actor: Actor, now: datetime) -> Reply:
-    old = await _own_booking(session, actor, str(state.data["moving"]))
+    old = await own_booking(session, actor, str(state.data["moving"]))
     if old is None:
         return _quit(state, texts.BOOKING_GONE)
     new_id = int(state.data["session_id"])
@@ -609,47 +605,3 @@ async def _move(session: AsyncSession, state: ChatState, actor: Actor, now: date
     state.flow = state.step = None
     state.data = {}
     return with_menu(_confirmation(texts.BOOKING_MOVED, old, item))
-
-
-async def confirm_cancel(session: AsyncSession, actor: Actor, code: str) -> Reply:
-    booking = await _own_booking(session, actor, code)
-    item = await session.get(ReceptionSession, booking.session_id) if booking else None
-    if booking is None or item is None:
-        return with_menu(texts.BOOKING_GONE)
-    return Reply(
-        texts.CONFIRM_CANCEL_BOOKING.format(code=code, start=when(item)),
-        (
-            Button(texts.CANCEL_BOOKING_YES, f"{CANCEL_YES_PREFIX}{code}"),
-            Button(texts.KEEP_BOOKING, MENU_MINE),
-        ),
-    )
-
-
-async def cancel(session: AsyncSession, actor: Actor, code: str, now: datetime) -> Reply:
-    booking = await _own_booking(session, actor, code)
-    if booking is None:
-        return with_menu(texts.BOOKING_GONE)
-    await _release(session, booking, rows.CANCELLED_BOOKING, now)
-    return with_menu(texts.BOOKING_CANCELLED.format(code=code))
-
-
-async def mine(session: AsyncSession, actor: Actor, now: datetime) -> Reply:
-    found = await rows.open_bookings(session, actor.person_id, now)
-    if not found:
-        return with_menu(texts.NO_BOOKINGS)
-    lines = [texts.MY_BOOKINGS]
-    buttons: list[Button] = []
-    for booking, item in found:
-        lines.append(
-            "- "
-            + texts.MY_BOOKING_LINE.format(
-                code=booking.code, start=when(item), place=item.place, queue=booking.queue_number
-            )
-        )
-        buttons.append(
-            Button(texts.CANCEL_BOOKING.format(code=booking.code), f"{CANCEL_PREFIX}{booking.code}")
-        )
-        buttons.append(
-            Button(texts.MOVE_BOOKING.format(code=booking.code), f"{MOVE_PREFIX}{booking.code}")
-        )
-    return Reply("\n".join(lines), (*buttons, BACK))
