@@ -28,8 +28,8 @@ from db.engine import create_engine, session_factory  # noqa: E402
 from db.models import Deadline, Identity, Person, RoleGrant  # noqa: E402
 from handlers.clock import VN_TZ  # noqa: E402
 from handlers.deadlines.reminders import plan_reminders  # noqa: E402
-from handlers.digest import digest_for  # noqa: E402
-from handlers.unit_registry import UnitSpec, apply  # noqa: E402
+from handlers.staff.digest import digest_for  # noqa: E402
+from handlers.units.registry import UnitSpec, apply  # noqa: E402
 from handlers.working_days import working_calendar  # noqa: E402
 
 EVERY_MINUTE = (

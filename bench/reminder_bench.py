@@ -35,7 +35,7 @@ from db.models import Identity, Person, RoleGrant  # noqa: E402
 from handlers.clock import VN_TZ, FixedClock  # noqa: E402
 from handlers.deadlines.plans import import_plan  # noqa: E402
 from handlers.deadlines.reminders import plan_reminders  # noqa: E402
-from handlers.unit_registry import UnitSpec, apply  # noqa: E402
+from handlers.units.registry import UnitSpec, apply  # noqa: E402
 from handlers.working_days import working_calendar  # noqa: E402
 from tests.fake_telegram import FakeBotApi  # noqa: E402
 

@@ -26,7 +26,7 @@ from db import kb as kb_rows
 from db import reception as reception_rows
 from db.engine import create_engine
 from db.models import InboxItem, ReceptionSession
-from handlers import access, reports, texts, unit_registry
+from handlers import access, reports, texts
 from handlers.clock import VN_TZ, Clock, FixedClock, StartedClock, format_datetime
 from handlers.deadlines import plans as deadline_plans
 from handlers.deadlines import reminders as deadline_reminders
@@ -39,6 +39,7 @@ from handlers.petitions import paper as petition_paper
 from handlers.reception import schedule as reception_calendar
 from handlers.reception import staff as reception_staff
 from handlers.sheets import read_sheets
+from handlers.units import registry as unit_registry
 from handlers.working_days import working_calendar
 from knowledge.entries import ContentError, load_entries
 from knowledge.normalize import ascii_int
@@ -495,7 +496,8 @@ def units_build_data(
     wheel: Annotated[Path, typer.Argument(help="Tệp .whl của gói vietnamadminunits.")],
 ) -> None:
     """Dành cho người bảo trì: tạo lại tệp danh mục 2025 từ gói vietnamadminunits."""
-    from handlers import admin_units, admin_units_build
+    from handlers.units import build_data as admin_units_build
+    from handlers.units import reference as admin_units
 
     try:
         count = admin_units_build.write(wheel)

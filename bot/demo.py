@@ -14,11 +14,11 @@ from bot.settings import Settings
 from db import people
 from db.engine import SessionFactory
 from handlers import access
-from handlers.admin_units import lower_kind, reference
 from handlers.clock import Clock
 from handlers.deadlines.plans import import_plan
 from handlers.reception.schedule import generate_sessions, import_calendar
-from handlers.unit_registry import UnitImportError, UnitSpec, apply, load, official_specs
+from handlers.units.reference import lower_kind, reference
+from handlers.units.registry import UnitImportError, UnitSpec, apply, load, official_specs
 
 DEMO_UNIT_NAME = "UBND xã Minh Hòa (dữ liệu mẫu)"
 DEMO_UNITS = [

@@ -34,15 +34,15 @@ from db.engine import SessionFactory, create_engine, session_factory
 from db.migrate import upgrade
 from handlers import texts
 from handlers.alerts import alert_admins
-from handlers.assistant import Assistant
 from handlers.clock import Clock
 from handlers.contract import Incoming, Reply
+from handlers.conversation.assistant import Assistant
 from handlers.conversation.turn import AssistantSettings
 from handlers.deadlines.reminders import queue_reminders
-from handlers.digest import queue_digests
 from handlers.faq.knowledge import KnowledgeBase, import_entries
 from handlers.petitions.alerts import queue_due_alerts
 from handlers.reception.schedule import generate_sessions
+from handlers.staff.digest import queue_digests
 from knowledge.entries import load_entries
 
 log = logging.getLogger(__name__)

@@ -19,8 +19,8 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.delivery import Deliverer
 from bot.retention import Retention
-from handlers.assistant import Assistant
 from handlers.clock import VN_TZ
+from handlers.conversation.assistant import Assistant
 
 log = logging.getLogger(__name__)
 STOP_GRACE_SECONDS = 20.0

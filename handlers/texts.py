@@ -103,7 +103,7 @@ PICK_UNIT_NONE = (
     'chính".'
 )
 NO_UNITS = "Hệ thống chưa có danh sách xã, phường."
-# Old addresses and the 2025 units (handlers/units.py).
+# Old addresses and the 2025 units (handlers/units/pick.py).
 UNIT_MOVED = "{old} (cũ) nay thuộc {new}."
 UNIT_SPLIT = "{old} (cũ) nay chia về {parts}, {province}; phần lớn thuộc {main}."
 UNIT_DISTRICT_SPLIT = "{district} (cũ) nay chia về các xã, phường: {parts} ({province})."

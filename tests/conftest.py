@@ -23,8 +23,8 @@ from bot.server import create_app
 from bot.settings import Settings
 from db.engine import SessionFactory, create_engine, session_factory
 from db.migrate import alembic_config, upgrade
-from handlers.assistant import Assistant
 from handlers.clock import TEST_TODAY_ENV, VN_TZ, FixedClock, suite_start
+from handlers.conversation.assistant import Assistant
 from handlers.conversation.turn import AssistantSettings
 from handlers.faq.knowledge import KnowledgeBase, import_entries
 from knowledge.entries import Entry, load_entries

@@ -10,10 +10,10 @@ from db import audit, people
 from db.engine import SessionFactory
 from db.models import Identity, Outbox, RoleGrant
 from handlers import access, texts
-from handlers.assistant import Assistant
 from handlers.clock import FixedClock
 from handlers.contract import Incoming
-from handlers.unit_registry import UnitSpec, apply
+from handlers.conversation.assistant import Assistant
+from handlers.units.registry import UnitSpec, apply
 
 UNITS = [
     UnitSpec(name="Tỉnh mẫu", kind="tinh"),

@@ -17,12 +17,12 @@ from db import people
 from db.engine import SessionFactory
 from db.models import AuditLog, Person, Unit
 from handlers import texts
-from handlers.admin_units import Reference, reference
-from handlers.admin_units_build import build, dump
-from handlers.assistant import Assistant
 from handlers.clock import FixedClock
-from handlers.unit_registry import UnitSpec, apply, load, official_specs
-from handlers.units import advise_unserved, describe_address, official_address
+from handlers.conversation.assistant import Assistant
+from handlers.units.build_data import build, dump
+from handlers.units.pick import advise_unserved, describe_address, official_address
+from handlers.units.reference import Reference, reference
+from handlers.units.registry import UnitSpec, apply, load, official_specs
 from tests.test_access import msg
 from tests.test_cli import run
 

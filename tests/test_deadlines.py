@@ -20,17 +20,17 @@ from db import outbox, people
 from db.engine import SessionFactory
 from db.models import Deadline, DeadlineDone, Identity, Outbox, RoleGrant
 from handlers import access, texts
-from handlers.assistant import Assistant
 from handlers.clock import TEST_TODAY_ENV, VN_TZ, FixedClock
 from handlers.contract import Reply
+from handlers.conversation.assistant import Assistant
 from handlers.deadlines import reminders as deadline_reminders
 from handlers.deadlines import rules as deadline_rules
 from handlers.deadlines.plans import import_plan
 from handlers.deadlines.reminders import plan_reminders
 from handlers.deadlines.rules import DeadlineError, adjusted
-from handlers.digest import weekly_digests
 from handlers.petitions.paper import enter_paper
 from handlers.reception.schedule import import_calendar
+from handlers.staff.digest import weekly_digests
 from handlers.working_days import working_calendar
 from tests.fake_telegram import FakeBotApi, Sent
 from tests.test_access import invite, msg, setup_units

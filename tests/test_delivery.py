@@ -16,9 +16,9 @@ from bot.delivery import Deliverer, RetryAfter, Unreachable
 from db import inbox, outbox, web_sessions
 from db.engine import SessionFactory, create_engine, session_factory
 from db.models import Identity, Outbox, Person, WebPush
-from handlers.assistant import Assistant
 from handlers.clock import FixedClock
 from handlers.contract import Incoming, Reply
+from handlers.conversation.assistant import Assistant
 
 
 class Recorder:

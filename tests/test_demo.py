@@ -9,8 +9,8 @@ from sqlmodel import func, select
 from bot.demo import load_demo
 from db.engine import SessionFactory
 from db.models import Deadline, Outbox, ReceptionSchedule, ReceptionSession
-from handlers.assistant import Assistant
 from handlers.clock import VN_TZ, FixedClock
+from handlers.conversation.assistant import Assistant
 from handlers.conversation.turn import AssistantSettings
 from handlers.deadlines.reminders import queue_reminders
 from handlers.faq.knowledge import KnowledgeBase

@@ -17,9 +17,9 @@ from db import conversations, inbox, people
 from db.engine import SessionFactory
 from db.models import AuditLog, Identity, InboxItem, Outbox, Petition, ReceptionSession
 from handlers import access, texts
-from handlers.assistant import Assistant
 from handlers.clock import FixedClock
 from handlers.contract import Reply
+from handlers.conversation.assistant import Assistant
 from handlers.reception.schedule import generate_sessions
 from tests.test_access import invite, setup_units
 from tests.test_petitions import DENUNCIATION, file

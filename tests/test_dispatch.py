@@ -9,9 +9,9 @@ from sqlmodel import func, select
 from db.engine import SessionFactory
 from db.models import Conversation, InboxItem
 from handlers import texts
-from handlers.assistant import Assistant
 from handlers.clock import FixedClock
 from handlers.contract import Incoming
+from handlers.conversation.assistant import Assistant
 from handlers.faq.knowledge import KnowledgeBase
 
 

@@ -20,12 +20,12 @@ from bot.settings import Settings
 from db.engine import SessionFactory
 from db.models import AuditLog, Person
 from handlers import texts
-from handlers.assistant import Assistant
 from handlers.clock import FixedClock
+from handlers.conversation.assistant import Assistant
 from handlers.deadlines.rules import DeadlineError, occurrences_between
 from handlers.guesses import TARGET
 from handlers.reports import Period
-from handlers.unit_registry import UnitSpec, apply, export, parse
+from handlers.units.registry import UnitSpec, apply, export, parse
 from tests.conftest import Client
 from tests.test_access import setup_units
 from tests.test_petitions import COMPLAINT, Chat, code_of, file

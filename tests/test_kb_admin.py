@@ -8,9 +8,9 @@ from db import audit
 from db.engine import SessionFactory
 from db.models import KbRevision, UnansweredQuestion
 from handlers import access, texts
-from handlers.assistant import Assistant
 from handlers.clock import FixedClock
 from handlers.contract import Incoming, Reply
+from handlers.conversation.assistant import Assistant
 from handlers.kb.curation import top_unanswered
 from tests.conftest import Client
 from tests.test_access import invite, setup_units

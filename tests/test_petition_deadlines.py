@@ -15,8 +15,8 @@ from db import accused, people
 from db.engine import SessionFactory
 from db.models import Outbox, Person, Petition, RoleGrant, Unit
 from handlers import access, texts
-from handlers.assistant import Assistant
 from handlers.clock import FixedClock
+from handlers.conversation.assistant import Assistant
 from handlers.petitions.alerts import due_alerts
 from handlers.petitions.lookup import describe
 from handlers.petitions.paper import enter_paper

@@ -16,13 +16,13 @@ from db import people
 from db.engine import SessionFactory
 from db.models import AuditLog, InboxItem, Outbox, Petition, PetitionEvent, PetitionParty
 from handlers import access, texts
-from handlers.assistant import Assistant
 from handlers.clock import VN_TZ, FixedClock
 from handlers.contract import Button, Reply
+from handlers.conversation.assistant import Assistant
 from handlers.petitions.alerts import due_alerts
 from handlers.petitions.figures import figures
 from handlers.petitions.paper import enter_paper
-from handlers.units import official_address
+from handlers.units.pick import official_address
 from tests.test_access import invite, msg, setup_units
 
 

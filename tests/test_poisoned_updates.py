@@ -19,9 +19,9 @@ from db import inbox, outbox
 from db.engine import SessionFactory
 from db.models import InboxItem, Outbox
 from handlers import access, texts
-from handlers.assistant import Assistant
 from handlers.clock import FixedClock
 from handlers.contract import Incoming, Reply
+from handlers.conversation.assistant import Assistant
 from tests.conftest import Client
 from tests.test_access import invite, setup_units
 from tests.test_delivery import Recorder

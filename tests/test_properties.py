@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 from db.engine import create_engine, session_factory
 from db.migrate import upgrade
 from handlers import texts
-from handlers.assistant import Assistant
 from handlers.clock import VN_TZ, FixedClock
 from handlers.contract import Incoming
+from handlers.conversation.assistant import Assistant
 from handlers.faq.answers import understand
 from handlers.faq.knowledge import KnowledgeBase, import_entries
 from knowledge.entries import Entry, load_entries

@@ -17,9 +17,9 @@ from db import reception as rows
 from db.engine import SessionFactory
 from db.models import Booking, Outbox, ReceptionSession
 from handlers import texts
-from handlers.assistant import Assistant
 from handlers.clock import VN_TZ, FixedClock
 from handlers.contract import Reply
+from handlers.conversation.assistant import Assistant
 from handlers.conversation.turn import AssistantSettings
 from handlers.faq.knowledge import KnowledgeBase
 from handlers.reception import figures as reception_figures

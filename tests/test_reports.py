@@ -16,8 +16,8 @@ from openpyxl import load_workbook
 from db import people
 from db.engine import SessionFactory
 from db.models import Booking, Petition, PetitionEvent, ReceptionSession
-from handlers.assistant import Assistant
 from handlers.clock import VN_TZ, FixedClock
+from handlers.conversation.assistant import Assistant
 from handlers.petitions.paper import enter_paper
 from handlers.reports import Period, build, document, paragraphs, quick_period, workbook
 from tests.test_access import invite, msg, setup_units

@@ -7,8 +7,8 @@ import uuid
 
 from bot.channels.text import with_numbers
 from handlers import texts
-from handlers.assistant import Assistant
 from handlers.contract import Incoming, Reply, numbered
+from handlers.conversation.assistant import Assistant
 
 CHANNEL = "console"
 EXIT_WORDS = frozenset({"thoat", "thoát", "exit", "quit"})

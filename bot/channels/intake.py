@@ -23,8 +23,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.delivery import Deliverer, Outcome
 from db.outbox import Claimed
-from handlers.assistant import Assistant
 from handlers.contract import Incoming
+from handlers.conversation.assistant import Assistant
 from handlers.conversation.engine import Also, Handled
 
 log = logging.getLogger(__name__)

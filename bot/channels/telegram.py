@@ -43,8 +43,8 @@ from bot.channels.text import split_text
 from bot.delivery import Deliverer, RetryAfter, Unreachable
 from bot.guard import parse_json
 from handlers import texts
-from handlers.assistant import Assistant
 from handlers.contract import Incoming, Reply, compact_payload
+from handlers.conversation.assistant import Assistant
 
 log = logging.getLogger(__name__)
 

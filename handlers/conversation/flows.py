@@ -22,7 +22,7 @@ from handlers.reception import booking as reception
 from handlers.reception import bookings
 from handlers.reception import staff as reception_staff
 from handlers.staff import menu as staff
-from handlers.units import PICK_FLOW, PICK_PREFIX, choose_unit, confirm_unit
+from handlers.units.pick import PICK_FLOW, PICK_PREFIX, choose_unit, confirm_unit
 from handlers.words import JUST_ASKING, YES, means
 from knowledge.normalize import ascii_int
 

@@ -51,7 +51,7 @@ from handlers.petitions import lookup as petition_lookup
 from handlers.reception import booking as reception
 from handlers.reception import bookings
 from handlers.staff import menu as staff
-from handlers.units import PICK_COMMAND, ask_unit
+from handlers.units.pick import PICK_COMMAND, ask_unit
 from handlers.words import BACK as BACK_WORDS
 from handlers.words import MENU as MENU_WORDS
 from handlers.words import QUIT as QUIT_WORDS

@@ -29,7 +29,7 @@ from handlers.petitions.routing import route, shield_leaders
 from handlers.petitions.rules import DISCIPLINARY, RuleBook
 from handlers.reception.booking import is_name, normalize_phone
 from handlers.spoken_dates import read_day
-from handlers.units import address_note, advise_unserved
+from handlers.units.pick import address_note, advise_unserved
 from handlers.words import means
 from handlers.working_days import working_calendar
 from knowledge.normalize import fold

@@ -15,7 +15,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from db import people
 from db.models import Petition, PetitionParty, Unit
 from handlers.clock import VN_TZ
-from handlers.units import official_address
+from handlers.units.pick import official_address
 
 LETTER_KINDS = {"khieu_nai": "ĐƠN KHIẾU NẠI", "to_cao": "ĐƠN TỐ CÁO"}
 FIELD_LABELS = {

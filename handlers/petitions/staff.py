@@ -54,7 +54,7 @@ from handlers.petitions.case import (
 from handlers.petitions.lookup import due_text
 from handlers.petitions.views import _back_to, _detail, _queue
 from handlers.staff import accounts as staff_accounts
-from handlers.units import official_address
+from handlers.units.pick import official_address
 from knowledge.normalize import ascii_int
 
 

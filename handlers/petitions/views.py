@@ -40,7 +40,7 @@ from handlers.petitions.case import (
 )
 from handlers.petitions.filing import rule_book
 from handlers.petitions.rules import facts, rule_kind
-from handlers.units import official_address
+from handlers.units.pick import official_address
 from knowledge.normalize import fold
 
 

@@ -30,7 +30,7 @@ from handlers.contract import Button, Incoming, Reply
 from handlers.conversation import returning
 from handlers.menu import BACK, MENU_BOOK, MENU_MINE, MENU_RECEPTION_INFO, with_menu
 from handlers.reception.figures import GROUP_FROM
-from handlers.units import address_note
+from handlers.units.pick import address_note
 from knowledge.normalize import ascii_int, fold
 
 FLOW = "booking"

@@ -40,7 +40,7 @@ from handlers.menu import BACK
 from handlers.reception.booking import DESK, start_walk_in
 from handlers.reception.schedule import CalendarError, cancel_session, import_calendar
 from handlers.staff import accounts as staff_accounts
-from handlers.units import official_address
+from handlers.units.pick import official_address
 from knowledge.normalize import ascii_int
 
 PREFIX = "staff:rc:"

@@ -20,8 +20,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from db import audit, people
 from db.models import Unit
-from handlers.admin_units import Reference, reference
 from handlers.sheets import csv_safe, from_csv
+from handlers.units.reference import Reference, reference
 
 KINDS = ("tinh", "xa", "phuong", "dac_khu", "co_quan")
 CSV_COLUMNS = ("code", "name", "kind", "parent", "aliases", "address", "phone", "hours")

@@ -1,6 +1,6 @@
 """Vietnam's administrative units since 01/7/2025, and where each former commune went.
 
-`handlers/data/units_2025.json` (built by `handlers/admin_units_build.py` from the MIT-licensed
+`handlers/data/units_2025.json` (built by `handlers/units/build_data.py` from the MIT-licensed
 `vietnamadminunits` package's data) lists the 34 provinces, the 3,321 communes, wards and
 special zones with their official codes, and the 10,040 communes of before the merger (with
 their district and province) with the new unit(s) each one went to: the first one is where most
@@ -27,8 +27,8 @@ from knowledge.normalize import fold
 
 T = TypeVar("T")
 
-DATA_PATH = Path(__file__).parent / "data" / "units_2025.json"
-LICENSE_PATH = Path(__file__).parent / "data" / "units_2025.LICENSE.txt"
+DATA_PATH = Path(__file__).parent.parent / "data" / "units_2025.json"
+LICENSE_PATH = Path(__file__).parent.parent / "data" / "units_2025.LICENSE.txt"
 KIND_OF_TYPE = {"Xã": "xa", "Phường": "phuong", "Đặc khu": "dac_khu"}
 
 # Words in front of a name that say which level it is (folded). "thanh pho" was a district

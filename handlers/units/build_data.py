@@ -20,7 +20,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from handlers.admin_units import DATA_PATH, KIND_OF_TYPE, LICENSE_PATH
+from handlers.units.reference import DATA_PATH, KIND_OF_TYPE, LICENSE_PATH
 
 PACKAGE = "vietnamadminunits"
 

@@ -20,7 +20,9 @@ from db.conversations import ChatState
 from db.models import Unit
 from handlers import texts
 from handlers.access import Actor, set_person_unit
-from handlers.admin_units import (
+from handlers.contract import Button, Reply
+from handlers.menu import BACK, with_menu
+from handlers.units.reference import (
     Commune,
     District,
     Found,
@@ -30,8 +32,6 @@ from handlers.admin_units import (
     name_key,
     reference,
 )
-from handlers.contract import Button, Reply
-from handlers.menu import BACK, with_menu
 from knowledge.normalize import fold, normalize
 
 COMMUNE_KINDS = frozenset({"xa", "phuong", "dac_khu"})
