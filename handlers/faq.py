@@ -207,7 +207,12 @@ def _content_words(text: str) -> list[str]:
 def _unknown_markers(index: FaqIndex, entry: Entry, about: Topic) -> tuple[str, ...]:
     """Procedure or off-topic words of the question that the entry's own phrasings never use:
     an important word no entry knows stops a confident answer ("căn cước" is not "giấy tờ")."""
-    return tuple(p for p in (*about.procedure, *about.off_topic) if not index.knows(entry, p))
+    def known(phrase: str) -> bool:
+        # "căn cước công dân" is known to an entry that says "căn cước".
+        words = phrase.split()
+        return index.knows(entry, phrase) or (len(words) > 2 and index.knows(entry, " ".join(words[:2])))
+
+    return tuple(p for p in (*about.procedure, *about.off_topic) if not known(p))
 
 
 def _decline_kind(about: Topic, content: list[str]) -> Decline:
@@ -257,12 +262,18 @@ def understand(
         return _action(index, reading, unit_name)
     if reading.intent in ACTIONS:
         return _action(index, reading, unit_name)
+    # The marked words that stop an answer are the question's; the situation that shapes a
+    # decline is the whole story's.
     about = topic(text)
+    asks_about = topic(focus) if long else about
     content = _content_words(focus)
+    if long and len([w for w in content if w not in VAGUE]) < 2:
+        # "Vậy tôi phải làm sao?" after a story: the story is the question.
+        return _decline(index, _decline_kind(about, content or ["?"] * 2), about, long=True)
     if not content:
         return _decline(index, Decline.unclear, about)
-    if not about.in_domain and (about.off_topic or about.procedure):
-        kind = Decline.off_topic if about.off_topic else Decline.procedure
+    if not asks_about.in_domain and (asks_about.off_topic or asks_about.procedure):
+        kind = Decline.off_topic if asks_about.off_topic else Decline.procedure
         return _decline(index, kind, about, office=office)
     candidates = [focus]
     if long and asked:
@@ -273,9 +284,9 @@ def understand(
     best = result.best
     score = best.score if best else 0.0
     if best is not None and result.confidence is not Confidence.low:
-        if _unknown_markers(index, best.entry, about):
+        if _unknown_markers(index, best.entry, asks_about):
             return _decline(index, _decline_kind(about, content), about, score, office=office)
-        if result.confidence is Confidence.high:
+        if result.confidence is Confidence.high or (long and _clear_lead(result)):
             reply = answer_reply(best.entry, index)
             return Understanding(Intent.faq, True, best.entry, best.score, (), (reply,))
         alternatives = tuple(m.entry for m in result.matches if m.score >= best.score * 0.8)
@@ -287,6 +298,21 @@ def understand(
     kind = _decline_kind(about, content)
     nearby = tuple(m.entry for m in result.matches[:2]) if about.in_domain else ()
     return _decline(index, kind, about, score, nearby, long, office)
+
+
+# Words that carry no subject of their own: a question made of them alone is vague.
+VAGUE = frozenset("giai quyet lam sao gi nao tiep theo nen phai duoc biet hoi muon the".split())
+# In a long message the story's words lower every entry's share of the question; a question
+# sentence whose best entry clears the bar and stands well clear of the next is answered.
+LONG_LEAD = 0.08
+
+
+def _clear_lead(result: SearchResult) -> bool:
+    from knowledge.index import HIGH
+
+    scores = [m.score for m in result.matches]
+    runner_up = scores[1] if len(scores) > 1 else 0.0
+    return bool(scores) and scores[0] >= HIGH and scores[0] - runner_up >= LONG_LEAD
 
 
 def _last_action(text: str) -> Reading | None:

@@ -123,8 +123,8 @@ class FaqIndex:
         )
         postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
         self._phrasings: list[tuple[str, ...]] = []
-        # What each entry says it is about (phrasings, keywords, topic), to tell whether a
-        # marked word of a question is one the entry itself uses.
+        # Everything an entry says, to tell whether a marked word of a question ("căn cước")
+        # is one the entry itself uses.
         self._about: list[str] = []
         self._terms_of: list[frozenset[str]] = []
         # Stopword terms per entry: added only to the few candidates, never scanned for all.
@@ -147,7 +147,7 @@ class FaqIndex:
             self._terms_of.append(frozenset(field_of))
             self._weak.append({t: w for t, w in field_of.items() if t in STOPWORDS})
             self._phrasings.append(tuple(normalize(q) for q in entry.questions))
-            own = (*entry.questions, *entry.keywords, entry.topic)
+            own = (*entry.questions, *entry.keywords, entry.topic, entry.answer)
             self._about.append(" " + " | ".join(normalize(t) for t in own) + " ")
         # Arrays per term so scoring a query is a few vectorised adds, even at 5 000 entries.
         self._postings = {
@@ -194,7 +194,7 @@ class FaqIndex:
         return self._by_id.get(entry_id)
 
     def knows(self, entry: Entry, phrase: str) -> bool:
-        """Whether the entry's phrasings, keywords or topic use this folded phrase."""
+        """Whether the entry (phrasings, keywords, topic or answer) uses this folded phrase."""
         position = self._position.get(entry.id)
         return position is not None and f" {phrase} " in self._about[position]
 

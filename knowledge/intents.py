@@ -91,7 +91,7 @@ _RECEPTION_ACTION = (
 # Question words that ask for a fact rather than for an action.
 _FACT_QUESTION = re.compile(
     r"\b(?:bao lau|bao nhieu|may ngay|may nguoi|may lan|thoi han|thoi hieu|la gi|nghia la"
-    r"|khac nhau|khac gi|giay to gi|can gi|mang gi|ai giai quyet|ai co tham quyen|o dau"
+    r"|khac nhau|khac gi|giay to gi|can gi|mang gi|(?<!khong )ai giai quyet|ai co tham quyen|o dau"
     r"|co phai|quy dinh|luat|dieu|nghi dinh|co duoc khong|co bi|co can|phai co|noi dung gi"
     r"|the nao la|co mat|hieu luc|nhung gi|gom nhung)\b"
     # A yes/no question: "... có được xử lý không", "... được không".
@@ -109,6 +109,15 @@ _MY_BOOKINGS = re.compile(
     r"|dat roi|cua toi|cua em|cua minh)\b"
     r"|\b(?:da dat lich|dat lich roi|dang ky lich roi)\b.*\b(?:doi|huy|hoan|xem|qua|sang)\b"
 )
+
+# A question about the rules, even when it mentions one's own đơn ("đơn của tôi gửi qua trợ lý
+# có được tính là nộp đơn không").
+_RULE = re.compile(
+    r"\b(?:co duoc tinh|duoc tinh|co tinh|tinh nhu|tinh la|co phai|la gi|quy dinh|thoi han"
+    r"|thoi hieu|may ngay|bao nhieu ngay|co bi|co hop le)\b"
+)
+_FIRST_PERSON_WISH = re.compile(r"\b(?:toi|em|minh|chung toi|con|chau) (?:muon|can|xin|dinh)\b")
+_HOW = re.compile(r"\b(?:nhu the nao|the nao|lam sao|ra sao|lam gi|phai lam gi)\b")
 
 _STATUS = re.compile(
     r"\b(?:tra cuu|theo doi|kiem tra|xem)\b.*\b(?:don|ho so|ma)\b"
@@ -178,9 +187,13 @@ def read(text: str) -> Reading:
         return Reading(Intent.greeting)
     if _MY_BOOKINGS.search(folded):
         return Reading(Intent.reception, Request.my_bookings)
-    if _STATUS.search(folded) or _STATUS_POSSESSIVE.search(folded):
+    if (_STATUS.search(folded) or _STATUS_POSSESSIVE.search(folded)) and not _RULE.search(folded):
         return Reading(Intent.petition_status, Request.my_petitions)
     asks_fact = bool(_FACT_QUESTION.search(folded))
+    if asks_fact and _FIRST_PERSON_WISH.search(folded):
+        # "tôi muốn gặp chủ tịch thì đăng ký thế nào": asking how to do what one wants done is
+        # a request to do it; "tôi muốn biết ... mấy ngày" still asks a fact.
+        asks_fact = bool(_FACT_QUESTION.search(_HOW.sub(" ", folded)))
     if _STATUS_FILED.search(folded) and not asks_fact:
         return Reading(Intent.petition_status, Request.my_petitions)
     if _RECEPTION.search(folded) and not asks_fact:
