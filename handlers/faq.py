@@ -26,8 +26,17 @@ from handlers.menu import (
     with_menu,
 )
 from knowledge.entries import Entry
-from knowledge.index import Confidence, FaqIndex, SearchResult
-from knowledge.intents import Code, Intent, Reading, Request, is_long, questions_in, read
+from knowledge.index import HIGH, STOPWORDS, Confidence, FaqIndex, SearchResult
+from knowledge.intents import (
+    Code,
+    Intent,
+    Reading,
+    Request,
+    is_long,
+    questions_in,
+    read,
+    sentences,
+)
 from knowledge.normalize import normalize, tokens, without_fillers
 from knowledge.scope import Decline, Topic, topic
 
@@ -174,14 +183,18 @@ def _decline(
     office: Office | None = None,
 ) -> Understanding:
     if kind is Decline.procedure:
-        return Understanding(Intent.fallback, False, None, score, (), (procedure_reply(office),), kind)
+        return Understanding(
+            Intent.fallback, False, None, score, (), (procedure_reply(office),), kind
+        )
     if kind is Decline.off_topic:
         reply = with_menu(texts.DECLINE_OFF_TOPIC)
         return Understanding(Intent.fallback, False, None, score, (), (reply,), kind)
     if kind is Decline.unclear:
         buttons = tuple(OFFER_BUTTONS[o] for o in UNCLEAR_OFFERS)
         reply = Reply(texts.DECLINE_UNCLEAR, buttons)
-        return Understanding(Intent.fallback, False, None, score, (), (reply,), kind, UNCLEAR_OFFERS)
+        return Understanding(
+            Intent.fallback, False, None, score, (), (reply,), kind, UNCLEAR_OFFERS
+        )
     situation = about.situation
     offers = (*(situation.offers if situation else IN_DOMAIN_OFFERS), "schedule")
     text = texts.DECLINE_IN_DOMAIN[situation.name if situation else ""]
@@ -195,22 +208,25 @@ def _decline(
         *(faq_button(e) for e in helpful[:2]),
         BACK,
     )
-    return Understanding(Intent.fallback, False, None, score, (), (Reply(text, buttons),), kind, offers)
+    return Understanding(
+        Intent.fallback, False, None, score, (), (Reply(text, buttons),), kind, offers
+    )
 
 
 def _content_words(text: str) -> list[str]:
-    from knowledge.index import STOPWORDS
-
     return [w for w in without_fillers(tokens(text)) if w not in STOPWORDS]
 
 
 def _unknown_markers(index: FaqIndex, entry: Entry, about: Topic) -> tuple[str, ...]:
     """Procedure or off-topic words of the question that the entry's own phrasings never use:
     an important word no entry knows stops a confident answer ("căn cước" is not "giấy tờ")."""
+
     def known(phrase: str) -> bool:
         # "căn cước công dân" is known to an entry that says "căn cước".
         words = phrase.split()
-        return index.knows(entry, phrase) or (len(words) > 2 and index.knows(entry, " ".join(words[:2])))
+        return index.knows(entry, phrase) or (
+            len(words) > 2 and index.knows(entry, " ".join(words[:2]))
+        )
 
     return tuple(p for p in (*about.procedure, *about.off_topic) if not known(p))
 
@@ -308,8 +324,6 @@ LONG_LEAD = 0.08
 
 
 def _clear_lead(result: SearchResult) -> bool:
-    from knowledge.index import HIGH
-
     scores = [m.score for m in result.matches]
     runner_up = scores[1] if len(scores) > 1 else 0.0
     return bool(scores) and scores[0] >= HIGH and scores[0] - runner_up >= LONG_LEAD
@@ -317,8 +331,6 @@ def _clear_lead(result: SearchResult) -> bool:
 
 def _last_action(text: str) -> Reading | None:
     """In a long message that asks nothing, the last sentence that asks for something done."""
-    from knowledge.intents import sentences
-
     for sentence in reversed(sentences(text)):
         reading = read(sentence)
         if reading.intent in ACTIONS:

@@ -35,11 +35,6 @@ READBACK_REPHRASE = (
     "tiếp công dân của UBND xã, phường để được hướng dẫn trực tiếp."
 )
 
-FALLBACK = (
-    "Xin lỗi anh/chị, câu hỏi này nằm ngoài những gì Trợ lý biết. Trợ lý chỉ trả lời về dân chủ "
-    "ở cơ sở, tiếp công dân, khiếu nại, tố cáo, kiến nghị và phản ánh. Với việc khác, anh/chị "
-    "vui lòng liên hệ bộ phận một cửa của UBND xã, phường."
-)
 # The four kinds of "I can't answer" (issue 17), each with the next step that fits.
 DECLINE_OFF_TOPIC = (
     "Xin lỗi anh/chị, việc này Trợ lý không trả lời được. Trợ lý giúp người dân hỏi về dân chủ ở "
