@@ -19,7 +19,7 @@ from handlers.contract import Button, Reply
 from handlers.knowledge_base import KnowledgeBase, entry_from_row, snapshot
 from handlers.menu import BACK
 from knowledge.entries import Entry, EntryStatus
-from knowledge.normalize import ascii_int, normalize
+from knowledge.normalize import ascii_int, plain
 
 PREFIX = "kbadm:"
 COMMAND = "/kb"
@@ -96,7 +96,7 @@ def _entry_view(entry: Entry) -> Reply:
 
 
 def _new_id(topic: str, taken: set[str]) -> str:
-    base = normalize(topic).replace(" ", "-")[:48].strip("-") or "muc"
+    base = plain(topic).replace(" ", "-")[:48].strip("-") or "muc"
     candidate, n = base, 2
     while candidate in taken:
         candidate, n = f"{base}-{n}", n + 1

@@ -115,6 +115,12 @@ def _respell(text: str) -> str:
 
 def tokens(text: str) -> list[str]:
     """Folded tokens with shorthand expanded: "ubnd xa ko tra loi" -> [uy, ban, ..., khong, ...]."""
+    return list(_tokens(text))
+
+
+# One message is read several times in a turn (intent, scope, search): fold it once.
+@lru_cache(maxsize=4096)
+def _tokens(text: str) -> tuple[str, ...]:
     lowered = unicodedata.normalize("NFC", text).lower()
     folded = fold(_respell(lowered)).replace("_", " ")
     folded = _NUMBER_SLASH.sub("_", folded)
@@ -133,14 +139,21 @@ def tokens(text: str) -> list[str]:
         out.append(raw)
     found = lexicon()
     if found.plain_words is None or not out:
-        return out
+        return tuple(out)
     joined = found.plain_words.sub(lambda m: found.plain[m.group(0)], " ".join(out))
     words = joined.split()
     # "... co bi lo ten hong": typed without any accent, a "hong" ending a question is the
     # southern "không" (anywhere else, or typed "hỏng", it is broken).
     if len(words) > 2 and words[-1] == "hong" and lowered.isascii():
         words[-1] = "khong"
-    return words
+    return tuple(words)
+
+
+def plain(text: str) -> str:
+    """Folded words as written, without the lexicon: for identifiers made from what an admin
+    typed ("Giờ làm việc của ủy ban xã" -> "gio lam viec cua uy ban xa"), which matching's
+    synonyms must not rename."""
+    return " ".join(_PUNCT.sub(" ", fold(text).replace("_", " ")).split())
 
 
 def without_fillers(words: list[str]) -> list[str]:
