@@ -82,13 +82,19 @@ class Lexicon:
         raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         accented: dict[str, str] = {}
         plain: dict[str, str] = {}
+        plain_synonyms = {fold(str(k)) for k in (raw.get("synonyms") or {}) if str(k).isascii()}
         for section in ("spellings", "synonyms", "abbreviations"):
             for key, value in (raw.get(section) or {}).items():
                 key = unicodedata.normalize("NFC", str(key)).lower().strip()
+                value = unicodedata.normalize("NFC", str(value)).lower()
                 if key.isascii():
-                    plain[key] = fold(str(value))
+                    plain[key] = fold(value)
+                elif section == "synonyms" and fold(key) not in plain_synonyms:
+                    # Typed without accents the word stays as it is ("phuong" may be "phương"),
+                    # so an accented text keeps it beside the synonym and both spellings match.
+                    accented[key] = f"{value} {key}"
                 else:
-                    accented[key] = unicodedata.normalize("NFC", str(value)).lower()
+                    accented[key] = value
         fillers = frozenset(fold(str(f)).strip() for f in raw.get("fillers") or ())
         return cls(
             accented,
