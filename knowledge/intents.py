@@ -51,8 +51,9 @@ class Code:
 
 
 # "PA-2026-H38G65", "pa 2026 h38g65", "KN2026AB12CD", "mã PA 2026 H38G65 số cuối 4321": the
-# kind, the year and six letters or digits, with anything but letters between them.
-_CODE = re.compile(r"(?<![a-z0-9])(kn|tc|kg|pa)[\s._/-]*(\d{4})[\s._/-]*([a-z0-9]{6})(?![a-z0-9])")
+# kind, the year and six letters or digits, with anything but letters between them; the phone
+# digits may follow at once ("KN-2026-AB12CD5678").
+_CODE = re.compile(r"(?<![a-z0-9])(kn|tc|kg|pa)[\s._/-]*(\d{4})[\s._/-]*([a-z0-9]{6})(?![a-z])")
 # The phone digits follow the code within a short phrase ("số cuối", "sđt đuôi", ", ").
 _DIGITS_AFTER = re.compile(r"^\D{0,30}?((?:\d[\s.]?){4,11})")
 
