@@ -38,11 +38,68 @@ READBACK_REPHRASE = (
     "tiếp công dân của UBND xã, phường để được hướng dẫn trực tiếp."
 )
 
-FALLBACK = (
-    "Xin lỗi anh/chị, câu hỏi này nằm ngoài những gì Trợ lý biết. Trợ lý chỉ trả lời về dân chủ "
-    "ở cơ sở, tiếp công dân, khiếu nại, tố cáo, kiến nghị và phản ánh. Với việc khác, anh/chị "
-    "vui lòng liên hệ bộ phận một cửa của UBND xã, phường."
+# The four kinds of "I can't answer" (issue 17), each with the next step that fits.
+DECLINE_OFF_TOPIC = (
+    "Xin lỗi anh/chị, việc này Trợ lý không trả lời được. Trợ lý giúp người dân hỏi về dân chủ ở "
+    "cơ sở, tiếp công dân, khiếu nại, tố cáo, kiến nghị, phản ánh; đặt lịch tiếp công dân; gửi "
+    "đơn và tra cứu đơn. Anh/chị chọn một mục bên dưới nếu cần."
 )
+DECLINE_UNCLEAR = (
+    "Anh/chị muốn hỏi hay cần làm việc gì? Anh/chị chọn một mục bên dưới, hoặc gõ cụ thể hơn, "
+    'ví dụ: "khiếu nại bao lâu thì có kết quả".'
+)
+DECLINE_PROCEDURE = (
+    "Đây là thủ tục hành chính, Trợ lý không hướng dẫn được. Anh/chị làm thủ tục này tại bộ phận "
+    "một cửa (Trung tâm Phục vụ hành chính công) của UBND xã, phường nơi mình cư trú, hoặc trực "
+    "tuyến trên Cổng Dịch vụ công quốc gia (dichvucong.gov.vn)."
+)
+DECLINE_PROCEDURE_AT = (
+    "Đây là thủ tục hành chính, Trợ lý không hướng dẫn được. Anh/chị làm thủ tục này tại bộ phận "
+    "một cửa (Trung tâm Phục vụ hành chính công) của {office}, hoặc trực tuyến trên Cổng Dịch vụ "
+    "công quốc gia (dichvucong.gov.vn)."
+)
+OFFICE_ADDRESS = "Địa chỉ: {value}."
+OFFICE_HOURS = "Giờ làm việc: {value}."
+OFFICE_PHONE = "Điện thoại: {value}."
+DECLINE_IN_DOMAIN = {
+    "neighbourhood": (
+        "Trợ lý chưa có câu trả lời soạn sẵn cho việc này. Đường sá, rác, ngập nước, ô nhiễm, "
+        "trật tự nơi mình ở là những việc anh/chị có quyền phản ánh, kiến nghị để UBND xã xem xét "
+        "và trả lời."
+    ),
+    "conduct": (
+        "Trợ lý chưa có câu trả lời soạn sẵn cho việc này. Nếu cán bộ có thái độ hoặc việc làm "
+        "không đúng khi làm việc với anh/chị, anh/chị có thể phản ánh, hoặc tố cáo nếu đó là hành "
+        "vi vi phạm pháp luật, và có thể gặp lãnh đạo xã tại buổi tiếp công dân."
+    ),
+    "waiting": (
+        "Trợ lý chưa có câu trả lời soạn sẵn cho việc này. Nếu đơn của anh/chị đã quá thời hạn mà "
+        "chưa được trả lời, anh/chị có thể tra cứu tình trạng đơn, hỏi lại nơi đã nhận đơn, hoặc "
+        "gặp lãnh đạo xã tại buổi tiếp công dân."
+    ),
+    "land": (
+        "Trợ lý không tư vấn riêng từng vụ việc đất đai, vì cần xem hồ sơ cụ thể. Anh/chị có thể "
+        "gửi đơn: khiếu nại nếu cho rằng quyết định, việc làm của cơ quan nhà nước trái pháp luật "
+        "và xâm phạm quyền lợi của mình; kiến nghị, phản ánh nếu muốn xã xem xét. Anh/chị cũng có "
+        "thể gặp trực tiếp lãnh đạo xã tại buổi tiếp công dân."
+    ),
+    "money": (
+        "Trợ lý chưa có câu trả lời soạn sẵn cho việc này. Các khoản Nhân dân đóng góp phải được "
+        "công khai; anh/chị có thể yêu cầu xã cung cấp thông tin, gửi kiến nghị, hoặc gặp lãnh đạo "
+        "xã tại buổi tiếp công dân."
+    ),
+    "": (
+        "Trợ lý chưa có câu trả lời soạn sẵn cho câu hỏi này. Anh/chị có thể gửi kiến nghị, phản "
+        "ánh để UBND xã trả lời, hoặc gặp cán bộ tại buổi tiếp công dân."
+    ),
+}
+# Before the in-domain decline of a long message: it was read, and it matters.
+DECLINE_LONG_LEAD = "Trợ lý đã đọc kỹ nội dung anh/chị kể."
+OFFER_PETITION = "Gửi đơn, phản ánh"
+OFFER_RECEPTION = "Đặt lịch gặp cán bộ"
+OFFER_STATUS = "Tra cứu đơn đã gửi"
+OFFER_SCHEDULE = "Lịch tiếp công dân"
+OFFER_TOPICS = "Xem các câu hỏi"
 UNCLEAR = (
     "Trợ lý chưa đọc được nội dung tin nhắn. Anh/chị vui lòng gõ câu hỏi bằng chữ, hoặc chọn "
     "một mục bên dưới."

@@ -21,6 +21,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 CONTENT_DIR = Path(__file__).parent / "content"
 MAX_ANSWER_CHARS = 900
 WHOLE_TEXT = "toàn văn"
+# Said after an amendment note: the quoted text has changed since, so the person checks with
+# the commune (issue 17: plainly, never "chưa đối chiếu").
+AMENDED_ADVICE = "anh/chị nên hỏi cán bộ xã để được hướng dẫn theo quy định hiện hành"
 
 
 class EntryStatus(StrEnum):
@@ -89,7 +92,7 @@ class Entry(BaseModel):
             parts.append(cited + (f" ({'; '.join(notes)})" if notes else ""))
         line = "Căn cứ: " + "; ".join(parts)
         if self.amended_note:
-            line += f"; {self.amended_note}"
+            line += f"; {self.amended_note}, {AMENDED_ADVICE}"
         return line + "."
 
     def content_hash(self) -> str:

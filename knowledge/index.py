@@ -21,10 +21,10 @@ from typing import Any
 
 import numpy as np
 from rapidfuzz import fuzz, process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 from knowledge.entries import Entry, EntryStatus
-from knowledge.normalize import normalize, tokens
+from knowledge.normalize import normalize, tokens, without_fillers
 
 # Words that say little about the topic of a question. They still count, weakly, so that a
 # question made only of them ("cho toi hoi") is not an exact match for everything.
@@ -44,6 +44,12 @@ UNKNOWN_BIGRAM_FACTOR = 0.35
 NUMBER_WEIGHT = 0.4
 TYPO_WEIGHT = 0.8
 MIN_TYPO_LEN = 4
+# A word this long may carry two typos ("giai quyt" is one edit, "khieu nia" one transposition);
+# shorter words are repaired by one edit only, or by their neighbour (see ``_in_context``).
+TWO_EDITS_LEN = 7
+# A swapped pair ("công khai ngân sách ở đâu" / "ở đâu ... công khai") still counts, a little
+# less than the pair in the entry's own order.
+REVERSED_BIGRAM_FACTOR = 0.8
 
 # Field weights: the phrasings say what an entry is about; its answer only hints.
 QUESTION_FIELD = 1.0
@@ -117,6 +123,9 @@ class FaqIndex:
         )
         postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
         self._phrasings: list[tuple[str, ...]] = []
+        # Everything an entry says, to tell whether a marked word of a question ("căn cước")
+        # is one the entry itself uses.
+        self._about: list[str] = []
         self._terms_of: list[frozenset[str]] = []
         # Stopword terms per entry: added only to the few candidates, never scanned for all.
         self._weak: list[dict[str, float]] = []
@@ -138,6 +147,8 @@ class FaqIndex:
             self._terms_of.append(frozenset(field_of))
             self._weak.append({t: w for t, w in field_of.items() if t in STOPWORDS})
             self._phrasings.append(tuple(normalize(q) for q in entry.questions))
+            own = (*entry.questions, *entry.keywords, entry.topic, entry.answer)
+            self._about.append(" " + " | ".join(normalize(t) for t in own) + " ")
         # Arrays per term so scoring a query is a few vectorised adds, even at 5 000 entries.
         self._postings = {
             term: (
@@ -155,6 +166,15 @@ class FaqIndex:
         # most distinctive word, and no entry accounts for it.
         self._unknown_idf = math.log(1 + (count - 0.5) / 1.5) if count else 1.0
         self._vocabulary = sorted(t for t in self._postings if " " not in t and len(t) >= 3)
+        # Neighbours of each word in the entries' own pairs: a short misspelt word is repaired
+        # to the word that makes a pair the entries know ("thoi gan" -> "thoi han").
+        self._after: dict[str, set[str]] = defaultdict(set)
+        self._before: dict[str, set[str]] = defaultdict(set)
+        for term in self._postings:
+            if " " in term:
+                left, right = term.split(" ", 1)
+                self._after[left].add(right)
+                self._before[right].add(left)
         # Browsing by topic: group slug -> (group name, its entries), in order of appearance.
         self.groups: dict[str, tuple[str, tuple[Entry, ...]]] = {}
         for entry in self.entries:
@@ -163,13 +183,20 @@ class FaqIndex:
             self.groups[slug] = (name, (*members, entry))
         self._related: dict[str, tuple[Entry, ...]] = {}
         self._by_id = {entry.id: entry for entry in self.entries}
+        self._position = {entry.id: position for position, entry in enumerate(self.entries)}
         self._correct = lru_cache(maxsize=8192)(self._nearest_word)
+        self._in_context = lru_cache(maxsize=8192)(self._word_in_context)
 
     def __len__(self) -> int:
         return len(self.entries)
 
     def get(self, entry_id: str) -> Entry | None:
         return self._by_id.get(entry_id)
+
+    def knows(self, entry: Entry, phrase: str) -> bool:
+        """Whether the entry (phrasings, keywords, topic or answer) uses this folded phrase."""
+        position = self._position.get(entry.id)
+        return position is not None and f" {phrase} " in self._about[position]
 
     def related(self, entry: Entry, limit: int = 2) -> tuple[Entry, ...]:
         """Entries close to this one, offered after its answer."""
@@ -182,23 +209,39 @@ class FaqIndex:
         return self._related[entry.id][:limit]
 
     def _nearest_word(self, word: str) -> str | None:
-        found = process.extractOne(
-            word, self._vocabulary, scorer=Levenshtein.distance, score_cutoff=1
-        )
+        edits = 2 if len(word) >= TWO_EDITS_LEN else 1
+        found = process.extractOne(word, self._vocabulary, scorer=OSA.distance, score_cutoff=edits)
         return found[0] if found else None
 
-    def _query_terms(self, text: str) -> tuple[dict[str, float], str]:
-        words = tokens(text)
+    def _word_in_context(self, left: str, word: str, right: str) -> str | None:
+        """The word one edit away that forms a pair the entries know with a neighbour."""
+        candidates = self._after.get(left, set()) | self._before.get(right, set())
+        best = [c for c in candidates if OSA.distance(word, c, score_cutoff=1) <= 1]
+        # Only a single clear candidate: two would be a guess.
+        return best[0] if len(best) == 1 else None
+
+    def _repair(self, words: list[str]) -> tuple[list[str], set[str]]:
         corrected: list[str] = []
         typo_terms: set[str] = set()
-        for word in words:
-            if word not in self._postings and len(word) >= MIN_TYPO_LEN and not word.isdigit():
+        for position, word in enumerate(words):
+            if word in self._postings or word.isdigit() or word in STOPWORDS:
+                corrected.append(word)
+                continue
+            left = corrected[-1] if corrected else ""
+            right = words[position + 1] if position + 1 < len(words) else ""
+            fixed = self._in_context(left, word, right) if len(word) >= 2 else None
+            if fixed is None and len(word) >= MIN_TYPO_LEN:
                 fixed = self._correct(word)
-                if fixed is not None:
-                    typo_terms.add(fixed)
-                    corrected.append(fixed)
-                    continue
-            corrected.append(word)
+            if fixed is not None:
+                typo_terms.add(fixed)
+                corrected.append(fixed)
+            else:
+                corrected.append(word)
+        return corrected, typo_terms
+
+    def _query_terms(self, text: str) -> tuple[dict[str, float], str]:
+        words = without_fillers(tokens(text)) or tokens(text)
+        corrected, typo_terms = self._repair(words)
         weights = _terms(corrected)
         for term in typo_terms:
             weights[term] *= TYPO_WEIGHT
@@ -210,8 +253,14 @@ class FaqIndex:
         scores = np.zeros(len(self.entries), dtype=np.float64)
         content: set[str] = set()
         weak: list[tuple[str, float]] = []
-        for term, weight in weights.items():
+        for term, weight in list(weights.items()):
             idf = self._idf.get(term)
+            if idf is None and " " in term:
+                left, right = term.split(" ", 1)
+                swapped = f"{right} {left}"
+                if swapped in self._idf and swapped not in weights:
+                    term, weight = swapped, weight * REVERSED_BIGRAM_FACTOR
+                    idf = self._idf[swapped]
             if idf is None:
                 idf = self._unknown_idf
                 if " " in term:

@@ -1,74 +1,24 @@
 """Vietnamese text normalisation for matching what citizens type against curated content.
 
-Citizens type with and without diacritics, in chat shorthand ("ko", "dc", "ubnd") and with
-typos. Everything that is compared is first folded to the same plain form: NFC, lower case,
-diacritics removed (đ -> d), punctuation dropped, shorthand expanded.
+Citizens type with and without diacritics, in chat shorthand ("ko", "dc", "ubnd"), in regional
+spellings ("hông", "dzậy", "tui") and with typos. Everything that is compared is first folded
+to the same plain form: NFC, lower case, regional spellings and domain synonyms read as the
+standard word (``lexicon/words.yaml``), diacritics removed (đ -> d), punctuation dropped,
+shorthand expanded. Questions and entries go through the same steps, so an entry written for
+"thôn" answers a question about "ấp".
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
-# Chat shorthand and abbreviations, keyed by their folded form. Values are folded too.
-# Only unambiguous expansions: "kn" could be khiếu nại or kiến nghị, so it stays as typed.
-ABBREVIATIONS: dict[str, str] = {
-    "ko": "khong",
-    "k": "khong",
-    "kg": "khong",
-    "kh": "khong",
-    "hok": "khong",
-    "khg": "khong",
-    "khum": "khong",
-    "dc": "duoc",
-    "dk": "dang ky",
-    "dki": "dang ky",
-    "ntn": "nhu the nao",
-    "j": "gi",
-    "ji": "gi",
-    "bn": "bao nhieu",
-    "bnhieu": "bao nhieu",
-    "bh": "bao gio",
-    "bjo": "bao gio",
-    "mk": "minh",
-    "mik": "minh",
-    "ng": "nguoi",
-    "ngta": "nguoi ta",
-    "vs": "voi",
-    "cx": "cung",
-    "ubnd": "uy ban nhan dan",
-    "hdnd": "hoi dong nhan dan",
-    "ubmttq": "uy ban mat tran to quoc",
-    "mttq": "mat tran to quoc",
-    "cccd": "can cuoc cong dan",
-    "cmnd": "chung minh nhan dan",
-    "cmt": "chung minh nhan dan",
-    "tdp": "to dan pho",
-    "tcd": "tiep cong dan",
-    "bttnd": "ban thanh tra nhan dan",
-    "ttnd": "thanh tra nhan dan",
-    "gsdtcd": "giam sat dau tu cua cong dong",
-    "bgsdtcd": "ban giam sat dau tu cua cong dong",
-    "qcdc": "quy che dan chu",
-    "dccs": "dan chu co so",
-    "thdccs": "thuc hien dan chu o co so",
-    "qd": "quyet dinh",
-    "sdt": "so dien thoai",
-    "vn": "viet nam",
-    "cbcc": "can bo cong chuc",
-    "cbccvc": "can bo cong chuc vien chuc",
-    "nld": "nguoi lao dong",
-    "dnnn": "doanh nghiep nha nuoc",
-    "tthc": "thu tuc hanh chinh",
-    "cq": "co quan",
-    "ctx": "chu tich xa",
-    "tks": "cam on",
-    "thanks": "cam on",
-    "thank": "cam on",
-    "hnay": "hom nay",
-    "nta": "nguoi ta",
-}
+import yaml
+
+LEXICON = Path(__file__).parent / "lexicon" / "words.yaml"
 
 _PUNCT = re.compile(r"[^\w\s]", re.UNICODE)
 _UNDERSCORE = re.compile(r"_+")
@@ -107,17 +57,78 @@ def clean(text: str) -> str:
     return _SPACE.sub(" ", kept).strip()
 
 
-@lru_cache(maxsize=4096)
-def _expand(token: str) -> tuple[str, ...]:
-    expansion = ABBREVIATIONS.get(token)
-    if expansion is None:
-        return (token,)
-    return tuple(expansion.split())
+def _words_pattern(keys: list[str]) -> re.Pattern[str] | None:
+    """One alternation of whole words or phrases, longest first so phrases win."""
+    if not keys:
+        return None
+    ordered = sorted(keys, key=len, reverse=True)
+    return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, ordered)) + r")(?!\w)")
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """``lexicon/words.yaml`` compiled. A line written with accents applies only to text typed
+    with them ("hông" is "không", "hỏng" is not); a line without accents applies either way."""
+
+    accented: dict[str, str]
+    plain: dict[str, str]
+    fillers: frozenset[str]
+    accented_words: re.Pattern[str] | None
+    plain_words: re.Pattern[str] | None
+    filler_words: re.Pattern[str] | None
+
+    @classmethod
+    def load(cls, path: Path = LEXICON) -> Lexicon:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        accented: dict[str, str] = {}
+        plain: dict[str, str] = {}
+        plain_synonyms = {fold(str(k)) for k in (raw.get("synonyms") or {}) if str(k).isascii()}
+        for section in ("spellings", "synonyms", "abbreviations"):
+            for key, value in (raw.get(section) or {}).items():
+                key = unicodedata.normalize("NFC", str(key)).lower().strip()
+                value = unicodedata.normalize("NFC", str(value)).lower()
+                if key.isascii():
+                    plain[key] = fold(value)
+                elif section == "synonyms" and fold(key) not in plain_synonyms:
+                    # Typed without accents the word stays as it is ("phuong" may be "phương"),
+                    # so an accented text keeps it beside the synonym and both spellings match.
+                    accented[key] = f"{value} {key}"
+                else:
+                    accented[key] = value
+        fillers = frozenset(fold(str(f)).strip() for f in raw.get("fillers") or ())
+        return cls(
+            accented,
+            plain,
+            fillers,
+            _words_pattern(list(accented)),
+            _words_pattern(list(plain)),
+            _words_pattern(list(fillers)),
+        )
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    return Lexicon.load()
+
+
+def _respell(text: str) -> str:
+    """Accented regional spellings and synonyms, before the accents are lost."""
+    found = lexicon()
+    if found.accented_words is None:
+        return text
+    return found.accented_words.sub(lambda m: found.accented[m.group(0)], text)
 
 
 def tokens(text: str) -> list[str]:
     """Folded tokens with shorthand expanded: "ubnd xa ko tra loi" -> [uy, ban, ..., khong, ...]."""
-    folded = fold(text).replace("_", " ")
+    return list(_tokens(text))
+
+
+# One message is read several times in a turn (intent, scope, search): fold it once.
+@lru_cache(maxsize=4096)
+def _tokens(text: str) -> tuple[str, ...]:
+    lowered = unicodedata.normalize("NFC", text).lower()
+    folded = fold(_respell(lowered)).replace("_", " ")
     folded = _NUMBER_SLASH.sub("_", folded)
     # Keep "10_2022" joined through punctuation removal, then give the slash back for display.
     folded = _PUNCT.sub(" ", folded)
@@ -131,8 +142,33 @@ def tokens(text: str) -> list[str]:
         raw = "/".join(
             (part.lstrip("0") or "0") if part.isdigit() else part for part in raw.split("/")
         )
-        out.extend(_expand(raw))
-    return out
+        out.append(raw)
+    found = lexicon()
+    if found.plain_words is None or not out:
+        return tuple(out)
+    joined = found.plain_words.sub(lambda m: found.plain[m.group(0)], " ".join(out))
+    words = joined.split()
+    # "... co bi lo ten hong": typed without any accent, a "hong" ending a question is the
+    # southern "không" (anywhere else, or typed "hỏng", it is broken).
+    if len(words) > 2 and words[-1] == "hong" and lowered.isascii():
+        words[-1] = "khong"
+    return tuple(words)
+
+
+def plain(text: str) -> str:
+    """Folded words as written, without the lexicon: for identifiers made from what an admin
+    typed ("Giờ làm việc của ủy ban xã" -> "gio lam viec cua uy ban xa"), which matching's
+    synonyms must not rename."""
+    return " ".join(_PUNCT.sub(" ", fold(text).replace("_", " ")).split())
+
+
+def without_fillers(words: list[str]) -> list[str]:
+    """A question's words without the politeness around them ("cho em hỏi", "anh ơi", "ạ"),
+    which say nothing about what is asked."""
+    pattern = lexicon().filler_words
+    if pattern is None:
+        return words
+    return pattern.sub(" ", " ".join(words)).split()
 
 
 def normalize(text: str) -> str:

@@ -10,6 +10,7 @@ from knowledge.entries import Entry
 from knowledge.index import Confidence, FaqIndex
 from knowledge.intents import Intent, classify
 from knowledge.normalize import normalize
+from knowledge.scope import Decline
 
 
 @pytest.fixture(scope="module")
@@ -64,7 +65,10 @@ def test_out_of_scope_questions_are_declined_not_guessed(index: FaqIndex, questi
     result = understand(index, question)
     assert result.intent is Intent.fallback
     assert not result.matched and result.entry is None
-    assert "nằm ngoài" in result.replies[0].text
+    # Said plainly, with what the assistant does, and no unrelated legal question read back.
+    assert result.decline is Decline.off_topic
+    assert result.replies[0].text == texts.DECLINE_OFF_TOPIC
+    assert not any(b.payload.startswith("faq:") for b in result.replies[0].buttons)
 
 
 def test_a_vague_question_is_read_back_with_choices(index: FaqIndex) -> None:

@@ -25,7 +25,9 @@ from handlers.faq.answers import (
     FAQ_PREFIX,
     SCHEDULE_ENTRY,
     TOPIC_PREFIX,
+    Understanding,
     answer_reply,
+    procedure_reply,
     topic_reply,
     topics_reply,
     understand,
@@ -46,6 +48,7 @@ from handlers.menu import (
     reads_better_in_place,
     with_menu,
 )
+from handlers.office import office_for
 from handlers.petitions import filing as petitions
 from handlers.petitions import lookup as petition_lookup
 from handlers.reception import booking as reception
@@ -57,8 +60,9 @@ from handlers.words import MENU as MENU_WORDS
 from handlers.words import QUIT as QUIT_WORDS
 from handlers.words import RESUME as RESUME_WORDS
 from handlers.words import means
-from knowledge.intents import Intent
+from knowledge.intents import Intent, Request
 from knowledge.normalize import ascii_int, fold
+from knowledge.scope import Decline
 
 log = logging.getLogger(__name__)
 
@@ -155,21 +159,17 @@ class Router:
 
     async def _new_message(self, turn: Turn, text: str) -> list[Reply]:
         """A message outside any flow: a request the assistant recognises, else a question."""
-        session, state, actor, now = turn.session, turn.state, turn.actor, turn.now
+        session, state, now = turn.session, turn.state, turn.now
         if state.flow is None and means(text, MENU_WORDS):
             return [with_menu(texts.MENU_PROMPT)]
-        if petition_lookup.looks_like_lookup(text):
-            return [await petition_lookup.lookup(session, actor, text, now)]
         index = await self._knowledge.index(session)
         understood = understand(index, text, turn.settings.unit_name)
-        if understood.intent is Intent.petition:
-            return [petitions.start_from_text(state, text)]
-        if understood.intent is Intent.reception and reception.wants_booking(text):
-            # "đăng ký gặp chủ tịch xã": straight to the sessions, the chairman's first.
-            prefer = "chu tich" if "chu tich" in fold(text) else None
-            return [await reception.start(session, state, actor, now, prefer=prefer)]
-        if understood.intent is Intent.petition_status:
-            return [await petition_lookup.mine(session, actor)]
+        if understood.intent in (Intent.reception, Intent.petition, Intent.petition_status):
+            return [await self._request(turn, text, understood)]
+        replies = list(understood.replies)
+        if understood.decline is Decline.procedure:
+            # The commune's own one-stop office, with its address and hours when known.
+            replies = [procedure_reply(await office_for(session, turn.actor))]
         if understood.intent is Intent.fallback or (
             understood.intent is Intent.faq and not understood.matched
         ):
@@ -187,7 +187,31 @@ class Router:
         if asked and (understood.matched or not understood.alternatives):
             answered = understood.entry.id if understood.matched and understood.entry else None
             faq_use.count(turn.uses, now.astimezone(VN_TZ).date(), answered)
-        return list(understood.replies)
+        return replies
+
+    @staticmethod
+    async def _request(turn: Turn, text: str, understood: Understanding) -> Reply:
+        """A request typed in words instead of tapped: the flow's own public entry points."""
+        session, state, actor, now = turn.session, turn.state, turn.actor, turn.now
+        if understood.code is not None:
+            if understood.code.last4 is None:
+                # A code without the phone digits: the person's own đơn, and how to look one up.
+                return await petition_lookup.mine(session, actor)
+            return await petition_lookup.lookup(session, actor, understood.code.lookup_text(), now)
+        if understood.intent is Intent.petition_status:
+            return await petition_lookup.mine(session, actor)
+        if understood.intent is Intent.petition:
+            return petitions.start_from_text(state, text)
+        if understood.request is Request.my_bookings:
+            # "lịch hẹn của tôi", "đổi lịch hẹn", "huỷ lịch hẹn": the bookings, each with its
+            # cancel and move buttons.
+            return await bookings.mine(session, actor, now)
+        if reception.wants_booking(text):
+            # "đăng ký gặp chủ tịch xã": straight to the sessions, the chairman's first.
+            folded = f" {fold(text)} "
+            prefer = "chu tich" if " chu tich " in folded or " ct " in folded else None
+            return await reception.start(session, state, actor, now, prefer=prefer)
+        return understood.replies[0]
 
     async def _resume(self, turn: Turn) -> Reply:
         """ "Tiếp tục điền": the draft (or the form in progress) at the step it stood."""

@@ -20,7 +20,7 @@ from handlers.faq.knowledge import KnowledgeBase, entry_from_row, snapshot
 from handlers.kb import curation as kb_admin
 from handlers.menu import BACK
 from knowledge.entries import Entry, EntryStatus
-from knowledge.normalize import ascii_int, normalize
+from knowledge.normalize import ascii_int, plain
 
 PREFIX = "kbadm:"
 COMMAND = "/kb"
@@ -97,7 +97,7 @@ def _entry_view(entry: Entry) -> Reply:
 
 
 def _new_id(topic: str, taken: set[str]) -> str:
-    base = normalize(topic).replace(" ", "-")[:48].strip("-") or "muc"
+    base = plain(topic).replace(" ", "-")[:48].strip("-") or "muc"
     candidate, n = base, 2
     while candidate in taken:
         candidate, n = f"{base}-{n}", n + 1

@@ -125,10 +125,6 @@ async def withdraw(session: AsyncSession, actor: Actor, code: str, now: datetime
     return with_menu(texts.PT_WITHDRAW_SIGNED.format(code=code))
 
 
-def looks_like_lookup(text: str) -> bool:
-    return LOOKUP.search(text) is not None
-
-
 async def lookup(session: AsyncSession, actor: Actor, text: str, now: datetime) -> Reply:
     """A code and the last four digits of the phone given. Wrong guesses slow down that code
     for everyone, the sender and their address (``handlers.guesses``); the answer is the same
