@@ -568,6 +568,19 @@ async def test_text_typed_at_the_session_list_shows_it_again_and_a_number_then_p
     assert (await chat.say("1")).text == texts.ASK_NAME
 
 
+async def test_a_citizen_at_the_session_list_changes_her_mind_and_reports_a_flood(
+    assistant: Assistant, sessions: SessionFactory, clock: FixedClock
+) -> None:
+    await add_calendar(sessions, clock)
+    await setup_units(sessions, clock)
+    chat = Chat(assistant, "changed-mind")
+    listed = await chat.say("dk gap ct xa")
+    assert payloads([listed])[0].startswith("rc:s:")
+    suggested = await chat.say("thoi toi muon phan anh duong xom bi ngap")
+    assert "phản ánh" in suggested.text and "pt:yes:phan_anh" in payloads([suggested])
+    assert (await chat.say("dung")).text == texts.PETITION_ASK["name"]  # typed "đúng"
+
+
 async def test_the_same_quit_words_work_in_every_form(
     assistant: Assistant, sessions: SessionFactory, clock: FixedClock
 ) -> None:

@@ -7,6 +7,7 @@ from db.conversations import ChatState
 from db.models import Unit
 from handlers import texts
 from handlers.contract import Reply
+from handlers.conversation import drafts
 from handlers.conversation.turn import Flow, Turn
 from handlers.deadlines import chat as deadline_chat
 from handlers.deadlines import rules as deadline_rules
@@ -26,6 +27,9 @@ from handlers.units.pick import PICK_FLOW, PICK_PREFIX, choose_unit, confirm_uni
 from handlers.words import JUST_ASKING, YES, means
 from knowledge.normalize import ascii_int
 
+# Longer than this, text typed at the session list is read as a new message.
+SESSION_WORDS = 3
+
 
 class Booking(Flow):
     """A citizen's booking for a reception session (and an official's walk-in record)."""
@@ -34,6 +38,12 @@ class Booking(Flow):
     prefixes = (reception.PREFIX,)
 
     async def text(self, turn: Turn, typed: str) -> list[Reply] | None:
+        if turn.state.step == "session" and len(typed.split()) > SESSION_WORDS:
+            # The list is a choice of buttons: a few words ("buổi chiều") are an attempt to
+            # choose and get the list again, a sentence is a new request ("thôi, tôi muốn phản
+            # ánh…"); any answers already given wait as a draft.
+            drafts.set_aside(turn.state)
+            return None
         t = turn
         return [await reception.text(t.session, t.state, t.actor, t.incoming, typed, t.now)]
 
