@@ -838,6 +838,7 @@ PT_ASK_NOTE = {
     "da_giai_quyet": "Gõ kết quả giải quyết (sẽ gửi cho người gửi đơn):",
 }
 PT_DONE = "Đã cập nhật đơn {code}: {status}."
+PT_DUE_NOW = " Hạn hiện tại: {due}, {words}."
 PT_FILES = (
     "Ảnh, giấy tờ người dân gửi kèm: {count} tệp ({names}), lưu tại thư mục dữ liệu của Trợ lý: "
     "{folder}.{waiting}"

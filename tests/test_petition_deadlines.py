@@ -136,6 +136,8 @@ async def test_an_official_marks_a_disciplinary_complaint_luat_khieu_nai_dieu_49
     assert f"staff:pt:kyluat:{number}" in [b.payload for b in received.buttons]
     marked = await officer.press(f"staff:pt:kyluat:{number}")
     assert marked.text.startswith(f"Đã cập nhật đơn {code}")
+    # The step that changed the legal period says the date it now gives.
+    assert "Hạn hiện tại: 07/12/2026, còn 12 ngày (dự kiến)." in marked.text
     case = await officer.press(f"staff:pt:v:{number}")
     assert "Điều 49" in case.text and "khiếu nại quyết định kỷ luật" in case.text
     # Received 25/11: 10 days = Sat 05/12 -> Mon 07/12/2026 (Điều 50).

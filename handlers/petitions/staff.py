@@ -48,6 +48,7 @@ from handlers.petitions.case import (
     _case,
     _day,
     _handles,
+    due_words,
     offered,
     redate,
 )
@@ -177,7 +178,8 @@ async def apply(
         status = CLOSED
         petition.closed_at = now
     petition.status = status
-    if action in ("recv", "acc", "outside", SUSPENDED, EXTENDED, *FACT_ACTIONS):
+    redated = action in ("recv", "acc", "outside", SUSPENDED, EXTENDED, *FACT_ACTIONS)
+    if redated:
         redate(petition)
     petition.updated_at = now
     session.add(petition)
@@ -188,12 +190,14 @@ async def apply(
     await session.flush()
     audit_by(session, actor, f"petition.{status}", now, target=petition.code)
     await _tell_citizen(session, petition, status, note, event.id, now, extra)
-    return Reply(
-        texts.PT_DONE.format(
-            code=petition.code, status=texts.PETITION_STATUS_NAMES.get(status, status)
-        ),
-        _back_to(petition),
+    done = texts.PT_DONE.format(
+        code=petition.code, status=texts.PETITION_STATUS_NAMES.get(status, status)
     )
+    if redated and petition.due_date is not None:
+        # A step that changes the legal period says the date it now gives, at once.
+        due = f"{petition.due_date:%d/%m/%Y}"
+        done += texts.PT_DUE_NOW.format(due=due, words=due_words(petition, _day(now)))
+    return Reply(done, _back_to(petition))
 
 
 async def _tell_citizen(
