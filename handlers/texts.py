@@ -337,7 +337,6 @@ ASK_MATTER = (
     "hưởng đến mình. Tố cáo: báo cho cơ quan biết hành vi vi phạm pháp luật của người khác. "
     "Kiến nghị, phản ánh: góp ý, đề xuất, báo tin về việc quản lý, chính sách."
 )
-ASK_MATTER_AGAIN = "Anh/chị chọn một loại việc trong danh sách:"
 ASK_SUMMARY = "Anh/chị tóm tắt ngắn gọn nội dung sự việc (không quá 1.000 ký tự):"
 BAD_SUMMARY = "Nội dung quá ngắn hoặc quá dài (từ 10 đến 1.000 ký tự). Anh/chị gõ lại:"
 ASK_GROUP = "Có bao nhiêu người cùng đến (tính cả anh/chị)? Gõ một số, ví dụ 1:"
@@ -722,12 +721,6 @@ PETITION_STATUS_NAMES = {
     "rut_don": "đã rút đơn",
     "thong_tin": "đã chuyển cán bộ tham khảo",
     "cho_chuyen": "không thuộc thẩm quyền, đang chuyển cơ quan có thẩm quyền",
-}
-PETITION_STEP_NAMES = {
-    "accept": "thụ lý",
-    "answer": "trả lời",
-    "resolve": "giải quyết",
-    "transfer": "chuyển đơn",
 }
 PETITION_UPDATE = "Đơn {code} của anh/chị: {status}.{note}{due}{extra}"
 PETITION_OVERDUE_APPEAL = (
