@@ -347,9 +347,7 @@ GROUP_RULE = (
     "quá 5 người (Luật Tiếp công dân số 42/2013/QH13, Điều 29).\n\n"
 )
 ASK_CONSENT = (
-    "{group_rule}Anh/chị kiểm tra lại:\n- Buổi tiếp: {session}\n- Họ tên: {name}\n"
-    "- Điện thoại: {phone}\n- Địa chỉ: {address}\n- Loại việc: {matter}\n- Nội dung: {summary}\n"
-    "- Số người: {group}\n\n"
+    "{group_rule}Anh/chị kiểm tra lại:\n- Buổi tiếp: {session}\n{fields}\n\n"
     "Để đặt lịch, anh/chị đồng ý cho UBND xử lý các thông tin cá nhân trên vào mục đích tiếp "
     "công dân và giải quyết vụ việc của anh/chị. Thông tin chỉ cán bộ có trách nhiệm được xem."
 )

@@ -22,8 +22,8 @@ from handlers.contract import Reply
 from handlers.conversation.assistant import Assistant
 from handlers.conversation.turn import AssistantSettings
 from handlers.faq.knowledge import KnowledgeBase
+from handlers.forms import normalize_phone, people_count
 from handlers.reception import figures as reception_figures
-from handlers.reception.booking import normalize_phone, people_count
 from handlers.reception.schedule import (
     CalendarError,
     generate_sessions,

@@ -24,11 +24,21 @@ from handlers.access import Actor
 from handlers.clock import VN_TZ
 from handlers.contract import Button, Incoming, Reply
 from handlers.conversation import returning
+from handlers.forms import (
+    EDITING,
+    Choice,
+    Field,
+    Form,
+    Invalid,
+    day_or_unknown,
+    read_address,
+    read_name,
+    read_phone,
+    text_between,
+)
 from handlers.menu import BACK, MENU_BOOK, with_menu
 from handlers.petitions.routing import route, shield_leaders
 from handlers.petitions.rules import DISCIPLINARY, RuleBook
-from handlers.reception.booking import is_name, normalize_phone
-from handlers.spoken_dates import read_day
 from handlers.units.pick import address_note, advise_unserved
 from handlers.words import means
 from handlers.working_days import working_calendar
@@ -39,10 +49,6 @@ PREFIX = "pt:"
 KIND_PREFIX = "pt:k:"
 CONFIRM_PREFIX = "pt:yes:"
 SEND = "pt:send"
-QUIT = "pt:quit"
-STEP_BACK = "pt:back"
-EDIT = "pt:edit"
-EDIT_PREFIX = "pt:edit:"
 NOT_NOW = "pt:no"
 FILES_DONE = "pt:files:done"
 # The type a free-text request suggested, while the suggestion waits for a yes.
@@ -81,6 +87,43 @@ FIRST_STEP = {
     "kien_nghi_btnd": "answer",
 }
 SKIP_DAY = "pt:noday"
+_FREE_TEXT = text_between(5, 2000, texts.PETITION_TOO_SHORT)
+FORM = Form(
+    PREFIX,
+    {
+        asked.key: asked
+        for asked in (
+            Field("name", texts.PETITION_LABELS["name"], texts.PETITION_ASK["name"], read_name),
+            Field(
+                "phone",
+                texts.PETITION_LABELS["phone"],
+                texts.PETITION_ASK["phone"],
+                read_phone,
+                ask_contact=True,
+            ),
+            Field(
+                "address",
+                texts.PETITION_LABELS["address"],
+                texts.PETITION_ASK["address"],
+                read_address,
+            ),
+            Field(
+                "decision_day",
+                texts.PETITION_LABELS["decision_day"],
+                texts.PETITION_ASK["decision_day"],
+                day_or_unknown(
+                    texts.PETITION_DAY_NOT_GIVEN,
+                    texts.PETITION_BAD_DAY + texts.PETITION_ASK["decision_day"],
+                ),
+                (Choice(texts.PETITION_NO_DAY, SKIP_DAY, texts.PETITION_DAY_NOT_GIVEN),),
+            ),
+            *(
+                Field(key, texts.PETITION_LABELS[key], texts.PETITION_ASK[key], _FREE_TEXT)
+                for key in ("decision", "content", "request", "accused", "act", "place")
+            ),
+        )
+    },
+)
 REGISTERED, INFORMATION, WITHDRAWN = "dang_ky", "thong_tin", "rut_don"
 # Before a result, a đơn may be withdrawn (Luật Khiếu nại Điều 10; Luật Tố cáo Điều 33).
 WITHDRAWABLE = frozenset(
@@ -157,10 +200,6 @@ def suggesting(state: ChatState) -> bool:
     return state.flow == FLOW and state.step == "kind"
 
 
-def _controls() -> tuple[Button, ...]:
-    return (Button(texts.BACK_STEP, STEP_BACK), Button(texts.QUIT_FLOW, QUIT))
-
-
 def _ask_files(state: ChatState, note: str = "") -> Reply:
     """The files step: photos or papers, or none; the way on is a button as well as a word."""
     taken = len(state.data.get("files", []))
@@ -173,18 +212,17 @@ def _ask_files(state: ChatState, note: str = "") -> Reply:
     go_on = texts.FILES_DONE if taken else texts.NO_FILES
     return Reply(
         note + text,
-        (Button(go_on, FILES_DONE), *_controls()),
+        (Button(go_on, FILES_DONE), *FORM.controls()),
         takes_files=taken < MAX_FILES,
     )
 
 
-def _ask(state: ChatState, prefix: str = "") -> Reply:
+def _ask(state: ChatState, note: str = "") -> Reply:
     step = state.step or ""
     if step == "name":
         prompt, reuse = returning.offer(state, texts.PETITION_ASK[step], USE_PREVIOUS, NOT_ME)
-        return Reply(prefix + prompt, (*reuse, *_controls()))
-    skip = (Button(texts.PETITION_NO_DAY, SKIP_DAY),) if step == "decision_day" else ()
-    return Reply(prefix + texts.PETITION_ASK[step], (*skip, *_controls()))
+        return FORM.ask(state, step, note, extra=reuse, prompt=prompt)
+    return FORM.ask(state, step, note)
 
 
 def resume(state: ChatState) -> Reply:
@@ -198,22 +236,25 @@ def resume(state: ChatState) -> Reply:
     return choose_kind()
 
 
+def _steps(state: ChatState) -> tuple[str, ...]:
+    return STEPS.get(str(state.data.get("kind", "")), ())
+
+
 def _step_back(state: ChatState) -> Reply:
     """One step back, keeping what was typed; from the first question, back to the kinds."""
-    kind = str(state.data.get("kind", ""))
-    steps = STEPS.get(kind, ())
-    state.data.pop("editing", None)
+    steps = _steps(state)
     if state.step == "consent":
         state.step = "files"
         return _ask_files(state)
     if state.step == "files" and steps:
         state.step = steps[-1]
         return _ask(state)
-    if state.step not in steps or steps.index(state.step) == 0:
+    earlier = FORM.previous(state, steps)
+    if earlier is None:
         state.flow = state.step = None
         state.data = {}
         return choose_kind()
-    state.step = steps[steps.index(state.step) - 1]
+    state.step = earlier
     return _ask(state)
 
 
@@ -241,22 +282,20 @@ async def press(
     payload: str,
     now: datetime,
 ) -> Reply:
-    if payload == QUIT:
+    if payload == FORM.quit:
         return _quit(state)
     if payload == NOT_NOW:
         return _quit(state, texts.PETITION_ASK_AWAY)
-    if payload == STEP_BACK and state.flow == FLOW:
+    if payload == FORM.back and state.flow == FLOW:
         return _step_back(state)
     at_read_back = state.flow == FLOW and state.step == "consent"
-    fields = STEPS.get(str(state.data.get("kind", "")), ())
-    if payload.startswith(EDIT_PREFIX) and at_read_back:
-        field = payload.removeprefix(EDIT_PREFIX)
-        if field in fields:
-            state.step, state.data["editing"] = field, True
-            return _ask(state)
-    if payload == EDIT and at_read_back:
-        buttons = tuple(Button(texts.PETITION_LABELS[f], f"{EDIT_PREFIX}{f}") for f in fields)
-        return Reply(texts.PICK_FIELD, (*buttons, *_controls()))
+    fields = _steps(state)
+    if at_read_back and payload.startswith(FORM.edit_prefix):
+        changing = FORM.change(state, payload, fields)
+        if changing is not None:
+            return changing
+    if at_read_back and payload == FORM.edit:
+        return FORM.pick_field(fields)
     for prefix in (KIND_PREFIX, CONFIRM_PREFIX):
         if payload.startswith(prefix):
             kind = payload.removeprefix(prefix)
@@ -273,8 +312,9 @@ async def press(
         return _ask(state)
     if payload == FILES_DONE and takes_files(state):
         return _consent(state)
-    if payload == SKIP_DAY and state.flow == FLOW and state.step == "decision_day":
-        return _answer(state, "decision_day", texts.PETITION_DAY_NOT_GIVEN)
+    chosen = FORM.chosen(state, payload) if state.flow == FLOW else None
+    if chosen is not None:
+        return _answer(state, state.step or "", chosen)
     if payload == SEND and state.flow == FLOW and state.step == "consent":
         return await _file(session, state, actor, incoming, now)
     return with_menu(texts.STALE_BUTTON)
@@ -302,29 +342,17 @@ async def text(
         return _consent(state)
     if kind not in STEPS or state.step not in STEPS[kind]:
         return choose_kind()
-    value = " ".join(raw.split())
     step = state.step
-    if step == "phone":
-        phone = normalize_phone(incoming.contact_phone or value)
-        if phone is None:
-            return Reply(texts.BAD_PHONE, _controls())
-        value = phone
-    elif step == "decision_day":
-        if means(raw, words.DAY_UNKNOWN):
-            return _answer(state, step, texts.PETITION_DAY_NOT_GIVEN)
-        day = read_day(value, now.astimezone(VN_TZ).date())
-        if day is None:
-            return _ask(state, texts.PETITION_BAD_DAY)
-        return _answer(state, step, f"{day:%d/%m/%Y}", _limit_warning(state.data, day, now))
-    elif not 5 <= len(value) <= 2000 or (step == "name" and not is_name(value)):
-        return Reply(
-            texts.BAD_NAME if step == "name" else texts.PETITION_TOO_SHORT,
-            _controls(),
-        )
+    value = FORM.read(step, raw, incoming, now.astimezone(VN_TZ).date())
+    if isinstance(value, Invalid):
+        return FORM.retry(step, value)
+    answer = str(value)
     if kind == ANONYMOUS and step == STEPS[kind][-1]:
-        state.data[step] = value
+        state.data[step] = answer
         return await _file(session, state, actor, incoming, now)
-    return _answer(state, step, value, await _place_note(session, step, value))
+    if step == "decision_day":
+        return _answer(state, step, answer, _limit_warning(state.data, answer, now))
+    return _answer(state, step, answer, await _place_note(session, step, answer))
 
 
 async def _place_note(session: AsyncSession, step: str, value: str) -> str:
@@ -341,15 +369,14 @@ async def _place_note(session: AsyncSession, step: str, value: str) -> str:
 
 def _answer(state: ChatState, step: str, value: str, note: str = "") -> Reply:
     """Keep the answer and ask the next question (or go back to the read-back after an edit)."""
-    state.data[step] = value
-    if state.data.pop("editing", None):
+    editing = EDITING in state.data
+    following = FORM.store(state, step, value, _steps(state))
+    if following is not None:
+        state.step = following
+        return _ask(state, note)
+    if editing:
         reply = _consent(state)
         return Reply(note + reply.text, reply.buttons)
-    steps = STEPS[str(state.data["kind"])]
-    position = steps.index(step)
-    if position + 1 < len(steps):
-        state.step = steps[position + 1]
-        return _ask(state, note)
     state.step = "files"
     return _ask_files(state, note)
 
@@ -361,9 +388,12 @@ def _given_day(data: dict[str, object]) -> date | None:
         return None
 
 
-def _limit_warning(data: dict[str, object], day: date, now: datetime) -> str:
+def _limit_warning(data: dict[str, object], answer: str, now: datetime) -> str:
     """Said when the day given puts the đơn past the thời hiệu: a warning, never a refusal
     (time lost to illness, disasters or other obstacles is not counted)."""
+    day = _given_day({"decision_day": answer})
+    if day is None:
+        return ""
     # A complaint about a disciplinary decision has 15 days, not 90 (Luật Khiếu nại Điều 48).
     kind = DISCIPLINARY if "ky luat" in fold(str(data.get("decision", ""))) else "khieu_nai"
     limit = rule_book().due(kind, "limit", day)
@@ -396,23 +426,32 @@ def takes_files(state: ChatState) -> bool:
     return state.flow == FLOW and state.step == "files"
 
 
+def _shown(state: ChatState) -> tuple[str, ...]:
+    """The fields a read-back shows: a denouncer's identity is not echoed back (replies are
+    kept in the inbox and outbox for a while)."""
+    kind = str(state.data["kind"])
+    secret = ("name", "phone", "address") if kind == "to_cao" else ()
+    return tuple(key for key in STEPS[kind] if key not in secret)
+
+
 def _consent(state: ChatState) -> Reply:
     kind = str(state.data["kind"])
-    steps = STEPS[kind]
     state.step = "consent"
-    # A denouncer's identity is not echoed back: replies are kept (inbox, outbox) for a while.
-    shown = [n for n in steps if not (kind == "to_cao" and n in ("name", "phone", "address"))]
     lines = [texts.PETITION_KIND_LINE.format(kind=texts.PETITION_KIND_NAMES.get(kind, kind))]
     if kind == "to_cao":
         lines.append(texts.PARTY_WITHHELD)
-    lines += [f"{texts.PETITION_LABELS[name]}: {state.data[name]}" for name in shown]
+    lines += FORM.lines(state.data, _shown(state))
     lines.append(texts.PETITION_FILES_LINE.format(count=len(state.data.get("files", []))))
     summary = "\n".join(f"- {line}" for line in lines)
     return Reply(
         texts.PETITION_CONSENT.format(
             summary=summary, secrecy=texts.PETITION_SECRECY if kind == "to_cao" else ""
         ),
-        (Button(texts.PETITION_SEND, SEND), Button(texts.EDIT_ONE, EDIT), *_controls()),
+        (
+            Button(texts.PETITION_SEND, SEND),
+            Button(texts.EDIT_ONE, FORM.edit),
+            *FORM.controls(),
+        ),
     )
 
 

@@ -13,9 +13,8 @@ with the đơn form (issue 16, forms as data).
 
 from __future__ import annotations
 
-import re
 import secrets
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -28,10 +27,21 @@ from handlers.access import Actor, audit_by
 from handlers.clock import VN_TZ, format_datetime
 from handlers.contract import Button, Incoming, Reply
 from handlers.conversation import returning
+from handlers.forms import (
+    Choice,
+    Field,
+    Form,
+    Invalid,
+    read_address,
+    read_name,
+    read_people,
+    read_phone,
+    text_between,
+)
 from handlers.menu import BACK, MENU_BOOK, MENU_MINE, MENU_RECEPTION_INFO, with_menu
 from handlers.reception.figures import GROUP_FROM
 from handlers.units.pick import address_note
-from knowledge.normalize import ascii_int, fold
+from knowledge.normalize import fold
 
 FLOW = "booking"
 PREFIX = "rc:"
@@ -42,8 +52,6 @@ CANCEL_YES_PREFIX = "rc:cancelyes:"
 MOVE_PREFIX = "rc:move:"
 CONSENT_YES = "rc:yes"
 CONSENT_NO = "rc:no"
-STEP_BACK = "rc:back"
-STEP_QUIT = "rc:quit"
 USE_PREVIOUS = "rc:prev"
 NOT_ME = "rc:notme"
 # Recorded with each consent, so what the citizen agreed to can be shown later.
@@ -51,24 +59,54 @@ CONSENT_VERSION = "2026-11"
 MAX_OPEN_BOOKINGS = 2
 # Channel of a register line an official wrote for a citizen received at the desk.
 DESK = "desk"
-# The number of people is 1 unless changed in the read-back ("Sửa một mục"); an official
-# recording a walk-in is asked it after the summary.
-STEPS = ("session", "name", "phone", "address", "matter", "summary", "consent")
-EDITABLE = ("name", "phone", "address", "matter", "summary", "group")
-EDIT = "rc:edit"
-EDIT_PREFIX = "rc:edit:"
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 EVE_AT = time(8, 0)
 MORNING_AT = time(6, 30)
-_PHONE_NOISE = re.compile(r"[\s.\-()]")
-# A run that may be a phone number: a leading + or digit, then digits and separators.
-_PHONE_IN_TEXT = re.compile(r"\+?\d[\d\s.\-()]{7,16}\d")
-# How many people come: the first number typed ("2 người", "1 mình tôi thôi"), or alone.
-_FIRST_NUMBER = re.compile(r"(?<!\d)(\d{1,3})(?!\d)")
-_ALONE = frozenset({"mot minh", "minh toi", "mot minh toi", "chi minh toi", "mot nguoi", "mot"})
-_MOBILE = re.compile(r"0[35789]\d{8}")
-_LANDLINE = re.compile(r"02\d{9}")
-_NAME = re.compile(r"[^\W\d_]+(?:\s+[^\W\d_]+)+")
+
+
+def _matter(typed: str, today: date) -> Invalid:
+    # Only a button or a type's name answers this step (the form engine reads those).
+    return Invalid(texts.ASK_MATTER)
+
+
+FORM = Form(
+    PREFIX,
+    {
+        asked.key: asked
+        for asked in (
+            Field("name", texts.BOOKING_FIELDS["name"], texts.ASK_NAME, read_name),
+            Field(
+                "phone",
+                texts.BOOKING_FIELDS["phone"],
+                texts.ASK_PHONE,
+                read_phone,
+                ask_contact=True,
+            ),
+            Field("address", texts.BOOKING_FIELDS["address"], texts.ASK_ADDRESS, read_address),
+            Field(
+                "matter",
+                texts.BOOKING_FIELDS["matter"],
+                texts.ASK_MATTER,
+                _matter,
+                tuple(
+                    Choice(label, f"{MATTER_PREFIX}{key}", key)
+                    for key, label in texts.MATTER_KINDS.items()
+                ),
+            ),
+            Field(
+                "summary",
+                texts.BOOKING_FIELDS["summary"],
+                texts.ASK_SUMMARY,
+                text_between(10, 1000, texts.BAD_SUMMARY),
+            ),
+            Field("group", texts.BOOKING_FIELDS["group"], texts.ASK_GROUP, read_people),
+        )
+    },
+)
+# The number of people is 1 unless changed in the read-back ("Sửa một mục"); an official
+# recording a walk-in is asked it after the summary.
+CITIZEN_STEPS = ("name", "phone", "address", "matter", "summary")
+WALK_IN_STEPS = (*CITIZEN_STEPS, "group")
 
 
 def takes_numbers(state: ChatState) -> bool:
@@ -76,43 +114,8 @@ def takes_numbers(state: ChatState) -> bool:
     return state.flow == FLOW and state.step == "group"
 
 
-def normalize_phone(text: str) -> str | None:
-    """A Vietnamese phone number as ten or eleven digits starting with 0, or None; also the
-    number inside a sentence ("sdt cua toi la 091 234 5678")."""
-    for candidate in _PHONE_IN_TEXT.findall(text):
-        parts = candidate.split()
-        # "số nhà 12 0912 345 678": the number may start after a space inside the run.
-        for start in range(len(parts)):
-            found = _phone(" ".join(parts[start:]))
-            if found is not None:
-                return found
-    return None
-
-
-def _phone(text: str) -> str | None:
-    digits = _PHONE_NOISE.sub("", text.strip())
-    if digits.startswith("+84"):
-        digits = "0" + digits[3:]
-    elif digits.startswith("84") and len(digits) in (11, 12):
-        digits = "0" + digits[2:]
-    if _MOBILE.fullmatch(digits) or _LANDLINE.fullmatch(digits):
-        return digits
-    return None
-
-
-def is_name(text: str) -> bool:
-    """Two or more words of letters only ("Nguyễn Văn An"), as a person's name is written."""
-    return bool(_NAME.fullmatch(text)) and len(text) <= 100
-
-
-def people_count(text: str) -> int | None:
-    """The number of people in an answer like "2", "2 người" or "1 mình tôi thôi"."""
-    folded = fold(text)
-    found = _FIRST_NUMBER.search(folded) if folded.isascii() else None
-    if found is not None:
-        return ascii_int(found.group(1))
-    words = " ".join(folded.replace("thoi", " ").split())
-    return 1 if words in _ALONE else None
+def _steps(state: ChatState) -> tuple[str, ...]:
+    return WALK_IN_STEPS if state.data.get("walk_in") else CITIZEN_STEPS
 
 
 def new_code() -> str:
@@ -149,10 +152,6 @@ def reception_menu() -> Reply:
             BACK,
         ),
     )
-
-
-def _controls() -> tuple[Button, ...]:
-    return (Button(texts.BACK_STEP, STEP_BACK), Button(texts.QUIT_FLOW, STEP_QUIT))
 
 
 async def _scope(session: AsyncSession, actor: Actor) -> set[int] | None:
@@ -213,64 +212,37 @@ async def start(
         )
         for item in choices
     )
-    return Reply("\n".join(lines), (*buttons, Button(texts.QUIT_FLOW, STEP_QUIT)))
+    return Reply("\n".join(lines), (*buttons, Button(texts.QUIT_FLOW, FORM.quit)))
 
 
 def _ask(state: ChatState, step: str) -> Reply:
-    state.step = step
     if step == "name":
         prompt, reuse = returning.offer(state, texts.ASK_NAME, USE_PREVIOUS, NOT_ME)
-        return Reply(prompt, (*reuse, *_controls()))
-    if step == "phone":
-        # Channels that can (Telegram) add a button sharing the account's own number.
-        return Reply(texts.ASK_PHONE, _controls(), ask_contact=True)
-    if step == "address":
-        return Reply(texts.ASK_ADDRESS, _controls())
-    if step == "matter":
-        kinds = tuple(
-            Button(label, f"{MATTER_PREFIX}{key}") for key, label in texts.MATTER_KINDS.items()
-        )
-        return Reply(texts.ASK_MATTER, (*kinds, *_controls()))
-    if step == "summary":
-        return Reply(texts.ASK_SUMMARY, _controls())
-    if step == "group":
-        return Reply(texts.ASK_GROUP, _controls())
-    raise ValueError(step)
+        return FORM.ask(state, step, extra=reuse, prompt=prompt)
+    return FORM.ask(state, step)
 
 
 async def _ask_consent(session: AsyncSession, state: ChatState) -> Reply:
     state.step = "consent"
     data = state.data
     chosen = await session.get(ReceptionSession, int(data["session_id"]))
-    group = int(data["group"])
     # A denouncer's identity is not echoed back: replies are kept (inbox, outbox) for a while.
-    secret = data["matter"] == "to_cao"
+    secret = ("name", "phone", "address") if data["matter"] == "to_cao" else ()
+    fields = FORM.lines(data, WALK_IN_STEPS, withheld=secret)
     text = texts.ASK_CONSENT.format(
-        group_rule=texts.GROUP_RULE if group >= GROUP_FROM else "",
+        group_rule=texts.GROUP_RULE if int(data["group"]) >= GROUP_FROM else "",
         session=describe(chosen) if chosen else "?",
-        name=texts.WITHHELD if secret else data["name"],
-        phone=texts.WITHHELD if secret else data["phone"],
-        address=texts.WITHHELD if secret else data["address"],
-        matter=texts.MATTER_KINDS[data["matter"]],
-        summary=data["summary"],
-        group=group,
+        fields="\n".join(f"- {line}" for line in fields),
     )
     return Reply(
         text,
         (
             Button(texts.CONSENT_YES, CONSENT_YES),
-            Button(texts.EDIT_ONE, EDIT),
+            Button(texts.EDIT_ONE, FORM.edit),
             Button(texts.CONSENT_NO, CONSENT_NO),
-            *_controls(),
+            *FORM.controls(),
         ),
     )
-
-
-async def _then(session: AsyncSession, state: ChatState, following: str) -> Reply:
-    """The next question, or, when one answer was being changed, the read-back again."""
-    if state.data.pop("editing", None):
-        return await _ask_consent(session, state)
-    return _ask(state, following)
 
 
 async def resume(session: AsyncSession, state: ChatState, actor: Actor, now: datetime) -> Reply:
@@ -291,15 +263,14 @@ def _quit(state: ChatState, text: str = texts.BOOKING_QUIT) -> Reply:
 
 
 async def _back(session: AsyncSession, state: ChatState, actor: Actor, now: datetime) -> Reply:
-    step = state.step or "session"
-    if step == "group":
-        return _ask(state, "summary")
-    position = STEPS.index(step) if step in STEPS else 0
-    if state.data.get("walk_in") and position <= 1:
+    if state.step == "consent":
+        return _ask(state, _steps(state)[-1])
+    earlier = FORM.previous(state, _steps(state))
+    if earlier is not None:
+        return _ask(state, earlier)
+    if state.data.get("walk_in"):
         return _quit(state)
-    if position <= 1 or state.data.get("moving"):
-        return await start(session, state, actor, now, state.data.get("moving"))
-    return _ask(state, STEPS[position - 1])
+    return await start(session, state, actor, now, state.data.get("moving"))
 
 
 async def text(
@@ -311,66 +282,48 @@ async def text(
     now: datetime,
 ) -> Reply:
     """A typed answer at the current step (or a shared contact on Telegram)."""
-    folded = fold(raw).strip(" .!")
     if words.means(raw, words.BACK):
         return await _back(session, state, actor, now)
-    step, data = state.step, state.data
+    step = state.step or ""
     if step == "session":
         # The list again, with its buttons: a typed number then picks a session, never "Huỷ".
         listed = await resume(session, state, actor, now)
         return Reply(texts.PICK_SESSION_AGAIN + "\n" + listed.text, listed.buttons)
-    if step == "name":
-        name = " ".join(raw.split())
-        if not is_name(name):
-            return Reply(texts.BAD_NAME, _controls())
-        data["name"] = name
-        return await _then(session, state, "phone")
-    if step == "phone":
-        phone = normalize_phone(incoming.contact_phone or raw)
-        if phone is None:
-            return Reply(texts.BAD_PHONE, _controls())
-        data["phone"] = phone
-        return await _then(session, state, "address")
-    if step == "address":
-        address = " ".join(raw.split())
-        # "Tổ 5" is an address in a commune: short, but enough for the office.
-        if len(address) < 4 or len(address) > 300:
-            return Reply(texts.BAD_ADDRESS, _controls())
-        data["address"] = address
-        following = await _then(session, state, "matter")
-        # An old address ("xã Tân Tiến, huyện Đồng Phú") is said back as today's unit.
-        note = await address_note(session, address)
-        return Reply(f"{note}\n\n{following.text}", following.buttons) if note else following
-    if step == "matter":
-        for key, label in texts.MATTER_KINDS.items():
-            if folded == fold(label) or folded == key.replace("_", " "):
-                data["matter"] = key
-                return await _then(session, state, "summary")
-        return _ask(state, "matter")
-    if step == "summary":
-        summary = raw.strip()
-        if not 10 <= len(summary) <= 1000:
-            return Reply(texts.BAD_SUMMARY, _controls())
-        data["summary"] = summary
-        if data.get("walk_in"):
-            return _ask(state, "group")
-        data.setdefault("group", 1)
-        data.pop("editing", None)
-        return await _ask_consent(session, state)
-    if step == "group":
-        group = people_count(raw)
-        if group is None or not 1 <= group <= 200:
-            return Reply(texts.BAD_GROUP, _controls())
-        data["group"] = group
-        data.pop("editing", None)
-        if data.get("walk_in"):
-            return await _save_walk_in(session, state, actor, now)
-        return await _ask_consent(session, state)
     if step == "consent":
         if words.means(raw, words.YES):
             return await _book(session, state, actor, incoming, now)
         return await _ask_consent(session, state)
-    return _quit(state)
+    if step not in FORM.fields:
+        return _quit(state)
+    value = FORM.read(step, raw, incoming, now.astimezone(VN_TZ).date())
+    if isinstance(value, Invalid):
+        return FORM.retry(step, value)
+    return await _answered(session, state, actor, step, value, now)
+
+
+async def _answered(
+    session: AsyncSession,
+    state: ChatState,
+    actor: Actor,
+    step: str,
+    value: str | int,
+    now: datetime,
+) -> Reply:
+    """Keep an answer and ask the next question, or go on to the read-back (or, for a walk-in,
+    save the register line)."""
+    following = FORM.store(state, step, value, _steps(state))
+    if following is not None:
+        reply = _ask(state, following)
+    elif state.data.get("walk_in"):
+        return await _save_walk_in(session, state, actor, now)
+    else:
+        state.data.setdefault("group", 1)
+        reply = await _ask_consent(session, state)
+    # An old address ("xã Tân Tiến, huyện Đồng Phú") is said back as today's unit.
+    note = await address_note(session, str(value)) if step == "address" else None
+    if note is None:
+        return reply
+    return Reply(f"{note}\n\n{reply.text}", reply.buttons, ask_contact=reply.ask_contact)
 
 
 async def press(
@@ -382,9 +335,9 @@ async def press(
     now: datetime,
 ) -> list[Reply]:
     """A booking button (checked as offered by the caller)."""
-    if payload == STEP_QUIT:
+    if payload == FORM.quit:
         return [_quit(state)]
-    if payload == STEP_BACK:
+    if payload == FORM.back:
         return [await _back(session, state, actor, now)]
     if payload == CONSENT_NO:
         return [_quit(state, texts.CONSENT_REFUSED)]
@@ -398,22 +351,21 @@ async def press(
         return [_ask(state, "name")]
     if payload == USE_PREVIOUS and state.flow == FLOW and state.step == "name":
         if await returning.fill(session, state, actor.person_id):
-            return [await _then(session, state, "matter")]
+            return [_ask(state, "matter")]
         return [_ask(state, "name")]
     if payload == NOT_ME and state.flow == FLOW:
         returning.refuse(state)
         return [_ask(state, "name")]
-    if payload.startswith(MATTER_PREFIX) and state.flow == FLOW:
-        state.data["matter"] = payload.removeprefix(MATTER_PREFIX)
-        return [await _then(session, state, "summary")]
-    if payload.startswith(EDIT_PREFIX) and state.flow == FLOW and state.step == "consent":
-        field = payload.removeprefix(EDIT_PREFIX)
-        if field in EDITABLE:
-            state.data["editing"] = True
-            return [_ask(state, field)]
-    if payload == EDIT and state.flow == FLOW and state.step == "consent":
-        fields = tuple(Button(texts.BOOKING_FIELDS[f], f"{EDIT_PREFIX}{f}") for f in EDITABLE)
-        return [Reply(texts.PICK_FIELD, (*fields, *_controls()))]
+    chosen = FORM.chosen(state, payload) if state.flow == FLOW else None
+    if chosen is not None:
+        return [await _answered(session, state, actor, state.step or "", chosen, now)]
+    at_read_back = state.flow == FLOW and state.step == "consent"
+    if at_read_back and payload.startswith(FORM.edit_prefix):
+        changing = FORM.change(state, payload, WALK_IN_STEPS)
+        if changing is not None:
+            return [changing]
+    if at_read_back and payload == FORM.edit:
+        return [FORM.pick_field(WALK_IN_STEPS)]
     if payload == CONSENT_YES and state.flow == FLOW:
         return [await _book(session, state, actor, incoming, now)]
     return [with_menu(texts.STALE_BUTTON)]

@@ -1,0 +1,119 @@
+"""Forms as data: the booking, every đơn type and the walk-in are fields read by one engine, so
+they ask, read, go back, change one answer and read back the same way."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from db.engine import SessionFactory
+from handlers import texts
+from handlers.clock import FixedClock
+from handlers.contract import Incoming, Reply
+from handlers.conversation.assistant import Assistant
+from handlers.forms import Form, Invalid, read_address, read_name
+from handlers.petitions import filing
+from handlers.reception import booking
+from tests.test_petitions import Chat as PetitionChat
+from tests.test_reception import Chat as BookingChat
+from tests.test_reception import add_calendar
+
+TODAY = date(2026, 11, 30)
+
+
+def controls_of(reply: Reply) -> list[str]:
+    return [b.label for b in reply.buttons][-2:]
+
+
+def test_every_form_is_fields_with_a_label_a_question_and_a_reader() -> None:
+    forms: dict[str, Form] = {"booking": booking.FORM, "petition": filing.FORM}
+    for name, form in forms.items():
+        for key, asked in form.fields.items():
+            assert asked.label and asked.prompt, (name, key)
+            # Nothing typed is an answer to every step: each says what it expects.
+            assert isinstance(form.read(key, "?", Incoming("web", "c", "u"), TODAY), Invalid)
+    for steps in filing.STEPS.values():
+        assert set(steps) <= set(filing.FORM.fields)
+    assert set(booking.WALK_IN_STEPS) <= set(booking.FORM.fields)
+
+
+def test_an_answer_is_taken_out_of_the_sentence_it_is_typed_in() -> None:
+    assert read_name("toi ten la Le Thi Hoa", TODAY) == "Le Thi Hoa"
+    assert read_name("Tên tôi là: Nguyễn Văn An.", TODAY) == "Nguyễn Văn An"
+    # A name that happens to start with the same word as a lead is kept whole.
+    assert read_name("Toàn Văn Nam", TODAY) == "Toàn Văn Nam"
+    assert isinstance(read_name("ten toi la", TODAY), Invalid)
+    assert read_address("dia chi cua toi la thon 3 xa Minh Hoa", TODAY) == "thon 3 xa Minh Hoa"
+    assert read_address("Tổ 5", TODAY) == "Tổ 5"
+
+
+async def test_a_citizen_types_her_name_in_a_sentence_and_every_step_has_back_and_quit(
+    assistant: Assistant, sessions: SessionFactory, clock: FixedClock
+) -> None:
+    await add_calendar(sessions, clock)
+    chat = BookingChat(assistant)
+    asked = await chat.start_booking()
+    steps = [asked]
+    steps.append(await chat.say("toi ten la Le Thi Hoa"))
+    steps.append(await chat.say("so cua toi la 0912 345 678"))
+    steps.append(await chat.say("dia chi: thon Dong xa Minh Hoa"))
+    steps.append(await chat.press("rc:m:phan_anh"))
+    for step in steps:
+        assert controls_of(step) == [texts.BACK_STEP, texts.QUIT_FLOW], step.text
+    read_back = await chat.say("Đường xóm ngập sau mỗi trận mưa")
+    assert "- Họ tên: Le Thi Hoa" in read_back.text
+    assert "- Điện thoại: 0912345678" in read_back.text
+    assert "- Địa chỉ: thon Dong xa Minh Hoa" in read_back.text
+    # A choice is read back by its label, not its stored value.
+    assert "- Loại việc: Phản ánh" in read_back.text
+
+
+async def test_a_citizen_changes_the_last_field_of_a_phan_anh_and_comes_back_to_the_read_back(
+    assistant: Assistant, sessions: SessionFactory, clock: FixedClock
+) -> None:
+    from tests.test_access import setup_units
+
+    await setup_units(sessions, clock)
+    chat = PetitionChat(assistant, "farmer")
+    await chat.press("menu:petition")
+    await chat.press("pt:k:phan_anh")
+    for answer in ("Le Van Tam", "0912345678", "thon Dong", "duong xom ngap nuoc", "cong thon"):
+        await chat.say(answer)
+    read_back = await chat.say("ko co")
+    assert "- Nơi xảy ra: cong thon" in read_back.text
+    picker = await chat.press(filing.FORM.edit)
+    assert [b.label for b in picker.buttons][:5] == [
+        "Họ và tên",
+        "Số điện thoại",
+        "Địa chỉ",
+        "Nội dung",
+        "Nơi xảy ra",
+    ]
+    await chat.press(f"{filing.FORM.edit_prefix}place")
+    again = await chat.say("cong van hoa thon Dong")
+    # Straight back to the read-back, not to the files step after the last field.
+    assert "- Nơi xảy ra: cong van hoa thon Dong" in again.text
+    assert "- Nội dung: duong xom ngap nuoc" in again.text
+    assert any(b.payload == filing.SEND for b in again.buttons)
+
+
+async def test_a_wrong_answer_says_what_is_expected_and_keeps_the_step_buttons(
+    assistant: Assistant, sessions: SessionFactory, clock: FixedClock
+) -> None:
+    from tests.test_access import setup_units
+
+    await setup_units(sessions, clock)
+    chat = PetitionChat(assistant, "complainant")
+    await chat.press("menu:petition")
+    await chat.press("pt:k:khieu_nai")
+    for answer in ("Pham Van Duc", "0987654321", "xom Bai", "QĐ 12/QĐ-UBND cua UBND xa"):
+        await chat.say(answer)
+    bad_day = await chat.say("hom truoc nua")
+    assert bad_day.text.startswith(texts.PETITION_BAD_DAY)
+    # The skip button is still there, then back and quit.
+    assert [b.label for b in bad_day.buttons] == [
+        texts.PETITION_NO_DAY,
+        texts.BACK_STEP,
+        texts.QUIT_FLOW,
+    ]
+    content = await chat.press("pt:noday")
+    assert content.text == texts.PETITION_ASK["content"]
