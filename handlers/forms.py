@@ -18,7 +18,7 @@ from datetime import date
 
 from db.conversations import ChatState
 from handlers import texts, words
-from handlers.contract import Button, Incoming, Reply
+from handlers.contract import Button, Reply
 from handlers.spoken_dates import read_day
 from knowledge.normalize import ascii_int, fold
 
@@ -102,11 +102,13 @@ class Form:
             ask_contact=asked.ask_contact,
         )
 
-    def read(self, key: str, typed: str, incoming: Incoming, today: date) -> str | int | Invalid:
-        """The answer to ``key`` in what was typed (or the contact a channel shared)."""
+    def read(
+        self, key: str, typed: str, today: date, contact: str | None = None
+    ) -> str | int | Invalid:
+        """The answer to ``key`` in what was typed (or the ``contact`` a channel shared)."""
         asked = self.fields[key]
-        if asked.ask_contact and incoming.contact_phone:
-            typed = incoming.contact_phone
+        if asked.ask_contact and contact:
+            typed = contact
         if asked.choices:
             wanted = fold(typed).strip(" .!")
             for choice in asked.choices:

@@ -572,6 +572,7 @@ SESSION_MOVED_NOTICE = (
 DEADLINE_ADD = "Thêm hạn báo cáo"
 ASK_DEADLINE_TITLE = "Anh/chị gõ tên việc cần nhắc (5 đến 300 ký tự), ví dụ: Báo cáo quý IV:"
 ASK_DEADLINE_KIND = "Việc này có hạn một lần hay lặp lại? Chọn một mục, hoặc gõ ngày hạn:"
+DEADLINE_FIELDS = {"title": "Tên việc", "kind": "Lặp lại", "due": "Hạn"}
 DEADLINE_KINDS = (
     ("once", "Một lần"),
     ("monthly", "Hằng tháng"),

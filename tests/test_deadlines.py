@@ -657,8 +657,14 @@ async def test_adding_a_deadline_in_the_chat_offers_plain_choices(
     assert "monthly:" not in kinds.text
     asked = await say(assistant, "501", button="staff:dl:kind:quarterly")
     assert asked.text == texts.ASK_DEADLINE_QUARTERLY
-    assert (await say(assistant, "501", "40")).text.startswith(texts.BAD_DEADLINE_DUE)
-    added = await say(assistant, "501", "18")
+    wrong = await say(assistant, "501", "40")
+    assert wrong.text.startswith(texts.BAD_DEADLINE_DAY)
+    # Every step of the form has "Quay lại" and "Huỷ"; back keeps the title typed.
+    assert [b.label for b in wrong.buttons] == [texts.BACK_STEP, texts.QUIT_FLOW]
+    again = await say(assistant, "501", button="staff:dl:back")
+    assert again.text == texts.ASK_DEADLINE_KIND
+    await say(assistant, "501", button="staff:dl:kind:quarterly")
+    added = await say(assistant, "501", "ngay 18")
     assert added.text.startswith(
         "Đã thêm: Báo cáo quý về dân chủ ở cơ sở, hạn ngày 18 tháng cuối quý."
     )

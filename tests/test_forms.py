@@ -8,7 +8,7 @@ from datetime import date
 from db.engine import SessionFactory
 from handlers import texts
 from handlers.clock import FixedClock
-from handlers.contract import Incoming, Reply
+from handlers.contract import Reply
 from handlers.conversation.assistant import Assistant
 from handlers.forms import Form, Invalid, read_address, read_name
 from handlers.petitions import filing
@@ -30,7 +30,7 @@ def test_every_form_is_fields_with_a_label_a_question_and_a_reader() -> None:
         for key, asked in form.fields.items():
             assert asked.label and asked.prompt, (name, key)
             # Nothing typed is an answer to every step: each says what it expects.
-            assert isinstance(form.read(key, "?", Incoming("web", "c", "u"), TODAY), Invalid)
+            assert isinstance(form.read(key, "?", TODAY), Invalid)
     for steps in filing.STEPS.values():
         assert set(steps) <= set(filing.FORM.fields)
     assert set(booking.WALK_IN_STEPS) <= set(booking.FORM.fields)

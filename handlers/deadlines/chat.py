@@ -3,6 +3,7 @@ adding one with plain choices."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timedelta
 from textwrap import shorten
 from typing import Any
@@ -51,9 +52,61 @@ from handlers.deadlines.rules import (
     occurrences,
     when_words,
 )
+from handlers.forms import Choice, Field, Form, Invalid, text_between
 from handlers.menu import BACK
 from handlers.working_days import WorkingCalendar, working_calendar
-from knowledge.normalize import ascii_int
+from knowledge.normalize import ascii_int, fold
+
+_NUMBER = re.compile(r"(?<!\d)\d{1,2}(?!\d)")
+
+
+def _not_a_kind(typed: str, today: date) -> Invalid:
+    # Only a kind's button or name answers; a date typed here is read by ``text`` as a one-off.
+    return Invalid(texts.ASK_DEADLINE_KIND)
+
+
+def _as_typed(typed: str, today: date) -> str:
+    # Checked with the whole plan row when the deadline is made (deadline_from_row).
+    return typed
+
+
+def _day_of_month(typed: str, today: date) -> str | Invalid:
+    # "20", "ngày 20", "ngay 20 hang thang": the number said.
+    found = _NUMBER.search(fold(typed))
+    day = ascii_int(found.group(0)) if found else None
+    return str(day) if day is not None and 1 <= day <= 31 else Invalid(texts.BAD_DEADLINE_DAY)
+
+
+FORM = Form(
+    PREFIX,
+    {
+        asked.key: asked
+        for asked in (
+            Field(
+                "title",
+                texts.DEADLINE_FIELDS["title"],
+                texts.ASK_DEADLINE_TITLE,
+                text_between(5, 300, texts.ASK_DEADLINE_TITLE),
+            ),
+            Field(
+                "kind",
+                texts.DEADLINE_FIELDS["kind"],
+                texts.ASK_DEADLINE_KIND,
+                _not_a_kind,
+                tuple(
+                    Choice(name, f"{KIND_PREFIX}{kind}", kind)
+                    for kind, name in texts.DEADLINE_KINDS
+                ),
+            ),
+            Field("once", texts.DEADLINE_FIELDS["due"], KIND_PROMPTS["once"], _as_typed),
+            Field("monthly", texts.DEADLINE_FIELDS["due"], KIND_PROMPTS["monthly"], _day_of_month),
+            Field(
+                "quarterly", texts.DEADLINE_FIELDS["due"], KIND_PROMPTS["quarterly"], _day_of_month
+            ),
+            Field("yearly", texts.DEADLINE_FIELDS["due"], KIND_PROMPTS["yearly"], _as_typed),
+        )
+    },
+)
 
 
 async def _in_scope(session: AsyncSession, actor: Actor, deadline_id: int) -> Deadline | None:
@@ -126,10 +179,12 @@ async def press(
     if payload == NEW:
         if not actor.roles:
             return Reply(texts.STALE_BUTTON, (BACK,))
-        state.flow, state.step, state.data = FLOW, "title", {}
-        return Reply(texts.ASK_DEADLINE_TITLE, (BACK,))
+        state.flow, state.data = FLOW, {}
+        return FORM.ask(state, "title")
+    if state.flow == FLOW and payload in (FORM.back, FORM.quit):
+        return await _step_back(session, state, actor, payload, now)
     if payload.startswith(KIND_PREFIX):
-        return _chosen_kind(state, actor, payload.removeprefix(KIND_PREFIX))
+        return _chosen_kind(state, actor, FORM.chosen(state, payload))
     parts = payload.removeprefix(PREFIX).split(":")
     try:
         deadline_id = ascii_int(parts[1])
@@ -242,15 +297,24 @@ async def upcoming(session: AsyncSession, actor: Actor, now: datetime) -> Reply:
     return Reply("\n".join(lines), (*buttons, add, BACK))
 
 
-def _chosen_kind(state: ChatState, actor: Actor, kind: str) -> Reply:
-    if state.flow != FLOW or state.step != "kind" or kind not in KIND_PROMPTS or not actor.roles:
+def _chosen_kind(state: ChatState, actor: Actor, kind: str | None) -> Reply:
+    if state.flow != FLOW or kind is None or not actor.roles:
         return Reply(texts.STALE_BUTTON, (BACK,))
-    state.step, state.data["kind"] = "due", kind
-    return Reply(KIND_PROMPTS[kind], (BACK,))
+    FORM.store(state, "kind", kind, ("title", "kind", kind))
+    return FORM.ask(state, kind)
 
 
-def _kind_buttons() -> tuple[Button, ...]:
-    return (*(Button(name, f"{KIND_PREFIX}{kind}") for kind, name in texts.DEADLINE_KINDS), BACK)
+async def _step_back(
+    session: AsyncSession, state: ChatState, actor: Actor, payload: str, now: datetime
+) -> Reply:
+    """ "Quay lại" one step, or out of the form to the list ("Huỷ", or back from the title)."""
+    kind = str(state.data.get("kind", ""))
+    earlier = FORM.previous(state, ("title", "kind", kind)) if payload == FORM.back else None
+    if earlier is not None:
+        return FORM.ask(state, earlier)
+    state.flow = state.step = None
+    state.data = {}
+    return await upcoming(session, actor, now)
 
 
 def _rule_from_typed(kind: str, typed: str) -> dict[str, Any]:
@@ -260,10 +324,7 @@ def _rule_from_typed(kind: str, typed: str) -> dict[str, Any]:
     if kind == "yearly":
         days = [d.strip() for d in typed.replace(";", ",").replace(" và ", ",").split(",")]
         return {"recurrence": "yearly:" + ",".join(d for d in days if d)}
-    day = ascii_int(typed)
-    if day is None or not 1 <= day <= 31:
-        raise DeadlineError(texts.BAD_DEADLINE_DAY)
-    return {"recurrence": f"monthly:{day}" if kind == "monthly" else f"quarterly:3:{day}"}
+    return {"recurrence": f"{kind}:{typed}" if kind == "monthly" else f"quarterly:3:{typed}"}
 
 
 async def text(
@@ -273,27 +334,31 @@ async def text(
     if not actor.is_staff or not actor.roles:
         state.flow = state.step = None
         return Reply(texts.FORBIDDEN, (BACK,))
-    typed = " ".join(typed.split())
-    if state.step == "title":
-        if not 5 <= len(typed) <= 300:
-            return Reply(texts.ASK_DEADLINE_TITLE, (BACK,))
-        state.data["title"] = typed
-        state.step = "kind"
-        return Reply(texts.ASK_DEADLINE_KIND, _kind_buttons())
-    if state.step == "kind":
+    today = now.astimezone(VN_TZ).date()
+    step = state.step if state.step and state.step in FORM.fields else "title"
+    if step == "kind":
+        chosen = FORM.read(step, typed, today)
+        if isinstance(chosen, str):
+            return _chosen_kind(state, actor, chosen)
         # A date typed straight away is a one-off deadline.
-        state.data["kind"] = "once"
-    kind = str(state.data.get("kind") or "once")
+        state.data["kind"] = step = "once"
+    value = FORM.read(step, typed, today)
+    if isinstance(value, Invalid):
+        return FORM.retry(step, value)
+    if step == "title":
+        FORM.store(state, step, value, ("title", "kind"))
+        return FORM.ask(state, "kind")
+    kind = step
     unit = await session.get(Unit, actor.roles[0][1])
     row: dict[str, Any] = {
         "title": state.data.get("title", ""),
         "unit": unit.code if unit and unit.code else (unit.name if unit else ""),
     }
     try:
-        row.update(_rule_from_typed(kind, typed))
+        row.update(_rule_from_typed(kind, str(value)))
         deadline = await deadline_from_row(session, row, 1, now)
     except DeadlineError:
-        return Reply(texts.BAD_DEADLINE_DUE + " " + KIND_PROMPTS[kind], (BACK,))
+        return FORM.retry(kind, Invalid(texts.BAD_DEADLINE_DUE + " " + KIND_PROMPTS[kind]))
     deadline.owner_person_id = actor.person_id
     session.add(deadline)
     await session.flush()

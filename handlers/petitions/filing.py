@@ -343,7 +343,7 @@ async def text(
     if kind not in STEPS or state.step not in STEPS[kind]:
         return choose_kind()
     step = state.step
-    value = FORM.read(step, raw, incoming, now.astimezone(VN_TZ).date())
+    value = FORM.read(step, raw, now.astimezone(VN_TZ).date(), incoming.contact_phone)
     if isinstance(value, Invalid):
         return FORM.retry(step, value)
     answer = str(value)

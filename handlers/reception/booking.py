@@ -295,7 +295,7 @@ async def text(
         return await _ask_consent(session, state)
     if step not in FORM.fields:
         return _quit(state)
-    value = FORM.read(step, raw, incoming, now.astimezone(VN_TZ).date())
+    value = FORM.read(step, raw, now.astimezone(VN_TZ).date(), incoming.contact_phone)
     if isinstance(value, Invalid):
         return FORM.retry(step, value)
     return await _answered(session, state, actor, step, value, now)
