@@ -33,9 +33,9 @@ async def denounce(assistant: Assistant) -> Reply:
     denouncer = Chat(assistant, "denouncer")
     offered = await denouncer.press("menu:book")
     await denouncer.press(next(b.payload for b in offered.buttons if b.payload.startswith("rc:s:")))
+    await denouncer.press("rc:m:to_cao")
     for text in DENOUNCER:
         await denouncer.say(text)
-    await denouncer.press("rc:m:to_cao")
     return await denouncer.say("Cán bộ địa chính nhận tiền của người dân")
 
 

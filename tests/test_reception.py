@@ -79,20 +79,21 @@ class Chat:
         replies = await self.assistant.dispatch(msg(button=payload, chat=self.chat))
         return replies[-1]
 
-    async def start_booking(self) -> Reply:
-        """Open the booking and pick the first session offered."""
+    async def start_booking(self, matter: str | None = "kien_nghi") -> Reply:
+        """Open the booking, pick the first session offered and (unless None) the matter."""
         offered = await self.press("menu:book")
-        return await self.press(
+        asked = await self.press(
             next(b.payload for b in offered.buttons if b.payload.startswith("rc:s:"))
         )
+        return await self.press(f"rc:m:{matter}") if matter else asked
 
     async def book(self, summary: str = "Tranh chấp ranh giới đất với hộ bên cạnh") -> Reply:
         menu = await self.press("menu:book")
         await self.press(next(b.payload for b in menu.buttons if b.payload.startswith("rc:s:")))
+        await self.press("rc:m:kien_nghi")
         await self.say("Nguyễn Văn An")
         await self.say("0912 345 678")
         await self.say("Thôn Đông, xã Minh Hòa")
-        await self.press("rc:m:kien_nghi")
         await self.say(summary)
         return await self.press("rc:yes")
 
@@ -106,15 +107,15 @@ async def test_a_citizen_without_diacritics_books_the_chairman_and_gets_the_conf
     sessions_offered = await chat.say("toi muon gap chu tich xa")
     assert "02/12/2026 07:30-11:00: Tiếp định kỳ của lãnh đạo" in sessions_offered.text
     [session_button] = [b for b in sessions_offered.buttons if b.payload.startswith("rc:s:")]
-    assert (await chat.press(session_button.payload)).text == texts.ASK_NAME
+    matter = await chat.press(session_button.payload)
+    assert matter.text.startswith("Anh/chị đến để làm gì? Khiếu nại:")
+    assert (await chat.say("khieu nai")).text == texts.ASK_NAME
     assert (await chat.say("An")).text == texts.BAD_NAME
     phone_prompt = await chat.say("nguyen van an")
     assert phone_prompt.ask_contact
     assert (await chat.say("12345")).text == texts.BAD_PHONE
     assert (await chat.say("+84 912.345.678")).text == texts.ASK_ADDRESS
-    matter = await chat.say("thon Dong, xa Minh Hoa")
-    assert matter.text.startswith("Anh/chị đến để làm gì? Khiếu nại:")
-    assert (await chat.say("khieu nai")).text == texts.ASK_SUMMARY
+    assert (await chat.say("thon Dong, xa Minh Hoa")).text == texts.ASK_SUMMARY
     assert (await chat.say("ngan")).text == texts.BAD_SUMMARY
     # One person unless changed in the read-back.
     single = await chat.say("Đề nghị xem xét lại quyết định thu hồi đất số 12/QĐ-UBND")
@@ -153,8 +154,7 @@ async def test_a_citizen_goes_back_quits_and_a_restart_loses_nothing(
 ) -> None:
     await add_calendar(sessions, clock)
     chat = Chat(assistant)
-    offered = await chat.press("menu:book")
-    await chat.press(next(b.payload for b in offered.buttons if b.payload.startswith("rc:s:")))
+    await chat.start_booking()
     await chat.say("Trần Thị Bích")
     assert (await chat.say("quay lai")).text == texts.ASK_NAME
     await chat.say("Trần Thị Bích")
@@ -258,11 +258,9 @@ async def test_a_full_session_sends_the_citizen_back_to_the_list(
 ) -> None:
     await add_calendar(sessions, clock, {"sessions": [dict(ONE_OFF, capacity=1)]})
     first, second = Chat(assistant, "a"), Chat(assistant, "b")
-    offered = await second.press("menu:book")
-    await second.press(next(b.payload for b in offered.buttons if b.payload.startswith("rc:s:")))
+    await second.start_booking("phan_anh")
     for text in ("Phạm Văn Cường", "0912000111", "Tổ dân phố 3, xã Minh Hòa"):
         await second.say(text)
-    await second.press("rc:m:phan_anh")
     await second.say("Đèn đường hỏng nhiều tháng chưa sửa")
     assert (await first.book()).text.startswith("Đã đặt lịch.")
     late = await second.press("rc:yes")
@@ -356,11 +354,9 @@ async def test_an_official_sees_the_list_records_attendance_and_sends_the_outcom
     await add_calendar(sessions, clock)
     await Chat(assistant, "citizen-1").book("Đề nghị sửa đường liên thôn bị sạt lở")
     denouncer = Chat(assistant, "citizen-2")
-    offered = await denouncer.press("menu:book")
-    await denouncer.press(next(b.payload for b in offered.buttons if b.payload.startswith("rc:s:")))
+    await denouncer.start_booking("to_cao")
     for text in ("Hoàng Văn Dũng", "0987000111", "Thôn Tây, xã Minh Hòa"):
         await denouncer.say(text)
-    await denouncer.press("rc:m:to_cao")
     await denouncer.say("Cán bộ địa chính nhận tiền của người dân")
     await denouncer.say("1")
     await denouncer.press("rc:yes")
@@ -467,10 +463,11 @@ async def test_an_official_records_a_walk_in_and_the_figures_count_every_recepti
         "staff:rc:wk:dinh_ky",
         "staff:rc:wk:dot_xuat",
     ]
-    assert (await officer.press("staff:rc:wk:dot_xuat")).text == texts.ASK_NAME
+    matter = await officer.press("staff:rc:wk:dot_xuat")
+    assert matter.text.startswith("Anh/chị đến để làm gì?")
+    assert (await officer.press("rc:m:kien_nghi")).text == texts.ASK_NAME
     for text in ("Đinh Thị Hoa", "0911222333", "Xóm Bãi, xã Minh Hòa"):
         await officer.say(text)
-    await officer.press("rc:m:kien_nghi")
     await officer.say("Sáu hộ đề nghị làm rõ việc đền bù đường tỉnh")
     saved = await officer.say("6")
     assert saved.text.startswith("Đã ghi vào sổ tiếp công dân: mã TD-")
@@ -565,7 +562,7 @@ async def test_text_typed_at_the_session_list_shows_it_again_and_a_number_then_p
     again = await chat.say("buoi chieu")
     assert again.text.startswith(texts.PICK_SESSION_AGAIN)
     assert payloads([again])[0].startswith("rc:s:")
-    assert (await chat.say("1")).text == texts.ASK_NAME
+    assert (await chat.say("1")).text == texts.ASK_MATTER
 
 
 async def test_a_citizen_at_the_session_list_changes_her_mind_and_reports_a_flood(
@@ -637,7 +634,6 @@ async def test_a_menu_button_or_a_question_mid_booking_keeps_what_was_typed(
     await chat.say("xin chao")  # other things in between
     assert (await chat.press("draft:resume")).text == texts.ASK_ADDRESS
     await chat.say("Thon Dong, xa Minh Hoa")
-    await chat.press("rc:m:kien_nghi")
     read_back = await chat.say("De nghi sua duong lien thon bi sat lo")
     assert "Nguyen Van An" in read_back.text and "0912345678" in read_back.text
 
@@ -689,10 +685,10 @@ async def test_a_first_booking_from_a_free_text_request_takes_at_most_eight_step
     first = next(b for b in listed.buttons if b.payload.startswith("rc:s:"))
     assert first.label.endswith(": Chủ tịch UBND xã")
     await press(first.payload)
+    await press("rc:m:kien_nghi")
     await say("Nguyen Van An")
     await say("0912 345 678")
     await say("Thon Dong, xa Minh Hoa")
-    await press("rc:m:kien_nghi")
     await say("De nghi sua duong lien thon bi sat lo")
     done = await press("rc:yes")
     assert done.text.startswith("Đã đặt lịch. Mã lịch hẹn: LH-")
@@ -701,11 +697,11 @@ async def test_a_first_booking_from_a_free_text_request_takes_at_most_eight_step
     # Back another day: name, phone and address of last time are offered, masked.
     steps = 0
     listed = await say("dang ky gap pho chu tich")
-    asked = await press(next(b.payload for b in listed.buttons if b.payload.startswith("rc:s:")))
+    await press(next(b.payload for b in listed.buttons if b.payload.startswith("rc:s:")))
+    asked = await press("rc:m:kien_nghi")
     assert "Ng… An, 09xx xxx 678" in asked.text and "Nguyen Van An" not in asked.text
     assert [b.label for b in asked.buttons[:2]] == [texts.REUSE_BUTTON, texts.NOT_ME]
-    assert (await press("rc:prev")).text == texts.ASK_MATTER
-    await press("rc:m:kien_nghi")
+    assert (await press("rc:prev")).text == texts.ASK_SUMMARY
     read_back = await say("De nghi lap den duong thon Dong")
     assert "Nguyen Van An" in read_back.text and "0912345678" in read_back.text
     assert (await press("rc:yes")).text.startswith("Đã đặt lịch. Mã lịch hẹn: LH-")
@@ -757,10 +753,9 @@ async def test_when_the_chosen_session_fills_meanwhile_only_another_session_is_a
     later = dict(ONE_OFF, date="09/12/2026")
     await add_calendar(sessions, clock, {"sessions": [dict(ONE_OFF, capacity=1), later]})
     first, second = Chat(assistant, "a"), Chat(assistant, "b")
-    await second.start_booking()  # the 02/12 session, one place left
+    await second.start_booking("phan_anh")  # the 02/12 session, one place left
     for text in ("Phạm Văn Cường", "0912000111", "Tổ dân phố 3, xã Minh Hòa"):
         await second.say(text)
-    await second.press("rc:m:phan_anh")
     await second.say("Đèn đường hỏng nhiều tháng chưa sửa")
     assert (await first.book()).text.startswith("Đã đặt lịch.")  # takes that last place
     full = await second.press("rc:yes")
@@ -779,7 +774,11 @@ async def test_a_set_aside_booking_stays_reachable_and_odd_input_keeps_the_form_
     replaced the draft, and after an emoji a typed 1 opened the main menu's first item."""
     await add_calendar(sessions, clock)
     chat = Chat(assistant, "farmer")
-    await chat.start_booking()
+    await chat.start_booking(matter=None)
+    # An emoji at the matter step: said, and the question asked again with its own buttons.
+    unclear = await chat.say("😀")
+    assert unclear.text.startswith(texts.UNCLEAR) and "rc:m:khieu_nai" in payloads([unclear])
+    assert (await chat.say("1")).text == texts.ASK_NAME  # 1 = Khiếu nại, not the menu
     await chat.say("Nguyen Van An")
     # Typed "menu" sets the booking aside like the button does.
     assert "draft:resume" in payloads([await chat.say("menu")])
@@ -787,13 +786,8 @@ async def test_a_set_aside_booking_stays_reachable_and_odd_input_keeps_the_form_
     await chat.say("khieu nai qua han thi lam sao")
     assert "draft:resume" in payloads([await chat.say("xin chao")])
     assert (await chat.say("tiep tuc dien")).text == texts.ASK_PHONE
-    await chat.say("0912 345 678")
-    # An emoji at the matter step: said, and the question asked again with its own buttons.
-    await chat.say("Thon Dong, xa Minh Hoa")
-    unclear = await chat.say("😀")
-    assert unclear.text.startswith(texts.UNCLEAR) and "rc:m:khieu_nai" in payloads([unclear])
-    assert (await chat.say("1")).text == texts.ASK_SUMMARY  # 1 = Khiếu nại, not the menu
     # An old button: refused, and the form's own buttons still work.
     stale = await chat.press("rc:s:999")
     assert stale.text.startswith(texts.STALE_BUTTON) and "rc:back" in payloads([stale])
+    assert (await chat.press("rc:back")).text == texts.ASK_NAME
     assert (await chat.press("rc:back")).text.startswith("Anh/chị đến để làm gì?")

@@ -20,6 +20,7 @@ from handlers.clock import FixedClock
 from handlers.contract import Reply
 from tests.conftest import Client
 from tests.test_access import setup_units
+from tests.test_reception import add_calendar
 
 
 async def test_the_page_is_served_without_anything_from_elsewhere(
@@ -173,6 +174,25 @@ async def test_the_restored_conversation_never_shows_what_a_denouncer_typed(
     assert said == ["Gửi đơn thư"] + [texts.HISTORY_HIDDEN] * 4
     answered = [m["text"] for m in messages if m["from"] == "assistant"]
     assert answered[-4:] == [texts.HISTORY_HIDDEN_REPLY] * 4
+
+
+async def test_a_booking_to_denounce_is_hidden_from_the_restored_conversation(
+    client: Client, sessions: SessionFactory, clock: FixedClock
+) -> None:
+    """The matter is asked first: a tố cáo is known before the name is typed."""
+    await add_calendar(sessions, clock)
+    listed = await (await client.post("/api/chat", json={"button": "menu:book", "id": "1"})).json()
+    [first, *_] = [b for b in listed["replies"][-1]["buttons"] if b["payload"].startswith("rc:s:")]
+    await client.post("/api/chat", json={"button": first["payload"], "id": "2"})
+    await client.post("/api/chat", json={"button": "rc:m:to_cao", "id": "3"})
+    for number, answer in enumerate(["Tran Van Binh", "0987 654 321", "Thon Dong"], start=4):
+        await client.post("/api/chat", json={"text": answer, "id": str(number)})
+
+    messages = (await (await client.get("/api/chat/history")).json())["messages"]
+    shown = "\n".join(m["text"] for m in messages)
+    assert "Tran Van Binh" not in shown and "0987" not in shown and "Thon Dong" not in shown
+    said = [m["text"] for m in messages if m["from"] == "user"]
+    assert said[-4:] == [texts.HISTORY_HIDDEN] * 4
 
 
 JPEG_WITH_GPS = (

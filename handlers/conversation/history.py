@@ -12,6 +12,7 @@ from db.models import InboxItem, WebPush
 from handlers import texts
 from handlers.contract import Incoming
 from handlers.petitions import filing as petitions
+from handlers.reception import booking
 
 LIMIT = 50
 SECRET = "secret"
@@ -21,10 +22,10 @@ GREETING_COMMAND = "/start"
 
 
 def secret(state: ChatState) -> bool:
-    """The conversation is about a tố cáo: suggested, being filed. Read before and after a
-    turn; either makes the whole turn secret."""
+    """The conversation is about a tố cáo: suggested, being filed, or a reception booked for
+    one. Read before and after a turn; either makes the whole turn secret."""
     suggested = petitions.suggesting(state) and state.data.get(petitions.SUGGESTED) == "to_cao"
-    return suggested or petitions.files_denunciation(state)
+    return suggested or petitions.files_denunciation(state) or booking.files_denunciation(state)
 
 
 def said(incoming: Incoming, hidden: bool) -> dict[str, Any] | None:

@@ -105,13 +105,20 @@ FORM = Form(
 )
 # The number of people is 1 unless changed in the read-back ("Sửa một mục"); an official
 # recording a walk-in is asked it after the summary.
-CITIZEN_STEPS = ("name", "phone", "address", "matter", "summary")
+# The matter comes first: a tố cáo is known before the person gives their name, so every turn
+# that identifies a denouncer is hidden from the history a shared computer shows back.
+CITIZEN_STEPS = ("matter", "name", "phone", "address", "summary")
 WALK_IN_STEPS = (*CITIZEN_STEPS, "group")
 
 
 def takes_numbers(state: ChatState) -> bool:
     """At this step a typed number is an answer (how many people), not a menu choice."""
     return state.flow == FLOW and state.step == "group"
+
+
+def files_denunciation(state: ChatState) -> bool:
+    """A booking to tố cáo: what the person types next identifies them or whom they accuse."""
+    return state.flow == FLOW and state.data.get("matter") == "to_cao"
 
 
 def _steps(state: ChatState) -> tuple[str, ...]:
@@ -348,10 +355,10 @@ async def press(
         if state.data.pop("choosing_again", False) and "summary" in state.data:
             return [await _ask_consent(session, state)]
         await returning.note(session, state, actor.person_id)
-        return [_ask(state, "name")]
+        return [_ask(state, CITIZEN_STEPS[0])]
     if payload == USE_PREVIOUS and state.flow == FLOW and state.step == "name":
         if await returning.fill(session, state, actor.person_id):
-            return [_ask(state, "matter")]
+            return [_ask(state, "summary")]
         return [_ask(state, "name")]
     if payload == NOT_ME and state.flow == FLOW:
         returning.refuse(state)
@@ -475,7 +482,7 @@ def start_walk_in(state: ChatState, unit_id: int, kind: str) -> Reply:
     """An official records a citizen received at the desk: the same questions, no booking."""
     state.flow = FLOW
     state.data = {"walk_in": kind, "unit_id": unit_id}
-    return _ask(state, "name")
+    return _ask(state, WALK_IN_STEPS[0])
 
 
 async def _save_walk_in(
