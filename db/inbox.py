@@ -182,6 +182,22 @@ async def complete_all(
     )
 
 
+async def hide_chat(
+    session: AsyncSession, channel: str, chat_id: str, said: dict[str, Any]
+) -> None:
+    """Replace what was kept of every earlier message of a chat by ``said`` (the replies stay,
+    for redeliveries)."""
+    await session.exec(
+        update(InboxItem)
+        .where(
+            col(InboxItem.channel) == channel,
+            col(InboxItem.chat_id) == chat_id,
+            col(InboxItem.said).is_not(None),
+        )
+        .values(said=said)
+    )
+
+
 async def recent_done(
     session: AsyncSession, channel: str, chat_id: str, limit: int
 ) -> Sequence[InboxItem]:

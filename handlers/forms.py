@@ -44,6 +44,8 @@ class Choice:
     label: str
     payload: str
     value: str
+    # How the read-back says it, when not by the button's label ("không nhớ rõ").
+    shown: str | None = None
 
 
 @dataclass(frozen=True)
@@ -178,7 +180,8 @@ class Form:
             if key in hidden:
                 value = texts.WITHHELD
             else:
-                value = next((c.label for c in asked.choices if c.value == value), value)
+                said = (c.shown or c.label for c in asked.choices if c.value == value)
+                value = next(said, value)
             shown.append(f"{asked.label}: {value}")
         return shown
 

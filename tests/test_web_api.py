@@ -170,10 +170,11 @@ async def test_the_restored_conversation_never_shows_what_a_denouncer_typed(
     assert "Tran Van Binh" not in shown and "0987" not in shown and "Thon Dong" not in shown
     # From the choice of a tố cáo on, neither side of a turn is shown: what was typed, the
     # questions that name the accused, the read-back, the code and the letter to print.
+    # Once a tố cáo is chosen, every turn of this chat before it is hidden as well.
     said = [m["text"] for m in messages if m["from"] == "user"]
-    assert said == ["Gửi đơn thư"] + [texts.HISTORY_HIDDEN] * 4
+    assert said == [texts.HISTORY_HIDDEN] * 5
     answered = [m["text"] for m in messages if m["from"] == "assistant"]
-    assert answered[-4:] == [texts.HISTORY_HIDDEN_REPLY] * 4
+    assert answered[-5:] == [texts.HISTORY_HIDDEN_REPLY] * 5
 
 
 async def test_a_booking_to_denounce_is_hidden_from_the_restored_conversation(
@@ -193,6 +194,27 @@ async def test_a_booking_to_denounce_is_hidden_from_the_restored_conversation(
     assert "Tran Van Binh" not in shown and "0987" not in shown and "Thon Dong" not in shown
     said = [m["text"] for m in messages if m["from"] == "user"]
     assert said[-4:] == [texts.HISTORY_HIDDEN] * 4
+
+
+async def test_a_form_changed_to_a_denunciation_hides_what_was_typed_before_it(
+    client: Client, sessions: SessionFactory, clock: FixedClock
+) -> None:
+    """Found in a walk: a phản ánh whose type was changed to tố cáo (back to the types, or
+    "Sửa một mục" at a booking's read-back) left the name and phone typed before on show."""
+    await setup_units(sessions, clock)
+    await client.post("/api/chat", json={"text": "tiền phạt đỗ xe bao nhiêu", "id": "q"})
+    await client.post("/api/chat", json={"button": "menu:petition", "id": "1"})
+    await client.post("/api/chat", json={"button": "pt:k:phan_anh", "id": "2"})
+    for number, answer in enumerate(["Vo Thi Lan", "0905 123 456"], start=3):
+        await client.post("/api/chat", json={"text": answer, "id": str(number)})
+    for number in range(5, 8):
+        await client.post("/api/chat", json={"button": "pt:back", "id": str(number)})
+    await client.post("/api/chat", json={"button": "pt:k:to_cao", "id": "8"})
+
+    messages = (await (await client.get("/api/chat/history")).json())["messages"]
+    shown = "\n".join(m["text"] for m in messages)
+    assert "Vo Thi Lan" not in shown and "0905" not in shown
+    assert {m["text"] for m in messages if m["from"] == "user"} == {texts.HISTORY_HIDDEN}
 
 
 JPEG_WITH_GPS = (

@@ -287,7 +287,15 @@ class Engine:
                 replies = await self._route(
                     Turn(session, state, actor, incoming, now, self._settings, uses)
                 )
-                said = history.said(incoming, secret or history.secret(state))
+                said = await history.keep_secret(session, incoming, secret, state)
+                if not secret and history.secret(state):
+                    # Earlier messages of this chat in the same batch are not stored yet.
+                    answered = [
+                        Answered(done.replies, {history.SECRET: True})
+                        if earlier.chat_id == incoming.chat_id and done.said is not None
+                        else done
+                        for earlier, done in zip(batch, answered, strict=False)
+                    ]
                 answered.append(Answered([reply.to_json() for reply in replies], said))
                 queued += [(channel, incoming.chat_id, r.to_json()) for r in numbered(replies)]
             await conversations.save_many(session, list(states.values()), now)
@@ -422,7 +430,7 @@ class Engine:
             replies = await self._route(
                 Turn(session, state, actor, incoming, now, self._settings, uses)
             )
-            said = history.said(incoming, secret or history.secret(state))
+            said = await history.keep_secret(session, incoming, secret, state)
             await conversations.save(session, state, now)
             await faq_use.record(session, uses)
             if item_id is not None:

@@ -7,6 +7,9 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from db import inbox
 from db.conversations import ChatState
 from db.models import InboxItem, WebPush
 from handlers import texts
@@ -28,11 +31,24 @@ def secret(state: ChatState) -> bool:
     return suggested or petitions.files_denunciation(state) or booking.files_denunciation(state)
 
 
+async def keep_secret(
+    session: AsyncSession, incoming: Incoming, was_secret: bool, state: ChatState
+) -> dict[str, Any] | None:
+    """What is kept of this turn; when the conversation has just become about a tố cáo (a form
+    switched to it, a read-back edited to it), the turns before are hidden too: the name, phone
+    and the accused typed while it was still a phản ánh identify the denouncer as well."""
+    hidden = was_secret or secret(state)
+    if incoming.transcript and hidden and not was_secret:
+        await inbox.hide_chat(session, incoming.channel, incoming.chat_id, {SECRET: True})
+    return said(incoming, hidden)
+
+
 def said(incoming: Incoming, hidden: bool) -> dict[str, Any] | None:
     """What is kept of the person's message: nothing on channels that do not show the
     conversation back, a mark for a secret turn (a shared computer must not show the next
     person who denounced whom: neither what they typed nor what was answered)."""
-    if not incoming.transcript:
+    if not incoming.transcript or (incoming.text or "").strip() == GREETING_COMMAND:
+        # The page's own greeting request: its answer is shown, it never was typed.
         return None
     if hidden:
         return {SECRET: True}

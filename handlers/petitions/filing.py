@@ -116,7 +116,14 @@ FORM = Form(
                     texts.PETITION_DAY_NOT_GIVEN,
                     texts.PETITION_BAD_DAY + texts.PETITION_ASK["decision_day"],
                 ),
-                (Choice(texts.PETITION_NO_DAY, SKIP_DAY, texts.PETITION_DAY_NOT_GIVEN),),
+                (
+                    Choice(
+                        texts.PETITION_NO_DAY,
+                        SKIP_DAY,
+                        texts.PETITION_DAY_NOT_GIVEN,
+                        shown=texts.PETITION_DAY_NOT_GIVEN,
+                    ),
+                ),
             ),
             *(
                 Field(key, texts.PETITION_LABELS[key], texts.PETITION_ASK[key], _FREE_TEXT)
