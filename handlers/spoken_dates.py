@@ -45,3 +45,22 @@ def _day(groups: tuple[str | None, ...], today: date) -> date | None:
         return date(year, int(month_text or 0), int(day_text or 0))
     except ValueError:
         return None
+
+
+def read_coming_day(text: str, today: date) -> date | None:
+    """The first day mentioned, if it is a real day not before ``today`` (a deadline). A day
+    without a year is the next such day (typed in December, "15/01" is next January)."""
+    folded = fold(text)
+    found = [m for pattern in (_NUMERIC, _WORDS) for m in pattern.finditer(folded)]
+    if not found:
+        return None
+    day_text, month_text, year_text = min(found, key=lambda m: m.start()).groups()
+    try:
+        if year_text is None:
+            guess = date(today.year, int(month_text or 0), int(day_text or 0))
+            return guess if guess >= today else guess.replace(year=today.year + 1)
+        year = int(year_text) + (2000 if len(year_text) == 2 else 0)
+        day = date(year, int(month_text or 0), int(day_text or 0))
+    except ValueError:
+        return None
+    return day if day >= today else None

@@ -267,6 +267,7 @@ DRAFT_KEPT = 'Phần anh/chị đang điền dở được giữ lại 7 ngày; 
 DRAFT_RESUME = "Tiếp tục điền"
 NO_DRAFT = "Không còn phần nào đang điền dở. Anh/chị chọn một mục bên dưới."
 FORM_STOPPED = "Đã dừng; chưa có gì được gửi đi."
+STEPS_STOPPED = "Đã dừng; những gì vừa nhập chưa được lưu."
 # In the conversation a reloaded web page shows back.
 HISTORY_HIDDEN = "(Nội dung anh/chị nhập khi làm đơn tố cáo được ẩn để giữ bí mật.)"
 HISTORY_HIDDEN_REPLY = "(Trả lời của Trợ lý về đơn tố cáo được ẩn để giữ bí mật.)"
@@ -368,6 +369,7 @@ CONSENT_REFUSED = (
     "trực tiếp bộ phận tiếp công dân trong giờ hành chính."
 )
 BOOKING_QUIT = "Đã huỷ việc đặt lịch; các thông tin vừa nhập không được lưu."
+BOOKING_MOVE_QUIT = "Đã thôi đổi lịch. Lịch hẹn {code} vẫn giữ nguyên như cũ."
 SESSION_FULL = "Buổi tiếp này vừa hết chỗ. Anh/chị chọn buổi khác:"
 TOO_MANY_BOOKINGS = (
     "Anh/chị đang có 2 lịch hẹn chưa diễn ra. Mỗi người giữ tối đa 2 lịch hẹn để ai cũng có "
@@ -589,6 +591,10 @@ ASK_DEADLINE_YEARLY = (
 )
 BAD_DEADLINE_DAY = "Ngày trong tháng phải là một số từ 1 đến 31."
 BAD_DEADLINE_DUE = "Chưa đọc được ngày hạn."
+BAD_DEADLINE_ONCE = (
+    "Chưa đọc được ngày hạn, hoặc ngày đó đã qua. Anh/chị gõ ngày/tháng/năm từ hôm nay trở đi, "
+    "ví dụ 15/12/2026 hoặc 15/12."
+)
 DEADLINE_ADDED = "Đã thêm: {title}, hạn {when}. {leads}."
 PLAN_ROW_NOT_MAPPING = "Hạn thứ {number}: mỗi hạn phải là một mục có các trường title, unit, …"
 PLAN_FIELD_TYPE = "trường '{field}' phải là chữ hoặc số, không phải danh sách hay nhóm."

@@ -18,6 +18,8 @@ QUIT = frozenset(
         "khong dat nua",
         "thoi khong dat nua",
         "khong lam nua",
+        "khong them nua",
+        "thoi khong them nua",
     }
 )
 # "dung" alone is not here: without diacritics it is "đúng" (yes) as often as "dừng" (stop).

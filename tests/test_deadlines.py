@@ -668,3 +668,32 @@ async def test_adding_a_deadline_in_the_chat_offers_plain_choices(
     assert added.text.startswith(
         "Đã thêm: Báo cáo quý về dân chủ ở cơ sở, hạn ngày 18 tháng cuối quý."
     )
+
+
+async def test_an_official_types_deadlines_the_way_people_write_days_and_can_stop_any_time(
+    assistant: Assistant, sessions: SessionFactory, clock: FixedClock
+) -> None:
+    """Found in a walk: "thôi" was taken as a title, a past day was accepted and then never
+    listed, "18/12" and "15/6 và 15/12" were refused."""
+    await setup_units(sessions, clock)
+    await become_official(assistant, sessions, clock, "502")
+    await say(assistant, "502", button="staff:dl:new")
+    stopped = await say(assistant, "502", "thôi không thêm nữa")
+    assert stopped.text.startswith(texts.STEPS_STOPPED)
+
+    await say(assistant, "502", button="staff:dl:new")
+    await say(assistant, "502", "Báo cáo công tác hòa giải")
+    assert (await say(assistant, "502", "01/01/2020")).text == texts.BAD_DEADLINE_ONCE
+    added = await say(assistant, "502", "18/12")  # typed at the kind step: a one-off
+    assert added.text.startswith("Đã thêm: Báo cáo công tác hòa giải, hạn 18/12/2026.")
+
+    await say(assistant, "502", button="staff:dl:new")
+    await say(assistant, "502", "Báo cáo sáu tháng về tiếp công dân")
+    await say(assistant, "502", button="staff:dl:kind:yearly")
+    twice = await say(assistant, "502", "15/6 và 15/12")
+    assert twice.text.startswith("Đã thêm: Báo cáo sáu tháng về tiếp công dân"), twice.text
+    await say(assistant, "502", button="staff:dl:new")
+    assert (await say(assistant, "502", "huỷ")).text.startswith(texts.STEPS_STOPPED)
+    async with sessions() as session:
+        titles = sorted(d.title for d in (await session.exec(select(Deadline))).all())
+    assert titles == ["Báo cáo công tác hòa giải", "Báo cáo sáu tháng về tiếp công dân"]

@@ -791,3 +791,25 @@ async def test_a_set_aside_booking_stays_reachable_and_odd_input_keeps_the_form_
     assert stale.text.startswith(texts.STALE_BUTTON) and "rc:back" in payloads([stale])
     assert (await chat.press("rc:back")).text == texts.ASK_NAME
     assert (await chat.press("rc:back")).text.startswith("Anh/chị đến để làm gì?")
+
+
+async def test_a_citizen_who_gives_up_moving_a_booking_is_told_it_is_kept_and_keeps_his_draft(
+    assistant: Assistant, sessions: SessionFactory, clock: FixedClock
+) -> None:
+    """Found in a walk: "Huỷ" while moving said "Đã huỷ việc đặt lịch" (the booking was still
+    there) and dropped a half-filled form set aside."""
+    await add_calendar(sessions, clock)
+    chat = Chat(assistant, "farmer")
+    code = (await chat.book()).text.split("Mã lịch hẹn: ")[1].split(".")[0]
+    await chat.press("menu:petition")
+    await chat.press("pt:k:phan_anh")
+    await chat.say("Nguyen Van An")
+    await chat.press("menu:mine")  # the đơn waits as a draft
+    await chat.press(f"rc:move:{code}")
+    kept = await chat.press("rc:quit")
+    assert kept.text.startswith(texts.BOOKING_MOVE_QUIT.format(code=code))
+    assert "draft:resume" in payloads([kept])
+    async with sessions() as session:
+        booking = (await session.exec(select(Booking))).one()
+    assert booking.status == rows.BOOKED
+    assert (await chat.press("draft:resume")).text == texts.PETITION_ASK["phone"]

@@ -15,7 +15,7 @@ from handlers.petitions import filing as petitions
 from handlers.reception import booking as reception
 
 RESUME = "draft:resume"
-_KEY = "draft"
+_KEY = reception.DRAFT
 _JUST_KEPT = "draft_kept"
 FORMS = frozenset({reception.FLOW, petitions.FLOW})
 # Steps where a citizen writes freely: a "?" there is part of the answer, not a question.

@@ -130,6 +130,11 @@ class Router:
             return [with_menu(texts.MENU_PROMPT)]
         if state.flow in drafts.FORMS and means(text, QUIT_WORDS):
             return [drafts.stop(state)]
+        if state.flow is not None and means(text, QUIT_WORDS | MENU_WORDS):
+            # An official's or admin's steps (a deadline, a session, a reason) stop the same way.
+            state.flow = state.step = None
+            state.data = {}
+            return [with_menu(texts.STEPS_STOPPED)]
         if means(text, RESUME_WORDS) and state.flow is None:
             return [await self._resume(turn)]
         if state.flow is None and means(text, BACK_WORDS):

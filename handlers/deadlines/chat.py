@@ -54,6 +54,7 @@ from handlers.deadlines.rules import (
 )
 from handlers.forms import Choice, Field, Form, Invalid, text_between
 from handlers.menu import BACK
+from handlers.spoken_dates import read_coming_day
 from handlers.working_days import WorkingCalendar, working_calendar
 from knowledge.normalize import ascii_int, fold
 
@@ -65,9 +66,16 @@ def _not_a_kind(typed: str, today: date) -> Invalid:
     return Invalid(texts.ASK_DEADLINE_KIND)
 
 
-def _as_typed(typed: str, today: date) -> str:
-    # Checked with the whole plan row when the deadline is made (deadline_from_row).
-    return typed
+def _coming_day(typed: str, today: date) -> str | Invalid:
+    """A one-off deadline's day: "15/12/2026", "18/12", "ngày 18 tháng 12"; never a past day
+    (it would never be reminded of nor listed)."""
+    day = read_coming_day(typed, today)
+    return f"{day:%d/%m/%Y}" if day is not None else Invalid(texts.BAD_DEADLINE_ONCE)
+
+
+def _yearly_days(typed: str, today: date) -> str:
+    # "15/6 và 15/12", "15/6; 15/12": the plan row takes them separated by commas.
+    return ",".join(part.strip() for part in re.split(r"[,;]|\bva\b", fold(typed)) if part.strip())
 
 
 def _day_of_month(typed: str, today: date) -> str | Invalid:
@@ -98,12 +106,12 @@ FORM = Form(
                     for kind, name in texts.DEADLINE_KINDS
                 ),
             ),
-            Field("once", texts.DEADLINE_FIELDS["due"], KIND_PROMPTS["once"], _as_typed),
+            Field("once", texts.DEADLINE_FIELDS["due"], KIND_PROMPTS["once"], _coming_day),
             Field("monthly", texts.DEADLINE_FIELDS["due"], KIND_PROMPTS["monthly"], _day_of_month),
             Field(
                 "quarterly", texts.DEADLINE_FIELDS["due"], KIND_PROMPTS["quarterly"], _day_of_month
             ),
-            Field("yearly", texts.DEADLINE_FIELDS["due"], KIND_PROMPTS["yearly"], _as_typed),
+            Field("yearly", texts.DEADLINE_FIELDS["due"], KIND_PROMPTS["yearly"], _yearly_days),
         )
     },
 )
@@ -322,8 +330,7 @@ def _rule_from_typed(kind: str, typed: str) -> dict[str, Any]:
     if kind == "once":
         return {"due": typed}
     if kind == "yearly":
-        days = [d.strip() for d in typed.replace(";", ",").replace(" và ", ",").split(",")]
-        return {"recurrence": "yearly:" + ",".join(d for d in days if d)}
+        return {"recurrence": f"yearly:{typed}"}
     return {"recurrence": f"{kind}:{typed}" if kind == "monthly" else f"quarterly:3:{typed}"}
 
 

@@ -44,6 +44,8 @@ from handlers.units.pick import address_note
 from knowledge.normalize import fold
 
 FLOW = "booking"
+# Where drafts.py keeps a form set aside (the key is shared, the module imports this one).
+DRAFT = "draft"
 PREFIX = "rc:"
 SESSION_PREFIX = "rc:s:"
 MATTER_PREFIX = "rc:m:"
@@ -204,8 +206,11 @@ async def start(
     state.flow, state.step = FLOW, "session"
     if keep:
         state.data["choosing_again"] = True
+    elif moving:
+        # Moving a booking is not a form: a draft set aside waits through it.
+        state.data = {"moving": moving, **_waiting_draft(state)}
     else:
-        state.data = {"moving": moving} if moving else {}
+        state.data = {}
     prompt = texts.PICK_NEW_SESSION.format(code=moving) if moving else texts.PICK_SESSION
     lines = [prompt] + [f"- {describe(item)}" for item in choices]
     buttons = tuple(
@@ -263,10 +268,15 @@ async def resume(session: AsyncSession, state: ChatState, actor: Actor, now: dat
     return _ask(state, step)
 
 
+def _waiting_draft(state: ChatState) -> dict[str, object]:
+    return {DRAFT: state.data[DRAFT]} if DRAFT in state.data else {}
+
+
 def _quit(state: ChatState, text: str = texts.BOOKING_QUIT) -> Reply:
+    moving = state.data.get("moving")
     state.flow = state.step = None
-    state.data = {}
-    return with_menu(text)
+    state.data = _waiting_draft(state) if moving else {}
+    return with_menu(texts.BOOKING_MOVE_QUIT.format(code=moving) if moving else text)
 
 
 async def _back(session: AsyncSession, state: ChatState, actor: Actor, now: datetime) -> Reply:
@@ -548,7 +558,7 @@ async def _move(session: AsyncSession, state: ChatState, actor: Actor, now: date
     new_id = int(state.data["session_id"])
     if new_id == old.session_id:
         state.flow = state.step = None
-        state.data = {}
+        state.data = _waiting_draft(state)
         return with_menu(texts.BOOKING_SAME_SESSION.format(code=old.code, queue=old.queue_number))
     queue = await rows.take_place(session, new_id, now)
     if queue is None:
@@ -562,5 +572,5 @@ async def _move(session: AsyncSession, state: ChatState, actor: Actor, now: date
     assert item is not None
     await schedule_reminders(session, old, item, now)
     state.flow = state.step = None
-    state.data = {}
+    state.data = _waiting_draft(state)
     return with_menu(_confirmation(texts.BOOKING_MOVED, old, item))
