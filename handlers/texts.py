@@ -108,6 +108,11 @@ TOO_LONG = (
     "Tin nhắn dài quá {limit} ký tự nên Trợ lý chưa xử lý được. Anh/chị vui lòng gửi ngắn gọn "
     "hơn, chia thành nhiều tin nếu cần."
 )
+# In a form a second message would be read as the next answer: never advise splitting there.
+TOO_LONG_IN_FORM = (
+    "Tin nhắn dài quá {limit} ký tự nên Trợ lý chưa lưu. Anh/chị tóm tắt lại trong một tin "
+    "(không quá {limit} ký tự); giấy tờ dài có thể chụp ảnh gửi kèm ở bước ảnh, giấy tờ."
+)
 STALE_BUTTON = (
     "Nút này thuộc một tin nhắn cũ hoặc không còn hiệu lực. Anh/chị chọn lại từ menu bên dưới."
 )

@@ -115,3 +115,23 @@ async def test_a_wrong_answer_says_what_is_expected_and_keeps_the_step_buttons(
     ]
     content = await chat.press("pt:noday")
     assert content.text == texts.PETITION_ASK["content"]
+
+
+async def test_a_long_paste_in_a_form_is_not_advised_to_be_split_into_the_next_answer(
+    assistant: Assistant, sessions: SessionFactory, clock: FixedClock
+) -> None:
+    """Found in a walk: told to split it, the second half was read as the next answer."""
+    from tests.test_access import setup_units
+
+    await setup_units(sessions, clock)
+    chat = PetitionChat(assistant, "long")
+    await chat.press("menu:petition")
+    await chat.press("pt:k:kien_nghi")
+    for answer in ("Le Van Tam", "0912345678", "thon Dong"):
+        await chat.say(answer)
+    refused = await chat.say("duong xom ngap " * 200)
+    assert refused.text.startswith(texts.TOO_LONG_IN_FORM.format(limit=2000))
+    assert "chia thành" not in refused.text
+    # The same step is asked again: the next message is still the content.
+    read_back = await chat.say("Đề nghị nâng cấp đường xóm hay ngập")
+    assert any(b.label == texts.NO_FILES for b in read_back.buttons)

@@ -112,7 +112,8 @@ class Router:
             return await self._press(turn, turn.incoming.button)
         state, text, flow = turn.state, turn.text, self._current(turn)
         if len(text) > turn.settings.max_message_chars:
-            too_long = texts.TOO_LONG.format(limit=turn.settings.max_message_chars)
+            template = texts.TOO_LONG_IN_FORM if state.flow in drafts.FORMS else texts.TOO_LONG
+            too_long = template.format(limit=turn.settings.max_message_chars)
             return [await self._reask(turn, too_long)]
         if turn.incoming.attachments and flow is not None:
             taken = await flow.files(turn)
