@@ -268,6 +268,13 @@ def read_address(typed: str, today: date) -> str | Invalid:
     return address if 4 <= len(address) <= 300 else Invalid(texts.BAD_ADDRESS)
 
 
+def phone_or_none(typed: str, today: date) -> str | Invalid:
+    """A phone number, or "" from someone who has none (an elderly citizen at the desk)."""
+    if words.means(typed, words.NO_PHONE):
+        return ""
+    return read_phone(typed, today)
+
+
 def read_people(typed: str, today: date) -> int | Invalid:
     count = people_count(typed)
     return count if count is not None and 1 <= count <= 200 else Invalid(texts.BAD_GROUP)

@@ -485,6 +485,20 @@ MARKED_ABSENT = "Đã ghi nhận vắng mặt."
 WALK_IN = "Ghi tiếp công dân trực tiếp"
 WALK_IN_KIND = "Công dân được tiếp trong buổi nào?"
 WALK_IN_SAVED = "Đã ghi vào sổ tiếp công dân: mã {code}, số thứ tự {queue}."
+# The walk-in record is typed by the official about the person at the desk.
+WALK_IN_ASK = {
+    "matter": "Người đến trình bày việc gì? Chọn một mục:",
+    "name": "Họ và tên người đến (ví dụ: Nguyễn Văn An):",
+    "phone": "Số điện thoại của người đến (không có thì bấm nút bên dưới):",
+    "address": "Địa chỉ của người đến (thôn, tổ dân phố; xã, phường):",
+    "summary": "Tóm tắt nội dung người đến trình bày (không quá 1.000 ký tự):",
+    "group": "Có bao nhiêu người cùng đến? Gõ một số, ví dụ 1:",
+}
+WALK_IN_READ_BACK = "Anh/chị kiểm tra lại trước khi ghi vào sổ tiếp công dân:\n{fields}"
+WALK_IN_SAVE = "Ghi vào sổ"
+WALK_IN_QUIT = "Đã thôi ghi lượt tiếp; chưa có gì được lưu."
+NO_PHONE = "Không có số điện thoại"
+NO_PHONE_SHOWN = "không có"
 DESK_PLACE = "Trụ sở UBND (tiếp trực tiếp)"
 
 # -- Officials' deadlines -------------------------------------------------------------------

@@ -59,6 +59,20 @@ NO_MORE = frozenset(
 )
 
 
+# At a step asking for a phone number: there is none.
+NO_PHONE = frozenset(
+    {
+        "khong co",
+        "khong",
+        "khong co so dien thoai",
+        "khong co so dt",
+        "khong co dien thoai",
+        "toi khong co so dien thoai",
+        "toi khong co dien thoai",
+    }
+)
+
+
 # At a step asking for a day: the person does not know or remember it.
 DAY_UNKNOWN = frozenset(
     {

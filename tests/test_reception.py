@@ -464,12 +464,20 @@ async def test_an_official_records_a_walk_in_and_the_figures_count_every_recepti
         "staff:rc:wk:dot_xuat",
     ]
     matter = await officer.press("staff:rc:wk:dot_xuat")
-    assert matter.text.startswith("Anh/chị đến để làm gì?")
-    assert (await officer.press("rc:m:kien_nghi")).text == texts.ASK_NAME
-    for text in ("Đinh Thị Hoa", "0911222333", "Xóm Bãi, xã Minh Hòa"):
-        await officer.say(text)
+    assert matter.text == texts.WALK_IN_ASK["matter"]
+    # Back from the first question is the kinds again, not "booking cancelled".
+    assert (await officer.press("rc:back")).text == texts.WALK_IN_KIND
+    await officer.press("staff:rc:wk:dot_xuat")
+    assert (await officer.press("rc:m:kien_nghi")).text == texts.WALK_IN_ASK["name"]
+    await officer.say("Đinh Thị Hoa")
+    # An elderly citizen without a phone is still recorded.
+    assert (await officer.say("ko co sdt")).text == texts.WALK_IN_ASK["address"]
+    await officer.say("Xóm Bãi, xã Minh Hòa")
     await officer.say("Sáu hộ đề nghị làm rõ việc đền bù đường tỉnh")
-    saved = await officer.say("6")
+    read_back = await officer.say("6")
+    assert read_back.text.startswith(texts.WALK_IN_READ_BACK.split("\n")[0])
+    assert "- Điện thoại: không có" in read_back.text and "- Số người: 6" in read_back.text
+    saved = await officer.press("rc:save")
     assert saved.text.startswith("Đã ghi vào sổ tiếp công dân: mã TD-")
 
     async with sessions() as session, session.begin():

@@ -122,6 +122,9 @@ class Staff(Flow):
     def lets_go_on_press(self, state: ChatState) -> bool:
         return state.flow in self._REASONS
 
+    def says_why_it_stops(self, state: ChatState) -> bool:
+        return state.flow in self._REASONS
+
     async def text(self, turn: Turn, typed: str) -> list[Reply] | None:
         session, state, actor, now = turn.session, turn.state, turn.actor, turn.now
         if state.flow == reception_staff.FLOW:

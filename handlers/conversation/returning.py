@@ -19,7 +19,7 @@ FIELDS = ("name", "phone", "address")
 def masked(name: str, phone: str) -> str:
     words = name.split()
     shown = f"{words[0][:2]}… {words[-1]}" if len(words) > 1 else f"{name[:2]}…"
-    return f"{shown}, {phone[:2]}xx xxx {phone[-3:]}"
+    return f"{shown}, {phone[:2]}xx xxx {phone[-3:]}" if phone else shown
 
 
 async def note(session: AsyncSession, state: ChatState, person_id: int) -> None:

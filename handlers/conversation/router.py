@@ -131,7 +131,8 @@ class Router:
             return [with_menu(texts.MENU_PROMPT)]
         if state.flow in drafts.FORMS and means(text, QUIT_WORDS):
             return [drafts.stop(state)]
-        if state.flow is not None and means(text, QUIT_WORDS | MENU_WORDS):
+        stops_itself = flow is not None and flow.says_why_it_stops(state)
+        if state.flow is not None and not stops_itself and means(text, QUIT_WORDS | MENU_WORDS):
             # An official's or admin's steps (a deadline, a session, a reason) stop the same way.
             state.flow = state.step = None
             state.data = {}

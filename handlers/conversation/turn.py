@@ -89,3 +89,7 @@ class Flow:
     def lets_go_on_press(self, state: ChatState) -> bool:
         """The step waits for typed text only and ends when another button is pressed."""
         return False
+
+    def says_why_it_stops(self, state: ChatState) -> bool:
+        """Quit words typed here are the flow's own to answer (what was not done)."""
+        return False

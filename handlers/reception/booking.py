@@ -14,6 +14,7 @@ live beside it (bookings.py, schedule.py, figures.py).
 from __future__ import annotations
 
 import secrets
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -32,10 +33,10 @@ from handlers.forms import (
     Field,
     Form,
     Invalid,
+    phone_or_none,
     read_address,
     read_name,
     read_people,
-    read_phone,
     text_between,
 )
 from handlers.menu import BACK, MENU_BOOK, MENU_MINE, MENU_RECEPTION_INFO, with_menu
@@ -55,10 +56,13 @@ MOVE_PREFIX = "rc:move:"
 CONSENT_YES = "rc:yes"
 CONSENT_NO = "rc:no"
 USE_PREVIOUS = "rc:prev"
+NO_PHONE = "rc:nophone"
+SAVE_WALK_IN = "rc:save"
 NOT_ME = "rc:notme"
 # Recorded with each consent, so what the citizen agreed to can be shown later.
 CONSENT_VERSION = "2026-11"
 MAX_OPEN_BOOKINGS = 2
+WALK_IN_KIND = "staff:rc:wk:"
 # Channel of a register line an official wrote for a citizen received at the desk.
 DESK = "desk"
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
@@ -81,7 +85,8 @@ FORM = Form(
                 "phone",
                 texts.BOOKING_FIELDS["phone"],
                 texts.ASK_PHONE,
-                read_phone,
+                phone_or_none,
+                (Choice(texts.NO_PHONE, NO_PHONE, "", shown=texts.NO_PHONE_SHOWN),),
                 ask_contact=True,
             ),
             Field("address", texts.BOOKING_FIELDS["address"], texts.ASK_ADDRESS, read_address),
@@ -105,6 +110,11 @@ FORM = Form(
         )
     },
 )
+# The same fields, asked of the official about the person at the desk.
+WALK_IN_FORM = Form(
+    PREFIX,
+    {key: replace(asked, prompt=texts.WALK_IN_ASK[key]) for key, asked in FORM.fields.items()},
+)
 # The number of people is 1 unless changed in the read-back ("Sửa một mục"); an official
 # recording a walk-in is asked it after the summary.
 # The matter comes first: a tố cáo is known before the person gives their name, so every turn
@@ -121,6 +131,18 @@ def takes_numbers(state: ChatState) -> bool:
 def files_denunciation(state: ChatState) -> bool:
     """A booking to tố cáo: what the person types next identifies them or whom they accuse."""
     return state.flow == FLOW and state.data.get("matter") == "to_cao"
+
+
+def _form(state: ChatState) -> Form:
+    return WALK_IN_FORM if state.data.get("walk_in") else FORM
+
+
+def walk_in_kinds() -> Reply:
+    """The official's first question: in which kind of reception the person was received."""
+    kinds = tuple(
+        Button(label, f"{WALK_IN_KIND}{kind}") for kind, label in texts.RECEPTION_KINDS.items()
+    )
+    return Reply(texts.WALK_IN_KIND, (*kinds, BACK))
 
 
 def _steps(state: ChatState) -> tuple[str, ...]:
@@ -228,15 +250,25 @@ async def start(
 
 
 def _ask(state: ChatState, step: str) -> Reply:
-    if step == "name":
+    if step == "name" and not state.data.get("walk_in"):
         prompt, reuse = returning.offer(state, texts.ASK_NAME, USE_PREVIOUS, NOT_ME)
-        return FORM.ask(state, step, extra=reuse, prompt=prompt)
-    return FORM.ask(state, step)
+        return _form(state).ask(state, step, extra=reuse, prompt=prompt)
+    return _form(state).ask(state, step)
 
 
 async def _ask_consent(session: AsyncSession, state: ChatState) -> Reply:
     state.step = "consent"
     data = state.data
+    if data.get("walk_in"):
+        fields = WALK_IN_FORM.lines(data, WALK_IN_STEPS)
+        return Reply(
+            texts.WALK_IN_READ_BACK.format(fields="\n".join(f"- {line}" for line in fields)),
+            (
+                Button(texts.WALK_IN_SAVE, SAVE_WALK_IN),
+                Button(texts.EDIT_ONE, FORM.edit),
+                *FORM.controls(),
+            ),
+        )
     chosen = await session.get(ReceptionSession, int(data["session_id"]))
     # A denouncer's identity is not echoed back: replies are kept (inbox, outbox) for a while.
     secret = ("name", "phone", "address") if data["matter"] == "to_cao" else ()
@@ -273,9 +305,11 @@ def _waiting_draft(state: ChatState) -> dict[str, object]:
 
 
 def _quit(state: ChatState, text: str = texts.BOOKING_QUIT) -> Reply:
-    moving = state.data.get("moving")
+    moving, walk_in = state.data.get("moving"), state.data.get("walk_in")
     state.flow = state.step = None
     state.data = _waiting_draft(state) if moving else {}
+    if walk_in:
+        return Reply(texts.WALK_IN_QUIT, (Button(texts.STAFF_RECEPTION, "staff:reception"), BACK))
     return with_menu(texts.BOOKING_MOVE_QUIT.format(code=moving) if moving else text)
 
 
@@ -286,7 +320,9 @@ async def _back(session: AsyncSession, state: ChatState, actor: Actor, now: date
     if earlier is not None:
         return _ask(state, earlier)
     if state.data.get("walk_in"):
-        return _quit(state)
+        state.flow = state.step = None
+        state.data = {}
+        return walk_in_kinds()
     return await start(session, state, actor, now, state.data.get("moving"))
 
 
@@ -307,14 +343,17 @@ async def text(
         listed = await resume(session, state, actor, now)
         return Reply(texts.PICK_SESSION_AGAIN + "\n" + listed.text, listed.buttons)
     if step == "consent":
-        if words.means(raw, words.YES):
-            return await _book(session, state, actor, incoming, now)
-        return await _ask_consent(session, state)
-    if step not in FORM.fields:
+        if not words.means(raw, words.YES):
+            return await _ask_consent(session, state)
+        if state.data.get("walk_in"):
+            return await _save_walk_in(session, state, actor, now)
+        return await _book(session, state, actor, incoming, now)
+    form = _form(state)
+    if step not in form.fields:
         return _quit(state)
-    value = FORM.read(step, raw, now.astimezone(VN_TZ).date(), incoming.contact_phone)
+    value = form.read(step, raw, now.astimezone(VN_TZ).date(), incoming.contact_phone)
     if isinstance(value, Invalid):
-        return FORM.retry(step, value)
+        return form.retry(step, value)
     return await _answered(session, state, actor, step, value, now)
 
 
@@ -331,8 +370,6 @@ async def _answered(
     following = FORM.store(state, step, value, _steps(state))
     if following is not None:
         reply = _ask(state, following)
-    elif state.data.get("walk_in"):
-        return await _save_walk_in(session, state, actor, now)
     else:
         state.data.setdefault("group", 1)
         reply = await _ask_consent(session, state)
@@ -373,16 +410,18 @@ async def press(
     if payload == NOT_ME and state.flow == FLOW:
         returning.refuse(state)
         return [_ask(state, "name")]
-    chosen = FORM.chosen(state, payload) if state.flow == FLOW else None
+    if payload == SAVE_WALK_IN and state.step == "consent" and state.data.get("walk_in"):
+        return [await _save_walk_in(session, state, actor, now)]
+    chosen = _form(state).chosen(state, payload) if state.flow == FLOW else None
     if chosen is not None:
         return [await _answered(session, state, actor, state.step or "", chosen, now)]
     at_read_back = state.flow == FLOW and state.step == "consent"
     if at_read_back and payload.startswith(FORM.edit_prefix):
-        changing = FORM.change(state, payload, WALK_IN_STEPS)
+        changing = _form(state).change(state, payload, WALK_IN_STEPS)
         if changing is not None:
             return [changing]
     if at_read_back and payload == FORM.edit:
-        return [FORM.pick_field(WALK_IN_STEPS)]
+        return [_form(state).pick_field(WALK_IN_STEPS)]
     if payload == CONSENT_YES and state.flow == FLOW:
         return [await _book(session, state, actor, incoming, now)]
     return [with_menu(texts.STALE_BUTTON)]

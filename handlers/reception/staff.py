@@ -37,7 +37,7 @@ from handlers.access import (
 from handlers.clock import VN_TZ, format_datetime
 from handlers.contract import Button, Reply
 from handlers.menu import BACK
-from handlers.reception.booking import DESK, start_walk_in
+from handlers.reception.booking import DESK, WALK_IN_KIND, start_walk_in, walk_in_kinds
 from handlers.reception.schedule import CalendarError, cancel_session, import_calendar
 from handlers.staff import accounts as staff_accounts
 from handlers.units.pick import official_address
@@ -53,7 +53,6 @@ SEND_PREFIX = "staff:rc:send:"
 CANCEL_PREFIX = "staff:rc:cancel:"
 CANCEL_YES_PREFIX = "staff:rc:cancelyes:"
 WALK_IN = "staff:rc:walkin"
-WALK_IN_KIND = "staff:rc:wk:"
 REVEAL_PREFIX = "staff:rc:reveal:"
 RECEIVER_PREFIX = "staff:rc:rcv:"
 RECEIVER_SET_PREFIX = "staff:rc:rcvp:"
@@ -118,10 +117,7 @@ async def press(
             return Reply(texts.STALE_BUTTON, (BACK,))
         return start_new_session(state, kind)
     if payload == WALK_IN:
-        kinds = tuple(
-            Button(label, f"{WALK_IN_KIND}{kind}") for kind, label in texts.RECEPTION_KINDS.items()
-        )
-        return Reply(texts.WALK_IN_KIND, (*kinds, BACK))
+        return walk_in_kinds()
     if payload.startswith(WALK_IN_KIND):
         kind = payload.removeprefix(WALK_IN_KIND)
         if kind not in texts.RECEPTION_KINDS or not actor.roles:
