@@ -135,3 +135,23 @@ async def test_a_long_paste_in_a_form_is_not_advised_to_be_split_into_the_next_a
     # The same step is asked again: the next message is still the content.
     read_back = await chat.say("Đề nghị nâng cấp đường xóm hay ngập")
     assert any(b.label == texts.NO_FILES for b in read_back.buttons)
+
+
+async def test_a_citizen_types_the_buttons_she_sees_instead_of_pressing_them(
+    assistant: Assistant, sessions: SessionFactory, clock: FixedClock
+) -> None:
+    """Found in a walk: "Kiến nghị" typed at the list of types went to the legal questions,
+    and every answer after it with it."""
+    from tests.test_access import setup_units
+
+    await setup_units(sessions, clock)
+    chat = PetitionChat(assistant, "typist")
+    await chat.press("menu:petition")
+    assert (await chat.say("kien nghi")).text == texts.PETITION_ASK["name"]
+    for answer in ("Le Van Tam", "0912345678", "thon Dong", "de nghi lap den duong"):
+        await chat.say(answer)
+    await chat.say("ko co")
+    assert (await chat.say("sua mot muc")).text == texts.PICK_FIELD
+    assert (await chat.say("sdt")).text == texts.PETITION_ASK["phone"]
+    read_back = await chat.say("0987 654 321")
+    assert "- Số điện thoại: 0987654321" in read_back.text

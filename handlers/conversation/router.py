@@ -17,6 +17,7 @@ from handlers.clock import VN_TZ
 from handlers.contract import Reply, expand_payload
 from handlers.conversation import drafts
 from handlers.conversation.flows import registry
+from handlers.conversation.labels import typed_button
 from handlers.conversation.turn import Flow, Turn
 from handlers.deadlines import chat as deadline_chat
 from handlers.deadlines import rules as deadline_rules
@@ -149,6 +150,9 @@ class Router:
         ):
             # A numbered menu on a text-only channel: the number stands for the button.
             return await self._press(turn, state.offered[choice - 1])
+        named = typed_button(text, state.offered)
+        if named is not None:
+            return await self._press(turn, named)
         code = text.removeprefix("/start").strip()
         if access.looks_like_code(code):
             return [await self._redeem(turn, code)]
