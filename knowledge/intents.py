@@ -172,6 +172,11 @@ class Reading:
     code: Code | None = None
 
 
+def asks_a_fact(text: str) -> bool:
+    """Question words ("bao lâu", "là gì", "mấy ngày") without a question mark."""
+    return bool(_FACT_QUESTION.search(normalize(text)))
+
+
 def read(text: str) -> Reading:
     """The action a message asks for, or ``faq`` when it is a question for the knowledge base.
 

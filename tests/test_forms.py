@@ -155,3 +155,15 @@ async def test_a_citizen_types_the_buttons_she_sees_instead_of_pressing_them(
     assert (await chat.say("sdt")).text == texts.PETITION_ASK["phone"]
     read_back = await chat.say("0987 654 321")
     assert "- Số điện thoại: 0987654321" in read_back.text
+
+
+async def test_a_question_without_a_question_mark_at_the_phone_step_is_answered(
+    assistant: Assistant, sessions: SessionFactory, clock: FixedClock
+) -> None:
+    await add_calendar(sessions, clock)
+    chat = BookingChat(assistant, "no-mark")
+    await chat.start_booking()
+    await chat.say("Nguyen Van An")
+    answered = await chat.say("thoi hieu khieu nai la bao lau")
+    assert "90 ngày" in answered.text and answered.buttons[0].payload == "draft:resume"
+    assert (await chat.press("draft:resume")).text == texts.ASK_PHONE

@@ -13,6 +13,7 @@ from handlers.contract import Button, Reply
 from handlers.menu import with_menu
 from handlers.petitions import filing as petitions
 from handlers.reception import booking as reception
+from knowledge.intents import asks_a_fact
 
 RESUME = "draft:resume"
 _KEY = reception.DRAFT
@@ -20,6 +21,8 @@ _JUST_KEPT = "draft_kept"
 FORMS = frozenset({reception.FLOW, petitions.FLOW})
 # Steps where a citizen writes freely: a "?" there is part of the answer, not a question.
 _FREE_TEXT = frozenset({"summary", "content", "act", "request", "decision", "place"})
+# No name or number is written with "bao lâu" or "là gì" in it.
+_NAME_OR_NUMBER = frozenset({"name", "phone"})
 
 
 def _filling(state: ChatState) -> bool:
@@ -77,5 +80,8 @@ def restore(state: ChatState) -> bool:
 
 
 def asks_a_question(state: ChatState, text: str) -> bool:
-    """A question typed in the middle of a form, at a step that does not take free text."""
-    return _filling(state) and "?" in text and state.step not in _FREE_TEXT
+    """A question typed in the middle of a form, at a step that does not take free text; at a
+    name or a phone number, question words are enough (people leave out the "?")."""
+    if not _filling(state) or state.step in _FREE_TEXT:
+        return False
+    return "?" in text or (state.step in _NAME_OR_NUMBER and asks_a_fact(text))
