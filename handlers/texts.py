@@ -337,7 +337,8 @@ BAD_PHONE = (
     "(có thể viết +84); số cố định bắt đầu bằng 02 và có 11 chữ số. Anh/chị gõ lại:"
 )
 ASK_ADDRESS = "Anh/chị cho biết địa chỉ (thôn, tổ dân phố; xã, phường):"
-BAD_ADDRESS = "Địa chỉ quá ngắn. Anh/chị ghi rõ thôn hoặc tổ dân phố và xã, phường:"
+BAD_ADDRESS = "Địa chỉ cần từ 4 đến 300 ký tự. Anh/chị ghi rõ thôn hoặc tổ dân phố và xã, phường:"
+SESSION_FIELD = "Buổi tiếp"
 ASK_MATTER = (
     "Anh/chị đến để làm gì? Khiếu nại: đề nghị xem xét lại quyết định, hành vi hành chính ảnh "
     "hưởng đến mình. Tố cáo: báo cho cơ quan biết hành vi vi phạm pháp luật của người khác. "

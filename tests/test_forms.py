@@ -14,8 +14,8 @@ from handlers.forms import Form, Invalid, read_address, read_name
 from handlers.petitions import filing
 from handlers.reception import booking
 from tests.test_petitions import Chat as PetitionChat
+from tests.test_reception import ONE_OFF, add_calendar
 from tests.test_reception import Chat as BookingChat
-from tests.test_reception import add_calendar
 
 TODAY = date(2026, 11, 30)
 
@@ -167,3 +167,20 @@ async def test_a_question_without_a_question_mark_at_the_phone_step_is_answered(
     answered = await chat.say("thoi hieu khieu nai la bao lau")
     assert "90 ngày" in answered.text and answered.buttons[0].payload == "draft:resume"
     assert (await chat.press("draft:resume")).text == texts.ASK_PHONE
+
+
+async def test_a_citizen_changes_the_session_from_the_read_back_and_keeps_every_answer(
+    assistant: Assistant, sessions: SessionFactory, clock: FixedClock
+) -> None:
+    later = dict(ONE_OFF, date="09/12/2026")
+    await add_calendar(sessions, clock, {"sessions": [ONE_OFF, later]})
+    chat = BookingChat(assistant, "changer")
+    await chat.start_booking()
+    for answer in ("Nguyen Van An", "0912345678", "thon Dong", "De nghi sua duong lien thon"):
+        await chat.say(answer)
+    fields = await chat.press("rc:edit")
+    assert fields.buttons[0].label == texts.SESSION_FIELD
+    listed = await chat.press(fields.buttons[0].payload)
+    other = [b.payload for b in listed.buttons if b.payload.startswith("rc:s:")][1]
+    read_back = await chat.press(other)
+    assert "09/12/2026" in read_back.text and "- Họ tên: Nguyen Van An" in read_back.text

@@ -58,6 +58,7 @@ CONSENT_NO = "rc:no"
 USE_PREVIOUS = "rc:prev"
 NO_PHONE = "rc:nophone"
 SAVE_WALK_IN = "rc:save"
+CHANGE_SESSION = "rc:edit:session"
 NOT_ME = "rc:notme"
 # Recorded with each consent, so what the citizen agreed to can be shown later.
 CONSENT_VERSION = "2026-11"
@@ -416,12 +417,17 @@ async def press(
     if chosen is not None:
         return [await _answered(session, state, actor, state.step or "", chosen, now)]
     at_read_back = state.flow == FLOW and state.step == "consent"
+    if at_read_back and payload == CHANGE_SESSION and not state.data.get("walk_in"):
+        return [await start(session, state, actor, now, keep=True)]
     if at_read_back and payload.startswith(FORM.edit_prefix):
         changing = _form(state).change(state, payload, WALK_IN_STEPS)
         if changing is not None:
             return [changing]
     if at_read_back and payload == FORM.edit:
-        return [_form(state).pick_field(WALK_IN_STEPS)]
+        fields = _form(state).pick_field(WALK_IN_STEPS)
+        if state.data.get("walk_in"):
+            return [fields]
+        return [Reply(fields.text, (Button(texts.SESSION_FIELD, CHANGE_SESSION), *fields.buttons))]
     if payload == CONSENT_YES and state.flow == FLOW:
         return [await _book(session, state, actor, incoming, now)]
     return [with_menu(texts.STALE_BUTTON)]
