@@ -60,7 +60,8 @@ def test_no_button_of_the_topic_menu_is_a_decree_number(index: FaqIndex) -> None
         ("toi bi nguoi ta to cao vu khong thi lam sao", "tc-bi-to-cao-sai"),
         ("không biết viết đơn thì đến xã tố cáo miệng được không", "tc-to-cao-truc-tiep"),
         (
-            "ba tôi người dân tộc không rành tiếng Việt, đi tiếp dân mang người phiên dịch được không",
+            "ba tôi người dân tộc không rành tiếng Việt, đi tiếp dân có mang người phiên dịch được "
+            "không",
             "tcd-phien-dich",
         ),
         ("đang khiếu nại mà xã vẫn cưỡng chế nhà tôi thì sao", "kn-tam-dinh-chi-thi-hanh"),
