@@ -26,6 +26,29 @@ WHOLE_TEXT = "toàn văn"
 AMENDED_ADVICE = "anh/chị nên hỏi cán bộ xã để được hướng dẫn theo quy định hiện hành"
 
 
+# The topic menu: citizens' topics first, in this order; a group not listed here (one an admin
+# made) follows them, and the officials' group is always last (issue 17).
+CITIZEN_GROUPS = (
+    "Khiếu nại, tố cáo, kiến nghị, phản ánh",
+    "Tiếp công dân",
+    "Dân chủ ở cơ sở",
+    "Chính quyền hai cấp và luật mới",
+    "Dân chủ trong cơ quan, doanh nghiệp",
+    "Về Trợ lý và dữ liệu cá nhân",
+)
+STAFF_GROUP = "Dành cho cán bộ"
+
+
+def menu_rank(group: str) -> int:
+    """Where a topic group sits in the browsing menu (lower first)."""
+    if group == STAFF_GROUP:
+        return len(CITIZEN_GROUPS) + 1
+    try:
+        return CITIZEN_GROUPS.index(group)
+    except ValueError:
+        return len(CITIZEN_GROUPS)
+
+
 class EntryStatus(StrEnum):
     """Whether an entry may be shown to citizens."""
 

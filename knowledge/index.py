@@ -23,7 +23,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
-from knowledge.entries import Entry, EntryStatus
+from knowledge.entries import Entry, EntryStatus, menu_rank
 from knowledge.normalize import normalize, tokens, without_fillers
 
 # Words that say little about the topic of a question. They still count, weakly, so that a
@@ -175,12 +175,14 @@ class FaqIndex:
                 left, right = term.split(" ", 1)
                 self._after[left].add(right)
                 self._before[right].add(left)
-        # Browsing by topic: group slug -> (group name, its entries), in order of appearance.
-        self.groups: dict[str, tuple[str, tuple[Entry, ...]]] = {}
+        # Browsing by topic: group slug -> (group name, its entries), citizens' groups first
+        # and the officials' last (`menu_rank`); entries in order of appearance.
+        groups: dict[str, tuple[str, tuple[Entry, ...]]] = {}
         for entry in self.entries:
             slug = normalize(entry.group).replace(" ", "-")[:48]
-            name, members = self.groups.get(slug, (entry.group, ()))
-            self.groups[slug] = (name, (*members, entry))
+            name, members = groups.get(slug, (entry.group, ()))
+            groups[slug] = (name, (*members, entry))
+        self.groups = dict(sorted(groups.items(), key=lambda item: menu_rank(item[1][0])))
         self._related: dict[str, tuple[Entry, ...]] = {}
         self._by_id = {entry.id: entry for entry in self.entries}
         self._position = {entry.id: position for position, entry in enumerate(self.entries)}

@@ -251,7 +251,10 @@ def _action(index: FaqIndex, reading: Reading, unit_name: str | None) -> Underst
 def _best(index: FaqIndex, texts_: list[str]) -> SearchResult:
     """The most confident search over a message's candidate questions."""
     order = {Confidence.high: 2, Confidence.medium: 1, Confidence.low: 0}
-    results = [index.search(t) for t in texts_ if t.strip()]
+    # A long message's candidates often repeat one sentence (a single question sentence is also
+    # "all the questions"); each distinct text is searched once, which keeps long stories fast.
+    distinct = dict.fromkeys(t.strip() for t in texts_)
+    results = [index.search(t) for t in distinct if t]
     return max(
         results,
         key=lambda r: (order[r.confidence], r.best.score if r.best else 0.0),
