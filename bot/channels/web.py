@@ -31,6 +31,7 @@ from handlers.clock import VN_TZ
 from handlers.contract import Incoming
 from handlers.conversation import history
 from handlers.petitions.letters import letter_for
+from handlers.staff import reports as report_chat
 from knowledge.normalize import ascii_int
 
 CHANNEL = "web"
@@ -228,7 +229,7 @@ async def report_file(request: web.Request) -> web.Response:
     runtime = request.app[RUNTIME]
     async with runtime.sessions() as session:
         today = runtime.clock.now().astimezone(VN_TZ).date()
-        found = await reports.file_for(session, CHANNEL, session_hash, unit_id, period, today)
+        found = await report_chat.file_for(session, CHANNEL, session_hash, unit_id, period, today)
     if found is None:
         return _error(404)
     # Rendering a workbook is CPU work: off the event loop, which serves everyone else.

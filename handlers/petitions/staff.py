@@ -27,7 +27,8 @@ from handlers.access import (
 from handlers.clock import VN_TZ
 from handlers.contract import Button, Reply
 from handlers.menu import BACK
-from handlers.petitions.alerts import _handler_address
+from handlers.petitions import classify
+from handlers.petitions.alerts import _handler_address, tell_staff
 from handlers.petitions.case import (
     AWAITING_TRANSFER,
     CLOSED,
@@ -55,7 +56,6 @@ from handlers.petitions.case import (
     offered,
     redate,
 )
-from handlers.petitions.fields import field_list
 from handlers.petitions.lookup import due_text
 from handlers.petitions.views import _back_to, _detail, _queue
 from handlers.staff import accounts as staff_accounts
@@ -109,7 +109,7 @@ async def press(
         state.flow, state.step, state.data = FLOW, "reveal", {"petition": petition.id}
         return Reply(texts.PT_REVEAL_ASK, _back_to(petition))
     if action in ("field", "fset"):
-        return _set_field(session, actor, petition, action, person_text, now)
+        return classify.field(session, actor, petition, action, person_text, now)
     if action == "closev":
         verdict = ascii_int(person_text)
         if "close" not in offered(petition) or verdict not in range(len(VERDICTS)):
@@ -120,15 +120,7 @@ async def press(
     if action not in offered(petition):
         return Reply(texts.PT_NOT_ALLOWED, _back_to(petition))
     if action == "close" and petition.kind in JUDGED_KINDS:
-        # The quarterly report counts each resolved khiếu nại, tố cáo as đúng, sai or đúng một
-        # phần: asked here, where the case ends.
-        kind = texts.PETITION_KIND_NAMES.get(petition.kind, petition.kind).lower()
-        ask = texts.PT_VERDICT_ASK.format(code=petition.code, kind=kind)
-        choices = tuple(
-            Button(texts.PT_VERDICTS[verdict], f"{PREFIX}closev:{petition.id}:{index}")
-            for index, verdict in enumerate(VERDICTS)
-        )
-        return Reply(ask, (*choices, *_back_to(petition)))
+        return classify.ask_verdict(petition)
     if action in texts.PT_ASK_NOTE:
         state.flow, state.step, state.data = FLOW, action, {"petition": petition.id}
         return Reply(texts.PT_ASK_NOTE[action], _back_to(petition))
@@ -275,7 +267,7 @@ async def satisfaction(session: AsyncSession, actor: Actor, payload: str, now: d
         )
         session.add(event)
         await session.flush()
-        await _tell_staff(
+        await tell_staff(
             session,
             petition,
             texts.PT_REOPEN_ALERT.format(code=petition.code),
@@ -286,68 +278,6 @@ async def satisfaction(session: AsyncSession, actor: Actor, payload: str, now: d
     petition.satisfied = answer == "yes"
     session.add(petition)
     return Reply(texts.PT_THANKS, (BACK,))
-
-
-def _set_field(
-    session: AsyncSession,
-    actor: Actor,
-    petition: Petition,
-    action: str,
-    chosen: str,
-    now: datetime,
-) -> Reply:
-    """Lĩnh vực, from the office's list: the list first, then the one pressed."""
-    keys = list(field_list())
-    if action == "field":
-        buttons = tuple(
-            Button(field_list()[key], f"{PREFIX}fset:{petition.id}:{index}")
-            for index, key in enumerate(keys)
-        )
-        return Reply(texts.PT_FIELD_ASK.format(code=petition.code), (*buttons, *_back_to(petition)))
-    index = ascii_int(chosen)
-    if index not in range(len(keys)):
-        return Reply(texts.STALE_BUTTON, _back_to(petition))
-    assert index is not None
-    before, petition.field = petition.field, keys[index]
-    petition.updated_at = now
-    session.add(petition)
-    audit_by(
-        session,
-        actor,
-        "petition.field",
-        now,
-        target=petition.code,
-        before={"field": before},
-        after={"field": petition.field},
-    )
-    shown = field_list()[petition.field]
-    return Reply(texts.PT_FIELD_SET.format(code=petition.code, field=shown), _back_to(petition))
-
-
-async def _tell_staff(
-    session: AsyncSession, petition: Petition, notice: str, now: datetime, key: str
-) -> None:
-    """A push to whoever handles the case, or to the unit's officials when nobody does yet,
-    written to the outbox in the turn's own transaction (sent only if the turn commits)."""
-    if petition.handler_person_id is not None:
-        targets = [petition.handler_person_id]
-    else:
-        assert petition.id is not None
-        skip = await accused.of(session, accused.PETITION, petition.id)
-        staff = await people.staff_of_units(session, [petition.unit_id])
-        targets = [person_id for person_id, _ in staff if person_id not in skip]
-    button = Button(petition.code, f"{PREFIX}v:{petition.id}")
-    for person_id in targets:
-        address = await _handler_address(session, person_id)
-        if address is not None:
-            await outbox.enqueue(
-                session,
-                address[0],
-                address[1],
-                Reply(notice, (button,)).to_json(),
-                now,
-                f"{key}:{person_id}",
-            )
 
 
 async def _reveal(
