@@ -255,9 +255,24 @@ def trend_png(report: Report) -> bytes:
     return out.getvalue()
 
 
+# The địa danh before the date is the unit's name without its kind ("Minh Hòa, ngày …").
+UNIT_KIND_WORDS = ("Xã ", "Phường ", "Thị trấn ", "Đặc khu ", "Tỉnh ", "Thành phố ")
+
+
+def _place(unit: str) -> str:
+    for word in UNIT_KIND_WORDS:
+        if unit.startswith(word):
+            return unit.removeprefix(word)
+    return unit
+
+
 def document(report: Report) -> bytes:
     doc = documents.new_document(
-        report.unit, texts.REPORT_DOC_TITLE, _period_line(report), day=report.made_on
+        report.unit,
+        texts.REPORT_DOC_TITLE,
+        _period_line(report),
+        place=_place(report.unit),
+        day=report.made_on,
     )
     for paragraph in paragraphs(report):
         documents.add_paragraph(doc, paragraph)

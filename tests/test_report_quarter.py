@@ -374,7 +374,8 @@ async def test_the_files_an_office_can_file(sessions: SessionFactory, clock: Fix
     await petitions(sessions, unit, date(2026, 10, 5), [], ["kien_nghi"] * 2)
     await receptions(sessions, unit, "thuong_xuyen", date(2026, 10, 7), [1, 6], "attended")
     async with sessions() as session:
-        report = await build(session, unit, Period(date(2026, 10, 1), date(2026, 10, 31)))
+        october = Period(date(2026, 10, 1), date(2026, 10, 31))
+        report = await build(session, unit, october, clock.now().date())
     book = load_workbook(BytesIO(workbook(report)))
     sheet = book["Tiếp công dân"]
     assert sheet["A1"].value == "Xã Minh Hòa: Kết quả tiếp công dân"
@@ -402,6 +403,7 @@ async def test_the_files_an_office_can_file(sessions: SessionFactory, clock: Fix
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in heading.cell(0, 1).text
     assert "Độc lập - Tự do - Hạnh phúc" in heading.cell(0, 1).text
     lines = [p.text for p in filed.paragraphs]
+    assert "Minh Hòa, ngày 25 tháng 11 năm 2026" in lines
     assert texts.REPORT_DOC_TITLE.upper() in lines
     assert "Từ ngày 01/10/2026 đến ngày 31/10/2026" in lines
     assert "Nơi nhận:" in lines and "- Tỉnh mẫu (để báo cáo);" in lines and "- Lưu: VT." in lines
