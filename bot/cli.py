@@ -26,7 +26,7 @@ from db import kb as kb_rows
 from db import reception as reception_rows
 from db.engine import create_engine
 from db.models import InboxItem, ReceptionSession
-from handlers import access, reports, texts
+from handlers import access, report_files, reports, texts
 from handlers.clock import VN_TZ, Clock, FixedClock, StartedClock, format_datetime
 from handlers.deadlines import plans as deadline_plans
 from handlers.deadlines import reminders as deadline_reminders
@@ -959,8 +959,8 @@ def report(
             typer.echo(paragraph)
             typer.echo("")
         if xlsx is not None:
-            xlsx.write_bytes(await asyncio.to_thread(reports.workbook, built))
+            xlsx.write_bytes(await asyncio.to_thread(report_files.workbook, built))
         if docx is not None:
-            docx.write_bytes(await asyncio.to_thread(reports.document, built))
+            docx.write_bytes(await asyncio.to_thread(report_files.document, built))
 
     _with_runtime(settings, work)

@@ -499,6 +499,10 @@ class Petition(SQLModel, table=True):
     result: str | None = Field(default=None, max_length=2000)
     closed_at: datetime | None = _when(nullable=True)
     satisfied: bool | None = None
+    # Lĩnh vực (handlers/data/petition_fields.yaml key) and, once resolved, whether the khiếu nại
+    # or tố cáo was right: dung, sai, dung_mot_phan. Both feed the quarterly report.
+    field: str | None = Field(default=None, max_length=32)
+    verdict: str | None = Field(default=None, max_length=16)
     # The last four digits of the phone given, for "Tra cứu đơn" by code.
     phone_last4: str = Field(default="", max_length=4)
     created_at: datetime = _when()

@@ -9,27 +9,31 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from io import BytesIO
 
-from openpyxl import Workbook
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from db import faq_use, people
 from db.models import KbEntryRow, Unit
 from handlers import texts
-from handlers.access import Actor, units_under
 from handlers.clock import VN_TZ
-from handlers.contract import Button, Reply
-from handlers.menu import BACK
+from handlers.petitions import fields
 from handlers.petitions.figures import PetitionFigures
 from handlers.petitions.figures import figures as petition_figures
-from handlers.petitions.letters import build_docx
 from handlers.reception.figures import ReceptionFigures
 from handlers.reception.figures import figures as reception_figures
 from knowledge.normalize import fold
 
-QUICK_PERIODS = ("quy-nay", "quy-truoc", "6-thang", "6-thang-truoc", "nam", "nam-truoc")
+QUICK_PERIODS = (
+    "thang-nay",
+    "thang-truoc",
+    "quy-nay",
+    "quy-truoc",
+    "6-thang",
+    "6-thang-truoc",
+    "nam",
+    "nam-truoc",
+)
 
 
 # A report counts month by month: a longer period is not a report anyone files, and a span of
@@ -60,6 +64,16 @@ class Period:
     def label(self) -> str:
         return f"từ ngày {self.first:%d/%m/%Y} đến ngày {self.last:%d/%m/%Y}"
 
+    def year_before(self) -> Period | None:
+        """The same days a year earlier ("cùng kỳ năm trước"); 29/02 becomes 28/02."""
+
+        def back(day: date) -> date:
+            return day.replace(year=day.year - 1, day=min(day.day, 28 if day.month == 2 else 31))
+
+        if self.first.year - 1 not in YEARS:
+            return None
+        return Period(back(self.first), back(self.last))
+
 
 def _month_end(year: int, month: int, cutoff: int | None) -> date:
     if cutoff is not None:
@@ -79,8 +93,14 @@ def _months(year: int, first_month: int, last_month: int, cutoff: int | None) ->
 
 
 def quick_period(name: str, today: date, cutoff: int | None = None) -> Period:
-    """This quarter, the first six months of the year, the year, or the previous one of each."""
+    """This month, this quarter, the first six months of the year, the year, or the previous
+    one of each."""
     quarter = (today.month - 1) // 3
+    if name in ("thang-nay", "thang-truoc"):
+        year, month = today.year, today.month
+        if name == "thang-truoc":
+            year, month = (year - 1, 12) if month == 1 else (year, month - 1)
+        return _months(year, month, month, cutoff)
     if name in ("quy-nay", "quy-truoc"):
         year = today.year
         if name == "quy-truoc":
@@ -130,8 +150,12 @@ def number(value: int) -> str:
 class FaqFigures:
     answered: int = 0
     declined: int = 0
-    # (topic group, questions answered), most asked first.
-    top_groups: list[tuple[str, int]] = field(default_factory=list)
+    # (topic group, questions answered), most asked first: every group, and the first three.
+    groups: list[tuple[str, int]] = field(default_factory=list)
+
+    @property
+    def top_groups(self) -> list[tuple[str, int]]:
+        return self.groups[:3]
 
 
 @dataclass
@@ -145,6 +169,10 @@ class Report:
     trend: list[tuple[str, int, int]] = field(default_factory=list)
     # The period asked for when it has not ended yet (``period`` then stops at today).
     asked: Period | None = None
+    # The same period a year earlier, for the comparison ("so với cùng kỳ năm trước").
+    previous: tuple[ReceptionFigures, PetitionFigures] | None = None
+    parent: str = ""  # the unit above, to whom the report goes (nơi nhận)
+    made_on: date | None = None
 
 
 async def faq_figures(session: AsyncSession, period: Period) -> FaqFigures:
@@ -164,7 +192,7 @@ async def faq_figures(session: AsyncSession, period: Period) -> FaqFigures:
         result.answered += total
         group = groups.get(entry, "Khác")
         by_group[group] = by_group.get(group, 0) + total
-    result.top_groups = sorted(by_group.items(), key=lambda item: -item[1])[:3]
+    result.groups = sorted(by_group.items(), key=lambda item: (-item[1], item[0]))
     return result
 
 
@@ -187,12 +215,20 @@ async def build(
     if today is not None and period.first <= today < period.last:
         asked, period = period, Period(period.first, today)
     unit = await session.get(Unit, unit_id)
+    parent = await session.get(Unit, unit.parent_id) if unit and unit.parent_id else None
     units = await people.subtree_ids(session, unit_id)
     trend = []
     for month in months(period):
         held = await reception_figures(session, units, month.start, month.end)
         filed = await petition_figures(session, units, month.start, month.end)
         trend.append((f"{month.first:%m/%Y}", held.visits, filed.received))
+    earlier = period.year_before()
+    previous = None
+    if earlier is not None:
+        previous = (
+            await reception_figures(session, units, earlier.start, earlier.end),
+            await petition_figures(session, units, earlier.start, earlier.end),
+        )
     return Report(
         unit=unit.name if unit else "",
         period=period,
@@ -201,6 +237,61 @@ async def build(
         faq=await faq_figures(session, period),
         trend=trend,
         asked=asked,
+        previous=previous,
+        parent=parent.name if parent else "",
+        made_on=today,
+    )
+
+
+OUTSIDE_COMPETENCE = frozenset({"chuyen", "cho_chuyen", "huong_dan"})
+
+
+def _classification(report: Report) -> str:
+    """Đủ / không đủ điều kiện xử lý, thẩm quyền, lĩnh vực and results: the quarterly figures."""
+    p = report.petitions
+    line = texts.REPORT_CLASSIFIED.format(
+        eligible=number(p.eligible),
+        not_eligible=number(p.not_eligible),
+        within=number(p.within_competence),
+        outside=number(p.guided + p.transferred),
+        guided=number(p.guided),
+        transferred=number(p.transferred),
+    )
+    named = fields.field_list()
+    by_field = [
+        f"{fields.label(key, named) if key else texts.REPORT_NO_FIELD.lower()} {number(count)} đơn"
+        for key, count in sorted(p.by_field.items(), key=lambda item: (-item[1], item[0]))
+        if count
+    ]
+    if by_field:
+        line += " " + texts.REPORT_BY_FIELD.format(fields="; ".join(by_field))
+    if any(p.verdicts.get(key) for key in ("dung", "sai", "dung_mot_phan")):
+        line += " " + texts.REPORT_VERDICTS.format(
+            right=number(p.verdicts.get("dung", 0)),
+            wrong=number(p.verdicts.get("sai", 0)),
+            partly=number(p.verdicts.get("dung_mot_phan", 0)),
+            unknown=number(p.verdicts.get("", 0)),
+        )
+    return line
+
+
+def _change(now: int, then: int, unit: str) -> str:
+    if now == then:
+        return texts.REPORT_SAME.format(now=number(now), unit=unit)
+    word = "tăng" if now > then else "giảm"
+    return texts.REPORT_CHANGE.format(
+        now=number(now), unit=unit, word=word, by=number(abs(now - then)), then=number(then)
+    )
+
+
+def _compared(report: Report) -> str:
+    assert report.previous is not None
+    before_r, before_p = report.previous
+    r, p = report.reception, report.petitions
+    return texts.REPORT_COMPARED.format(
+        visits=_change(r.visits, before_r.visits, "lượt tiếp công dân"),
+        received=_change(p.received, before_p.received, "đơn tiếp nhận"),
+        resolved=_change(p.resolved, before_p.resolved, "đơn đã giải quyết"),
     )
 
 
@@ -248,7 +339,10 @@ def paragraphs(report: Report) -> list[str]:
         f" đang tiếp tục xem xét giải quyết ({number(p.open_in_time)} đơn trong hạn, "
         f"{number(p.overdue)} đơn quá hạn)."
     )
-    other = {k: v for k, v in p.other.items() if k != "chuyen"}
+    if p.reopen_requested:
+        petition += " " + texts.REPORT_REOPENED.format(count=number(p.reopen_requested))
+    # Transferred and guided đơn are told in the next paragraph (thẩm quyền).
+    other = {k: v for k, v in p.other.items() if k not in OUTSIDE_COMPETENCE and v}
     if other:
         described = ", ".join(
             f"{number(v)} {texts.PETITION_STATUS_NAMES.get(k, k)}" for k, v in sorted(other.items())
@@ -256,9 +350,9 @@ def paragraphs(report: Report) -> list[str]:
         petition += (
             f" Ngoài ra có {number(sum(other.values()))} đơn ở trạng thái khác: {described}."
         )
-    if p.other.get("chuyen"):
-        petition += f" Đã chuyển {number(p.other['chuyen'])} đơn đến cơ quan có thẩm quyền."
-    result = [reception, petition]
+    result = [reception, petition, _classification(report)]
+    if report.previous is not None:
+        result.append(_compared(report))
     if report.asked is not None:
         result.insert(
             0,
@@ -285,140 +379,3 @@ def paragraphs(report: Report) -> list[str]:
             f"{number(p.satisfied)} phiếu hài lòng (tỷ lệ {share}%)."
         )
     return result
-
-
-def _tables(report: Report) -> dict[str, list[list[object]]]:
-    r, p = report.reception, report.petitions
-    kinds = texts.RECEPTION_KINDS
-    reception: list[list[object]] = [
-        ["Chỉ tiêu", "Số lượng"],
-        ["Lượt tiếp", r.visits],
-        ["Số người", r.people],
-        ["Vụ việc", r.cases],
-        ["Đoàn đông người", r.groups],
-    ]
-    reception += [[f"{kinds.get(k, k)} (lượt)", v] for k, v in sorted(r.by_kind.items())]
-    petitions: list[list[object]] = [
-        ["Chỉ tiêu", "Số đơn"],
-        ["Kỳ trước chuyển qua", p.carried_over],
-        ["Tiếp nhận trong kỳ", p.received],
-        ["Tổng số", p.total],
-        ["Thuộc thẩm quyền", p.within_competence],
-        ["Đã giải quyết", p.resolved],
-        ["Đang giải quyết, trong hạn", p.open_in_time],
-        ["Đang giải quyết, quá hạn", p.overdue],
-    ]
-    petitions += [[texts.PETITION_STATUS_NAMES.get(k, k), v] for k, v in sorted(p.other.items())]
-    by_kind: list[list[object]] = [
-        ["Loại đơn", "Kỳ trước", "Trong kỳ", "Đã giải quyết", "Trong hạn", "Quá hạn"]
-    ]
-    for kind, counts in sorted(p.by_kind.items()):
-        by_kind.append(
-            [
-                texts.PETITION_KIND_NAMES.get(kind, kind),
-                counts.get("carried_over", 0),
-                counts.get("received", 0),
-                counts.get("resolved", 0),
-                counts.get("open_in_time", 0),
-                counts.get("overdue", 0),
-            ]
-        )
-    faq: list[list[object]] = [
-        ["Chỉ tiêu", "Số câu"],
-        ["Câu hỏi được trả lời", report.faq.answered],
-        ["Câu hỏi chưa trả lời được", report.faq.declined],
-    ]
-    faq += [[f"Nhóm: {name}", count] for name, count in report.faq.top_groups]
-    trend: list[list[object]] = [["Tháng", "Lượt tiếp công dân", "Đơn tiếp nhận"]]
-    trend += [[month, held, filed] for month, held, filed in report.trend]
-    return {
-        "Tiep cong dan": reception,
-        "Don thu": petitions,
-        "Theo loai don": by_kind,
-        "Hoi dap": faq,
-        "Theo thang": trend,
-    }
-
-
-def workbook(report: Report) -> bytes:
-    book = Workbook()
-    first = True
-    for title, rows in _tables(report).items():
-        sheet = book.active if first else book.create_sheet()
-        assert sheet is not None
-        first = False
-        sheet.title = title
-        for row in rows:
-            sheet.append(row)
-            for cell in sheet[sheet.max_row]:
-                if isinstance(cell.value, str):
-                    cell.data_type = "s"  # typed text stays text ("=1+1")
-    out = BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
-def trend_chart(report: Report) -> list[str]:
-    """The period's trend as text bars, one line per month: receptions held and đơn received."""
-    widest = max([1] + [max(held, filed) for _, held, filed in report.trend])
-    scale = 30 / widest
-    lines = []
-    for month, held, filed in report.trend:
-        lines.append(f"{month} Tiếp dân {'█' * round(held * scale)} {held}")
-        lines.append(f"{month} Đơn mới   {'▒' * round(filed * scale)} {filed}")
-    return lines
-
-
-def document(report: Report) -> bytes:
-    lines: list[tuple[str, dict[str, object]]] = [
-        (f"SỐ LIỆU BÁO CÁO {report.period.label().upper()}", {"align": "center", "bold": True}),
-        (report.unit, {"align": "center"}),
-    ]
-    lines += [(paragraph, {}) for paragraph in paragraphs(report)]
-    lines.append(("Diễn biến theo tháng (lượt tiếp công dân, đơn tiếp nhận)", {"bold": True}))
-    lines += [(line, {}) for line in trend_chart(report)]
-    for title, rows in _tables(report).items():
-        lines.append((title, {"bold": True}))
-        lines += [(" | ".join(str(cell) for cell in row), {}) for row in rows]
-    return build_docx(lines)
-
-
-# -- officials in the chat -----------------------------------------------------------------
-
-PREFIX = "staff:rp:"
-MENU = "staff:reports"
-ATTACHMENT = "report:"
-
-
-def menu() -> Reply:
-    buttons = tuple(Button(texts.REPORT_PERIODS[name], f"{PREFIX}{name}") for name in QUICK_PERIODS)
-    return Reply(texts.REPORT_PICK, (*buttons, BACK))
-
-
-async def press(
-    session: AsyncSession, actor: Actor, payload: str, now: datetime, cutoff: int | None
-) -> Reply:
-    if payload == MENU:
-        return menu()
-    name = payload.removeprefix(PREFIX)
-    if name not in QUICK_PERIODS or not actor.roles:
-        return Reply(texts.STALE_BUTTON, (BACK,))
-    period = quick_period(name, now.astimezone(VN_TZ).date(), cutoff)
-    unit_id = actor.roles[0][1]
-    built = await build(session, unit_id, period, now.astimezone(VN_TZ).date())
-    # Channels that can offer files (the web page) link the workbook and the document.
-    files = (f"{ATTACHMENT}{unit_id}:{period.first:%Y%m%d}:{period.last:%Y%m%d}",)
-    return Reply("\n\n".join(paragraphs(built)), (Button(texts.STAFF_REPORTS, MENU), BACK), files)
-
-
-async def file_for(
-    session: AsyncSession, channel: str, external_id: str, unit_id: int, period: Period
-) -> Report | None:
-    """The report behind a download link, for an official of that unit or a parent unit."""
-    identity = await people.identity(session, channel, external_id)
-    if identity is None:
-        return None
-    grants = await people.active_roles(session, identity.person_id)
-    if unit_id not in await units_under(session, [grant.unit_id for grant in grants]):
-        return None
-    return await build(session, unit_id, period)

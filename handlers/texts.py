@@ -467,6 +467,9 @@ ACCUSED_WHAT_BOOKING = "lịch hẹn {code}"
 ACCUSED_WHAT_PETITION = "đơn {code}"
 NO_STAFF_ACCOUNTS = "Đơn vị chưa có tài khoản cán bộ nào khác."
 MARK_ATTENDED = "Có mặt"
+ATTENDANCE_TOO_EARLY = (
+    "Buổi tiếp ngày {day} chưa diễn ra: chỉ ghi có mặt hoặc vắng từ ngày đó trở đi."
+)
 MARK_ABSENT = "Vắng mặt"
 CANCEL_SESSION = "Huỷ buổi tiếp này"
 SESSION_CANCEL_DONE = "Đã huỷ buổi tiếp; {count} người đã đặt lịch được báo tin."
@@ -746,6 +749,9 @@ PETITION_STATUS_NAMES = {
     "rut_don": "đã rút đơn",
     "thong_tin": "đã chuyển cán bộ tham khảo",
     "cho_chuyen": "không thuộc thẩm quyền, đang chuyển cơ quan có thẩm quyền",
+    "huong_dan": "không thuộc thẩm quyền, đã hướng dẫn người gửi đến cơ quan có thẩm quyền",
+    "de_nghi_xem_lai": "người gửi đề nghị xem xét lại",
+    "de_nghi_rut_don": "người gửi đề nghị rút đơn",
 }
 PETITION_UPDATE = "Đơn {code} của anh/chị: {status}.{note}{due}{extra}"
 PETITION_OVERDUE_APPEAL = (
@@ -779,6 +785,15 @@ PT_RECEIVED = "Đã nhận đơn (có ký/điểm chỉ)"
 PT_ACCEPT = "Thụ lý"
 PT_REJECT = "Không thụ lý"
 PT_TRANSFER = "Chuyển cơ quan khác"
+PT_GUIDE = "Không thuộc thẩm quyền: hướng dẫn người gửi"
+PT_VERDICT_ASK = "Kết quả giải quyết đơn {code}: nội dung {kind} đúng, sai hay đúng một phần?"
+PT_VERDICTS = {"dung": "Đúng", "sai": "Sai", "dung_mot_phan": "Đúng một phần"}
+PT_FIELD = "Lĩnh vực: {field}"
+PT_FIELD_NONE = "chưa ghi"
+PT_FIELD_BUTTON = "Ghi lĩnh vực"
+PT_VERDICT_LINE = "Kết quả giải quyết: {verdict}"
+PT_FIELD_ASK = "Chọn lĩnh vực của đơn {code}:"
+PT_FIELD_SET = "Đã ghi lĩnh vực của đơn {code}: {field}."
 PT_EXTEND = "Gia hạn"
 PT_SUSPEND = "Tạm đình chỉ"
 PT_STOP = "Đình chỉ"
@@ -850,6 +865,9 @@ PT_APPEAL_COURT = " hoặc khởi kiện vụ án hành chính tại Tòa án"
 PT_ASK_NOTE = {
     "khong_thu_ly": "Gõ lý do không thụ lý (sẽ gửi cho người gửi đơn):",
     "chuyen": "Gõ tên cơ quan có thẩm quyền nhận đơn (sẽ gửi cho người gửi đơn):",
+    "huong_dan": (
+        "Gõ cơ quan có thẩm quyền mà người gửi cần gửi đơn đến (sẽ gửi cho người gửi đơn):"
+    ),
     "gia_han": "Gõ lý do gia hạn (chỉ lưu trong hồ sơ, không gửi cho người gửi đơn):",
     "tam_dinh_chi": "Gõ lý do tạm đình chỉ (sẽ gửi cho người gửi đơn):",
     "dinh_chi": "Gõ lý do đình chỉ (sẽ gửi cho người gửi đơn):",
@@ -867,6 +885,9 @@ PT_SATISFACTION = "Anh/chị có hài lòng với việc giải quyết đơn {c
 PT_SATISFIED = "Hài lòng"
 PT_UNSATISFIED = "Không hài lòng"
 PT_REOPEN = "Đề nghị xem xét lại"
+PT_REOPEN_ALERT = (
+    "Người gửi đơn {code} (đã đóng) đề nghị xem xét lại; anh/chị liên hệ người gửi. Bấm để xem đơn."
+)
 PT_THANKS = "Cảm ơn anh/chị đã cho biết ý kiến."
 PT_REOPEN_NOTED = (
     "Đã ghi nhận đề nghị xem xét lại đơn {code}; cán bộ sẽ liên hệ anh/chị. Nếu là khiếu nại, "
@@ -903,6 +924,8 @@ PT_DUPLICATE = (
 LOCATION_TEXT = "Vị trí đã chia sẻ: {lat:.5f}, {lon:.5f}"
 REPORT_PICK = "Chọn kỳ báo cáo (số liệu gồm cả đơn vị cấp dưới):"
 REPORT_PERIODS = {
+    "thang-nay": "Tháng này",
+    "thang-truoc": "Tháng trước",
     "quy-nay": "Quý này",
     "quy-truoc": "Quý trước",
     "6-thang": "6 tháng đầu năm nay",
@@ -972,6 +995,28 @@ def joined(items: list[str]) -> str:
     return ", ".join(items[:-1]) + " và " + items[-1]
 
 
+REPORT_REOPENED = (
+    "Trong số đơn đã giải quyết, có {count} đơn người gửi đề nghị xem xét lại sau khi đóng đơn."
+)
+REPORT_CLASSIFIED = (
+    "Về phân loại: {eligible} đơn đủ điều kiện xử lý, {not_eligible} đơn không đủ điều kiện xử "
+    "lý; {within} đơn thuộc thẩm quyền, {outside} đơn không thuộc thẩm quyền (hướng dẫn "
+    "{guided} đơn, chuyển {transferred} đơn)."
+)
+REPORT_BY_FIELD = "Theo lĩnh vực: {fields}."
+REPORT_NO_FIELD = "Chưa ghi lĩnh vực"
+REPORT_NO_VERDICT = "Chưa ghi kết quả"
+REPORT_VERDICTS = (
+    "Kết quả giải quyết: {right} đơn đúng, {wrong} đơn sai, {partly} đơn đúng một phần, "
+    "{unknown} đơn chưa ghi kết quả."
+)
+REPORT_COMPARED = "So với cùng kỳ năm trước: {visits}; {received}; {resolved}."
+REPORT_CHANGE = "{now} {unit}, {word} {by} (cùng kỳ {then})"
+REPORT_SAME = "{now} {unit}, bằng cùng kỳ"
+REPORT_FAQ_DECLINED = "Câu hỏi chưa có câu trả lời"
+REPORT_DOC_TITLE = "Báo cáo số liệu tiếp công dân, tiếp nhận và xử lý đơn thư"
+REPORT_SIGNER = "Người lập báo cáo"
+REPORT_UNIT_ASK = "Anh/chị lập báo cáo cho đơn vị nào?"
 REPORT_AS_OF = "Kỳ báo cáo {period} chưa kết thúc: số liệu tính đến hết ngày {day}."
 REPORT_PICK_UNIT = (
     "Lỗi: cơ sở dữ liệu có nhiều đơn vị; chọn một bằng --unit (mã hoặc tên, gõ không dấu cũng "

@@ -447,3 +447,36 @@ async def test_a_paper_denunciation_of_the_chairman_is_routed_like_a_chat_one(
         assert petition.routed_from_unit_id == commune.id and petition.against_leader
         assert petition.unit_id == commune.parent_id
         assert await accused.of(session, accused.PETITION, petition.id or 0) == {chairman}
+
+
+async def test_a_complaint_has_no_extension_its_route_is_the_complex_case_period_dieu_28(
+    assistant: Assistant, sessions: SessionFactory, clock: FixedClock
+) -> None:
+    """ "Gia hạn" on a khiếu nại once changed the status and not the date: the Luật Khiếu nại
+    has no extension, a complex case gets the longer period (Điều 28), and the step says the
+    date it gives."""
+    await setup_units(sessions, clock)
+    code = code_of(
+        await file(Chat(assistant, "citizen", channel="telegram"), "khieu_nai", COMPLAINT)
+    )
+    number = (await petition_of(sessions, code)).id
+    officer = await official(assistant, sessions, clock)
+    await officer.press(f"staff:pt:recv:{number}")
+    await officer.press(f"staff:pt:acc:{number}")
+    offered = [b.payload for b in (await officer.press(f"staff:pt:v:{number}")).buttons]
+    assert f"staff:pt:gia_han:{number}" not in offered
+    assert f"staff:pt:complex:{number}" in offered and f"staff:pt:remote:{number}" in offered
+    assert (await officer.press(f"staff:pt:gia_han:{number}")).text == texts.PT_NOT_ALLOWED
+    before = await petition_of(sessions, code)
+    assert (before.status, before.extensions, before.due_date) == (
+        "dang_giai_quyet",
+        0,
+        date(2026, 12, 25),
+    )
+    # Accepted 25/11/2026: complex, 45 days = Sat 09/01/2027 -> Mon 11/01/2027.
+    marked = await officer.press(f"staff:pt:complex:{number}")
+    assert "Hạn hiện tại: 11/01/2027" in marked.text
+    # Complex and remote, 60 days = Sun 24/01/2027 -> Mon 25/01/2027.
+    marked = await officer.press(f"staff:pt:remote:{number}")
+    assert "Hạn hiện tại: 25/01/2027" in marked.text
+    assert (await petition_of(sessions, code)).due_date == date(2027, 1, 25)

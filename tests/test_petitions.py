@@ -167,7 +167,9 @@ async def test_an_official_works_a_complaint_to_its_result_and_the_citizen_rates
         "da_giai_quyet"
     ]
     await officer.say("Huỷ quyết định xử phạt số 12/QĐ-XPHC; hoàn trả tiền phạt")
-    await officer.press(f"staff:pt:close:{number}")
+    verdicts = await officer.press(f"staff:pt:close:{number}")
+    assert [b.label for b in verdicts.buttons[:3]] == ["Đúng", "Sai", "Đúng một phần"]
+    await officer.press(verdicts.buttons[0].payload)
     async with sessions() as session:
         pushes = (
             await session.exec(

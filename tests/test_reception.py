@@ -374,6 +374,14 @@ async def test_an_official_sees_the_list_records_attendance_and_sends_the_outcom
     detail = await officer.press(first)
     assert "Điện thoại: 0912345678" in detail.text
     booking_id = first.rsplit(":", 1)[1]
+    # 25/11, a week before the session: no attendance yet, whatever is pressed.
+    assert f"staff:rc:att:{booking_id}" not in [b.payload for b in detail.buttons]
+    early = await officer.press(f"staff:rc:att:{booking_id}")
+    assert early.text == texts.ATTENDANCE_TOO_EARLY.format(day="02/12/2026")
+    async with sessions() as session:
+        booking = await session.get(Booking, int(booking_id))
+    assert booking is not None and booking.status == rows.BOOKED
+    clock.advance(timedelta(days=7))  # 02/12 09:00, the session's day
     assert (await officer.press(f"staff:rc:att:{booking_id}")).text == texts.ASK_OUTCOME
     saved = await officer.say("Đã tiếp, chuyển phòng Kinh tế khảo sát trong tháng 12")
     assert saved.text == texts.OUTCOME_SAVED

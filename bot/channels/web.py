@@ -26,10 +26,12 @@ from bot.attachments import checked
 from bot.guard import ADDRESS, UPLOAD, UPLOAD_PATH, origin_digest, parse_json
 from bot.runtime import Runtime
 from db import inbox, outbox, web_sessions
-from handlers import reports
+from handlers import report_files, reports
+from handlers.clock import VN_TZ
 from handlers.contract import Incoming
 from handlers.conversation import history
 from handlers.petitions.letters import letter_for
+from handlers.staff import reports as report_chat
 from knowledge.normalize import ascii_int
 
 CHANNEL = "web"
@@ -226,11 +228,12 @@ async def report_file(request: web.Request) -> web.Response:
         return _error(404)
     runtime = request.app[RUNTIME]
     async with runtime.sessions() as session:
-        found = await reports.file_for(session, CHANNEL, session_hash, unit_id, period)
+        today = runtime.clock.now().astimezone(VN_TZ).date()
+        found = await report_chat.file_for(session, CHANNEL, session_hash, unit_id, period, today)
     if found is None:
         return _error(404)
     # Rendering a workbook is CPU work: off the event loop, which serves everyone else.
-    render = reports.workbook if extension == "xlsx" else reports.document
+    render = report_files.workbook if extension == "xlsx" else report_files.document
     body = await asyncio.to_thread(render, found)
     name = f"bao-cao-{first:%Y%m%d}-{last:%Y%m%d}.{extension}"
     return web.Response(

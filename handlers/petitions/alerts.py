@@ -8,7 +8,7 @@ from datetime import date, datetime
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from db import outbox
+from db import accused, outbox, people
 from db.engine import SessionFactory
 from db.models import Petition
 from handlers import texts
@@ -98,3 +98,29 @@ async def queue_due_alerts(sessions: SessionFactory, clock: Clock) -> int:
     """The clock's job for đơn due dates."""
     async with sessions() as session, session.begin():
         return await due_alerts(session, clock.now())
+
+
+async def tell_staff(
+    session: AsyncSession, petition: Petition, notice: str, now: datetime, key: str
+) -> None:
+    """A push to whoever handles the case, or to the unit's officials when nobody does yet,
+    written to the outbox in the turn's own transaction (sent only if the turn commits)."""
+    if petition.handler_person_id is not None:
+        targets = [petition.handler_person_id]
+    else:
+        assert petition.id is not None
+        skip = await accused.of(session, accused.PETITION, petition.id)
+        staff = await people.staff_of_units(session, [petition.unit_id])
+        targets = [person_id for person_id, _ in staff if person_id not in skip]
+    button = Button(petition.code, f"{PREFIX}v:{petition.id}")
+    for person_id in targets:
+        address = await _handler_address(session, person_id)
+        if address is not None:
+            await outbox.enqueue(
+                session,
+                address[0],
+                address[1],
+                Reply(notice, (button,)).to_json(),
+                now,
+                f"{key}:{person_id}",
+            )

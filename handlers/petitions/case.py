@@ -32,6 +32,9 @@ RECEIVED, PRELIMINARY, ACCEPTED, IN_PROGRESS = (
 REJECTED, TRANSFERRED, EXTENDED = "khong_thu_ly", "chuyen", "gia_han"
 # A tố cáo outside the unit's competence, to be transferred (Luật Tố cáo Điều 24 khoản 2).
 AWAITING_TRANSFER = "cho_chuyen"
+# Outside the unit's competence, and the filer told where to send it (hướng dẫn): a report
+# counts it apart from a transfer.
+GUIDED = "huong_dan"
 SUSPENDED, STOPPED, RESOLVED, CLOSED, WITHDRAWN = (
     "tam_dinh_chi",
     "dinh_chi",
@@ -39,9 +42,16 @@ SUSPENDED, STOPPED, RESOLVED, CLOSED, WITHDRAWN = (
     "dong",
     "rut_don",
 )
-FINAL = frozenset({REJECTED, TRANSFERRED, STOPPED, CLOSED, WITHDRAWN, "thong_tin"})
+# Requests a citizen makes on their đơn: written to its history, they do not change its status
+# (a closed case stays resolved in the figures, with the request counted beside it).
+REOPEN_REQUESTED, WITHDRAW_REQUESTED = "de_nghi_xem_lai", "de_nghi_rut_don"
+REQUESTS = frozenset({REOPEN_REQUESTED, WITHDRAW_REQUESTED})
+FINAL = frozenset({REJECTED, TRANSFERRED, GUIDED, STOPPED, CLOSED, WITHDRAWN, "thong_tin"})
+# The result of a resolved khiếu nại or tố cáo, chosen when the official closes it.
+VERDICTS = ("dung", "sai", "dung_mot_phan")
+JUDGED_KINDS = frozenset({"khieu_nai", "to_cao"})
 # Which steps each status allows, and the button for each.
-_BEFORE_ACCEPTING = ("acc", REJECTED, "outside", TRANSFERRED, "places", "kyluat")
+_BEFORE_ACCEPTING = ("acc", REJECTED, "outside", TRANSFERRED, GUIDED, "places", "kyluat")
 _WHILE_RESOLVING = (
     RESOLVED,
     EXTENDED,
@@ -78,6 +88,7 @@ LABELS = {
     "acc": texts.PT_ACCEPT,
     REJECTED: texts.PT_REJECT,
     TRANSFERRED: texts.PT_TRANSFER,
+    GUIDED: texts.PT_GUIDE,
     EXTENDED: texts.PT_EXTEND,
     SUSPENDED: texts.PT_SUSPEND,
     STOPPED: texts.PT_STOP,
@@ -106,6 +117,10 @@ def offered(petition: Petition) -> tuple[str, ...]:
             if petition.kind not in kinds or getattr(petition, field):
                 continue
         if action == "outside" and petition.kind != "to_cao":
+            continue
+        # A tố cáo outside the unit's competence is transferred, not handed back (Luật Tố cáo
+        # Điều 24 khoản 2).
+        if action == GUIDED and petition.kind == "to_cao":
             continue
         # Buộc thôi việc matters only to a disciplinary complaint, which has no remote variant.
         if action == "thoiviec" and not petition.disciplinary:

@@ -15,10 +15,10 @@ from handlers.access import Actor, audit_by
 from handlers.alerts import guessing_alert
 from handlers.contract import Button, Reply
 from handlers.menu import BACK, MENU_STATUS, with_menu
+from handlers.petitions.case import WITHDRAW_REQUESTED
 from handlers.petitions.filing import REGISTERED, WITHDRAWABLE, WITHDRAWN, rule_book
 from handlers.petitions.rules import facts, rule_kind
 
-WITHDRAW_REQUESTED = "de_nghi_rut_don"
 WITHDRAW_PREFIX = "pt:withdraw:"
 WITHDRAW_YES_PREFIX = "pt:withdrawyes:"
 # A code, then the phone's last 4 digits (or the whole number), with or without a space.

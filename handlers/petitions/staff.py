@@ -27,7 +27,8 @@ from handlers.access import (
 from handlers.clock import VN_TZ
 from handlers.contract import Button, Reply
 from handlers.menu import BACK
-from handlers.petitions.alerts import _handler_address
+from handlers.petitions import classify
+from handlers.petitions.alerts import _handler_address, tell_staff
 from handlers.petitions.case import (
     AWAITING_TRANSFER,
     CLOSED,
@@ -36,13 +37,16 @@ from handlers.petitions.case import (
     FINAL,
     FLOW,
     IN_PROGRESS,
+    JUDGED_KINDS,
     PREFIX,
     QUEUE,
     REASONED,
     RECEIVED,
+    REOPEN_REQUESTED,
     RESOLVED,
     SATISFACTION_PREFIX,
     SUSPENDED,
+    VERDICTS,
     _accept_notice,
     _appeal_window,
     _case,
@@ -104,8 +108,19 @@ async def press(
             return Reply(texts.FORBIDDEN, _back_to(petition))
         state.flow, state.step, state.data = FLOW, "reveal", {"petition": petition.id}
         return Reply(texts.PT_REVEAL_ASK, _back_to(petition))
+    if action in ("field", "fset"):
+        return classify.field(session, actor, petition, action, person_text, now)
+    if action == "closev":
+        verdict = ascii_int(person_text)
+        if "close" not in offered(petition) or verdict not in range(len(VERDICTS)):
+            return Reply(texts.PT_NOT_ALLOWED, _back_to(petition))
+        assert verdict is not None
+        petition.verdict = VERDICTS[verdict]
+        return await apply(session, actor, petition, "close", "", now)
     if action not in offered(petition):
         return Reply(texts.PT_NOT_ALLOWED, _back_to(petition))
+    if action == "close" and petition.kind in JUDGED_KINDS:
+        return classify.ask_verdict(petition)
     if action in texts.PT_ASK_NOTE:
         state.flow, state.step, state.data = FLOW, action, {"petition": petition.id}
         return Reply(texts.PT_ASK_NOTE[action], _back_to(petition))
@@ -247,14 +262,17 @@ async def satisfaction(session: AsyncSession, actor: Actor, payload: str, now: d
     if petition is None or petition.person_id != actor.person_id or petition.status != CLOSED:
         return Reply(texts.STALE_BUTTON, (BACK,))
     if answer == "reopen":
-        session.add(
-            PetitionEvent(
-                petition_id=petition.id or 0,
-                at=now,
-                actor=actor.label,
-                status="de_nghi_xem_lai",
-                note="",
-            )
+        event = PetitionEvent(
+            petition_id=petition.id or 0, at=now, actor=actor.label, status=REOPEN_REQUESTED
+        )
+        session.add(event)
+        await session.flush()
+        await tell_staff(
+            session,
+            petition,
+            texts.PT_REOPEN_ALERT.format(code=petition.code),
+            now,
+            f"petition:{petition.id}:reopen:{event.id}",
         )
         return Reply(texts.PT_REOPEN_NOTED.format(code=petition.code), (BACK,))
     petition.satisfied = answer == "yes"

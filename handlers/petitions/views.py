@@ -38,6 +38,7 @@ from handlers.petitions.case import (
     offered,
     queue_line,
 )
+from handlers.petitions.fields import label as field_label
 from handlers.petitions.filing import rule_book
 from handlers.petitions.rules import facts, rule_kind
 from handlers.units.pick import official_address
@@ -115,6 +116,13 @@ async def _detail(
         party=filer,
         handler=handler,
     )
+    text += "\n" + texts.PT_FIELD.format(
+        field=field_label(petition.field) if petition.field else texts.PT_FIELD_NONE
+    )
+    if petition.verdict:
+        text += "\n" + texts.PT_VERDICT_LINE.format(
+            verdict=texts.PT_VERDICTS.get(petition.verdict, petition.verdict)
+        )
     notes = await _deadline_notes(session, petition)
     if notes:
         text += "\n" + "\n".join(notes)
@@ -124,6 +132,7 @@ async def _detail(
         for action in offered(petition)
         if action in LABELS
     ]
+    buttons.append(Button(texts.PT_FIELD_BUTTON, f"{PREFIX}field:{petition.id}"))
     secret = petition.kind == "to_cao"
     if petition.handler_person_id != actor.person_id and (not secret or actor.has(ADMIN)):
         buttons.insert(0, Button(texts.PT_TAKE, f"{PREFIX}take:{petition.id}"))

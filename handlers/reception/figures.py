@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -13,6 +14,10 @@ from db import reception as rows
 GROUP_FROM = 5
 
 
+# The kinds of session a report always lists, with a zero when there was none.
+REPORTED_KINDS = ("thuong_xuyen", "dinh_ky", "dot_xuat")
+
+
 @dataclass
 class ReceptionFigures:
     visits: int = 0
@@ -21,18 +26,26 @@ class ReceptionFigures:
     groups: int = 0
     by_kind: dict[str, int] = field(default_factory=dict)
     people_by_kind: dict[str, int] = field(default_factory=dict)
+    groups_by_kind: dict[str, int] = field(default_factory=dict)
+
+
+def tally(received: Iterable[tuple[int, str]]) -> ReceptionFigures:
+    """The figures of (group size, session kind) rows, one per citizen or group received."""
+    result = ReceptionFigures()
+    for group_size, kind in received:
+        result.visits += 1
+        result.people += group_size
+        result.cases += 1
+        group = group_size >= GROUP_FROM
+        result.groups += group
+        result.by_kind[kind] = result.by_kind.get(kind, 0) + 1
+        result.people_by_kind[kind] = result.people_by_kind.get(kind, 0) + group_size
+        result.groups_by_kind[kind] = result.groups_by_kind.get(kind, 0) + group
+    return result
 
 
 async def figures(
     session: AsyncSession, unit_ids: set[int], start: datetime, end: datetime
 ) -> ReceptionFigures:
     """Citizens actually received (attended bookings and desk records) in [start, end)."""
-    result = ReceptionFigures()
-    for group_size, kind in await rows.attended(session, unit_ids, start, end):
-        result.visits += 1
-        result.people += group_size
-        result.cases += 1
-        result.groups += group_size >= GROUP_FROM
-        result.by_kind[kind] = result.by_kind.get(kind, 0) + 1
-        result.people_by_kind[kind] = result.people_by_kind.get(kind, 0) + group_size
-    return result
+    return tally(await rows.attended(session, unit_ids, start, end))

@@ -37,6 +37,7 @@ from handlers.access import (
 from handlers.clock import VN_TZ, format_datetime
 from handlers.contract import Button, Reply
 from handlers.menu import BACK
+from handlers.reception import attendance
 from handlers.reception.booking import DESK, WALK_IN_KIND, start_walk_in, walk_in_kinds
 from handlers.reception.schedule import CalendarError, cancel_session, import_calendar
 from handlers.staff import accounts as staff_accounts
@@ -169,6 +170,9 @@ async def press(
             return Reply(texts.FORBIDDEN, _back_to(item))
         return await _pick_accused(session, actor, booking, item)
     if payload.startswith(ATTENDED_PREFIX) or payload.startswith(ABSENT_PREFIX):
+        if not attendance.may_record(item, now):
+            day = f"{attendance.session_day(item):%d/%m/%Y}"
+            return Reply(texts.ATTENDANCE_TOO_EARLY.format(day=day), _back_to(item))
         attended = payload.startswith(ATTENDED_PREFIX)
         booking.status = rows.ATTENDED if attended else rows.ABSENT
         booking.updated_at = now
@@ -262,10 +266,12 @@ async def _detail(
     action = "reception.denouncer_viewed" if booking.matter_kind == TO_CAO and shown else None
     audit_by(session, actor, action or "reception.booking_viewed", now, target=booking.code)
     text = _detail_text(booking, shown)
-    buttons = [
-        Button(texts.MARK_ATTENDED, f"{ATTENDED_PREFIX}{booking.id}"),
-        Button(texts.MARK_ABSENT, f"{ABSENT_PREFIX}{booking.id}"),
-    ]
+    buttons = []
+    if attendance.may_record(item, now):
+        buttons += [
+            Button(texts.MARK_ATTENDED, f"{ATTENDED_PREFIX}{booking.id}"),
+            Button(texts.MARK_ABSENT, f"{ABSENT_PREFIX}{booking.id}"),
+        ]
     if booking.outcome and booking.channel != DESK:
         buttons.append(Button(texts.SEND_OUTCOME, f"{SEND_PREFIX}{booking.id}"))
     if booking.matter_kind == TO_CAO and shown:

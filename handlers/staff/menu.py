@@ -8,7 +8,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from db.conversations import ChatState
 from db.models import Person, Unit
-from handlers import reports, texts
+from handlers import texts
 from handlers.access import ADMIN, Actor, audit_by, record_denied
 from handlers.contract import Button, Reply
 from handlers.deadlines import chat as deadline_chat
@@ -17,6 +17,7 @@ from handlers.menu import BACK
 from handlers.petitions import case as petition_case
 from handlers.petitions import staff as petitions_staff
 from handlers.reception import staff as reception_staff
+from handlers.staff import reports
 
 STAFF_PREFIX = "staff:"
 STAFF_MENU = "staff:menu"
