@@ -297,7 +297,7 @@ def kb_import(
     path: Annotated[
         Path | None, typer.Option(help="Thư mục tệp YAML nguồn (mặc định: kho có sẵn).")
     ] = None,
-    force: Annotated[bool, typer.Option(help="Ghi đè cả những mục quản trị viên đã sửa.")] = False,
+    force: Annotated[bool, typer.Option(help="Khi nạp từ các tệp nguồn: ghi đè cả những mục quản trị viên đã sửa.")] = False,
 ) -> None:
     """Nạp các mục vào kho: từ một tệp quản trị viên sửa, hoặc từ các tệp YAML nguồn.
 
@@ -410,13 +410,35 @@ def kb_stale() -> None:
 
 
 @kb_app.command("gaps")
-def kb_gaps(limit: Annotated[int, typer.Option(help="Số câu tối đa.")] = 20) -> None:
-    """Những câu người dân hỏi mà Trợ lý chưa trả lời được, nhiều lần nhất trước."""
+def kb_gaps(
+    limit: Annotated[int, typer.Option(help="Số câu tối đa.")] = 20,
+    dismiss: Annotated[
+        list[int] | None,
+        typer.Option(help="Bỏ câu có số này khỏi danh sách (lặp lại được)."),
+    ] = None,
+) -> None:
+    """Những câu người dân hỏi mà Trợ lý chưa trả lời được, nhiều lần nhất trước (số, số lần,
+    câu hỏi đã che số điện thoại, số giấy tờ, tên)."""
 
     async def work(runtime: Runtime) -> None:
+        if dismiss:
+            async with runtime.sessions() as session, session.begin():
+                for gap_id in dismiss:
+                    done = await kb_admin.dismiss_unanswered(
+                        session, gap_id, "cli", runtime.clock.now()
+                    )
+                    typer.echo(
+                        f"Đã bỏ câu số {gap_id} khỏi danh sách."
+                        if done
+                        else f"Không có câu số {gap_id} trong danh sách."
+                    )
+            return
         async with runtime.sessions() as session:
-            for gap in await kb_admin.top_unanswered(session, limit):
-                typer.echo(f"{gap.count}\t{gap.sample}")
+            gaps = await kb_admin.top_unanswered(session, limit)
+        for gap in gaps:
+            typer.echo(f"{gap.id}\t{gap.count} lần\t{kb_admin.gap_text(gap)}")
+        if not gaps:
+            typer.echo(texts.KB_NO_GAPS)
 
     _with_runtime(_settings(), work)
 

@@ -235,6 +235,9 @@ KB_REVERTED = "Đã hoàn tác mục {id} về bản trước."
 KB_NO_GAPS = "Chưa có câu hỏi nào Trợ lý chưa trả lời được."
 KB_GAPS_LIST = "Những câu người dân hỏi mà Trợ lý chưa trả lời được (số lần hỏi):\n{lines}"
 KB_GAP_ADD = "Tạo mục: {sample}"
+KB_GAP_DISMISS = "Bỏ qua: {sample}"
+KB_GAP_DISMISSED = 'Đã bỏ câu "{sample}" khỏi danh sách: hỏi lại cũng không hiện ra nữa.'
+KB_GAP_GONE = "Câu này không còn trong danh sách."
 KB_STATUS = {"published": "đang dùng", "draft": "bản nháp", "retired": "đã ẩn"}
 ADMIN_ONLY = "Chức năng này chỉ dành cho quản trị viên."
 

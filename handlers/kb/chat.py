@@ -143,6 +143,15 @@ class KbAdmin:
         gap = ascii_int(args[0]) if args else None
         if action == "gap" and gap is not None:
             return await self._gap_to_entry(session, state, gap, now)
+        if action == "dismiss" and gap is not None:
+            dismissed = await kb_admin.dismiss_unanswered(session, gap, actor.label, now)
+            if dismissed is None:
+                return Reply(texts.KB_GAP_GONE, (MENU_BACK,))
+            sample = kb_admin.gap_text(dismissed)[:80]
+            return Reply(
+                texts.KB_GAP_DISMISSED.format(sample=sample),
+                (Button(texts.KB_GAPS, "kbadm:gaps"), MENU_BACK),
+            )
         if action == "save":
             return await self._save(session, state, actor, now)
         if action == "cancel":
@@ -305,11 +314,14 @@ class KbAdmin:
         gaps = await kb_admin.top_unanswered(session)
         if not gaps:
             return Reply(texts.KB_NO_GAPS, (MENU_BACK,))
-        lines = "\n".join(f"{g.count} lần: {g.sample}" for g in gaps)
-        buttons = tuple(
-            Button(texts.KB_GAP_ADD.format(sample=g.sample[:40]), f"kbadm:gap:{g.id}")
-            for g in gaps[:5]
-        )
+        lines = "\n".join(f"{g.count} lần: {kb_admin.gap_text(g)}" for g in gaps)
+        buttons: list[Button] = []
+        for gap in gaps[:4]:
+            sample = kb_admin.gap_text(gap)[:40]
+            buttons.append(Button(texts.KB_GAP_ADD.format(sample=sample), f"kbadm:gap:{gap.id}"))
+            buttons.append(
+                Button(texts.KB_GAP_DISMISS.format(sample=sample), f"kbadm:dismiss:{gap.id}")
+            )
         return Reply(texts.KB_GAPS_LIST.format(lines=lines), (*buttons, MENU_BACK))
 
     async def _gap_to_entry(
@@ -321,4 +333,4 @@ class KbAdmin:
         self._reset(state)
         state.flow, state.step = ADD_FLOW, "questions"
         state.data = {"gap": gap.id}
-        return Reply(f"{gap.sample}\n\n{texts.KB_ASK_QUESTIONS}", (MENU_BACK,))
+        return Reply(f"{kb_admin.gap_text(gap)}\n\n{texts.KB_ASK_QUESTIONS}", (MENU_BACK,))
