@@ -297,7 +297,9 @@ def kb_import(
     path: Annotated[
         Path | None, typer.Option(help="Thư mục tệp YAML nguồn (mặc định: kho có sẵn).")
     ] = None,
-    force: Annotated[bool, typer.Option(help="Khi nạp từ các tệp nguồn: ghi đè cả những mục quản trị viên đã sửa.")] = False,
+    force: Annotated[
+        bool, typer.Option(help="Khi nạp từ các tệp nguồn: ghi đè cả mục quản trị viên đã sửa.")
+    ] = False,
 ) -> None:
     """Nạp các mục vào kho: từ một tệp quản trị viên sửa, hoặc từ các tệp YAML nguồn.
 

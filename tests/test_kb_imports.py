@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from db import kb as kb_rows
 from db.engine import SessionFactory
+from handlers import texts
 from handlers.clock import FixedClock
+from handlers.conversation.assistant import Assistant
 from handlers.faq.knowledge import entry_from_row, import_entries
 from knowledge.entries import Entry
+from tests.test_kb_admin import button, make_admin, msg
 
 
 def edited(entry: Entry, answer: str) -> Entry:
@@ -35,3 +38,64 @@ async def test_an_admins_second_file_edit_applies_and_a_seed_import_keeps_it(
     async with sessions() as session:
         row = await kb_rows.get(session, "kn-thoi-hieu")
         assert row is not None and "lần hai" in entry_from_row(row).answer
+
+
+async def test_a_new_entry_is_checked_at_each_step_in_vietnamese_and_nothing_typed_is_lost(
+    assistant: Assistant, sessions: SessionFactory, clock: FixedClock
+) -> None:
+    await make_admin(assistant, sessions, clock)
+    [menu] = await assistant.dispatch(msg("/kb"))
+    [step] = await assistant.dispatch(msg(button=button(menu, texts.KB_ADD)))
+    labels = [b.label for b in step.buttons]
+    assert texts.BACK_STEP in labels and texts.QUIT_FLOW in labels
+    await assistant.dispatch(msg("Giờ làm việc của ủy ban xã?; Mấy giờ ủy ban xã mở cửa?"))
+    [too_long] = await assistant.dispatch(msg("Ủy ban xã làm việc " + "rất " * 300))
+    assert too_long.text.startswith("Câu trả lời dài 1218 ký tự, quá giới hạn 900 ký tự")
+    assert "String should" not in too_long.text
+    assert [b.label for b in too_long.buttons] == [texts.BACK_STEP, texts.QUIT_FLOW]
+    [short] = await assistant.dispatch(msg("Có."))
+    assert short.text.startswith("Câu trả lời: quá ngắn (ít nhất 20 ký tự)")
+    [sources] = await assistant.dispatch(msg("Ủy ban xã làm việc giờ hành chính các ngày thường."))
+    assert sources.text.startswith(texts.KB_ASK_SOURCES)
+    [none] = await assistant.dispatch(msg("không có"))
+    assert none.text == texts.KB_NEED_SOURCE
+    [tiny] = await assistant.dispatch(msg("Luật Tiếp công dân | 42 | Điều 24"))
+    assert "căn cứ thứ 1, số hiệu quá ngắn (ít nhất 3 ký tự)" in tiny.text
+    # "Quay lại" shows the answer typed before, and typing it again moves on.
+    [back] = await assistant.dispatch(msg("quay lai"))
+    assert back.text.startswith(texts.KB_ASK_ANSWER)
+    assert "Đang ghi: Ủy ban xã làm việc giờ hành chính" in back.text
+    await assistant.dispatch(msg("Ủy ban xã làm việc giờ hành chính các ngày thường."))
+    await assistant.dispatch(msg("Luật Tiếp công dân | 42/2013/QH13 | Điều 24"))
+    [group] = await assistant.dispatch(msg("G"))
+    assert group.text.startswith("Tiêu đề: quá ngắn")
+    [groups] = await assistant.dispatch(msg("Giờ làm việc"))
+    [long_group] = await assistant.dispatch(msg("Chủ đề " + "x" * 90))
+    assert long_group.text.startswith("Chủ đề: quá dài (tối đa 80 ký tự)")
+    [preview] = await assistant.dispatch(msg(button=button(groups, "Tiếp công dân")))
+    assert preview.text.startswith("Xem trước mục sẽ lưu:")
+    assert [b.label for b in preview.buttons] == [texts.KB_SAVE, texts.BACK_STEP, texts.QUIT_FLOW]
+    [again] = await assistant.dispatch(msg(button="kbadm:back"))
+    assert again.text.startswith(texts.KB_ASK_GROUP) and "Đang ghi: Tiếp công dân" in again.text
+    [preview] = await assistant.dispatch(msg("Tiếp công dân"))
+    [saved] = await assistant.dispatch(msg(button="kbadm:save"))
+    assert saved.text.startswith("Đã lưu mục gio-lam-viec")
+
+
+async def test_an_edited_answer_that_is_too_long_is_refused_at_its_step_and_cancel_is_offered(
+    assistant: Assistant, sessions: SessionFactory, clock: FixedClock
+) -> None:
+    await make_admin(assistant, sessions, clock)
+    [step] = await assistant.dispatch(msg(button="kbadm:edit:answer:kn-thoi-hieu"))
+    assert [b.label for b in step.buttons] == [texts.BACK_STEP, texts.QUIT_FLOW]
+    [refused] = await assistant.dispatch(msg("Thời hiệu " * 100))
+    assert refused.text.startswith("Câu trả lời dài 999 ký tự, quá giới hạn 900 ký tự")
+    [preview] = await assistant.dispatch(msg("Thời hiệu khiếu nại là 90 ngày kể từ ngày biết."))
+    assert preview.text.startswith("Xem trước mục sẽ lưu:")
+    [back] = await assistant.dispatch(msg(button="kbadm:back"))
+    assert back.text == texts.KB_ASK_NEW["answer"]
+    [back] = await assistant.dispatch(msg(button="kbadm:back"))
+    assert back.text.startswith("kn-thoi-hieu")
+    [step] = await assistant.dispatch(msg(button="kbadm:edit:sources:kn-thoi-hieu"))
+    [cancelled] = await assistant.dispatch(msg("huỷ"))
+    assert cancelled.text == texts.KB_CANCELLED
