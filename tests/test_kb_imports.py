@@ -3,13 +3,19 @@ exported workbooks read like an office's own sheet and come back in."""
 
 from __future__ import annotations
 
+import io
+from datetime import date, datetime
+
+import pytest
+
 from db import kb as kb_rows
 from db.engine import SessionFactory
 from handlers import texts
 from handlers.clock import FixedClock
 from handlers.conversation.assistant import Assistant
 from handlers.faq.knowledge import entry_from_row, import_entries
-from knowledge.entries import Entry
+from handlers.kb import files as kb_files
+from knowledge.entries import Entry, EntryStatus
 from tests.test_kb_admin import button, make_admin, msg
 
 
@@ -99,3 +105,71 @@ async def test_an_edited_answer_that_is_too_long_is_refused_at_its_step_and_canc
     [step] = await assistant.dispatch(msg(button="kbadm:edit:sources:kn-thoi-hieu"))
     [cancelled] = await assistant.dispatch(msg("huỷ"))
     assert cancelled.text == texts.KB_CANCELLED
+
+
+def test_the_exported_workbook_reads_like_an_offices_sheet_and_comes_back(
+    curated: list[Entry],
+) -> None:
+    from openpyxl import Workbook, load_workbook
+
+    entry = next(e for e in curated if e.id == "kn-thoi-hieu")
+    dated = entry.model_copy(
+        update={"review_after": date(2027, 1, 31), "status": EntryStatus.retired}
+    )
+    sheet = load_workbook(io.BytesIO(kb_files.export([dated], "xlsx"))).active
+    assert sheet is not None
+    header = [cell.value for cell in sheet[1]]
+    assert header[:4] == ["Mã mục", "Chủ đề", "Tiêu đề", "Cách hỏi"]
+    assert "Câu trả lời" in header and "Trạng thái" in header and "Rà soát từ ngày" in header
+    row = dict(zip(header, (cell.value for cell in sheet[2]), strict=True))
+    assert row["Trạng thái"] == "đã ẩn" and row["Rà soát từ ngày"] == "31/01/2027"
+    assert sheet.column_dimensions["F"].width == 70 and sheet.freeze_panes == "A2"
+    [back] = kb_files.parse(kb_files.export([dated], "xlsx"), "xlsx")
+    assert back == dated
+
+    # A workbook exported before (field-name headers, ISO dates, English status) still reads,
+    # and so does one an office typed with a real date cell.
+    old = Workbook()
+    old_sheet = old.active
+    assert old_sheet is not None
+    old_sheet.append(list(kb_files.COLUMNS))
+    old_sheet.append(
+        [
+            dated.id,
+            dated.group,
+            dated.topic,
+            "\n".join(dated.questions),
+            "",
+            dated.answer,
+            "\n".join(f"{s.law} | {s.number} | {s.article}" for s in dated.sources),
+            "retired",
+            "",
+            datetime(2027, 1, 31),
+            dated.amended_note or "",
+        ]
+    )
+    out = io.BytesIO()
+    old.save(out)
+    [from_old] = kb_files.parse(out.getvalue(), "xlsx")
+    assert from_old.review_after == date(2027, 1, 31)
+    assert from_old.status is EntryStatus.retired and from_old.answer == dated.answer
+
+
+def test_a_workbook_with_a_bad_date_and_status_names_the_row_and_column(
+    curated: list[Entry],
+) -> None:
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(kb_files.export(curated[:2], "xlsx")))
+    sheet = book.active
+    assert sheet is not None
+    sheet["H3"] = "đang sửa"
+    sheet["J2"] = "31/02/2027"
+    out = io.BytesIO()
+    book.save(out)
+    with pytest.raises(kb_files.KbFileError) as failed:
+        kb_files.parse(out.getvalue(), "xlsx")
+    assert "Dòng 2, cột Rà soát từ ngày: ngày không hợp lệ (dùng dạng ngày/tháng/năm" in str(
+        failed.value
+    )
+    assert "Dòng 3, cột Trạng thái: giá trị không hợp lệ" in str(failed.value)
