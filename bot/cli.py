@@ -14,7 +14,7 @@ from typing import Annotated, Any
 import typer
 import yaml
 
-from bot import server
+from bot import import_files, server
 from bot.channels.console import run_console
 from bot.channels.web import website_snippet
 from bot.demo import demo_settings
@@ -33,12 +33,13 @@ from handlers.deadlines import reminders as deadline_reminders
 from handlers.deadlines import rules as deadline_rules
 from handlers.faq.answers import understand
 from handlers.faq.knowledge import entry_from_row, import_entries
+from handlers.file_problems import FileProblem
 from handlers.kb import curation as kb_admin
 from handlers.kb import files as kb_files
 from handlers.petitions import paper as petition_paper
+from handlers.petitions import paper_import
 from handlers.reception import schedule as reception_calendar
 from handlers.reception import staff as reception_staff
-from handlers.sheets import read_sheets
 from handlers.units import registry as unit_registry
 from handlers.working_days import working_calendar
 from knowledge.entries import ContentError, load_entries
@@ -305,14 +306,13 @@ def kb_import(
 
     Tệp có lỗi thì báo từng dòng, từng cột và không thay đổi gì; tệp đúng được nạp trọn vẹn.
     """
-    try:
+    source = file or path or Path("knowledge/content")
+    with import_files.reported(source, ContentError, kb_files.KbFileError):
         if file is not None:
-            entries = kb_files.parse(file.read_bytes(), kb_files.format_of(file.name))
+            raw = import_files.read_bytes(file)
+            entries = kb_files.parse(raw, kb_files.format_of(file.name), str(file))
         else:
             entries = load_entries(sorted(path.glob("*.yaml")) if path else None)
-    except (ContentError, kb_files.KbFileError, OSError) as exc:
-        typer.echo(f"Lỗi nội dung, không thay đổi gì:\n{exc}", err=True)
-        raise typer.Exit(1) from exc
 
     async def work(runtime: Runtime) -> None:
         async with runtime.sessions() as session, session.begin():
@@ -473,22 +473,18 @@ def units_import(
     fmt: Annotated[str | None, typer.Option("--format", help="yaml hoặc csv")] = None,
 ) -> None:
     """Nạp danh sách đơn vị; lỗi ở dòng nào thì không thay đổi gì."""
-    try:
-        specs = unit_registry.parse(path.read_text(encoding="utf-8"), _format_of(str(path), fmt))
-    except unit_registry.UnitImportError as exc:
-        typer.echo(f"Lỗi: {exc}", err=True)
-        raise typer.Exit(1) from exc
+    with import_files.reported(path, unit_registry.UnitImportError):
+        specs = unit_registry.parse(
+            import_files.text_of(path), _format_of(str(path), fmt), str(path)
+        )
 
     async def work(runtime: Runtime) -> None:
         async with runtime.sessions() as session, session.begin():
             report = await unit_registry.apply(session, specs, runtime.clock.now(), actor="cli")
         typer.echo(report.summary())
 
-    try:
+    with import_files.reported(path, unit_registry.UnitImportError):
         _with_runtime(_settings(), work)
-    except unit_registry.UnitImportError as exc:
-        typer.echo(f"Lỗi: {exc}", err=True)
-        raise typer.Exit(1) from exc
 
 
 @units_app.command("load")
@@ -692,23 +688,22 @@ def _print_or_write(path: str, text: str) -> None:
         Path(path).write_text(text, encoding="utf-8")
 
 
-def _plan_file(path: Path) -> Any:
-    """A YAML file, or an XLSX workbook whose sheets are the YAML file's lists."""
-    try:
-        if path.suffix.lower() == ".xlsx":
-            return read_sheets(path.read_bytes())
-        return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, ValueError, KeyError, yaml.YAMLError) as exc:
-        typer.echo(f"Lỗi: không đọc được tệp {path}: {exc}", err=True)
-        raise typer.Exit(1) from exc
-
-
 @calendar_app.command("import")
 def calendar_import(
     path: Annotated[Path, typer.Argument(help="Tệp YAML hoặc XLSX (trang schedules, sessions).")],
 ) -> None:
     """Thêm lịch tiếp định kỳ và các buổi tiếp; lỗi ở dòng nào thì không thay đổi gì."""
-    data = _plan_file(path)
+    with import_files.reported(path):
+        loaded = import_files.load(path)
+        if not isinstance(loaded, dict):
+            raise FileProblem(
+                f"Tệp {path} phải có danh sách 'schedules' (lịch định kỳ) hoặc 'sessions' "
+                "(buổi tiếp), không phải một danh sách trần."
+            )
+        data = {
+            name: import_files.table(loaded, path, name, required=False)[0]
+            for name in ("schedules", "sessions")
+        }
 
     async def work(runtime: Runtime) -> None:
         async with runtime.sessions() as session, session.begin():
@@ -721,11 +716,8 @@ def calendar_import(
             f"{added} buổi được tạo từ lịch định kỳ."
         )
 
-    try:
+    with import_files.reported(path, reception_calendar.CalendarError):
         _with_runtime(_settings(), work)
-    except reception_calendar.CalendarError as exc:
-        typer.echo(f"Lỗi: {exc}", err=True)
-        raise typer.Exit(1) from exc
 
 
 @calendar_app.command("move")
@@ -795,18 +787,18 @@ def deadlines_import(
     path: Annotated[Path, typer.Argument(help="Tệp YAML hoặc XLSX (trang deadlines).")],
 ) -> None:
     """Nạp kế hoạch các hạn (một năm); lỗi ở hạn nào thì không thay đổi gì."""
-    data = _plan_file(path)
-    rows = data.get("deadlines") if isinstance(data, dict) else data
-    if not isinstance(rows, list):
-        typer.echo("Lỗi: tệp phải có danh sách 'deadlines'.", err=True)
-        raise typer.Exit(1)
+    with import_files.reported(path):
+        rows, _ = import_files.table(
+            import_files.load(path), path, "deadlines", bare_list=True, list_columns=("lead_days",)
+        )
 
     async def work(runtime: Runtime) -> None:
         async with runtime.sessions() as session, session.begin():
             done = await deadline_plans.import_plan(session, rows, runtime.clock.now())
         typer.echo(f"Đã thêm {done.added} hạn, cập nhật {done.updated} hạn đã có.")
 
-    _deadline_work(work)
+    with import_files.reported(path, deadline_rules.DeadlineError):
+        _with_runtime(_settings(), work)
 
 
 def _deadline_work(work: Callable[[Runtime], Awaitable[None]]) -> None:
@@ -907,28 +899,28 @@ def deadlines_delete(number: Annotated[int, typer.Argument(help="Số của hạ
 def petitions_import(
     path: Annotated[Path, typer.Argument(help="Tệp YAML hoặc XLSX (trang petitions).")],
 ) -> None:
-    """Vào sổ các đơn nhận bằng giấy, bưu chính, tại bàn tiếp dân hoặc do cơ quan khác chuyển."""
-    data = _plan_file(path)
-    rows = data.get("petitions") if isinstance(data, dict) else data
-    if not isinstance(rows, list):
-        typer.echo("Lỗi: tệp phải có danh sách 'petitions'.", err=True)
-        raise typer.Exit(1)
+    """Vào sổ các đơn nhận bằng giấy, bưu chính, tại bàn tiếp dân hoặc do cơ quan khác chuyển.
+
+    Các cột: so_den (số đến của cơ quan, nên có), kind, unit, source, received (ngày nhận
+    DD/MM/YYYY), name, phone, address, summary, accused, second_round, disciplinary. Lỗi ở đâu
+    thì báo hết một lượt và không vào sổ đơn nào; nạp lại cùng tệp không tạo đơn trùng."""
+    with import_files.reported(path):
+        rows, where = import_files.table(
+            import_files.load(path), path, "petitions", bare_list=True, rows_checked_later=True
+        )
 
     async def work(runtime: Runtime) -> None:
         async with runtime.sessions() as session, session.begin():
-            entered = [
-                await petition_paper.enter_paper(session, row, number, runtime.clock.now(), "cli")
-                for number, row in enumerate(rows, start=1)
-            ]
-        for petition in entered:
-            typer.echo(f"{petition.code}: hạn {petition.due_date:%d/%m/%Y}")
-        typer.echo(f"Đã vào sổ {len(entered)} đơn.")
+            done = await paper_import.import_rows(session, rows, runtime.clock.now(), "cli", where)
+        for place, code in done.already:
+            typer.echo(f"{place}: đã vào sổ từ lần nạp trước ({code}), bỏ qua.")
+        for petition in done.entered:
+            due = f"hạn {petition.due_date:%d/%m/%Y}" if petition.due_date else "chưa có hạn"
+            typer.echo(f"{petition.code}: {due}")
+        typer.echo(f"Đã vào sổ {len(done.entered)} đơn mới; {len(done.already)} đơn đã có.")
 
-    try:
+    with import_files.reported(path, paper_import.PaperImportError, petition_paper.PetitionError):
         _with_runtime(_settings(), work)
-    except petition_paper.PetitionError as exc:
-        typer.echo(f"Lỗi: {exc}", err=True)
-        raise typer.Exit(1) from exc
 
 
 @app.command()

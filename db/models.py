@@ -454,9 +454,7 @@ class Petition(SQLModel, table=True):
     """
 
     __tablename__ = "petition"
-    __table_args__ = (
-        Index("ix_petition_unit_office_number", "unit_id", "office_number", unique=True),
-    )
+    __table_args__ = (Index("ix_petition_unit_office_number", "unit_id", "office_number"),)
 
     id: int | None = Field(default=None, primary_key=True)
     code: str = Field(max_length=20, unique=True)

@@ -21,6 +21,7 @@ import yaml
 from pydantic import ValidationError
 
 from handlers import texts
+from handlers.file_problems import FileProblem, decode, load_yaml, read_workbook
 from knowledge.entries import Entry, problem
 from knowledge.normalize import fold
 
@@ -175,17 +176,19 @@ def _iso_date(text: str) -> str:
         return text
 
 
-def _rows(data: bytes, fmt: str) -> list[tuple[int, Any]]:
-    if fmt == "xlsx":
-        from openpyxl import load_workbook
-        from openpyxl.utils.exceptions import InvalidFileException
+def _sheet_lines(data: bytes) -> list[tuple[Any, ...]]:
+    from openpyxl import load_workbook
 
+    book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    return list(book.worksheets[0].iter_rows(values_only=True))
+
+
+def _rows(data: bytes, fmt: str, name: str) -> list[tuple[int, Any]]:
+    if fmt == "xlsx":
         try:
-            book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-        except (InvalidFileException, KeyError, OSError, ValueError) as exc:
-            raise KbFileError([f"Không đọc được tệp Excel: {exc}"]) from exc
-        sheet = book.worksheets[0]
-        lines = list(sheet.iter_rows(values_only=True))
+            lines = read_workbook(data, name, _sheet_lines)
+        except FileProblem as exc:
+            raise KbFileError([str(exc)]) from None
         if not lines:
             raise KbFileError(["Tệp Excel không có dòng nào."])
         header = [_FIELD_OF.get(_key(str(h or "")), "") for h in lines[0]]
@@ -203,17 +206,31 @@ def _rows(data: bytes, fmt: str) -> list[tuple[int, Any]]:
             if any(value not in (None, "") for value in line)
         ]
     try:
-        loaded = json.loads(data) if fmt == "json" else yaml.safe_load(data)
-    except (json.JSONDecodeError, yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise KbFileError([f"Tệp không đúng định dạng {fmt}: {exc}"]) from exc
+        text = decode(data, name)
+        if fmt == "json":
+            try:
+                loaded = json.loads(text)
+            except json.JSONDecodeError as exc:
+                raise FileProblem(
+                    f"Tệp {name}, dòng {exc.lineno}, cột {exc.colno}: không đúng cú pháp JSON."
+                ) from None
+            except (ValueError, RecursionError):
+                raise FileProblem(f"Tệp {name}: không đọc được nội dung JSON.") from None
+        else:
+            loaded = load_yaml(text, name)
+    except FileProblem as exc:
+        raise KbFileError([str(exc)]) from None
     if isinstance(loaded, dict):
         group = loaded.get("group")
+        entries = loaded.get("entries") or []
+        if not isinstance(entries, list):
+            raise KbFileError([f"Tệp {name}: 'entries' phải là một danh sách các mục."])
         loaded = [
             {"group": group, **item} if group and isinstance(item, dict) else item
-            for item in loaded.get("entries") or []
+            for item in entries
         ]
     if not isinstance(loaded, list):
-        raise KbFileError(["Tệp phải là một danh sách các mục."])
+        raise KbFileError([f"Tệp {name} phải là một danh sách các mục."])
     return list(enumerate(loaded, start=1))
 
 
@@ -236,12 +253,19 @@ def _where(loc: tuple[int | str, ...], fmt: str) -> str:
     return name
 
 
-def parse(data: bytes, fmt: str) -> list[Entry]:
+def parse(data: bytes, fmt: str, name: str = "tệp") -> list[Entry]:
     """Every entry of the file, or every problem in it (nothing half-read)."""
     problems: list[str] = []
     entries: list[Entry] = []
     seen: set[str] = set()
-    for number, row in _rows(data, fmt):
+    for number, row in _rows(data, fmt, name):
+        if not isinstance(row, dict):
+            problems.append(
+                f"{_row_name(number, fmt)}: không phải một mục (cần các trường "
+                + ", ".join(REQUIRED)
+                + ")"
+            )
+            continue
         try:
             entry = Entry.model_validate(row)
         except ValidationError as exc:

@@ -22,10 +22,9 @@ def upgrade() -> None:
         sa.Column("dismissed_at", sa.DateTime(timezone=True), nullable=True),
     )
     op.add_column("petition", sa.Column("office_number", sa.String(length=40), nullable=True))
-    # One số đến per unit: a re-import of the same book finds the đơn it entered before.
-    op.create_index(
-        "ix_petition_unit_office_number", "petition", ["unit_id", "office_number"], unique=True
-    )
+    # A re-import of the same book finds the đơn it entered before by its số đến. Not unique:
+    # two communes' books may use the same number for đơn both routed to their parent unit.
+    op.create_index("ix_petition_unit_office_number", "petition", ["unit_id", "office_number"])
 
 
 def downgrade() -> None:
