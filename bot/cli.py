@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import logging
 import sys
 from collections.abc import Awaitable, Callable
 from datetime import datetime
@@ -13,6 +12,7 @@ from typing import Annotated, Any
 
 import typer
 import yaml
+from pydantic import ValidationError
 
 from bot import import_files, server
 from bot.channels.console import run_console
@@ -42,7 +42,7 @@ from handlers.reception import schedule as reception_calendar
 from handlers.reception import staff as reception_staff
 from handlers.units import registry as unit_registry
 from handlers.working_days import working_calendar
-from knowledge.entries import ContentError, load_entries
+from knowledge.entries import ContentError, load_entries, problem
 from knowledge.normalize import ascii_int
 
 app = typer.Typer(help="Trợ lý dân chủ cơ sở", no_args_is_help=True, add_completion=False)
@@ -63,7 +63,6 @@ app.add_typer(deadlines_app, name="deadlines")
 app.add_typer(petitions_app, name="petitions")
 app.add_typer(inbox_app, name="inbox")
 
-log = logging.getLogger("dccs")
 REHEARSAL_REFUSED = (
     "Lỗi: cơ sở dữ liệu này đã có người dùng. Chạy với --now mà không có --dry-run sẽ gửi tin "
     "thật cho họ (nhắc lịch tiếp, nhắc hạn, bản tin tuần) trước thời điểm. Thêm --dry-run để "
@@ -72,7 +71,14 @@ REHEARSAL_REFUSED = (
 
 
 def _settings() -> Settings:
-    settings = Settings()
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        # A mistyped variable is the operator's to fix: say which, in Vietnamese, no traceback.
+        for err in exc.errors():
+            name = "DCCS_" + "_".join(str(p) for p in err["loc"]).upper()
+            typer.echo(f"Lỗi cấu hình: {name}: {problem(err)}.", err=True)
+        raise typer.Exit(2) from None
     configure_logging(settings.log_level, settings.log_format)
     return settings
 
@@ -105,7 +111,7 @@ def serve(
     prepare_database(settings)
     host = host or settings.http_host
     port = port or settings.http_port
-    log.info("serving on http://%s:%d", host, port)
+    typer.echo(f"Trợ lý đang chạy tại http://{host}:{port}/ (Ctrl+C để dừng).")
     app = server.create_app(settings, run_clock=not no_clock, demo=demo, demo_unit=demo_unit)
     asyncio.run(server.serve(app, host, port, settings.web_max_connections))
 

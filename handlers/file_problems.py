@@ -39,9 +39,10 @@ def load_yaml(text: str, name: str) -> Any:
         # A control character (or other character YAML refuses) at a position of the text.
         before = text[: exc.position]
         line, column = before.count("\n") + 1, exc.position - (before.rfind("\n") + 1) + 1
+        code = ord(exc.character) if isinstance(exc.character, str) else int(exc.character)
         raise FileProblem(
             f"Tệp {name}, dòng {line}, cột {column}: có ký tự điều khiển không được phép "
-            f"(mã {exc.character!r}). Xoá ký tự đó rồi nạp lại."
+            f"(U+{code:04X}). Xoá ký tự đó rồi nạp lại."
         ) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark

@@ -88,3 +88,17 @@ def test_a_paper_book_is_checked_whole_and_a_second_import_enters_nothing_twice(
     doubled = run(["petitions", "import", str(twice)], cli_env)
     assert doubled.returncode == 1
     assert "mục thứ 2 của petitions: trùng với" in doubled.stderr
+
+
+def test_the_command_line_is_quiet_by_default_and_the_log_level_still_works(
+    cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    fresh = run(["db", "upgrade"], cli_env)
+    assert fresh.stdout == "Cơ sở dữ liệu đã ở phiên bản mới nhất.\n" and fresh.stderr == ""
+    tick = run(["clock", "--once"], cli_env)
+    assert tick.returncode == 0 and tick.stderr == ""
+    loud = dict(cli_env, DCCS_DATA_DIR=str(tmp_path / "other"), DCCS_LOG_LEVEL="debug")
+    assert "alembic.runtime.migration" in run(["db", "upgrade"], loud).stderr
+    wrong = run(["db", "upgrade"], dict(cli_env, DCCS_LOG_LEVEL="to"))
+    assert wrong.returncode == 2 and "Traceback" not in wrong.stderr
+    assert wrong.stderr.startswith("Lỗi cấu hình: DCCS_LOG_LEVEL:")
