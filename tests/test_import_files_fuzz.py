@@ -110,7 +110,7 @@ def data_dir() -> Iterator[Path]:
 
 
 def invoke(data_dir: Path, *args: str) -> Any:
-    env = {k: None for k in os.environ if k.startswith("DCCS_")}
+    env: dict[str, str | None] = {k: None for k in os.environ if k.startswith("DCCS_")}
     env |= {"DCCS_DATA_DIR": str(data_dir), "DCCS_TEST_TODAY": "25/11/2026"}
     return CliRunner().invoke(app, list(args), env=env)
 
