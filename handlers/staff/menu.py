@@ -8,7 +8,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from db.conversations import ChatState
 from db.models import Person, Unit
-from handlers import reports, texts
+from handlers import texts
 from handlers.access import ADMIN, Actor, audit_by, record_denied
 from handlers.contract import Button, Reply
 from handlers.deadlines import chat as deadline_chat
@@ -31,6 +31,10 @@ def is_staff_payload(payload: str) -> bool:
 
 
 def staff_menu(actor: Actor) -> Reply:
+    # Reports (and the spreadsheet and document libraries behind them) load when first used,
+    # not at every start-up.
+    from handlers import reports
+
     buttons = [
         Button(texts.STAFF_RECEPTION, reception_staff.SESSIONS),
         Button(texts.STAFF_PETITIONS, petition_case.QUEUE),
@@ -53,6 +57,8 @@ async def press(
     report_cutoff: int | None = None,
 ) -> Reply:
     """A staff button or command: refused and audited unless the person holds a role."""
+    from handlers import reports
+
     if not actor.is_staff:
         record_denied(session, actor, payload, now)
         return Reply(texts.FORBIDDEN, (BACK,))
