@@ -1,58 +1,49 @@
-"""`dccs`: the command line of the product (serve, chat, ask, db, kb, clock)."""
+"""`dccs`: the command line of the product (serve, chat, ask, db, kb, clock).
+
+Each command imports what it uses when it runs: `dccs --help` and a start-up should not load
+the database layer, the channels, spreadsheets and the search index for nothing (issue 19:
+`--help` under 0.5 s; bench/startup_bench.py).
+"""
 
 from __future__ import annotations
 
-import asyncio
 import json
-import logging
 import sys
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-import yaml
 
-from bot import server
-from bot.channels.console import run_console
-from bot.channels.web import website_snippet
-from bot.demo import demo_settings
-from bot.logs import configure_logging
-from bot.runtime import Runtime, prepare_database, start_runtime
-from bot.settings import Settings
-from db import backup, inbox, people
-from db import kb as kb_rows
-from db import reception as reception_rows
-from db.engine import create_engine
-from db.models import InboxItem, ReceptionSession
-from handlers import access, report_files, reports, texts
-from handlers.clock import VN_TZ, Clock, FixedClock, StartedClock, format_datetime
-from handlers.deadlines import plans as deadline_plans
-from handlers.deadlines import reminders as deadline_reminders
-from handlers.deadlines import rules as deadline_rules
-from handlers.faq.answers import understand
-from handlers.faq.knowledge import entry_from_row, import_entries
-from handlers.kb import curation as kb_admin
-from handlers.kb import files as kb_files
-from handlers.petitions import paper as petition_paper
-from handlers.reception import schedule as reception_calendar
-from handlers.reception import staff as reception_staff
-from handlers.sheets import read_sheets
-from handlers.units import registry as unit_registry
-from handlers.working_days import working_calendar
-from knowledge.entries import ContentError, load_entries
-from knowledge.normalize import ascii_int
+if TYPE_CHECKING:
+    from bot.runtime import Runtime
+    from bot.settings import Settings
 
-app = typer.Typer(help="Trợ lý dân chủ cơ sở", no_args_is_help=True, add_completion=False)
-db_app = typer.Typer(help="Cơ sở dữ liệu", no_args_is_help=True)
-kb_app = typer.Typer(help="Kho tri thức (câu hỏi thường gặp)", no_args_is_help=True)
-units_app = typer.Typer(help="Đơn vị hành chính, cơ quan", no_args_is_help=True)
-users_app = typer.Typer(help="Người dùng và vai trò", no_args_is_help=True)
-calendar_app = typer.Typer(help="Lịch tiếp công dân", no_args_is_help=True)
-deadlines_app = typer.Typer(help="Hạn báo cáo, nhiệm vụ của cán bộ", no_args_is_help=True)
-petitions_app = typer.Typer(help="Đơn thư", no_args_is_help=True)
-inbox_app = typer.Typer(help="Tin nhắn đến bị lỗi, đã tạm gác lại", no_args_is_help=True)
+# Plain help, no Rich: rendering it with Rich costs more than everything else `--help` does.
+app = typer.Typer(
+    help="Trợ lý dân chủ cơ sở",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+)
+db_app = typer.Typer(rich_markup_mode=None, help="Cơ sở dữ liệu", no_args_is_help=True)
+kb_app = typer.Typer(
+    rich_markup_mode=None, help="Kho tri thức (câu hỏi thường gặp)", no_args_is_help=True
+)
+units_app = typer.Typer(
+    rich_markup_mode=None, help="Đơn vị hành chính, cơ quan", no_args_is_help=True
+)
+users_app = typer.Typer(rich_markup_mode=None, help="Người dùng và vai trò", no_args_is_help=True)
+calendar_app = typer.Typer(rich_markup_mode=None, help="Lịch tiếp công dân", no_args_is_help=True)
+deadlines_app = typer.Typer(
+    rich_markup_mode=None, help="Hạn báo cáo, nhiệm vụ của cán bộ", no_args_is_help=True
+)
+petitions_app = typer.Typer(rich_markup_mode=None, help="Đơn thư", no_args_is_help=True)
+inbox_app = typer.Typer(
+    rich_markup_mode=None, help="Tin nhắn đến bị lỗi, đã tạm gác lại", no_args_is_help=True
+)
 app.add_typer(db_app, name="db")
 app.add_typer(kb_app, name="kb")
 app.add_typer(units_app, name="units")
@@ -62,7 +53,6 @@ app.add_typer(deadlines_app, name="deadlines")
 app.add_typer(petitions_app, name="petitions")
 app.add_typer(inbox_app, name="inbox")
 
-log = logging.getLogger("dccs")
 REHEARSAL_REFUSED = (
     "Lỗi: cơ sở dữ liệu này đã có người dùng. Chạy với --now mà không có --dry-run sẽ gửi tin "
     "thật cho họ (nhắc lịch tiếp, nhắc hạn, bản tin tuần) trước thời điểm. Thêm --dry-run để "
@@ -71,7 +61,20 @@ REHEARSAL_REFUSED = (
 
 
 def _settings() -> Settings:
-    settings = Settings()
+    from pydantic import ValidationError
+
+    from bot.logs import configure_logging
+    from bot.settings import Settings
+    from knowledge.entries import problem
+
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        # A mistyped variable is the operator's to fix: say which, in Vietnamese, no traceback.
+        for err in exc.errors():
+            name = "DCCS_" + "_".join(str(p) for p in err["loc"]).upper()
+            typer.echo(f"Lỗi cấu hình: {name}: {problem(err)}.", err=True)
+        raise typer.Exit(2) from None
     configure_logging(settings.log_level, settings.log_format)
     return settings
 
@@ -93,6 +96,13 @@ def serve(
     port: Annotated[int | None, typer.Option(help="Cổng lắng nghe.")] = None,
 ) -> None:
     """Chạy trang trò chuyện (và các kênh đã cấu hình)."""
+    import asyncio
+
+    from bot import server
+    from bot.demo import demo_settings
+    from bot.runtime import prepare_database
+    from handlers.units import registry as unit_registry
+
     settings = _settings()
     demo = demo or demo_unit is not None
     if demo:
@@ -104,7 +114,7 @@ def serve(
     prepare_database(settings)
     host = host or settings.http_host
     port = port or settings.http_port
-    log.info("serving on http://%s:%d", host, port)
+    typer.echo(f"Trợ lý đang chạy tại http://{host}:{port}/ (Ctrl+C để dừng).")
     app = server.create_app(settings, run_clock=not no_clock, demo=demo, demo_unit=demo_unit)
     asyncio.run(server.serve(app, host, port, settings.web_max_connections))
 
@@ -124,6 +134,12 @@ def clock(
     ] = False,
 ) -> None:
     """Bộ hẹn giờ: nhắc hạn, gửi tin đang chờ, xử lý lại tin nhắn dở dang (tiến trình riêng)."""
+    import asyncio
+
+    from bot.runtime import prepare_database, start_runtime
+    from db import people
+    from handlers.clock import VN_TZ, Clock, FixedClock, StartedClock
+
     settings = _settings()
     prepare_database(settings)
     chosen: Clock | None = None
@@ -166,6 +182,10 @@ def clock(
 
 
 async def _print_plan(runtime: Runtime) -> None:
+    from handlers import access
+    from handlers.deadlines import reminders as deadline_reminders
+    from handlers.working_days import working_calendar
+
     async with runtime.sessions() as session:
         planned = await deadline_reminders.plan_reminders(
             session, runtime.clock.now(), working_calendar(), dry_run=True
@@ -183,6 +203,11 @@ async def _print_plan(runtime: Runtime) -> None:
 @app.command()
 def chat() -> None:
     """Trò chuyện với Trợ lý ngay trên dòng lệnh."""
+    import asyncio
+
+    from bot.channels.console import run_console
+    from bot.runtime import prepare_database, start_runtime
+
     settings = _settings()
     prepare_database(settings)
 
@@ -202,6 +227,11 @@ def ask(
     as_json: Annotated[bool, typer.Option("--json", help="In kết quả dạng JSON.")] = False,
 ) -> None:
     """Hỏi Trợ lý một câu (hoặc nhiều câu từ đầu vào chuẩn) và in câu trả lời."""
+    import asyncio
+
+    from bot.runtime import prepare_database, start_runtime
+    from handlers.faq.answers import understand
+
     settings = _settings()
     prepare_database(settings)
     questions = sys.stdin if question == "-" else [question]
@@ -233,6 +263,8 @@ def snippet(
     ],
 ) -> None:
     """In đoạn HTML để dán vào trang thông tin điện tử của xã: nút mở Trợ lý ở thẻ mới."""
+    from bot.channels.web import website_snippet
+
     try:
         typer.echo(website_snippet(url))
     except ValueError as exc:
@@ -242,6 +274,8 @@ def snippet(
 @db_app.command("upgrade")
 def db_upgrade() -> None:
     """Cập nhật cấu trúc cơ sở dữ liệu lên phiên bản mới nhất."""
+    from bot.runtime import prepare_database
+
     prepare_database(_settings())
     typer.echo("Cơ sở dữ liệu đã ở phiên bản mới nhất.")
 
@@ -249,6 +283,12 @@ def db_upgrade() -> None:
 @db_app.command("backup")
 def db_backup(path: Annotated[Path, typer.Argument(help="Tệp .tar.gz sẽ tạo.")]) -> None:
     """Sao lưu toàn bộ cơ sở dữ liệu và các tệp đã lưu vào một tệp."""
+    import asyncio
+
+    from bot.runtime import prepare_database
+    from db import backup
+    from db.engine import create_engine
+
     settings = _settings()
     prepare_database(settings)
 
@@ -266,6 +306,12 @@ def db_backup(path: Annotated[Path, typer.Argument(help="Tệp .tar.gz sẽ tạ
 @db_app.command("restore")
 def db_restore(path: Annotated[Path, typer.Argument(help="Tệp sao lưu .tar.gz.")]) -> None:
     """Khôi phục từ tệp sao lưu vào một cơ sở dữ liệu trống."""
+    import asyncio
+
+    from bot.runtime import prepare_database
+    from db import backup
+    from db.engine import create_engine
+
     settings = _settings()
     prepare_database(settings)
     try:
@@ -297,20 +343,26 @@ def kb_import(
     path: Annotated[
         Path | None, typer.Option(help="Thư mục tệp YAML nguồn (mặc định: kho có sẵn).")
     ] = None,
-    force: Annotated[bool, typer.Option(help="Ghi đè cả những mục quản trị viên đã sửa.")] = False,
+    force: Annotated[
+        bool, typer.Option(help="Khi nạp từ các tệp nguồn: ghi đè cả mục quản trị viên đã sửa.")
+    ] = False,
 ) -> None:
     """Nạp các mục vào kho: từ một tệp quản trị viên sửa, hoặc từ các tệp YAML nguồn.
 
     Tệp có lỗi thì báo từng dòng, từng cột và không thay đổi gì; tệp đúng được nạp trọn vẹn.
     """
-    try:
+    from bot import import_files
+    from handlers.faq.knowledge import import_entries
+    from handlers.kb import files as kb_files
+    from knowledge.entries import ContentError, load_entries
+
+    source = file or path or Path("knowledge/content")
+    with import_files.reported(source, ContentError, kb_files.KbFileError):
         if file is not None:
-            entries = kb_files.parse(file.read_bytes(), kb_files.format_of(file.name))
+            raw = import_files.read_bytes(file)
+            entries = kb_files.parse(raw, kb_files.format_of(file.name), str(file))
         else:
             entries = load_entries(sorted(path.glob("*.yaml")) if path else None)
-    except (ContentError, kb_files.KbFileError, OSError) as exc:
-        typer.echo(f"Lỗi nội dung, không thay đổi gì:\n{exc}", err=True)
-        raise typer.Exit(1) from exc
 
     async def work(runtime: Runtime) -> None:
         async with runtime.sessions() as session, session.begin():
@@ -336,6 +388,10 @@ def kb_export(
     ] = None,
 ) -> None:
     """Xuất toàn bộ kho câu hỏi (kể cả mục đã ẩn) kèm căn cứ và trạng thái."""
+    from db import kb as kb_rows
+    from handlers.faq.knowledge import entry_from_row
+    from handlers.kb import files as kb_files
+
     chosen = fmt or kb_files.format_of(file)
     if chosen not in kb_files.FORMATS:
         typer.echo("Định dạng phải là yaml, json hoặc xlsx.", err=True)
@@ -366,6 +422,7 @@ def kb_revert(
     ] = None,
 ) -> None:
     """Đưa một mục về bản trước lần sửa gần nhất (hoặc trước một phiên bản chỉ định)."""
+    from handlers.kb import curation as kb_admin
 
     async def work(runtime: Runtime) -> None:
         async with runtime.sessions() as session, session.begin():
@@ -382,6 +439,7 @@ def kb_revert(
 @kb_app.command("history")
 def kb_history(entry_id: Annotated[str, typer.Argument(help="Mã mục (id).")]) -> None:
     """Các lần thay đổi một mục: số phiên bản, lúc nào, ai, việc gì."""
+    from handlers.kb import curation as kb_admin
 
     async def work(runtime: Runtime) -> None:
         async with runtime.sessions() as session:
@@ -394,6 +452,7 @@ def kb_history(entry_id: Annotated[str, typer.Argument(help="Mã mục (id).")])
 @kb_app.command("stale")
 def kb_stale() -> None:
     """Các mục đã đến hạn rà soát (review_after) cần kiểm tra lại với văn bản mới."""
+    from db import kb as kb_rows
 
     async def work(runtime: Runtime) -> None:
         today = runtime.clock.now().date()
@@ -410,13 +469,37 @@ def kb_stale() -> None:
 
 
 @kb_app.command("gaps")
-def kb_gaps(limit: Annotated[int, typer.Option(help="Số câu tối đa.")] = 20) -> None:
-    """Những câu người dân hỏi mà Trợ lý chưa trả lời được, nhiều lần nhất trước."""
+def kb_gaps(
+    limit: Annotated[int, typer.Option(help="Số câu tối đa.")] = 20,
+    dismiss: Annotated[
+        list[int] | None,
+        typer.Option(help="Bỏ câu có số này khỏi danh sách (lặp lại được)."),
+    ] = None,
+) -> None:
+    """Những câu người dân hỏi mà Trợ lý chưa trả lời được, nhiều lần nhất trước (số, số lần,
+    câu hỏi đã che số điện thoại, số giấy tờ, tên)."""
+    from handlers import texts
+    from handlers.kb import curation as kb_admin
 
     async def work(runtime: Runtime) -> None:
+        if dismiss:
+            async with runtime.sessions() as session, session.begin():
+                for gap_id in dismiss:
+                    done = await kb_admin.dismiss_unanswered(
+                        session, gap_id, "cli", runtime.clock.now()
+                    )
+                    typer.echo(
+                        f"Đã bỏ câu số {gap_id} khỏi danh sách."
+                        if done
+                        else f"Không có câu số {gap_id} trong danh sách."
+                    )
+            return
         async with runtime.sessions() as session:
-            for gap in await kb_admin.top_unanswered(session, limit):
-                typer.echo(f"{gap.count}\t{gap.sample}")
+            gaps = await kb_admin.top_unanswered(session, limit)
+        for gap in gaps:
+            typer.echo(f"{gap.id}\t{gap.count} lần\t{kb_admin.gap_text(gap)}")
+        if not gaps:
+            typer.echo(texts.KB_NO_GAPS)
 
     _with_runtime(_settings(), work)
 
@@ -425,6 +508,10 @@ def _with_runtime(
     settings: Settings, work: Callable[[Runtime], Awaitable[None]], *, seed: bool = True
 ) -> None:
     """Run one piece of async work against a started runtime, closing it afterwards."""
+    import asyncio
+
+    from bot.runtime import prepare_database, start_runtime
+
     prepare_database(settings)
 
     async def main() -> None:
@@ -449,22 +536,21 @@ def units_import(
     fmt: Annotated[str | None, typer.Option("--format", help="yaml hoặc csv")] = None,
 ) -> None:
     """Nạp danh sách đơn vị; lỗi ở dòng nào thì không thay đổi gì."""
-    try:
-        specs = unit_registry.parse(path.read_text(encoding="utf-8"), _format_of(str(path), fmt))
-    except unit_registry.UnitImportError as exc:
-        typer.echo(f"Lỗi: {exc}", err=True)
-        raise typer.Exit(1) from exc
+    from bot import import_files
+    from handlers.units import registry as unit_registry
+
+    with import_files.reported(path, unit_registry.UnitImportError):
+        specs = unit_registry.parse(
+            import_files.text_of(path), _format_of(str(path), fmt), str(path)
+        )
 
     async def work(runtime: Runtime) -> None:
         async with runtime.sessions() as session, session.begin():
             report = await unit_registry.apply(session, specs, runtime.clock.now(), actor="cli")
         typer.echo(report.summary())
 
-    try:
+    with import_files.reported(path, unit_registry.UnitImportError):
         _with_runtime(_settings(), work)
-    except unit_registry.UnitImportError as exc:
-        typer.echo(f"Lỗi: {exc}", err=True)
-        raise typer.Exit(1) from exc
 
 
 @units_app.command("load")
@@ -477,6 +563,8 @@ def units_load(
 ) -> None:
     """Nạp tỉnh và các xã, phường từ danh mục đơn vị hành chính 2025 (mã chính thức, tên cũ trước
     sáp nhập làm tên gọi khác); chạy lại chỉ cập nhật, không tạo trùng."""
+    from handlers.units import registry as unit_registry
+
     try:
         specs = unit_registry.official_specs(province, commune)
     except unit_registry.UnitImportError as exc:
@@ -513,6 +601,7 @@ def units_export(
     fmt: Annotated[str | None, typer.Option("--format", help="yaml hoặc csv")] = None,
 ) -> None:
     """Xuất danh sách đơn vị ra YAML hoặc CSV."""
+    from handlers.units import registry as unit_registry
 
     async def work(runtime: Runtime) -> None:
         async with runtime.sessions() as session:
@@ -529,6 +618,9 @@ def users_invite(
     unit: Annotated[str, typer.Option(help="Mã hoặc tên đơn vị.")],
 ) -> None:
     """Tạo mã mời dùng một lần (hiệu lực 72 giờ) để nhận vai trò cán bộ hoặc quản trị."""
+    from db import people
+    from handlers import access
+
     if role not in access.ROLES:
         typer.echo("Vai trò phải là official hoặc admin.", err=True)
         raise typer.Exit(2)
@@ -556,6 +648,7 @@ def users_invite(
 @users_app.command("list")
 def users_list() -> None:
     """Liệt kê các vai trò đã cấp."""
+    from db import people
 
     async def work(runtime: Runtime) -> None:
         async with runtime.sessions() as session:
@@ -575,6 +668,7 @@ def users_revoke(
     grant_id: Annotated[int, typer.Argument(help="Số thứ tự trong users list.")],
 ) -> None:
     """Thu hồi một vai trò."""
+    from handlers import access
 
     async def work(runtime: Runtime) -> None:
         async with runtime.sessions() as session, session.begin():
@@ -594,6 +688,7 @@ def users_leader(
 ) -> None:
     """Đánh dấu vai trò là Chủ tịch hoặc Phó Chủ tịch UBND của đơn vị: người này không bao giờ
     xem, nhận hoặc giao đơn tố cáo nêu tên lãnh đạo đơn vị."""
+    from handlers import access
 
     async def work(runtime: Runtime) -> None:
         async with runtime.sessions() as session, session.begin():
@@ -611,6 +706,8 @@ def users_leader(
 @inbox_app.command("failed")
 def inbox_failed() -> None:
     """Liệt kê tin nhắn đã thử xử lý nhiều lần đều lỗi (số, kênh, lúc nhận, số lần, lỗi)."""
+    from db import inbox
+    from handlers.clock import format_datetime
 
     async def work(runtime: Runtime) -> None:
         async with runtime.sessions() as session:
@@ -629,6 +726,8 @@ def inbox_failed() -> None:
 @inbox_app.command("show")
 def inbox_show(item_id: Annotated[int, typer.Argument(help="Số trong inbox failed.")]) -> None:
     """In nội dung tin nhắn bị gác lại (có thể chứa thông tin cá nhân: chỉ xem khi cần)."""
+    from db import inbox
+    from db.models import InboxItem
 
     async def work(runtime: Runtime) -> None:
         async with runtime.sessions() as session:
@@ -644,6 +743,7 @@ def inbox_show(item_id: Annotated[int, typer.Argument(help="Số trong inbox fai
 @inbox_app.command("retry")
 def inbox_retry(item_id: Annotated[int, typer.Argument(help="Số trong inbox failed.")]) -> None:
     """Đưa tin nhắn bị gác lại vào hàng đợi để xử lý lại (sau khi đã sửa lỗi)."""
+    from db import inbox
 
     async def work(runtime: Runtime) -> None:
         async with runtime.sessions() as session, session.begin():
@@ -668,23 +768,26 @@ def _print_or_write(path: str, text: str) -> None:
         Path(path).write_text(text, encoding="utf-8")
 
 
-def _plan_file(path: Path) -> Any:
-    """A YAML file, or an XLSX workbook whose sheets are the YAML file's lists."""
-    try:
-        if path.suffix.lower() == ".xlsx":
-            return read_sheets(path.read_bytes())
-        return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, ValueError, KeyError, yaml.YAMLError) as exc:
-        typer.echo(f"Lỗi: không đọc được tệp {path}: {exc}", err=True)
-        raise typer.Exit(1) from exc
-
-
 @calendar_app.command("import")
 def calendar_import(
     path: Annotated[Path, typer.Argument(help="Tệp YAML hoặc XLSX (trang schedules, sessions).")],
 ) -> None:
     """Thêm lịch tiếp định kỳ và các buổi tiếp; lỗi ở dòng nào thì không thay đổi gì."""
-    data = _plan_file(path)
+    from bot import import_files
+    from handlers.file_problems import FileProblem
+    from handlers.reception import schedule as reception_calendar
+
+    with import_files.reported(path):
+        loaded = import_files.load(path)
+        if not isinstance(loaded, dict):
+            raise FileProblem(
+                f"Tệp {path} phải có danh sách 'schedules' (lịch định kỳ) hoặc 'sessions' "
+                "(buổi tiếp), không phải một danh sách trần."
+            )
+        data = {
+            name: import_files.table(loaded, path, name, required=False)[0]
+            for name in ("schedules", "sessions")
+        }
 
     async def work(runtime: Runtime) -> None:
         async with runtime.sessions() as session, session.begin():
@@ -697,11 +800,8 @@ def calendar_import(
             f"{added} buổi được tạo từ lịch định kỳ."
         )
 
-    try:
+    with import_files.reported(path, reception_calendar.CalendarError):
         _with_runtime(_settings(), work)
-    except reception_calendar.CalendarError as exc:
-        typer.echo(f"Lỗi: {exc}", err=True)
-        raise typer.Exit(1) from exc
 
 
 @calendar_app.command("move")
@@ -710,6 +810,9 @@ def calendar_move(
     to: Annotated[str, typer.Option("--to", help='Thời gian mới, "DD/MM/YYYY HH:MM".')],
 ) -> None:
     """Dời một buổi tiếp; người đã đặt lịch được báo tin trên kênh của họ."""
+    from handlers.clock import VN_TZ
+    from handlers.reception import schedule as reception_calendar
+
     try:
         starts = datetime.strptime(to, "%d/%m/%Y %H:%M").replace(tzinfo=VN_TZ)
     except ValueError:
@@ -735,6 +838,9 @@ def calendar_export(
     path: Annotated[str, typer.Argument(help="Tệp đích, hoặc - để in ra màn hình.")] = "-",
 ) -> None:
     """Xuất lịch định kỳ và các buổi tiếp sắp tới ra YAML."""
+    import yaml
+
+    from handlers.reception import schedule as reception_calendar
 
     async def work(runtime: Runtime) -> None:
         async with runtime.sessions() as session:
@@ -752,6 +858,9 @@ def calendar_sheet(
     path: Annotated[Path, typer.Argument(help="Tệp XLSX đích.")],
 ) -> None:
     """Danh sách người đăng ký một buổi tiếp (XLSX) để cán bộ chuẩn bị."""
+    from db import reception as reception_rows
+    from db.models import ReceptionSession
+    from handlers.reception import staff as reception_staff
 
     async def work(runtime: Runtime) -> None:
         async with runtime.sessions() as session:
@@ -771,21 +880,27 @@ def deadlines_import(
     path: Annotated[Path, typer.Argument(help="Tệp YAML hoặc XLSX (trang deadlines).")],
 ) -> None:
     """Nạp kế hoạch các hạn (một năm); lỗi ở hạn nào thì không thay đổi gì."""
-    data = _plan_file(path)
-    rows = data.get("deadlines") if isinstance(data, dict) else data
-    if not isinstance(rows, list):
-        typer.echo("Lỗi: tệp phải có danh sách 'deadlines'.", err=True)
-        raise typer.Exit(1)
+    from bot import import_files
+    from handlers.deadlines import plans as deadline_plans
+    from handlers.deadlines import rules as deadline_rules
+
+    with import_files.reported(path):
+        rows, _ = import_files.table(
+            import_files.load(path), path, "deadlines", bare_list=True, list_columns=("lead_days",)
+        )
 
     async def work(runtime: Runtime) -> None:
         async with runtime.sessions() as session, session.begin():
             done = await deadline_plans.import_plan(session, rows, runtime.clock.now())
         typer.echo(f"Đã thêm {done.added} hạn, cập nhật {done.updated} hạn đã có.")
 
-    _deadline_work(work)
+    with import_files.reported(path, deadline_rules.DeadlineError):
+        _with_runtime(_settings(), work)
 
 
 def _deadline_work(work: Callable[[Runtime], Awaitable[None]]) -> None:
+    from handlers.deadlines import rules as deadline_rules
+
     try:
         _with_runtime(_settings(), work)
     except deadline_rules.DeadlineError as exc:
@@ -796,6 +911,7 @@ def _deadline_work(work: Callable[[Runtime], Awaitable[None]]) -> None:
 @deadlines_app.command("list")
 def deadlines_list() -> None:
     """Các hạn đang nhắc: số, đơn vị, tên, cách lặp, lần hạn gần nhất chưa nộp."""
+    from handlers.deadlines import plans as deadline_plans
 
     async def work(runtime: Runtime) -> None:
         async with runtime.sessions() as session:
@@ -810,6 +926,7 @@ def deadlines_list() -> None:
 @deadlines_app.command("show")
 def deadlines_show(number: Annotated[int, typer.Argument(help="Số của hạn (xem list).")]) -> None:
     """Chi tiết một hạn: cách lặp, lịch nhắc, các lần chưa nộp và đã nộp."""
+    from handlers.deadlines import plans as deadline_plans
 
     async def work(runtime: Runtime) -> None:
         async with runtime.sessions() as session:
@@ -837,6 +954,9 @@ def deadlines_edit(
     ] = None,
 ) -> None:
     """Sửa một hạn; kiểm tra như khi nạp kế hoạch."""
+    from handlers.deadlines import plans as deadline_plans
+    from knowledge.normalize import ascii_int
+
     changes: dict[str, Any] = {
         key: value
         for key, value in {
@@ -870,6 +990,7 @@ def deadlines_edit(
 @deadlines_app.command("delete")
 def deadlines_delete(number: Annotated[int, typer.Argument(help="Số của hạn (xem list).")]) -> None:
     """Thôi nhắc một hạn (các lần đã nộp vẫn được giữ lại)."""
+    from handlers.deadlines import plans as deadline_plans
 
     async def work(runtime: Runtime) -> None:
         async with runtime.sessions() as session, session.begin():
@@ -883,28 +1004,32 @@ def deadlines_delete(number: Annotated[int, typer.Argument(help="Số của hạ
 def petitions_import(
     path: Annotated[Path, typer.Argument(help="Tệp YAML hoặc XLSX (trang petitions).")],
 ) -> None:
-    """Vào sổ các đơn nhận bằng giấy, bưu chính, tại bàn tiếp dân hoặc do cơ quan khác chuyển."""
-    data = _plan_file(path)
-    rows = data.get("petitions") if isinstance(data, dict) else data
-    if not isinstance(rows, list):
-        typer.echo("Lỗi: tệp phải có danh sách 'petitions'.", err=True)
-        raise typer.Exit(1)
+    """Vào sổ các đơn nhận bằng giấy, bưu chính, tại bàn tiếp dân hoặc do cơ quan khác chuyển.
+
+    Các cột: so_den (số đến của cơ quan, nên có), kind, unit, source, received (ngày nhận
+    DD/MM/YYYY), name, phone, address, summary, accused, second_round, disciplinary. Lỗi ở đâu
+    thì báo hết một lượt và không vào sổ đơn nào; nạp lại cùng tệp không tạo đơn trùng."""
+    from bot import import_files
+    from handlers.petitions import paper as petition_paper
+    from handlers.petitions import paper_import
+
+    with import_files.reported(path):
+        rows, where = import_files.table(
+            import_files.load(path), path, "petitions", bare_list=True, rows_checked_later=True
+        )
 
     async def work(runtime: Runtime) -> None:
         async with runtime.sessions() as session, session.begin():
-            entered = [
-                await petition_paper.enter_paper(session, row, number, runtime.clock.now(), "cli")
-                for number, row in enumerate(rows, start=1)
-            ]
-        for petition in entered:
-            typer.echo(f"{petition.code}: hạn {petition.due_date:%d/%m/%Y}")
-        typer.echo(f"Đã vào sổ {len(entered)} đơn.")
+            done = await paper_import.import_rows(session, rows, runtime.clock.now(), "cli", where)
+        for place, code in done.already:
+            typer.echo(f"{place}: đã vào sổ từ lần nạp trước ({code}), bỏ qua.")
+        for petition in done.entered:
+            due = f"hạn {petition.due_date:%d/%m/%Y}" if petition.due_date else "chưa có hạn"
+            typer.echo(f"{petition.code}: {due}")
+        typer.echo(f"Đã vào sổ {len(done.entered)} đơn mới; {len(done.already)} đơn đã có.")
 
-    try:
+    with import_files.reported(path, paper_import.PaperImportError, petition_paper.PetitionError):
         _with_runtime(_settings(), work)
-    except petition_paper.PetitionError as exc:
-        typer.echo(f"Lỗi: {exc}", err=True)
-        raise typer.Exit(1) from exc
 
 
 @app.command()
@@ -913,7 +1038,8 @@ def report(
     date_to: Annotated[str | None, typer.Option("--to", help="Đến ngày DD/MM/YYYY.")] = None,
     period: Annotated[
         str | None,
-        typer.Option(help="Kỳ nhanh: " + ", ".join(reports.QUICK_PERIODS) + "."),
+        # Written out, not read from handlers.reports: --help must not load the reports.
+        typer.Option(help="Kỳ nhanh: quy-nay, quy-truoc, 6-thang, 6-thang-truoc, nam, nam-truoc."),
     ] = None,
     unit: Annotated[
         str | None, typer.Option(help="Mã hoặc tên đơn vị (gồm đơn vị cấp dưới).")
@@ -922,6 +1048,11 @@ def report(
     docx: Annotated[Path | None, typer.Option(help="Ghi đoạn văn và bảng ra tệp DOCX.")] = None,
 ) -> None:
     """Số liệu tiếp công dân, đơn thư cho báo cáo định kỳ, và đoạn văn sẵn để dán."""
+    import asyncio
+
+    from db import people
+    from handlers import report_files, reports, texts
+
     settings = _settings()
     try:
         if period is not None:

@@ -60,3 +60,7 @@ def configure_logging(level: str, fmt: str) -> None:
     logging.getLogger("httpx").setLevel(logging.WARNING)
     # APScheduler logs every tick (every 2 s) at INFO.
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    # Alembic says "Context impl SQLiteImpl" and every migration at INFO on each command: only
+    # worth seeing when debugging.
+    debugging = root.level <= logging.DEBUG
+    logging.getLogger("alembic").setLevel(logging.DEBUG if debugging else logging.WARNING)

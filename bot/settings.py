@@ -97,7 +97,8 @@ class Settings(BaseSettings):
     zalo_bot_webhook_secret: SecretStr | None = _env("ZALO_BOT_WEBHOOK_SECRET")
     # Zalo publishes no per-chat limit; this keeps a burst polite (the OA API allows 4 000/min).
     zalo_rate_per_second: float = Field(default=20.0, gt=0)
-    log_level: str = "INFO"
+    # WARNING by default: a person running `dccs` sees answers, not migration or tick lines.
+    log_level: str = Field(default="WARNING", pattern=r"^(?i:debug|info|warning|error|critical)$")
     # "text" for people, "json" for a log collector; personal data is masked either way.
     log_format: str = Field(default="text", pattern="^(text|json)$")
     # Seconds a process may hold a claimed push before another may send it (a process killed

@@ -91,7 +91,8 @@ class Ticker:
         replayed = replayed if isinstance(replayed, int) else 0
         sent = sent if isinstance(sent, int) else 0
         if replayed or sent:
-            log.info("tick: %d updates replayed, %d pushes sent", replayed, sent)
+            # DEBUG: with pushes going out, INFO would be a line every tick.
+            log.debug("tick: %d updates replayed, %d pushes sent", replayed, sent)
         return TickReport(replayed, sent, tuple(failed))
 
     async def _safe_tick(self) -> None:

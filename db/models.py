@@ -293,8 +293,11 @@ class UnansweredQuestion(SQLModel, table=True):
     best_score: float = 0.0
     first_seen: datetime = _when()
     last_seen: datetime = _when()
-    # Set when an admin turns the question into an entry (or dismisses it).
+    # Set when an admin turns the question into an entry; a later asking reopens it.
     resolved_at: datetime | None = _when(nullable=True)
+    # Set when an admin dismisses it as not for the knowledge base ("thời tiết hôm nay"): asked
+    # again, it is counted but not listed.
+    dismissed_at: datetime | None = _when(nullable=True)
 
 
 class ChannelToken(SQLModel, table=True):
@@ -451,9 +454,12 @@ class Petition(SQLModel, table=True):
     """
 
     __tablename__ = "petition"
+    __table_args__ = (Index("ix_petition_unit_office_number", "unit_id", "office_number"),)
 
     id: int | None = Field(default=None, primary_key=True)
     code: str = Field(max_length=20, unique=True)
+    # The office's own số đến of a đơn entered from its paper book (imports are keyed on it).
+    office_number: str | None = Field(default=None, max_length=40)
     kind: str = Field(max_length=16, index=True)
     unit_id: int = Field(foreign_key="unit.id", index=True)
     # chat, paper, post, desk, forwarded

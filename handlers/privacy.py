@@ -13,6 +13,24 @@ _MASKS = (
     (re.compile(r"(?<!\d)\d{12}(?!\d)"), "<id-number>"),
     (re.compile(r"(?<!\d)\d{9}(?!\d)"), "<id-number>"),
 )
+# A phone or ID number written in groups: "0987 654 321", "0987.654.321", "+84 987-654-321",
+# "(+84) 98 765 4321", "001 234 567 890". Only runs that start like a Vietnamese number (0, 84,
+# +84) are taken, so dates ("2026-11-29 20") and sums of money ("100.000.000") are left alone.
+_GROUPED = re.compile(r"(?<![\w+])(?:\(?\+\s?84\)?|84|0)(?:[ .\-\u00a0]?\d){8,11}(?![\w])")
+
+
+def _grouped(found: re.Match[str]) -> str:
+    text = found.group()
+    digits = re.sub(r"\D", "", text)
+    if digits.startswith("84") and not text.startswith("0"):
+        return "<phone>" if len(digits) in (11, 12) else text
+    if len(digits) in (10, 11):
+        return "<phone>"
+    if len(digits) in (9, 12):
+        return "<id-number>"
+    return text
+
+
 _WORD = re.compile(r"\w+|\W+")
 
 
@@ -20,7 +38,7 @@ def redact(text: str) -> str:
     """Mask secrets and contact data (for logs)."""
     for pattern, replacement in _MASKS:
         text = pattern.sub(replacement, text)
-    return text
+    return _GROUPED.sub(_grouped, text)
 
 
 def mask_personal(text: str) -> str:

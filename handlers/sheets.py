@@ -10,8 +10,6 @@ from datetime import date, datetime, time
 from io import BytesIO
 from typing import Any
 
-from openpyxl import load_workbook
-
 LIST_FIELDS = frozenset({"lead_days"})
 TIME_FIELDS = frozenset({"start", "end", "remind_at"})
 
@@ -34,6 +32,9 @@ def _value(field: str, cell: Any) -> Any:
 
 def read_sheets(data: bytes) -> dict[str, list[dict[str, Any]]]:
     """Every sheet as a list of rows keyed by the header row; empty rows are skipped."""
+    # Imported here: CSV helpers of this module are on the start-up path, openpyxl need not be.
+    from openpyxl import load_workbook
+
     book = load_workbook(BytesIO(data), read_only=True, data_only=True)
     tables: dict[str, list[dict[str, Any]]] = {}
     for sheet in book.worksheets:

@@ -213,10 +213,28 @@ KB_BAD_SOURCE = (
     'Căn cứ "{source}" chưa đúng mẫu: Tên văn bản | Số hiệu | Điều, khoản. Anh/chị gõ lại.'
 )
 KB_PREVIEW = "Xem trước mục sẽ lưu:\n\n{preview}"
+# A typed answer that a step cannot take: said at that step, and what was typed before is kept.
+KB_STEP_PROBLEM = "{label}: {problem}. Anh/chị gõ lại; các bước trước vẫn được giữ."
+KB_ANSWER_TOO_LONG = (
+    "Câu trả lời dài {length} ký tự, quá giới hạn {limit} ký tự. Anh/chị rút gọn rồi gõ lại; "
+    "các bước trước vẫn được giữ."
+)
+KB_NEED_SOURCE = (
+    "Mỗi mục cần ít nhất một căn cứ pháp lý để người dân biết câu trả lời dựa vào đâu. "
+    "Anh/chị gõ theo mẫu: Tên văn bản | Số hiệu | Điều, khoản."
+)
+KB_NOW_TYPED = "Đang ghi: {value}"
+KB_FIELD_LABELS = {
+    "questions": "Cách hỏi",
+    "answer": "Câu trả lời",
+    "sources": "Căn cứ",
+    "topic": "Tiêu đề",
+    "group": "Chủ đề",
+}
+KB_SOURCE_PARTS = {"law": "tên văn bản", "number": "số hiệu", "article": "điều, khoản"}
 KB_SAVE = "Lưu"
-KB_CANCEL = "Hủy"
 KB_SAVED = "Đã lưu mục {id}. Các tiến trình sẽ dùng nội dung mới sau vài giây."
-KB_CANCELLED = "Đã hủy, không có gì thay đổi."
+KB_CANCELLED = "Đã huỷ, không có gì thay đổi."
 KB_NOT_SAVED = "Chưa lưu được: {error}"
 KB_ASK_WORDS = "Gõ vài từ trong câu hỏi hoặc tiêu đề của mục cần tìm."
 KB_FOUND = "Các mục tìm được. Chọn một mục để xem và sửa."
@@ -240,6 +258,9 @@ KB_REVERTED = "Đã hoàn tác mục {id} về bản trước."
 KB_NO_GAPS = "Chưa có câu hỏi nào Trợ lý chưa trả lời được."
 KB_GAPS_LIST = "Những câu người dân hỏi mà Trợ lý chưa trả lời được (số lần hỏi):\n{lines}"
 KB_GAP_ADD = "Tạo mục: {sample}"
+KB_GAP_DISMISS = "Bỏ qua: {sample}"
+KB_GAP_DISMISSED = 'Đã bỏ câu "{sample}" khỏi danh sách: hỏi lại cũng không hiện ra nữa.'
+KB_GAP_GONE = "Câu này không còn trong danh sách."
 KB_STATUS = {"published": "đang dùng", "draft": "bản nháp", "retired": "đã ẩn"}
 ADMIN_ONLY = "Chức năng này chỉ dành cho quản trị viên."
 

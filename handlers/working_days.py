@@ -19,11 +19,17 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import holidays
 import yaml
 
 OVERRIDES = Path(__file__).parent / "data" / "calendar_overrides.yaml"
 ONE_DAY = timedelta(days=1)
+
+
+def _public_holidays() -> Any:
+    # Imported on first use: the package's country tables cost start-up time of every command.
+    import holidays
+
+    return holidays.country_holidays("VN")
 
 
 @dataclass(frozen=True)
@@ -32,9 +38,7 @@ class WorkingCalendar:
     extra_working_days: frozenset[date] = frozenset()
     # Days whose status no source in ../shared/legal/ settles.
     unconfirmed: frozenset[date] = frozenset()
-    _public: Any = field(
-        default_factory=lambda: holidays.country_holidays("VN"), compare=False, repr=False
-    )
+    _public: Any = field(default_factory=_public_holidays, compare=False, repr=False)
 
     def is_working_day(self, day: date) -> bool:
         if day in self.extra_working_days:

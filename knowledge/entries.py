@@ -165,6 +165,24 @@ _MESSAGES = {
     "date_type": "ngày không hợp lệ (dùng dạng NNNN-TT-NN)",
     "string_type": "phải là chữ",
     "value_error": "{msg}",
+    "list_type": "phải là một danh sách",
+    "tuple_type": "phải là một danh sách",
+    "model_type": "phải là một bảng các trường",
+    "model_attributes_type": "phải là một bảng các trường",
+    "dict_type": "phải là một bảng các trường",
+    "int_type": "phải là số nguyên",
+    "int_parsing": "phải là số nguyên",
+    "int_from_float": "phải là số nguyên",
+    "float_type": "phải là số",
+    "float_parsing": "phải là số",
+    "bool_type": "phải là có hoặc không",
+    "bool_parsing": "phải là có hoặc không",
+    "literal_error": "giá trị không hợp lệ (cho phép: {expected})",
+    "date_from_datetime_inexact": "ngày không hợp lệ (chỉ ghi ngày, không ghi giờ)",
+    "date_future": "ngày không được ở tương lai",
+    "greater_than_equal": "phải từ {ge} trở lên",
+    "less_than_equal": "phải không quá {le}",
+    "greater_than": "phải lớn hơn {gt}",
 }
 
 
@@ -172,8 +190,13 @@ def problem(err: Any) -> str:
     """One pydantic error in Vietnamese, for the people who fix the file."""
     template = _MESSAGES.get(err["type"])
     if template is None:
-        return str(err["msg"])
-    return template.format(msg=err["msg"], **err.get("ctx", {}))
+        # Never pydantic's English sentence to an admin.
+        return "giá trị không hợp lệ"
+    try:
+        said = str(err["msg"]).removeprefix("Value error, ")
+        return template.format(**{**err.get("ctx", {}), "msg": said})
+    except (KeyError, IndexError):
+        return "giá trị không hợp lệ"
 
 
 def describe(exc: ValidationError) -> str:

@@ -117,7 +117,7 @@ def test_an_excel_round_trip_keeps_typed_text_as_text_and_rejects_bad_rows_whole
     sheet = book.active
     assert sheet is not None
     header = [cell.value for cell in sheet[1]]
-    answer_col = header.index("answer") + 1
+    answer_col = header.index("Câu trả lời") + 1
     sheet.cell(row=2, column=answer_col).value = "=1+1 là điều người dân gõ, không phải công thức."
     sheet.cell(row=2, column=answer_col).data_type = "s"
     book.save(book_path)
@@ -132,12 +132,12 @@ def test_an_excel_round_trip_keeps_typed_text_as_text_and_rejects_bad_rows_whole
     sheet = broken.active
     assert sheet is not None
     sheet.cell(row=3, column=answer_col).value = "ngắn"
-    sheet.cell(row=4, column=header.index("sources") + 1).value = "Luật không đủ cột"
+    sheet.cell(row=4, column=header.index("Căn cứ") + 1).value = "Luật không đủ cột"
     broken.save(tmp_path / "hong.xlsx")
     failed = run(["kb", "import", str(tmp_path / "hong.xlsx")], cli_env, check=False)
     assert failed.returncode == 1
-    assert "Dòng 3, cột answer: quá ngắn" in failed.stderr
-    assert "Dòng 4, cột sources.0.number: thiếu" in failed.stderr
+    assert "Dòng 3, cột Câu trả lời: quá ngắn" in failed.stderr
+    assert "Dòng 4, cột Căn cứ (căn cứ thứ 1, số hiệu): thiếu" in failed.stderr
     # Nothing of the broken file was applied.
     assert "Không đổi: " in run(["kb", "import", str(again)], cli_env).stdout
 

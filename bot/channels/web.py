@@ -26,12 +26,10 @@ from bot.attachments import checked
 from bot.guard import ADDRESS, UPLOAD, UPLOAD_PATH, origin_digest, parse_json
 from bot.runtime import Runtime
 from db import inbox, outbox, web_sessions
-from handlers import report_files, reports
 from handlers.clock import VN_TZ
 from handlers.contract import Incoming
 from handlers.conversation import history
 from handlers.petitions.letters import letter_for
-from handlers.staff import reports as report_chat
 from knowledge.normalize import ascii_int
 
 CHANNEL = "web"
@@ -215,6 +213,11 @@ REPORT_TYPES = {
 
 async def report_file(request: web.Request) -> web.Response:
     """A report's workbook or document, for an official of that unit's web session."""
+    # Reports (and the document libraries behind them) load on the first download, not at
+    # start-up.
+    from handlers import report_files, reports
+    from handlers.staff import reports as report_chat
+
     session_hash, _ = await _session_hash(request, create=False)
     extension = request.match_info["ext"]
     unit_id = ascii_int(request.match_info["unit"])

@@ -181,8 +181,12 @@ class Router:
         if understood.decline is Decline.procedure:
             # The commune's own one-stop office, with its address and hours when known.
             replies = [procedure_reply(await office_for(session, turn.actor))]
-        if understood.intent is Intent.fallback or (
-            understood.intent is Intent.faq and not understood.matched
+        # Only citizens' questions are gaps and report figures: an official or admin trying the
+        # assistant out is not a citizen asking.
+        citizen = not turn.actor.is_staff
+        if citizen and (
+            understood.intent is Intent.fallback
+            or (understood.intent is Intent.faq and not understood.matched)
         ):
             # Kept (masked, counted) so admins see what citizens ask that is not covered.
             await kb_admin.record_unanswered(
@@ -195,7 +199,7 @@ class Router:
         # Answers and declines are counted for the reports; a read-back (alternatives offered)
         # is counted when the citizen picks one.
         asked = understood.intent in (Intent.faq, Intent.fallback)
-        if asked and (understood.matched or not understood.alternatives):
+        if citizen and asked and (understood.matched or not understood.alternatives):
             answered = understood.entry.id if understood.matched and understood.entry else None
             faq_use.count(turn.uses, now.astimezone(VN_TZ).date(), answered)
         return replies
@@ -380,7 +384,8 @@ class Router:
             entry = await self._knowledge.entry(turn.session, payload.removeprefix(FAQ_PREFIX))
             if entry is None:
                 return with_menu(texts.ENTRY_GONE)
-            faq_use.count(turn.uses, turn.now.astimezone(VN_TZ).date(), entry.id)
+            if not turn.actor.is_staff:
+                faq_use.count(turn.uses, turn.now.astimezone(VN_TZ).date(), entry.id)
             return answer_reply(entry, index)
         log.warning("offered payload without a handler: %s", payload)
         return with_menu(texts.STALE_BUTTON)

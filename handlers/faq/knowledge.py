@@ -106,8 +106,9 @@ class ImportReport:
             f"Thêm mới: {len(self.added)}",
             f"Cập nhật: {len(self.updated)}",
             f"Không đổi: {len(self.unchanged)}",
-            f"Giữ nguyên bản quản trị viên đã sửa: {len(self.kept_admin_edits)}",
         ]
+        if self.kept_admin_edits:
+            lines.append(f"Giữ nguyên bản quản trị viên đã sửa: {len(self.kept_admin_edits)}")
         if self.kept_admin_edits:
             lines.append("  (dùng --force để ghi đè: " + ", ".join(self.kept_admin_edits) + ")")
         if self.replaced_admin_edits:
@@ -131,8 +132,9 @@ async def import_entries(
     """Upsert entries by id in the caller's transaction (so an import is all or nothing).
 
     Seeds (``by_admin`` false) never replace an entry an admin edited unless ``force``; the
-    report names what was kept. A file an admin imports (``by_admin``) counts as admin edits,
-    so later seed imports leave those entries alone too.
+    report names what was kept. A file an admin imports (``by_admin``) is itself an admin edit:
+    it always applies (even over an earlier admin edit), and later seed imports leave those
+    entries alone.
     """
     report = ImportReport()
     for entry in entries:
@@ -145,10 +147,10 @@ async def import_entries(
         elif before == snapshot(entry):
             report.unchanged.append(entry.id)
             continue
-        elif row.edited_by_admin and not force:
+        elif row.edited_by_admin and not force and not by_admin:
             report.kept_admin_edits.append(entry.id)
             continue
-        elif row.edited_by_admin:
+        elif row.edited_by_admin and not by_admin:
             report.replaced_admin_edits.append(entry.id)
         else:
             report.updated.append(entry.id)

@@ -8,6 +8,7 @@ import re
 from datetime import datetime
 from typing import Any
 
+from pydantic import ValidationError
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from db import kb as kb_rows
@@ -19,8 +20,11 @@ from handlers.contract import Button, Reply
 from handlers.faq.knowledge import KnowledgeBase, entry_from_row, snapshot
 from handlers.kb import curation as kb_admin
 from handlers.menu import BACK
-from knowledge.entries import Entry, EntryStatus
-from knowledge.normalize import ascii_int, plain
+from handlers.words import BACK as BACK_WORDS
+from handlers.words import QUIT as QUIT_WORDS
+from handlers.words import means
+from knowledge.entries import MAX_ANSWER_CHARS, Entry, EntryStatus, describe, problem
+from knowledge.normalize import ascii_int, normalize, plain
 
 PREFIX = "kbadm:"
 COMMAND = "/kb"
@@ -29,8 +33,27 @@ ADD_FLOW, FIND_FLOW, EDIT_FLOW = "kb_add", "kb_find", "kb_edit"
 FLOWS = frozenset({ADD_FLOW, FIND_FLOW, EDIT_FLOW})
 ADD_STEPS = ("questions", "answer", "sources", "topic", "group", "confirm")
 MENU_BACK = Button(texts.KB_BACK, MENU)
-SAVE = (Button(texts.KB_SAVE, "kbadm:save"), Button(texts.KB_CANCEL, "kbadm:cancel"))
+# Every step of a new or edited entry has these, like the citizens' forms.
+STEP_BUTTONS = (Button(texts.BACK_STEP, "kbadm:back"), Button(texts.QUIT_FLOW, "kbadm:cancel"))
+SAVE = (Button(texts.KB_SAVE, "kbadm:save"), *STEP_BUTTONS)
+ASK_ADD = {
+    "questions": texts.KB_ASK_QUESTIONS,
+    "answer": texts.KB_ASK_ANSWER,
+    "sources": texts.KB_ASK_SOURCES,
+    "topic": texts.KB_ASK_TOPIC,
+    "group": texts.KB_ASK_GROUP,
+}
 _SPLIT = re.compile(r"\s*[;\n]\s*")
+_NO_SOURCE = frozenset({"", "khong", "khong co", "chua co", "khong can", "bo qua"})
+# A valid entry to check one field against, so each step is checked by the model's own rules.
+_SAMPLE: dict[str, Any] = {
+    "id": "mau",
+    "group": "Khác",
+    "topic": "Mẫu",
+    "questions": ["Câu hỏi một?", "Câu hỏi hai?"],
+    "answer": "Câu trả lời mẫu đủ dài để hợp lệ.",
+    "sources": [{"law": "Luật mẫu", "number": "01/2020/QH14", "article": "Điều 1"}],
+}
 
 
 def is_kb_payload(payload: str) -> bool:
@@ -65,6 +88,43 @@ def _parse_sources(text: str) -> list[dict[str, str]] | str:
     return sources or text
 
 
+def _field_problem(field: str, value: Any) -> str | None:
+    """What is wrong with one field of an entry, in Vietnamese, or None."""
+    if field == "answer" and isinstance(value, str) and len(value) > MAX_ANSWER_CHARS:
+        return texts.KB_ANSWER_TOO_LONG.format(length=len(value), limit=MAX_ANSWER_CHARS)
+    if field == "sources" and value == []:
+        return texts.KB_NEED_SOURCE
+    try:
+        Entry.model_validate({**_SAMPLE, field: value})
+    except ValidationError as exc:
+        found = []
+        for err in exc.errors():
+            loc = err["loc"]
+            if not loc or loc[0] != field:
+                continue
+            where = ""
+            if field == "sources" and len(loc) >= 3:
+                part = texts.KB_SOURCE_PARTS.get(str(loc[2]), str(loc[2]))
+                where = f"căn cứ thứ {int(loc[1]) + 1}, {part} "
+            elif field == "questions" and len(loc) >= 2:
+                where = f"cách hỏi thứ {int(loc[1]) + 1} "
+            found.append(where + problem(err))
+        if found:
+            return texts.KB_STEP_PROBLEM.format(
+                label=texts.KB_FIELD_LABELS.get(field, field), problem="; ".join(found)
+            )
+    return None
+
+
+def _typed(field: str, value: Any) -> str:
+    """A value as the admin would type it again."""
+    if field == "questions":
+        return "; ".join(value)
+    if field == "sources":
+        return "; ".join(" | ".join((s["law"], s["number"], s["article"])) for s in value)
+    return str(value)
+
+
 def _show(entry: Entry) -> str:
     return texts.KB_ENTRY.format(
         id=entry.id,
@@ -97,7 +157,9 @@ def _entry_view(entry: Entry) -> Reply:
 
 
 def _new_id(topic: str, taken: set[str]) -> str:
-    base = plain(topic).replace(" ", "-")[:48].strip("-") or "muc"
+    base = re.sub(r"[^a-z0-9]+", "-", plain(topic))[:48].strip("-")
+    # Ids are at least 3 characters of [a-z0-9_.-]: a two-letter topic ("Ly") gets a prefix.
+    base = base if len(base) >= 3 else f"muc-{base}".strip("-")
     candidate, n = base, 2
     while candidate in taken:
         candidate, n = f"{base}-{n}", n + 1
@@ -133,7 +195,7 @@ class KbAdmin:
         if action == "add":
             self._reset(state)
             state.flow, state.step = ADD_FLOW, "questions"
-            return Reply(texts.KB_ASK_QUESTIONS, (MENU_BACK,))
+            return await self._ask(session, state)
         if action == "find":
             self._reset(state)
             state.flow, state.step = FIND_FLOW, "words"
@@ -143,11 +205,22 @@ class KbAdmin:
         gap = ascii_int(args[0]) if args else None
         if action == "gap" and gap is not None:
             return await self._gap_to_entry(session, state, gap, now)
+        if action == "dismiss" and gap is not None:
+            dismissed = await kb_admin.dismiss_unanswered(session, gap, actor.label, now)
+            if dismissed is None:
+                return Reply(texts.KB_GAP_GONE, (MENU_BACK,))
+            sample = kb_admin.gap_text(dismissed)[:80]
+            return Reply(
+                texts.KB_GAP_DISMISSED.format(sample=sample),
+                (Button(texts.KB_GAPS, "kbadm:gaps"), MENU_BACK),
+            )
         if action == "save":
             return await self._save(session, state, actor, now)
         if action == "cancel":
             self._reset(state)
             return Reply(texts.KB_CANCELLED, (MENU_BACK,))
+        if action == "back" and state.flow in (ADD_FLOW, EDIT_FLOW):
+            return await self._back(session, state)
         if action == "group" and args and state.flow == ADD_FLOW and state.step == "group":
             index = await self._knowledge.index(session)
             name = index.groups.get(args[0], (args[0], ()))[0]
@@ -175,7 +248,7 @@ class KbAdmin:
             self._reset(state)
             state.flow, state.step = EDIT_FLOW, args[0]
             state.data = {"id": entry.id}
-            return Reply(texts.KB_ASK_NEW[args[0]], (MENU_BACK,))
+            return Reply(texts.KB_ASK_NEW[args[0]], STEP_BUTTONS)
         try:
             if action == "hide":
                 await kb_admin.set_status(session, entry.id, EntryStatus.retired, actor.label, now)
@@ -199,6 +272,11 @@ class KbAdmin:
         if not actor.has(ADMIN):
             self._reset(state)
             return Reply(texts.ADMIN_ONLY, (BACK,))
+        if state.flow in (ADD_FLOW, EDIT_FLOW) and means(text, QUIT_WORDS):
+            self._reset(state)
+            return Reply(texts.KB_CANCELLED, (MENU_BACK,))
+        if state.flow in (ADD_FLOW, EDIT_FLOW) and means(text, BACK_WORDS):
+            return await self._back(session, state)
         if state.flow == FIND_FLOW:
             found = kb_admin.matching(await self._all_entries(session), text)
             if not found:
@@ -209,72 +287,106 @@ class KbAdmin:
             return await self._edit_value(session, state, text)
         return await self._add_step(session, state, text)
 
-    async def _add_step(self, session: AsyncSession, state: ChatState, text: str) -> Reply:
-        data: dict[str, Any] = dict(state.data)
-        step = state.step
-        if step == "questions":
-            questions = _parse_questions(text)
-            if questions is None:
-                return Reply(texts.KB_NEED_TWO, (MENU_BACK,))
-            data["questions"], state.step = questions, "answer"
-            reply = Reply(texts.KB_ASK_ANSWER, (MENU_BACK,))
-        elif step == "answer":
-            data["answer"], state.step = text.strip(), "sources"
-            reply = Reply(texts.KB_ASK_SOURCES, (MENU_BACK,))
-        elif step == "sources":
-            sources = _parse_sources(text)
-            if isinstance(sources, str):
-                return Reply(texts.KB_BAD_SOURCE.format(source=sources), (MENU_BACK,))
-            data["sources"], state.step = sources, "topic"
-            reply = Reply(texts.KB_ASK_TOPIC, (MENU_BACK,))
-        elif step == "topic":
-            data["topic"], state.step = text.strip(), "group"
+    async def _ask(self, session: AsyncSession, state: ChatState, note: str | None = None) -> Reply:
+        """The prompt of the add step the admin is on, with what they typed there before."""
+        step = str(state.step)
+        lines = [note] if note else []
+        lines.append(ASK_ADD[step])
+        if step in state.data:
+            lines.append(texts.KB_NOW_TYPED.format(value=_typed(step, state.data[step])))
+        extra: tuple[Button, ...] = ()
+        if step == "group":
             index = await self._knowledge.index(session)
-            buttons = tuple(
+            extra = tuple(
                 Button(name, f"kbadm:group:{slug}") for slug, (name, _) in index.groups.items()
             )
-            reply = Reply(texts.KB_ASK_GROUP, (*buttons, MENU_BACK))
-        elif step == "group":
-            state.data = data
-            return self._preview_new(state, text.strip())
-        else:
-            return Reply(texts.STALE_BUTTON, (MENU_BACK,))
-        state.data = data
-        return reply
+        return Reply("\n\n".join(lines), (*extra, *STEP_BUTTONS))
+
+    async def _back(self, session: AsyncSession, state: ChatState) -> Reply:
+        """One step back; from the first step, the knowledge-base menu (nothing saved)."""
+        if state.flow == EDIT_FLOW:
+            if state.step == "confirm":
+                field = next(iter(state.data.get("changes") or {"answer": None}))
+                state.step = field
+                return Reply(texts.KB_ASK_NEW[field], STEP_BUTTONS)
+            entry_id = str(state.data.get("id"))
+            self._reset(state)
+            row = await kb_rows.get(session, entry_id)
+            return _entry_view(entry_from_row(row)) if row else _menu()
+        position = ADD_STEPS.index(str(state.step)) if state.step in ADD_STEPS else 0
+        if position == 0:
+            self._reset(state)
+            return _menu()
+        state.step = ADD_STEPS[position - 1]
+        return await self._ask(session, state)
+
+    async def _add_step(self, session: AsyncSession, state: ChatState, text: str) -> Reply:
+        step = str(state.step)
+        if step not in ASK_ADD:
+            return Reply(texts.STALE_BUTTON, (*SAVE, MENU_BACK))
+        value: Any = text.strip()
+        if step == "questions":
+            value = _parse_questions(text)
+            if value is None:
+                return Reply(texts.KB_NEED_TWO, STEP_BUTTONS)
+        elif step == "sources":
+            if normalize(text) in _NO_SOURCE:
+                return Reply(texts.KB_NEED_SOURCE, STEP_BUTTONS)
+            value = _parse_sources(text)
+            if isinstance(value, str):
+                return Reply(texts.KB_BAD_SOURCE.format(source=value), STEP_BUTTONS)
+        wrong = _field_problem(step, value)
+        if wrong is not None:
+            return Reply(wrong, STEP_BUTTONS)
+        if step == "group":
+            return self._preview_new(state, value)
+        state.data = {**state.data, step: value}
+        state.step = ADD_STEPS[ADD_STEPS.index(step) + 1]
+        return await self._ask(session, state)
 
     def _preview_new(self, state: ChatState, group: str) -> Reply:
         state.data = {**state.data, "group": group}
         state.step = "confirm"
         draft = {**state.data, "id": "moi"}
+        draft.pop("gap", None)
         try:
             preview = _show(Entry.model_validate(draft))
-        except ValueError as exc:
-            return Reply(texts.KB_NOT_SAVED.format(error=exc), (*SAVE[1:], MENU_BACK))
-        return Reply(texts.KB_PREVIEW.format(preview=preview), (*SAVE, MENU_BACK))
+        except ValidationError:
+            # Each step was checked; a draft from before that check goes back to its first step.
+            state.step = "questions"
+            return Reply(texts.KB_ASK_QUESTIONS, STEP_BUTTONS)
+        return Reply(texts.KB_PREVIEW.format(preview=preview), SAVE)
 
     async def _edit_value(self, session: AsyncSession, state: ChatState, text: str) -> Reply:
         field, value = state.step, text.strip()
+        if field == "confirm":
+            return Reply(texts.STALE_BUTTON, SAVE)
         change: Any = value
         if field == "questions":
             change = _parse_questions(value)
             if change is None:
-                return Reply(texts.KB_NEED_TWO, (MENU_BACK,))
+                return Reply(texts.KB_NEED_TWO, STEP_BUTTONS)
         elif field == "sources":
+            if normalize(value) in _NO_SOURCE:
+                return Reply(texts.KB_NEED_SOURCE, STEP_BUTTONS)
             change = _parse_sources(value)
             if isinstance(change, str):
-                return Reply(texts.KB_BAD_SOURCE.format(source=change), (MENU_BACK,))
+                return Reply(texts.KB_BAD_SOURCE.format(source=change), STEP_BUTTONS)
         entries = {e.id: e for e in await self._all_entries(session)}
         entry = entries.get(str(state.data.get("id")))
         if entry is None or field is None:
             self._reset(state)
             return Reply(texts.ENTRY_GONE, (MENU_BACK,))
-        state.data = {**state.data, "changes": {field: change}}
-        state.step = "confirm"
+        wrong = _field_problem(field, change)
+        if wrong is not None:
+            return Reply(wrong, STEP_BUTTONS)
         try:
             preview = _show(Entry.model_validate({**snapshot(entry), field: change}))
-        except ValueError as exc:
-            return Reply(texts.KB_NOT_SAVED.format(error=exc), (*SAVE[1:], MENU_BACK))
-        return Reply(texts.KB_PREVIEW.format(preview=preview), (*SAVE, MENU_BACK))
+        except ValidationError as exc:
+            return Reply(texts.KB_NOT_SAVED.format(error=describe(exc)), STEP_BUTTONS)
+        state.data = {**state.data, "changes": {field: change}}
+        state.step = "confirm"
+        return Reply(texts.KB_PREVIEW.format(preview=preview), SAVE)
 
     async def _save(
         self, session: AsyncSession, state: ChatState, actor: Actor, now: datetime
@@ -297,7 +409,8 @@ class KbAdmin:
                     session, str(data["id"]), data["changes"], actor.label, now
                 )
         except kb_admin.EditError as exc:
-            return Reply(texts.KB_NOT_SAVED.format(error=exc), (*SAVE, MENU_BACK))
+            # Kept at the read-back: "Quay lại" fixes the step, nothing typed is lost.
+            return Reply(texts.KB_NOT_SAVED.format(error=exc), SAVE)
         self._reset(state)
         return Reply(texts.KB_SAVED.format(id=saved.id), (MENU_BACK,))
 
@@ -305,11 +418,14 @@ class KbAdmin:
         gaps = await kb_admin.top_unanswered(session)
         if not gaps:
             return Reply(texts.KB_NO_GAPS, (MENU_BACK,))
-        lines = "\n".join(f"{g.count} lần: {g.sample}" for g in gaps)
-        buttons = tuple(
-            Button(texts.KB_GAP_ADD.format(sample=g.sample[:40]), f"kbadm:gap:{g.id}")
-            for g in gaps[:5]
-        )
+        lines = "\n".join(f"{g.count} lần: {kb_admin.gap_text(g)}" for g in gaps)
+        buttons: list[Button] = []
+        for gap in gaps[:4]:
+            sample = kb_admin.gap_text(gap)[:40]
+            buttons.append(Button(texts.KB_GAP_ADD.format(sample=sample), f"kbadm:gap:{gap.id}"))
+            buttons.append(
+                Button(texts.KB_GAP_DISMISS.format(sample=sample), f"kbadm:dismiss:{gap.id}")
+            )
         return Reply(texts.KB_GAPS_LIST.format(lines=lines), (*buttons, MENU_BACK))
 
     async def _gap_to_entry(
@@ -321,4 +437,4 @@ class KbAdmin:
         self._reset(state)
         state.flow, state.step = ADD_FLOW, "questions"
         state.data = {"gap": gap.id}
-        return Reply(f"{gap.sample}\n\n{texts.KB_ASK_QUESTIONS}", (MENU_BACK,))
+        return await self._ask(session, state, kb_admin.gap_text(gap))

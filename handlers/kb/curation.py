@@ -11,6 +11,7 @@ from pydantic import ValidationError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from db import audit
 from db import kb as kb_rows
 from db.models import KbEntryRow, KbRevision, UnansweredQuestion
 from handlers.faq.knowledge import entry_from_row, fill_row, record_revision, snapshot
@@ -120,14 +121,18 @@ async def record_unanswered(
         return
     found.count += 1
     found.last_seen = now
-    # Asked again after an admin dealt with it: it is a gap again.
+    # Asked again after an admin made an entry for it: it is a gap again. A dismissed one
+    # ("thời tiết hôm nay") stays dismissed.
     found.resolved_at = None
 
 
 async def top_unanswered(session: AsyncSession, limit: int = 10) -> Sequence[UnansweredQuestion]:
     query = (
         select(UnansweredQuestion)
-        .where(col(UnansweredQuestion.resolved_at).is_(None))
+        .where(
+            col(UnansweredQuestion.resolved_at).is_(None),
+            col(UnansweredQuestion.dismissed_at).is_(None),
+        )
         .order_by(col(UnansweredQuestion.count).desc(), col(UnansweredQuestion.last_seen).desc())
         .limit(limit)
     )
@@ -138,3 +143,28 @@ async def resolve_unanswered(session: AsyncSession, question_id: int, now: datet
     found = await session.get(UnansweredQuestion, question_id)
     if found is not None:
         found.resolved_at = now
+
+
+async def dismiss_unanswered(
+    session: AsyncSession, question_id: int, actor: str, now: datetime
+) -> UnansweredQuestion | None:
+    """An admin says a gap is not for the knowledge base: it leaves the list for good."""
+    found = await session.get(UnansweredQuestion, question_id)
+    if found is None or found.dismissed_at is not None:
+        return None
+    found.dismissed_at = now
+    audit.record(
+        session,
+        at=now,
+        actor=actor,
+        action="kb.gap_dismiss",
+        target=f"gap:{question_id}",
+        before=None,
+        after={"sample": gap_text(found)},
+    )
+    return found
+
+
+def gap_text(gap: UnansweredQuestion) -> str:
+    """The kept sample, masked again with today's rules (rows kept before a rule was added)."""
+    return mask_personal(gap.sample)

@@ -60,6 +60,7 @@ async def enter_paper(
         registered_at=received,
         received_at=received,
         phone_last4=phone[-4:],
+        office_number=str(row.get("so_den") or "").strip()[:40] or None,
         created_at=now,
         updated_at=now,
     )

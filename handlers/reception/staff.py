@@ -18,7 +18,6 @@ import re
 from datetime import datetime
 from io import BytesIO
 
-from openpyxl import Workbook
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from db import accused, outbox
@@ -485,6 +484,9 @@ async def _bookings(session: AsyncSession, actor: Actor, session_id: int) -> Rep
 
 def briefing_sheet(item: ReceptionSession, bookings: list[Booking]) -> bytes:
     """The session's list as an XLSX sheet; every cell citizens typed is written as text."""
+    # openpyxl is imported here: only this file needs it, and it costs start-up time.
+    from openpyxl import Workbook
+
     book = Workbook()
     sheet = book.active
     assert sheet is not None

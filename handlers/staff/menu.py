@@ -17,7 +17,6 @@ from handlers.menu import BACK
 from handlers.petitions import case as petition_case
 from handlers.petitions import staff as petitions_staff
 from handlers.reception import staff as reception_staff
-from handlers.staff import reports
 
 STAFF_PREFIX = "staff:"
 STAFF_MENU = "staff:menu"
@@ -32,6 +31,10 @@ def is_staff_payload(payload: str) -> bool:
 
 
 def staff_menu(actor: Actor) -> Reply:
+    # Reports (and the spreadsheet and document libraries behind them) load when first used,
+    # not at every start-up.
+    from handlers.staff import reports
+
     buttons = [
         Button(texts.STAFF_RECEPTION, reception_staff.SESSIONS),
         Button(texts.STAFF_PETITIONS, petition_case.QUEUE),
@@ -54,6 +57,8 @@ async def press(
     report_cutoff: int | None = None,
 ) -> Reply:
     """A staff button or command: refused and audited unless the person holds a role."""
+    from handlers.staff import reports
+
     if not actor.is_staff:
         record_denied(session, actor, payload, now)
         return Reply(texts.FORBIDDEN, (BACK,))

@@ -20,8 +20,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from db import audit, people
 from db.models import Unit
+from handlers.file_problems import FileProblem, load_yaml
 from handlers.sheets import csv_safe, from_csv
 from handlers.units.reference import Reference, reference
+from knowledge.entries import problem
 
 KINDS = ("tinh", "xa", "phuong", "dac_khu", "co_quan")
 CSV_COLUMNS = ("code", "name", "kind", "parent", "aliases", "address", "phone", "hours")
@@ -54,34 +56,48 @@ class UnitReport:
         return text + (f" Không đổi: {len(self.unchanged)}." if self.unchanged else "")
 
 
-def parse(text: str, fmt: str) -> list[UnitSpec]:
+def parse(text: str, fmt: str, name: str = "tệp") -> list[UnitSpec]:
+    """Every unit of the file, or a UnitImportError naming every row and column that is wrong."""
     if fmt == "csv":
-        rows: list[dict[str, Any]] = []
-        for cells in csv.DictReader(io.StringIO(text)):
-            raw = {
-                key: from_csv(value) if isinstance(value, str) else value
-                for key, value in cells.items()
-            }
-            profile = {k: raw.pop(k) for k in PROFILE_KEYS if raw.get(k)}
-            for key in PROFILE_KEYS:
-                raw.pop(key, None)
-            aliases = [a.strip() for a in (raw.pop("aliases", "") or "").split(";") if a.strip()]
-            row: dict[str, Any] = {k: v for k, v in raw.items() if v}
-            rows.append({**row, "aliases": aliases, "profile": profile})
+        rows: list[Any] = []
+        try:
+            for cells in csv.DictReader(io.StringIO(text)):
+                raw = {
+                    key: from_csv(value) if isinstance(value, str) else value
+                    for key, value in cells.items()
+                }
+                profile = {k: raw.pop(k) for k in PROFILE_KEYS if raw.get(k)}
+                for key in PROFILE_KEYS:
+                    raw.pop(key, None)
+                listed = raw.pop("aliases", "") or ""
+                aliases = [a.strip() for a in str(listed).split(";") if a.strip()]
+                row: dict[str, Any] = {k: v for k, v in raw.items() if v}
+                rows.append({**row, "aliases": aliases, "profile": profile})
+        except csv.Error as exc:
+            raise UnitImportError(f"Tệp {name}: không đúng dạng CSV ({exc}).") from None
     else:
-        loaded = yaml.safe_load(text) or []
+        try:
+            loaded = load_yaml(text, name) or []
+        except FileProblem as exc:
+            raise UnitImportError(str(exc)) from None
         if not isinstance(loaded, list):
-            raise UnitImportError("Tệp YAML phải là một danh sách đơn vị.")
+            raise UnitImportError(f"Tệp {name} phải là một danh sách đơn vị, mỗi mục một đơn vị.")
         rows = loaded
     specs = []
-    for number, row in enumerate(rows, start=1):
+    problems = []
+    for number, item in enumerate(rows, start=1):
+        if not isinstance(item, dict):
+            problems.append(f"Dòng {number}: không phải một đơn vị (cần name, kind, ...).")
+            continue
         try:
-            specs.append(UnitSpec.model_validate(row))
+            specs.append(UnitSpec.model_validate(item))
         except ValidationError as exc:
-            problems = "; ".join(
-                f"cột {'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()
-            )
-            raise UnitImportError(f"Dòng {number}: {problems}") from exc
+            problems += [
+                f"Dòng {number}, cột {'.'.join(str(p) for p in e['loc']) or '?'}: {problem(e)}"
+                for e in exc.errors()
+            ]
+    if problems:
+        raise UnitImportError("\n".join(problems))
     return specs
 
 

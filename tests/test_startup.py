@@ -1,0 +1,66 @@
+"""Start-up does only what a command needs: an up-to-date database is not migrated again, and
+`dccs --help` loads none of the product (times are in bench/startup_bench.py, not here)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from alembic.script import ScriptDirectory
+
+from db.migrate import alembic_config, heads, upgrade
+
+
+def test_the_newest_revision_read_from_the_files_is_alembics_head(tmp_path: Path) -> None:
+    script = ScriptDirectory.from_config(alembic_config(f"sqlite:///{tmp_path / 'x.sqlite3'}"))
+    assert heads() == set(script.get_heads())
+
+
+def loaded_after_upgrade(url: str) -> str:
+    code = (
+        "import sys; from db.migrate import upgrade; "
+        f"upgrade({url!r}); print('alembic' in sys.modules)"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    ).stdout.strip()
+
+
+def test_an_up_to_date_sqlite_database_is_not_migrated_again_and_an_old_one_is(
+    tmp_path: Path,
+) -> None:
+    url = f"sqlite:///{tmp_path / 'dccs.sqlite3'}"
+    assert loaded_after_upgrade(url) == "True"  # a new database is migrated
+    assert loaded_after_upgrade(url) == "False"  # then left alone
+    from alembic import command
+
+    command.downgrade(alembic_config(url), "0013")
+    assert loaded_after_upgrade(url) == "True"
+    upgrade(url)
+    assert loaded_after_upgrade(url) == "False"
+
+
+def test_help_loads_none_of_the_product() -> None:
+    code = (
+        "import sys, runpy; sys.argv = ['dccs', '--help']\n"
+        "try:\n    runpy.run_module('bot', run_name='__main__')\n"
+        "except SystemExit:\n    pass\n"
+        "heavy = [m for m in ('sqlalchemy', 'aiohttp', 'numpy', 'openpyxl', 'alembic', 'rich', "
+        "'handlers.conversation.router', 'db.models') if m in sys.modules]\n"
+        "print('loaded:', heavy, file=sys.stderr)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert "loaded: []" in done.stderr and "Trợ lý dân chủ cơ sở" in done.stdout
+
+
+def test_the_report_help_written_out_lists_every_quick_period() -> None:
+    from typer.testing import CliRunner
+
+    from bot.cli import app
+    from handlers.reports import QUICK_PERIODS
+
+    shown = CliRunner().invoke(app, ["report", "--help"], env={"COLUMNS": "400"}).stdout
+    assert all(name in shown for name in QUICK_PERIODS), shown
