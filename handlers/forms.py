@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from db.conversations import ChatState
 from handlers import texts, words
@@ -34,7 +35,7 @@ class Invalid:
 
 
 # A reader gets the typed text and today's date (a day cannot be after it).
-Reader = Callable[[str, date], "str | int | Invalid"]
+Reader = Callable[[str, date], Any]
 
 
 @dataclass(frozen=True)
@@ -104,10 +105,9 @@ class Form:
             ask_contact=asked.ask_contact,
         )
 
-    def read(
-        self, key: str, typed: str, today: date, contact: str | None = None
-    ) -> str | int | Invalid:
-        """The answer to ``key`` in what was typed (or the ``contact`` a channel shared)."""
+    def read(self, key: str, typed: str, today: date, contact: str | None = None) -> Any:
+        """The answer to ``key`` in what was typed (or the ``contact`` a channel shared), or
+        ``Invalid``."""
         asked = self.fields[key]
         if asked.ask_contact and contact:
             typed = contact
@@ -131,9 +131,7 @@ class Form:
                 return choice.value
         return None
 
-    def store(
-        self, state: ChatState, key: str, value: str | int, steps: Sequence[str]
-    ) -> str | None:
+    def store(self, state: ChatState, key: str, value: Any, steps: Sequence[str]) -> str | None:
         """Keep the answer; the key to ask next, or None when the form's fields are done (or
         one answer was being changed: back to the read-back)."""
         state.data[key] = value

@@ -156,6 +156,9 @@ class KnowledgeBaseAdmin(Flow):
     def answers(self, payload: str) -> bool:
         return is_kb_payload(payload)
 
+    def says_why_it_stops(self, state: ChatState) -> bool:
+        return True
+
     async def text(self, turn: Turn, typed: str) -> list[Reply] | None:
         return [await self._admin.text(turn.session, turn.state, turn.actor, typed, turn.now)]
 

@@ -5,7 +5,7 @@ and saving needs the conversation to be in the step it claims to finish."""
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from pydantic import ValidationError
@@ -16,8 +16,10 @@ from db.conversations import ChatState
 from db.models import UnansweredQuestion
 from handlers import texts
 from handlers.access import ADMIN, Actor, record_denied
+from handlers.clock import VN_TZ
 from handlers.contract import Button, Reply
 from handlers.faq.knowledge import KnowledgeBase, entry_from_row, snapshot
+from handlers.forms import EDITING, Field, Form, Invalid, Reader
 from handlers.kb import curation as kb_admin
 from handlers.menu import BACK
 from handlers.words import BACK as BACK_WORDS
@@ -31,11 +33,7 @@ COMMAND = "/kb"
 MENU = "kbadm:menu"
 ADD_FLOW, FIND_FLOW, EDIT_FLOW = "kb_add", "kb_find", "kb_edit"
 FLOWS = frozenset({ADD_FLOW, FIND_FLOW, EDIT_FLOW})
-ADD_STEPS = ("questions", "answer", "sources", "topic", "group", "confirm")
 MENU_BACK = Button(texts.KB_BACK, MENU)
-# Every step of a new or edited entry has these, like the citizens' forms.
-STEP_BUTTONS = (Button(texts.BACK_STEP, "kbadm:back"), Button(texts.QUIT_FLOW, "kbadm:cancel"))
-SAVE = (Button(texts.KB_SAVE, "kbadm:save"), *STEP_BUTTONS)
 ASK_ADD = {
     "questions": texts.KB_ASK_QUESTIONS,
     "answer": texts.KB_ASK_ANSWER,
@@ -54,6 +52,14 @@ _SAMPLE: dict[str, Any] = {
     "answer": "Câu trả lời mẫu đủ dài để hợp lệ.",
     "sources": [{"law": "Luật mẫu", "number": "01/2020/QH14", "article": "Điều 1"}],
 }
+
+
+def _step_buttons() -> tuple[Button, ...]:
+    return FORM.controls()
+
+
+def _save_buttons() -> tuple[Button, ...]:
+    return (Button(texts.KB_SAVE, "kbadm:save"), *FORM.controls())
 
 
 def is_kb_payload(payload: str) -> bool:
@@ -123,6 +129,52 @@ def _typed(field: str, value: Any) -> str:
     if field == "sources":
         return "; ".join(" | ".join((s["law"], s["number"], s["article"])) for s in value)
     return str(value)
+
+
+def _checked(field: str, parse: Any) -> Reader:
+    """A reader that parses what was typed and checks it by the entry model's own rules."""
+
+    def read(typed: str, today: date) -> Any:
+        value = parse(typed)
+        if isinstance(value, Invalid):
+            return value
+        wrong = _field_problem(field, value)
+        return Invalid(wrong) if wrong is not None else value
+
+    return read
+
+
+def _questions(typed: str) -> list[str] | Invalid:
+    return _parse_questions(typed) or Invalid(texts.KB_NEED_TWO)
+
+
+def _sources(typed: str) -> list[dict[str, str]] | Invalid:
+    if normalize(typed) in _NO_SOURCE:
+        return Invalid(texts.KB_NEED_SOURCE)
+    sources = _parse_sources(typed)
+    return (
+        Invalid(texts.KB_BAD_SOURCE.format(source=sources)) if isinstance(sources, str) else sources
+    )
+
+
+def _stripped(typed: str) -> str:
+    return typed.strip()
+
+
+FORM = Form(
+    PREFIX,
+    {
+        key: Field(key, texts.KB_FIELD_LABELS[key], ASK_ADD[key], _checked(key, parse))
+        for key, parse in (
+            ("questions", _questions),
+            ("answer", _stripped),
+            ("sources", _sources),
+            ("topic", _stripped),
+            ("group", _stripped),
+        )
+    },
+)
+FIELDS = tuple(FORM.fields)
 
 
 def _show(entry: Entry) -> str:
@@ -216,7 +268,7 @@ class KbAdmin:
             )
         if action == "save":
             return await self._save(session, state, actor, now)
-        if action == "cancel":
+        if action in ("cancel", "quit"):
             self._reset(state)
             return Reply(texts.KB_CANCELLED, (MENU_BACK,))
         if action == "back" and state.flow in (ADD_FLOW, EDIT_FLOW):
@@ -248,7 +300,7 @@ class KbAdmin:
             self._reset(state)
             state.flow, state.step = EDIT_FLOW, args[0]
             state.data = {"id": entry.id}
-            return Reply(texts.KB_ASK_NEW[args[0]], STEP_BUTTONS)
+            return Reply(texts.KB_ASK_NEW[args[0]], _step_buttons())
         try:
             if action == "hide":
                 await kb_admin.set_status(session, entry.id, EntryStatus.retired, actor.label, now)
@@ -284,8 +336,8 @@ class KbAdmin:
             buttons = tuple(Button(e.topic, f"kbadm:open:{e.id}") for e in found)
             return Reply(texts.KB_FOUND, (*buttons, MENU_BACK))
         if state.flow == EDIT_FLOW:
-            return await self._edit_value(session, state, text)
-        return await self._add_step(session, state, text)
+            return await self._edit_value(session, state, text, now)
+        return await self._add_step(session, state, text, now)
 
     async def _ask(self, session: AsyncSession, state: ChatState, note: str | None = None) -> Reply:
         """The prompt of the add step the admin is on, with what they typed there before."""
@@ -300,7 +352,7 @@ class KbAdmin:
             extra = tuple(
                 Button(name, f"kbadm:group:{slug}") for slug, (name, _) in index.groups.items()
             )
-        return Reply("\n\n".join(lines), (*extra, *STEP_BUTTONS))
+        return FORM.ask(state, step, extra=extra, prompt="\n\n".join(lines))
 
     async def _back(self, session: AsyncSession, state: ChatState) -> Reply:
         """One step back; from the first step, the knowledge-base menu (nothing saved)."""
@@ -308,44 +360,36 @@ class KbAdmin:
             if state.step == "confirm":
                 field = next(iter(state.data.get("changes") or {"answer": None}))
                 state.step = field
-                return Reply(texts.KB_ASK_NEW[field], STEP_BUTTONS)
+                return Reply(texts.KB_ASK_NEW[field], _step_buttons())
             entry_id = str(state.data.get("id"))
             self._reset(state)
             row = await kb_rows.get(session, entry_id)
             return _entry_view(entry_from_row(row)) if row else _menu()
-        position = ADD_STEPS.index(str(state.step)) if state.step in ADD_STEPS else 0
-        if position == 0:
+        earlier = FIELDS[-1] if state.step == "confirm" else FORM.previous(state, FIELDS)
+        if earlier is None:
             self._reset(state)
             return _menu()
-        state.step = ADD_STEPS[position - 1]
+        state.step = earlier
         return await self._ask(session, state)
 
-    async def _add_step(self, session: AsyncSession, state: ChatState, text: str) -> Reply:
+    async def _add_step(
+        self, session: AsyncSession, state: ChatState, text: str, now: datetime
+    ) -> Reply:
         step = str(state.step)
-        if step not in ASK_ADD:
-            return Reply(texts.STALE_BUTTON, (*SAVE, MENU_BACK))
-        value: Any = text.strip()
-        if step == "questions":
-            value = _parse_questions(text)
-            if value is None:
-                return Reply(texts.KB_NEED_TWO, STEP_BUTTONS)
-        elif step == "sources":
-            if normalize(text) in _NO_SOURCE:
-                return Reply(texts.KB_NEED_SOURCE, STEP_BUTTONS)
-            value = _parse_sources(text)
-            if isinstance(value, str):
-                return Reply(texts.KB_BAD_SOURCE.format(source=value), STEP_BUTTONS)
-        wrong = _field_problem(step, value)
-        if wrong is not None:
-            return Reply(wrong, STEP_BUTTONS)
-        if step == "group":
-            return self._preview_new(state, value)
-        state.data = {**state.data, step: value}
-        state.step = ADD_STEPS[ADD_STEPS.index(step) + 1]
+        if step not in FORM.fields:
+            return Reply(texts.STALE_BUTTON, (*_save_buttons(), MENU_BACK))
+        value = FORM.read(step, text, now.astimezone(VN_TZ).date())
+        if isinstance(value, Invalid):
+            return FORM.retry(step, value)
+        following = FORM.store(state, step, value, FIELDS)
+        if following is None:
+            return self._preview_new(state, str(state.data["group"]))
+        state.step = following
         return await self._ask(session, state)
 
     def _preview_new(self, state: ChatState, group: str) -> Reply:
         state.data = {**state.data, "group": group}
+        state.data.pop(EDITING, None)
         state.step = "confirm"
         draft = {**state.data, "id": "moi"}
         draft.pop("gap", None)
@@ -354,39 +398,33 @@ class KbAdmin:
         except ValidationError:
             # Each step was checked; a draft from before that check goes back to its first step.
             state.step = "questions"
-            return Reply(texts.KB_ASK_QUESTIONS, STEP_BUTTONS)
-        return Reply(texts.KB_PREVIEW.format(preview=preview), SAVE)
+            return Reply(texts.KB_ASK_QUESTIONS, _step_buttons())
+        return Reply(texts.KB_PREVIEW.format(preview=preview), _save_buttons())
 
-    async def _edit_value(self, session: AsyncSession, state: ChatState, text: str) -> Reply:
-        field, value = state.step, text.strip()
+    async def _edit_value(
+        self, session: AsyncSession, state: ChatState, text: str, now: datetime
+    ) -> Reply:
+        field = state.step or ""
         if field == "confirm":
-            return Reply(texts.STALE_BUTTON, SAVE)
-        change: Any = value
-        if field == "questions":
-            change = _parse_questions(value)
-            if change is None:
-                return Reply(texts.KB_NEED_TWO, STEP_BUTTONS)
-        elif field == "sources":
-            if normalize(value) in _NO_SOURCE:
-                return Reply(texts.KB_NEED_SOURCE, STEP_BUTTONS)
-            change = _parse_sources(value)
-            if isinstance(change, str):
-                return Reply(texts.KB_BAD_SOURCE.format(source=change), STEP_BUTTONS)
-        entries = {e.id: e for e in await self._all_entries(session)}
-        entry = entries.get(str(state.data.get("id")))
-        if entry is None or field is None:
+            return Reply(texts.STALE_BUTTON, _save_buttons())
+        if field not in FORM.fields:
             self._reset(state)
             return Reply(texts.ENTRY_GONE, (MENU_BACK,))
-        wrong = _field_problem(field, change)
-        if wrong is not None:
-            return Reply(wrong, STEP_BUTTONS)
+        change = FORM.read(field, text, now.astimezone(VN_TZ).date())
+        if isinstance(change, Invalid):
+            return FORM.retry(field, change)
+        entries = {e.id: e for e in await self._all_entries(session)}
+        entry = entries.get(str(state.data.get("id")))
+        if entry is None:
+            self._reset(state)
+            return Reply(texts.ENTRY_GONE, (MENU_BACK,))
         try:
             preview = _show(Entry.model_validate({**snapshot(entry), field: change}))
         except ValidationError as exc:
-            return Reply(texts.KB_NOT_SAVED.format(error=describe(exc)), STEP_BUTTONS)
+            return Reply(texts.KB_NOT_SAVED.format(error=describe(exc)), _step_buttons())
         state.data = {**state.data, "changes": {field: change}}
         state.step = "confirm"
-        return Reply(texts.KB_PREVIEW.format(preview=preview), SAVE)
+        return Reply(texts.KB_PREVIEW.format(preview=preview), _save_buttons())
 
     async def _save(
         self, session: AsyncSession, state: ChatState, actor: Actor, now: datetime
@@ -410,7 +448,7 @@ class KbAdmin:
                 )
         except kb_admin.EditError as exc:
             # Kept at the read-back: "Quay lại" fixes the step, nothing typed is lost.
-            return Reply(texts.KB_NOT_SAVED.format(error=exc), SAVE)
+            return Reply(texts.KB_NOT_SAVED.format(error=exc), _save_buttons())
         self._reset(state)
         return Reply(texts.KB_SAVED.format(id=saved.id), (MENU_BACK,))
 
