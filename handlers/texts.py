@@ -636,8 +636,8 @@ ASK_DEADLINE_YEARLY = (
 BAD_DEADLINE_DAY = "Ngày trong tháng phải là một số từ 1 đến 31."
 BAD_DEADLINE_DUE = "Chưa đọc được ngày hạn."
 BAD_DEADLINE_ONCE = (
-    "Chưa đọc được ngày hạn, hoặc ngày đó đã qua. Anh/chị gõ ngày/tháng/năm từ hôm nay trở đi, "
-    "ví dụ 15/12/2026 hoặc 15/12."
+    BAD_DEADLINE_DUE + " Ngày hạn phải từ hôm nay trở đi; anh/chị gõ ngày/tháng/năm, ví dụ "
+    "15/12/2026 hoặc 15/12."
 )
 DEADLINE_ADDED = "Đã thêm: {title}, hạn {when}. {leads}."
 PLAN_ROW_NOT_MAPPING = "Hạn thứ {number}: mỗi hạn phải là một mục có các trường title, unit, …"
