@@ -1039,7 +1039,10 @@ def report(
     period: Annotated[
         str | None,
         # Written out, not read from handlers.reports: --help must not load the reports.
-        typer.Option(help="Kỳ nhanh: quy-nay, quy-truoc, 6-thang, 6-thang-truoc, nam, nam-truoc."),
+        typer.Option(
+            help="Kỳ nhanh: thang-nay, thang-truoc, quy-nay, quy-truoc, 6-thang, 6-thang-truoc, "
+            "nam, nam-truoc."
+        ),
     ] = None,
     unit: Annotated[
         str | None, typer.Option(help="Mã hoặc tên đơn vị (gồm đơn vị cấp dưới).")

@@ -187,15 +187,13 @@ async def hide_chat(
 ) -> None:
     """Replace what was kept of every earlier message of a chat by ``said`` (the replies stay,
     for redeliveries)."""
-    await session.exec(
-        update(InboxItem)
-        .where(
-            col(InboxItem.channel) == channel,
-            col(InboxItem.chat_id) == chat_id,
-            col(InboxItem.said).is_not(None),
-        )
-        .values(said=said)
+    # A JSON column keeps "nothing" as JSON null, which SQL's IS NULL does not see.
+    query = select(InboxItem.id, InboxItem.said).where(
+        InboxItem.channel == channel, InboxItem.chat_id == chat_id
     )
+    kept = [item_id for item_id, before in (await session.exec(query)).all() if before]
+    if kept:
+        await session.exec(update(InboxItem).where(col(InboxItem.id).in_(kept)).values(said=said))
 
 
 async def recent_done(

@@ -544,11 +544,11 @@ async def test_a_citizen_books_a_reception_place_on_zalo_by_typing_numbers(
     client = await serve()
     steps = [
         ("toi muon dat lich gap chu tich xa", texts.PICK_SESSION),  # straight to the list
-        ("1", texts.ASK_NAME),
+        ("1", "Anh/chị đến để làm gì?"),
+        ("1", texts.ASK_NAME),  # 1 = Khiếu nại
         ("Nguyen Van An", texts.ASK_PHONE),
         ("0912345678", texts.ASK_ADDRESS),
-        ("thon Dong xa Minh Hoa", "Anh/chị đến để làm gì?"),
-        ("1", texts.ASK_SUMMARY),  # 1 = Khiếu nại
+        ("thon Dong xa Minh Hoa", texts.ASK_SUMMARY),
         ("Khieu nai quyet dinh thu hoi dat so 12", "Anh/chị kiểm tra lại"),  # 1 person
         ("1", "Đã đặt lịch. Mã lịch hẹn: LH-"),  # 1 = Tôi đồng ý
     ]
@@ -590,14 +590,14 @@ async def test_an_official_books_and_files_over_the_zalo_bot(
     await serve()
     steps = [
         ("/datlich", texts.PICK_SESSION),
-        ("1", texts.ASK_NAME),
+        ("1", "Anh/chị đến để làm gì?"),
+        ("4", texts.ASK_NAME),  # 4 = Phản ánh
         ("Tran Van Binh", texts.ASK_PHONE),
         ("0987000111", texts.ASK_ADDRESS),
-        ("Thon Dong xa Minh Hoa", "Anh/chị đến để làm gì?"),
-        ("4", texts.ASK_SUMMARY),  # 4 = Phản ánh
+        ("Thon Dong xa Minh Hoa", texts.ASK_SUMMARY),
         ("Duong lien thon sat lo sau mua", "- Số người: 1"),
-        ("2", "Gõ 6 để: Số người"),  # 2 = Sửa một mục
-        ("6", texts.ASK_GROUP),
+        ("2", "Gõ 7 để: Số người"),  # 2 = Sửa một mục
+        ("7", texts.ASK_GROUP),
         ("2", "- Số người: 2"),  # here 2 is the number of people, not a button
         ("1", "Đã đặt lịch. Mã lịch hẹn: LH-"),
         ("toi muon phan anh rac thai", "đây có thể là đơn phản ánh"),
