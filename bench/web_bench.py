@@ -80,10 +80,9 @@ def reference_app(kind: str, database: str | None) -> web.Application:
 
     async def chat(request: web.Request) -> web.Response:
         body = await request.json()
-        token = request.cookies.get(COOKIE)
-        new = token is None
-        if new:
-            token = secrets.token_urlsafe(32)
+        cookie = request.cookies.get(COOKIE)
+        new = cookie is None
+        token = cookie or secrets.token_urlsafe(32)
         if kind == "stored":
             async with request.app[pool_key].acquire() as conn, conn.transaction():
                 if new:
@@ -110,7 +109,7 @@ def reference_app(kind: str, database: str | None) -> web.Application:
         return web.json_response({"status": "ok"})
 
     async def pool(app: web.Application) -> Any:
-        import asyncpg
+        import asyncpg  # type: ignore[import-untyped]
 
         assert database is not None
         created = await asyncpg.create_pool(database, min_size=10, max_size=20)
@@ -168,6 +167,14 @@ class Servers:
                 await asyncio.sleep(0.2)
         raise RuntimeError(f"server on {port} did not start; logs in {self.logs}")
 
+    def cpu(self) -> float:
+        """CPU seconds the processes have used (user + system), from /proc."""
+        total = 0
+        for proc in self.procs:
+            fields = Path(f"/proc/{proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+        return total / os.sysconf("SC_CLK_TCK")
+
     def stop(self) -> None:
         for proc in self.procs:
             proc.terminate()
@@ -224,6 +231,8 @@ class Result:
     errors: dict[int, int]
     load_before: str
     load_after: str
+    # CPU the servers' processes (clock included) used per turn, in ms.
+    cpu_ms: float
 
     @property
     def rate(self) -> float:
@@ -266,18 +275,20 @@ async def citizens_ask(
     return time.perf_counter() - started, latencies, errors
 
 
-async def measure(name: str, ports: Sequence[int], args: argparse.Namespace) -> Result:
+async def measure(name: str, servers: Servers, args: argparse.Namespace) -> Result:
     tag = secrets.token_hex(3)
     # Warm up (the first requests load the FAQ index, open pool connections).
-    await citizens_ask(ports, 16, 1, 16, f"warm{tag}")
-    before = load()
+    await citizens_ask(servers.ports, 16, 1, 16, f"warm{tag}")
+    before, cpu = load(), servers.cpu()
     seconds, latencies, errors = await citizens_ask(
-        ports, args.citizens, args.questions, args.concurrency, tag
+        servers.ports, args.citizens, args.questions, args.concurrency, tag
     )
-    result = Result(name, len(latencies), seconds, latencies, errors, before, load())
+    cpu_ms = (servers.cpu() - cpu) / max(1, len(latencies)) * 1000
+    result = Result(name, len(latencies), seconds, latencies, errors, before, load(), cpu_ms)
     print(
         f"  {name}: {result.rate:.0f} turns/s, p50 {result.pct(0.5):.0f} ms, "
-        f"p99 {result.pct(0.99):.0f} ms, errors {errors or 0}, load {before} -> {load()}",
+        f"p99 {result.pct(0.99):.0f} ms, server CPU {cpu_ms:.2f} ms/turn, "
+        f"errors {errors or 0}, load {before} -> {load()}",
         flush=True,
     )
     return result
@@ -296,7 +307,7 @@ async def run_reference(kind: str, port: int, args: argparse.Namespace) -> Resul
             if kind == "bare"
             else ("aiohttp + one asyncpg transaction per message")
         )
-        return await measure(label, servers.ports, args)
+        return await measure(label, servers, args)
     finally:
         servers.stop()
 
@@ -307,7 +318,7 @@ async def run_dccs(
     servers = Servers()
     try:
         await start_dccs(servers, url, processes, port, clock)
-        return await measure(label, servers.ports, args)
+        return await measure(label, servers, args)
     finally:
         servers.stop()
 
@@ -424,15 +435,15 @@ def table(results: list[Result]) -> str:
     pg_one = next((r for r in results if r.name.endswith("PostgreSQL x1")), None)
     lines = [
         "| server | turns/s | p50 ms | p99 ms | vs one-transaction ref | vs dccs PG x1 "
-        "| errors | load before/after |",
-        "|---|---|---|---|---|---|---|---|",
+        "| server CPU ms/turn | errors | load before/after |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for r in results:
         ref = f"{r.rate / one_tx.rate:.2f}" if one_tx else "-"
         own = f"{r.rate / pg_one.rate:.2f}" if pg_one and "dccs" in r.name else "-"
         lines.append(
             f"| {r.name} | {r.rate:.0f} | {r.pct(0.5):.0f} | {r.pct(0.99):.0f} | {ref} | {own} "
-            f"| {sum(r.errors.values())} | {r.load_before} / {r.load_after} |"
+            f"| {r.cpu_ms:.2f} | {sum(r.errors.values())} | {r.load_before} / {r.load_after} |"
         )
     return "\n".join(lines)
 

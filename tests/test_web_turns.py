@@ -53,7 +53,7 @@ async def faq_answers(sessions: SessionFactory) -> int:
 
 async def test_a_plain_question_is_answered_in_one_transaction(client: Client) -> None:
     await client.post("/api/chat", json={"text": "xin chao", "id": "m1"})
-    engine = client.server.app[RUNTIME].engine
+    engine = client.app[RUNTIME].engine
     begun: list[object] = []
     listener = lambda connection: begun.append(connection)  # noqa: E731
     event.listen(engine.sync_engine, "begin", listener)
