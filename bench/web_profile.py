@@ -65,6 +65,32 @@ class Counts:
             self.commits += 1
 
 
+AREAS = [
+    ("socket/epoll (I/O, waits)", ("select.epoll", "_socket.socket", "selectors.py")),
+    ("FAQ engine (knowledge/)", ("/knowledge/",)),
+    ("flows and router (handlers/)", ("/handlers/",)),
+    ("web route, guard, runtime (bot/)", ("/bot/",)),
+    ("repositories (db/)", ("/db/",)),
+    ("SQLAlchemy (statements, ORM, pool)", ("sqlalchemy",)),
+    ("database drivers", ("asyncpg", "aiosqlite", "sqlite3", "_queue.SimpleQueue")),
+    ("aiohttp (server and this client)", ("aiohttp", "multidict", "yarl")),
+    ("JSON", ("json/",)),
+    ("logging", ("logging/",)),
+    ("asyncio event loop", ("asyncio/",)),
+]
+
+
+def by_area(profile: cProfile.Profile) -> Counter[str]:
+    """Own time of every function, summed by where it lives."""
+    areas: Counter[str] = Counter()
+    stats = pstats.Stats(profile).stats  # type: ignore[attr-defined]
+    for (path, _line, name), (_cc, _nc, own, _cum, _callers) in stats.items():
+        where = f"{path}:{name}"
+        area = next((a for a, marks in AREAS if any(m in where for m in marks)), "other")
+        areas[area] += own
+    return areas
+
+
 async def run(url: str, turns: int, top: int, label: str) -> None:
     settings = Settings(
         database_url=url,
@@ -118,6 +144,10 @@ async def run(url: str, turns: int, top: int, label: str) -> None:
     )
     for sql, n in counts.statements.most_common():
         print(f"  {n / done:5.2f}  {sql}")
+    print("Time by area (cProfile own time, wall clock: epoll includes waiting for the database):")
+    total = sum(row[2] for row in pstats.Stats(profile).stats.values())  # type: ignore[attr-defined]
+    for area, seconds in by_area(profile).most_common():
+        print(f"  {area:<34} {seconds / done * 1000:6.2f} ms/turn  {seconds / total:5.1%}")
     out = io.StringIO()
     stats = pstats.Stats(profile, stream=out)
     stats.sort_stats("tottime").print_stats(top)

@@ -14,6 +14,7 @@ from sqlalchemy import update as sa_update
 from sqlmodel import col, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from db.engine import dialect, one_of
 from db.models import Identity, RoleGrant, WebPush, WebSession
 
 # The web chat's channel name, as identities and conversations store it.
@@ -75,28 +76,34 @@ class Seen:
 _SESSIONS = WebSession.__table__  # type: ignore[attr-defined]
 _IDENTITIES = Identity.__table__  # type: ignore[attr-defined]
 _GRANTS = RoleGrant.__table__  # type: ignore[attr-defined]
-# Session, person and roles of several cookies in one statement, built once.
-_RESOLVE = (
-    sa_select(
-        _SESSIONS.c.token_hash,
-        _SESSIONS.c.last_seen_at,
-        _IDENTITIES.c.person_id,
-        _IDENTITIES.c.last_seen_at,
-        _GRANTS.c.role,
-        _GRANTS.c.unit_id,
-    )
-    .select_from(
-        _SESSIONS.outerjoin(
-            _IDENTITIES,
-            (_IDENTITIES.c.channel == CHANNEL)
-            & (_IDENTITIES.c.external_id == _SESSIONS.c.token_hash),
-        ).outerjoin(
-            _GRANTS,
-            (_GRANTS.c.person_id == _IDENTITIES.c.person_id) & _GRANTS.c.revoked_at.is_(None),
+
+
+def _resolve(dialect: str) -> Any:
+    return (
+        sa_select(
+            _SESSIONS.c.token_hash,
+            _SESSIONS.c.last_seen_at,
+            _IDENTITIES.c.person_id,
+            _IDENTITIES.c.last_seen_at,
+            _GRANTS.c.role,
+            _GRANTS.c.unit_id,
         )
+        .select_from(
+            _SESSIONS.outerjoin(
+                _IDENTITIES,
+                (_IDENTITIES.c.channel == CHANNEL)
+                & (_IDENTITIES.c.external_id == _SESSIONS.c.token_hash),
+            ).outerjoin(
+                _GRANTS,
+                (_GRANTS.c.person_id == _IDENTITIES.c.person_id) & _GRANTS.c.revoked_at.is_(None),
+            )
+        )
+        .where(one_of(_SESSIONS.c.token_hash, "hashes")[dialect])
     )
-    .where(_SESSIONS.c.token_hash.in_(bindparam("hashes", expanding=True)))
-)
+
+
+# Session, person and roles of several cookies in one statement, built once per dialect.
+_RESOLVE = {name: _resolve(name) for name in ("postgresql", "sqlite")}
 _CREATE = sa_insert(_SESSIONS)
 _TOUCH = (
     sa_update(_SESSIONS)
@@ -107,7 +114,9 @@ _TOUCH = (
 
 async def resolve(session: AsyncSession, token_hashes: Sequence[str]) -> dict[str, Seen]:
     """The sessions among these hashes that exist, with their people and roles."""
-    rows = await session.exec(_RESOLVE, params={"hashes": list(set(token_hashes))})  # type: ignore[call-overload]
+    rows = await session.exec(
+        _RESOLVE[dialect(session)], params={"hashes": list(set(token_hashes))}
+    )
     found: dict[str, Seen] = {}
     for token_hash, seen_at, person_id, person_seen_at, role, unit_id in rows.all():
         before = found.get(token_hash)
