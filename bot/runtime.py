@@ -38,6 +38,7 @@ from handlers.clock import Clock
 from handlers.contract import Incoming, Reply
 from handlers.conversation.assistant import Assistant
 from handlers.conversation.turn import AssistantSettings
+from handlers.conversation.web_turns import WebTurns
 from handlers.deadlines.reminders import queue_reminders
 from handlers.faq.knowledge import KnowledgeBase, import_entries
 from handlers.petitions.alerts import queue_due_alerts
@@ -94,6 +95,8 @@ class Runtime:
     file_fetchers: dict[str, Fetch] = field(default_factory=dict)
     # Files the web page uploads at a đơn's files step (set up with the runtime).
     uploads: WebUploads | None = None
+    # Web chat turns answered in group transactions (set up with the runtime).
+    web_turns: WebTurns | None = None
 
     async def dispatch(self, incoming: Incoming) -> list[Reply]:
         """The core's dispatch, counted and timed for /metrics."""
@@ -101,8 +104,12 @@ class Runtime:
         try:
             return await self.assistant.dispatch(incoming)
         finally:
-            self.metrics.updates.labels(incoming.channel).inc()
-            self.metrics.latency.labels(incoming.channel).observe(time.perf_counter() - started)
+            self.counted(incoming.channel, started)
+
+    def counted(self, channel: str, started: float) -> None:
+        """One update of ``channel`` handled, begun at ``started`` (perf_counter)."""
+        self.metrics.updates.labels(channel).inc()
+        self.metrics.latency.labels(channel).observe(time.perf_counter() - started)
 
     async def start_channels(self) -> None:
         for channel in self.channels.values():
@@ -197,6 +204,14 @@ async def start_runtime(
         _add_zalo(runtime, runtime.http, senders, paces)
     # The deliverer reads these maps when it sends; channels added above are all in them.
     deliverer.add_senders(senders, paces)
+    runtime.web_turns = WebTurns(
+        sessions,
+        clock,
+        assistant.settings,
+        assistant.route,
+        # SQLite has one writer: a second group would only wait for the first.
+        parallel=1 if engine.dialect.name == "sqlite" else settings.web_parallel_groups,
+    )
     runtime.uploads = WebUploads(settings.data_dir / "uploads", clock)
     runtime.file_fetchers[WEB_REF] = runtime.uploads.fetch
     runtime.ticker.add_job(at_most_every(3600, runtime.uploads.purge))

@@ -43,6 +43,9 @@ class Settings(BaseSettings):
     web_address_per_minute: int = Field(default=600, ge=1)
     web_new_sessions_per_minute: int = Field(default=60, ge=1)
     web_body_seconds: float = Field(default=10.0, gt=0)
+    # Web chat turns are answered in group transactions; on PostgreSQL this many groups may
+    # be written at once by one process (SQLite: always one).
+    web_parallel_groups: int = Field(default=2, ge=1, le=16)
     # Open connections one process keeps; more are closed at once.
     web_max_connections: int = Field(default=500, ge=1)
     # /metrics answers a request with "Authorization: Bearer <token>"; unset, only a direct

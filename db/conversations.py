@@ -10,6 +10,7 @@ from sqlalchemy import String, bindparam, cast, insert
 from sqlmodel import col, delete, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from db.engine import dialect, one_of
 from db.models import Conversation
 
 
@@ -33,24 +34,33 @@ class ChatState:
 
 
 _TABLE = Conversation.__table__  # type: ignore[attr-defined]
-_LOAD = (
-    _TABLE.select()
-    .with_only_columns(
-        _TABLE.c.id,
-        _TABLE.c.chat_id,
-        _TABLE.c.version,
-        _TABLE.c.flow,
-        _TABLE.c.step,
-        _TABLE.c.data,
-        _TABLE.c.offered,
+
+
+def _load(dialect: str, lock: bool) -> Any:
+    query = (
+        _TABLE.select()
+        .with_only_columns(
+            _TABLE.c.id,
+            _TABLE.c.chat_id,
+            _TABLE.c.version,
+            _TABLE.c.flow,
+            _TABLE.c.step,
+            _TABLE.c.data,
+            _TABLE.c.offered,
+        )
+        .where(
+            _TABLE.c.channel == bindparam("of_channel"),
+            one_of(_TABLE.c.chat_id, "chat_ids")[dialect],
+        )
     )
-    .where(
-        _TABLE.c.channel == bindparam("of_channel"),
-        _TABLE.c.chat_id.in_(bindparam("chat_ids", expanding=True)),
-    )
-)
-# In id order, so two transactions locking overlapping chats cannot deadlock.
-_LOCK = _LOAD.order_by(_TABLE.c.id).with_for_update()
+    # In id order, so two transactions locking overlapping chats cannot deadlock.
+    return query.order_by(_TABLE.c.id).with_for_update() if lock else query
+
+
+# Built once: (dialect, lock) -> statement.
+_LOAD = {
+    (name, lock): _load(name, lock) for name in ("postgresql", "sqlite") for lock in (False, True)
+}
 
 
 async def load(session: AsyncSession, channel: str, chat_id: str) -> ChatState:
@@ -65,7 +75,8 @@ async def load_many(
     the transaction's until it ends (PostgreSQL: FOR UPDATE; SQLite's write transaction
     already excludes every other writer), so ``save_many`` needs no version check."""
     rows = await session.exec(
-        _LOCK if lock else _LOAD, params={"of_channel": channel, "chat_ids": list(set(chat_ids))}
+        _LOAD[(dialect(session), lock)],
+        params={"of_channel": channel, "chat_ids": list(set(chat_ids))},
     )
     found = {
         chat: ChatState(channel, chat, state_id, version, flow, step, dict(data), list(offered))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Table, event, insert
+from sqlalchemy import ARRAY, Column, String, Table, any_, bindparam, event, insert
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
@@ -61,7 +61,11 @@ def create_engine(url: str) -> AsyncEngine:
             pool_timeout=120,
         )
     else:
-        engine = create_async_engine(full, pool_pre_ping=True)
+        # asyncpg prepares each statement text once per connection and keeps this many; the
+        # default (100) is too few for the batch statements' shapes.
+        engine = create_async_engine(
+            full, pool_pre_ping=True, connect_args={"prepared_statement_cache_size": 500}
+        )
     if engine.dialect.name == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         event.listen(engine.sync_engine, "begin", _begin_immediate)
@@ -87,6 +91,20 @@ def _insert_returning_id(table: Table, keep_order: bool) -> Any:
 
 def _dialect(session: AsyncSession) -> str:
     return session.bind.dialect.name if session.bind else "sqlite"
+
+
+def one_of(column: Column[Any], name: str) -> dict[str, Any]:
+    """``column`` among a list given as parameter ``name``, by dialect: on PostgreSQL
+    ``= ANY(array)``, one statement text whatever the list's length (asyncpg prepares each
+    text once per connection); elsewhere an expanding IN. Pick with ``dialect(session)``."""
+    return {
+        "postgresql": column == any_(bindparam(name, type_=ARRAY(String))),
+        "sqlite": column.in_(bindparam(name, expanding=True)),
+    }
+
+
+def dialect(session: AsyncSession) -> str:
+    return _dialect(session)
 
 
 def upsert_insert(session: AsyncSession) -> Any:

@@ -43,7 +43,9 @@ async def record(session: AsyncSession, uses: Tally) -> None:
     """Add the tallied uses to the day's counts, in one statement."""
     if not uses:
         return
-    rows = [{"day": day, "entry_id": entry, "count": n} for (day, entry), n in uses.items()]
+    # In key order: two transactions counting the same entries lock their rows in the same
+    # order, so they queue instead of deadlocking.
+    rows = [{"day": day, "entry_id": entry, "count": n} for (day, entry), n in sorted(uses.items())]
     await session.exec(_add_uses(upsert_insert(session)), params=rows)
 
 

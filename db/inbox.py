@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
 
+from sqlalchemy import insert
 from sqlmodel import col, func, or_, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -79,6 +80,25 @@ async def add_done(
             for key, chat_id, replies, said in updates
         ],
     )
+
+
+async def add_answered(
+    session: AsyncSession,
+    channel: str,
+    updates: Sequence[tuple[str, str, list[dict[str, Any]], dict[str, Any] | None]],
+    now: datetime,
+) -> None:
+    """Store (update key, chat, replies, said) rows handled in the caller's transaction, as
+    one executemany of one statement text. A key stored before (a redelivery) raises
+    IntegrityError: the caller's transaction is undone and it takes the long way."""
+    rows = [
+        _row(channel, key, chat_id, now, status=DONE, replies=replies, said=said)
+        for key, chat_id, replies, said in updates
+    ]
+    await session.exec(_PLAIN_INSERT, params=rows)
+
+
+_PLAIN_INSERT = insert(InboxItem.__table__)  # type: ignore[attr-defined]
 
 
 def _row(

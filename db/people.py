@@ -10,7 +10,7 @@ from sqlalchemy import bindparam, insert
 from sqlmodel import col, delete, func, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from db.engine import insert_ids
+from db.engine import dialect, insert_ids, one_of
 from db.models import (
     Accused,
     AuditLog,
@@ -29,15 +29,16 @@ from db.models import (
 
 _IDENTITIES = Identity.__table__  # type: ignore[attr-defined]
 # Who already wrote to us, and, since they wrote again, that they can be reached again.
-_SEEN = (
-    update(_IDENTITIES)
+_SEEN = {
+    name: update(_IDENTITIES)
     .where(
         _IDENTITIES.c.channel == bindparam("of_channel"),
-        _IDENTITIES.c.external_id.in_(bindparam("external_ids", expanding=True)),
+        one_of(_IDENTITIES.c.external_id, "external_ids")[name],
     )
     .values(last_seen_at=bindparam("now"), unreachable_at=None)
     .returning(_IDENTITIES.c.external_id, _IDENTITIES.c.person_id)
-)
+    for name in ("postgresql", "sqlite")
+}
 
 
 async def identity(session: AsyncSession, channel: str, external_id: str) -> Identity | None:
@@ -62,7 +63,8 @@ async def resolve_many(
     """Person ids behind several identities of one channel (external id -> display name),
     creating citizens for the new ones (also returned): a few statements for the batch."""
     seen = await session.exec(
-        _SEEN, params={"of_channel": channel, "external_ids": list(names), "now": now}
+        _SEEN[dialect(session)],
+        params={"of_channel": channel, "external_ids": list(names), "now": now},
     )
     found: dict[str, int] = dict(seen.all())
     new = [external_id for external_id in names if external_id not in found]

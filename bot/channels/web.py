@@ -13,6 +13,7 @@ import hmac
 import json
 import re
 import secrets
+import time
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -29,10 +30,11 @@ from db import inbox, outbox, web_sessions
 from handlers.clock import VN_TZ
 from handlers.contract import Incoming
 from handlers.conversation import history
+from handlers.conversation.web_turns import Asked, update_key
 from handlers.petitions.letters import letter_for
 from knowledge.normalize import ascii_int
 
-CHANNEL = "web"
+CHANNEL = web_sessions.CHANNEL
 COOKIE = "dccs_session"
 COOKIE_MAX_AGE = 30 * 24 * 3600
 MAX_CLIENT_ID = 64
@@ -120,8 +122,7 @@ def _incoming(
         channel=CHANNEL,
         chat_id=session_hash,
         user_id=session_hash,
-        # Client ids are only unique per browser, so the key is scoped to the session.
-        update_id=f"{session_hash[:32]}:{client_id}" if client_id else None,
+        update_id=update_key(session_hash, client_id),
         origin=origin_digest(request[ADDRESS]),
         transcript=True,
         **said,
@@ -133,6 +134,28 @@ async def post_chat(request: web.Request) -> web.Response:
     if parsed is None:
         return _error(400)
     text_in, button, client_id = parsed
+    runtime = request.app[RUNTIME]
+    if runtime.web_turns is not None:
+        # The short way: session, turn and inbox row in one group transaction.
+        started = time.perf_counter()
+        token = request.cookies.get(COOKIE)
+        fresh = secrets.token_urlsafe(32)
+        said = Incoming(
+            channel=CHANNEL,
+            chat_id="",
+            user_id="",
+            text=text_in,
+            button=button,
+            origin=origin_digest(request[ADDRESS]),
+            transcript=True,
+        )
+        cookie_hash = _hash(token) if token and len(token) <= 128 else None
+        answer = await runtime.web_turns.answer(Asked(cookie_hash, _hash(fresh), client_id, said))
+        if answer is not None:
+            runtime.counted(CHANNEL, started)
+            response = _json({"replies": [reply.to_json() for reply in answer.replies]})
+            return _with_cookie(response, request, fresh if answer.created else None)
+    # The long way (a retry, a turn that failed, a group that could not be written).
     session_hash, new_token = await _session_hash(request, create=True)
     assert session_hash is not None
     incoming = _incoming(request, session_hash, client_id, text=text_in, button=button)

@@ -157,6 +157,14 @@ class Engine:
         self._settings = settings
         self._route = route
 
+    @property
+    def settings(self) -> AssistantSettings:
+        return self._settings
+
+    @property
+    def route(self) -> Route:
+        return self._route
+
     async def dispatch(self, incoming: Incoming) -> list[Reply]:
         if incoming.update_id is None:
             return await self._process(incoming, None) or []

@@ -1,0 +1,521 @@
+"""Web chat at province scale: citizens with their own cookies asking FAQ questions over
+``POST /api/chat``, against `dccs serve` processes and two reference servers, in one run.
+
+    .venv/bin/python bench/web_bench.py --postgres URL [--citizens 300] [--questions 4]
+        [--concurrency 64] [--rounds 1] [--skip-race]
+
+The PostgreSQL database is emptied (downgraded to nothing, upgraded again) before each dccs run.
+Servers, each in its own process on 127.0.0.1:
+- "bare": aiohttp answering a fixed reply, setting a cookie on first contact (code below);
+- "one transaction": the same, storing each message in one asyncpg transaction and reading the
+  session back (code below);
+- `dccs serve --no-clock` x1 and x2 on PostgreSQL, with one `dccs clock`;
+- `dccs serve` x1 on SQLite (web and clock in one process, as a commune runs it).
+With two processes every request goes to the next port in turn (no sticky sessions: a
+citizen's turns alternate between the processes, as behind a round-robin proxy).
+
+Rate limits are production's (bot/settings.py, bot/guard.py) except the two that count per
+client address, since all the load comes from 127.0.0.1: DCCS_WEB_ADDRESS_PER_MINUTE and
+DCCS_WEB_NEW_SESSIONS_PER_MINUTE are raised (see ``DCCS_ENV``); DCCS_WEB_SESSION_PER_MINUTE
+stays at its default of 60 per browser session. The load average (/proc/loadavg) is printed
+with every figure: the machine may be shared.
+
+Then a booking race across two processes: citizens book the same tiếp công dân session at
+once through both; no session may go over capacity, its counter must equal its rows, and
+queue numbers must be unique.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import itertools
+import json
+import os
+import secrets
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from aiohttp import ClientSession, ClientTimeout, CookieJar, web  # noqa: E402
+
+QUESTIONS = [
+    "thoi hieu khieu nai la bao lau",
+    "to cao nac danh co dc giai quyet ko",
+    "huong uoc la gi",
+    "ban thanh tra nhan dan lam gi",
+]
+REPLY = {"replies": [{"text": "Trợ lý đã nhận câu hỏi của anh/chị.", "buttons": []}]}
+COOKIE = "dccs_session"
+DCCS = str(ROOT / ".venv" / "bin" / "dccs")
+# The production limits, except the two counted per address (every citizen here is 127.0.0.1).
+DCCS_ENV = {
+    "DCCS_WEB_ADDRESS_PER_MINUTE": "1000000",
+    "DCCS_WEB_NEW_SESSIONS_PER_MINUTE": "1000000",
+    "DCCS_LOG_LEVEL": "WARNING",
+}
+
+
+def load() -> str:
+    return Path("/proc/loadavg").read_text().split(" ", 3)[0]
+
+
+# ---------------------------------------------------------------- reference servers
+
+
+def reference_app(kind: str, database: str | None) -> web.Application:
+    """The two reference servers: a fixed reply with a cookie, and the same storing each
+    message in one asyncpg transaction and reading the session back."""
+    app = web.Application()
+    pool_key: web.AppKey[Any] = web.AppKey("pool", object)
+
+    async def chat(request: web.Request) -> web.Response:
+        body = await request.json()
+        cookie = request.cookies.get(COOKIE)
+        new = cookie is None
+        token = cookie or secrets.token_urlsafe(32)
+        if kind == "stored":
+            async with request.app[pool_key].acquire() as conn, conn.transaction():
+                if new:
+                    await conn.execute(
+                        "INSERT INTO bench_ref_session (token, seen_at) VALUES ($1, now())", token
+                    )
+                await conn.execute(
+                    "INSERT INTO bench_ref_message (token, client_id, text, at) "
+                    "VALUES ($1, $2, $3, now())",
+                    token,
+                    body.get("id"),
+                    body.get("text"),
+                )
+                seen = await conn.fetchrow(
+                    "SELECT token, seen_at FROM bench_ref_session WHERE token = $1", token
+                )
+                assert seen is not None
+        response = web.json_response(REPLY, dumps=lambda d: json.dumps(d, ensure_ascii=False))
+        if new:
+            response.set_cookie(COOKIE, token, httponly=True, samesite="Lax")
+        return response
+
+    async def healthz(request: web.Request) -> web.Response:
+        return web.json_response({"status": "ok"})
+
+    async def pool(app: web.Application) -> Any:
+        import asyncpg  # type: ignore[import-untyped]
+
+        assert database is not None
+        created = await asyncpg.create_pool(database, min_size=10, max_size=20)
+        async with created.acquire() as conn:
+            await conn.execute(
+                "DROP TABLE IF EXISTS bench_ref_message; DROP TABLE IF EXISTS bench_ref_session;"
+                "CREATE TABLE bench_ref_session (token text PRIMARY KEY, seen_at timestamptz);"
+                "CREATE TABLE bench_ref_message (id bigserial PRIMARY KEY, token text "
+                "REFERENCES bench_ref_session, client_id text, text text, at timestamptz)"
+            )
+        app[pool_key] = created
+        yield
+        async with created.acquire() as conn:
+            await conn.execute("DROP TABLE bench_ref_message; DROP TABLE bench_ref_session")
+        await created.close()
+
+    if kind == "stored":
+        app.cleanup_ctx.append(pool)
+    app.router.add_post("/api/chat", chat)
+    app.router.add_get("/healthz", healthz)
+    return app
+
+
+# ---------------------------------------------------------------- processes
+
+
+class Servers:
+    """Processes started for one measurement, stopped (SIGTERM, then SIGKILL) at its end."""
+
+    def __init__(self) -> None:
+        self.procs: list[subprocess.Popen[bytes]] = []
+        self.ports: list[int] = []
+        self.logs = Path(tempfile.mkdtemp(prefix="web-bench-"))
+
+    def start(self, argv: Sequence[str], env: dict[str, str], port: int | None) -> None:
+        log = (self.logs / f"{len(self.procs)}.log").open("wb")
+        self.procs.append(
+            subprocess.Popen(argv, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=self.logs)
+        )
+        if port is not None:
+            self.ports.append(port)
+
+    async def ready(self, port: int, within: float = 90.0) -> None:
+        deadline = time.monotonic() + within
+        async with ClientSession() as client:
+            while time.monotonic() < deadline:
+                try:
+                    async with client.get(f"http://127.0.0.1:{port}/healthz") as response:
+                        if response.status == 200:
+                            return
+                except OSError:
+                    pass
+                if any(proc.poll() is not None for proc in self.procs):
+                    break
+                await asyncio.sleep(0.2)
+        raise RuntimeError(f"server on {port} did not start; logs in {self.logs}")
+
+    def cpu(self, web_only: bool = True) -> float:
+        """CPU seconds the web processes (or all, the clock too) have used, user + system."""
+        total = 0
+        for proc in self.procs[: len(self.ports)] if web_only else self.procs:
+            fields = Path(f"/proc/{proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+        return total / os.sysconf("SC_CLK_TCK")
+
+    async def settled(self, within: float = 60.0) -> None:
+        """Wait until every process is done starting (its CPU use stops growing): a clock
+        still importing and migrating would be counted against the web processes' turns."""
+        deadline = time.monotonic() + within
+        before = self.cpu(web_only=False)
+        while time.monotonic() < deadline:
+            await asyncio.sleep(1.0)
+            now = self.cpu(web_only=False)
+            if now - before < 0.1:
+                return
+            before = now
+
+    def stop(self) -> None:
+        for proc in self.procs:
+            proc.terminate()
+        for proc in self.procs:
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
+def dccs_env(database_url: str, data_dir: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DCCS_")}
+    env.update(DCCS_ENV)
+    env["DCCS_DATABASE_URL"] = database_url
+    env["DCCS_DATA_DIR"] = str(data_dir)
+    return env
+
+
+def fresh_postgres(url: str) -> None:
+    from alembic import command
+
+    from bot.runtime import prepare_database
+    from bot.settings import Settings
+    from db.migrate import alembic_config
+
+    command.downgrade(alembic_config(url), "base")
+    prepare_database(Settings(database_url=url, data_dir=Path(tempfile.mkdtemp())))
+
+
+async def start_dccs(servers: Servers, url: str, processes: int, port: int, clock: bool) -> None:
+    data = Path(tempfile.mkdtemp(prefix="web-bench-data-"))
+    env = dccs_env(url, data)
+    for n in range(processes):
+        argv = [DCCS, "serve", "--port", str(port + n)]
+        if clock:
+            argv.append("--no-clock")
+        servers.start(argv, env, port + n)
+        # One at a time: the first seeds the knowledge base.
+        await servers.ready(port + n)
+    if clock:
+        servers.start([DCCS, "clock"], env, None)
+    await servers.settled()
+
+
+# ---------------------------------------------------------------- load
+
+
+@dataclass
+class Result:
+    name: str
+    turns: int
+    seconds: float
+    latencies: list[float]
+    errors: dict[int, int]
+    load_before: str
+    load_after: str
+    # CPU the web processes used per turn, in ms (not the clock's, nor PostgreSQL's).
+    cpu_ms: float
+
+    @property
+    def rate(self) -> float:
+        return self.turns / self.seconds
+
+    def pct(self, q: float) -> float:
+        ordered = sorted(self.latencies)
+        return ordered[min(len(ordered) - 1, int(len(ordered) * q))] * 1000
+
+
+async def citizens_ask(
+    ports: Sequence[int], citizens: int, questions: int, concurrency: int, tag: str
+) -> tuple[float, list[float], dict[int, int]]:
+    """``citizens`` browsers, each with its own cookie jar, asking ``questions`` FAQ questions
+    one after another; ``concurrency`` citizens at a time; requests round-robin over ports."""
+    urls = itertools.cycle([f"http://127.0.0.1:{port}/api/chat" for port in ports])
+    latencies: list[float] = []
+    errors: dict[int, int] = {}
+    queue: asyncio.Queue[int] = asyncio.Queue()
+    for n in range(citizens):
+        queue.put_nowait(n)
+    timeout = ClientTimeout(total=60)
+
+    async def worker() -> None:
+        while not queue.empty():
+            n = queue.get_nowait()
+            jar = CookieJar(unsafe=True)  # keep cookies for 127.0.0.1
+            async with ClientSession(cookie_jar=jar, timeout=timeout) as browser:
+                for k in range(questions):
+                    body = {"text": QUESTIONS[k % len(QUESTIONS)], "id": f"{tag}-{n}-{k}"}
+                    started = time.perf_counter()
+                    async with browser.post(next(urls), json=body) as response:
+                        data = await response.read()
+                        if response.status != 200 or not json.loads(data).get("replies"):
+                            errors[response.status] = errors.get(response.status, 0) + 1
+                    latencies.append(time.perf_counter() - started)
+
+    started = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    return time.perf_counter() - started, latencies, errors
+
+
+async def measure(name: str, servers: Servers, args: argparse.Namespace) -> Result:
+    tag = secrets.token_hex(3)
+    # Warm up (the first requests load the FAQ index, open pool connections).
+    await citizens_ask(servers.ports, 16, 1, 16, f"warm{tag}")
+    before, cpu = load(), servers.cpu()
+    seconds, latencies, errors = await citizens_ask(
+        servers.ports, args.citizens, args.questions, args.concurrency, tag
+    )
+    cpu_ms = (servers.cpu() - cpu) / max(1, len(latencies)) * 1000
+    result = Result(name, len(latencies), seconds, latencies, errors, before, load(), cpu_ms)
+    print(
+        f"  {name}: {result.rate:.0f} turns/s, p50 {result.pct(0.5):.0f} ms, "
+        f"p99 {result.pct(0.99):.0f} ms, web process CPU {cpu_ms:.2f} ms/turn, "
+        f"errors {errors or 0}, load {before} -> {load()}",
+        flush=True,
+    )
+    return result
+
+
+async def run_reference(kind: str, port: int, args: argparse.Namespace) -> Result:
+    servers = Servers()
+    argv = [sys.executable, __file__, "--serve-reference", kind, "--port", str(port)]
+    if args.postgres:
+        argv += ["--postgres", args.postgres]
+    servers.start(argv, dict(os.environ), port)
+    try:
+        await servers.ready(port)
+        label = (
+            "bare aiohttp, fixed reply + cookie"
+            if kind == "bare"
+            else ("aiohttp + one asyncpg transaction per message")
+        )
+        return await measure(label, servers, args)
+    finally:
+        servers.stop()
+
+
+async def run_dccs(
+    label: str, url: str, processes: int, clock: bool, port: int, args: argparse.Namespace
+) -> Result:
+    servers = Servers()
+    try:
+        await start_dccs(servers, url, processes, port, clock)
+        return await measure(label, servers, args)
+    finally:
+        servers.stop()
+
+
+# ---------------------------------------------------------------- booking race
+
+
+async def booking_race(url: str, citizens: int, capacity: int, port: int) -> str:
+    """Citizens book one session at once through two processes; the invariants checked."""
+    from sqlmodel import select
+
+    from db.engine import create_engine, session_factory
+    from db.models import Booking, ReceptionSession
+    from handlers.clock import SystemClock
+    from handlers.reception.schedule import import_calendar
+    from handlers.units.registry import UnitSpec, apply
+
+    await asyncio.to_thread(fresh_postgres, url)
+    clock = SystemClock()
+    engine = create_engine(url)
+    sessions = session_factory(engine)
+    day = date.today() + timedelta(days=14)
+    day += timedelta(days=(2 - day.weekday()) % 7)  # a Wednesday, two weeks or more ahead
+    async with sessions() as session, session.begin():
+        await apply(
+            session,
+            [
+                UnitSpec(name="Tỉnh mẫu", kind="tinh"),
+                UnitSpec(name="Xã Minh Hòa", kind="xa", parent="Tỉnh mẫu"),
+            ],
+            clock.now(),
+            actor="bench",
+        )
+        one_off = {
+            "unit": "Xã Minh Hòa",
+            "kind": "dinh_ky",
+            "date": f"{day:%d/%m/%Y}",
+            "start": "07:30",
+            "end": "11:00",
+            "place": "Phòng tiếp công dân UBND xã Minh Hòa",
+            "receiver_name": "Lê Văn Bình",
+            "receiver_title": "Chủ tịch UBND xã",
+            "capacity": capacity,
+        }
+        await import_calendar(session, {"sessions": [one_off]}, clock.now())
+    servers = Servers()
+    urls = itertools.cycle([f"http://127.0.0.1:{port + n}/api/chat" for n in range(2)])
+    booked: list[str] = []
+    try:
+        await start_dccs(servers, url, 2, port, clock=True)
+
+        async def citizen(n: int) -> None:
+            async with ClientSession(cookie_jar=CookieJar(unsafe=True)) as browser:
+                step = itertools.count()
+
+                async def send(**body: str) -> list[dict[str, Any]]:
+                    body["id"] = f"race-{n}-{next(step)}"
+                    async with browser.post(next(urls), json=body) as response:
+                        assert response.status == 200, await response.text()
+                        replies: list[dict[str, Any]] = (await response.json())["replies"]
+                        return replies
+
+                offered = await send(button="menu:book")
+                picks = [
+                    b["payload"]
+                    for r in offered
+                    for b in r.get("buttons", [])
+                    if b["payload"].startswith("rc:s:")
+                ]
+                if not picks:
+                    return
+                await send(button=picks[0])
+                await send(text=f"Nguyễn Văn An {chr(65 + n % 26)}")
+                await send(text=f"0912{n:06d}")
+                await send(text="Thôn Đông, xã Minh Hòa")
+                await send(button="rc:m:kien_nghi")
+                await send(text="Tranh chấp ranh giới đất với hộ bên cạnh")
+                done = await send(button="rc:yes")
+                if done and done[-1]["text"].startswith("Đã đặt lịch."):
+                    booked.append(str(n))
+
+        await asyncio.gather(*(citizen(n) for n in range(citizens)))
+    finally:
+        servers.stop()
+    async with sessions() as session:
+        rows = (await session.exec(select(ReceptionSession))).all()
+        bookings = (await session.exec(select(Booking))).all()
+    await engine.dispose()
+    lines = []
+    ok = True
+    for row in rows:
+        mine = [b for b in bookings if b.session_id == row.id and b.status == "booked"]
+        queues = [b.queue_number for b in mine]
+        over = len(mine) > row.capacity
+        unequal = row.booked != len(mine)
+        duplicate = len(set(queues)) != len(queues)
+        ok = ok and not (over or unequal or duplicate)
+        lines.append(
+            f"session {row.id}: capacity {row.capacity}, counter {row.booked}, rows {len(mine)}, "
+            f"queue numbers {sorted(queues)}"
+        )
+    lines.append(
+        f"{citizens} citizens, {len(booked)} told 'Đã đặt lịch.'; invariants "
+        + ("hold" if ok and len(booked) == len(bookings) else "BROKEN")
+    )
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------- main
+
+
+def table(results: list[Result]) -> str:
+    """The results of one round, with the ratios within that round."""
+    one_tx = next((r for r in results if "asyncpg" in r.name), None)
+    pg_one = next((r for r in results if r.name.endswith("PostgreSQL x1")), None)
+    lines = [
+        "| server | turns/s | p50 ms | p99 ms | vs one-transaction ref | vs dccs PG x1 "
+        "| web process CPU ms/turn | errors | load before/after |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in results:
+        ref = f"{r.rate / one_tx.rate:.2f}" if one_tx else "-"
+        own = f"{r.rate / pg_one.rate:.2f}" if pg_one and "dccs" in r.name else "-"
+        lines.append(
+            f"| {r.name} | {r.rate:.0f} | {r.pct(0.5):.0f} | {r.pct(0.99):.0f} | {ref} | {own} "
+            f"| {r.cpu_ms:.2f} | {sum(r.errors.values())} | {r.load_before} / {r.load_after} |"
+        )
+    return "\n".join(lines)
+
+
+async def main_async(args: argparse.Namespace) -> None:
+    print(
+        f"# Web chat benchmark, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, "
+        f"{os.cpu_count()} cores, load {load()}"
+    )
+    print(
+        f"{args.citizens} citizens x {args.questions} FAQ questions, {args.concurrency} at a "
+        f"time; settings: {DCCS_ENV} (others at their defaults)",
+        flush=True,
+    )
+    sqlite = f"sqlite:///{tempfile.mkdtemp(prefix='web-bench-sqlite-')}/bench.sqlite3"
+    rounds: list[list[Result]] = []
+    for _ in range(args.rounds):
+        results: list[Result] = []
+        rounds.append(results)
+        results.append(await run_reference("bare", 18101, args))
+        if args.postgres:
+            results.append(await run_reference("stored", 18102, args))
+            await asyncio.to_thread(fresh_postgres, args.postgres)
+            results.append(
+                await run_dccs("dccs serve, PostgreSQL x1", args.postgres, 1, True, 18110, args)
+            )
+            await asyncio.to_thread(fresh_postgres, args.postgres)
+            results.append(
+                await run_dccs("dccs serve, PostgreSQL x2", args.postgres, 2, True, 18120, args)
+            )
+        results.append(await run_dccs("dccs serve, SQLite x1", sqlite, 1, False, 18130, args))
+    for n, results in enumerate(rounds, 1):
+        print(f"\nRound {n}:\n")
+        print(table(results))
+    if args.postgres and not args.skip_race:
+        print("\nBooking race, 2 processes on PostgreSQL (load " + load() + "):")
+        print(await booking_race(args.postgres, args.race_citizens, args.race_capacity, 18140))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--postgres", help="PostgreSQL URL (emptied before each dccs run)")
+    parser.add_argument("--citizens", type=int, default=300)
+    parser.add_argument("--questions", type=int, default=4)
+    parser.add_argument("--concurrency", type=int, default=64)
+    parser.add_argument("--rounds", type=int, default=1)
+    parser.add_argument("--skip-race", action="store_true")
+    parser.add_argument("--race-citizens", type=int, default=40)
+    parser.add_argument("--race-capacity", type=int, default=10)
+    parser.add_argument("--serve-reference", choices=["bare", "stored"], help=argparse.SUPPRESS)
+    parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.serve_reference:
+        app = reference_app(args.serve_reference, args.postgres)
+        web.run_app(app, host="127.0.0.1", port=args.port, access_log=None, print=None)
+        return
+    asyncio.run(main_async(args))
+
+
+if __name__ == "__main__":
+    main()

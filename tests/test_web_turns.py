@@ -1,0 +1,193 @@
+"""Web chat turns answered in group transactions keep every guarantee of the long way: a retried
+client message id has no second effect, the conversation survives a restart, and a process
+killed in the middle of a turn loses nothing (the page sends the same id again)."""
+
+from __future__ import annotations
+
+import asyncio
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from aiohttp import ClientSession, CookieJar
+from aiohttp.test_utils import TestClient, TestServer
+from sqlalchemy import event, text
+from sqlmodel import col, func, select
+
+from bot.channels.web import COOKIE, RUNTIME
+from bot.server import create_app
+from bot.settings import Settings
+from db.engine import SessionFactory
+from db.models import FaqUse, InboxItem
+from handlers import texts
+from handlers.clock import FixedClock
+from tests.conftest import Client
+from tests.test_platform_end_to_end import Browser
+from tests.test_reception import add_calendar
+from tests.test_web_page import free_port
+
+QUESTION = "thoi hieu khieu nai la bao lau"
+
+
+async def rows_for(sessions: SessionFactory, client_id: str) -> int:
+    async with sessions() as session:
+        query = (
+            select(func.count())
+            .select_from(InboxItem)
+            .where(col(InboxItem.update_key).endswith(f":{client_id}"))
+        )
+        return int((await session.exec(query)).one())
+
+
+async def faq_answers(sessions: SessionFactory) -> int:
+    async with sessions() as session:
+        query = select(func.coalesce(func.sum(FaqUse.count), 0)).where(FaqUse.entry_id != "")
+        return int((await session.exec(query)).one())
+
+
+async def test_a_plain_question_is_answered_in_one_transaction(client: Client) -> None:
+    await client.post("/api/chat", json={"text": "xin chao", "id": "m1"})
+    engine = client.app[RUNTIME].engine
+    begun: list[object] = []
+    listener = lambda connection: begun.append(connection)  # noqa: E731
+    event.listen(engine.sync_engine, "begin", listener)
+    try:
+        response = await client.post("/api/chat", json={"text": QUESTION, "id": "m2"})
+    finally:
+        event.remove(engine.sync_engine, "begin", listener)
+    assert "90 ngày" in (await response.json())["replies"][0]["text"]
+    assert len(begun) == 1
+
+
+async def test_a_client_id_sent_three_times_at_once_is_answered_once(
+    client: Client, sessions: SessionFactory
+) -> None:
+    await client.post("/api/chat", json={"text": "xin chao", "id": "m1"})
+    before = await faq_answers(sessions)
+    body = {"text": QUESTION, "id": "m2"}
+    responses = await asyncio.gather(*(client.post("/api/chat", json=body) for _ in range(3)))
+    bodies = [await response.json() for response in responses]
+    assert all(response.status == 200 for response in responses)
+    assert bodies[0] == bodies[1] == bodies[2] and "90 ngày" in bodies[0]["replies"][0]["text"]
+    again = await client.post("/api/chat", json=body)
+    assert await again.json() == bodies[0]
+    assert await rows_for(sessions, "m2") == 1
+    assert await faq_answers(sessions) == before + 1
+
+
+async def test_first_messages_of_many_browsers_at_once_each_get_their_own_session(
+    client: Client, sessions: SessionFactory
+) -> None:
+    async def first_message(n: int) -> str:
+        # A browser of its own: a cookie jar that starts empty.
+        async with ClientSession(cookie_jar=CookieJar(unsafe=True)) as browser:
+            url = client.make_url("/api/chat")
+            async with browser.post(url, json={"text": QUESTION, "id": "m1"}) as response:
+                assert "90 ngày" in (await response.json())["replies"][0]["text"]
+                return response.cookies[COOKIE].value
+
+    cookies = await asyncio.gather(*(first_message(n) for n in range(12)))
+    assert len(set(cookies)) == 12
+    assert await rows_for(sessions, "m1") == 12
+
+
+async def test_a_form_half_filled_survives_a_restart_of_the_server(
+    database_url: str, sessions: SessionFactory, clock: FixedClock, tmp_path: Path
+) -> None:
+    await add_calendar(sessions, clock)
+    settings = Settings(database_url=database_url, data_dir=tmp_path, kb_refresh_seconds=0)
+    async with TestClient(TestServer(create_app(settings, clock, run_clock=False))) as first:
+        menu = await (await first.post("/api/chat", json={"button": "menu:book", "id": "1"})).json()
+        pick = next(
+            b["payload"]
+            for r in menu["replies"]
+            for b in r["buttons"]
+            if b["payload"].startswith("rc:s:")
+        )
+        asked = await (await first.post("/api/chat", json={"button": pick, "id": "2"})).json()
+        assert asked["replies"][-1]["text"] == texts.ASK_NAME
+        named = await (
+            await first.post("/api/chat", json={"text": "Nguyễn Văn An", "id": "3"})
+        ).json()
+        assert named["replies"][-1]["text"] == texts.ASK_PHONE
+        cookie = first.session.cookie_jar.filter_cookies(first.make_url("/"))[COOKIE].value
+    # A new process (a restart, or the other web process behind the proxy) goes on.
+    async with TestClient(TestServer(create_app(settings, clock, run_clock=False))) as second:
+        second.session.cookie_jar.update_cookies({COOKIE: cookie})
+        phone = await (
+            await second.post("/api/chat", json={"text": "0912 345 678", "id": "4"})
+        ).json()
+        assert phone["replies"][-1]["text"] == texts.ASK_ADDRESS
+
+
+@contextmanager
+def dccs_serve(env: dict[str, str], port: int) -> Iterator[subprocess.Popen[bytes]]:
+    server = subprocess.Popen(
+        [sys.executable, "-m", "bot", "serve", "--no-clock", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1).close()
+                break
+            except OSError:
+                assert server.poll() is None and time.monotonic() < deadline, "no server"
+                time.sleep(0.1)
+        yield server
+    finally:
+        if server.poll() is None:
+            server.terminate()
+        server.wait(timeout=20)
+
+
+def ask(browser: Browser, port: int, body: dict[str, str]) -> Any:
+    return browser.call(f"http://127.0.0.1:{port}/api/chat", body)
+
+
+async def test_a_server_killed_in_the_middle_of_a_turn_loses_nothing(
+    database_url: str, sessions: SessionFactory, cli_env: dict[str, str]
+) -> None:
+    env = {**cli_env, "DCCS_DATABASE_URL": database_url}
+    browser, port = Browser(), free_port()
+    with dccs_serve(env, port) as server:
+        await asyncio.to_thread(ask, browser, port, {"text": "xin chao", "id": "m1"})
+        before = await faq_answers(sessions)
+        # Hold what the turn needs, so the server is caught inside it: the conversation's row
+        # on PostgreSQL (the turn has begun and read the session when it waits for it), the
+        # write lock on SQLite (its turns begin by taking it).
+        async with sessions() as holder, holder.begin():
+            # BEGIN IMMEDIATE already holds SQLite's write lock; PostgreSQL locks the rows.
+            lock = "" if database_url.startswith("sqlite") else " FOR UPDATE"
+            await holder.exec(text("SELECT id FROM conversation" + lock))  # type: ignore[call-overload]
+            asking = asyncio.ensure_future(
+                asyncio.to_thread(ask, browser, port, {"text": QUESTION, "id": "m2"})
+            )
+            await asyncio.sleep(1.0)
+            assert not asking.done()
+            server.kill()
+            await asyncio.to_thread(server.wait)
+        try:
+            await asking
+            raise AssertionError("the killed server answered")
+        except (urllib.error.URLError, ConnectionError):
+            pass
+    assert await rows_for(sessions, "m2") == 0
+    assert await faq_answers(sessions) == before
+    # The page sends the same message again, to a new process.
+    port = free_port()
+    with dccs_serve(env, port):
+        answer = await asyncio.to_thread(ask, browser, port, {"text": QUESTION, "id": "m2"})
+        again = await asyncio.to_thread(ask, browser, port, {"text": QUESTION, "id": "m2"})
+    assert "90 ngày" in answer["replies"][0]["text"] and again == answer
+    assert await rows_for(sessions, "m2") == 1
+    assert await faq_answers(sessions) == before + 1
