@@ -152,7 +152,14 @@ class WebTurns:
                 replies = await self._route(
                     Turn(session, state, actor, incoming, now, self._settings, uses)
                 )
-                said = history.said(incoming, secret or history.secret(state))
+                said = await history.keep_secret(session, incoming, secret, state)
+                if not secret and history.secret(state):
+                    # This chat's earlier turns in the group are not stored yet.
+                    hidden = {history.SECRET: True}
+                    done = [
+                        (k, chat, replies_, hidden if chat == token_hash and kept else kept)
+                        for k, chat, replies_, kept in done
+                    ]
                 if key is not None:
                     done.append((key, token_hash, [reply.to_json() for reply in replies], said))
                 answers.append(Answer(replies, token_hash, created))
