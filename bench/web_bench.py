@@ -404,10 +404,10 @@ async def booking_race(url: str, citizens: int, capacity: int, port: int) -> str
                 if not picks:
                     return
                 await send(button=picks[0])
+                await send(button="rc:m:kien_nghi")
                 await send(text=f"Nguyễn Văn An {chr(65 + n % 26)}")
                 await send(text=f"0912{n:06d}")
                 await send(text="Thôn Đông, xã Minh Hòa")
-                await send(button="rc:m:kien_nghi")
                 await send(text="Tranh chấp ranh giới đất với hộ bên cạnh")
                 done = await send(button="rc:yes")
                 if done and done[-1]["text"].startswith("Đã đặt lịch."):

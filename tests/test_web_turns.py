@@ -110,7 +110,10 @@ async def test_a_form_half_filled_survives_a_restart_of_the_server(
             for b in r["buttons"]
             if b["payload"].startswith("rc:s:")
         )
-        asked = await (await first.post("/api/chat", json={"button": pick, "id": "2"})).json()
+        await first.post("/api/chat", json={"button": pick, "id": "2"})
+        asked = await (
+            await first.post("/api/chat", json={"button": "rc:m:kien_nghi", "id": "2b"})
+        ).json()
         assert asked["replies"][-1]["text"] == texts.ASK_NAME
         named = await (
             await first.post("/api/chat", json={"text": "Nguyễn Văn An", "id": "3"})
