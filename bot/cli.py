@@ -439,12 +439,14 @@ def kb_revert(
 @kb_app.command("history")
 def kb_history(entry_id: Annotated[str, typer.Argument(help="Mã mục (id).")]) -> None:
     """Các lần thay đổi một mục: số phiên bản, lúc nào, ai, việc gì."""
+    from handlers.clock import format_datetime
     from handlers.kb import curation as kb_admin
 
     async def work(runtime: Runtime) -> None:
         async with runtime.sessions() as session:
             for item in await kb_admin.revisions(session, entry_id):
-                typer.echo(f"{item.id}\t{item.at.isoformat()}\t{item.actor}\t{item.action}")
+                when = format_datetime(item.at)
+                typer.echo(f"{item.id}\t{when}\t{item.actor}\t{item.action}")
 
     _with_runtime(_settings(), work)
 
@@ -460,9 +462,7 @@ def kb_stale() -> None:
             rows = await kb_rows.all_rows(session)
         due = [r for r in rows if r.review_after is not None and r.review_after <= today]
         for row in due:
-            typer.echo(
-                f"{row.id}\t{row.review_after.isoformat() if row.review_after else ''}\t{row.topic}"
-            )
+            typer.echo(f"{row.id}\t{row.review_after:%d/%m/%Y}\t{row.topic}")
         typer.echo(f"{len(due)} mục cần rà soát.")
 
     _with_runtime(_settings(), work)

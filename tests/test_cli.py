@@ -167,7 +167,7 @@ def test_entries_due_for_review_are_listed(cli_env: dict[str, str], tmp_path: Pa
     (tmp_path / "cu.json").write_text(json.dumps([old], ensure_ascii=False), "utf-8")
     run(["kb", "import", str(tmp_path / "cu.json")], cli_env)
     stale = run(["kb", "stale"], cli_env).stdout
-    assert "tc-rut-to-cao\t2025-01-01" in stale and "1 mục cần rà soát." in stale
+    assert "tc-rut-to-cao\t01/01/2025" in stale and "1 mục cần rà soát." in stale
 
 
 async def test_an_operator_imports_a_plan_and_rehearses_a_day_with_the_clock(

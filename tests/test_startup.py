@@ -47,7 +47,8 @@ def test_help_loads_none_of_the_product() -> None:
         "try:\n    runpy.run_module('bot', run_name='__main__')\n"
         "except SystemExit:\n    pass\n"
         "heavy = [m for m in ('sqlalchemy', 'aiohttp', 'numpy', 'openpyxl', 'alembic', 'rich', "
-        "'handlers.conversation.router', 'db.models') if m in sys.modules]\n"
+        "'handlers.conversation.router', 'db.models', 'handlers.reports', 'docx', 'matplotlib') "
+        "if m in sys.modules]\n"
         "print('loaded:', heavy, file=sys.stderr)"
     )
     done = subprocess.run(
@@ -64,3 +65,16 @@ def test_the_report_help_written_out_lists_every_quick_period() -> None:
 
     shown = CliRunner().invoke(app, ["report", "--help"], env={"COLUMNS": "400"}).stdout
     assert all(name in shown for name in QUICK_PERIODS), shown
+
+
+def test_the_server_starts_without_spreadsheets_reports_or_alembic() -> None:
+    code = (
+        "import sys; import bot.server, bot.cli\n"
+        "heavy = [m for m in ('openpyxl', 'alembic', 'holidays', 'handlers.reports', 'docx', "
+        "'matplotlib') if m in sys.modules]\n"
+        "print('loaded:', heavy)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert done.stdout.strip() == "loaded: []"
