@@ -9,6 +9,9 @@ statements with the others: the session, the person and the roles of every cooki
 statement, the conversations in one, and one statement each for the new states, the inbox
 rows and the FAQ counters.
 
+Pushes are never held for the web (its sender has no delivery window), so unlike
+``Engine`` a web group releases none.
+
 Anything unusual makes the whole group fall back, and each of its turns is answered alone the
 long way (``Engine.dispatch``): a client id already stored (a retry gets the stored replies),
 a flow that raises (the apology and the retry counter), two first contacts racing.
@@ -88,6 +91,8 @@ class WebTurns:
         self._most = most
         self._waiting: list[tuple[Asked, asyncio.Future[Answer | None]]] = []
         self._running = 0
+        # The loop keeps only weak references to tasks: these are ours until they end.
+        self._tasks: set[asyncio.Task[None]] = set()
 
     async def answer(self, asked: Asked) -> Answer | None:
         """The turn's answer, or None if it must be answered alone (the caller's long way)."""
@@ -95,7 +100,9 @@ class WebTurns:
         self._waiting.append((asked, future))
         if self._running < self._parallel:
             self._running += 1
-            asyncio.get_running_loop().create_task(self._drain())
+            task = asyncio.get_running_loop().create_task(self._drain())
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
         return await future
 
     async def _drain(self) -> None:
@@ -105,14 +112,16 @@ class WebTurns:
             await asyncio.sleep(0)
             while self._waiting:
                 group, self._waiting = self._waiting[: self._most], self._waiting[self._most :]
+                answers: list[Answer | None] = [None] * len(group)
                 try:
                     answers = await self._together([asked for asked, _ in group])
                 except Exception as exc:  # any failure: each turn of the group alone
                     log.info("a web group of %d falls back: %s", len(group), type(exc).__name__)
-                    answers = [None] * len(group)
-                for (_, future), answer in zip(group, answers, strict=True):
-                    if not future.done():
-                        future.set_result(answer)
+                finally:
+                    # Even when cancelled (shutdown), nobody is left waiting.
+                    for (_, future), answer in zip(group, answers, strict=True):
+                        if not future.done():
+                            future.set_result(answer)
         finally:
             self._running -= 1
 
