@@ -93,6 +93,8 @@ async def test_a_review_request_after_closing_is_resolved_labelled_and_alerts_th
     assert petition is not None and petition.verdict == "dung_mot_phan"
     [alert] = [a for a in alerts if "đề nghị xem xét lại" in a.reply["text"]]
     assert alert.reply["text"] == texts.PT_REOPEN_ALERT.format(code=petition.code)
+    opened = await officer.press(alert.reply["buttons"][0]["payload"])
+    assert texts.PT_REOPEN_LINE.format(day="25/11/2026") in opened.text
     p = report.petitions
     assert (p.resolved, p.reopen_requested, p.open_in_time + p.overdue, dict(p.other)) == (
         1,
