@@ -10,7 +10,6 @@ from io import BytesIO
 from aiohttp import web
 from aiohttp.test_utils import TestClient
 from docx import Document
-from docx.shared import Cm
 from sqlmodel import col, select
 
 from bot.channels import zalo_oa
@@ -345,7 +344,9 @@ async def test_the_web_chat_offers_the_filled_in_letter_to_its_filer_only(
         document = docx.read("word/document.xml").decode()
     # Built by handlers/documents.py like every DOCX: A4, Times New Roman, quốc hiệu.
     filed = Document(BytesIO(letter_file))
-    assert filed.sections[0].page_width == Cm(21) and filed.sections[0].page_height == Cm(29.7)
+    width, height = filed.sections[0].page_width, filed.sections[0].page_height
+    assert width is not None and height is not None
+    assert (round(width.cm, 1), round(height.cm, 1)) == (21.0, 29.7)
     assert filed.styles["Normal"].font.name == "Times New Roman"
     assert [p.text for p in filed.paragraphs[:2]] == [
         "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
