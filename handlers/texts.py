@@ -909,6 +909,11 @@ PT_REOPEN = "Đề nghị xem xét lại"
 PT_REOPEN_ALERT = (
     "Người gửi đơn {code} (đã đóng) đề nghị xem xét lại; anh/chị liên hệ người gửi. Bấm để xem đơn."
 )
+PT_WITHDRAW_ALERT = (
+    "Người gửi đơn {code} đề nghị rút đơn; cần văn bản rút đơn có chữ ký hoặc điểm chỉ. Bấm để "
+    "xem đơn."
+)
+PT_REOPEN_LINE = "Người gửi đề nghị xem xét lại ngày {day} (sau khi đóng đơn)."
 PT_THANKS = "Cảm ơn anh/chị đã cho biết ý kiến."
 PT_REOPEN_NOTED = (
     "Đã ghi nhận đề nghị xem xét lại đơn {code}; cán bộ sẽ liên hệ anh/chị. Nếu là khiếu nại, "

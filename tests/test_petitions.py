@@ -9,6 +9,7 @@ from io import BytesIO
 
 from aiohttp import web
 from aiohttp.test_utils import TestClient
+from docx import Document
 from sqlmodel import col, select
 
 from bot.channels import zalo_oa
@@ -338,8 +339,19 @@ async def test_the_web_chat_offers_the_filled_in_letter_to_its_filer_only(
     download = await client.get(f"/api/petitions/{code}/letter.docx")
     assert download.status == 200
     assert download.headers["Cache-Control"] == "no-store"
-    with zipfile.ZipFile(BytesIO(await download.read())) as docx:
+    letter_file = await download.read()
+    with zipfile.ZipFile(BytesIO(letter_file)) as docx:
         document = docx.read("word/document.xml").decode()
+    # Built by handlers/documents.py like every DOCX: A4, Times New Roman, quốc hiệu.
+    filed = Document(BytesIO(letter_file))
+    width, height = filed.sections[0].page_width, filed.sections[0].page_height
+    assert width is not None and height is not None
+    assert (round(width.cm, 1), round(height.cm, 1)) == (21.0, 29.7)
+    assert filed.styles["Normal"].font.name == "Times New Roman"
+    assert [p.text for p in filed.paragraphs[:2]] == [
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập - Tự do - Hạnh phúc",
+    ]
     for expected in (
         "ĐƠN KHIẾU NẠI",
         "Nguyễn Văn An",

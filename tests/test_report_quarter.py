@@ -93,6 +93,8 @@ async def test_a_review_request_after_closing_is_resolved_labelled_and_alerts_th
     assert petition is not None and petition.verdict == "dung_mot_phan"
     [alert] = [a for a in alerts if "đề nghị xem xét lại" in a.reply["text"]]
     assert alert.reply["text"] == texts.PT_REOPEN_ALERT.format(code=petition.code)
+    opened = await officer.press(alert.reply["buttons"][0]["payload"])
+    assert texts.PT_REOPEN_LINE.format(day="25/11/2026") in opened.text
     p = report.petitions
     assert (p.resolved, p.reopen_requested, p.open_in_time + p.overdue, dict(p.other)) == (
         1,
@@ -366,6 +368,10 @@ def test_every_table_adds_up_on_random_data(
             last = [cell.value for cell in sheet[sheet.max_row]]
             assert last == table.total
             assert all(cell.data_type == "n" for cell in sheet[sheet.max_row][1:])
+    # A topic name an admin typed as "=1+1" stays text, never a formula.
+    for row in sheets["Hỏi đáp"].iter_rows():
+        if row[0].value == "=1+1":
+            assert row[0].data_type == "s"
 
 
 async def test_the_files_an_office_can_file(sessions: SessionFactory, clock: FixedClock) -> None:
@@ -414,3 +420,30 @@ async def test_the_files_an_office_can_file(sessions: SessionFactory, clock: Fix
     assert [c.text for c in reception.rows[-1].cells] == ["Tổng số", "2", "7", "2", "1"]
     pictures = [r for r in filed.part.rels.values() if "image" in r.reltype]
     assert len(pictures) == 1 and pictures[0].target_part.blob.startswith(b"\x89PNG")
+
+
+async def test_a_request_to_withdraw_a_received_complaint_reaches_the_office_and_stays_open(
+    assistant: Assistant, sessions: SessionFactory, clock: FixedClock
+) -> None:
+    """The citizen was told "Cán bộ xử lý đã được báo tin" and nobody was; the request also
+    counted as a status of its own (the raw code) in the figures."""
+    citizen, number = await _filed_complaint(assistant, sessions, clock)
+    officer = Chat(assistant, "officer")
+    await officer.say(await invite(sessions, clock))
+    await officer.press(f"staff:pt:recv:{number}")
+    async with sessions() as session:
+        petition = await session.get(Petition, int(number))
+    assert petition is not None
+    await citizen.press("menu:status")
+    await citizen.press(f"pt:withdraw:{petition.code}")
+    told = await citizen.press(f"pt:withdrawyes:{petition.code}")
+    assert told.text.startswith(texts.PT_WITHDRAW_SIGNED.format(code=petition.code))
+    unit = await unit_id(sessions)
+    async with sessions() as session:
+        alerts = (await session.exec(select(Outbox).where(Outbox.chat_id == "officer"))).all()
+        report = await build(session, unit, quick_period("quy-nay", clock.now().date()))
+    assert [a.reply["text"] for a in alerts if "rút đơn" in a.reply["text"]] == [
+        texts.PT_WITHDRAW_ALERT.format(code=petition.code)
+    ]
+    p = report.petitions
+    assert (p.open_in_time + p.overdue, dict(p.other)) == (1, {})

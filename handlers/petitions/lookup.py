@@ -15,6 +15,7 @@ from handlers.access import Actor, audit_by
 from handlers.alerts import guessing_alert
 from handlers.contract import Button, Reply
 from handlers.menu import BACK, MENU_STATUS, with_menu
+from handlers.petitions.alerts import tell_staff
 from handlers.petitions.case import WITHDRAW_REQUESTED
 from handlers.petitions.filing import REGISTERED, WITHDRAWABLE, WITHDRAWN, rule_book
 from handlers.petitions.rules import facts, rule_kind
@@ -117,11 +118,13 @@ async def withdraw(session: AsyncSession, actor: Actor, code: str, now: datetime
             PetitionEvent(petition_id=petition.id or 0, at=now, actor="citizen", status=WITHDRAWN)
         )
         return with_menu(texts.PT_WITHDRAWN.format(code=code))
-    session.add(
-        PetitionEvent(
-            petition_id=petition.id or 0, at=now, actor="citizen", status=WITHDRAW_REQUESTED
-        )
+    event = PetitionEvent(
+        petition_id=petition.id or 0, at=now, actor="citizen", status=WITHDRAW_REQUESTED
     )
+    session.add(event)
+    await session.flush()
+    notice = texts.PT_WITHDRAW_ALERT.format(code=code)
+    await tell_staff(session, petition, notice, now, f"petition:{petition.id}:withdraw:{event.id}")
     return with_menu(texts.PT_WITHDRAW_SIGNED.format(code=code))
 
 

@@ -10,7 +10,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from db import accused
-from db.models import Petition, PetitionParty, Unit
+from db.models import Petition, PetitionEvent, PetitionParty, Unit
 from handlers import texts
 from handlers.access import (
     ADMIN,
@@ -23,10 +23,12 @@ from handlers.contract import Button, Reply
 from handlers.menu import BACK
 from handlers.petitions.case import (
     AWAITING_TRANSFER,
+    CLOSED,
     FINAL,
     LABELS,
     PREFIX,
     QUEUE,
+    REOPEN_REQUESTED,
     RESOLVED,
     _dated,
     _day,
@@ -123,6 +125,9 @@ async def _detail(
         text += "\n" + texts.PT_VERDICT_LINE.format(
             verdict=texts.PT_VERDICTS.get(petition.verdict, petition.verdict)
         )
+    asked = await _review_asked(session, petition)
+    if asked is not None:
+        text += "\n" + texts.PT_REOPEN_LINE.format(day=f"{_day(asked):%d/%m/%Y}")
     notes = await _deadline_notes(session, petition)
     if notes:
         text += "\n" + "\n".join(notes)
@@ -143,6 +148,22 @@ async def _detail(
     if petition.kind == "to_cao" and _handles(actor, petition):
         buttons.append(Button(texts.MARK_ACCUSED, f"{PREFIX}acc_pick:{petition.id}"))
     return Reply(text, (*buttons, Button(texts.STAFF_PETITIONS, QUEUE), BACK))
+
+
+async def _review_asked(session: AsyncSession, petition: Petition) -> datetime | None:
+    """When the citizen last asked for a review of the closed case, if they did."""
+    if petition.status != CLOSED:
+        return None
+    query = (
+        select(PetitionEvent.at)
+        .where(
+            PetitionEvent.petition_id == petition.id,
+            PetitionEvent.status == REOPEN_REQUESTED,
+        )
+        .order_by(col(PetitionEvent.at).desc())
+        .limit(1)
+    )
+    return (await session.exec(query)).first()
 
 
 def _files_line(petition: Petition) -> str:
