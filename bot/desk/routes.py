@@ -1,0 +1,274 @@
+"""The desk's routes: signing in and out, the đơn queue and a case's page, people (admins)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from aiohttp import web
+
+from bot.channels.web import RUNTIME
+from bot.desk.web import COOKIE, STATIC, Desk, form_text, page, render, set_cookie, setup
+from bot.guard import ADDRESS, origin_digest
+from db import people
+from handlers import access, texts
+from handlers.desk import cases, login
+from handlers.desk import queue as desk_queue
+from handlers.desk.names import name_of
+from handlers.petitions import received
+from knowledge.normalize import ascii_int
+
+HOME = "/desk/don"
+
+
+async def login_page(request: web.Request) -> web.StreamResponse:
+    """Opening a link shows a button and spends nothing (a preview or crawler may open it)."""
+    token = request.query.get("t", "")
+    return render(request, "login.html", token=token if login.plausible(token) else "")
+
+
+async def login_post(request: web.Request) -> web.StreamResponse:
+    runtime = request.app[RUNTIME]
+    form = await request.post()
+    token = form.get("t", "")
+    origin = origin_digest(request[ADDRESS])
+    async with runtime.sessions() as session, session.begin():
+        cookie = await login.spend(
+            session, token if isinstance(token, str) else "", runtime.clock.now(), origin
+        )
+    if cookie is None:
+        return render(request, "login_failed.html", status=400)
+    response = web.HTTPSeeOther(HOME)
+    set_cookie(response, request, cookie)
+    return response
+
+
+@page()
+async def logout(desk: Desk) -> web.StreamResponse:
+    await login.logout(desk.session, desk.cookie, desk.user, desk.now)
+    response = render(desk.request, "logged_out.html")
+    response.del_cookie(COOKIE, path="/desk")
+    return response
+
+
+async def home(request: web.Request) -> web.StreamResponse:
+    raise web.HTTPSeeOther(HOME)
+
+
+def _filters(query: Any) -> desk_queue.Filters:
+    def text(name: str, limit: int = 100) -> str:
+        value = query.get(name, "")
+        return value[:limit] if isinstance(value, str) else ""
+
+    return desk_queue.Filters(
+        status=text("trang_thai") or desk_queue.OPEN,
+        kind=text("loai"),
+        due=text("han"),
+        handler=text("nguoi_xu_ly"),
+        unit=ascii_int(text("don_vi")) if text("don_vi") else None,
+        q=text("tim"),
+    )
+
+
+@page()
+async def petition_queue(desk: Desk) -> web.StreamResponse:
+    filters = _filters(desk.request.query)
+    rows = await desk_queue.rows(desk.session, desk.user.actor, filters, desk.today)
+    choices = await desk_queue.choices(desk.session, desk.user.actor)
+    return desk.render(
+        "queue.html",
+        rows=rows,
+        filters=filters,
+        choices=choices,
+        due_choices=desk_queue.DUE_CHOICES,
+        limit=desk_queue.MAX_ROWS,
+        today=desk.today,
+    )
+
+
+async def _case_or_refusal(desk: Desk) -> Any:
+    number = ascii_int(desk.request.match_info["id"])
+    petition = None
+    if number is not None:
+        petition = await cases.find(desk.session, desk.user.actor, number, desk.now)
+    else:
+        access.record_denied(desk.session, desk.user.actor, "desk:don:?", desk.now)
+    if petition is None:
+        return desk.render("forbidden.html", status=403)
+    return petition
+
+
+async def _show(
+    desk: Desk, petition: Any, message: str = "", ok: bool = True, status: int = 200
+) -> web.StreamResponse:
+    view = await cases.view(desk.session, desk.user.actor, petition, desk.now)
+    return desk.render(
+        "case.html",
+        status=status,
+        case=view,
+        message=message,
+        ok=ok,
+        today=desk.today,
+    )
+
+
+@page()
+async def case_page(desk: Desk) -> web.StreamResponse:
+    petition = await _case_or_refusal(desk)
+    if isinstance(petition, web.StreamResponse):
+        return petition
+    return await _show(desk, petition)
+
+
+@page()
+async def case_step(desk: Desk) -> web.StreamResponse:
+    petition = await _case_or_refusal(desk)
+    if isinstance(petition, web.StreamResponse):
+        return petition
+    form = await desk.request.post()
+    action = form_text(form, "buoc", 32)
+    note = form_text(form, "ghi_chu")
+    view = await cases.view(desk.session, desk.user.actor, petition, desk.now)
+    chosen = next((s for s in view.steps if s.key == action), None)
+    if action != "take" and chosen is None:
+        return await _show(desk, petition, texts.PT_NOT_ALLOWED, ok=False, status=409)
+    if chosen is not None and chosen.prompt and not " ".join(note.split()):
+        return await _show(desk, petition, chosen.prompt, ok=False, status=400)
+    if chosen is not None and chosen.confirm and form_text(form, "xac_nhan", 4) != "1":
+        return desk.render("confirm.html", case=view, step=chosen, note=note)
+    done, message = await cases.step(
+        desk.session, desk.user.actor, petition, action, note, desk.now
+    )
+    return await _show(desk, petition, message, ok=done, status=200 if done else 409)
+
+
+@page()
+async def case_assign(desk: Desk) -> web.StreamResponse:
+    petition = await _case_or_refusal(desk)
+    if isinstance(petition, web.StreamResponse):
+        return petition
+    form = await desk.request.post()
+    assignee = ascii_int(form_text(form, "nguoi", 12))
+    if assignee is None:
+        return await _show(desk, petition, texts.STALE_BUTTON, ok=False, status=400)
+    done, message = await cases.assign(
+        desk.session, desk.user.actor, petition, assignee, form_text(form, "ly_do", 500), desk.now
+    )
+    return await _show(desk, petition, message, ok=done, status=200 if done else 409)
+
+
+@page()
+async def case_received(desk: Desk) -> web.StreamResponse:
+    petition = await _case_or_refusal(desk)
+    if isinstance(petition, web.StreamResponse):
+        return petition
+    form = await desk.request.post()
+    day = _parse_day(form_text(form, "ngay", 20))
+    if day is None:
+        return await _show(desk, petition, BAD_DAY, ok=False, status=400)
+    done, message = await received.set_received(
+        desk.session, desk.user.actor, petition, day, form_text(form, "ly_do", 500), desk.now
+    )
+    return await _show(desk, petition, message, ok=done, status=200 if done else 409)
+
+
+BAD_DAY = "Ngày không hợp lệ: nhập theo dạng ngày/tháng/năm, ví dụ 05/11/2026."
+
+
+def _parse_day(typed: str) -> date | None:
+    for shape in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return datetime.strptime(typed.strip(), shape).date()
+        except ValueError:
+            continue
+    return None
+
+
+@page()
+async def case_reveal(desk: Desk) -> web.StreamResponse:
+    petition = await _case_or_refusal(desk)
+    if isinstance(petition, web.StreamResponse):
+        return petition
+    form = await desk.request.post()
+    done, message = await cases.reveal(
+        desk.session, desk.user.actor, petition, form_text(form, "ly_do", 500), desk.now
+    )
+    return await _show(desk, petition, message, ok=done, status=200 if done else 409)
+
+
+@page()
+async def case_accused(desk: Desk) -> web.StreamResponse:
+    petition = await _case_or_refusal(desk)
+    if isinstance(petition, web.StreamResponse):
+        return petition
+    form = await desk.request.post()
+    person = ascii_int(form_text(form, "nguoi", 12))
+    if person is None:
+        return await _show(desk, petition, texts.STALE_BUTTON, ok=False, status=400)
+    done, message = await cases.mark_accused(
+        desk.session, desk.user.actor, petition, person, desk.now
+    )
+    return await _show(desk, petition, message, ok=done, status=200 if done else 409)
+
+
+async def _staff_rows(desk: Desk) -> list[tuple[int, str, list[str]]]:
+    units = await access.scope(desk.session, desk.user.actor)
+    rows: dict[int, tuple[str, list[str]]] = {}
+    for grant, person, unit in await people.all_grants(desk.session):
+        if grant.revoked_at is not None or grant.unit_id not in units or person.id is None:
+            continue
+        role = "Quản trị" if grant.role == access.ADMIN else "Cán bộ"
+        leader = " (lãnh đạo)" if grant.leader else ""
+        entry = rows.setdefault(person.id, (name_of(person.id, person.display_name), []))
+        entry[1].append(f"{role} – {unit.name}{leader}")
+    return [(pid, name, roles) for pid, (name, roles) in sorted(rows.items())]
+
+
+@page(admin=True)
+async def users_page(desk: Desk) -> web.StreamResponse:
+    return desk.render("users.html", staff=await _staff_rows(desk), message="", ok=True)
+
+
+@page(admin=True)
+async def user_rename(desk: Desk) -> web.StreamResponse:
+    person_id = ascii_int(desk.request.match_info["id"])
+    form = await desk.request.post()
+    name = access.clean_name(form_text(form, "ten", 300))
+    staff = {pid for pid, _, _ in await _staff_rows(desk)}
+    if person_id is None or person_id not in staff:
+        access.record_denied(desk.session, desk.user.actor, "desk:rename", desk.now)
+        return desk.render("forbidden.html", status=403)
+    if name is None:
+        rows = await _staff_rows(desk)
+        return desk.render("users.html", status=400, staff=rows, message=BAD_NAME, ok=False)
+    await access.rename(desk.session, person_id, name, desk.now, desk.user.actor.label)
+    rows = await _staff_rows(desk)
+    return desk.render("users.html", staff=rows, message=RENAMED.format(name=name), ok=True)
+
+
+BAD_NAME = "Họ tên phải có từ 2 đến 200 ký tự."
+RENAMED = "Đã đổi tên thành {name}."
+
+# Every desk route, for the role matrix test (method, path pattern, admin only).
+ROUTES: list[tuple[str, str, Any, bool]] = [
+    ("GET", "/desk/don", petition_queue, False),
+    ("GET", "/desk/don/{id}", case_page, False),
+    ("POST", "/desk/don/{id}/buoc", case_step, False),
+    ("POST", "/desk/don/{id}/giao", case_assign, False),
+    ("POST", "/desk/don/{id}/ngay-nhan", case_received, False),
+    ("POST", "/desk/don/{id}/danh-tinh", case_reveal, False),
+    ("POST", "/desk/don/{id}/bi-to-cao", case_accused, False),
+    ("GET", "/desk/nguoi-dung", users_page, True),
+    ("POST", "/desk/nguoi-dung/{id}/ten", user_rename, True),
+    ("POST", "/desk/dang-xuat", logout, False),
+]
+
+
+def add_routes(app: web.Application) -> None:
+    setup(app)
+    app.router.add_get("/desk", home)
+    app.router.add_get(login.LOGIN_PATH, login_page)
+    app.router.add_post(login.LOGIN_PATH, login_post)
+    app.router.add_static("/desk/static/", STATIC, append_version=False)
+    for method, path, handler, _ in ROUTES:
+        app.router.add_route(method, path, handler)
