@@ -38,7 +38,7 @@ async def login_post(request: web.Request) -> web.StreamResponse:
         )
     if cookie is None:
         return render(request, "login_failed.html", status=400)
-    response = web.HTTPSeeOther(HOME)
+    response = web.Response(status=303, headers={"Location": HOME})
     set_cookie(response, request, cookie)
     return response
 

@@ -1,0 +1,429 @@
+"""The staff desk: signing in from a chat link, the đơn queue and a case's page, the role
+matrix over every desk route, CSRF, and a denouncer kept out of every page and search."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestClient, TestServer
+from sqlmodel import select
+
+from bot.server import create_app
+from bot.settings import Settings
+from db import audit, people
+from db.engine import SessionFactory, create_engine, session_factory
+from db.models import Outbox, Petition, PetitionEvent
+from handlers import access, texts
+from handlers.clock import FixedClock
+from handlers.conversation.assistant import Assistant
+from handlers.desk import login
+from handlers.staff.menu import desk_link
+from tests.test_access import setup_units
+from tests.test_cli import add_official_on_telegram, run
+from tests.test_petitions import COMPLAINT, DENUNCIATION, Chat, code_of, file
+
+PUBLIC = "https://troly.xaminhhoa.example"
+Client = TestClient[web.Request, web.Application]
+
+
+@pytest.fixture
+async def desk(
+    database_url: str, sessions: SessionFactory, clock: FixedClock, tmp_path: Path
+) -> AsyncIterator[Client]:
+    settings = Settings(
+        database_url=database_url, data_dir=tmp_path, kb_refresh_seconds=0, public_url=PUBLIC
+    )
+    async with TestClient(TestServer(create_app(settings, clock, run_clock=False))) as client:
+        yield client
+
+
+async def staff(
+    assistant: Assistant,
+    sessions: SessionFactory,
+    clock: FixedClock,
+    chat: str,
+    role: str = access.OFFICIAL,
+    unit: str = "Xã Minh Hòa",
+    name: str | None = None,
+) -> int:
+    """A staff account that redeemed its invite in a private chat; its person id."""
+    async with sessions() as session, session.begin():
+        found = await people.unit_by_code_or_name(session, unit)
+        assert found is not None
+        code = await access.issue(
+            session,
+            purpose=access.INVITE,
+            now=clock.now(),
+            actor="test",
+            role=role,
+            unit_id=found.id,
+            name=name,
+        )
+    await Chat(assistant, chat).say(code)
+    async with sessions() as session:
+        identity = await people.identity(session, "web", chat)
+    assert identity is not None
+    return identity.person_id
+
+
+def link_token(text: str) -> str:
+    found = re.search(r"/desk/dang-nhap\?t=([A-Za-z0-9_-]+)", text)
+    assert found, text
+    return found.group(1)
+
+
+async def sign_in(desk: Client, token: str) -> str:
+    """Open the link and press "Đăng nhập": the desk cookie."""
+    opened = await desk.get(f"/desk/dang-nhap?t={token}")
+    assert opened.status == 200 and "Đăng nhập" in await opened.text()
+    pressed = await desk.post("/desk/dang-nhap", data={"t": token}, allow_redirects=False)
+    assert pressed.status == 303 and pressed.headers["Location"] == "/desk/don"
+    cookie = pressed.cookies["dccs_desk"]
+    desk.session.cookie_jar.clear()
+    return cookie.value
+
+
+async def signed_in(desk: Client, sessions: SessionFactory, clock: FixedClock, person: int) -> str:
+    async with sessions() as session, session.begin():
+        url = await login.issue_link(session, person, clock.now(), "test", "test", PUBLIC)
+    assert url is not None
+    return await sign_in(desk, link_token(url))
+
+
+def jar(cookie: str) -> dict[str, str]:
+    return {"Cookie": f"dccs_desk={cookie}"}
+
+
+def csrf_of(html: str) -> str:
+    found = re.search(r'name="csrf" value="([0-9a-f]+)"', html)
+    assert found
+    return found.group(1)
+
+
+async def page(desk: Client, cookie: str, path: str) -> tuple[int, str]:
+    response = await desk.get(path, headers=jar(cookie))
+    return response.status, await response.text()
+
+
+async def post(
+    desk: Client, cookie: str, path: str, data: dict[str, str], csrf: bool = True
+) -> tuple[int, str]:
+    if csrf:
+        _, html = await page(desk, cookie, "/desk/don")
+        data = {**data, "csrf": csrf_of(html)}
+    response = await desk.post(path, data=data, headers=jar(cookie), allow_redirects=False)
+    return response.status, await response.text()
+
+
+async def test_an_official_gets_a_one_time_link_in_the_chat_and_signs_in_with_the_button(
+    assistant: Assistant, desk: Client, sessions: SessionFactory, clock: FixedClock
+) -> None:
+    await setup_units(sessions, clock)
+    await staff(assistant, sessions, clock, "officer", name="Trần Thị B")
+    officer = Chat(assistant, "officer")
+    menu = await officer.press("staff:menu")
+    assert (texts.DESK_OPEN_BUTTON, "staff:desk") in [(b.label, b.payload) for b in menu.buttons]
+    # In the chat the link needs the public address the assistant itself does not know.
+    reply = await officer.say("/dangnhap")
+    assert reply.text == texts.DESK_NO_URL
+    async with sessions() as session, session.begin():
+        actor = await access.actor_for(session, "web", "officer", None, True, clock.now())
+        sent = await desk_link(session, actor, clock.now(), PUBLIC)
+    assert sent.no_preview and sent.to_json()["no_preview"] is True
+    assert f"{PUBLIC}/desk/dang-nhap?t=" in sent.text and "10 phút" in sent.text
+    token = link_token(sent.text)
+    # A preview or a crawler opening the link spends nothing: it still works afterwards.
+    for _ in range(3):
+        assert (await desk.get(f"/desk/dang-nhap?t={token}")).status == 200
+    cookie_response = await desk.post("/desk/dang-nhap", data={"t": token}, allow_redirects=False)
+    set_cookie = cookie_response.headers["Set-Cookie"]
+    assert "HttpOnly" in set_cookie and "SameSite=Strict" in set_cookie
+    assert "Secure" not in set_cookie
+    cookie = cookie_response.cookies["dccs_desk"].value
+    desk.session.cookie_jar.clear()
+    status, html = await page(desk, cookie, "/desk/don")
+    assert status == 200 and "Trần Thị B" in html and "Đơn thư" in html
+    queue = await desk.get("/desk/don", headers=jar(cookie))
+    assert "frame-ancestors 'none'" in queue.headers["Content-Security-Policy"]
+    # The link is spent: a second press fails, and is audited.
+    again = await desk.post("/desk/dang-nhap", data={"t": token}, allow_redirects=False)
+    assert again.status == 400 and "đã được dùng" in await again.text()
+    async with sessions() as session:
+        actions = [entry.action for entry in await audit.entries(session)]
+    assert {"desk.link_issued", "desk.login", "desk.link_failed"} <= set(actions)
+
+
+async def test_a_link_expires_after_10_minutes_and_a_session_after_30_idle_minutes(
+    assistant: Assistant, desk: Client, sessions: SessionFactory, clock: FixedClock
+) -> None:
+    await setup_units(sessions, clock)
+    person = await staff(assistant, sessions, clock, "officer")
+    async with sessions() as session, session.begin():
+        url = await login.issue_link(session, person, clock.now(), "test", "chat", PUBLIC)
+    assert url is not None
+    clock.advance(timedelta(minutes=10, seconds=1))
+    late = await desk.post("/desk/dang-nhap", data={"t": link_token(url)}, allow_redirects=False)
+    assert late.status == 400
+    cookie = await signed_in(desk, sessions, clock, person)
+    clock.advance(timedelta(minutes=29))
+    assert (await page(desk, cookie, "/desk/don"))[0] == 200
+    clock.advance(timedelta(minutes=29))
+    assert (await page(desk, cookie, "/desk/don"))[0] == 200
+    clock.advance(timedelta(minutes=31))
+    status, html = await page(desk, cookie, "/desk/don")
+    assert status == 401 and "/dangnhap" in html
+
+
+async def test_logout_ends_the_session_and_a_form_without_its_token_is_refused(
+    assistant: Assistant, desk: Client, sessions: SessionFactory, clock: FixedClock
+) -> None:
+    await setup_units(sessions, clock)
+    person = await staff(assistant, sessions, clock, "officer")
+    cookie = await signed_in(desk, sessions, clock, person)
+    status, _ = await post(desk, cookie, "/desk/dang-xuat", {}, csrf=False)
+    assert status == 403
+    status, _ = await post(desk, cookie, "/desk/dang-xuat", {"csrf": "0" * 40}, csrf=False)
+    assert status == 403
+    assert (await page(desk, cookie, "/desk/don"))[0] == 200
+    status, html = await post(desk, cookie, "/desk/dang-xuat", {})
+    assert status == 200 and "Đã đăng xuất" in html
+    assert (await page(desk, cookie, "/desk/don"))[0] == 401
+    async with sessions() as session:
+        refused = [e.target for e in await audit.entries(session, "access.denied")]
+    assert refused == ["csrf desk:POST /desk/dang-xuat"] * 2
+
+
+async def test_the_command_line_prints_a_link_audited_as_issued_there(
+    cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    units = tmp_path / "units.yaml"
+    units.write_text("- {name: Xã Minh Hòa, kind: xa}\n", encoding="utf-8")
+    run(["units", "import", str(units)], cli_env)
+    invited = run(
+        ["users", "invite", "--role", "official", "--unit", "Xã Minh Hòa", "--name", "Trần Thị B"],
+        cli_env,
+    )
+    assert "Mã mời: " in invited.stdout
+    database = Path(cli_env["DCCS_DATA_DIR"]) / "dccs.sqlite3"
+    await add_official_on_telegram(database)
+    without_address = run(["users", "login-link", "1"], cli_env, check=False)
+    assert without_address.returncode == 2 and "DCCS_PUBLIC_URL" in without_address.stderr
+    env = {**cli_env, "DCCS_PUBLIC_URL": PUBLIC + "/"}
+    printed = run(["users", "login-link", "1"], env).stdout.strip()
+    assert printed.startswith(f"{PUBLIC}/desk/dang-nhap?t=") and len(printed) > len(PUBLIC) + 50
+    assert run(["users", "login-link", "99"], env, check=False).returncode == 1
+    run(["users", "rename", "1", "Lê Văn Cường"], cli_env)
+    assert "1\tLê Văn Cường\tofficial\tXã Minh Hòa" in run(["users", "list"], cli_env).stdout
+    engine = create_engine(f"sqlite:///{database}")
+    async with session_factory(engine)() as session:
+        issued = await audit.entries(session, "desk.link_issued")
+        renamed = await audit.entries(session, "person.rename")
+    await engine.dispose()
+    assert [(e.actor, (e.after or {}).get("via")) for e in issued] == [("cli", "cli")]
+    assert [(e.actor, (e.after or {}).get("name")) for e in renamed] == [("cli", "Lê Văn Cường")]
+
+
+async def petition_ids(sessions: SessionFactory) -> dict[str, int]:
+    async with sessions() as session:
+        rows = (await session.exec(select(Petition.kind, Petition.id))).all()
+    return {kind: number for kind, number in rows if number is not None}
+
+
+async def test_an_official_finds_a_complaint_by_phone_and_closes_it_with_a_result(
+    assistant: Assistant, desk: Client, sessions: SessionFactory, clock: FixedClock
+) -> None:
+    await setup_units(sessions, clock)
+    citizen = Chat(assistant, "citizen", channel="telegram")
+    code = code_of(await file(citizen, "khieu_nai", COMPLAINT))
+    officer = await staff(assistant, sessions, clock, "officer", name="Trần Thị B")
+    cookie = await signed_in(desk, sessions, clock, officer)
+    status, html = await page(desk, cookie, "/desk/don")
+    assert status == 200 and code in html and "Nguyễn Văn An" not in html
+    for typed in ("0912345678", "0912 345 678", "+84912345678", "nguyen van an", code.lower()):
+        status, html = await page(desk, cookie, f"/desk/don?tim={typed}")
+        assert code in html, typed
+    status, html = await page(desk, cookie, "/desk/don?tim=0999999999")
+    assert code not in html and "Không có đơn nào khớp" in html
+    number = (await petition_ids(sessions))["khieu_nai"]
+    case = f"/desk/don/{number}"
+    status, html = await page(desk, cookie, case)
+    assert status == 200
+    for label in ("Quyết định, hành vi bị khiếu nại", "Yêu cầu giải quyết", "Nguyễn Văn An"):
+        assert label in html
+    assert (await post(desk, cookie, f"{case}/buoc", {"buoc": "take"}))[0] == 200
+    status, html = await post(desk, cookie, f"{case}/buoc", {"buoc": "recv"})
+    assert status == 200 and "đã tiếp nhận" in html
+    # Thụ lý cannot be undone: the first press asks, the second does it.
+    status, html = await post(desk, cookie, f"{case}/buoc", {"buoc": "acc"})
+    assert status == 200 and "không hoàn tác được" in html and "Xác nhận: Thụ lý" in html
+    status, html = await post(desk, cookie, f"{case}/buoc", {"buoc": "acc", "xac_nhan": "1"})
+    assert status == 200 and "25/12/2026" in html
+    result = "Huỷ quyết định xử phạt số 12/QĐ-XPHC; hoàn trả tiền phạt"
+    status, html = await post(desk, cookie, f"{case}/buoc", {"buoc": "da_giai_quyet"})
+    assert status == 400 and texts.PT_ASK_NOTE["da_giai_quyet"] in html
+    status, html = await post(
+        desk, cookie, f"{case}/buoc", {"buoc": "da_giai_quyet", "ghi_chu": result, "xac_nhan": "1"}
+    )
+    assert status == 200 and "đã giải quyết" in html
+    status, html = await post(desk, cookie, f"{case}/buoc", {"buoc": "close", "xac_nhan": "1"})
+    assert status == 200 and "đã đóng" in html
+    # The history names the official and shows the result; no account number.
+    assert "Trần Thị B" in html and "hoàn trả tiền phạt" in html and "person:" not in html
+    async with sessions() as session:
+        history = (await session.exec(select(PetitionEvent.status))).all()
+        pushes = (await session.exec(select(Outbox).where(Outbox.chat_id == "citizen"))).all()
+    assert list(history) == ["dang_ky", "tiep_nhan", "dang_giai_quyet", "da_giai_quyet", "dong"]
+    assert any("hoàn trả tiền phạt" in push.reply["text"] for push in pushes)
+    # A finished step pressed again (a reload re-posting the form) changes nothing.
+    status, _ = await post(desk, cookie, f"{case}/buoc", {"buoc": "close", "xac_nhan": "1"})
+    assert status == 409
+
+
+async def test_the_handler_corrects_the_receipt_date_with_a_reason_never_in_the_future(
+    assistant: Assistant, desk: Client, sessions: SessionFactory, clock: FixedClock
+) -> None:
+    await setup_units(sessions, clock)
+    await file(Chat(assistant, "citizen"), "khieu_nai", COMPLAINT)
+    officer = await staff(assistant, sessions, clock, "officer", name="Trần Thị B")
+    colleague = await staff(assistant, sessions, clock, "colleague", name="Lê Văn C")
+    cookie = await signed_in(desk, sessions, clock, officer)
+    other = await signed_in(desk, sessions, clock, colleague)
+    case = f"/desk/don/{(await petition_ids(sessions))['khieu_nai']}"
+    await post(desk, cookie, f"{case}/buoc", {"buoc": "take"})
+    await post(desk, cookie, f"{case}/buoc", {"buoc": "recv"})
+    reason = "Đơn giấy nhận tại bộ phận một cửa, nhập máy muộn"
+    status, html = await post(
+        desk, cookie, f"{case}/ngay-nhan", {"ngay": "2026-11-26", "ly_do": reason}
+    )
+    assert status == 409 and "không được sau hôm nay" in html
+    status, html = await post(
+        desk, cookie, f"{case}/ngay-nhan", {"ngay": "2026-11-20", "ly_do": "x"}
+    )
+    assert status == 409 and "Cần ghi lý do" in html
+    status, html = await post(
+        desk, other, f"{case}/ngay-nhan", {"ngay": "2026-11-20", "ly_do": reason}
+    )
+    assert status == 409 and "Chỉ người được giao xử lý" in html
+    status, html = await post(
+        desk, cookie, f"{case}/ngay-nhan", {"ngay": "20/11/2026", "ly_do": reason}
+    )
+    # Received Fri 20/11/2026: 10 days -> Mon 30/11/2026 (Luật Khiếu nại Điều 27).
+    assert status == 200 and "Đã sửa ngày nhận đơn" in html and "30/11/2026" in html
+    assert "Sửa ngày nhận đơn thực tế: 20/11/2026 (trước đây 25/11/2026)" in html
+    async with sessions() as session:
+        petition = (await session.exec(select(Petition))).one()
+        [changed] = await audit.entries(session, "petition.received_date")
+    assert str(petition.due_date) == "2026-11-30"
+    assert changed.after is not None and changed.after["reason"] == reason
+
+
+async def test_a_colleague_is_given_a_case_and_a_denunciation_only_by_an_admin_with_a_reason(
+    assistant: Assistant, desk: Client, sessions: SessionFactory, clock: FixedClock
+) -> None:
+    await setup_units(sessions, clock)
+    await file(Chat(assistant, "citizen"), "khieu_nai", COMPLAINT)
+    await file(Chat(assistant, "denouncer"), "to_cao", DENUNCIATION)
+    officer = await staff(assistant, sessions, clock, "officer", name="Trần Thị B")
+    colleague = await staff(assistant, sessions, clock, "colleague", name="Lê Văn C")
+    admin = await staff(assistant, sessions, clock, "admin", access.ADMIN, name="Phạm Thị D")
+    ids = await petition_ids(sessions)
+    cookie = await signed_in(desk, sessions, clock, officer)
+    complaint, denunciation = f"/desk/don/{ids['khieu_nai']}", f"/desk/don/{ids['to_cao']}"
+    status, html = await post(desk, cookie, f"{complaint}/giao", {"nguoi": str(colleague)})
+    assert status == 200 and "Lê Văn C" in html
+    status, html = await post(desk, cookie, f"{denunciation}/giao", {"nguoi": str(colleague)})
+    assert status == 409 and texts.PT_TAKE_REFUSED in html
+    boss = await signed_in(desk, sessions, clock, admin)
+    status, html = await post(desk, boss, f"{denunciation}/giao", {"nguoi": str(colleague)})
+    assert status == 409 and "Lý do" in html
+    reason = "Đồng chí C phụ trách địa chính, đúng lĩnh vực"
+    status, html = await post(
+        desk, boss, f"{denunciation}/giao", {"nguoi": str(colleague), "ly_do": reason}
+    )
+    assert status == 200
+    async with sessions() as session:
+        assigned = await audit.entries(session, "petition.assigned")
+        told = (await session.exec(select(Outbox.chat_id, Outbox.reply))).all()
+    assert [(e.after or {}).get("reason") for e in assigned] == [None, reason]
+    assert [chat for chat, reply in told if "được giao xử lý đơn" in reply["text"]] == [
+        "colleague",
+        "colleague",
+    ]
+    # Never to a person the tố cáo names.
+    colleague_cookie = await signed_in(desk, sessions, clock, colleague)
+    status, html = await post(
+        desk, colleague_cookie, f"{denunciation}/bi-to-cao", {"nguoi": str(officer)}
+    )
+    assert status == 200
+    status, html = await post(
+        desk, boss, f"{denunciation}/giao", {"nguoi": str(officer), "ly_do": reason}
+    )
+    assert status == 409
+    assert (await page(desk, cookie, denunciation))[0] == 403
+
+
+async def test_a_denouncer_is_on_no_desk_page_or_search_but_the_handlers(
+    assistant: Assistant, desk: Client, sessions: SessionFactory, clock: FixedClock
+) -> None:
+    await setup_units(sessions, clock)
+    await file(Chat(assistant, "denouncer"), "to_cao", DENUNCIATION)
+    handler = await staff(assistant, sessions, clock, "handler", name="Trần Thị B")
+    colleague = await staff(assistant, sessions, clock, "colleague", name="Lê Văn C")
+    admin = await staff(assistant, sessions, clock, "admin", access.ADMIN, name="Phạm Thị D")
+    number = (await petition_ids(sessions))["to_cao"]
+    boss = await signed_in(desk, sessions, clock, admin)
+    reason = "Đồng chí B được phân công theo dõi đơn tố cáo"
+    await post(desk, boss, f"/desk/don/{number}/giao", {"nguoi": str(handler), "ly_do": reason})
+    searches = ["0987654321", "0987 654 321", "Trần Thị Bình", "tran thi binh", "binh"]
+    for cookie in (await signed_in(desk, sessions, clock, colleague), boss):
+        for typed in searches:
+            status, html = await page(desk, cookie, f"/desk/don?tim={typed}")
+            assert status == 200 and "TC-" not in html, typed
+        for path in ("/desk/don", f"/desk/don/{number}", "/desk/don?trang_thai=all"):
+            status, html = await page(desk, cookie, path)
+            assert status == 200
+            assert "Trần Thị Bình" not in html and "0987" not in html and "Xóm Bãi" not in html
+    mine = await signed_in(desk, sessions, clock, handler)
+    for typed in searches:
+        assert "TC-" in (await page(desk, mine, f"/desk/don?tim={typed}"))[1], typed
+    status, html = await page(desk, mine, f"/desk/don/{number}")
+    assert "Trần Thị Bình" in html
+    # An admin sees the filer only by stating a reason, which is logged.
+    status, html = await post(desk, boss, f"/desk/don/{number}/danh-tinh", {"ly_do": "xem"})
+    assert "Trần Thị Bình" not in html
+    status, html = await post(
+        desk, boss, f"/desk/don/{number}/danh-tinh", {"ly_do": "Thanh tra tỉnh đề nghị xác minh"}
+    )
+    assert status == 200 and "Trần Thị Bình" in html
+    async with sessions() as session:
+        viewed = await audit.entries(session, "petition.filer_viewed")
+    assert [e.actor_person_id for e in viewed] == [handler, admin]
+
+
+async def test_a_denunciation_of_the_communes_chairman_is_never_shown_to_the_chairman(
+    assistant: Assistant, desk: Client, sessions: SessionFactory, clock: FixedClock
+) -> None:
+    await setup_units(sessions, clock)
+    chairman = await staff(assistant, sessions, clock, "chairman", name="Phạm Văn D")
+    province = await staff(assistant, sessions, clock, "province", unit="Tỉnh mẫu")
+    async with sessions() as session, session.begin():
+        [grant] = await people.active_roles(session, chairman)
+        assert grant.id is not None
+        await access.set_leader(session, grant.id, True, clock.now(), "test")
+    chat = Chat(assistant, "c6")
+    await chat.say("/xa")
+    await chat.say("Minh Hoa")
+    answers = (*DENUNCIATION[:3], "Ông Phạm Văn D, Chủ tịch UBND xã Minh Hòa", DENUNCIATION[4])
+    code = code_of(await file(chat, "to_cao", answers))
+    number = (await petition_ids(sessions))["to_cao"]
+    above = await signed_in(desk, sessions, clock, province)
+    assert code in (await page(desk, above, "/desk/don"))[1]
+    leader = await signed_in(desk, sessions, clock, chairman)
+    for path in ("/desk/don", f"/desk/don?tim={code}", "/desk/don?trang_thai=all"):
+        assert f">{code}</a>" not in (await page(desk, leader, path))[1]
+    assert (await page(desk, leader, f"/desk/don/{number}"))[0] == 403
