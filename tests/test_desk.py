@@ -13,6 +13,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 from sqlmodel import select
 
+from bot.desk.routes import ROUTES
 from bot.server import create_app
 from bot.settings import Settings
 from db import audit, people
@@ -21,7 +22,9 @@ from db.models import Outbox, Petition, PetitionEvent
 from handlers import access, texts
 from handlers.clock import FixedClock
 from handlers.conversation.assistant import Assistant
+from handlers.conversation.turn import AssistantSettings
 from handlers.desk import login
+from handlers.faq.knowledge import KnowledgeBase
 from handlers.staff.menu import desk_link
 from tests.test_access import setup_units
 from tests.test_cli import add_official_on_telegram, run
@@ -427,3 +430,129 @@ async def test_a_denunciation_of_the_communes_chairman_is_never_shown_to_the_cha
     for path in ("/desk/don", f"/desk/don?tim={code}", "/desk/don?trang_thai=all"):
         assert f">{code}</a>" not in (await page(desk, leader, path))[1]
     assert (await page(desk, leader, f"/desk/don/{number}"))[0] == 403
+
+
+async def test_every_desk_route_lets_in_only_the_right_people_and_audits_the_others(
+    assistant: Assistant, desk: Client, sessions: SessionFactory, clock: FixedClock
+) -> None:
+    await setup_units(sessions, clock)
+    await file(Chat(assistant, "citizen"), "khieu_nai", COMPLAINT)
+    officer = await staff(assistant, sessions, clock, "officer", name="Trần Thị B")
+    admin = await staff(assistant, sessions, clock, "admin", access.ADMIN, name="Phạm Thị D")
+    elsewhere = await staff(assistant, sessions, clock, "hai", unit="Xã Minh Hải")
+    revoked = await staff(assistant, sessions, clock, "gone")
+    number = (await petition_ids(sessions))["khieu_nai"]
+    cookies = {
+        "official": await signed_in(desk, sessions, clock, officer),
+        "admin": await signed_in(desk, sessions, clock, admin),
+        "other unit": await signed_in(desk, sessions, clock, elsewhere),
+        "revoked": await signed_in(desk, sessions, clock, revoked),
+    }
+    async with sessions() as session, session.begin():
+        [grant] = await people.active_roles(session, revoked)
+        assert grant.id is not None
+        await access.revoke(session, grant.id, clock.now(), "test")
+    await post(desk, cookies["official"], f"/desk/don/{number}/buoc", {"buoc": "recv"})
+    chat = await desk.post("/api/chat", json={"text": "xin chao"})
+    citizen = chat.cookies["dccs_session"].value
+    desk.session.cookie_jar.clear()
+    bodies = {
+        "buoc": {"buoc": "take"},
+        "giao": {"nguoi": str(officer)},
+        "ngay-nhan": {"ngay": "24/11/2026", "ly_do": "Đơn giấy nhận hôm trước, nhập muộn"},
+        "danh-tinh": {"ly_do": "Kiểm tra quyền truy cập"},
+        "bi-to-cao": {"nguoi": str(elsewhere)},
+        "ten": {"ten": "Trần Thị Bảy"},
+        "dang-xuat": {},
+    }
+
+    def expected(who: str, path: str, admin_only: bool) -> str:
+        if who in ("no session", "citizen"):
+            return "login"
+        if who == "revoked" or (admin_only and who != "admin"):
+            return "forbidden"
+        if who == "other unit" and "{id}" in path and not admin_only:
+            return "forbidden"
+        return "allowed"
+
+    refused: dict[str, int] = {}
+    for who in ("no session", "citizen", "revoked", "other unit", "official", "admin"):
+        for method, path, _, admin_only in ROUTES:
+            target = officer if path.startswith("/desk/nguoi-dung") else number
+            url = path.format(id=target)
+            headers: dict[str, str] = {}
+            data: dict[str, str] = {}
+            if who == "citizen":
+                headers = {"Cookie": f"dccs_session={citizen}"}
+            elif who in cookies:
+                headers = jar(cookies[who])
+                data = {"csrf": login.csrf_token(cookies[who])}
+            data.update(bodies.get(url.rsplit("/", 1)[1], {}))
+            response = await desk.request(
+                method, url, headers=headers, data=data if method == "POST" else None
+            )
+            html = await response.text()
+            want = expected(who, path, admin_only)
+            if want == "login":
+                assert response.status == 401 and "/dangnhap" in html, (who, method, url)
+            elif want == "forbidden":
+                assert response.status == 403 and "Không có quyền" in html, (who, method, url)
+                refused[who] = refused.get(who, 0) + 1
+            elif method == "GET":
+                assert response.status == 200, (who, method, url)
+            else:
+                assert response.status not in (401, 403), (who, method, url, response.status)
+    async with sessions() as session:
+        denied = await audit.entries(session, "access.denied")
+    by_person = {officer: "official", elsewhere: "other unit", revoked: "revoked", admin: "admin"}
+    counted: dict[str, int] = {}
+    for entry in denied:
+        who = by_person[entry.actor_person_id or 0]
+        counted[who] = counted.get(who, 0) + 1
+    assert counted == refused
+    assert refused == {"revoked": 10, "other unit": 8, "official": 2}
+
+
+async def test_every_desk_form_is_refused_without_its_token(
+    assistant: Assistant, desk: Client, sessions: SessionFactory, clock: FixedClock
+) -> None:
+    await setup_units(sessions, clock)
+    await file(Chat(assistant, "citizen"), "khieu_nai", COMPLAINT)
+    admin = await staff(assistant, sessions, clock, "admin", access.ADMIN)
+    number = (await petition_ids(sessions))["khieu_nai"]
+    cookie = await signed_in(desk, sessions, clock, admin)
+    urls = [
+        path.format(id=number if "/don/" in path else admin)
+        for method, path, _, _ in ROUTES
+        if method == "POST"
+    ]
+    for url in urls:
+        for token in (None, "", login.csrf_token("another session")):
+            data = {"buoc": "take", "nguoi": str(admin), "ten": "Tên mới"}
+            if token is not None:
+                data["csrf"] = token
+            response = await desk.post(url, data=data, headers=jar(cookie))
+            assert response.status == 403, url
+    async with sessions() as session:
+        petition = (await session.exec(select(Petition))).one()
+    assert petition.handler_person_id is None
+    assert (await page(desk, cookie, "/desk/don"))[0] == 200
+
+
+async def test_dangnhap_in_a_private_chat_sends_the_link_without_a_preview(
+    sessions: SessionFactory, clock: FixedClock, seeded: None
+) -> None:
+    await setup_units(sessions, clock)
+    settings = AssistantSettings(public_url=PUBLIC)
+    assistant = Assistant(sessions, KnowledgeBase(refresh_seconds=0), clock, settings)
+    officer = await staff(assistant, sessions, clock, "officer")
+    reply = await Chat(assistant, "officer").say("/dangnhap")
+    assert reply.no_preview and f"{PUBLIC}/desk/dang-nhap?t=" in reply.text
+    pressed = await Chat(assistant, "officer").press("staff:desk")
+    assert pressed.no_preview and link_token(pressed.text) != link_token(reply.text)
+    refused = await Chat(assistant, "citizen").say("/dangnhap")
+    assert refused.text == texts.FORBIDDEN and "desk" not in refused.text
+    async with sessions() as session:
+        issued = await audit.entries(session, "desk.link_issued")
+    assert [(e.actor_person_id, (e.after or {})["via"]) for e in issued] == [(None, "chat")] * 2
+    assert {e.target for e in issued} == {f"person:{officer}"}
