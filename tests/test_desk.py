@@ -18,7 +18,7 @@ from bot.server import create_app
 from bot.settings import Settings
 from db import audit, people
 from db.engine import SessionFactory, create_engine, session_factory
-from db.models import Outbox, Petition, PetitionEvent
+from db.models import Outbox, Person, Petition, PetitionEvent
 from handlers import access, texts
 from handlers.clock import FixedClock
 from handlers.conversation.assistant import Assistant
@@ -382,6 +382,22 @@ async def test_a_denouncer_is_on_no_desk_page_or_search_but_the_handlers(
     boss = await signed_in(desk, sessions, clock, admin)
     reason = "Đồng chí B được phân công theo dõi đơn tố cáo"
     await post(desk, boss, f"/desk/don/{number}/giao", {"nguoi": str(handler), "ly_do": reason})
+    # The denouncer's account carries their name (as a Telegram account would) and a line of
+    # the history is theirs (a "xem xét lại" they pressed).
+    async with sessions() as session, session.begin():
+        petition = await session.get(Petition, number)
+        assert petition is not None and petition.person_id is not None
+        person = await session.get(Person, petition.person_id)
+        assert person is not None
+        person.display_name = "Trần Thị Bình"
+        session.add(
+            PetitionEvent(
+                petition_id=number,
+                at=clock.now(),
+                actor=f"person:{person.id}",
+                status="de_nghi_xem_lai",
+            )
+        )
     searches = ["0987654321", "0987 654 321", "Trần Thị Bình", "tran thi binh", "binh"]
     for cookie in (await signed_in(desk, sessions, clock, colleague), boss):
         for typed in searches:
@@ -391,6 +407,8 @@ async def test_a_denouncer_is_on_no_desk_page_or_search_but_the_handlers(
             status, html = await page(desk, cookie, path)
             assert status == 200
             assert "Trần Thị Bình" not in html and "0987" not in html and "Xóm Bãi" not in html
+            assert f"#{petition.person_id}<" not in html
+        assert "Người gửi đơn</td>" in (await page(desk, cookie, f"/desk/don/{number}"))[1]
     mine = await signed_in(desk, sessions, clock, handler)
     for typed in searches:
         assert "TC-" in (await page(desk, mine, f"/desk/don?tim={typed}"))[1], typed

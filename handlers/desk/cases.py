@@ -114,7 +114,7 @@ async def view(session: AsyncSession, actor: Actor, petition: Petition, now: dat
             filer = f"{party.full_name}, {party.phone}, {official_address(party.address)}"
             audit_by(session, actor, "petition.filer_viewed", now, target=petition.code)
     events = await desk.history(session, petition.id)
-    shown = await label_names(session, [event.actor for event in events])
+    shown = await label_names(session, [event.actor for event in events], petition.person_id)
     history = [
         (
             event.at,
@@ -204,8 +204,14 @@ def _detail_text(value: Any) -> str:
     return str(value)
 
 
+EVENT_WORDS = {
+    "de_nghi_xem_lai": "người gửi đơn đề nghị xem xét lại",
+    "de_nghi_rut_don": "người gửi đơn đề nghị rút đơn",
+}
+
+
 def _event_words(status: str) -> str:
-    return {"de_nghi_xem_lai": "người gửi đề nghị xem xét lại"}.get(status, status)
+    return EVENT_WORDS.get(status, status)
 
 
 async def step(

@@ -9,7 +9,13 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from db import desk
 
-SYSTEM_ACTORS = {"system": "Trợ lý (tự động)", "cli": "Dòng lệnh (cán bộ CNTT)", "web": "Trang web"}
+FILER = "Người gửi đơn"
+SYSTEM_ACTORS = {
+    "system": "Trợ lý (tự động)",
+    "cli": "Dòng lệnh (cán bộ CNTT)",
+    "web": "Trang web",
+    "citizen": FILER,
+}
 
 
 def name_of(person_id: int | None, name: str | None) -> str:
@@ -26,15 +32,21 @@ def person_of_label(label: str) -> int | None:
     return None
 
 
-async def label_names(session: AsyncSession, labels: Iterable[str]) -> dict[str, str]:
-    """Actor labels of history lines or audit rows, each with the name to show for it."""
+async def label_names(
+    session: AsyncSession, labels: Iterable[str], filer: int | None = None
+) -> dict[str, str]:
+    """Actor labels of history lines or audit rows, each with the name to show for it. The
+    filer's own lines (a "xem xét lại" they pressed) say "Người gửi đơn", never their name or
+    account: a tố cáo's history is read by officials who may not know who filed it."""
     labels = set(labels)
     ids = {pid for label in labels if (pid := person_of_label(label)) is not None}
-    names = await desk.names(session, ids)
+    names = await desk.names(session, ids - {filer} if filer else ids)
     shown = {}
     for label in labels:
         pid = person_of_label(label)
-        if pid is not None:
+        if pid is not None and pid == filer:
+            shown[label] = FILER
+        elif pid is not None:
             shown[label] = name_of(pid, names.get(pid))
         else:
             shown[label] = SYSTEM_ACTORS.get(label, label)
