@@ -9,7 +9,15 @@ from datetime import date, datetime
 from sqlmodel import col, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from db.models import DeskSession, Person, Petition, PetitionEvent, PetitionParty, Unit
+from db.models import (
+    DeadlineDone,
+    DeskSession,
+    Person,
+    Petition,
+    PetitionEvent,
+    PetitionParty,
+    Unit,
+)
 
 
 def create_session(session: AsyncSession, token_hash: str, person_id: int, now: datetime) -> None:
@@ -131,4 +139,14 @@ async def history(session: AsyncSession, petition_id: int) -> Sequence[PetitionE
         .where(PetitionEvent.petition_id == petition_id)
         .order_by(col(PetitionEvent.at), col(PetitionEvent.id))
     )
+    return (await session.exec(query)).all()
+
+
+async def deadlines_done(
+    session: AsyncSession, deadline_ids: Iterable[int]
+) -> Sequence[DeadlineDone]:
+    wanted = set(deadline_ids)
+    if not wanted:
+        return []
+    query = select(DeadlineDone).where(col(DeadlineDone.deadline_id).in_(wanted))
     return (await session.exec(query)).all()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -18,7 +18,7 @@ from bot.server import create_app
 from bot.settings import Settings
 from db import audit, people
 from db.engine import SessionFactory, create_engine, session_factory
-from db.models import Outbox, Person, Petition, PetitionEvent
+from db.models import Deadline, Outbox, Person, Petition, PetitionEvent
 from handlers import access, texts
 from handlers.clock import FixedClock
 from handlers.conversation.assistant import Assistant
@@ -229,6 +229,24 @@ async def test_the_command_line_prints_a_link_audited_as_issued_there(
     await engine.dispose()
     assert [(e.actor, (e.after or {}).get("via")) for e in issued] == [("cli", "cli")]
     assert [(e.actor, (e.after or {}).get("name")) for e in renamed] == [("cli", "Lê Văn Cường")]
+
+
+async def add_deadline(sessions: SessionFactory, clock: FixedClock) -> int:
+    """A one-off report due Fri 04/12/2026 for Xã Minh Hòa."""
+    async with sessions() as session, session.begin():
+        unit = await people.unit_by_code_or_name(session, "Xã Minh Hòa")
+        assert unit is not None and unit.id is not None
+        deadline = Deadline(
+            title="Báo cáo công tác tiếp công dân tháng 11",
+            basis="Kế hoạch 45/KH-UBND",
+            unit_id=unit.id,
+            due_date=date(2026, 12, 4),
+            created_at=clock.now(),
+        )
+        session.add(deadline)
+        await session.flush()
+        assert deadline.id is not None
+        return deadline.id
 
 
 async def petition_ids(sessions: SessionFactory) -> dict[str, int]:
@@ -460,6 +478,7 @@ async def test_every_desk_route_lets_in_only_the_right_people_and_audits_the_oth
     elsewhere = await staff(assistant, sessions, clock, "hai", unit="Xã Minh Hải")
     revoked = await staff(assistant, sessions, clock, "gone")
     number = (await petition_ids(sessions))["khieu_nai"]
+    deadline = await add_deadline(sessions, clock)
     cookies = {
         "official": await signed_in(desk, sessions, clock, officer),
         "admin": await signed_in(desk, sessions, clock, admin),
@@ -481,6 +500,7 @@ async def test_every_desk_route_lets_in_only_the_right_people_and_audits_the_oth
         "danh-tinh": {"ly_do": "Kiểm tra quyền truy cập"},
         "bi-to-cao": {"nguoi": str(elsewhere)},
         "ten": {"ten": "Trần Thị Bảy"},
+        "xong": {"ngay": "2026-12-04"},
         "dang-xuat": {},
     }
 
@@ -497,6 +517,8 @@ async def test_every_desk_route_lets_in_only_the_right_people_and_audits_the_oth
     for who in ("no session", "citizen", "revoked", "other unit", "official", "admin"):
         for method, path, _, admin_only in ROUTES:
             target = officer if path.startswith("/desk/nguoi-dung") else number
+            if path.startswith("/desk/han-bao-cao"):
+                target = deadline
             url = path.format(id=target)
             headers: dict[str, str] = {}
             data: dict[str, str] = {}
@@ -528,7 +550,7 @@ async def test_every_desk_route_lets_in_only_the_right_people_and_audits_the_oth
         who = by_person[entry.actor_person_id or 0]
         counted[who] = counted.get(who, 0) + 1
     assert counted == refused
-    assert refused == {"revoked": 10, "other unit": 8, "official": 2}
+    assert refused == {"revoked": 12, "other unit": 9, "official": 2}
 
 
 async def test_every_desk_form_is_refused_without_its_token(
@@ -574,3 +596,25 @@ async def test_dangnhap_in_a_private_chat_sends_the_link_without_a_preview(
         issued = await audit.entries(session, "desk.link_issued")
     assert [(e.actor_person_id, (e.after or {})["via"]) for e in issued] == [(None, "chat")] * 2
     assert {e.target for e in issued} == {f"person:{officer}"}
+
+
+async def test_an_official_marks_a_report_done_and_the_page_says_who_and_when(
+    assistant: Assistant, desk: Client, sessions: SessionFactory, clock: FixedClock
+) -> None:
+    await setup_units(sessions, clock)
+    deadline = await add_deadline(sessions, clock)
+    officer = await staff(assistant, sessions, clock, "officer", name="Trần Thị B")
+    elsewhere = await staff(assistant, sessions, clock, "hai", unit="Xã Minh Hải")
+    cookie = await signed_in(desk, sessions, clock, officer)
+    status, html = await page(desk, cookie, "/desk/han-bao-cao")
+    assert status == 200 and "Báo cáo công tác tiếp công dân tháng 11" in html
+    assert "04/12/2026" in html and "Còn 9 ngày" in html
+    other = await signed_in(desk, sessions, clock, elsewhere)
+    assert "tháng 11" not in (await page(desk, other, "/desk/han-bao-cao"))[1]
+    done = {"ngay": "2026-12-04"}
+    assert (await post(desk, other, f"/desk/han-bao-cao/{deadline}/xong", done))[0] == 403
+    status, html = await post(desk, cookie, f"/desk/han-bao-cao/{deadline}/xong", done)
+    assert status == 200 and "Đã ghi nhận hoàn thành" in html
+    assert "Trần Thị B, 09:00 25/11/2026" in html and "Đã nộp" in html
+    status, html = await post(desk, cookie, f"/desk/han-bao-cao/{deadline}/xong", done)
+    assert status == 409

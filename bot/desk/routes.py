@@ -13,6 +13,7 @@ from bot.guard import ADDRESS, origin_digest
 from db import people
 from handlers import access, texts
 from handlers.desk import cases, login
+from handlers.desk import deadlines as desk_deadlines
 from handlers.desk import queue as desk_queue
 from handlers.desk.names import name_of
 from handlers.petitions import received
@@ -211,6 +212,36 @@ async def case_accused(desk: Desk) -> web.StreamResponse:
     return await _show(desk, petition, message, ok=done, status=200 if done else 409)
 
 
+@page()
+async def deadlines_page(desk: Desk) -> web.StreamResponse:
+    return await _deadlines(desk)
+
+
+async def _deadlines(
+    desk: Desk, message: str = "", ok: bool = True, status: int = 200
+) -> web.StreamResponse:
+    rows = await desk_deadlines.rows(desk.session, desk.user.actor, desk.today)
+    return desk.render(
+        "deadlines.html", status=status, rows=rows, message=message, ok=ok, today=desk.today
+    )
+
+
+@page()
+async def deadline_done(desk: Desk) -> web.StreamResponse:
+    form = await desk.request.post()
+    deadline_id = ascii_int(desk.request.match_info["id"])
+    nominal = _parse_day(form_text(form, "ngay", 20))
+    if deadline_id is None or nominal is None:
+        return await _deadlines(desk, texts.STALE_BUTTON, ok=False, status=400)
+    marked = await desk_deadlines.mark_done(
+        desk.session, desk.user.actor, deadline_id, nominal, desk.now
+    )
+    if marked is None:
+        return desk.render("forbidden.html", status=403)
+    done, message = marked
+    return await _deadlines(desk, message, ok=done, status=200 if done else 409)
+
+
 async def _staff_rows(desk: Desk) -> list[tuple[int, str, list[str]]]:
     units = await access.scope(desk.session, desk.user.actor)
     rows: dict[int, tuple[str, list[str]]] = {}
@@ -258,6 +289,8 @@ ROUTES: list[tuple[str, str, Any, bool]] = [
     ("POST", "/desk/don/{id}/ngay-nhan", case_received, False),
     ("POST", "/desk/don/{id}/danh-tinh", case_reveal, False),
     ("POST", "/desk/don/{id}/bi-to-cao", case_accused, False),
+    ("GET", "/desk/han-bao-cao", deadlines_page, False),
+    ("POST", "/desk/han-bao-cao/{id}/xong", deadline_done, False),
     ("GET", "/desk/nguoi-dung", users_page, True),
     ("POST", "/desk/nguoi-dung/{id}/ten", user_rename, True),
     ("POST", "/desk/dang-xuat", logout, False),
