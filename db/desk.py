@@ -6,10 +6,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 
-from sqlmodel import col, select, update
+from sqlmodel import col, or_, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from db.models import (
+    AuditLog,
     DeadlineDone,
     DeskSession,
     Person,
@@ -149,4 +150,35 @@ async def deadlines_done(
     if not wanted:
         return []
     query = select(DeadlineDone).where(col(DeadlineDone.deadline_id).in_(wanted))
+    return (await session.exec(query)).all()
+
+
+async def audit_rows(
+    session: AsyncSession,
+    person_ids: set[int],
+    *,
+    action_prefix: str | None = None,
+    person_id: int | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    limit: int = 200,
+) -> Sequence[AuditLog]:
+    """Audit rows by these people (newest first), narrowed by the filters given. A row names
+    its actor by account (``actor_person_id``) or only by label ("person:12", as the role
+    changes write it): either counts."""
+    labels = [f"person:{pid}" for pid in person_ids]
+    query = select(AuditLog).where(
+        or_(col(AuditLog.actor_person_id).in_(person_ids), col(AuditLog.actor).in_(labels))
+    )
+    if action_prefix:
+        query = query.where(col(AuditLog.action).startswith(action_prefix))
+    if person_id is not None:
+        query = query.where(
+            or_(AuditLog.actor_person_id == person_id, AuditLog.actor == f"person:{person_id}")
+        )
+    if since is not None:
+        query = query.where(col(AuditLog.at) >= since)
+    if until is not None:
+        query = query.where(col(AuditLog.at) < until)
+    query = query.order_by(col(AuditLog.id).desc()).limit(limit)
     return (await session.exec(query)).all()

@@ -479,6 +479,9 @@ async def test_every_desk_route_lets_in_only_the_right_people_and_audits_the_oth
     revoked = await staff(assistant, sessions, clock, "gone")
     number = (await petition_ids(sessions))["khieu_nai"]
     deadline = await add_deadline(sessions, clock)
+    async with sessions() as session:
+        [grant] = await people.active_roles(session, officer)
+        officer_grant = grant.id
     cookies = {
         "official": await signed_in(desk, sessions, clock, officer),
         "admin": await signed_in(desk, sessions, clock, admin),
@@ -501,6 +504,7 @@ async def test_every_desk_route_lets_in_only_the_right_people_and_audits_the_oth
         "bi-to-cao": {"nguoi": str(elsewhere)},
         "ten": {"ten": "Trần Thị Bảy"},
         "xong": {"ngay": "2026-12-04"},
+        "moi": {"vai_tro": "official", "don_vi": "999", "ten": "Người Mới"},
         "dang-xuat": {},
     }
 
@@ -519,6 +523,8 @@ async def test_every_desk_route_lets_in_only_the_right_people_and_audits_the_oth
             target = officer if path.startswith("/desk/nguoi-dung") else number
             if path.startswith("/desk/han-bao-cao"):
                 target = deadline
+            if path.startswith("/desk/vai-tro"):
+                target = officer_grant
             url = path.format(id=target)
             headers: dict[str, str] = {}
             data: dict[str, str] = {}
@@ -550,7 +556,7 @@ async def test_every_desk_route_lets_in_only_the_right_people_and_audits_the_oth
         who = by_person[entry.actor_person_id or 0]
         counted[who] = counted.get(who, 0) + 1
     assert counted == refused
-    assert refused == {"revoked": 12, "other unit": 9, "official": 2}
+    assert refused == {"revoked": 15, "other unit": 12, "official": 5}
 
 
 async def test_every_desk_form_is_refused_without_its_token(
@@ -618,3 +624,53 @@ async def test_an_official_marks_a_report_done_and_the_page_says_who_and_when(
     assert "Trần Thị B, 09:00 25/11/2026" in html and "Đã nộp" in html
     status, html = await post(desk, cookie, f"/desk/han-bao-cao/{deadline}/xong", done)
     assert status == 409
+
+
+async def test_an_admin_invites_renames_and_revokes_staff_and_reads_the_audit_log(
+    assistant: Assistant, desk: Client, sessions: SessionFactory, clock: FixedClock
+) -> None:
+    await setup_units(sessions, clock)
+    admin = await staff(assistant, sessions, clock, "admin", access.ADMIN, name="Phạm Thị D")
+    elsewhere = await staff(assistant, sessions, clock, "hai", unit="Xã Minh Hải")
+    boss = await signed_in(desk, sessions, clock, admin)
+    async with sessions() as session:
+        minh_hoa = await people.unit_by_code_or_name(session, "Xã Minh Hòa")
+        [other_grant] = await people.active_roles(session, elsewhere)
+        [own_grant] = await people.active_roles(session, admin)
+    assert minh_hoa is not None
+    status, html = await page(desk, boss, "/desk/nguoi-dung")
+    assert status == 200 and "Phạm Thị D" in html and "Xã Minh Hải" not in html
+    invite = {"vai_tro": "official", "don_vi": str(minh_hoa.id), "ten": "Trần Thị B"}
+    status, html = await post(desk, boss, "/desk/nguoi-dung/moi", invite)
+    assert status == 200
+    found = re.search(r"Mã mời: ([A-Z2-9]{4}-[A-Z2-9]{4})", html)
+    assert found
+    await Chat(assistant, "newcomer").say(found.group(1))
+    status, html = await page(desk, boss, "/desk/nguoi-dung")
+    assert "Trần Thị B" in html
+    async with sessions() as session:
+        identity = await people.identity(session, "web", "newcomer")
+        assert identity is not None
+        [grant] = await people.active_roles(session, identity.person_id)
+    newcomer = await signed_in(desk, sessions, clock, identity.person_id)
+    status, html = await post(
+        desk, boss, f"/desk/nguoi-dung/{identity.person_id}/ten", {"ten": "Trần Thị Bé"}
+    )
+    assert status == 200 and "Đã đổi tên thành Trần Thị Bé" in html
+    assert "Trần Thị Bé" in (await page(desk, newcomer, "/desk/don"))[1]
+    # Revoking asks first, then closes the desk for that person at once.
+    status, html = await post(desk, boss, f"/desk/vai-tro/{grant.id}/thu-hoi", {})
+    assert status == 200 and "Xác nhận thu hồi" in html
+    assert (await page(desk, newcomer, "/desk/don"))[0] == 200
+    status, html = await post(desk, boss, f"/desk/vai-tro/{grant.id}/thu-hoi", {"xac_nhan": "1"})
+    assert status == 200 and "Đã thu hồi vai trò cán bộ của Trần Thị Bé" in html
+    assert (await page(desk, newcomer, "/desk/don"))[0] == 403
+    yes = {"xac_nhan": "1"}
+    assert (await post(desk, boss, f"/desk/vai-tro/{other_grant.id}/thu-hoi", yes))[0] == 403
+    status, html = await post(desk, boss, f"/desk/vai-tro/{own_grant.id}/thu-hoi", yes)
+    assert status == 409 and "không tự thu hồi" in html
+    status, html = await page(desk, boss, "/desk/nhat-ky")
+    assert status == 200 and "role.revoke" in html and "person.rename" in html
+    assert "Phạm Thị D" in html and "person:" not in html.split("<tbody>")[1].split("<td")[2]
+    status, html = await page(desk, boss, "/desk/nhat-ky?loai=person.")
+    assert "person.rename" in html and "role.revoke" not in html

@@ -23,6 +23,17 @@ from tests.test_petitions import COMPLAINT
 from tests.test_platform_end_to_end import Browser as ChatClient
 from tests.test_web_page import CHROMIUM_ARGS, free_port
 
+DCCS = [sys.executable, "-m", "bot"]
+INVITE_ADMIN = [
+    "users",
+    "invite",
+    "--role",
+    "admin",
+    "--unit",
+    "Xã Minh Hòa",
+    "--name",
+    "Phạm Thị D",
+]
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 
 
@@ -90,15 +101,15 @@ def file_complaint(base: str) -> str:
     return str(text.split("Mã tra cứu: ")[1].split(".")[0])
 
 
-def chat_link(tab: Page, served: Served) -> str:
-    """The official redeems the demo invite on the chat page and asks for a desk link."""
+def chat_link(tab: Page, served: Served, invite: str | None = None) -> str:
+    """The official redeems an invite (the demo's) on the chat page and asks for a desk link."""
     tab.goto(served.url)
     box = tab.get_by_label("Câu hỏi của anh/chị")
     log = tab.get_by_role("log")
     expect(log).to_contain_text("xã Minh Hòa")
-    box.fill(served.invite)
+    box.fill(invite or served.invite)
     tab.keyboard.press("Enter")
-    expect(log).to_contain_text("vai trò cán bộ")
+    expect(log).to_contain_text("Anh/chị đã nhận vai trò")
     box.fill("/dangnhap")
     tab.keyboard.press("Enter")
     expect(log).to_contain_text("dùng một lần, hết hạn sau 10 phút")
@@ -161,6 +172,16 @@ def test_an_official_logs_in_from_the_chat_and_closes_a_complaint_found_by_phone
     tab.keyboard.press("Tab")
     expect(tab.get_by_role("link", name="Bỏ qua, tới nội dung chính")).to_be_focused()
 
+    tab.get_by_role("link", name="Hạn báo cáo").click()
+    expect(tab.get_by_role("heading", name="Hạn báo cáo")).to_be_visible()
+    no_violations(tab, f"deadlines at {width}px")
+    tab.get_by_role("button", name=re.compile("Đánh dấu đã nộp")).first.click()
+    expect(tab.get_by_role("status")).to_contain_text("Đã ghi nhận hoàn thành")
+    no_violations(tab, f"deadline marked at {width}px")
+    tab.goto(f"{served.url}/desk/nguoi-dung")
+    expect(tab.get_by_role("heading", name="Không có quyền xem trang này")).to_be_visible()
+    no_violations(tab, f"forbidden at {width}px")
+
     tab.get_by_role("button", name="Đăng xuất").click()
     expect(tab.get_by_role("heading", name="Đã đăng xuất")).to_be_visible()
     no_violations(tab, f"logged out at {width}px")
@@ -171,4 +192,40 @@ def test_an_official_logs_in_from_the_chat_and_closes_a_complaint_found_by_phone
     tab.get_by_role("button", name="Đăng nhập").click()
     expect(tab.get_by_role("heading", name="Không đăng nhập được")).to_be_visible()
     no_violations(tab, f"spent link at {width}px")
+    context.close()
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_the_admin_pages_have_no_accessibility_violations(
+    served: Served, browser: Browser, width: int, cli_env: dict[str, str]
+) -> None:
+    invited = subprocess.run(
+        [*DCCS, *INVITE_ADMIN],
+        env=cli_env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert invited.returncode == 0, invited.stderr
+    code = invited.stdout.split("Mã mời: ")[1].split()[0]
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    tab = context.new_page()
+    tab.goto(chat_link(tab, served, code))
+    tab.get_by_role("button", name="Đăng nhập").click()
+    expect(tab.get_by_role("banner")).to_contain_text("Phạm Thị D")
+    tab.get_by_role("link", name="Người dùng").click()
+    expect(tab.get_by_role("heading", name="Người dùng")).to_be_visible()
+    no_violations(tab, f"people at {width}px")
+    tab.get_by_label("Họ tên").fill("Trần Thị B")
+    tab.get_by_role("button", name="Tạo mã mời").click()
+    expect(tab.get_by_role("status")).to_contain_text("Mã mời:")
+    no_violations(tab, f"invite made at {width}px")
+    tab.get_by_role("button", name=re.compile("Thu hồi")).first.click()
+    expect(tab.get_by_role("heading", name="Xác nhận: thu hồi vai trò")).to_be_visible()
+    no_violations(tab, f"revoke confirmation at {width}px")
+    tab.get_by_role("link", name="Quay lại, không làm gì").click()
+    tab.get_by_role("link", name="Nhật ký").click()
+    expect(tab.get_by_role("heading", name="Nhật ký thao tác")).to_be_visible()
+    expect(tab.get_by_role("table")).to_contain_text("code.invite.issue")
+    no_violations(tab, f"audit log at {width}px")
     context.close()

@@ -10,12 +10,11 @@ from aiohttp import web
 from bot.channels.web import RUNTIME
 from bot.desk.web import COOKIE, STATIC, Desk, form_text, page, render, set_cookie, setup
 from bot.guard import ADDRESS, origin_digest
-from db import people
 from handlers import access, texts
 from handlers.desk import cases, login
 from handlers.desk import deadlines as desk_deadlines
 from handlers.desk import queue as desk_queue
-from handlers.desk.names import name_of
+from handlers.desk import users as desk_users
 from handlers.petitions import received
 from knowledge.normalize import ascii_int
 
@@ -242,22 +241,23 @@ async def deadline_done(desk: Desk) -> web.StreamResponse:
     return await _deadlines(desk, message, ok=done, status=200 if done else 409)
 
 
-async def _staff_rows(desk: Desk) -> list[tuple[int, str, list[str]]]:
-    units = await access.scope(desk.session, desk.user.actor)
-    rows: dict[int, tuple[str, list[str]]] = {}
-    for grant, person, unit in await people.all_grants(desk.session):
-        if grant.revoked_at is not None or grant.unit_id not in units or person.id is None:
-            continue
-        role = "Quản trị" if grant.role == access.ADMIN else "Cán bộ"
-        leader = " (lãnh đạo)" if grant.leader else ""
-        entry = rows.setdefault(person.id, (name_of(person.id, person.display_name), []))
-        entry[1].append(f"{role} – {unit.name}{leader}")
-    return [(pid, name, roles) for pid, (name, roles) in sorted(rows.items())]
+async def _users(
+    desk: Desk, message: str = "", ok: bool = True, status: int = 200
+) -> web.StreamResponse:
+    units = await desk_queue.choices(desk.session, desk.user.actor)
+    return desk.render(
+        "users.html",
+        status=status,
+        staff=await desk_users.staff(desk.session, desk.user.actor),
+        units=units.units,
+        message=message,
+        ok=ok,
+    )
 
 
 @page(admin=True)
 async def users_page(desk: Desk) -> web.StreamResponse:
-    return desk.render("users.html", staff=await _staff_rows(desk), message="", ok=True)
+    return await _users(desk)
 
 
 @page(admin=True)
@@ -265,16 +265,68 @@ async def user_rename(desk: Desk) -> web.StreamResponse:
     person_id = ascii_int(desk.request.match_info["id"])
     form = await desk.request.post()
     name = access.clean_name(form_text(form, "ten", 300))
-    staff = {pid for pid, _, _ in await _staff_rows(desk)}
-    if person_id is None or person_id not in staff:
+    if person_id is None or person_id not in await desk_users.in_scope_staff(
+        desk.session, desk.user.actor
+    ):
         access.record_denied(desk.session, desk.user.actor, "desk:rename", desk.now)
         return desk.render("forbidden.html", status=403)
     if name is None:
-        rows = await _staff_rows(desk)
-        return desk.render("users.html", status=400, staff=rows, message=BAD_NAME, ok=False)
+        return await _users(desk, BAD_NAME, ok=False, status=400)
     await access.rename(desk.session, person_id, name, desk.now, desk.user.actor.label)
-    rows = await _staff_rows(desk)
-    return desk.render("users.html", staff=rows, message=RENAMED.format(name=name), ok=True)
+    return await _users(desk, RENAMED.format(name=name))
+
+
+@page(admin=True)
+async def user_invite(desk: Desk) -> web.StreamResponse:
+    form = await desk.request.post()
+    unit = ascii_int(form_text(form, "don_vi", 12))
+    done, message = await desk_users.invite(
+        desk.session,
+        desk.user.actor,
+        form_text(form, "vai_tro", 16),
+        unit,
+        form_text(form, "ten", 300),
+        desk.now,
+    )
+    return await _users(desk, message, ok=done, status=200 if done else 400)
+
+
+@page(admin=True)
+async def user_revoke(desk: Desk) -> web.StreamResponse:
+    grant_id = ascii_int(desk.request.match_info["id"])
+    form = await desk.request.post()
+    if grant_id is None:
+        return desk.render("forbidden.html", status=403)
+    if form_text(form, "xac_nhan", 4) != "1":
+        rows = await desk_users.staff(desk.session, desk.user.actor)
+        found = [(row, g) for row in rows for g in row.grants if g.id == grant_id]
+        if not found:
+            access.record_denied(desk.session, desk.user.actor, f"desk:grant:{grant_id}", desk.now)
+            return desk.render("forbidden.html", status=403)
+        row, grant = found[0]
+        return desk.render("revoke.html", person=row, grant=grant)
+    revoked = await desk_users.revoke(desk.session, desk.user.actor, grant_id, desk.now)
+    if revoked is None:
+        return desk.render("forbidden.html", status=403)
+    done, message = revoked
+    return await _users(desk, message, ok=done, status=200 if done else 409)
+
+
+@page(admin=True)
+async def audit_page(desk: Desk) -> web.StreamResponse:
+    query = desk.request.query
+    family = query.get("loai", "")[:20]
+    person = ascii_int(query.get("nguoi", "")[:12]) if query.get("nguoi") else None
+    since = _parse_day(query.get("tu", "")[:20]) if query.get("tu") else None
+    until = _parse_day(query.get("den", "")[:20]) if query.get("den") else None
+    lines = await desk_users.audit_log(desk.session, desk.user.actor, family, person, since, until)
+    return desk.render(
+        "audit.html",
+        lines=lines,
+        families=desk_users.ACTION_FAMILIES,
+        staff=await desk_users.staff(desk.session, desk.user.actor),
+        chosen={"loai": family, "nguoi": person, "tu": since, "den": until},
+    )
 
 
 BAD_NAME = "Họ tên phải có từ 2 đến 200 ký tự."
@@ -293,6 +345,9 @@ ROUTES: list[tuple[str, str, Any, bool]] = [
     ("POST", "/desk/han-bao-cao/{id}/xong", deadline_done, False),
     ("GET", "/desk/nguoi-dung", users_page, True),
     ("POST", "/desk/nguoi-dung/{id}/ten", user_rename, True),
+    ("POST", "/desk/nguoi-dung/moi", user_invite, True),
+    ("POST", "/desk/vai-tro/{id}/thu-hoi", user_revoke, True),
+    ("GET", "/desk/nhat-ky", audit_page, True),
     ("POST", "/desk/dang-xuat", logout, False),
 ]
 

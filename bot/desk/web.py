@@ -115,7 +115,9 @@ def page(*, admin: bool = False) -> Callable[[Page], Callable[[web.Request], Awa
                 target = f"desk:{request.method} {request.path}"
                 if not user.is_staff or (admin and not user.actor.has(ADMIN)):
                     record_denied(session, user.actor, target, now)
-                    return render(request, "forbidden.html", status=403, user=user, csrf="")
+                    # Staff keep their way out (the logout form) on a page they may not see.
+                    csrf = login.csrf_token(cookie) if user.is_staff else ""
+                    return render(request, "forbidden.html", status=403, user=user, csrf=csrf)
                 if request.method == "POST" and not login.csrf_ok(
                     cookie, str(form.get("csrf", ""))
                 ):
