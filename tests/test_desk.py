@@ -481,7 +481,8 @@ async def test_every_desk_route_lets_in_only_the_right_people_and_audits_the_oth
     deadline = await add_deadline(sessions, clock)
     async with sessions() as session:
         [grant] = await people.active_roles(session, officer)
-        officer_grant = grant.id
+    assert grant.id is not None
+    officer_grant = grant.id
     cookies = {
         "official": await signed_in(desk, sessions, clock, officer),
         "admin": await signed_in(desk, sessions, clock, admin),
