@@ -484,6 +484,7 @@ ASK_OUTCOME = (
     "dân), hoặc bấm Quay lại:"
 )
 OUTCOME_SAVED = "Đã lưu kết quả."
+MARKED_ATTENDED_DESK = "Đã ghi nhận có mặt. Ghi kết quả buổi tiếp khi có."
 SEND_OUTCOME = "Gửi kết quả cho công dân"
 OUTCOME_SENT = "Đã gửi kết quả cho công dân qua kênh họ đã dùng để đặt lịch."
 MARKED_ABSENT = "Đã ghi nhận vắng mặt."

@@ -11,24 +11,27 @@ from pathlib import Path
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
-from sqlmodel import select
+from sqlmodel import col, select
 
 from bot.desk.routes import ROUTES
 from bot.server import create_app
 from bot.settings import Settings
 from db import audit, people
 from db.engine import SessionFactory, create_engine, session_factory
-from db.models import Deadline, Outbox, Person, Petition, PetitionEvent
+from db.models import Booking, Deadline, Outbox, Person, Petition, PetitionEvent
 from handlers import access, texts
 from handlers.clock import FixedClock
 from handlers.conversation.assistant import Assistant
 from handlers.conversation.turn import AssistantSettings
 from handlers.desk import login
 from handlers.faq.knowledge import KnowledgeBase
+from handlers.reception.schedule import import_calendar
 from handlers.staff.menu import desk_link
 from tests.test_access import setup_units
 from tests.test_cli import add_official_on_telegram, run
 from tests.test_petitions import COMPLAINT, DENUNCIATION, Chat, code_of, file
+from tests.test_reception import ONE_OFF, add_calendar, the_session
+from tests.test_reception import Chat as ReceptionChat
 
 PUBLIC = "https://troly.xaminhhoa.example"
 Client = TestClient[web.Request, web.Application]
@@ -479,7 +482,12 @@ async def test_every_desk_route_lets_in_only_the_right_people_and_audits_the_oth
     revoked = await staff(assistant, sessions, clock, "gone")
     number = (await petition_ids(sessions))["khieu_nai"]
     deadline = await add_deadline(sessions, clock)
+    async with sessions() as session, session.begin():
+        await import_calendar(session, {"sessions": [ONE_OFF]}, clock.now())
+    await ReceptionChat(assistant, "booker").book()
+    reception = (await the_session(sessions)).id
     async with sessions() as session:
+        booking = (await session.exec(select(Booking.id))).one()
         [grant] = await people.active_roles(session, officer)
     assert grant.id is not None
     officer_grant = grant.id
@@ -526,6 +534,8 @@ async def test_every_desk_route_lets_in_only_the_right_people_and_audits_the_oth
                 target = deadline
             if path.startswith("/desk/vai-tro"):
                 target = officer_grant
+            if path.startswith("/desk/tiep-cong-dan"):
+                target = booking if "/luot/" in path else reception
             url = path.format(id=target)
             headers: dict[str, str] = {}
             data: dict[str, str] = {}
@@ -557,7 +567,7 @@ async def test_every_desk_route_lets_in_only_the_right_people_and_audits_the_oth
         who = by_person[entry.actor_person_id or 0]
         counted[who] = counted.get(who, 0) + 1
     assert counted == refused
-    assert refused == {"revoked": 15, "other unit": 12, "official": 5}
+    assert refused == {"revoked": 19, "other unit": 15, "official": 5}
 
 
 async def test_every_desk_form_is_refused_without_its_token(
@@ -675,3 +685,52 @@ async def test_an_admin_invites_renames_and_revokes_staff_and_reads_the_audit_lo
     assert "Phạm Thị D" in html and "person:" not in html.split("<tbody>")[1].split("<td")[2]
     status, html = await page(desk, boss, "/desk/nhat-ky?loai=person.")
     assert "person.rename" in html and "role.revoke" not in html
+
+
+async def test_an_official_records_attendance_and_sends_the_outcome_from_the_roster(
+    assistant: Assistant, desk: Client, sessions: SessionFactory, clock: FixedClock
+) -> None:
+    await add_calendar(sessions, clock)
+    await ReceptionChat(assistant, "citizen-1").book("Đề nghị sửa đường liên thôn bị sạt lở")
+    denouncer = ReceptionChat(assistant, "citizen-2")
+    offered = await denouncer.press("menu:book")
+    await denouncer.press(next(b.payload for b in offered.buttons if b.payload.startswith("rc:s:")))
+    for typed in ("Hoàng Văn Dũng", "0987000111", "Thôn Tây, xã Minh Hòa"):
+        await denouncer.say(typed)
+    await denouncer.press("rc:m:to_cao")
+    await denouncer.say("Cán bộ địa chính nhận tiền của người dân")
+    await denouncer.say("1")
+    await denouncer.press("rc:yes")
+    officer = await staff(assistant, sessions, clock, "officer", name="Trần Thị B")
+    elsewhere = await staff(assistant, sessions, clock, "hai", unit="Xã Minh Hải")
+    cookie = await signed_in(desk, sessions, clock, officer)
+    item = await the_session(sessions)
+    status, html = await page(desk, cookie, "/desk/tiep-cong-dan")
+    assert status == 200 and "07:30–11:00 02/12/2026" in html and "2/20" in html
+    status, html = await page(desk, cookie, f"/desk/tiep-cong-dan/{item.id}")
+    assert status == 200 and "Nguyễn Văn An" in html and "0912345678" in html
+    assert texts.HIDDEN_DENUNCIATION in html
+    assert "Hoàng Văn Dũng" not in html and "nhận tiền" not in html and "0987000111" not in html
+    other = await signed_in(desk, sessions, clock, elsewhere)
+    assert (await page(desk, other, f"/desk/tiep-cong-dan/{item.id}"))[0] == 403
+    async with sessions() as session:
+        first = (await session.exec(select(Booking).where(Booking.queue_number == 1))).one()
+    step = f"/desk/tiep-cong-dan/luot/{first.id}"
+    outcome = "Đã tiếp, chuyển phòng Kinh tế khảo sát trong tháng 12"
+    assert (await post(desk, other, step, {"viec": "co_mat", "ket_qua": outcome}))[0] == 403
+    status, html = await post(desk, cookie, step, {"viec": "co_mat", "ket_qua": outcome})
+    assert status == 200 and texts.OUTCOME_SAVED in html and "có mặt" in html
+    status, html = await post(desk, cookie, step, {"viec": "gui"})
+    assert status == 200 and texts.OUTCOME_SENT in html
+    async with sessions() as session:
+        notices = (
+            await session.exec(select(Outbox).where(col(Outbox.dedupe_key).startswith("outcome:")))
+        ).all()
+    assert [n.chat_id for n in notices] == ["citizen-1"]
+    # Cancelling asks first; then everyone booked is told.
+    cancel = f"/desk/tiep-cong-dan/{item.id}/huy"
+    status, html = await post(desk, cookie, cancel, {})
+    assert status == 200 and "không hoàn tác được" in html
+    status, html = await post(desk, cookie, cancel, {"xac_nhan": "1"})
+    # The citizen already received is not told; the one still waiting is.
+    assert status == 200 and "Đã huỷ buổi tiếp; 1 người đã đặt lịch được báo tin." in html

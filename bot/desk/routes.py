@@ -14,6 +14,7 @@ from handlers import access, texts
 from handlers.desk import cases, login
 from handlers.desk import deadlines as desk_deadlines
 from handlers.desk import queue as desk_queue
+from handlers.desk import reception as desk_reception
 from handlers.desk import users as desk_users
 from handlers.petitions import received
 from knowledge.normalize import ascii_int
@@ -241,6 +242,76 @@ async def deadline_done(desk: Desk) -> web.StreamResponse:
     return await _deadlines(desk, message, ok=done, status=200 if done else 409)
 
 
+@page()
+async def reception_page(desk: Desk) -> web.StreamResponse:
+    rows = await desk_reception.sessions(desk.session, desk.user.actor, desk.now)
+    return desk.render("reception.html", rows=rows, today=desk.today)
+
+
+async def _roster(
+    desk: Desk, item: Any, message: str = "", ok: bool = True, status: int = 200
+) -> web.StreamResponse:
+    row, bookings = await desk_reception.roster(desk.session, desk.user.actor, item, desk.now)
+    return desk.render(
+        "roster.html", status=status, item=row, bookings=bookings, message=message, ok=ok
+    )
+
+
+@page()
+async def roster_page(desk: Desk) -> web.StreamResponse:
+    number = ascii_int(desk.request.match_info["id"])
+    item = None
+    if number is not None:
+        item = await desk_reception.find(desk.session, desk.user.actor, number, desk.now)
+    if item is None:
+        return desk.render("forbidden.html", status=403)
+    return await _roster(desk, item)
+
+
+@page()
+async def booking_step(desk: Desk) -> web.StreamResponse:
+    number = ascii_int(desk.request.match_info["id"])
+    item = None
+    if number is not None:
+        item = await desk_reception.booking_session(desk.session, desk.user.actor, number, desk.now)
+    if item is None or number is None:
+        return desk.render("forbidden.html", status=403)
+    form = await desk.request.post()
+    done, message = await desk_reception.mark(
+        desk.session,
+        desk.user.actor,
+        number,
+        form_text(form, "viec", 16),
+        form_text(form, "ket_qua"),
+        desk.now,
+    )
+    return await _roster(desk, item, message, ok=done, status=200 if done else 409)
+
+
+@page()
+async def session_cancel(desk: Desk) -> web.StreamResponse:
+    number = ascii_int(desk.request.match_info["id"])
+    item = None
+    if number is not None:
+        item = await desk_reception.find(desk.session, desk.user.actor, number, desk.now)
+    if item is None:
+        return desk.render("forbidden.html", status=403)
+    form = await desk.request.post()
+    if form_text(form, "xac_nhan", 4) != "1":
+        row, _ = await desk_reception.roster(desk.session, desk.user.actor, item, desk.now)
+        return desk.render("cancel_session.html", item=row)
+    done, message = await desk_reception.cancel(desk.session, desk.user.actor, item, desk.now)
+    rows = await desk_reception.sessions(desk.session, desk.user.actor, desk.now)
+    return desk.render(
+        "reception.html",
+        status=200 if done else 409,
+        rows=rows,
+        today=desk.today,
+        message=message,
+        ok=done,
+    )
+
+
 async def _users(
     desk: Desk, message: str = "", ok: bool = True, status: int = 200
 ) -> web.StreamResponse:
@@ -341,6 +412,10 @@ ROUTES: list[tuple[str, str, Any, bool]] = [
     ("POST", "/desk/don/{id}/ngay-nhan", case_received, False),
     ("POST", "/desk/don/{id}/danh-tinh", case_reveal, False),
     ("POST", "/desk/don/{id}/bi-to-cao", case_accused, False),
+    ("GET", "/desk/tiep-cong-dan", reception_page, False),
+    ("GET", "/desk/tiep-cong-dan/{id}", roster_page, False),
+    ("POST", "/desk/tiep-cong-dan/luot/{id}", booking_step, False),
+    ("POST", "/desk/tiep-cong-dan/{id}/huy", session_cancel, False),
     ("GET", "/desk/han-bao-cao", deadlines_page, False),
     ("POST", "/desk/han-bao-cao/{id}/xong", deadline_done, False),
     ("GET", "/desk/nguoi-dung", users_page, True),

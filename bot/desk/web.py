@@ -82,6 +82,10 @@ def _moment(value: datetime | None) -> str:
     return f"{value.astimezone(VN_TZ):%H:%M %d/%m/%Y}"
 
 
+def _clock_time(value: datetime) -> str:
+    return f"{value.astimezone(VN_TZ):%H:%M}"
+
+
 def setup(app: web.Application) -> None:
     env = aiohttp_jinja2.setup(
         app,
@@ -91,6 +95,7 @@ def setup(app: web.Application) -> None:
     )
     env.filters["ngay"] = _date
     env.filters["luc"] = _moment
+    env.filters["gio"] = _clock_time
 
 
 Page = Callable[[Desk], Awaitable[web.StreamResponse]]
