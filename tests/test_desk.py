@@ -486,10 +486,11 @@ async def test_every_desk_route_lets_in_only_the_right_people_and_audits_the_oth
         await import_calendar(session, {"sessions": [ONE_OFF]}, clock.now())
     await ReceptionChat(assistant, "booker").book()
     reception = (await the_session(sessions)).id
+    assert reception is not None
     async with sessions() as session:
         booking = (await session.exec(select(Booking.id))).one()
         [grant] = await people.active_roles(session, officer)
-    assert grant.id is not None
+    assert booking is not None and grant.id is not None
     officer_grant = grant.id
     cookies = {
         "official": await signed_in(desk, sessions, clock, officer),
