@@ -18,9 +18,17 @@ from bot.server import create_app
 from bot.settings import Settings
 from db import audit, people
 from db.engine import SessionFactory, create_engine, session_factory
-from db.models import Booking, Deadline, Outbox, Person, Petition, PetitionEvent
+from db.models import (
+    Booking,
+    Deadline,
+    Outbox,
+    Person,
+    Petition,
+    PetitionEvent,
+    ReceptionSession,
+)
 from handlers import access, texts
-from handlers.clock import FixedClock
+from handlers.clock import VN_TZ, FixedClock
 from handlers.conversation.assistant import Assistant
 from handlers.conversation.turn import AssistantSettings
 from handlers.desk import login
@@ -568,7 +576,7 @@ async def test_every_desk_route_lets_in_only_the_right_people_and_audits_the_oth
         who = by_person[entry.actor_person_id or 0]
         counted[who] = counted.get(who, 0) + 1
     assert counted == refused
-    assert refused == {"revoked": 19, "other unit": 15, "official": 5}
+    assert refused == {"revoked": 21, "other unit": 15, "official": 5}
 
 
 async def test_every_desk_form_is_refused_without_its_token(
@@ -735,3 +743,45 @@ async def test_an_official_records_attendance_and_sends_the_outcome_from_the_ros
     status, html = await post(desk, cookie, cancel, {"xac_nhan": "1"})
     # The citizen already received is not told; the one still waiting is.
     assert status == 200 and "Đã huỷ buổi tiếp; 1 người đã đặt lịch được báo tin." in html
+
+
+async def test_an_official_records_a_walk_in_of_yesterday_without_a_phone_after_a_read_back(
+    assistant: Assistant, desk: Client, sessions: SessionFactory, clock: FixedClock
+) -> None:
+    await setup_units(sessions, clock)
+    officer = await staff(assistant, sessions, clock, "officer", name="Trần Thị B")
+    cookie = await signed_in(desk, sessions, clock, officer)
+    async with sessions() as session:
+        unit = await people.unit_by_code_or_name(session, "Xã Minh Hòa")
+        other = await people.unit_by_code_or_name(session, "Xã Minh Hải")
+    assert unit is not None and other is not None
+    status, html = await page(desk, cookie, "/desk/tiep-cong-dan/truc-tiep")
+    assert status == 200 and 'max="2026-11-25"' in html
+    typed = {
+        "ngay": "2026-11-24",
+        "don_vi": str(unit.id),
+        "hinh_thuc": "thuong_xuyen",
+        "ten": "Nguyễn Thị Hoa",
+        "dien_thoai": "",
+        "dia_chi": "Thôn Đông, xã Minh Hòa",
+        "loai": "kien_nghi",
+        "noi_dung": "Đề nghị lắp đèn đường thôn Đông",
+        "so_nguoi": "2",
+    }
+    path = "/desk/tiep-cong-dan/truc-tiep"
+    status, html = await post(desk, cookie, path, {**typed, "ngay": "2026-11-26"})
+    assert status == 400 and "không được sau hôm nay" in html
+    status, html = await post(desk, cookie, path, {**typed, "don_vi": str(other.id)})
+    assert status == 400 and "phạm vi" in html
+    status, html = await post(desk, cookie, path, typed)
+    assert status == 200 and "Kiểm tra trước khi lưu" in html and "24/11/2026" in html
+    assert "không có" in html
+    async with sessions() as session:
+        assert (await session.exec(select(Booking))).all() == []
+    status, html = await post(desk, cookie, path, {**typed, "xac_nhan": "1"})
+    assert status == 200 and "Đã ghi vào sổ tiếp công dân: mã TD-" in html
+    async with sessions() as session:
+        booking = (await session.exec(select(Booking))).one()
+        item = await session.get(ReceptionSession, booking.session_id)
+    assert booking.phone == "" and booking.group_size == 2 and booking.status == "attended"
+    assert item is not None and f"{item.starts_at.astimezone(VN_TZ):%d/%m/%Y}" == "24/11/2026"

@@ -312,6 +312,79 @@ async def session_cancel(desk: Desk) -> web.StreamResponse:
     )
 
 
+WALK_IN_FIELDS = (
+    "ngay",
+    "don_vi",
+    "hinh_thuc",
+    "ten",
+    "dien_thoai",
+    "dia_chi",
+    "loai",
+    "noi_dung",
+    "so_nguoi",
+)
+
+
+async def _walk_in_form(
+    desk: Desk, typed: dict[str, str], message: str = "", status: int = 200
+) -> web.StreamResponse:
+    choices = await desk_queue.choices(desk.session, desk.user.actor)
+    return desk.render(
+        "walk_in.html",
+        status=status,
+        typed=typed,
+        units=choices.units,
+        kinds=texts.RECEPTION_KINDS,
+        matters=texts.MATTER_KINDS,
+        today=desk.today,
+        message=message,
+    )
+
+
+@page()
+async def walk_in_page(desk: Desk) -> web.StreamResponse:
+    choices = await desk_queue.choices(desk.session, desk.user.actor)
+    first = str(choices.units[0][0]) if choices.units else ""
+    typed = {"ngay": desk.today.isoformat(), "so_nguoi": "1", "don_vi": first}
+    return await _walk_in_form(desk, typed)
+
+
+@page()
+async def walk_in_post(desk: Desk) -> web.StreamResponse:
+    form = await desk.request.post()
+    typed = {name: form_text(form, name) for name in WALK_IN_FIELDS}
+    if form_text(form, "sua", 4) == "1":
+        return await _walk_in_form(desk, typed)
+    walk_in = desk_reception.walk_in_from(typed, desk.today)
+    problems = await desk_reception.check_walk_in(
+        desk.session, desk.user.actor, walk_in, desk.today
+    )
+    if problems:
+        return await _walk_in_form(desk, typed, " ".join(problems), status=400)
+    if form_text(form, "xac_nhan", 4) != "1":
+        units = dict((await desk_queue.choices(desk.session, desk.user.actor)).units)
+        return desk.render(
+            "walk_in_check.html",
+            typed=typed,
+            walk_in=walk_in,
+            unit=units.get(walk_in.unit_id, ""),
+            kind=texts.RECEPTION_KINDS[walk_in.kind],
+            matter=texts.MATTER_KINDS[walk_in.matter],
+        )
+    done, message = await desk_reception.save_walk_in(
+        desk.session, desk.user.actor, walk_in, desk.now
+    )
+    rows = await desk_reception.sessions(desk.session, desk.user.actor, desk.now)
+    return desk.render(
+        "reception.html",
+        status=200 if done else 400,
+        rows=rows,
+        today=desk.today,
+        message=message,
+        ok=done,
+    )
+
+
 async def _users(
     desk: Desk, message: str = "", ok: bool = True, status: int = 200
 ) -> web.StreamResponse:
@@ -413,6 +486,8 @@ ROUTES: list[tuple[str, str, Any, bool]] = [
     ("POST", "/desk/don/{id}/danh-tinh", case_reveal, False),
     ("POST", "/desk/don/{id}/bi-to-cao", case_accused, False),
     ("GET", "/desk/tiep-cong-dan", reception_page, False),
+    ("GET", "/desk/tiep-cong-dan/truc-tiep", walk_in_page, False),
+    ("POST", "/desk/tiep-cong-dan/truc-tiep", walk_in_post, False),
     ("GET", "/desk/tiep-cong-dan/{id}", roster_page, False),
     ("POST", "/desk/tiep-cong-dan/luot/{id}", booking_step, False),
     ("POST", "/desk/tiep-cong-dan/{id}/huy", session_cancel, False),

@@ -7,7 +7,7 @@ booking does not see it."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -20,7 +20,12 @@ from handlers.access import Actor, audit_by, record_denied, scope
 from handlers.clock import VN_TZ
 from handlers.desk.names import name_of
 from handlers.reception import staff as reception_staff
+from handlers.reception.booking import walk_in_code
+from handlers.reception.walk_in import WalkIn
+from handlers.reception.walk_in import problems as walk_in_problems
+from handlers.reception.walk_in import record as record_walk_in
 from handlers.units.pick import official_address
+from knowledge.normalize import ascii_int
 
 MAX_SESSIONS = 50
 
@@ -165,3 +170,46 @@ async def cancel(
     payload = f"{reception_staff.CANCEL_YES_PREFIX}{item.id}"
     reply = await reception_staff.press(session, state, actor, payload, now)
     return reply.text != texts.STALE_BUTTON, reply.text
+
+
+def walk_in_from(form: dict[str, str], today: date) -> WalkIn:
+    """A walk-in as typed in the desk's form (checked by ``walk_in.problems``)."""
+
+    def number(name: str, default: int) -> int:
+        value = ascii_int(form.get(name, "")) if form.get(name) else None
+        return default if value is None else value
+
+    try:
+        day = date.fromisoformat(form.get("ngay", ""))
+    except ValueError:
+        day = today + timedelta(days=1)  # refused by the check, as a day to come
+    return WalkIn(
+        unit_id=number("don_vi", 0),
+        kind=form.get("hinh_thuc", ""),
+        day=day,
+        name=" ".join(form.get("ten", "").split()),
+        phone=form.get("dien_thoai", "").strip(),
+        address=" ".join(form.get("dia_chi", "").split()),
+        matter=form.get("loai", ""),
+        summary=form.get("noi_dung", "").strip(),
+        group=number("so_nguoi", 1),
+    )
+
+
+async def check_walk_in(
+    session: AsyncSession, actor: Actor, walk_in: WalkIn, today: date
+) -> list[str]:
+    found = walk_in_problems(walk_in, today)
+    if walk_in.unit_id not in await scope(session, actor):
+        found.insert(0, "Chọn đơn vị trong phạm vi anh/chị quản lý.")
+    return found
+
+
+async def save_walk_in(
+    session: AsyncSession, actor: Actor, walk_in: WalkIn, now: datetime
+) -> tuple[bool, str]:
+    found = await check_walk_in(session, actor, walk_in, now.astimezone(VN_TZ).date())
+    if found:
+        return False, " ".join(found)
+    booking = await record_walk_in(session, actor, walk_in, now, walk_in_code())
+    return True, texts.WALK_IN_SAVED.format(code=booking.code, queue=booking.queue_number)
