@@ -21,6 +21,7 @@ from db.engine import SessionFactory, create_engine, session_factory
 from db.models import (
     Booking,
     Deadline,
+    KbEntryRow,
     Outbox,
     Person,
     Petition,
@@ -498,6 +499,7 @@ async def test_every_desk_route_lets_in_only_the_right_people_and_audits_the_oth
     async with sessions() as session:
         booking = (await session.exec(select(Booking.id))).one()
         [grant] = await people.active_roles(session, officer)
+        entry_id = (await session.exec(select(KbEntryRow.id))).first()
     assert booking is not None and grant.id is not None
     officer_grant = grant.id
     cookies = {
@@ -543,6 +545,8 @@ async def test_every_desk_route_lets_in_only_the_right_people_and_audits_the_oth
                 target = deadline
             if path.startswith("/desk/vai-tro"):
                 target = officer_grant
+            if path.startswith("/desk/kho-cau-hoi"):
+                target = entry_id
             if path.startswith("/desk/tiep-cong-dan"):
                 target = booking if "/luot/" in path else reception
             url = path.format(id=target)
@@ -576,7 +580,7 @@ async def test_every_desk_route_lets_in_only_the_right_people_and_audits_the_oth
         who = by_person[entry.actor_person_id or 0]
         counted[who] = counted.get(who, 0) + 1
     assert counted == refused
-    assert refused == {"revoked": 21, "other unit": 15, "official": 5}
+    assert refused == {"revoked": 26, "other unit": 20, "official": 10}
 
 
 async def test_every_desk_form_is_refused_without_its_token(
@@ -785,3 +789,48 @@ async def test_an_official_records_a_walk_in_of_yesterday_without_a_phone_after_
         item = await session.get(ReceptionSession, booking.session_id)
     assert booking.phone == "" and booking.group_size == 2 and booking.status == "attended"
     assert item is not None and f"{item.starts_at.astimezone(VN_TZ):%d/%m/%Y}" == "24/11/2026"
+
+
+async def test_an_admin_edits_an_entry_with_live_checks_and_reverts_it(
+    assistant: Assistant, desk: Client, sessions: SessionFactory, clock: FixedClock
+) -> None:
+    await setup_units(sessions, clock)
+    admin = await staff(assistant, sessions, clock, "admin", access.ADMIN, name="Phạm Thị D")
+    officer = await staff(assistant, sessions, clock, "officer")
+    boss = await signed_in(desk, sessions, clock, admin)
+    status, html = await page(desk, boss, "/desk/kho-cau-hoi?tim=thoi hieu khieu nai")
+    assert status == 200
+    found = re.search(r'href="/desk/kho-cau-hoi/([a-z0-9_.-]+)"', html)
+    assert found
+    path = f"/desk/kho-cau-hoi/{found.group(1)}"
+    status, html = await page(desk, boss, path)
+    assert status == 200 and "Người dân sẽ thấy" in html and "Căn cứ:" in html
+    for label in ("Cách hỏi (mỗi dòng một câu, ít nhất 2)", "Câu trả lời (từ 20 đến 900"):
+        assert label in html
+    async with sessions() as session:
+        row = await session.get(KbEntryRow, found.group(1))
+    assert row is not None
+    sources = "\n".join(f"{s['law']} | {s['number']} | {s['article']}" for s in row.sources)
+    edit = {
+        "topic": row.topic,
+        "group": row.group_name,
+        "questions": "\n".join(row.questions),
+        "answer": row.answer,
+        "sources": sources,
+        "status": "published",
+    }
+    status, html = await post(desk, boss, path, {**edit, "answer": "Quá ngắn"})
+    assert status == 400 and "Chưa lưu" in html
+    status, html = await post(desk, boss, path, {**edit, "sources": "Luật Khiếu nại"})
+    assert status == 400 and "chưa đúng dạng" in html
+    status, html = await post(desk, boss, path, {**edit, "answer": row.answer + " Mới thêm."})
+    assert status == 200 and "Đã lưu" in html and "Mới thêm." in html and "Phạm Thị D" in html
+    revision = re.search(r'name="ban" value="(\d+)"', html)
+    assert revision
+    status, html = await post(desk, boss, f"{path}/hoan-tac", {"ban": revision.group(1)})
+    assert status == 200 and "Đã hoàn tác" in html
+    async with sessions() as session:
+        back = await session.get(KbEntryRow, found.group(1))
+    assert back is not None and back.answer == row.answer
+    officer_cookie = await signed_in(desk, sessions, clock, officer)
+    assert (await page(desk, officer_cookie, path))[0] == 403

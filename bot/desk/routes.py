@@ -13,6 +13,7 @@ from bot.guard import ADDRESS, origin_digest
 from handlers import access, texts
 from handlers.desk import cases, login
 from handlers.desk import deadlines as desk_deadlines
+from handlers.desk import kb as desk_kb
 from handlers.desk import queue as desk_queue
 from handlers.desk import reception as desk_reception
 from handlers.desk import users as desk_users
@@ -385,6 +386,90 @@ async def walk_in_post(desk: Desk) -> web.StreamResponse:
     )
 
 
+@page(admin=True)
+async def kb_page(desk: Desk) -> web.StreamResponse:
+    return await _kb_list(desk)
+
+
+async def _kb_list(desk: Desk, message: str = "") -> web.StreamResponse:
+    typed = desk.request.query.get("tim", "")[:100]
+    return desk.render(
+        "kb.html",
+        entries=await desk_kb.entries(desk.session, typed),
+        gaps=await desk_kb.gaps(desk.session),
+        typed=typed,
+        statuses=desk_kb.STATUS_WORDS,
+        message=message,
+    )
+
+
+async def _kb_entry(
+    desk: Desk,
+    entry: Any,
+    form: dict[str, str] | None = None,
+    message: str = "",
+    ok: bool = True,
+    status: int = 200,
+) -> web.StreamResponse:
+    return desk.render(
+        "kb_entry.html",
+        status=status,
+        entry=entry,
+        form=form or desk_kb.form_of(entry),
+        history=await desk_kb.history(desk.session, entry.id),
+        statuses=desk_kb.STATUS_WORDS,
+        limit=desk_kb.LIMIT,
+        source_shape=desk_kb.SOURCE_SHAPE,
+        message=message,
+        ok=ok,
+    )
+
+
+@page(admin=True)
+async def kb_entry_page(desk: Desk) -> web.StreamResponse:
+    entry = await desk_kb.entry(desk.session, desk.request.match_info["id"])
+    if entry is None:
+        raise web.HTTPNotFound()
+    return await _kb_entry(desk, entry)
+
+
+@page(admin=True)
+async def kb_entry_save(desk: Desk) -> web.StreamResponse:
+    entry = await desk_kb.entry(desk.session, desk.request.match_info["id"])
+    if entry is None:
+        raise web.HTTPNotFound()
+    posted = await desk.request.post()
+    form = {name: form_text(posted, name, 5000) for name in desk_kb.form_of(entry)}
+    saved, message = await desk_kb.save(
+        desk.session, entry.id, form, desk.user.actor.label, desk.now
+    )
+    if saved is None:
+        return await _kb_entry(desk, entry, form, message, ok=False, status=400)
+    return await _kb_entry(desk, saved, None, message)
+
+
+@page(admin=True)
+async def kb_entry_revert(desk: Desk) -> web.StreamResponse:
+    entry = await desk_kb.entry(desk.session, desk.request.match_info["id"])
+    if entry is None:
+        raise web.HTTPNotFound()
+    posted = await desk.request.post()
+    revision = ascii_int(form_text(posted, "ban", 12)) or 0
+    done, message = await desk_kb.revert(
+        desk.session, entry.id, revision, desk.user.actor.label, desk.now
+    )
+    fresh = await desk_kb.entry(desk.session, entry.id)
+    return await _kb_entry(desk, fresh, None, message, ok=done, status=200 if done else 409)
+
+
+@page(admin=True)
+async def kb_gap_dismiss(desk: Desk) -> web.StreamResponse:
+    number = ascii_int(desk.request.match_info["id"])
+    if number is not None:
+        await desk_kb.dismiss_gap(desk.session, desk.user.actor, number, desk.now)
+    return await _kb_list(desk, "Đã bỏ câu hỏi khỏi danh sách chưa có câu trả lời.")
+
+
 async def _users(
     desk: Desk, message: str = "", ok: bool = True, status: int = 200
 ) -> web.StreamResponse:
@@ -498,6 +583,11 @@ ROUTES: list[tuple[str, str, Any, bool]] = [
     ("POST", "/desk/nguoi-dung/moi", user_invite, True),
     ("POST", "/desk/vai-tro/{id}/thu-hoi", user_revoke, True),
     ("GET", "/desk/nhat-ky", audit_page, True),
+    ("GET", "/desk/kho-cau-hoi", kb_page, True),
+    ("GET", "/desk/kho-cau-hoi/{id}", kb_entry_page, True),
+    ("POST", "/desk/kho-cau-hoi/{id}", kb_entry_save, True),
+    ("POST", "/desk/kho-cau-hoi/{id}/hoan-tac", kb_entry_revert, True),
+    ("POST", "/desk/khoang-trong/{id}/bo", kb_gap_dismiss, True),
     ("POST", "/desk/dang-xuat", logout, False),
 ]
 
