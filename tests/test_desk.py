@@ -540,13 +540,13 @@ async def test_every_desk_route_lets_in_only_the_right_people_and_audits_the_oth
     refused: dict[str, int] = {}
     for who in ("no session", "citizen", "revoked", "other unit", "official", "admin"):
         for method, path, _, admin_only in ROUTES:
-            target = officer if path.startswith("/desk/nguoi-dung") else number
+            target: int | str = officer if path.startswith("/desk/nguoi-dung") else number
             if path.startswith("/desk/han-bao-cao"):
                 target = deadline
             if path.startswith("/desk/vai-tro"):
                 target = officer_grant
             if path.startswith("/desk/kho-cau-hoi"):
-                target = entry_id
+                target = entry_id or ""
             if path.startswith("/desk/tiep-cong-dan"):
                 target = booking if "/luot/" in path else reception
             url = path.format(id=target)
