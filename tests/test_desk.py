@@ -14,6 +14,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from sqlmodel import col, select
 
 from bot.desk.routes import ROUTES
+from bot.retention import Retention
 from bot.server import create_app
 from bot.settings import Settings
 from db import audit, people
@@ -21,6 +22,7 @@ from db.engine import SessionFactory, create_engine, session_factory
 from db.models import (
     Booking,
     Deadline,
+    DeskSession,
     KbEntryRow,
     Outbox,
     Person,
@@ -834,3 +836,35 @@ async def test_an_admin_edits_an_entry_with_live_checks_and_reverts_it(
     assert back is not None and back.answer == row.answer
     officer_cookie = await signed_in(desk, sessions, clock, officer)
     assert (await page(desk, officer_cookie, path))[0] == 403
+
+
+async def test_a_link_posted_from_another_site_is_refused_and_stays_unspent(
+    assistant: Assistant, desk: Client, sessions: SessionFactory, clock: FixedClock
+) -> None:
+    await setup_units(sessions, clock)
+    person = await staff(assistant, sessions, clock, "officer")
+    async with sessions() as session, session.begin():
+        url = await login.issue_link(session, person, clock.now(), "test", "chat", PUBLIC)
+    assert url is not None
+    token = link_token(url)
+    forged = await desk.post(
+        "/desk/dang-nhap",
+        data={"t": token},
+        headers={"Origin": "https://evil.example"},
+        allow_redirects=False,
+    )
+    assert forged.status == 403 and "dccs_desk" not in forged.cookies
+    assert await sign_in(desk, token)
+
+
+async def test_desk_sessions_older_than_retention_are_deleted(
+    assistant: Assistant, desk: Client, sessions: SessionFactory, clock: FixedClock
+) -> None:
+    await setup_units(sessions, clock)
+    person = await staff(assistant, sessions, clock, "officer")
+    await signed_in(desk, sessions, clock, person)
+    clock.advance(timedelta(days=91))
+    await Retention(sessions, clock, timedelta(days=90)).purge()
+    async with sessions() as session:
+        assert (await session.exec(select(DeskSession))).all() == []
+        assert await session.get(Person, person) is not None

@@ -9,7 +9,7 @@ from aiohttp import web
 
 from bot.channels.web import RUNTIME
 from bot.desk.web import COOKIE, STATIC, Desk, form_text, page, render, set_cookie, setup
-from bot.guard import ADDRESS, origin_digest
+from bot.guard import ADDRESS, origin_digest, same_site
 from handlers import access, texts
 from handlers.desk import cases, login
 from handlers.desk import deadlines as desk_deadlines
@@ -31,6 +31,10 @@ async def login_page(request: web.Request) -> web.StreamResponse:
 
 async def login_post(request: web.Request) -> web.StreamResponse:
     runtime = request.app[RUNTIME]
+    if not same_site(request):
+        # Another site's page posting a link it holds would sign this browser in as someone
+        # else (login CSRF): the button must be pressed on our own page.
+        return render(request, "login_failed.html", status=403)
     form = await request.post()
     token = form.get("t", "")
     origin = origin_digest(request[ADDRESS])
