@@ -146,6 +146,19 @@ def set_cookie(response: web.StreamResponse, request: web.Request, value: str) -
     )
 
 
+BAD_DAY = "Ngày không hợp lệ: nhập theo dạng ngày/tháng/năm, ví dụ 05/11/2026."
+
+
+def parse_day(typed: str) -> date | None:
+    """A day from a date field (YYYY-MM-DD) or typed as dd/mm/yyyy."""
+    for shape in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return datetime.strptime(typed.strip(), shape).date()
+        except ValueError:
+            continue
+    return None
+
+
 def form_text(form: Any, name: str, limit: int = 1000) -> str:
     value = form.get(name, "")
     return value[:limit] if isinstance(value, str) else ""
