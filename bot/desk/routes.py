@@ -39,8 +39,8 @@ from bot.desk.reception import (
     walk_in_page,
     walk_in_post,
 )
-from bot.desk.web import COOKIE, STATIC, Desk, page, render, set_cookie, setup
-from bot.guard import ADDRESS, origin_digest, same_site
+from bot.desk.web import COOKIE, STATIC, Desk, page, posted_here, render, set_cookie, setup
+from bot.guard import ADDRESS, origin_digest
 from handlers.desk import login
 
 HOME = "/desk/don"
@@ -54,7 +54,7 @@ async def login_page(request: web.Request) -> web.StreamResponse:
 
 async def login_post(request: web.Request) -> web.StreamResponse:
     runtime = request.app[RUNTIME]
-    if not same_site(request):
+    if not posted_here(request):
         # Another site's page posting a link it holds would sign this browser in as someone
         # else (login CSRF): the button must be pressed on our own page.
         return render(request, "login_failed.html", status=403)
