@@ -616,6 +616,10 @@ def units_export(
 def users_invite(
     role: Annotated[str, typer.Option(help="official hoặc admin")],
     unit: Annotated[str, typer.Option(help="Mã hoặc tên đơn vị.")],
+    name: Annotated[
+        str | None,
+        typer.Option(help='Họ tên cán bộ, hiện trên trang làm việc, ví dụ "Trần Thị B".'),
+    ] = None,
 ) -> None:
     """Tạo mã mời dùng một lần (hiệu lực 72 giờ) để nhận vai trò cán bộ hoặc quản trị."""
     from db import people
@@ -623,6 +627,10 @@ def users_invite(
 
     if role not in access.ROLES:
         typer.echo("Vai trò phải là official hoặc admin.", err=True)
+        raise typer.Exit(2)
+    clean = access.clean_name(name) if name is not None else None
+    if name is not None and clean is None:
+        typer.echo("Họ tên phải có từ 2 đến 200 ký tự.", err=True)
         raise typer.Exit(2)
 
     async def work(runtime: Runtime) -> None:
@@ -638,6 +646,7 @@ def users_invite(
                 actor="cli",
                 role=role,
                 unit_id=found.id,
+                name=clean,
             )
         typer.echo(f"Mã mời: {code}")
         typer.echo("Người được mời gửi mã này cho Trợ lý trong tin nhắn riêng (hoặc /start MÃ).")
@@ -656,9 +665,60 @@ def users_list() -> None:
                 state = "đã thu hồi" if grant.revoked_at else "đang hiệu lực"
                 leader = "\tlãnh đạo" if grant.leader else ""
                 typer.echo(
-                    f"{grant.id}\t{person.display_name or 'person:' + str(person.id)}"
+                    f"{grant.id}\t{person.id}\t{person.display_name or '—'}"
                     f"\t{grant.role}\t{unit.name}\t{state}{leader}"
                 )
+
+    _with_runtime(_settings(), work)
+
+
+@users_app.command("login-link")
+def users_login_link(
+    person_id: Annotated[int, typer.Argument(help="Số tài khoản (cột thứ hai của users list).")],
+) -> None:
+    """In đường dẫn đăng nhập trang làm việc dùng một lần (hết hạn sau 10 phút) cho một cán bộ."""
+    from handlers import texts
+    from handlers.desk import login as desk_login
+
+    settings = _settings()
+    if not settings.public_url:
+        typer.echo(texts.DESK_NO_URL, err=True)
+        raise typer.Exit(2)
+    public_url = settings.public_url
+
+    async def work(runtime: Runtime) -> None:
+        async with runtime.sessions() as session, session.begin():
+            url = await desk_login.issue_link(
+                session, person_id, runtime.clock.now(), "cli", "cli", public_url
+            )
+        if url is None:
+            typer.echo("Tài khoản này không có vai trò cán bộ hoặc quản trị.", err=True)
+            raise typer.Exit(1)
+        typer.echo(url)
+
+    _with_runtime(settings, work)
+
+
+@users_app.command("rename")
+def users_rename(
+    person_id: Annotated[int, typer.Argument(help="Số tài khoản (cột thứ hai của users list).")],
+    name: Annotated[str, typer.Argument(help='Họ tên, ví dụ "Trần Thị B".')],
+) -> None:
+    """Đặt họ tên của một cán bộ (hiện trên trang làm việc và lịch sử đơn)."""
+    from handlers import access
+
+    clean = access.clean_name(name)
+    if clean is None:
+        typer.echo("Họ tên phải có từ 2 đến 200 ký tự.", err=True)
+        raise typer.Exit(2)
+
+    async def work(runtime: Runtime) -> None:
+        async with runtime.sessions() as session, session.begin():
+            done = await access.rename(session, person_id, clean, runtime.clock.now(), "cli")
+        if not done:
+            typer.echo("Không có tài khoản với số này.", err=True)
+            raise typer.Exit(1)
+        typer.echo(f"Đã đặt tên: {clean}.")
 
     _with_runtime(_settings(), work)
 

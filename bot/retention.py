@@ -16,7 +16,7 @@ from sqlmodel import col, delete, select
 
 from db import conversations, inbox, people, throttle
 from db.engine import SessionFactory
-from db.models import InboxItem, Outbox, WebPush, WebSession
+from db.models import DeskSession, InboxItem, Outbox, WebPush, WebSession
 from handlers import guesses
 from handlers.clock import Clock
 
@@ -59,6 +59,8 @@ class Retention:
                 )
             )
             await session.exec(delete(WebPush).where(col(WebPush.created_at) < cutoff))
+            # Staff desk sessions end after 30 idle minutes; their rows go with retention.
+            await session.exec(delete(DeskSession).where(col(DeskSession.last_seen_at) < cutoff))
             await throttle.forget_before(session, self._clock.now() - guesses.KEEP)
             await session.exec(
                 delete(WebSession).where(

@@ -149,6 +149,7 @@ async def start_runtime(
             max_message_chars=settings.max_message_chars,
             unit_name=settings.unit_name,
             report_cutoff_day=settings.report_cutoff_day,
+            public_url=settings.public_url,
             outbox_lease=timedelta(seconds=settings.outbox_lease_seconds),
         ),
     )

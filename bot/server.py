@@ -11,7 +11,7 @@ from aiohttp import web
 from aiohttp.typedefs import Handler
 from aiohttp.web_protocol import RequestHandler
 
-from bot import guard
+from bot import desk, guard
 from bot.channels import web as web_channel
 from bot.channels.plugin import HOOK_PATH, WebhookChannel
 from bot.demo import load_demo
@@ -92,6 +92,7 @@ def create_app(
 
     app.cleanup_ctx.append(runtime_context)
     web_channel.add_routes(app)
+    desk.add_routes(app)
     if settings.telegram_bot_token is not None and settings.telegram_mode == "webhook":
         app.router.add_post(WEBHOOK_PATHS["telegram"], channel_webhook("telegram"))
     if settings.zalo_oa_enabled:

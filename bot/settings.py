@@ -33,8 +33,11 @@ class Settings(BaseSettings):
     tick_seconds: float = Field(default=2.0, gt=0)
     # The commune or ward this deployment serves, named in the greeting.
     unit_name: str | None = None
-    # Send the session cookie only over HTTPS (set behind a TLS-terminating proxy).
+    # Send the session cookies only over HTTPS (set behind a TLS-terminating proxy).
     cookie_secure: bool = False
+    # The address people reach this server at, e.g. https://troly.xaminhhoa.gov.vn (the bind
+    # address is not one): staff desk login links are built from it.
+    public_url: str | None = Field(default=None, pattern=r"^https?://[^\s\"'<>]+$")
     # Reverse proxies (comma-separated addresses) whose X-Forwarded-For is believed.
     trusted_proxies: str = ""
     # Web chat API requests per minute, per browser session and per client address, and new

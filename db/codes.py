@@ -15,16 +15,24 @@ def add(session: AsyncSession, code: OneTimeCode) -> None:
 
 
 async def claim(
-    session: AsyncSession, code_hash: str, person_id: int, now: datetime
+    session: AsyncSession,
+    code_hash: str,
+    person_id: int | None,
+    now: datetime,
+    purpose: str | None = None,
 ) -> OneTimeCode | None:
-    """Claim an unexpired, unclaimed code; of two concurrent claims exactly one wins."""
+    """Claim an unexpired, unclaimed code (of one purpose, if given); of two concurrent claims
+    exactly one wins."""
+    conditions = [
+        col(OneTimeCode.code_hash) == code_hash,
+        col(OneTimeCode.claimed_at).is_(None),
+        col(OneTimeCode.expires_at) > now,
+    ]
+    if purpose is not None:
+        conditions.append(col(OneTimeCode.purpose) == purpose)
     result = await session.exec(
         update(OneTimeCode)
-        .where(
-            col(OneTimeCode.code_hash) == code_hash,
-            col(OneTimeCode.claimed_at).is_(None),
-            col(OneTimeCode.expires_at) > now,
-        )
+        .where(*conditions)
         .values(claimed_at=now, claimed_by=person_id)
         .execution_options(synchronize_session=False)
     )

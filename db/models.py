@@ -133,6 +133,19 @@ class WebSession(SQLModel, table=True):
     last_seen_at: datetime = _when()
 
 
+class DeskSession(SQLModel, table=True):
+    """A staff member signed in to the desk (bot/desk), known by the hash of a random cookie.
+    Ends on logout or after the idle timeout; roles are read again on every request."""
+
+    __tablename__ = "desk_session"
+
+    token_hash: str = Field(primary_key=True, max_length=64)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    created_at: datetime = _when()
+    last_seen_at: datetime = _when()
+    ended_at: datetime | None = _when(nullable=True)
+
+
 class WebPush(SQLModel, table=True):
     """A message pushed to a web chat session, waiting for the page to poll it."""
 
@@ -224,6 +237,9 @@ class OneTimeCode(SQLModel, table=True):
     expires_at: datetime = _when()
     claimed_at: datetime | None = _when(nullable=True)
     claimed_by: int | None = Field(default=None, foreign_key="person.id")
+    # The name an admin gave the invited official (`dccs users invite --name`), set on the
+    # person who redeems it: desk screens and history lines show names, not account numbers.
+    name: str | None = Field(default=None, max_length=200)
 
 
 class AuditLog(SQLModel, table=True):

@@ -16,6 +16,7 @@ from db.models import (
     AuditLog,
     Booking,
     Deadline,
+    DeskSession,
     Identity,
     OneTimeCode,
     Person,
@@ -200,6 +201,7 @@ def _ties() -> list[Any]:
         col(ReceptionSchedule.receiver_person_id),
         col(ReceptionSession.receiver_person_id),
         col(Accused.person_id),
+        col(DeskSession.person_id),
     ]
 
 

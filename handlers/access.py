@@ -141,8 +141,10 @@ async def issue(
     role: str | None = None,
     unit_id: int | None = None,
     person_id: int | None = None,
+    name: str | None = None,
 ) -> str:
-    """Create a one-time code and return it in clear (only its hash is stored)."""
+    """Create a one-time code and return it in clear (only its hash is stored). An invite may
+    carry the official's name, given to whoever redeems it."""
     code = new_code()
     ttl = INVITE_TTL if purpose == INVITE else LINK_TTL
     codes.add(
@@ -155,6 +157,7 @@ async def issue(
             person_id=person_id,
             created_at=now,
             expires_at=now + ttl,
+            name=name,
         ),
     )
     audit.record(
@@ -199,6 +202,8 @@ async def redeem(session: AsyncSession, actor: Actor, code: str, now: datetime) 
                 granted_at=now,
             )
         )
+        if claimed.name:
+            await rename(session, actor.person_id, claimed.name, now, actor.label)
         audit_by(
             session,
             actor,
@@ -231,6 +236,33 @@ async def person_label(session: AsyncSession, person_id: int) -> str:
     gave one, and always its account number (shown by "Vai trò của tôi")."""
     person = await session.get(Person, person_id)
     return staff_label(person_id, person.display_name if person else None)
+
+
+async def rename(
+    session: AsyncSession, person_id: int, name: str, now: datetime, actor: str
+) -> bool:
+    """An official's name as desk screens and history lines show it (audited)."""
+    person = await session.get(Person, person_id)
+    if person is None:
+        return False
+    audit.record(
+        session,
+        at=now,
+        actor=actor,
+        action="person.rename",
+        target=f"person:{person_id}",
+        before={"name": person.display_name},
+        after={"name": name},
+    )
+    person.display_name = name
+    session.add(person)
+    return True
+
+
+def clean_name(typed: str) -> str | None:
+    """A person's name as an admin types it: one line of 2 to 200 printable characters."""
+    name = " ".join(typed.split())
+    return name if 2 <= len(name) <= 200 and name.isprintable() else None
 
 
 def staff_label(person_id: int, name: str | None) -> str:

@@ -33,6 +33,9 @@ class Reply:
     # The reply asks for photos or documents: channels with a file picker (the web page) show
     # one; on the others the person sends files the usual way.
     takes_files: bool = False
+    # The reply carries a secret link (a desk login): channels that preview links must not
+    # fetch it (Telegram's link preview would open it from Telegram's servers).
+    no_preview: bool = False
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -49,6 +52,8 @@ class Reply:
             data["replaces"] = self.replaces
         if self.takes_files:
             data["takes_files"] = True
+        if self.no_preview:
+            data["no_preview"] = True
         return data
 
     @classmethod
@@ -62,6 +67,7 @@ class Reply:
             attachments=tuple(data.get("attachments", ())),
             replaces=data.get("replaces"),
             takes_files=bool(data.get("takes_files", False)),
+            no_preview=bool(data.get("no_preview", False)),
         )
 
 

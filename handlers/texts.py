@@ -148,6 +148,16 @@ LINK_CODE = (
 STAFF_MENU_BUTTON = "Việc của cán bộ"
 STAFF_MENU = "Các chức năng dành cho cán bộ, công chức. Anh/chị chọn một mục."
 STAFF_WHOAMI_BUTTON = "Vai trò của tôi"
+DESK_OPEN_BUTTON = "Mở trang làm việc"
+DESK_LINK = (
+    "Đường dẫn đăng nhập trang làm việc (dùng một lần, hết hạn sau 10 phút):\n{url}\n"
+    'Mở trên máy tính hoặc điện thoại của anh/chị rồi bấm "Đăng nhập". Không chuyển đường dẫn '
+    "này cho người khác."
+)
+DESK_NO_URL = (
+    "Trang làm việc chưa có địa chỉ công khai (DCCS_PUBLIC_URL). Anh/chị nhờ cán bộ phụ trách "
+    "công nghệ thông tin cấu hình, hoặc dùng lệnh dccs users login-link."
+)
 STAFF_WHOAMI = "Anh/chị là {roles}. Số tài khoản của anh/chị: #{person}."
 STAFF_RECEPTION = "Lịch tiếp công dân"
 STAFF_PETITIONS = "Hàng đợi đơn thư"
@@ -504,6 +514,7 @@ ASK_OUTCOME = (
     "dân), hoặc bấm Quay lại:"
 )
 OUTCOME_SAVED = "Đã lưu kết quả."
+MARKED_ATTENDED_DESK = "Đã ghi nhận có mặt. Ghi kết quả buổi tiếp khi có."
 SEND_OUTCOME = "Gửi kết quả cho công dân"
 OUTCOME_SENT = "Đã gửi kết quả cho công dân qua kênh họ đã dùng để đặt lịch."
 MARKED_ABSENT = "Đã ghi nhận vắng mặt."

@@ -31,6 +31,8 @@ class Sent:
     at: float
     # For editMessageText: the message shown in place.
     message_id: str | None = None
+    # sendMessage's link_preview_options, as sent (None when the bot left them out).
+    link_preview: dict[str, Any] | None = None
 
 
 @dataclass
@@ -251,8 +253,16 @@ class FakeBotApi:
                 status=403,
             )
         markup = json.loads(form["reply_markup"]) if "reply_markup" in form else None
+        preview = form.get("link_preview_options")
         self.sent.append(
-            Sent("sendMessage", chat_id, form.get("text", ""), markup, time.monotonic())
+            Sent(
+                "sendMessage",
+                chat_id,
+                form.get("text", ""),
+                markup,
+                time.monotonic(),
+                link_preview=json.loads(preview) if preview else None,
+            )
         )
         self._sent_event.set()
         chat_type = "private" if not chat_id.startswith("-") else "group"

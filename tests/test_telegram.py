@@ -18,8 +18,9 @@ from bot.channels.telegram import TelegramFiles, make_bot, to_incoming
 from bot.channels.text import split_text
 from bot.server import create_app
 from bot.settings import Settings
+from db import people
 from db.engine import SessionFactory
-from db.models import Booking, Identity, Outbox
+from db.models import Booking, Identity, Outbox, RoleGrant
 from handlers import texts
 from handlers.clock import FixedClock
 from tests.fake_telegram import FakeBotApi
@@ -392,3 +393,25 @@ async def test_a_photo_is_fetched_with_get_file_and_an_oversized_one_is_refused(
     )
     received = to_incoming(update)
     assert received is not None and received.incoming.attachments == ("telegram:large",)
+
+
+async def test_a_desk_login_link_is_sent_with_link_previews_off(
+    serve: Start, fake: FakeBotApi, sessions: SessionFactory, clock: FixedClock
+) -> None:
+    await setup_units(sessions, clock)
+    async with sessions() as session, session.begin():
+        person = await people.resolve(session, "telegram", str(USER), "Cán bộ xã", clock.now())
+        unit = await people.unit_by_code_or_name(session, "Xã Minh Hòa")
+        assert person.id is not None and unit is not None and unit.id is not None
+        session.add(
+            RoleGrant(person_id=person.id, role="official", unit_id=unit.id, granted_at=clock.now())
+        )
+    await serve(public_url="https://troly.xaminhhoa.example")
+    fake.text(USER, "/canbo")
+    await fake.wait_sent(1)
+    assert fake.sent[-1].link_preview is None
+    fake.text(USER, "/dangnhap")
+    await fake.wait_sent(2)
+    link = fake.sent[-1]
+    assert "https://troly.xaminhhoa.example/desk/dang-nhap?t=" in link.text
+    assert link.link_preview == {"is_disabled": True}

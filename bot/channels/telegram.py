@@ -29,6 +29,7 @@ from aiogram.types import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     KeyboardButton,
+    LinkPreviewOptions,
     Message,
     ReplyKeyboardMarkup,
     Update,
@@ -127,6 +128,11 @@ def _location_text(message: Message) -> str:
     return texts.LOCATION_TEXT.format(lat=message.location.latitude, lon=message.location.longitude)
 
 
+# A login link must not be opened by Telegram's preview fetcher (it would show the page, and
+# the link is a secret even though opening it spends nothing).
+_NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+
+
 class TelegramSender:
     """The outbox's sender for Telegram: renders a Reply, maps Telegram's refusals."""
 
@@ -140,7 +146,12 @@ class TelegramSender:
                 return
             for number, piece in enumerate(pieces, start=1):
                 markup = keyboard(reply) if number == len(pieces) else None
-                await self._bot.send_message(chat_id=int(chat_id), text=piece, reply_markup=markup)
+                await self._bot.send_message(
+                    chat_id=int(chat_id),
+                    text=piece,
+                    reply_markup=markup,
+                    link_preview_options=_NO_PREVIEW if reply.no_preview else None,
+                )
             if reply.ask_contact:
                 # A reply keyboard cannot share a message with inline buttons: a second one.
                 await self._bot.send_message(

@@ -136,9 +136,9 @@ class Staff(Flow):
         return [await petitions_staff.text(session, state, actor, typed, now)]
 
     async def press(self, turn: Turn, payload: str) -> list[Reply]:
-        cutoff = turn.settings.report_cutoff_day
+        cutoff, url = turn.settings.report_cutoff_day, turn.settings.public_url
         t = turn
-        return [await staff.press(t.session, t.state, t.actor, payload, t.now, cutoff)]
+        return [await staff.press(t.session, t.state, t.actor, payload, t.now, cutoff, url)]
 
     def takes_numbers(self, state: ChatState) -> bool:
         return reception_staff.takes_numbers(state)

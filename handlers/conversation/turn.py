@@ -29,6 +29,8 @@ class AssistantSettings:
     redelivery_wait_seconds: float = 5.0
     # The day of the closing month offices cut report figures on (None: month ends).
     report_cutoff_day: int | None = None
+    # The address people reach the server at (links to the staff desk are built from it).
+    public_url: str | None = None
     # How long replies claimed for sending stay this process's (the deliverer's lease).
     outbox_lease: timedelta = timedelta(seconds=60)
 

@@ -259,10 +259,10 @@ def label(text: str, width: int = BUTTON_CHARS) -> str:
     return shorten(text, width=width, placeholder="…")
 
 
-async def upcoming(session: AsyncSession, actor: Actor, now: datetime) -> Reply:
-    """Overdue occurrences still open, then the next 90 days; each with its own button, the
-    ones already submitted marked so."""
-    today = now.astimezone(VN_TZ).date()
+async def scheduled(session: AsyncSession, actor: Actor, today: date) -> list[Occurrence]:
+    """The occurrences of the deadlines in the actor's scope: those still open from the
+    look-back, then everything of the next 90 days, by due date (the chat's list, the desk's
+    page)."""
     units = await scope(session, actor)
     rows = (
         await session.exec(
@@ -279,6 +279,14 @@ async def upcoming(session: AsyncSession, actor: Actor, now: datetime) -> Reply:
             if due >= today or nominal not in done:
                 items.append(Occurrence(deadline, nominal, due, nominal in done))
     items.sort(key=lambda item: (item.due, item.deadline.id or 0))
+    return items
+
+
+async def upcoming(session: AsyncSession, actor: Actor, now: datetime) -> Reply:
+    """Overdue occurrences still open, then the next 90 days; each with its own button, the
+    ones already submitted marked so."""
+    today = now.astimezone(VN_TZ).date()
+    items = await scheduled(session, actor, today)
     add = Button(texts.DEADLINE_ADD, NEW)
     if not items:
         return Reply(texts.NO_DEADLINES, (add, BACK))

@@ -24,7 +24,7 @@ from db import reception as rows
 from db.conversations import ChatState
 from db.models import Booking, Person, ReceptionSession
 from handlers import texts, words
-from handlers.access import Actor, audit_by
+from handlers.access import Actor
 from handlers.clock import VN_TZ, format_datetime
 from handlers.contract import Button, Incoming, Reply
 from handlers.conversation import returning
@@ -41,6 +41,8 @@ from handlers.forms import (
 )
 from handlers.menu import BACK, MENU_BOOK, MENU_MINE, MENU_RECEPTION_INFO, with_menu
 from handlers.reception.figures import GROUP_FROM
+from handlers.reception.walk_in import WalkIn
+from handlers.reception.walk_in import record as record_walk_in
 from handlers.units.pick import address_note
 from knowledge.normalize import fold
 
@@ -152,6 +154,11 @@ def _steps(state: ChatState) -> tuple[str, ...]:
 
 def new_code() -> str:
     return "LH-" + "".join(secrets.choice(CODE_ALPHABET) for _ in range(6))
+
+
+def walk_in_code() -> str:
+    """A register line's code: like a booking's, "TD-" for tiếp trực tiếp."""
+    return new_code().replace("LH-", "TD-")
 
 
 def _local(moment: datetime) -> datetime:
@@ -548,40 +555,18 @@ async def _save_walk_in(
     state.data = {}
     if not actor.is_staff:  # the role is checked again when the line is written
         return with_menu(texts.FORBIDDEN)
-    today = datetime.combine(now.astimezone(VN_TZ).date(), time(0, 0), tzinfo=VN_TZ)
-    item = await rows.desk_session(
-        session,
-        int(data["unit_id"]),
-        str(data["walk_in"]),
-        (today, today + timedelta(days=1)),
-        now,
-        texts.DESK_PLACE,
-        actor.person_id,
-    )
-    assert item.id is not None
-    booking = Booking(
-        code=new_code().replace("LH-", "TD-"),
-        session_id=item.id,
-        person_id=None,
-        channel=DESK,
-        chat_id="",
-        queue_number=await rows.next_queue(session, item.id),
-        full_name=data["name"],
+    walk_in = WalkIn(
+        unit_id=int(data["unit_id"]),
+        kind=str(data["walk_in"]),
+        day=now.astimezone(VN_TZ).date(),
+        name=data["name"],
         phone=data["phone"],
         address=data["address"],
-        matter_kind=data["matter"],
+        matter=data["matter"],
         summary=data["summary"],
-        group_size=int(data["group"]),
-        # Given in person at the desk, where the register line is read back and signed.
-        consent_at=now,
-        consent_version=DESK,
-        status=rows.ATTENDED,
-        created_at=now,
-        updated_at=now,
+        group=int(data["group"]),
     )
-    session.add(booking)
-    await session.flush()
-    audit_by(session, actor, "reception.walk_in", now, target=booking.code)
+    booking = await record_walk_in(session, actor, walk_in, now, walk_in_code())
     return Reply(
         texts.WALK_IN_SAVED.format(code=booking.code, queue=booking.queue_number),
         (Button(texts.STAFF_RECEPTION, "staff:reception"), BACK),

@@ -13,6 +13,7 @@ from handlers.access import ADMIN, Actor, audit_by, record_denied
 from handlers.contract import Button, Reply
 from handlers.deadlines import chat as deadline_chat
 from handlers.deadlines import rules as deadline_rules
+from handlers.desk import login as desk_login
 from handlers.menu import BACK
 from handlers.petitions import case as petition_case
 from handlers.petitions import staff as petitions_staff
@@ -23,11 +24,13 @@ STAFF_MENU = "staff:menu"
 STAFF_WHOAMI = "staff:whoami"
 STAFF_NOTIFY_HERE = "staff:notify-here"
 STAFF_COMMAND = "/canbo"
+STAFF_DESK = "staff:desk"
+DESK_COMMAND = "/dangnhap"
 MENU_BUTTON = Button(texts.STAFF_MENU_BUTTON, STAFF_MENU)
 
 
 def is_staff_payload(payload: str) -> bool:
-    return payload.startswith(STAFF_PREFIX) or payload == STAFF_COMMAND
+    return payload.startswith(STAFF_PREFIX) or payload in (STAFF_COMMAND, DESK_COMMAND)
 
 
 def staff_menu(actor: Actor) -> Reply:
@@ -36,6 +39,7 @@ def staff_menu(actor: Actor) -> Reply:
     from handlers.staff import reports
 
     buttons = [
+        Button(texts.DESK_OPEN_BUTTON, STAFF_DESK),
         Button(texts.STAFF_RECEPTION, reception_staff.SESSIONS),
         Button(texts.STAFF_PETITIONS, petition_case.QUEUE),
         Button(texts.STAFF_DEADLINES, deadline_rules.LIST),
@@ -48,6 +52,20 @@ def staff_menu(actor: Actor) -> Reply:
     return Reply(texts.STAFF_MENU, (*buttons, BACK))
 
 
+async def desk_link(
+    session: AsyncSession, actor: Actor, now: datetime, public_url: str | None
+) -> Reply:
+    """A one-time link to the staff desk, sent with link previews off."""
+    if not public_url:
+        return Reply(texts.DESK_NO_URL, (MENU_BUTTON, BACK))
+    url = await desk_login.issue_link(
+        session, actor.person_id, now, actor.label, "chat", public_url
+    )
+    if url is None:
+        return Reply(texts.FORBIDDEN, (BACK,))
+    return Reply(texts.DESK_LINK.format(url=url), (MENU_BUTTON, BACK), no_preview=True)
+
+
 async def press(
     session: AsyncSession,
     state: ChatState,
@@ -55,6 +73,7 @@ async def press(
     payload: str,
     now: datetime,
     report_cutoff: int | None = None,
+    public_url: str | None = None,
 ) -> Reply:
     """A staff button or command: refused and audited unless the person holds a role."""
     from handlers.staff import reports
@@ -67,6 +86,8 @@ async def press(
     audit_by(session, actor, "staff.open", now, target=payload[:128])
     if payload in (STAFF_MENU, STAFF_COMMAND):
         return staff_menu(actor)
+    if payload in (STAFF_DESK, DESK_COMMAND):
+        return await desk_link(session, actor, now, public_url)
     if payload == STAFF_WHOAMI:
         roles = []
         for role, unit_id in actor.roles:

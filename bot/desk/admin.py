@@ -1,0 +1,190 @@
+"""The desk's admin pages: Người dùng, Nhật ký, Kho câu hỏi."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+
+from bot.desk.web import Desk, form_text, page, parse_day
+from handlers import access
+from handlers.desk import kb as desk_kb
+from handlers.desk import queue as desk_queue
+from handlers.desk import users as desk_users
+from knowledge.normalize import ascii_int
+
+
+@page(admin=True)
+async def kb_page(desk: Desk) -> web.StreamResponse:
+    return await _kb_list(desk)
+
+
+async def _kb_list(desk: Desk, message: str = "") -> web.StreamResponse:
+    typed = desk.request.query.get("tim", "")[:100]
+    return desk.render(
+        "kb.html",
+        entries=await desk_kb.entries(desk.session, typed),
+        gaps=await desk_kb.gaps(desk.session),
+        typed=typed,
+        statuses=desk_kb.STATUS_WORDS,
+        message=message,
+    )
+
+
+async def _kb_entry(
+    desk: Desk,
+    entry: Any,
+    form: dict[str, str] | None = None,
+    message: str = "",
+    ok: bool = True,
+    status: int = 200,
+) -> web.StreamResponse:
+    return desk.render(
+        "kb_entry.html",
+        status=status,
+        entry=entry,
+        form=form or desk_kb.form_of(entry),
+        history=await desk_kb.history(desk.session, entry.id),
+        statuses=desk_kb.STATUS_WORDS,
+        limit=desk_kb.LIMIT,
+        source_shape=desk_kb.SOURCE_SHAPE,
+        message=message,
+        ok=ok,
+    )
+
+
+@page(admin=True)
+async def kb_entry_page(desk: Desk) -> web.StreamResponse:
+    entry = await desk_kb.entry(desk.session, desk.request.match_info["id"])
+    if entry is None:
+        raise web.HTTPNotFound()
+    return await _kb_entry(desk, entry)
+
+
+@page(admin=True)
+async def kb_entry_save(desk: Desk) -> web.StreamResponse:
+    entry = await desk_kb.entry(desk.session, desk.request.match_info["id"])
+    if entry is None:
+        raise web.HTTPNotFound()
+    posted = await desk.request.post()
+    form = {name: form_text(posted, name, 5000) for name in desk_kb.form_of(entry)}
+    saved, message = await desk_kb.save(
+        desk.session, entry.id, form, desk.user.actor.label, desk.now
+    )
+    if saved is None:
+        return await _kb_entry(desk, entry, form, message, ok=False, status=400)
+    return await _kb_entry(desk, saved, None, message)
+
+
+@page(admin=True)
+async def kb_entry_revert(desk: Desk) -> web.StreamResponse:
+    entry = await desk_kb.entry(desk.session, desk.request.match_info["id"])
+    if entry is None:
+        raise web.HTTPNotFound()
+    posted = await desk.request.post()
+    revision = ascii_int(form_text(posted, "ban", 12)) or 0
+    done, message = await desk_kb.revert(
+        desk.session, entry.id, revision, desk.user.actor.label, desk.now
+    )
+    fresh = await desk_kb.entry(desk.session, entry.id)
+    return await _kb_entry(desk, fresh, None, message, ok=done, status=200 if done else 409)
+
+
+@page(admin=True)
+async def kb_gap_dismiss(desk: Desk) -> web.StreamResponse:
+    number = ascii_int(desk.request.match_info["id"])
+    if number is not None:
+        await desk_kb.dismiss_gap(desk.session, desk.user.actor, number, desk.now)
+    return await _kb_list(desk, "Đã bỏ câu hỏi khỏi danh sách chưa có câu trả lời.")
+
+
+async def _users(
+    desk: Desk, message: str = "", ok: bool = True, status: int = 200
+) -> web.StreamResponse:
+    units = await desk_queue.choices(desk.session, desk.user.actor)
+    return desk.render(
+        "users.html",
+        status=status,
+        staff=await desk_users.staff(desk.session, desk.user.actor),
+        units=units.units,
+        message=message,
+        ok=ok,
+    )
+
+
+@page(admin=True)
+async def users_page(desk: Desk) -> web.StreamResponse:
+    return await _users(desk)
+
+
+@page(admin=True)
+async def user_rename(desk: Desk) -> web.StreamResponse:
+    person_id = ascii_int(desk.request.match_info["id"])
+    form = await desk.request.post()
+    name = access.clean_name(form_text(form, "ten", 300))
+    if person_id is None or person_id not in await desk_users.in_scope_staff(
+        desk.session, desk.user.actor
+    ):
+        access.record_denied(desk.session, desk.user.actor, "desk:rename", desk.now)
+        return desk.render("forbidden.html", status=403)
+    if name is None:
+        return await _users(desk, BAD_NAME, ok=False, status=400)
+    await access.rename(desk.session, person_id, name, desk.now, desk.user.actor.label)
+    return await _users(desk, RENAMED.format(name=name))
+
+
+@page(admin=True)
+async def user_invite(desk: Desk) -> web.StreamResponse:
+    form = await desk.request.post()
+    unit = ascii_int(form_text(form, "don_vi", 12))
+    done, message = await desk_users.invite(
+        desk.session,
+        desk.user.actor,
+        form_text(form, "vai_tro", 16),
+        unit,
+        form_text(form, "ten", 300),
+        desk.now,
+    )
+    return await _users(desk, message, ok=done, status=200 if done else 400)
+
+
+@page(admin=True)
+async def user_revoke(desk: Desk) -> web.StreamResponse:
+    grant_id = ascii_int(desk.request.match_info["id"])
+    form = await desk.request.post()
+    if grant_id is None:
+        return desk.render("forbidden.html", status=403)
+    if form_text(form, "xac_nhan", 4) != "1":
+        rows = await desk_users.staff(desk.session, desk.user.actor)
+        found = [(row, g) for row in rows for g in row.grants if g.id == grant_id]
+        if not found:
+            access.record_denied(desk.session, desk.user.actor, f"desk:grant:{grant_id}", desk.now)
+            return desk.render("forbidden.html", status=403)
+        row, grant = found[0]
+        return desk.render("revoke.html", person=row, grant=grant)
+    revoked = await desk_users.revoke(desk.session, desk.user.actor, grant_id, desk.now)
+    if revoked is None:
+        return desk.render("forbidden.html", status=403)
+    done, message = revoked
+    return await _users(desk, message, ok=done, status=200 if done else 409)
+
+
+@page(admin=True)
+async def audit_page(desk: Desk) -> web.StreamResponse:
+    query = desk.request.query
+    family = query.get("loai", "")[:20]
+    person = ascii_int(query.get("nguoi", "")[:12]) if query.get("nguoi") else None
+    since = parse_day(query.get("tu", "")[:20]) if query.get("tu") else None
+    until = parse_day(query.get("den", "")[:20]) if query.get("den") else None
+    lines = await desk_users.audit_log(desk.session, desk.user.actor, family, person, since, until)
+    return desk.render(
+        "audit.html",
+        lines=lines,
+        families=desk_users.ACTION_FAMILIES,
+        staff=await desk_users.staff(desk.session, desk.user.actor),
+        chosen={"loai": family, "nguoi": person, "tu": since, "den": until},
+    )
+
+
+BAD_NAME = "Họ tên phải có từ 2 đến 200 ký tự."
+RENAMED = "Đã đổi tên thành {name}."

@@ -1,0 +1,158 @@
+"""The desk's đơn thư: the queue with its filters and search, a case's page and its steps."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+
+from bot.desk.web import BAD_DAY, Desk, form_text, page, parse_day
+from handlers import access, texts
+from handlers.desk import cases
+from handlers.desk import queue as desk_queue
+from handlers.petitions import received
+from knowledge.normalize import ascii_int
+
+
+def _filters(query: Any) -> desk_queue.Filters:
+    def text(name: str, limit: int = 100) -> str:
+        value = query.get(name, "")
+        return value[:limit] if isinstance(value, str) else ""
+
+    return desk_queue.Filters(
+        status=text("trang_thai") or desk_queue.OPEN,
+        kind=text("loai"),
+        due=text("han"),
+        handler=text("nguoi_xu_ly"),
+        unit=ascii_int(text("don_vi")) if text("don_vi") else None,
+        q=text("tim"),
+    )
+
+
+@page()
+async def petition_queue(desk: Desk) -> web.StreamResponse:
+    filters = _filters(desk.request.query)
+    rows = await desk_queue.rows(desk.session, desk.user.actor, filters, desk.today)
+    choices = await desk_queue.choices(desk.session, desk.user.actor)
+    return desk.render(
+        "queue.html",
+        rows=rows,
+        filters=filters,
+        choices=choices,
+        due_choices=desk_queue.DUE_CHOICES,
+        limit=desk_queue.MAX_ROWS,
+        today=desk.today,
+    )
+
+
+async def _case_or_refusal(desk: Desk) -> Any:
+    number = ascii_int(desk.request.match_info["id"])
+    petition = None
+    if number is not None:
+        petition = await cases.find(desk.session, desk.user.actor, number, desk.now)
+    else:
+        access.record_denied(desk.session, desk.user.actor, "desk:don:?", desk.now)
+    if petition is None:
+        return desk.render("forbidden.html", status=403)
+    return petition
+
+
+async def _show(
+    desk: Desk, petition: Any, message: str = "", ok: bool = True, status: int = 200
+) -> web.StreamResponse:
+    view = await cases.view(desk.session, desk.user.actor, petition, desk.now)
+    return desk.render(
+        "case.html",
+        status=status,
+        case=view,
+        message=message,
+        ok=ok,
+        today=desk.today,
+    )
+
+
+@page()
+async def case_page(desk: Desk) -> web.StreamResponse:
+    petition = await _case_or_refusal(desk)
+    if isinstance(petition, web.StreamResponse):
+        return petition
+    return await _show(desk, petition)
+
+
+@page()
+async def case_step(desk: Desk) -> web.StreamResponse:
+    petition = await _case_or_refusal(desk)
+    if isinstance(petition, web.StreamResponse):
+        return petition
+    form = await desk.request.post()
+    action = form_text(form, "buoc", 32)
+    note = form_text(form, "ghi_chu")
+    view = await cases.view(desk.session, desk.user.actor, petition, desk.now)
+    chosen = next((s for s in view.steps if s.key == action), None)
+    if action != "take" and chosen is None:
+        return await _show(desk, petition, texts.PT_NOT_ALLOWED, ok=False, status=409)
+    if chosen is not None and chosen.prompt and not " ".join(note.split()):
+        return await _show(desk, petition, chosen.prompt, ok=False, status=400)
+    if chosen is not None and chosen.confirm and form_text(form, "xac_nhan", 4) != "1":
+        return desk.render("confirm.html", case=view, step=chosen, note=note)
+    done, message = await cases.step(
+        desk.session, desk.user.actor, petition, action, note, desk.now
+    )
+    return await _show(desk, petition, message, ok=done, status=200 if done else 409)
+
+
+@page()
+async def case_assign(desk: Desk) -> web.StreamResponse:
+    petition = await _case_or_refusal(desk)
+    if isinstance(petition, web.StreamResponse):
+        return petition
+    form = await desk.request.post()
+    assignee = ascii_int(form_text(form, "nguoi", 12))
+    if assignee is None:
+        return await _show(desk, petition, texts.STALE_BUTTON, ok=False, status=400)
+    done, message = await cases.assign(
+        desk.session, desk.user.actor, petition, assignee, form_text(form, "ly_do", 500), desk.now
+    )
+    return await _show(desk, petition, message, ok=done, status=200 if done else 409)
+
+
+@page()
+async def case_received(desk: Desk) -> web.StreamResponse:
+    petition = await _case_or_refusal(desk)
+    if isinstance(petition, web.StreamResponse):
+        return petition
+    form = await desk.request.post()
+    day = parse_day(form_text(form, "ngay", 20))
+    if day is None:
+        return await _show(desk, petition, BAD_DAY, ok=False, status=400)
+    done, message = await received.set_received(
+        desk.session, desk.user.actor, petition, day, form_text(form, "ly_do", 500), desk.now
+    )
+    return await _show(desk, petition, message, ok=done, status=200 if done else 409)
+
+
+@page()
+async def case_reveal(desk: Desk) -> web.StreamResponse:
+    petition = await _case_or_refusal(desk)
+    if isinstance(petition, web.StreamResponse):
+        return petition
+    form = await desk.request.post()
+    done, message = await cases.reveal(
+        desk.session, desk.user.actor, petition, form_text(form, "ly_do", 500), desk.now
+    )
+    return await _show(desk, petition, message, ok=done, status=200 if done else 409)
+
+
+@page()
+async def case_accused(desk: Desk) -> web.StreamResponse:
+    petition = await _case_or_refusal(desk)
+    if isinstance(petition, web.StreamResponse):
+        return petition
+    form = await desk.request.post()
+    person = ascii_int(form_text(form, "nguoi", 12))
+    if person is None:
+        return await _show(desk, petition, texts.STALE_BUTTON, ok=False, status=400)
+    done, message = await cases.mark_accused(
+        desk.session, desk.user.actor, petition, person, desk.now
+    )
+    return await _show(desk, petition, message, ok=done, status=200 if done else 409)

@@ -1,0 +1,187 @@
+"""The desk's Tiếp công dân (sessions, rosters, walk-ins) and Hạn báo cáo pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+
+from bot.desk.web import Desk, form_text, page, parse_day
+from handlers import texts
+from handlers.desk import deadlines as desk_deadlines
+from handlers.desk import queue as desk_queue
+from handlers.desk import reception as desk_reception
+from knowledge.normalize import ascii_int
+
+
+@page()
+async def deadlines_page(desk: Desk) -> web.StreamResponse:
+    return await _deadlines(desk)
+
+
+async def _deadlines(
+    desk: Desk, message: str = "", ok: bool = True, status: int = 200
+) -> web.StreamResponse:
+    rows = await desk_deadlines.rows(desk.session, desk.user.actor, desk.today)
+    return desk.render(
+        "deadlines.html", status=status, rows=rows, message=message, ok=ok, today=desk.today
+    )
+
+
+@page()
+async def deadline_done(desk: Desk) -> web.StreamResponse:
+    form = await desk.request.post()
+    deadline_id = ascii_int(desk.request.match_info["id"])
+    nominal = parse_day(form_text(form, "ngay", 20))
+    if deadline_id is None or nominal is None:
+        return await _deadlines(desk, texts.STALE_BUTTON, ok=False, status=400)
+    marked = await desk_deadlines.mark_done(
+        desk.session, desk.user.actor, deadline_id, nominal, desk.now
+    )
+    if marked is None:
+        return desk.render("forbidden.html", status=403)
+    done, message = marked
+    return await _deadlines(desk, message, ok=done, status=200 if done else 409)
+
+
+@page()
+async def reception_page(desk: Desk) -> web.StreamResponse:
+    rows = await desk_reception.sessions(desk.session, desk.user.actor, desk.now)
+    return desk.render("reception.html", rows=rows, today=desk.today)
+
+
+async def _roster(
+    desk: Desk, item: Any, message: str = "", ok: bool = True, status: int = 200
+) -> web.StreamResponse:
+    row, bookings = await desk_reception.roster(desk.session, desk.user.actor, item, desk.now)
+    return desk.render(
+        "roster.html", status=status, item=row, bookings=bookings, message=message, ok=ok
+    )
+
+
+@page()
+async def roster_page(desk: Desk) -> web.StreamResponse:
+    number = ascii_int(desk.request.match_info["id"])
+    item = None
+    if number is not None:
+        item = await desk_reception.find(desk.session, desk.user.actor, number, desk.now)
+    if item is None:
+        return desk.render("forbidden.html", status=403)
+    return await _roster(desk, item)
+
+
+@page()
+async def booking_step(desk: Desk) -> web.StreamResponse:
+    number = ascii_int(desk.request.match_info["id"])
+    item = None
+    if number is not None:
+        item = await desk_reception.booking_session(desk.session, desk.user.actor, number, desk.now)
+    if item is None or number is None:
+        return desk.render("forbidden.html", status=403)
+    form = await desk.request.post()
+    done, message = await desk_reception.mark(
+        desk.session,
+        desk.user.actor,
+        number,
+        form_text(form, "viec", 16),
+        form_text(form, "ket_qua"),
+        desk.now,
+    )
+    return await _roster(desk, item, message, ok=done, status=200 if done else 409)
+
+
+@page()
+async def session_cancel(desk: Desk) -> web.StreamResponse:
+    number = ascii_int(desk.request.match_info["id"])
+    item = None
+    if number is not None:
+        item = await desk_reception.find(desk.session, desk.user.actor, number, desk.now)
+    if item is None:
+        return desk.render("forbidden.html", status=403)
+    form = await desk.request.post()
+    if form_text(form, "xac_nhan", 4) != "1":
+        row, _ = await desk_reception.roster(desk.session, desk.user.actor, item, desk.now)
+        return desk.render("cancel_session.html", item=row)
+    done, message = await desk_reception.cancel(desk.session, desk.user.actor, item, desk.now)
+    rows = await desk_reception.sessions(desk.session, desk.user.actor, desk.now)
+    return desk.render(
+        "reception.html",
+        status=200 if done else 409,
+        rows=rows,
+        today=desk.today,
+        message=message,
+        ok=done,
+    )
+
+
+WALK_IN_FIELDS = (
+    "ngay",
+    "don_vi",
+    "hinh_thuc",
+    "ten",
+    "dien_thoai",
+    "dia_chi",
+    "loai",
+    "noi_dung",
+    "so_nguoi",
+)
+
+
+async def _walk_in_form(
+    desk: Desk, typed: dict[str, str], message: str = "", status: int = 200
+) -> web.StreamResponse:
+    choices = await desk_queue.choices(desk.session, desk.user.actor)
+    return desk.render(
+        "walk_in.html",
+        status=status,
+        typed=typed,
+        units=choices.units,
+        kinds=texts.RECEPTION_KINDS,
+        matters=texts.MATTER_KINDS,
+        today=desk.today,
+        message=message,
+    )
+
+
+@page()
+async def walk_in_page(desk: Desk) -> web.StreamResponse:
+    choices = await desk_queue.choices(desk.session, desk.user.actor)
+    first = str(choices.units[0][0]) if choices.units else ""
+    typed = {"ngay": desk.today.isoformat(), "so_nguoi": "1", "don_vi": first}
+    return await _walk_in_form(desk, typed)
+
+
+@page()
+async def walk_in_post(desk: Desk) -> web.StreamResponse:
+    form = await desk.request.post()
+    typed = {name: form_text(form, name) for name in WALK_IN_FIELDS}
+    if form_text(form, "sua", 4) == "1":
+        return await _walk_in_form(desk, typed)
+    walk_in = desk_reception.walk_in_from(typed, desk.today)
+    problems = await desk_reception.check_walk_in(
+        desk.session, desk.user.actor, walk_in, desk.today
+    )
+    if problems:
+        return await _walk_in_form(desk, typed, " ".join(problems), status=400)
+    if form_text(form, "xac_nhan", 4) != "1":
+        units = dict((await desk_queue.choices(desk.session, desk.user.actor)).units)
+        return desk.render(
+            "walk_in_check.html",
+            typed=typed,
+            walk_in=walk_in,
+            unit=units.get(walk_in.unit_id, ""),
+            kind=texts.RECEPTION_KINDS[walk_in.kind],
+            matter=texts.MATTER_KINDS[walk_in.matter],
+        )
+    done, message = await desk_reception.save_walk_in(
+        desk.session, desk.user.actor, walk_in, desk.now
+    )
+    rows = await desk_reception.sessions(desk.session, desk.user.actor, desk.now)
+    return desk.render(
+        "reception.html",
+        status=200 if done else 400,
+        rows=rows,
+        today=desk.today,
+        message=message,
+        ok=done,
+    )

@@ -1,0 +1,125 @@
+"""The desk's routes: signing in and out here, the pages in petitions.py, reception.py and
+admin.py, and the list of every route (the role matrix test walks it)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+
+from bot.channels.web import RUNTIME
+from bot.desk.admin import (
+    audit_page,
+    kb_entry_page,
+    kb_entry_revert,
+    kb_entry_save,
+    kb_gap_dismiss,
+    kb_page,
+    user_invite,
+    user_rename,
+    user_revoke,
+    users_page,
+)
+from bot.desk.petitions import (
+    case_accused,
+    case_assign,
+    case_page,
+    case_received,
+    case_reveal,
+    case_step,
+    petition_queue,
+)
+from bot.desk.reception import (
+    booking_step,
+    deadline_done,
+    deadlines_page,
+    reception_page,
+    roster_page,
+    session_cancel,
+    walk_in_page,
+    walk_in_post,
+)
+from bot.desk.web import COOKIE, STATIC, Desk, page, posted_here, render, set_cookie, setup
+from bot.guard import ADDRESS, origin_digest
+from handlers.desk import login
+
+HOME = "/desk/don"
+
+
+async def login_page(request: web.Request) -> web.StreamResponse:
+    """Opening a link shows a button and spends nothing (a preview or crawler may open it)."""
+    token = request.query.get("t", "")
+    return render(request, "login.html", token=token if login.plausible(token) else "")
+
+
+async def login_post(request: web.Request) -> web.StreamResponse:
+    runtime = request.app[RUNTIME]
+    if not posted_here(request):
+        # Another site's page posting a link it holds would sign this browser in as someone
+        # else (login CSRF): the button must be pressed on our own page.
+        return render(request, "login_failed.html", status=403)
+    form = await request.post()
+    token = form.get("t", "")
+    origin = origin_digest(request[ADDRESS])
+    async with runtime.sessions() as session, session.begin():
+        cookie = await login.spend(
+            session, token if isinstance(token, str) else "", runtime.clock.now(), origin
+        )
+    if cookie is None:
+        return render(request, "login_failed.html", status=400)
+    response = web.Response(status=303, headers={"Location": HOME})
+    set_cookie(response, request, cookie)
+    return response
+
+
+@page()
+async def logout(desk: Desk) -> web.StreamResponse:
+    await login.logout(desk.session, desk.cookie, desk.user, desk.now)
+    response = render(desk.request, "logged_out.html")
+    response.del_cookie(COOKIE, path="/desk")
+    return response
+
+
+async def home(request: web.Request) -> web.StreamResponse:
+    raise web.HTTPSeeOther(HOME)
+
+
+# Every desk route, for the role matrix test (method, path pattern, admin only).
+ROUTES: list[tuple[str, str, Any, bool]] = [
+    ("GET", "/desk/don", petition_queue, False),
+    ("GET", "/desk/don/{id}", case_page, False),
+    ("POST", "/desk/don/{id}/buoc", case_step, False),
+    ("POST", "/desk/don/{id}/giao", case_assign, False),
+    ("POST", "/desk/don/{id}/ngay-nhan", case_received, False),
+    ("POST", "/desk/don/{id}/danh-tinh", case_reveal, False),
+    ("POST", "/desk/don/{id}/bi-to-cao", case_accused, False),
+    ("GET", "/desk/tiep-cong-dan", reception_page, False),
+    ("GET", "/desk/tiep-cong-dan/truc-tiep", walk_in_page, False),
+    ("POST", "/desk/tiep-cong-dan/truc-tiep", walk_in_post, False),
+    ("GET", "/desk/tiep-cong-dan/{id}", roster_page, False),
+    ("POST", "/desk/tiep-cong-dan/luot/{id}", booking_step, False),
+    ("POST", "/desk/tiep-cong-dan/{id}/huy", session_cancel, False),
+    ("GET", "/desk/han-bao-cao", deadlines_page, False),
+    ("POST", "/desk/han-bao-cao/{id}/xong", deadline_done, False),
+    ("GET", "/desk/nguoi-dung", users_page, True),
+    ("POST", "/desk/nguoi-dung/{id}/ten", user_rename, True),
+    ("POST", "/desk/nguoi-dung/moi", user_invite, True),
+    ("POST", "/desk/vai-tro/{id}/thu-hoi", user_revoke, True),
+    ("GET", "/desk/nhat-ky", audit_page, True),
+    ("GET", "/desk/kho-cau-hoi", kb_page, True),
+    ("GET", "/desk/kho-cau-hoi/{id}", kb_entry_page, True),
+    ("POST", "/desk/kho-cau-hoi/{id}", kb_entry_save, True),
+    ("POST", "/desk/kho-cau-hoi/{id}/hoan-tac", kb_entry_revert, True),
+    ("POST", "/desk/khoang-trong/{id}/bo", kb_gap_dismiss, True),
+    ("POST", "/desk/dang-xuat", logout, False),
+]
+
+
+def add_routes(app: web.Application) -> None:
+    setup(app)
+    app.router.add_get("/desk", home)
+    app.router.add_get(login.LOGIN_PATH, login_page)
+    app.router.add_post(login.LOGIN_PATH, login_post)
+    app.router.add_static("/desk/static/", STATIC, append_version=False)
+    for method, path, handler, _ in ROUTES:
+        app.router.add_route(method, path, handler)

@@ -1,0 +1,184 @@
+"""Queries of the staff desk: its sessions, the names it shows, the đơn queue. Repositories
+never commit; what may be shown to whom is decided in handlers/desk."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+
+from sqlmodel import col, or_, select, update
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from db.models import (
+    AuditLog,
+    DeadlineDone,
+    DeskSession,
+    Person,
+    Petition,
+    PetitionEvent,
+    PetitionParty,
+    Unit,
+)
+
+
+def create_session(session: AsyncSession, token_hash: str, person_id: int, now: datetime) -> None:
+    session.add(
+        DeskSession(token_hash=token_hash, person_id=person_id, created_at=now, last_seen_at=now)
+    )
+
+
+async def touch_session(
+    session: AsyncSession, token_hash: str, now: datetime, idle_since: datetime
+) -> int | None:
+    """The person of a live session seen after ``idle_since``, marked seen now; else None."""
+    query = select(DeskSession.person_id).where(
+        DeskSession.token_hash == token_hash,
+        col(DeskSession.ended_at).is_(None),
+        col(DeskSession.last_seen_at) > idle_since,
+    )
+    person_id = (await session.exec(query)).first()
+    if person_id is None:
+        return None
+    await session.exec(
+        update(DeskSession)
+        .where(col(DeskSession.token_hash) == token_hash)
+        .values(last_seen_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return int(person_id)
+
+
+async def end_session(session: AsyncSession, token_hash: str, now: datetime) -> None:
+    await session.exec(
+        update(DeskSession)
+        .where(col(DeskSession.token_hash) == token_hash, col(DeskSession.ended_at).is_(None))
+        .values(ended_at=now)
+        .execution_options(synchronize_session=False)
+    )
+
+
+async def names(session: AsyncSession, person_ids: Iterable[int]) -> dict[int, str | None]:
+    wanted = {pid for pid in person_ids if pid}
+    if not wanted:
+        return {}
+    query = select(Person.id, Person.display_name).where(col(Person.id).in_(wanted))
+    return {int(pid): name for pid, name in (await session.exec(query)).all() if pid}
+
+
+async def unit_names(session: AsyncSession, unit_ids: Iterable[int]) -> dict[int, str]:
+    wanted = set(unit_ids)
+    if not wanted:
+        return {}
+    query = select(Unit.id, Unit.name).where(col(Unit.id).in_(wanted))
+    return {int(uid): name for uid, name in (await session.exec(query)).all() if uid}
+
+
+async def petitions(
+    session: AsyncSession,
+    unit_ids: set[int],
+    hidden: set[int],
+    *,
+    statuses: Sequence[str] | None = None,
+    not_statuses: Iterable[str] = (),
+    kind: str | None = None,
+    handler: int | None = None,
+    unhandled: bool = False,
+    due_before: date | None = None,
+    no_due: bool = False,
+    ids: set[int] | None = None,
+    code_part: str | None = None,
+    limit: int = 200,
+) -> Sequence[Petition]:
+    """Đơn of these units, by due date (none last), without the hidden ones."""
+    query = select(Petition).where(col(Petition.unit_id).in_(unit_ids))
+    if hidden:
+        query = query.where(col(Petition.id).not_in(hidden))
+    if statuses is not None:
+        query = query.where(col(Petition.status).in_(statuses))
+    not_statuses = list(not_statuses)
+    if not_statuses:
+        query = query.where(col(Petition.status).not_in(not_statuses))
+    if kind is not None:
+        query = query.where(Petition.kind == kind)
+    if handler is not None:
+        query = query.where(Petition.handler_person_id == handler)
+    if unhandled:
+        query = query.where(col(Petition.handler_person_id).is_(None))
+    if due_before is not None:
+        query = query.where(col(Petition.due_date) <= due_before)
+    if no_due:
+        query = query.where(col(Petition.due_date).is_(None))
+    if ids is not None:
+        query = query.where(col(Petition.id).in_(ids))
+    if code_part is not None:
+        query = query.where(col(Petition.code).contains(code_part))
+    query = query.order_by(
+        col(Petition.due_date).is_(None), col(Petition.due_date), col(Petition.id)
+    ).limit(limit)
+    return (await session.exec(query)).all()
+
+
+async def parties(
+    session: AsyncSession, unit_ids: set[int]
+) -> Sequence[tuple[int, str, int | None, str, str]]:
+    """(đơn id, kind, handler, filer's name, phone) of every đơn of these units with a filer:
+    what a search by name or phone reads (filtered for tố cáo by the caller)."""
+    query = select(Petition.id, Petition.kind, Petition.handler_person_id, PetitionParty).join(
+        PetitionParty, col(PetitionParty.petition_id) == Petition.id
+    )
+    query = query.where(col(Petition.unit_id).in_(unit_ids))
+    return [
+        (int(pid), kind, handler, party.full_name, party.phone)
+        for pid, kind, handler, party in (await session.exec(query)).all()
+        if pid
+    ]
+
+
+async def history(session: AsyncSession, petition_id: int) -> Sequence[PetitionEvent]:
+    query = (
+        select(PetitionEvent)
+        .where(PetitionEvent.petition_id == petition_id)
+        .order_by(col(PetitionEvent.at), col(PetitionEvent.id))
+    )
+    return (await session.exec(query)).all()
+
+
+async def deadlines_done(
+    session: AsyncSession, deadline_ids: Iterable[int]
+) -> Sequence[DeadlineDone]:
+    wanted = set(deadline_ids)
+    if not wanted:
+        return []
+    query = select(DeadlineDone).where(col(DeadlineDone.deadline_id).in_(wanted))
+    return (await session.exec(query)).all()
+
+
+async def audit_rows(
+    session: AsyncSession,
+    person_ids: set[int],
+    *,
+    action_prefix: str | None = None,
+    person_id: int | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    limit: int = 200,
+) -> Sequence[AuditLog]:
+    """Audit rows by these people (newest first), narrowed by the filters given. A row names
+    its actor by account (``actor_person_id``) or only by label ("person:12", as the role
+    changes write it): either counts."""
+    labels = [f"person:{pid}" for pid in person_ids]
+    query = select(AuditLog).where(
+        or_(col(AuditLog.actor_person_id).in_(person_ids), col(AuditLog.actor).in_(labels))
+    )
+    if action_prefix:
+        query = query.where(col(AuditLog.action).startswith(action_prefix))
+    if person_id is not None:
+        query = query.where(
+            or_(AuditLog.actor_person_id == person_id, AuditLog.actor == f"person:{person_id}")
+        )
+    if since is not None:
+        query = query.where(col(AuditLog.at) >= since)
+    if until is not None:
+        query = query.where(col(AuditLog.at) < until)
+    query = query.order_by(col(AuditLog.id).desc()).limit(limit)
+    return (await session.exec(query)).all()

@@ -1,0 +1,284 @@
+"""A đơn on the desk: everything the chat's case view shows, laid out for a screen, and its
+steps taken through the chat's own handlers (handlers/petitions/staff.py), so the desk adds no
+rule of its own. A tố cáo's filer is shown to its handler only, each showing audited."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from db import accused, desk, people
+from db.conversations import ChatState
+from db.models import Petition, PetitionParty
+from handlers import texts
+from handlers.access import ADMIN, Actor, audit_by, record_denied, stated_reason
+from handlers.desk.names import label_names, name_of
+from handlers.petitions import staff as petitions_staff
+from handlers.petitions.case import (
+    FINAL,
+    LABELS,
+    PREFIX,
+    REASONED,
+    RESOLVED,
+    _case,
+    _day,
+    _handles,
+    due_words,
+    offered,
+)
+from handlers.petitions.views import _deadline_notes
+from handlers.units.pick import official_address
+
+DETAIL_LABELS = {
+    "decision": "Quyết định, hành vi bị khiếu nại",
+    "decision_day": "Ngày nhận hoặc biết quyết định, hành vi",
+    "content": "Nội dung, lý do",
+    "request": "Yêu cầu giải quyết",
+    "accused": "Người bị tố cáo",
+    "act": "Hành vi vi phạm pháp luật bị tố cáo",
+    "place": "Địa điểm xảy ra sự việc",
+}
+# Kept out of the content list: files are listed apart, the rest is bookkeeping.
+NOT_SHOWN = frozenset({"stored", "files"})
+# Steps that need no confirmation: they change nothing the citizen is told that cannot be
+# corrected (the receipt date stays editable; a handler can be changed).
+UNCONFIRMED = frozenset({"recv", "take"})
+TAKEN = "Anh/chị đã nhận xử lý đơn {code}."
+
+
+@dataclass(frozen=True)
+class Step:
+    key: str
+    label: str
+    # What the official must type (the chat's prompt), or "" for a step without a note.
+    prompt: str
+    confirm: bool
+
+
+@dataclass
+class CaseView:
+    petition: Petition
+    kind: str
+    source: str
+    status: str
+    unit: str
+    handler: str
+    due_words: str
+    overdue: bool
+    registered: date
+    received: date | None
+    accepted: date | None
+    details: list[tuple[str, str]]
+    filer: str | None
+    filer_hidden: bool
+    files: list[dict[str, Any]]
+    files_waiting: int
+    notes: list[str]
+    history: list[tuple[datetime, str, str, str]]
+    steps: list[Step]
+    can_take: bool
+    assignees: list[tuple[int, str]]
+    assign_needs_reason: bool
+    can_reveal: bool
+    accusable: list[tuple[int, str]]
+    can_edit_received: bool
+    is_handler: bool
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+async def find(
+    session: AsyncSession, actor: Actor, petition_id: int, now: datetime
+) -> Petition | None:
+    """A case the official may open (their scope, not accused in it); a refusal is audited."""
+    petition = await _case(session, actor, petition_id)
+    if petition is None:
+        record_denied(session, actor, f"desk:don:{petition_id}", now)
+    return petition
+
+
+async def view(session: AsyncSession, actor: Actor, petition: Petition, now: datetime) -> CaseView:
+    assert petition.id is not None
+    today = _day(now)
+    party = await session.get(PetitionParty, petition.id)
+    secret = petition.kind == "to_cao"
+    is_handler = petition.handler_person_id == actor.person_id
+    filer: str | None = None
+    filer_hidden = False
+    if party is not None:
+        if secret and not is_handler:
+            filer_hidden = True
+        else:
+            filer = f"{party.full_name}, {party.phone}, {official_address(party.address)}"
+            audit_by(session, actor, "petition.filer_viewed", now, target=petition.code)
+    events = await desk.history(session, petition.id)
+    shown = await label_names(session, [event.actor for event in events], petition.person_id)
+    history = [
+        (
+            event.at,
+            shown.get(event.actor, event.actor),
+            texts.PETITION_STATUS_NAMES.get(event.status, _event_words(event.status)),
+            event.note,
+        )
+        for event in events
+    ]
+    names = await desk.names(session, [petition.handler_person_id or 0])
+    unit_names = await desk.unit_names(session, [petition.unit_id])
+    accused_ids = await accused.of(session, accused.PETITION, petition.id)
+    staff = await people.staff_of_units(session, [petition.unit_id])
+    steps = [
+        Step(
+            action,
+            LABELS[action],
+            texts.PT_ASK_NOTE.get(action, ""),
+            action not in UNCONFIRMED,
+        )
+        for action in offered(petition)
+        if action in LABELS
+    ]
+    admin = actor.has(ADMIN)
+    open_case = petition.status not in FINAL
+    # As the chat: an official takes any case but a tố cáo, which an admin assigns.
+    can_take = open_case and not is_handler and (not secret or admin)
+    may_assign = open_case and (admin or not secret)
+    assignees = [
+        (pid, name_of(pid, name))
+        for pid, name in staff
+        if may_assign and pid not in accused_ids and pid != petition.handler_person_id
+    ]
+    accusable = []
+    if secret and _handles(actor, petition):
+        accusable = [
+            (pid, name_of(pid, name))
+            for pid, name in staff
+            if pid not in accused_ids and pid != actor.person_id
+        ]
+    details = [
+        (DETAIL_LABELS.get(key, key), _detail_text(value))
+        for key, value in petition.details.items()
+        if key not in NOT_SHOWN and value not in (None, "")
+    ]
+    stored = [item for item in petition.details.get("stored") or [] if isinstance(item, dict)]
+    return CaseView(
+        petition=petition,
+        kind=texts.PETITION_KIND_NAMES.get(petition.kind, petition.kind),
+        source=texts.PETITION_SOURCES.get(petition.source, petition.source)
+        + (f": {petition.source_note}" if petition.source_note else ""),
+        status=texts.PETITION_STATUS_NAMES.get(petition.status, petition.status),
+        unit=unit_names.get(petition.unit_id, ""),
+        handler=(
+            name_of(petition.handler_person_id, names.get(petition.handler_person_id or 0))
+            if petition.handler_person_id
+            else texts.NO_HANDLER
+        ),
+        due_words=due_words(petition, today) if open_case else "",
+        overdue=open_case and petition.due_date is not None and petition.due_date < today,
+        registered=_day(petition.registered_at),
+        received=_day(petition.received_at) if petition.received_at else None,
+        accepted=_day(petition.accepted_at) if petition.accepted_at else None,
+        details=details,
+        filer=filer,
+        filer_hidden=filer_hidden,
+        files=stored,
+        files_waiting=len(petition.details.get("files") or []),
+        notes=await _deadline_notes(session, petition),
+        history=history,
+        steps=steps,
+        can_take=can_take,
+        assignees=assignees,
+        assign_needs_reason=secret,
+        can_reveal=secret and admin and not is_handler and party is not None,
+        accusable=accusable,
+        can_edit_received=petition.received_at is not None
+        and _handles(actor, petition)
+        and petition.status not in FINAL | {RESOLVED},
+        is_handler=is_handler,
+    )
+
+
+def _detail_text(value: Any) -> str:
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value)
+    return str(value)
+
+
+EVENT_WORDS = {
+    "de_nghi_xem_lai": "người gửi đơn đề nghị xem xét lại",
+    "de_nghi_rut_don": "người gửi đơn đề nghị rút đơn",
+}
+
+
+def _event_words(status: str) -> str:
+    return EVENT_WORDS.get(status, status)
+
+
+async def step(
+    session: AsyncSession, actor: Actor, petition: Petition, action: str, note: str, now: datetime
+) -> tuple[bool, str]:
+    """One of the chat's steps on this case, with the note it asks for: (done, message)."""
+    state = ChatState(channel="desk", chat_id=str(actor.person_id))
+    note = " ".join(note.split())[:1000]
+    if action in texts.PT_ASK_NOTE and not note:
+        return False, texts.PT_ASK_NOTE[action]
+    reply = await petitions_staff.press(
+        session, state, actor, f"{PREFIX}{action}:{petition.id}", now
+    )
+    if state.flow is not None:
+        reply = await petitions_staff.text(session, state, actor, note, now)
+    if state.flow is not None:
+        return False, reply.text
+    if action == "take":
+        taken = petition.handler_person_id == actor.person_id
+        return taken, TAKEN.format(code=petition.code) if taken else reply.text
+    return reply.text.startswith(texts.PT_DONE.split("{", 1)[0]), reply.text
+
+
+async def assign(
+    session: AsyncSession,
+    actor: Actor,
+    petition: Petition,
+    assignee: int,
+    reason: str,
+    now: datetime,
+) -> tuple[bool, str]:
+    """Give the case to a colleague (both told by the chat's handler). A tố cáo only by an
+    admin and with a reason, kept in the audit log."""
+    state = ChatState(channel="desk", chat_id=str(actor.person_id))
+    if petition.kind == "to_cao":
+        if not actor.has(ADMIN):
+            audit_by(session, actor, "petition.take_refused", now, target=petition.code)
+            return False, texts.PT_TAKE_REFUSED
+        if stated_reason(reason) is None:
+            return False, texts.REASON_TOO_SHORT + REASONED["take"]
+        if not await petitions_staff._may_handle(session, petition, assignee):
+            return False, texts.STALE_BUTTON
+        state.flow, state.step = "pt-note", "take"
+        state.data = {"petition": petition.id, "assignee": assignee}
+        reply = await petitions_staff.text(session, state, actor, reason, now)
+        return True, reply.text
+    payload = f"{PREFIX}assign_to:{petition.id}:{assignee}"
+    reply = await petitions_staff.press(session, state, actor, payload, now)
+    return reply.text != texts.STALE_BUTTON, reply.text
+
+
+async def reveal(
+    session: AsyncSession, actor: Actor, petition: Petition, reason: str, now: datetime
+) -> tuple[bool, str]:
+    """An admin who is not the handler sees a denouncer, stating a reason (the chat's step)."""
+    state = ChatState(channel="desk", chat_id=str(actor.person_id))
+    reply = await petitions_staff.press(session, state, actor, f"{PREFIX}reveal:{petition.id}", now)
+    if state.flow is None:
+        return False, reply.text
+    reply = await petitions_staff.text(session, state, actor, reason, now)
+    return state.flow is None, reply.text
+
+
+async def mark_accused(
+    session: AsyncSession, actor: Actor, petition: Petition, person_id: int, now: datetime
+) -> tuple[bool, str]:
+    state = ChatState(channel="desk", chat_id=str(actor.person_id))
+    payload = f"{PREFIX}acc_mark:{petition.id}:{person_id}"
+    reply = await petitions_staff.press(session, state, actor, payload, now)
+    return reply.text not in (texts.STALE_BUTTON, texts.FORBIDDEN), reply.text

@@ -1,0 +1,83 @@
+"""The desk's Hạn báo cáo page: the deadlines of the official's units (the chat's list, from
+``deadlines.chat.scheduled``), who marked an occurrence done and when, and marking one done
+through the chat's own ``mark_done``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from db import desk
+from db.models import Deadline
+from handlers import texts
+from handlers.access import Actor, record_denied
+from handlers.deadlines import chat as deadline_chat
+from handlers.deadlines.rules import when_words
+from handlers.desk.names import label_names
+
+
+@dataclass(frozen=True)
+class DeadlineRow:
+    id: int
+    nominal: date
+    due: date
+    title: str
+    basis: str
+    unit: str
+    when: str
+    state: str
+    late: bool
+    done_by: str | None
+    done_at: datetime | None
+
+
+async def rows(session: AsyncSession, actor: Actor, today: date) -> list[DeadlineRow]:
+    items = await deadline_chat.scheduled(session, actor, today)
+    ids = {item.deadline.id or 0 for item in items}
+    done = {
+        (row.deadline_id, row.occurrence): row for row in await desk.deadlines_done(session, ids)
+    }
+    names = await label_names(session, [row.done_by for row in done.values()])
+    units = await desk.unit_names(session, {item.deadline.unit_id for item in items})
+    shown = []
+    for item in items:
+        marked = done.get((item.deadline.id or 0, item.nominal))
+        days = (item.due - today).days
+        if marked is not None:
+            state = "Đã nộp"
+        elif days < 0:
+            state = texts.DAYS_LATE.format(days=-days).capitalize()
+        elif days == 0:
+            state = texts.DUE_TODAY.capitalize()
+        else:
+            state = texts.DAYS_LEFT.format(days=days).capitalize()
+        shown.append(
+            DeadlineRow(
+                id=item.deadline.id or 0,
+                nominal=item.nominal,
+                due=item.due,
+                title=item.deadline.title,
+                basis=item.deadline.basis,
+                unit=units.get(item.deadline.unit_id, ""),
+                when=when_words(item.deadline),
+                state=state,
+                late=marked is None and days < 0,
+                done_by=names.get(marked.done_by) if marked else None,
+                done_at=marked.done_at if marked else None,
+            )
+        )
+    return shown
+
+
+async def mark_done(
+    session: AsyncSession, actor: Actor, deadline_id: int, nominal: date, now: datetime
+) -> tuple[bool, str] | None:
+    """(done, message), or None for a deadline outside the actor's scope (audited)."""
+    deadline = await session.get(Deadline, deadline_id)
+    if deadline is None or await deadline_chat._in_scope(session, actor, deadline_id) is None:
+        record_denied(session, actor, f"desk:deadline:{deadline_id}", now)
+        return None
+    reply = await deadline_chat.mark_done(session, actor, deadline_id, nominal, now)
+    return reply.text.startswith(texts.DEADLINE_MARKED_DONE.split("{", 1)[0]), reply.text

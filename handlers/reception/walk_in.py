@@ -1,0 +1,107 @@
+"""A citizen received without booking, written in the register (Sổ tiếp công dân) by an
+official: from the chat's walk-in form or the desk's. The line goes into the day's closed
+"desk" session of that kind, created on first use; the receiving official is its receiver, so
+a tố cáo's identity is theirs to see. The desk may record a day already past (a line written up
+the next morning) but never a day to come, and the phone is optional there (people received
+in person do not always give one)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from db import reception as rows
+from db.models import Booking
+from handlers import texts
+from handlers.access import Actor, audit_by
+from handlers.clock import VN_TZ
+from handlers.forms import is_name, normalize_phone
+
+DESK = "desk"
+# A line written up later than this is a mistake in the date, not a late entry.
+OLDEST = timedelta(days=31)
+RECEIVED_HOUR = 8
+
+
+@dataclass(frozen=True)
+class WalkIn:
+    unit_id: int
+    kind: str
+    day: date
+    name: str
+    phone: str
+    address: str
+    matter: str
+    summary: str
+    group: int
+
+
+def problems(walk_in: WalkIn, today: date) -> list[str]:
+    """What is wrong with a walk-in typed on the desk, in Vietnamese (empty when it is fine);
+    the names, phones and sizes follow the chat form's rules."""
+    found = []
+    if walk_in.day > today:
+        found.append("Ngày tiếp không được sau hôm nay.")
+    elif walk_in.day < today - OLDEST:
+        found.append("Ngày tiếp không được trước hôm nay quá 31 ngày.")
+    if walk_in.kind not in texts.RECEPTION_KINDS:
+        found.append("Chọn hình thức tiếp.")
+    if not is_name(walk_in.name):
+        found.append(texts.BAD_NAME)
+    if walk_in.phone and normalize_phone(walk_in.phone) is None:
+        found.append(texts.BAD_PHONE)
+    if not 4 <= len(walk_in.address) <= 300:
+        found.append(texts.BAD_ADDRESS)
+    if walk_in.matter not in texts.MATTER_KINDS:
+        found.append("Chọn loại việc.")
+    if not 10 <= len(walk_in.summary) <= 1000:
+        found.append(texts.BAD_SUMMARY)
+    if not 1 <= walk_in.group <= 200:
+        found.append(texts.BAD_GROUP)
+    return found
+
+
+async def record(
+    session: AsyncSession, actor: Actor, walk_in: WalkIn, now: datetime, code: str
+) -> Booking:
+    """Write the register line (audited); the caller has checked the role and the unit."""
+    start = datetime.combine(walk_in.day, time(0, 0), tzinfo=VN_TZ)
+    today = now.astimezone(VN_TZ).date()
+    # A day already past gets its session at that day's office hours, not at "now".
+    moment = now if walk_in.day == today else start.replace(hour=RECEIVED_HOUR)
+    item = await rows.desk_session(
+        session,
+        walk_in.unit_id,
+        walk_in.kind,
+        (start, start + timedelta(days=1)),
+        moment,
+        texts.DESK_PLACE,
+        actor.person_id,
+    )
+    assert item.id is not None
+    booking = Booking(
+        code=code,
+        session_id=item.id,
+        person_id=None,
+        channel=DESK,
+        chat_id="",
+        queue_number=await rows.next_queue(session, item.id),
+        full_name=walk_in.name,
+        phone=(normalize_phone(walk_in.phone) or "") if walk_in.phone else "",
+        address=walk_in.address,
+        matter_kind=walk_in.matter,
+        summary=walk_in.summary,
+        group_size=walk_in.group,
+        # Given in person at the desk, where the register line is read back and signed.
+        consent_at=now,
+        consent_version=DESK,
+        status=rows.ATTENDED,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(booking)
+    await session.flush()
+    audit_by(session, actor, "reception.walk_in", now, target=booking.code)
+    return booking

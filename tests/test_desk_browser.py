@@ -1,0 +1,258 @@
+"""An official who has never seen the desk logs in from a chat link, finds a đơn by the
+citizen's phone number, takes it, receives it, thụ lý, and closes it with a result: in a real
+headless Chromium (Debian's, driven by Playwright) against `dccs serve --demo`; axe-core checks
+every desk page on a phone and at 1280x800. A missing chromium fails: it is not skipped."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from handlers import texts
+from tests.test_petitions import COMPLAINT
+from tests.test_platform_end_to_end import Browser as ChatClient
+from tests.test_web_page import CHROMIUM_ARGS, free_port
+
+DCCS = [sys.executable, "-m", "bot"]
+INVITE_ADMIN = [
+    "users",
+    "invite",
+    "--role",
+    "admin",
+    "--unit",
+    "Xã Minh Hòa",
+    "--name",
+    "Phạm Thị D",
+]
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
+
+
+@dataclass
+class Served:
+    url: str
+    invite: str
+
+
+@pytest.fixture
+def served(cli_env: dict[str, str]) -> Iterator[Served]:
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen(
+        [sys.executable, "-m", "bot", "serve", "--demo", "--port", str(port)],
+        env={**cli_env, "DCCS_PUBLIC_URL": url},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        assert server.stdout is not None
+        invite = ""
+        deadline = time.monotonic() + 60
+        while not invite:
+            line = server.stdout.readline()
+            found = re.search(r"gõ mã (\S+) vào", line)
+            if found:
+                invite = found.group(1)
+            elif not line and (server.poll() is not None or time.monotonic() > deadline):
+                raise AssertionError("server did not start")
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/healthz", timeout=1) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)
+        yield Served(url, invite)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+@pytest.fixture
+def browser() -> Iterator[Browser]:
+    executable = shutil.which("chromium")
+    assert executable, "Debian's chromium is required (apt-get install chromium)"
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+def file_complaint(base: str) -> str:
+    """A citizen files a khiếu nại on the web chat API; its code."""
+    citizen = ChatClient()
+    steps = [{"button": "menu:petition"}, {"button": "pt:k:khieu_nai"}]
+    steps += [{"text": answer} for answer in (*COMPLAINT, "xong")] + [{"button": "pt:send"}]
+    for body in steps:
+        replies = citizen.call(f"{base}/api/chat", body)["replies"]
+    text = replies[-1]["text"]
+    return str(text.split("Mã tra cứu: ")[1].split(".")[0])
+
+
+def chat_link(tab: Page, served: Served, invite: str | None = None) -> str:
+    """The official redeems an invite (the demo's) on the chat page and asks for a desk link."""
+    tab.goto(served.url)
+    box = tab.get_by_label("Câu hỏi của anh/chị")
+    log = tab.get_by_role("log")
+    expect(log).to_contain_text("xã Minh Hòa")
+    box.fill(invite or served.invite)
+    tab.keyboard.press("Enter")
+    expect(log).to_contain_text("Anh/chị đã nhận vai trò")
+    box.fill("/dangnhap")
+    tab.keyboard.press("Enter")
+    expect(log).to_contain_text("dùng một lần, hết hạn sau 10 phút")
+    found = re.search(r"(http://\S+/desk/dang-nhap\?t=[A-Za-z0-9_-]+)", log.inner_text())
+    assert found
+    return found.group(1)
+
+
+def no_violations(tab: Page, state: str) -> None:
+    results = Axe().run(tab, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
+    found = [(v["id"], v["impact"]) for v in results.response["violations"]]
+    assert found == [], f"{state}: {found}"
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_an_official_logs_in_from_the_chat_and_closes_a_complaint_found_by_phone(
+    served: Served, browser: Browser, width: int
+) -> None:
+    code = file_complaint(served.url)
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    tab = context.new_page()
+    link = chat_link(tab, served)
+
+    tab.goto(link)
+    expect(tab.get_by_role("heading", name="Đăng nhập")).to_be_visible()
+    no_violations(tab, f"login page at {width}px")
+    tab.get_by_role("button", name="Đăng nhập").click()
+    expect(tab.get_by_role("heading", name="Đơn thư")).to_be_visible()
+    no_violations(tab, f"queue at {width}px")
+
+    tab.get_by_label("Tìm theo mã đơn, họ tên hoặc số điện thoại người gửi").fill("0912 345 678")
+    tab.keyboard.press("Enter")
+    tab.get_by_role("link", name=code).click()
+    expect(tab.get_by_role("heading", name=re.compile(f"Đơn {code}"))).to_be_visible()
+    expect(tab.get_by_text("Nguyễn Văn An")).to_be_visible()
+    no_violations(tab, f"case page at {width}px")
+
+    tab.get_by_role("button", name="Nhận xử lý").click()
+    expect(tab.get_by_role("status")).to_contain_text("Anh/chị đã nhận xử lý đơn")
+    tab.get_by_role("button", name=texts.PT_RECEIVED).click()
+    expect(tab.get_by_role("status")).to_contain_text("đã tiếp nhận")
+    tab.get_by_role("button", name="Thụ lý", exact=True).click()
+    expect(tab.get_by_role("heading", name="Xác nhận: Thụ lý")).to_be_visible()
+    no_violations(tab, f"confirmation at {width}px")
+    tab.get_by_role("button", name="Xác nhận: Thụ lý").click()
+    expect(tab.get_by_role("status")).to_contain_text("đang giải quyết")
+    tab.get_by_label(texts.PT_ASK_NOTE["da_giai_quyet"]).fill("Huỷ quyết định xử phạt số 12")
+    tab.get_by_role("button", name=texts.PT_RESULT).click()
+    tab.get_by_role("button", name=f"Xác nhận: {texts.PT_RESULT}").click()
+    expect(tab.get_by_role("status")).to_contain_text("đã giải quyết")
+    tab.get_by_role("button", name=texts.PT_CLOSE).click()
+    tab.get_by_role("button", name=f"Xác nhận: {texts.PT_CLOSE}").click()
+    expect(tab.get_by_role("status")).to_contain_text("đã đóng")
+    history = tab.get_by_role("region", name="Lịch sử xử lý")
+    expect(history).to_contain_text("Huỷ quyết định xử phạt số 12")
+    no_violations(tab, f"closed case at {width}px")
+
+    # Keyboard only: the skip link leads to the content.
+    tab.goto(f"{served.url}/desk/don")
+    tab.keyboard.press("Tab")
+    expect(tab.get_by_role("link", name="Bỏ qua, tới nội dung chính")).to_be_focused()
+
+    tab.get_by_role("link", name="Hạn báo cáo").click()
+    expect(tab.get_by_role("heading", name="Hạn báo cáo")).to_be_visible()
+    no_violations(tab, f"deadlines at {width}px")
+    tab.get_by_role("button", name=re.compile("Đánh dấu đã nộp")).first.click()
+    expect(tab.get_by_role("status")).to_contain_text("Đã ghi nhận hoàn thành")
+    no_violations(tab, f"deadline marked at {width}px")
+    tab.get_by_role("link", name="Tiếp công dân").click()
+    expect(tab.get_by_role("heading", name="Tiếp công dân")).to_be_visible()
+    no_violations(tab, f"reception at {width}px")
+    tab.get_by_role("table").get_by_role("link").first.click()
+    expect(tab.get_by_role("heading", name="Danh sách đặt lịch")).to_be_visible()
+    no_violations(tab, f"roster at {width}px")
+    tab.get_by_role("link", name="Các buổi tiếp").click()
+    tab.get_by_role("link", name="Ghi tiếp công dân trực tiếp").click()
+    no_violations(tab, f"walk-in form at {width}px")
+    tab.get_by_label("Họ và tên công dân").fill("Nguyễn Thị Hoa")
+    tab.get_by_label("Địa chỉ").fill("Thôn Đông, xã Minh Hòa")
+    tab.get_by_label("Nội dung (ít nhất 10 ký tự)").fill("Đề nghị lắp đèn đường thôn Đông")
+    tab.get_by_role("button", name="Xem lại trước khi lưu").click()
+    expect(tab.get_by_role("heading", name="Kiểm tra trước khi lưu vào sổ")).to_be_visible()
+    no_violations(tab, f"walk-in read-back at {width}px")
+    tab.get_by_role("button", name="Lưu vào sổ tiếp công dân").click()
+    expect(tab.get_by_role("status")).to_contain_text("Đã ghi vào sổ tiếp công dân")
+
+    tab.goto(f"{served.url}/desk/nguoi-dung")
+    expect(tab.get_by_role("heading", name="Không có quyền xem trang này")).to_be_visible()
+    no_violations(tab, f"forbidden at {width}px")
+
+    tab.get_by_role("button", name="Đăng xuất").click()
+    expect(tab.get_by_role("heading", name="Đã đăng xuất")).to_be_visible()
+    no_violations(tab, f"logged out at {width}px")
+    tab.goto(f"{served.url}/desk/don")
+    expect(tab.get_by_role("heading", name="Đăng nhập")).to_be_visible()
+    no_violations(tab, f"login needed at {width}px")
+    tab.goto(link)
+    tab.get_by_role("button", name="Đăng nhập").click()
+    expect(tab.get_by_role("heading", name="Không đăng nhập được")).to_be_visible()
+    no_violations(tab, f"spent link at {width}px")
+    context.close()
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_the_admin_pages_have_no_accessibility_violations(
+    served: Served, browser: Browser, width: int, cli_env: dict[str, str]
+) -> None:
+    invited = subprocess.run(
+        [*DCCS, *INVITE_ADMIN],
+        env=cli_env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert invited.returncode == 0, invited.stderr
+    code = invited.stdout.split("Mã mời: ")[1].split()[0]
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    tab = context.new_page()
+    tab.goto(chat_link(tab, served, code))
+    tab.get_by_role("button", name="Đăng nhập").click()
+    expect(tab.get_by_role("banner")).to_contain_text("Phạm Thị D")
+    tab.get_by_role("link", name="Người dùng").click()
+    expect(tab.get_by_role("heading", name="Người dùng")).to_be_visible()
+    no_violations(tab, f"people at {width}px")
+    tab.get_by_label("Họ tên").fill("Trần Thị B")
+    tab.get_by_role("button", name="Tạo mã mời").click()
+    expect(tab.get_by_role("status")).to_contain_text("Mã mời:")
+    no_violations(tab, f"invite made at {width}px")
+    tab.get_by_role("button", name=re.compile("Thu hồi")).first.click()
+    expect(tab.get_by_role("heading", name="Xác nhận: thu hồi vai trò")).to_be_visible()
+    no_violations(tab, f"revoke confirmation at {width}px")
+    tab.get_by_role("link", name="Quay lại, không làm gì").click()
+    tab.get_by_role("link", name="Nhật ký").click()
+    expect(tab.get_by_role("heading", name="Nhật ký thao tác")).to_be_visible()
+    expect(tab.get_by_role("table")).to_contain_text("code.invite.issue")
+    no_violations(tab, f"audit log at {width}px")
+    tab.get_by_role("link", name="Kho câu hỏi").click()
+    expect(tab.get_by_role("heading", name="Kho câu hỏi")).to_be_visible()
+    no_violations(tab, f"knowledge base at {width}px")
+    tab.get_by_role("table").get_by_role("link").first.click()
+    expect(tab.get_by_role("heading", name="Người dân sẽ thấy")).to_be_visible()
+    no_violations(tab, f"knowledge base entry at {width}px")
+    tab.get_by_role("button", name="Lưu").click()
+    expect(tab.get_by_role("status")).to_contain_text("Đã lưu")
+    no_violations(tab, f"knowledge base entry saved at {width}px")
+    context.close()
