@@ -820,6 +820,7 @@ PT_TRANSFER = "Chuyển cơ quan khác"
 PT_GUIDE = "Không thuộc thẩm quyền: hướng dẫn người gửi"
 PT_VERDICT_ASK = "Kết quả giải quyết đơn {code}: nội dung {kind} đúng, sai hay đúng một phần?"
 PT_VERDICTS = {"dung": "Đúng", "sai": "Sai", "dung_mot_phan": "Đúng một phần"}
+PT_VERDICT_NEEDED = "Chọn kết quả giải quyết (đúng, sai hay đúng một phần) trước khi đóng đơn."
 PT_FIELD = "Lĩnh vực: {field}"
 PT_FIELD_NONE = "chưa ghi"
 PT_FIELD_BUTTON = "Ghi lĩnh vực"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -305,7 +305,12 @@ async def test_an_official_finds_a_complaint_by_phone_and_closes_it_with_a_resul
         desk, cookie, f"{case}/buoc", {"buoc": "da_giai_quyet", "ghi_chu": result, "xac_nhan": "1"}
     )
     assert status == 200 and "đã giải quyết" in html
+    # Closing a khiếu nại records its result for the report.
     status, html = await post(desk, cookie, f"{case}/buoc", {"buoc": "close", "xac_nhan": "1"})
+    assert status == 400 and texts.PT_VERDICT_NEEDED in html
+    status, html = await post(
+        desk, cookie, f"{case}/buoc", {"buoc": "close", "ket_qua": "2", "xac_nhan": "1"}
+    )
     assert status == 200 and "đã đóng" in html
     # The history names the official and shows the result; no account number.
     assert "Trần Thị B" in html and "hoàn trả tiền phạt" in html and "person:" not in html
@@ -710,9 +715,9 @@ async def test_an_official_records_attendance_and_sends_the_outcome_from_the_ros
     denouncer = ReceptionChat(assistant, "citizen-2")
     offered = await denouncer.press("menu:book")
     await denouncer.press(next(b.payload for b in offered.buttons if b.payload.startswith("rc:s:")))
+    await denouncer.press("rc:m:to_cao")
     for typed in ("Hoàng Văn Dũng", "0987000111", "Thôn Tây, xã Minh Hòa"):
         await denouncer.say(typed)
-    await denouncer.press("rc:m:to_cao")
     await denouncer.say("Cán bộ địa chính nhận tiền của người dân")
     await denouncer.say("1")
     await denouncer.press("rc:yes")
@@ -733,6 +738,11 @@ async def test_an_official_records_attendance_and_sends_the_outcome_from_the_ros
     step = f"/desk/tiep-cong-dan/luot/{first.id}"
     outcome = "Đã tiếp, chuyển phòng Kinh tế khảo sát trong tháng 12"
     assert (await post(desk, other, step, {"viec": "co_mat", "ket_qua": outcome}))[0] == 403
+    # Attendance is recorded from the session's day on (the reports issue's rule).
+    status, html = await post(desk, cookie, step, {"viec": "co_mat", "ket_qua": outcome})
+    assert "có mặt" not in html.split("<tbody>")[-1].split("</tbody>")[0]
+    clock.advance(datetime(2026, 12, 2, 7, 45, tzinfo=VN_TZ) - clock.now())
+    cookie = await signed_in(desk, sessions, clock, officer)  # a week on: a new sign-in
     status, html = await post(desk, cookie, step, {"viec": "co_mat", "ket_qua": outcome})
     assert status == 200 and texts.OUTCOME_SAVED in html and "có mặt" in html
     status, html = await post(desk, cookie, step, {"viec": "gui"})

@@ -160,6 +160,7 @@ def test_an_official_logs_in_from_the_chat_and_closes_a_complaint_found_by_phone
     tab.get_by_role("button", name=texts.PT_RESULT).click()
     tab.get_by_role("button", name=f"Xác nhận: {texts.PT_RESULT}").click()
     expect(tab.get_by_role("status")).to_contain_text("đã giải quyết")
+    tab.get_by_role("radio", name=texts.PT_VERDICTS["dung_mot_phan"]).check()
     tab.get_by_role("button", name=texts.PT_CLOSE).click()
     tab.get_by_role("button", name=f"Xác nhận: {texts.PT_CLOSE}").click()
     expect(tab.get_by_role("status")).to_contain_text("đã đóng")

@@ -93,10 +93,13 @@ async def case_step(desk: Desk) -> web.StreamResponse:
         return await _show(desk, petition, texts.PT_NOT_ALLOWED, ok=False, status=409)
     if chosen is not None and chosen.prompt and not " ".join(note.split()):
         return await _show(desk, petition, chosen.prompt, ok=False, status=400)
+    verdict = ascii_int(form_text(form, "ket_qua", 4))
+    if chosen is not None and chosen.verdicts and verdict is None:
+        return await _show(desk, petition, texts.PT_VERDICT_NEEDED, ok=False, status=400)
     if chosen is not None and chosen.confirm and form_text(form, "xac_nhan", 4) != "1":
-        return desk.render("confirm.html", case=view, step=chosen, note=note)
+        return desk.render("confirm.html", case=view, step=chosen, note=note, verdict=verdict)
     done, message = await cases.step(
-        desk.session, desk.user.actor, petition, action, note, desk.now
+        desk.session, desk.user.actor, petition, action, note, desk.now, verdict
     )
     return await _show(desk, petition, message, ok=done, status=200 if done else 409)
 

@@ -19,10 +19,12 @@ from handlers.desk.names import label_names, name_of
 from handlers.petitions import staff as petitions_staff
 from handlers.petitions.case import (
     FINAL,
+    JUDGED_KINDS,
     LABELS,
     PREFIX,
     REASONED,
     RESOLVED,
+    VERDICTS,
     _case,
     _day,
     _handles,
@@ -56,6 +58,8 @@ class Step:
     # What the official must type (the chat's prompt), or "" for a step without a note.
     prompt: str
     confirm: bool
+    # Closing a khiếu nại or tố cáo records its result for the report: (index, label).
+    verdicts: tuple[tuple[int, str], ...] = ()
 
 
 @dataclass
@@ -134,6 +138,7 @@ async def view(session: AsyncSession, actor: Actor, petition: Petition, now: dat
             LABELS[action],
             texts.PT_ASK_NOTE.get(action, ""),
             action not in UNCONFIRMED,
+            _verdicts(petition) if action == "close" else (),
         )
         for action in offered(petition)
         if action in LABELS
@@ -214,17 +219,34 @@ def _event_words(status: str) -> str:
     return EVENT_WORDS.get(status, status)
 
 
+def _verdicts(petition: Petition) -> tuple[tuple[int, str], ...]:
+    if petition.kind not in JUDGED_KINDS:
+        return ()
+    return tuple((index, texts.PT_VERDICTS[v]) for index, v in enumerate(VERDICTS))
+
+
 async def step(
-    session: AsyncSession, actor: Actor, petition: Petition, action: str, note: str, now: datetime
+    session: AsyncSession,
+    actor: Actor,
+    petition: Petition,
+    action: str,
+    note: str,
+    now: datetime,
+    verdict: int | None = None,
 ) -> tuple[bool, str]:
     """One of the chat's steps on this case, with the note it asks for: (done, message)."""
     state = ChatState(channel="desk", chat_id=str(actor.person_id))
     note = " ".join(note.split())[:1000]
     if action in texts.PT_ASK_NOTE and not note:
         return False, texts.PT_ASK_NOTE[action]
-    reply = await petitions_staff.press(
-        session, state, actor, f"{PREFIX}{action}:{petition.id}", now
-    )
+    payload = f"{PREFIX}{action}:{petition.id}"
+    if action == "close" and petition.kind in JUDGED_KINDS:
+        # The chat asks the result with buttons; the desk's form sends it with the step.
+        if verdict not in range(len(VERDICTS)):
+            kind = texts.PETITION_KIND_NAMES.get(petition.kind, petition.kind).lower()
+            return False, texts.PT_VERDICT_ASK.format(code=petition.code, kind=kind)
+        payload = f"{PREFIX}closev:{petition.id}:{verdict}"
+    reply = await petitions_staff.press(session, state, actor, payload, now)
     if state.flow is not None:
         reply = await petitions_staff.text(session, state, actor, note, now)
     if state.flow is not None:
