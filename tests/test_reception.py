@@ -829,3 +829,36 @@ async def test_a_citizen_who_gives_up_moving_a_booking_is_told_it_is_kept_and_ke
         booking = (await session.exec(select(Booking))).one()
     assert booking.status == rows.BOOKED
     assert (await chat.press("draft:resume")).text == texts.PETITION_ASK["phone"]
+
+
+async def test_a_calendar_and_a_plan_with_several_bad_rows_name_every_one_at_once(
+    sessions: SessionFactory, clock: FixedClock
+) -> None:
+    """An office fixing a file one error per run gives up: every wrong row is named."""
+    from handlers.deadlines.plans import import_plan
+    from handlers.deadlines.rules import DeadlineError
+
+    await setup_units(sessions, clock)
+    calendar = {
+        "sessions": [
+            dict(ONE_OFF, date="31/02/2026"),
+            ONE_OFF,
+            dict(ONE_OFF, unit="Xã Không Có"),
+        ]
+    }
+    with pytest.raises(CalendarError) as wrong:
+        async with sessions() as session, session.begin():
+            await import_calendar(session, calendar, clock.now())
+    assert "Buổi tiếp thứ 1" in str(wrong.value) and "Buổi tiếp thứ 3" in str(wrong.value)
+    async with sessions() as session:
+        assert (await session.exec(select(ReceptionSession))).all() == []
+
+    plan = [
+        {"title": "Báo cáo tháng", "unit": "Xã Minh Hòa", "recurrence": "monthly:40"},
+        {"title": "Báo cáo quý", "unit": "Xã Minh Hòa", "recurrence": "quarterly:3:18"},
+        "không phải một dòng",
+    ]
+    with pytest.raises(DeadlineError) as bad_plan:
+        async with sessions() as session, session.begin():
+            await import_plan(session, plan, clock.now())  # type: ignore[arg-type]
+    assert "1" in str(bad_plan.value).split("\n")[0] and len(str(bad_plan.value).split("\n")) == 2

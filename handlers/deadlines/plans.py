@@ -42,15 +42,23 @@ def _same_title(a: str, b: str) -> bool:
 async def import_plan(
     session: AsyncSession, rows: list[dict[str, Any]], now: datetime
 ) -> ImportReport:
-    """Add or update a plan's deadlines; the first bad row raises DeadlineError (nothing is
-    kept). A deadline of the same unit and title is the same deadline: importing the plan
-    again (YAML, then the XLSX) updates its rule and lead times instead of doubling every
-    reminder."""
+    """Add or update a plan's deadlines; any bad row raises DeadlineError naming every bad
+    row at once (nothing is kept: the caller rolls back). A deadline of the same unit and title
+    is the same deadline: importing the plan again (YAML, then the XLSX) updates its rule and
+    lead times instead of doubling every reminder."""
     added = updated = 0
+    problems: list[str] = []
     for number, row in enumerate(rows, start=1):
         if not isinstance(row, dict):
-            raise DeadlineError(texts.PLAN_ROW_NOT_MAPPING.format(number=number))
-        fresh = await deadline_from_row(session, row, number, now)
+            problems.append(texts.PLAN_ROW_NOT_MAPPING.format(number=number))
+            continue
+        try:
+            fresh = await deadline_from_row(session, row, number, now)
+        except DeadlineError as exc:
+            problems.append(str(exc))
+            continue
+        if problems:
+            continue  # nothing is written once a row is wrong; the rest are only checked
         existing = next(
             (
                 d
@@ -71,6 +79,8 @@ async def import_plan(
             session.add(existing)
             updated += 1
         await session.flush()
+    if problems:
+        raise DeadlineError("\n".join(problems))
     return ImportReport(added, updated)
 
 

@@ -118,73 +118,90 @@ async def import_calendar(
     session: AsyncSession, data: dict[str, Any], now: datetime
 ) -> ImportReport:
     """Add the schedules and one-off sessions of a calendar file (all or nothing: the caller's
-    transaction is rolled back on the first error)."""
+    transaction is rolled back when any row is wrong; every wrong row is named at once)."""
     report = ImportReport()
-    calendar = working_calendar()
+    problems: list[str] = []
     for number, row in enumerate(data.get("schedules") or [], start=1):
-        where = f"Lịch định kỳ thứ {number}"
-        unit = await people.unit_by_code_or_name(session, _text(row, "unit", where))
-        if unit is None or unit.id is None:
-            raise CalendarError(f"{where}: không có đơn vị '{row.get('unit')}'.")
-        weekday = WEEKDAYS.get(" ".join(fold(_text(row, "weekday", where)).split()))
-        if weekday is None:
-            raise CalendarError(f"{where}: 'weekday' phải là Thứ 2 ... Thứ 7 hoặc Chủ nhật.")
-        session.add(
-            ReceptionSchedule(
-                unit_id=unit.id,
-                kind=_kind(row, where),
-                weekday=weekday,
-                start_time=_hhmm(row, "start", where),
-                end_time=_hhmm(row, "end", where),
-                place=_text(row, "place", where),
-                receiver_name=_text(row, "receiver_name", where),
-                receiver_title=_text(row, "receiver_title", where),
-                capacity=_capacity(row, where),
-                created_at=now,
-            )
-        )
-        report.schedules += 1
-    for number, row in enumerate(data.get("sessions") or [], start=1):
-        where = f"Buổi tiếp thứ {number}"
-        unit = await people.unit_by_code_or_name(session, _text(row, "unit", where))
-        if unit is None or unit.id is None:
-            raise CalendarError(f"{where}: không có đơn vị '{row.get('unit')}'.")
         try:
-            day = datetime.strptime(_text(row, "date", where), "%d/%m/%Y").date()
-        except ValueError:
-            raise CalendarError(f"{where}: 'date' phải có dạng ngày/tháng/năm.") from None
-        starts = datetime.combine(
-            day, datetime.strptime(_hhmm(row, "start", where), "%H:%M").time(), tzinfo=VN_TZ
-        )
-        ends = datetime.combine(
-            day, datetime.strptime(_hhmm(row, "end", where), "%H:%M").time(), tzinfo=VN_TZ
-        )
-        if ends <= starts:
-            raise CalendarError(f"{where}: giờ kết thúc phải sau giờ bắt đầu.")
-        if starts <= now:
-            raise CalendarError(f"{where}: buổi tiếp đã qua.")
-        if day < calendar.working_days_after(now.astimezone(VN_TZ).date(), NOTICE_WORKING_DAYS):
-            report.warnings.append(
-                f"{where} ({day:%d/%m/%Y}) được công bố chưa đủ {NOTICE_WORKING_DAYS} ngày làm "
-                "việc trước ngày tiếp (Luật Tiếp công dân, Điều 24)."
-            )
-        session.add(
-            ReceptionSession(
-                unit_id=unit.id,
-                kind=_kind(row, where),
-                starts_at=starts,
-                ends_at=ends,
-                place=_text(row, "place", where),
-                receiver_name=_text(row, "receiver_name", where),
-                receiver_title=_text(row, "receiver_title", where),
-                capacity=_capacity(row, where),
-                published_at=now,
-                created_at=now,
-            )
-        )
-        report.sessions += 1
+            await _add_schedule(session, row, f"Lịch định kỳ thứ {number}", now)
+            report.schedules += 1
+        except CalendarError as exc:
+            problems.append(str(exc))
+    for number, row in enumerate(data.get("sessions") or [], start=1):
+        try:
+            await _add_session(session, row, f"Buổi tiếp thứ {number}", now, report)
+            report.sessions += 1
+        except CalendarError as exc:
+            problems.append(str(exc))
+    if problems:
+        raise CalendarError("\n".join(problems))
     await session.flush()
     return report
+
+
+async def _add_schedule(session: AsyncSession, row: Any, where: str, now: datetime) -> None:
+    unit = await people.unit_by_code_or_name(session, _text(row, "unit", where))
+    if unit is None or unit.id is None:
+        raise CalendarError(f"{where}: không có đơn vị '{row.get('unit')}'.")
+    weekday = WEEKDAYS.get(" ".join(fold(_text(row, "weekday", where)).split()))
+    if weekday is None:
+        raise CalendarError(f"{where}: 'weekday' phải là Thứ 2 ... Thứ 7 hoặc Chủ nhật.")
+    session.add(
+        ReceptionSchedule(
+            unit_id=unit.id,
+            kind=_kind(row, where),
+            weekday=weekday,
+            start_time=_hhmm(row, "start", where),
+            end_time=_hhmm(row, "end", where),
+            place=_text(row, "place", where),
+            receiver_name=_text(row, "receiver_name", where),
+            receiver_title=_text(row, "receiver_title", where),
+            capacity=_capacity(row, where),
+            created_at=now,
+        )
+    )
+
+
+async def _add_session(
+    session: AsyncSession, row: Any, where: str, now: datetime, report: ImportReport
+) -> None:
+    calendar = working_calendar()
+    unit = await people.unit_by_code_or_name(session, _text(row, "unit", where))
+    if unit is None or unit.id is None:
+        raise CalendarError(f"{where}: không có đơn vị '{row.get('unit')}'.")
+    try:
+        day = datetime.strptime(_text(row, "date", where), "%d/%m/%Y").date()
+    except ValueError:
+        raise CalendarError(f"{where}: 'date' phải có dạng ngày/tháng/năm.") from None
+    starts = datetime.combine(
+        day, datetime.strptime(_hhmm(row, "start", where), "%H:%M").time(), tzinfo=VN_TZ
+    )
+    ends = datetime.combine(
+        day, datetime.strptime(_hhmm(row, "end", where), "%H:%M").time(), tzinfo=VN_TZ
+    )
+    if ends <= starts:
+        raise CalendarError(f"{where}: giờ kết thúc phải sau giờ bắt đầu.")
+    if starts <= now:
+        raise CalendarError(f"{where}: buổi tiếp đã qua.")
+    if day < calendar.working_days_after(now.astimezone(VN_TZ).date(), NOTICE_WORKING_DAYS):
+        report.warnings.append(
+            f"{where} ({day:%d/%m/%Y}) được công bố chưa đủ {NOTICE_WORKING_DAYS} ngày làm "
+            "việc trước ngày tiếp (Luật Tiếp công dân, Điều 24)."
+        )
+    session.add(
+        ReceptionSession(
+            unit_id=unit.id,
+            kind=_kind(row, where),
+            starts_at=starts,
+            ends_at=ends,
+            place=_text(row, "place", where),
+            receiver_name=_text(row, "receiver_name", where),
+            receiver_title=_text(row, "receiver_title", where),
+            capacity=_capacity(row, where),
+            published_at=now,
+            created_at=now,
+        )
+    )
 
 
 async def export_calendar(session: AsyncSession, now: datetime) -> dict[str, Any]:
