@@ -882,3 +882,22 @@ async def test_desk_sessions_older_than_retention_are_deleted(
     async with sessions() as session:
         assert (await session.exec(select(DeskSession))).all() == []
         assert await session.get(Person, person) is not None
+
+
+async def test_reloading_the_page_a_form_answered_goes_back_to_its_page_in_vietnamese(
+    assistant: Assistant, desk: Client, sessions: SessionFactory, clock: FixedClock
+) -> None:
+    await setup_units(sessions, clock)
+    await file(Chat(assistant, "citizen"), "khieu_nai", COMPLAINT)
+    person = await staff(assistant, sessions, clock, "officer")
+    cookie = await signed_in(desk, sessions, clock, person)
+    number = (await petition_ids(sessions))["khieu_nai"]
+    reloaded = await desk.get(
+        f"/desk/don/{number}/buoc", headers=jar(cookie), allow_redirects=False
+    )
+    assert reloaded.status == 303 and reloaded.headers["Location"] == f"/desk/don/{number}"
+    odd = await desk.get("/desk/don/%3Cx%3E/buoc", headers=jar(cookie), allow_redirects=False)
+    assert odd.status == 303 and odd.headers["Location"] == "/desk/don"
+    missing = await desk.get("/desk/khong-co", headers=jar(cookie))
+    assert missing.status == 404 and "Không có trang này" in await missing.text()
+    assert (await desk.delete("/desk/don", headers=jar(cookie))).status == 405
