@@ -34,6 +34,7 @@ from handlers import access, texts
 from handlers.clock import VN_TZ, FixedClock
 from handlers.conversation.assistant import Assistant
 from handlers.conversation.turn import AssistantSettings
+from handlers.deadlines.reminders import reminder_key
 from handlers.desk import login
 from handlers.faq.knowledge import KnowledgeBase
 from handlers.reception.schedule import import_calendar
@@ -638,9 +639,23 @@ async def test_an_official_marks_a_report_done_and_the_page_says_who_and_when(
     officer = await staff(assistant, sessions, clock, "officer", name="Trần Thị B")
     elsewhere = await staff(assistant, sessions, clock, "hai", unit="Xã Minh Hải")
     cookie = await signed_in(desk, sessions, clock, officer)
+    # The clock reminded the official three days ahead (the outbox row it delivered).
+    async with sessions() as session, session.begin():
+        session.add(
+            Outbox(
+                channel="web",
+                chat_id="officer",
+                reply={"text": "Nhắc hạn"},
+                dedupe_key=reminder_key(deadline, date(2026, 12, 4), officer, "3d"),
+                status="sent",
+                available_at=clock.now(),
+                sent_at=clock.now(),
+                created_at=clock.now(),
+            )
+        )
     status, html = await page(desk, cookie, "/desk/han-bao-cao")
     assert status == 200 and "Báo cáo công tác tiếp công dân tháng 11" in html
-    assert "04/12/2026" in html and "Còn 9 ngày" in html
+    assert "04/12/2026" in html and "Còn 9 ngày" in html and "Đã nhắc: Trần Thị B" in html
     other = await signed_in(desk, sessions, clock, elsewhere)
     assert "tháng 11" not in (await page(desk, other, "/desk/han-bao-cao"))[1]
     done = {"ngay": "2026-12-04"}
