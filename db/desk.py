@@ -13,6 +13,7 @@ from db.models import (
     AuditLog,
     DeadlineDone,
     DeskSession,
+    Outbox,
     Person,
     Petition,
     PetitionEvent,
@@ -182,3 +183,15 @@ async def audit_rows(
         query = query.where(col(AuditLog.at) < until)
     query = query.order_by(col(AuditLog.id).desc()).limit(limit)
     return (await session.exec(query)).all()
+
+
+async def reminders_sent(
+    session: AsyncSession, deadline_ids: Iterable[int]
+) -> Sequence[tuple[str, datetime | None]]:
+    """(dedupe key, sent at) of these deadlines' reminders delivered and still kept (outbox
+    rows live until retention): who was reminded of what."""
+    prefixes = [col(Outbox.dedupe_key).startswith(f"dl:{did}:") for did in set(deadline_ids)]
+    if not prefixes:
+        return []
+    query = select(Outbox.dedupe_key, Outbox.sent_at).where(or_(*prefixes), Outbox.status == "sent")
+    return [(key, at) for key, at in (await session.exec(query)).all() if key]

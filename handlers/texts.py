@@ -1061,3 +1061,39 @@ REPORT_PICK_UNIT = (
     "được):\n{units}"
 )
 REPORT_NO_UNIT = "Lỗi: không có đơn vị '{unit}'. Các đơn vị:\n{units}"
+
+
+# -- Staff desk (bot/desk, handlers/desk) --------------------------------------------------
+DESK_TAKEN = "Anh/chị đã nhận xử lý đơn {code}."
+DESK_BAD_DAY = "Ngày không hợp lệ: nhập theo dạng ngày/tháng/năm, ví dụ 05/11/2026."
+DESK_BAD_NAME = "Họ tên phải có từ 2 đến 200 ký tự."
+DESK_RENAMED = "Đã đổi tên thành {name}."
+DESK_INVITED = (
+    "Mã mời: {code} (dùng một lần, hiệu lực 72 giờ). Người được mời gửi mã này cho Trợ lý trong "
+    "tin nhắn riêng; sau đó gửi /dangnhap để vào trang làm việc."
+)
+DESK_BAD_INVITE = "Chọn vai trò và đơn vị trong phạm vi anh/chị quản lý; họ tên từ 2 đến 200 ký tự."
+DESK_REVOKED = "Đã thu hồi vai trò {role} của {name} tại {unit}."
+DESK_NOT_OWN_ADMIN = "Anh/chị không tự thu hồi vai trò quản trị của mình được."
+DESK_UNIT_OUT_OF_SCOPE = "Chọn đơn vị trong phạm vi anh/chị quản lý."
+DESK_KB_SOURCE_SHAPE = "Mỗi nguồn một dòng: Tên văn bản | Số hiệu | Điều, khoản (| ghi chú nếu có)."
+DESK_KB_BAD_SOURCE = 'Nguồn "{line}" chưa đúng dạng. {shape}'
+DESK_KB_NOT_SAVED = "Chưa lưu: {problem}"
+DESK_KB_SAVED = "Đã lưu. Người dân thấy câu trả lời mới ngay."
+DESK_KB_REVERTED = "Đã hoàn tác: mục trở lại như trước lần sửa đã chọn."
+DESK_KB_GAP_DISMISSED = "Đã bỏ câu hỏi khỏi danh sách chưa có câu trả lời."
+# The real date a đơn was received, corrected by its handler (handlers/petitions/received.py).
+RECEIVED_NOT_HANDLER = "Chỉ người được giao xử lý đơn (hoặc quản trị) sửa được ngày nhận đơn."
+RECEIVED_NOT_YET = "Đơn chưa được ghi nhận là đã nhận, nên chưa có ngày nhận để sửa."
+RECEIVED_IN_FUTURE = "Ngày nhận đơn không được sau hôm nay."
+RECEIVED_TOO_OLD = "Ngày nhận đơn không được trước hôm nay quá một năm."
+RECEIVED_AFTER_ACCEPTED = "Ngày nhận đơn không được sau ngày thụ lý ({day})."
+RECEIVED_NO_REASON = "Cần ghi lý do sửa (ít nhất hai từ, 10 ký tự)."
+RECEIVED_SAME_DAY = "Ngày nhận đơn đã là {day}; không có gì thay đổi."
+RECEIVED_HISTORY_NOTE = "Sửa ngày nhận đơn thực tế: {day} (trước đây {before}). Lý do: {reason}"
+RECEIVED_DONE = "Đã sửa ngày nhận đơn {code} thành {day}. Hạn hiện tại: {due}."
+# A walk-in written on the desk (handlers/reception/walk_in.py).
+WALK_IN_IN_FUTURE = "Ngày tiếp không được sau hôm nay."
+WALK_IN_TOO_OLD = "Ngày tiếp không được trước hôm nay quá 31 ngày."
+WALK_IN_NO_KIND = "Chọn hình thức tiếp."
+WALK_IN_NO_MATTER = "Chọn loại việc."

@@ -34,6 +34,7 @@ from handlers import access, texts
 from handlers.clock import VN_TZ, FixedClock
 from handlers.conversation.assistant import Assistant
 from handlers.conversation.turn import AssistantSettings
+from handlers.deadlines.reminders import reminder_key
 from handlers.desk import login
 from handlers.faq.knowledge import KnowledgeBase
 from handlers.reception.schedule import import_calendar
@@ -643,9 +644,23 @@ async def test_an_official_marks_a_report_done_and_the_page_says_who_and_when(
     officer = await staff(assistant, sessions, clock, "officer", name="Trần Thị B")
     elsewhere = await staff(assistant, sessions, clock, "hai", unit="Xã Minh Hải")
     cookie = await signed_in(desk, sessions, clock, officer)
+    # The clock reminded the official three days ahead (the outbox row it delivered).
+    async with sessions() as session, session.begin():
+        session.add(
+            Outbox(
+                channel="web",
+                chat_id="officer",
+                reply={"text": "Nhắc hạn"},
+                dedupe_key=reminder_key(deadline, date(2026, 12, 4), officer, "3d"),
+                status="sent",
+                available_at=clock.now(),
+                sent_at=clock.now(),
+                created_at=clock.now(),
+            )
+        )
     status, html = await page(desk, cookie, "/desk/han-bao-cao")
     assert status == 200 and "Báo cáo công tác tiếp công dân tháng 11" in html
-    assert "04/12/2026" in html and "Còn 9 ngày" in html
+    assert "04/12/2026" in html and "Còn 9 ngày" in html and "Đã nhắc: Trần Thị B" in html
     other = await signed_in(desk, sessions, clock, elsewhere)
     assert "tháng 11" not in (await page(desk, other, "/desk/han-bao-cao"))[1]
     done = {"ngay": "2026-12-04"}
@@ -892,3 +907,22 @@ async def test_desk_sessions_older_than_retention_are_deleted(
     async with sessions() as session:
         assert (await session.exec(select(DeskSession))).all() == []
         assert await session.get(Person, person) is not None
+
+
+async def test_reloading_the_page_a_form_answered_goes_back_to_its_page_in_vietnamese(
+    assistant: Assistant, desk: Client, sessions: SessionFactory, clock: FixedClock
+) -> None:
+    await setup_units(sessions, clock)
+    await file(Chat(assistant, "citizen"), "khieu_nai", COMPLAINT)
+    person = await staff(assistant, sessions, clock, "officer")
+    cookie = await signed_in(desk, sessions, clock, person)
+    number = (await petition_ids(sessions))["khieu_nai"]
+    reloaded = await desk.get(
+        f"/desk/don/{number}/buoc", headers=jar(cookie), allow_redirects=False
+    )
+    assert reloaded.status == 303 and reloaded.headers["Location"] == f"/desk/don/{number}"
+    odd = await desk.get("/desk/don/%3Cx%3E/buoc", headers=jar(cookie), allow_redirects=False)
+    assert odd.status == 303 and odd.headers["Location"] == "/desk/don"
+    missing = await desk.get("/desk/khong-co", headers=jar(cookie))
+    assert missing.status == 404 and "Không có trang này" in await missing.text()
+    assert (await desk.delete("/desk/don", headers=jar(cookie))).status == 405

@@ -7,7 +7,7 @@ from typing import Any
 from aiohttp import web
 
 from bot.desk.web import Desk, form_text, page, parse_day
-from handlers import access
+from handlers import access, texts
 from handlers.desk import kb as desk_kb
 from handlers.desk import queue as desk_queue
 from handlers.desk import users as desk_users
@@ -95,7 +95,7 @@ async def kb_gap_dismiss(desk: Desk) -> web.StreamResponse:
     number = ascii_int(desk.request.match_info["id"])
     if number is not None:
         await desk_kb.dismiss_gap(desk.session, desk.user.actor, number, desk.now)
-    return await _kb_list(desk, "Đã bỏ câu hỏi khỏi danh sách chưa có câu trả lời.")
+    return await _kb_list(desk, texts.DESK_KB_GAP_DISMISSED)
 
 
 async def _users(
@@ -128,9 +128,9 @@ async def user_rename(desk: Desk) -> web.StreamResponse:
         access.record_denied(desk.session, desk.user.actor, "desk:rename", desk.now)
         return desk.render("forbidden.html", status=403)
     if name is None:
-        return await _users(desk, BAD_NAME, ok=False, status=400)
+        return await _users(desk, texts.DESK_BAD_NAME, ok=False, status=400)
     await access.rename(desk.session, person_id, name, desk.now, desk.user.actor.label)
-    return await _users(desk, RENAMED.format(name=name))
+    return await _users(desk, texts.DESK_RENAMED.format(name=name))
 
 
 @page(admin=True)
@@ -184,7 +184,3 @@ async def audit_page(desk: Desk) -> web.StreamResponse:
         staff=await desk_users.staff(desk.session, desk.user.actor),
         chosen={"loai": family, "nguoi": person, "tu": since, "den": until},
     )
-
-
-BAD_NAME = "Họ tên phải có từ 2 đến 200 ký tự."
-RENAMED = "Đã đổi tên thành {name}."

@@ -6,7 +6,7 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.desk.web import BAD_DAY, Desk, form_text, page, parse_day
+from bot.desk.web import Desk, form_text, page, parse_day
 from handlers import access, texts
 from handlers.desk import cases
 from handlers.desk import queue as desk_queue
@@ -127,7 +127,7 @@ async def case_received(desk: Desk) -> web.StreamResponse:
     form = await desk.request.post()
     day = parse_day(form_text(form, "ngay", 20))
     if day is None:
-        return await _show(desk, petition, BAD_DAY, ok=False, status=400)
+        return await _show(desk, petition, ok=False, status=400)
     done, message = await received.set_received(
         desk.session, desk.user.actor, petition, day, form_text(form, "ly_do", 500), desk.now
     )

@@ -3,9 +3,11 @@ admin.py, and the list of every route (the role matrix test walks it)."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from aiohttp import web
+from aiohttp.typedefs import Handler
 
 from bot.channels.web import RUNTIME
 from bot.desk.admin import (
@@ -115,8 +117,52 @@ ROUTES: list[tuple[str, str, Any, bool]] = [
 ]
 
 
+# Where a GET of a form's address goes (a reload or a bookmark of the page a POST answered).
+AFTER_POST = {
+    "/desk/don/{id}/buoc": "/desk/don/{id}",
+    "/desk/don/{id}/giao": "/desk/don/{id}",
+    "/desk/don/{id}/ngay-nhan": "/desk/don/{id}",
+    "/desk/don/{id}/danh-tinh": "/desk/don/{id}",
+    "/desk/don/{id}/bi-to-cao": "/desk/don/{id}",
+    "/desk/tiep-cong-dan/luot/{id}": "/desk/tiep-cong-dan",
+    "/desk/tiep-cong-dan/{id}/huy": "/desk/tiep-cong-dan/{id}",
+    "/desk/han-bao-cao/{id}/xong": "/desk/han-bao-cao",
+    "/desk/nguoi-dung/{id}/ten": "/desk/nguoi-dung",
+    "/desk/nguoi-dung/moi": "/desk/nguoi-dung",
+    "/desk/vai-tro/{id}/thu-hoi": "/desk/nguoi-dung",
+    "/desk/kho-cau-hoi/{id}/hoan-tac": "/desk/kho-cau-hoi/{id}",
+    "/desk/khoang-trong/{id}/bo": "/desk/kho-cau-hoi",
+    "/desk/dang-xuat": HOME,
+}
+SAFE_ID = re.compile(r"[a-z0-9][a-z0-9_.-]{0,63}")
+
+
+def _back_to(target: str) -> Any:
+    async def redirect(request: web.Request) -> web.StreamResponse:
+        number = request.match_info.get("id", "")
+        if "{id}" in target and not SAFE_ID.fullmatch(number):
+            raise web.HTTPSeeOther(HOME)
+        raise web.HTTPSeeOther(target.replace("{id}", number))
+
+    return redirect
+
+
+@web.middleware
+async def vietnamese_errors(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """aiohttp's own 404 and 405 on a desk address, as a desk page in Vietnamese."""
+    try:
+        return await handler(request)
+    except web.HTTPException as refused:
+        if not request.path.startswith("/desk") or refused.status not in (404, 405):
+            raise
+        return render(request, "not_found.html", status=refused.status)
+
+
 def add_routes(app: web.Application) -> None:
     setup(app)
+    app.middlewares.append(vietnamese_errors)
+    for path, target in AFTER_POST.items():
+        app.router.add_get(path, _back_to(target))
     app.router.add_get("/desk", home)
     app.router.add_get(login.LOGIN_PATH, login_page)
     app.router.add_post(login.LOGIN_PATH, login_post)

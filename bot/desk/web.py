@@ -161,9 +161,6 @@ def set_cookie(response: web.StreamResponse, request: web.Request, value: str) -
     )
 
 
-BAD_DAY = "Ngày không hợp lệ: nhập theo dạng ngày/tháng/năm, ví dụ 05/11/2026."
-
-
 def parse_day(typed: str) -> date | None:
     """A day from a date field (YYYY-MM-DD) or typed as dd/mm/yyyy."""
     for shape in ("%Y-%m-%d", "%d/%m/%Y"):

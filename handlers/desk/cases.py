@@ -48,7 +48,6 @@ NOT_SHOWN = frozenset({"stored", "files"})
 # Steps that need no confirmation: they change nothing the citizen is told that cannot be
 # corrected (the receipt date stays editable; a handler can be changed).
 UNCONFIRMED = frozenset({"recv", "take"})
-TAKEN = "Anh/chị đã nhận xử lý đơn {code}."
 
 
 @dataclass(frozen=True)
@@ -253,7 +252,7 @@ async def step(
         return False, reply.text
     if action == "take":
         taken = petition.handler_person_id == actor.person_id
-        return taken, TAKEN.format(code=petition.code) if taken else reply.text
+        return taken, texts.DESK_TAKEN.format(code=petition.code) if taken else reply.text
     return reply.text.startswith(texts.PT_DONE.split("{", 1)[0]), reply.text
 
 

@@ -31,6 +31,8 @@ class DeadlineRow:
     late: bool
     done_by: str | None
     done_at: datetime | None
+    # Who the reminders of this occurrence reached (names), as far as the outbox still keeps.
+    reminded: str
 
 
 async def rows(session: AsyncSession, actor: Actor, today: date) -> list[DeadlineRow]:
@@ -39,7 +41,12 @@ async def rows(session: AsyncSession, actor: Actor, today: date) -> list[Deadlin
     done = {
         (row.deadline_id, row.occurrence): row for row in await desk.deadlines_done(session, ids)
     }
-    names = await label_names(session, [row.done_by for row in done.values()])
+    reminded = await _reminded(session, ids)
+    names = await label_names(
+        session,
+        [row.done_by for row in done.values()]
+        + [label for labels in reminded.values() for label in labels],
+    )
     units = await desk.unit_names(session, {item.deadline.unit_id for item in items})
     shown = []
     for item in items:
@@ -66,9 +73,34 @@ async def rows(session: AsyncSession, actor: Actor, today: date) -> list[Deadlin
                 late=marked is None and days < 0,
                 done_by=names.get(marked.done_by) if marked else None,
                 done_at=marked.done_at if marked else None,
+                reminded=", ".join(
+                    sorted(
+                        {
+                            names.get(label, label)
+                            for label in reminded.get((item.deadline.id or 0, item.nominal), [])
+                        }
+                    )
+                ),
             )
         )
     return shown
+
+
+async def _reminded(
+    session: AsyncSession, deadline_ids: set[int]
+) -> dict[tuple[int, date], list[str]]:
+    """Reminder keys ``dl:{deadline}:{YYYYMMDD}:{person}:{lead}`` by occurrence, as labels."""
+    found: dict[tuple[int, date], list[str]] = {}
+    for key, _ in await desk.reminders_sent(session, deadline_ids):
+        parts = key.split(":")
+        if len(parts) < 5 or not parts[1].isdigit() or not parts[3].isdigit():
+            continue
+        try:
+            nominal = datetime.strptime(parts[2], "%Y%m%d").date()
+        except ValueError:
+            continue
+        found.setdefault((int(parts[1]), nominal), []).append(f"person:{parts[3]}")
+    return found
 
 
 async def mark_done(

@@ -35,7 +35,7 @@ FIELD_WORDS = {
     "review_after": "Rà soát sau",
 }
 MAX_LISTED = 300
-SOURCE_SHAPE = "Mỗi nguồn một dòng: Tên văn bản | Số hiệu | Điều, khoản (| ghi chú nếu có)."
+SOURCE_SHAPE = texts.DESK_KB_SOURCE_SHAPE
 
 
 @dataclass(frozen=True)
@@ -85,7 +85,7 @@ def changes_from(form: dict[str, str]) -> dict[str, Any] | str:
             continue
         parts = [part.strip() for part in line.split("|")]
         if len(parts) not in (3, 4) or not all(parts[:3]):
-            return f'Nguồn "{line}" chưa đúng dạng. {SOURCE_SHAPE}'
+            return texts.DESK_KB_BAD_SOURCE.format(line=line, shape=SOURCE_SHAPE)
         source = {"law": parts[0], "number": parts[1], "article": parts[2]}
         if len(parts) == 4 and parts[3]:
             source["note"] = parts[3]
@@ -109,8 +109,8 @@ async def save(
     try:
         saved = await curation.change(session, entry_id, changes, actor, now)
     except curation.EditError as problem:
-        return None, f"Chưa lưu: {problem}"
-    return saved, "Đã lưu. Người dân thấy câu trả lời mới ngay."
+        return None, texts.DESK_KB_NOT_SAVED.format(problem=problem)
+    return saved, texts.DESK_KB_SAVED
 
 
 async def history(session: AsyncSession, entry_id: str) -> list[Change]:
@@ -140,7 +140,7 @@ async def revert(
         await curation.revert(session, entry_id, actor, now, revision_id)
     except curation.EditError as problem:
         return False, str(problem)
-    return True, "Đã hoàn tác: mục trở lại như trước lần sửa đã chọn."
+    return True, texts.DESK_KB_REVERTED
 
 
 async def gaps(session: AsyncSession) -> Sequence[UnansweredQuestion]:

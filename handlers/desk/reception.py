@@ -201,7 +201,7 @@ async def check_walk_in(
 ) -> list[str]:
     found = walk_in_problems(walk_in, today)
     if walk_in.unit_id not in await scope(session, actor):
-        found.insert(0, "Chọn đơn vị trong phạm vi anh/chị quản lý.")
+        found.insert(0, texts.DESK_UNIT_OUT_OF_SCOPE)
     return found
 
 

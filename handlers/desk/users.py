@@ -30,13 +30,6 @@ ACTION_FAMILIES = {
     "kb.": "Kho câu hỏi",
     "staff.": "Mở chức năng cán bộ",
 }
-INVITED = (
-    "Mã mời: {code} (dùng một lần, hiệu lực 72 giờ). Người được mời gửi mã này cho Trợ lý trong "
-    "tin nhắn riêng; sau đó gửi /dangnhap để vào trang làm việc."
-)
-BAD_INVITE = "Chọn vai trò và đơn vị trong phạm vi anh/chị quản lý; họ tên từ 2 đến 200 ký tự."
-REVOKED = "Đã thu hồi vai trò {role} của {name} tại {unit}."
-NOT_OWN = "Anh/chị không tự thu hồi vai trò quản trị của mình được."
 
 
 @dataclass(frozen=True)
@@ -84,7 +77,7 @@ async def invite(
     name = access.clean_name(typed_name) if typed_name.strip() else None
     units = await scope(session, actor)
     if role not in access.ROLES or unit_id not in units or (typed_name.strip() and not name):
-        return False, BAD_INVITE
+        return False, texts.DESK_BAD_INVITE
     code = await access.issue(
         session,
         purpose=access.INVITE,
@@ -94,7 +87,7 @@ async def invite(
         unit_id=unit_id,
         name=name,
     )
-    return True, INVITED.format(code=code)
+    return True, texts.DESK_INVITED.format(code=code)
 
 
 async def revoke(
@@ -106,12 +99,12 @@ async def revoke(
         record_denied(session, actor, f"desk:grant:{grant_id}", now)
         return None
     if grant.person_id == actor.person_id and grant.role == ADMIN:
-        return False, NOT_OWN
+        return False, texts.DESK_NOT_OWN_ADMIN
     names = await desk.names(session, [grant.person_id])
     units = await desk.unit_names(session, [grant.unit_id])
     if not await access.revoke(session, grant_id, now, actor.label):
         return False, texts.STALE_BUTTON
-    return True, REVOKED.format(
+    return True, texts.DESK_REVOKED.format(
         role=ROLE_WORDS.get(grant.role, grant.role).lower(),
         name=name_of(grant.person_id, names.get(grant.person_id)),
         unit=units.get(grant.unit_id, ""),

@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from db.models import Petition, PetitionEvent
+from handlers import texts
 from handlers.access import Actor, audit_by, stated_reason
 from handlers.clock import VN_TZ
 from handlers.petitions.case import _day, _handles, redate
@@ -16,16 +17,6 @@ from handlers.petitions.case import _day, _handles, redate
 # A receipt date further back than this is a typing mistake, not a late entry.
 OLDEST = timedelta(days=366)
 RECEIVED_HOUR = 8
-
-NOT_HANDLER = "Chỉ người được giao xử lý đơn (hoặc quản trị) sửa được ngày nhận đơn."
-NOT_RECEIVED = "Đơn chưa được ghi nhận là đã nhận, nên chưa có ngày nhận để sửa."
-IN_FUTURE = "Ngày nhận đơn không được sau hôm nay."
-TOO_OLD = "Ngày nhận đơn không được trước hôm nay quá một năm."
-AFTER_ACCEPTED = "Ngày nhận đơn không được sau ngày thụ lý ({day})."
-NO_REASON = "Cần ghi lý do sửa (ít nhất hai từ, 10 ký tự)."
-SAME_DAY = "Ngày nhận đơn đã là {day}; không có gì thay đổi."
-HISTORY_NOTE = "Sửa ngày nhận đơn thực tế: {day} (trước đây {before}). Lý do: {reason}"
-DONE = "Đã sửa ngày nhận đơn {code} thành {day}. Hạn hiện tại: {due}."
 
 
 async def set_received(
@@ -40,27 +31,31 @@ async def set_received(
     today = _day(now)
     if not _handles(actor, petition):
         audit_by(session, actor, "petition.received_date_refused", now, target=petition.code)
-        return False, NOT_HANDLER
+        return False, texts.RECEIVED_NOT_HANDLER
     if petition.received_at is None:
-        return False, NOT_RECEIVED
+        return False, texts.RECEIVED_NOT_YET
     if day > today:
-        return False, IN_FUTURE
+        return False, texts.RECEIVED_IN_FUTURE
     if day < today - OLDEST:
-        return False, TOO_OLD
+        return False, texts.RECEIVED_TOO_OLD
     if petition.accepted_at is not None and day > _day(petition.accepted_at):
-        return False, AFTER_ACCEPTED.format(day=f"{_day(petition.accepted_at):%d/%m/%Y}")
+        return False, texts.RECEIVED_AFTER_ACCEPTED.format(
+            day=f"{_day(petition.accepted_at):%d/%m/%Y}"
+        )
     reason = stated_reason(typed_reason)
     if reason is None:
-        return False, NO_REASON
+        return False, texts.RECEIVED_NO_REASON
     before = _day(petition.received_at)
     if before == day:
-        return False, SAME_DAY.format(day=f"{day:%d/%m/%Y}")
+        return False, texts.RECEIVED_SAME_DAY.format(day=f"{day:%d/%m/%Y}")
     petition.received_at = datetime(day.year, day.month, day.day, RECEIVED_HOUR, tzinfo=VN_TZ)
     old_due = petition.due_date
     redate(petition)
     petition.updated_at = now
     session.add(petition)
-    note = HISTORY_NOTE.format(day=f"{day:%d/%m/%Y}", before=f"{before:%d/%m/%Y}", reason=reason)
+    note = texts.RECEIVED_HISTORY_NOTE.format(
+        day=f"{day:%d/%m/%Y}", before=f"{before:%d/%m/%Y}", reason=reason
+    )
     session.add(
         PetitionEvent(
             petition_id=petition.id or 0,
@@ -83,5 +78,5 @@ async def set_received(
             "reason": reason,
         },
     )
-    due = f"{petition.due_date:%d/%m/%Y}" if petition.due_date else "chưa có hạn"
-    return True, DONE.format(code=petition.code, day=f"{day:%d/%m/%Y}", due=due)
+    due = f"{petition.due_date:%d/%m/%Y}" if petition.due_date else texts.NO_DUE
+    return True, texts.RECEIVED_DONE.format(code=petition.code, day=f"{day:%d/%m/%Y}", due=due)

@@ -43,11 +43,11 @@ def problems(walk_in: WalkIn, today: date) -> list[str]:
     the names, phones and sizes follow the chat form's rules."""
     found = []
     if walk_in.day > today:
-        found.append("Ngày tiếp không được sau hôm nay.")
+        found.append(texts.WALK_IN_IN_FUTURE)
     elif walk_in.day < today - OLDEST:
-        found.append("Ngày tiếp không được trước hôm nay quá 31 ngày.")
+        found.append(texts.WALK_IN_TOO_OLD)
     if walk_in.kind not in texts.RECEPTION_KINDS:
-        found.append("Chọn hình thức tiếp.")
+        found.append(texts.WALK_IN_NO_KIND)
     if not is_name(walk_in.name):
         found.append(texts.BAD_NAME)
     if walk_in.phone and normalize_phone(walk_in.phone) is None:
@@ -55,7 +55,7 @@ def problems(walk_in: WalkIn, today: date) -> list[str]:
     if not 4 <= len(walk_in.address) <= 300:
         found.append(texts.BAD_ADDRESS)
     if walk_in.matter not in texts.MATTER_KINDS:
-        found.append("Chọn loại việc.")
+        found.append(texts.WALK_IN_NO_MATTER)
     if not 10 <= len(walk_in.summary) <= 1000:
         found.append(texts.BAD_SUMMARY)
     if not 1 <= walk_in.group <= 200:
