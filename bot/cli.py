@@ -817,7 +817,45 @@ def inbox_retry(item_id: Annotated[int, typer.Argument(help="Số trong inbox fa
 
 
 def main() -> None:
-    app()
+    """`dccs`: a mistyped command is told in Vietnamese, like every other message for people."""
+    click_errors = _click_errors()
+    try:
+        code = app(standalone_mode=False)
+    except click_errors.NoArgsIsHelpError as exc:
+        typer.echo(exc.format_message())
+        raise SystemExit(0) from None
+    except click_errors.UsageError as exc:
+        typer.echo(usage_error(exc), err=True)
+        raise SystemExit(exc.exit_code) from None
+    raise SystemExit(code if isinstance(code, int) else 0)
+
+
+def _click_errors() -> Any:
+    # Typer (from 0.29, as pyproject requires) carries its own copy of Click.
+    from typer._click import exceptions
+
+    return exceptions
+
+
+def usage_error(exc: Any) -> str:
+    """Click's English usage errors, said in Vietnamese with the way to the help."""
+    click_errors = _click_errors()
+    command = exc.ctx.command_path if exc.ctx is not None else "dccs"
+    param = getattr(exc, "param", None)
+    name = (param.opts[0] if param.opts else param.name) if param is not None else ""
+    if isinstance(exc, click_errors.NoSuchOption):
+        said = f"Không có tuỳ chọn {exc.option_name}."
+    elif isinstance(exc, click_errors.MissingParameter):
+        what = "tuỳ chọn" if name.startswith("-") else "giá trị"
+        said = f"Thiếu {what} {name.upper() if what == 'giá trị' else name}."
+    elif isinstance(exc, click_errors.BadParameter):
+        wanted = " Cần một số nguyên." if "integer" in exc.message else ""
+        said = f"Giá trị không hợp lệ cho {name.upper()}.{wanted}"
+    elif exc.message.startswith("No such command"):
+        said = f"Không có lệnh {exc.message.split(' ', 3)[-1].rstrip('.')}."
+    else:
+        said = f"Lệnh chưa đúng: {exc.message}"
+    return f"Lỗi: {said}\nGõ '{command} --help' để xem cách dùng."
 
 
 def _print_or_write(path: str, text: str) -> None:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -78,3 +79,19 @@ def test_the_server_starts_without_spreadsheets_reports_or_alembic() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
     )
     assert done.stdout.strip() == "loaded: []"
+
+
+def test_a_mistyped_command_is_answered_in_vietnamese_without_a_traceback(tmp_path: Path) -> None:
+    env = {**os.environ, "DCCS_DATA_DIR": str(tmp_path)}
+    for args, said in (
+        (["nosuch"], "Không có lệnh 'nosuch'."),
+        (["users", "rename"], "Thiếu giá trị PERSON_ID."),
+        (["report", "--bogus"], "Không có tuỳ chọn --bogus."),
+        (["users", "login-link", "abc"], "Cần một số nguyên."),
+    ):
+        done = subprocess.run(
+            [sys.executable, "-m", "bot", *args], env=env, capture_output=True, text=True
+        )
+        assert done.returncode == 2, args
+        assert said in done.stderr and "Traceback" not in done.stderr, done.stderr
+        assert "--help' để xem cách dùng" in done.stderr
