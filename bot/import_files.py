@@ -59,17 +59,6 @@ def table(
     """The rows of one table of an import file (a YAML key or a workbook sheet), checked to be
     rows of plain cells (unless the import checks them itself, with everything else at once),
     and how to name the n-th of them."""
-    if is_workbook(path):
-
-        def where(number: int) -> str:
-            # The header is row 1 of the sheet.
-            return f"Tệp {path}, trang {name}, dòng {number + 1}"
-
-    else:
-
-        def where(number: int) -> str:
-            return f"Tệp {path}, mục thứ {number} của {name}"
-
     if isinstance(data, dict):
         rows = data.get(name)
     elif isinstance(data, list) and bare_list:
@@ -83,6 +72,16 @@ def table(
         )
     if rows is None and required:
         raise FileProblem(f"Tệp {path} không có danh sách '{name}'.")
+    # A workbook's rows know their numbers in the sheet (blank rows were skipped).
+    numbers: list[int] = list(getattr(rows, "numbers", ()))
+
+    def where(number: int) -> str:
+        if not is_workbook(path):
+            return f"Tệp {path}, mục thứ {number} của {name}"
+        # The header is row 1 of the sheet.
+        row = numbers[number - 1] if 0 < number <= len(numbers) else number + 1
+        return f"Tệp {path}, trang {name}, dòng {row}"
+
     if rows_checked_later and isinstance(rows, list):
         return rows, where
     return check_rows(rows, where, f"Tệp {path}: '{name}'", list_columns), where

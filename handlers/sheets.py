@@ -30,8 +30,18 @@ def _value(field: str, cell: Any) -> Any:
     return cell
 
 
+class SheetRows(list[dict[str, Any]]):
+    """A sheet's rows, with the number each row has in the sheet: blank rows are skipped, and
+    an error must still name the row the office sees in Excel."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.numbers: list[int] = []
+
+
 def read_sheets(data: bytes) -> dict[str, list[dict[str, Any]]]:
-    """Every sheet as a list of rows keyed by the header row; empty rows are skipped."""
+    """Every sheet as a list of rows keyed by the header row; empty rows are skipped (each
+    sheet is a ``SheetRows``, which keeps the rows' numbers in the sheet)."""
     # Imported here: CSV helpers of this module are on the start-up path, openpyxl need not be.
     from openpyxl import load_workbook
 
@@ -40,10 +50,12 @@ def read_sheets(data: bytes) -> dict[str, list[dict[str, Any]]]:
     for sheet in book.worksheets:
         rows = sheet.iter_rows(values_only=True)
         header = [str(h).strip() if h is not None else "" for h in next(rows, ())]
-        table = []
-        for values in rows:
+        table = SheetRows()
+        # The header is row 1 of the sheet.
+        for number, values in enumerate(rows, start=2):
             if all(v is None or str(v).strip() == "" for v in values):
                 continue
+            table.numbers.append(number)
             table.append(
                 {
                     field: _value(field, cell)

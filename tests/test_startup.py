@@ -95,3 +95,27 @@ def test_a_mistyped_command_is_answered_in_vietnamese_without_a_traceback(tmp_pa
         assert done.returncode == 2, args
         assert said in done.stderr and "Traceback" not in done.stderr, done.stderr
         assert "--help' để xem cách dùng" in done.stderr
+
+
+def test_a_workbook_row_is_named_by_its_number_in_the_sheet_even_after_blank_rows(
+    tmp_path: Path,
+) -> None:
+    """An office finds the row Excel shows: blank rows above it do not shift the number."""
+    from openpyxl import Workbook
+
+    from bot.import_files import load, table
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "petitions"
+    sheet.append(["kind", "summary"])
+    sheet.append(["phan_anh", "Đường xóm ngập"])
+    sheet.append([None, None])
+    sheet.append([None, None])
+    sheet.append(["kien_nghi", "Lắp đèn đường"])
+    path = tmp_path / "so-theo-doi.xlsx"
+    book.save(path)
+    rows, where = table(load(path), path, "petitions")
+    assert [row["kind"] for row in rows] == ["phan_anh", "kien_nghi"]
+    assert where(2).endswith("trang petitions, dòng 5")
