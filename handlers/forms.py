@@ -58,6 +58,8 @@ class Field:
     choices: tuple[Choice, ...] = ()
     # Channels that can (Telegram) add a button sharing the account's own number.
     ask_contact: bool = False
+    # Later fields people often answer in the same message ("Lê Văn Cường, sđt 0903 111 222").
+    also: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -118,6 +120,15 @@ class Form:
                     return choice.value
         return asked.read(typed, today)
 
+    def read_also(self, key: str, typed: str, today: date) -> dict[str, Any]:
+        """The later fields answered in the same message as ``key``."""
+        found = {}
+        for other in self.fields[key].also:
+            value = self.fields[other].read(typed, today)
+            if not isinstance(value, Invalid) and value != "":
+                found[other] = value
+        return found
+
     def retry(self, key: str, invalid: Invalid) -> Reply:
         """What is expected, with the step's own buttons: nothing typed before is lost."""
         choices = tuple(Button(c.label, c.payload) for c in self.fields[key].choices)
@@ -131,14 +142,25 @@ class Form:
                 return choice.value
         return None
 
-    def store(self, state: ChatState, key: str, value: Any, steps: Sequence[str]) -> str | None:
-        """Keep the answer; the key to ask next, or None when the form's fields are done (or
-        one answer was being changed: back to the read-back)."""
+    def store(
+        self,
+        state: ChatState,
+        key: str,
+        value: Any,
+        steps: Sequence[str],
+        also: Mapping[str, Any] | None = None,
+    ) -> str | None:
+        """Keep the answer (and the later ones given with it); the key to ask next, or None when
+        the form's fields are done (or one answer was being changed: back to the read-back)."""
         state.data[key] = value
         if state.data.pop(EDITING, None) or key not in steps:
             return None
-        position = steps.index(key)
-        return steps[position + 1] if position + 1 < len(steps) else None
+        given = {k: v for k, v in (also or {}).items() if k in steps}
+        state.data.update(given)
+        position = steps.index(key) + 1
+        while position < len(steps) and steps[position] in given:
+            position += 1
+        return steps[position] if position < len(steps) else None
 
     def previous(self, state: ChatState, steps: Sequence[str]) -> str | None:
         """The step before the current one, or None at the first (the flow decides)."""
@@ -193,7 +215,35 @@ _MOBILE = re.compile(r"0[35789]\d{8}")
 _LANDLINE = re.compile(r"02\d{9}")
 _NAME = re.compile(r"[^\W\d_]+(?:\s+[^\W\d_]+)+")
 # Words people put before the answer itself ("tên tôi là …", "địa chỉ: …"), folded.
-_NAME_LEADS = ("toi ten la", "ten toi la", "ho ten la", "ho ten", "ho va ten", "ten la", "toi la")
+_NAME_LEADS = (
+    "toi ten la",
+    "ten toi la",
+    "em ten la",
+    "ten em la",
+    "e ten la",
+    "minh ten la",
+    "ten minh la",
+    "chau ten la",
+    "con ten la",
+    "ho ten la",
+    "ho va ten",
+    "ho ten",
+    "ten la",
+    "toi ten",
+    "em ten",
+    "e ten",
+    "toi la",
+    "em la",
+    "e la",
+    "minh la",
+    "chau la",
+)
+# Where a name typed with its phone number ends: a comma, "sđt", "số điện thoại", a digit.
+_CONTACT = re.compile(
+    r"[,;]|\b(?:sdt|sđt|số điện thoại|so dien thoai|số đt|so dt|điện thoại|dien thoai|đt|dt)\b"
+    r"|\+?\d",
+    re.IGNORECASE,
+)
 _ADDRESS_LEADS = ("dia chi cua toi la", "dia chi toi la", "dia chi la", "dia chi", "toi o", "nha o")
 # How many people come: the first number typed ("2 người", "1 mình tôi thôi"), or alone.
 _FIRST_NUMBER = re.compile(r"(?<!\d)(\d{1,3})(?!\d)")
@@ -252,7 +302,7 @@ def _without_lead(text: str, leads: tuple[str, ...]) -> str:
 
 
 def read_name(typed: str, today: date) -> str | Invalid:
-    name = _without_lead(typed, _NAME_LEADS).strip(" .,!")
+    name = _without_lead(_CONTACT.split(typed, maxsplit=1)[0], _NAME_LEADS).strip(" .,!")
     return name if is_name(name) else Invalid(texts.BAD_NAME)
 
 

@@ -811,6 +811,11 @@ async def test_an_official_records_a_walk_in_of_yesterday_without_a_phone_after_
         assert (await session.exec(select(Booking))).all() == []
     status, html = await post(desk, cookie, path, {**typed, "xac_nhan": "1"})
     assert status == 200 and "Đã ghi vào sổ tiếp công dân: mã TD-" in html
+    # Found in a walk: the same confirmed form sent again (a reload, a double click) wrote a
+    # second line in the register.
+    first_code = html.split("mã TD-")[1][:6]
+    status, html = await post(desk, cookie, path, {**typed, "xac_nhan": "1"})
+    assert status == 200 and f"mã TD-{first_code}" in html
     async with sessions() as session:
         booking = (await session.exec(select(Booking))).one()
         item = await session.get(ReceptionSession, booking.session_id)

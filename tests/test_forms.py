@@ -184,3 +184,41 @@ async def test_a_citizen_changes_the_session_from_the_read_back_and_keeps_every_
     other = [b.payload for b in listed.buttons if b.payload.startswith("rc:s:")][1]
     read_back = await chat.press(other)
     assert "09/12/2026" in read_back.text and "- Họ tên: Nguyen Van An" in read_back.text
+
+
+async def test_a_complainant_gives_name_and_phone_together_and_a_dated_decision(
+    assistant: Assistant, sessions: SessionFactory, clock: FixedClock
+) -> None:
+    """Found in the second walk: "e ten …, sdt …" was refused; "em la …" stayed in the name on
+    the letter; a decision "ngày 10/11/2026" was read as phường 10, quận 11 of Hồ Chí Minh; a
+    question at the decision step was saved as the decision."""
+    from tests.test_access import setup_units
+
+    await setup_units(sessions, clock)
+    chat = PetitionChat(assistant, "complainant-2")
+    await chat.press("menu:petition")
+    await chat.press("pt:k:khieu_nai")
+    # Name and phone in one message: the phone question is skipped.
+    assert (await chat.say("e ten Pham Van Dung sdt +84913222333")).text == (
+        texts.PETITION_ASK["address"]
+    )
+    await chat.say("xom Bai")
+    answered = await chat.say("thoi han khieu nai la bao lau?")
+    assert answered.buttons[0].payload == "draft:resume"
+    assert (await chat.press("draft:resume")).text == texts.PETITION_ASK["decision"]
+    day = await chat.say("qd so 45/QD-XPHC ngay 10/11/2026 cua chu tich ubnd xa")
+    assert "Hồ Chí Minh" not in day.text and "Bình Thới" not in day.text
+    assert day.text.endswith(texts.PETITION_ASK["decision_day"])
+    for answer in ("10/11/2026", "Phat sai nguoi", "Huy quyet dinh"):
+        await chat.say(answer)
+    read_back = await chat.say("ko co")
+    assert "- Họ và tên: Pham Van Dung" in read_back.text
+    assert "- Số điện thoại: 0913222333" in read_back.text
+
+    other = BookingChat(assistant, "binh")
+    await add_calendar(sessions, clock)
+    await other.start_booking()
+    assert (await other.say("em la tran thi binh")).text == texts.ASK_PHONE
+    await other.say("0912345678")
+    await other.say("thon Dong")
+    assert "- Họ tên: tran thi binh" in (await other.say("De nghi sua cong thon")).text

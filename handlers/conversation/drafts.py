@@ -20,7 +20,8 @@ _KEY = reception.DRAFT
 _JUST_KEPT = "draft_kept"
 FORMS = frozenset({reception.FLOW, petitions.FLOW})
 # Steps where a citizen writes freely: a "?" there is part of the answer, not a question.
-_FREE_TEXT = frozenset({"summary", "content", "act", "request", "decision", "place"})
+# (A decision's number or a place is not written as a question: a "?" there is one.)
+_FREE_TEXT = frozenset({"summary", "content", "act", "request"})
 # No name or number is written with "bao lâu" or "là gì" in it.
 _NAME_OR_NUMBER = frozenset({"name", "phone"})
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import secrets
 from datetime import date, datetime
 from functools import lru_cache
+from typing import Any
 
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -94,7 +95,13 @@ FORM = Form(
     {
         asked.key: asked
         for asked in (
-            Field("name", texts.PETITION_LABELS["name"], texts.PETITION_ASK["name"], read_name),
+            Field(
+                "name",
+                texts.PETITION_LABELS["name"],
+                texts.PETITION_ASK["name"],
+                read_name,
+                also=("phone",),
+            ),
             Field(
                 "phone",
                 texts.PETITION_LABELS["phone"],
@@ -351,16 +358,18 @@ async def text(
     if kind not in STEPS or state.step not in STEPS[kind]:
         return choose_kind()
     step = state.step
-    value = FORM.read(step, raw, now.astimezone(VN_TZ).date(), incoming.contact_phone)
+    today = now.astimezone(VN_TZ).date()
+    value = FORM.read(step, raw, today, incoming.contact_phone)
     if isinstance(value, Invalid):
         return FORM.retry(step, value)
     answer = str(value)
+    also = FORM.read_also(step, raw, today)
     if kind == ANONYMOUS and step == STEPS[kind][-1]:
         state.data[step] = answer
         return await _file(session, state, actor, incoming, now)
     if step == "decision_day":
         return _answer(state, step, answer, _limit_warning(state.data, answer, now))
-    return _answer(state, step, answer, await _place_note(session, step, answer))
+    return _answer(state, step, answer, await _place_note(session, step, answer), also)
 
 
 async def _place_note(session: AsyncSession, step: str, value: str) -> str:
@@ -375,10 +384,13 @@ async def _place_note(session: AsyncSession, step: str, value: str) -> str:
     return f"{note}\n\n" if note else ""
 
 
-def _answer(state: ChatState, step: str, value: str, note: str = "") -> Reply:
-    """Keep the answer and ask the next question (or go back to the read-back after an edit)."""
+def _answer(
+    state: ChatState, step: str, value: str, note: str = "", also: dict[str, Any] | None = None
+) -> Reply:
+    """Keep the answer (and any later one given with it) and ask the next question, or go back
+    to the read-back after an edit."""
     editing = EDITING in state.data
-    following = FORM.store(state, step, value, _steps(state))
+    following = FORM.store(state, step, value, _steps(state), also)
     if following is not None:
         state.step = following
         return _ask(state, note)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -83,7 +84,7 @@ FORM = Form(
     {
         asked.key: asked
         for asked in (
-            Field("name", texts.BOOKING_FIELDS["name"], texts.ASK_NAME, read_name),
+            Field("name", texts.BOOKING_FIELDS["name"], texts.ASK_NAME, read_name, also=("phone",)),
             Field(
                 "phone",
                 texts.BOOKING_FIELDS["phone"],
@@ -359,10 +360,12 @@ async def text(
     form = _form(state)
     if step not in form.fields:
         return _quit(state)
-    value = form.read(step, raw, now.astimezone(VN_TZ).date(), incoming.contact_phone)
+    today = now.astimezone(VN_TZ).date()
+    value = form.read(step, raw, today, incoming.contact_phone)
     if isinstance(value, Invalid):
         return form.retry(step, value)
-    return await _answered(session, state, actor, step, value, now)
+    also = form.read_also(step, raw, today)
+    return await _answered(session, state, actor, step, value, now, also)
 
 
 async def _answered(
@@ -372,10 +375,11 @@ async def _answered(
     step: str,
     value: str | int,
     now: datetime,
+    also: dict[str, Any] | None = None,
 ) -> Reply:
-    """Keep an answer and ask the next question, or go on to the read-back (or, for a walk-in,
-    save the register line)."""
-    following = FORM.store(state, step, value, _steps(state))
+    """Keep an answer (and any later one given with it) and ask the next question, or go on to
+    the read-back."""
+    following = FORM.store(state, step, value, _steps(state), also)
     if following is not None:
         reply = _ask(state, following)
     else:

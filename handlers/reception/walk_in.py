@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from db import reception as rows
@@ -81,6 +82,18 @@ async def record(
         actor.person_id,
     )
     assert item.id is not None
+    phone = (normalize_phone(walk_in.phone) or "") if walk_in.phone else ""
+    # The same line sent twice (a double click, a reloaded form) is written once.
+    same = select(Booking).where(
+        Booking.session_id == item.id,
+        Booking.full_name == walk_in.name,
+        Booking.phone == phone,
+        Booking.matter_kind == walk_in.matter,
+        Booking.summary == walk_in.summary,
+    )
+    earlier = (await session.exec(same)).first()
+    if earlier is not None:
+        return earlier
     booking = Booking(
         code=code,
         session_id=item.id,
@@ -89,7 +102,7 @@ async def record(
         chat_id="",
         queue_number=await rows.next_queue(session, item.id),
         full_name=walk_in.name,
-        phone=(normalize_phone(walk_in.phone) or "") if walk_in.phone else "",
+        phone=phone,
         address=walk_in.address,
         matter_kind=walk_in.matter,
         summary=walk_in.summary,

@@ -169,9 +169,24 @@ def describe_address(text: str) -> str | None:
     return texts.ADDRESS_SEVERAL.format(name=lower_kind(first.name), places=places)
 
 
+# A day ("10/11/2026", "ngày 10 tháng 11 năm 2026") is not "phường 10, quận 11".
+_DAYS = re.compile(
+    r"(?<!\d)\d{1,2}\s*[/.-]\s*\d{1,2}(?:\s*[/.-]\s*\d{2,4})?(?!\d)"
+    r"|(?:ngày\s+|ngay\s+)?\d{1,2}\s+(?:tháng|thang)\s+\d{1,2}"
+    r"(?:\s*,?\s*(?:năm|nam)\s+\d{4})?",
+    re.IGNORECASE,
+)
+
+
+def without_days(text: str) -> str:
+    """``text`` with the days it mentions taken out (before looking for places in it)."""
+    return _DAYS.sub(" ", text)
+
+
 async def address_note(session: AsyncSession, text: str) -> str | None:
     """``describe_address`` for a form, except for an address that names, in full, a commune
     this deployment serves (the sample "Xã Minh Hòa" is one of six of that name)."""
+    text = without_days(text)
     words = f" {' '.join(_WORDS.findall(fold(text)))} "
     for unit in await people.units(session):
         if unit.kind in COMMUNE_KINDS and f" {' '.join(_WORDS.findall(fold(unit.name)))} " in words:
@@ -212,7 +227,7 @@ async def advise_unserved(session: AsyncSession, text: str) -> str | None:
     """Advice when ``text`` names one commune (old or new) the deployment does not serve: who
     may be competent and that the citizen can still file here; None otherwise. For the form
     fields that say where the matter is (a phản ánh's place, the body behind a decision)."""
-    place = reference().find(text, strict=True).one
+    place = reference().find(without_days(text), strict=True).one
     if place is None:
         return None
     units = [u for u in await people.units(session) if u.kind in COMMUNE_KINDS]
