@@ -313,6 +313,7 @@ async def test_an_official_finds_a_complaint_by_phone_and_closes_it_with_a_resul
         desk, cookie, f"{case}/buoc", {"buoc": "close", "ket_qua": "2", "xac_nhan": "1"}
     )
     assert status == 200 and "đã đóng" in html
+    assert "Kết quả giải quyết: Đúng một phần" in html
     # The history names the official and shows the result; no account number.
     assert "Trần Thị B" in html and "hoàn trả tiền phạt" in html and "person:" not in html
     async with sessions() as session:

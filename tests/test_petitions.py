@@ -167,7 +167,7 @@ async def test_an_official_works_a_complaint_to_its_result_and_the_citizen_rates
     assert (await officer.press(f"staff:pt:da_giai_quyet:{number}")).text == texts.PT_ASK_NOTE[
         "da_giai_quyet"
     ]
-    await officer.say("Huỷ quyết định xử phạt số 12/QĐ-XPHC; hoàn trả tiền phạt")
+    await officer.say("Huỷ quyết định xử phạt số 12/QĐ-XPHC; hoàn trả tiền phạt.")
     verdicts = await officer.press(f"staff:pt:close:{number}")
     assert [b.label for b in verdicts.buttons[:3]] == ["Đúng", "Sai", "Đúng một phần"]
     await officer.press(verdicts.buttons[0].payload)
@@ -185,7 +185,8 @@ async def test_an_official_works_a_complaint_to_its_result_and_the_citizen_rates
         "đã giải quyết",
         "đã đóng",
     ]
-    assert "hoàn trả tiền phạt" in updates[2]
+    # The note ends with the official's own full stop, not two.
+    assert "hoàn trả tiền phạt." in updates[2] and ".." not in updates[2]
     assert list(history) == ["dang_ky", "tiep_nhan", "dang_giai_quyet", "da_giai_quyet", "dong"]
     rating = pushes[-1].reply["buttons"][0]["payload"]
     assert (await citizen.press(rating)).text == texts.PT_THANKS

@@ -31,7 +31,7 @@ from handlers.petitions.case import (
     due_words,
     offered,
 )
-from handlers.petitions.views import _deadline_notes
+from handlers.petitions.views import _deadline_notes, verdict_line
 from handlers.units.pick import official_address
 
 DETAIL_LABELS = {
@@ -187,7 +187,11 @@ async def view(session: AsyncSession, actor: Actor, petition: Petition, now: dat
         filer_hidden=filer_hidden,
         files=stored,
         files_waiting=len(petition.details.get("files") or []),
-        notes=await _deadline_notes(session, petition),
+        # The result recorded at closing is shown where the dates are.
+        notes=[
+            *await _deadline_notes(session, petition),
+            *([verdict_line(petition)] if petition.verdict else []),
+        ],
         history=history,
         steps=steps,
         can_take=can_take,

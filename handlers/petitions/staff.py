@@ -229,7 +229,8 @@ async def _tell_citizen(
     message = texts.PETITION_UPDATE.format(
         code=petition.code,
         status=texts.PETITION_STATUS_NAMES.get(status, status),
-        note=f" {note}." if note and status != EXTENDED else "",
+        # The official's note as typed, ending with one full stop ("…đồng." not "…đồng..").
+        note=f" {note.rstrip(' .')}." if note and status != EXTENDED else "",
         due=due_text(petition) if status not in FINAL | {RESOLVED} else "",
         extra=extra,
     )

@@ -122,9 +122,7 @@ async def _detail(
         field=field_label(petition.field) if petition.field else texts.PT_FIELD_NONE
     )
     if petition.verdict:
-        text += "\n" + texts.PT_VERDICT_LINE.format(
-            verdict=texts.PT_VERDICTS.get(petition.verdict, petition.verdict)
-        )
+        text += "\n" + verdict_line(petition)
     asked = await _review_asked(session, petition)
     if asked is not None:
         text += "\n" + texts.PT_REOPEN_LINE.format(day=f"{_day(asked):%d/%m/%Y}")
@@ -247,3 +245,9 @@ async def _deadline_notes(session: AsyncSession, petition: Petition) -> list[str
         else:
             notes.append(texts.PT_KEPT_AT_COMMUNE)
     return notes
+
+
+def verdict_line(petition: Petition) -> str:
+    """The result recorded at closing ("Kết quả giải quyết: Đúng một phần"), for the report."""
+    verdict = petition.verdict or ""
+    return texts.PT_VERDICT_LINE.format(verdict=texts.PT_VERDICTS.get(verdict, verdict))
