@@ -862,3 +862,24 @@ async def test_a_calendar_and_a_plan_with_several_bad_rows_name_every_one_at_onc
         async with sessions() as session, session.begin():
             await import_plan(session, plan, clock.now())  # type: ignore[arg-type]
     assert "1" in str(bad_plan.value).split("\n")[0] and len(str(bad_plan.value).split("\n")) == 2
+
+
+async def test_the_chairman_asked_for_is_offered_even_after_a_fortnight_of_daily_sessions(
+    assistant: Assistant, sessions: SessionFactory, clock: FixedClock
+) -> None:
+    """Found in a walk: only the first 8 sessions were looked at, so a chairman's session after
+    a week of daily ones could not be booked from "gặp chủ tịch"."""
+    daily = [
+        dict(
+            ONE_OFF,
+            date=f"{day:02d}/12/2026",
+            receiver_title="Công chức tiếp công dân",
+            receiver_name="Trần Thị Mẫu",
+        )
+        for day in range(1, 15)
+    ]
+    chairman = dict(ONE_OFF, date="16/12/2026", start="13:30", end="16:30")
+    await add_calendar(sessions, clock, {"sessions": [*daily, chairman]})
+    listed = await Chat(assistant, "late").say("toi muon gap chu tich xa")
+    offered = [b.label for b in listed.buttons if b.payload.startswith("rc:s:")]
+    assert offered[0] == "16/12 13:30: Chủ tịch UBND xã" and len(offered) == 8

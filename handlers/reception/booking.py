@@ -70,6 +70,8 @@ WALK_IN_KIND = "staff:rc:wk:"
 # Channel of a register line an official wrote for a citizen received at the desk.
 DESK = "desk"
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
+# Sessions offered in one list, and how many upcoming ones are looked at to choose them.
+SHOWN, LOOKED_AT = 8, 60
 EVE_AT = time(8, 0)
 MORNING_AT = time(6, 30)
 
@@ -227,13 +229,16 @@ async def start(
         # Told before the first question, not after everything has been typed.
         state.flow = state.step = None
         return with_menu(texts.TOO_MANY_BOOKINGS)
-    choices = await rows.upcoming(session, await _scope(session, actor), now)
+    # Looked for further ahead than is shown: the chairman's sessions asked for may come after
+    # a week of daily ones.
+    choices = await rows.upcoming(session, await _scope(session, actor), now, LOOKED_AT)
     choices = [item for item in choices if item.booked < item.capacity]
     if not choices:
         state.flow = state.step = None
         return with_menu(texts.NO_SESSIONS)
     if prefer:
         choices.sort(key=lambda item: prefer not in fold(item.receiver_title))
+    choices = choices[:SHOWN]
     state.flow, state.step = FLOW, "session"
     if keep:
         state.data["choosing_again"] = True
