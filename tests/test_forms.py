@@ -181,6 +181,11 @@ async def test_a_citizen_changes_the_session_from_the_read_back_and_keeps_every_
     fields = await chat.press("rc:edit")
     assert fields.buttons[0].label == texts.SESSION_FIELD
     listed = await chat.press(fields.buttons[0].payload)
+    # "Quay lại" from that list goes back to the read-back, nothing lost.
+    assert [b.label for b in listed.buttons][-2:] == [texts.BACK_STEP, texts.QUIT_FLOW]
+    assert (await chat.press("rc:back")).text.startswith("Anh/chị kiểm tra lại")
+    await chat.press("rc:edit")
+    listed = await chat.press(fields.buttons[0].payload)
     other = [b.payload for b in listed.buttons if b.payload.startswith("rc:s:")][1]
     read_back = await chat.press(other)
     assert "09/12/2026" in read_back.text and "- Họ tên: Nguyen Van An" in read_back.text

@@ -260,7 +260,9 @@ async def start(
         )
         for item in choices
     )
-    return Reply("\n".join(lines), (*buttons, Button(texts.QUIT_FLOW, FORM.quit)))
+    # Choosing again from the read-back: "Quay lại" returns to it with nothing lost.
+    back = (Button(texts.BACK_STEP, FORM.back),) if keep else ()
+    return Reply("\n".join(lines), (*buttons, *back, Button(texts.QUIT_FLOW, FORM.quit)))
 
 
 def _ask(state: ChatState, step: str) -> Reply:
@@ -328,6 +330,8 @@ def _quit(state: ChatState, text: str = texts.BOOKING_QUIT) -> Reply:
 
 
 async def _back(session: AsyncSession, state: ChatState, actor: Actor, now: datetime) -> Reply:
+    if state.step == "session" and state.data.pop("choosing_again", None):
+        return await _ask_consent(session, state)
     if state.step == "consent":
         return _ask(state, _steps(state)[-1])
     earlier = FORM.previous(state, _steps(state))
