@@ -726,6 +726,11 @@ PETITION_LIMIT_PASSED = (
     "hoặc trở ngại khách quan khác mà chưa khiếu nại được thì thời gian đó không tính vào thời "
     "hiệu; anh/chị nên ghi rõ lý do trong phần nội dung.\n\n"
 )
+PETITION_ADDED = 'Đã thêm câu anh/chị vừa gõ vào mục "{label}".'
+PETITION_NOT_ADDED = (
+    'Mục "{label}" đã đủ dài (tối đa 2.000 ký tự) nên Trợ lý chưa thêm câu vừa gõ; anh/chị '
+    'có thể bấm "Quay lại" để sửa mục đó.'
+)
 PETITION_TOO_SHORT = "Nội dung quá ngắn hoặc quá dài (từ 5 đến 2.000 ký tự). Anh/chị gõ lại:"
 PETITION_CONSENT = (
     "Anh/chị kiểm tra lại:\n{summary}\n\nĐể gửi, anh/chị đồng ý cho UBND xử lý các thông tin cá "

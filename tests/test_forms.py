@@ -227,3 +227,20 @@ async def test_a_complainant_gives_name_and_phone_together_and_a_dated_decision(
     await other.say("0912345678")
     await other.say("thon Dong")
     assert "- Họ tên: tran thi binh" in (await other.say("De nghi sua cong thon")).text
+
+
+async def test_what_a_citizen_types_at_the_photo_step_is_added_to_the_content_not_lost(
+    assistant: Assistant, sessions: SessionFactory, clock: FixedClock
+) -> None:
+    from tests.test_access import setup_units
+
+    await setup_units(sessions, clock)
+    chat = PetitionChat(assistant, "more")
+    await chat.press("menu:petition")
+    await chat.press("pt:k:phan_anh")
+    for answer in ("Le Van Tam", "0912345678", "thon Dong", "cong thon bi tac", "cong thon Dong"):
+        await chat.say(answer)
+    added = await chat.say("de nghi xa cho nao vet cong som")
+    assert added.text.startswith('Đã thêm câu anh/chị vừa gõ vào mục "Nội dung".')
+    read_back = await chat.say("ko co")
+    assert "cong thon bi tac\nde nghi xa cho nao vet cong som" in read_back.text

@@ -349,7 +349,7 @@ async def text(
     if state.step == "files":
         if means(raw, words.NO_MORE):
             return _consent(state)
-        return _ask_files(state)
+        return _ask_files(state, _added_to_content(state, raw))
     if state.step == "consent":
         # "đồng ý" typed is the consent the button gives; anything else shows the read-back.
         if means(raw, words.YES):
@@ -399,6 +399,22 @@ def _answer(
         return Reply(note + reply.text, reply.buttons)
     state.step = "files"
     return _ask_files(state, note)
+
+
+def _added_to_content(state: ChatState, raw: str) -> str:
+    """Text typed at the files step is more of what the person wants to say: it is added to
+    the last free-text field of the đơn (never dropped), and said so."""
+    typed = " ".join(raw.split())
+    kind = str(state.data.get("kind", ""))
+    written = [key for key in STEPS.get(kind, ()) if key in ("content", "act", "request")]
+    if len(typed) < 5 or not written:
+        return ""
+    key = written[-1]
+    added = f"{state.data.get(key, '')}\n{typed}".strip()
+    if len(added) > 2000:
+        return texts.PETITION_NOT_ADDED.format(label=FORM.fields[key].label) + "\n\n"
+    state.data[key] = added
+    return texts.PETITION_ADDED.format(label=FORM.fields[key].label) + "\n\n"
 
 
 def _given_day(data: dict[str, object]) -> date | None:
