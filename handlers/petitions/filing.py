@@ -21,11 +21,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from db.conversations import ChatState
 from db.models import Person, Petition, PetitionEvent, PetitionParty, Unit
-from handlers import texts, words
+from handlers import returning, texts, words
 from handlers.access import Actor
 from handlers.clock import VN_TZ
 from handlers.contract import Button, Incoming, Reply
-from handlers.conversation import returning
 from handlers.forms import (
     EDITING,
     Choice,

@@ -15,7 +15,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from db import accused, outbox, people
 from db.conversations import ChatState
 from db.models import Petition, PetitionEvent, PetitionParty
-from handlers import texts, words
+from handlers import staff_accounts, texts, words
 from handlers.access import (
     ADMIN,
     Actor,
@@ -58,7 +58,6 @@ from handlers.petitions.case import (
 )
 from handlers.petitions.lookup import due_text
 from handlers.petitions.views import _back_to, _detail, _queue
-from handlers.staff import accounts as staff_accounts
 from handlers.units.pick import official_address
 from knowledge.normalize import ascii_int
 

@@ -24,11 +24,10 @@ from db import outbox
 from db import reception as rows
 from db.conversations import ChatState
 from db.models import Booking, Person, ReceptionSession
-from handlers import texts, words
+from handlers import returning, texts, words
 from handlers.access import Actor
 from handlers.clock import VN_TZ, format_datetime
 from handlers.contract import Button, Incoming, Reply
-from handlers.conversation import returning
 from handlers.forms import (
     Choice,
     Field,

@@ -24,7 +24,7 @@ from db import accused, outbox
 from db import reception as rows
 from db.conversations import ChatState
 from db.models import Booking, ReceptionSchedule, ReceptionSession, Unit
-from handlers import texts, words
+from handlers import staff_accounts, texts, words
 from handlers.access import (
     ADMIN,
     Actor,
@@ -39,7 +39,6 @@ from handlers.menu import BACK
 from handlers.reception import attendance
 from handlers.reception.booking import DESK, WALK_IN_KIND, start_walk_in, walk_in_kinds
 from handlers.reception.schedule import CalendarError, cancel_session, import_calendar
-from handlers.staff import accounts as staff_accounts
 from handlers.units.pick import official_address
 from knowledge.normalize import ascii_int
 

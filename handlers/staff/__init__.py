@@ -1,1 +1,2 @@
-"""What officials and admins see beyond the citizen menu: the staff menu and staff accounts."""
+"""What officials and admins see beyond the citizen menu: the staff menu, the weekly digest,
+reports in the chat."""
