@@ -10,6 +10,9 @@ A channel that acknowledges only after the answer is committed (Telegram polling
 offset afterwards) skips the first step: ``handle_new`` answers and writes the inbox rows, as
 handled, in one transaction; a redelivery among them makes that write fail, and the batch is
 done again the long way.
+
+Size (about 450 lines): the two ways in (store-then-process, answer-then-store), retries,
+setting aside and replaying share the transaction code and are read together.
 """
 
 from __future__ import annotations

@@ -1,6 +1,10 @@
 """Admins curate the knowledge base in the chat, step by step (web chat, console, later
 Telegram and Zalo alike). Every `kbadm:` press is checked against the admin role on the server,
-and saving needs the conversation to be in the step it claims to finish."""
+and saving needs the conversation to be in the step it claims to finish.
+
+Size (about 480 lines): the entry's fields (run by handlers/forms.py) and their parsers, the
+entry view, the find, edit, hide, revert and gaps actions share the admin check and the entry's
+shape; curation itself (revisions, audit) is in curation.py, the files in files.py."""
 
 from __future__ import annotations
 

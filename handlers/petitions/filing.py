@@ -4,7 +4,7 @@ A chat filing is an online registration: the legal clocks start only when an off
 the đơn as received, so every date shown before then says "dự kiến". Nothing is written before
 the citizen consents; the filer's identity goes to ``petition_party``, apart from the case.
 
-Size (about 570 lines): the fields of every type (run by handlers/forms.py), the type
+Size (about 600 lines): the fields of every type (run by handlers/forms.py), the type
 suggested from free text, the files step, the read-back, the thời hiệu warning and the filing
 transaction; a citizen's own đơn are in lookup.py.
 """

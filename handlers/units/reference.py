@@ -10,6 +10,9 @@ of a commune that was split went.
 Tỉnh Quảng Nam", "p. Phổ Hòa, tx Đức Phổ") and returns every place it can mean. It never
 guesses between places: a name found in several districts or provinces comes back as several
 places, and the caller asks. Pure and in memory; the data is read once.
+
+Size (about 430 lines): the reading of a typed address (words, kinds, pairs of place and
+parent) and the reference's indexes are one algorithm and are read together.
 """
 
 from __future__ import annotations
