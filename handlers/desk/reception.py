@@ -24,7 +24,6 @@ from handlers.reception.booking import walk_in_code
 from handlers.reception.walk_in import WalkIn
 from handlers.reception.walk_in import problems as walk_in_problems
 from handlers.reception.walk_in import record as record_walk_in
-from handlers.units.pick import official_address
 from knowledge.normalize import ascii_int
 
 MAX_SESSIONS = 50
@@ -114,15 +113,7 @@ async def roster(
 def _booking_row(booking: Booking, sees: bool) -> BookingRow:
     return BookingRow(
         id=booking.id or 0,
-        code=booking.code,
-        queue=booking.queue_number,
-        name=booking.full_name if sees else texts.HIDDEN_DENUNCIATION,
-        phone=booking.phone if sees else "—",
-        address=official_address(booking.address) if sees else "—",
-        matter=texts.MATTER_KINDS.get(booking.matter_kind, booking.matter_kind),
-        summary=booking.summary if sees else "…",
-        group=booking.group_size,
-        status=texts.BOOKING_STATUS_NAMES.get(booking.status, booking.status),
+        **reception_staff.booking_fields(booking, sees),
         outcome=booking.outcome or "",
         can_send=bool(booking.outcome) and booking.channel != "desk",
         hidden=not sees,

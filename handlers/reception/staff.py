@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from io import BytesIO
+from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -243,18 +244,24 @@ def _sees_identity(actor: Actor, booking: Booking, item: ReceptionSession) -> bo
     )
 
 
+def booking_fields(booking: Booking, shown: bool) -> dict[str, Any]:
+    """A booking as officials read it (chat and desk alike); a tố cáo's identity and matter
+    only when ``shown``."""
+    return {
+        "code": booking.code,
+        "queue": booking.queue_number,
+        "name": booking.full_name if shown else texts.HIDDEN_DENUNCIATION,
+        "phone": booking.phone if shown else "—",
+        "address": official_address(booking.address) if shown else "—",
+        "matter": texts.MATTER_KINDS.get(booking.matter_kind, booking.matter_kind),
+        "summary": booking.summary if shown else "…",
+        "group": booking.group_size,
+        "status": texts.BOOKING_STATUS_NAMES.get(booking.status, booking.status),
+    }
+
+
 def _detail_text(booking: Booking, shown: bool) -> str:
-    return texts.STAFF_BOOKING_DETAIL.format(
-        code=booking.code,
-        queue=booking.queue_number,
-        name=booking.full_name if shown else texts.HIDDEN_DENUNCIATION,
-        phone=booking.phone if shown else "—",
-        address=official_address(booking.address) if shown else "—",
-        matter=texts.MATTER_KINDS.get(booking.matter_kind, booking.matter_kind),
-        summary=booking.summary if shown else "…",
-        group=booking.group_size,
-        status=texts.BOOKING_STATUS_NAMES.get(booking.status, booking.status),
-    )
+    return texts.STAFF_BOOKING_DETAIL.format(**booking_fields(booking, shown))
 
 
 async def _detail(

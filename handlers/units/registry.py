@@ -139,18 +139,8 @@ async def apply(
             )
         else:
             before = {k: getattr(existing, k) for k in values}
-            for key, value in values.items():
-                setattr(existing, key, value)
+            _update(session, existing, before, values, actor, now)
             report.updated.append(spec.name)
-            audit.record(
-                session,
-                at=now,
-                actor=actor,
-                action="unit.update",
-                target=f"unit:{existing.id}",
-                before=before,
-                after=values,
-            )
     return report
 
 
@@ -264,17 +254,29 @@ async def load(
         if before == values:
             report.unchanged.append(spec.name)
             continue
-        for key, value in values.items():
-            setattr(existing, key, value)
-        session.add(existing)
+        _update(session, existing, before, values, actor, now)
         report.updated.append(spec.name)
-        audit.record(
-            session,
-            at=now,
-            actor=actor,
-            action="unit.update",
-            target=f"unit:{existing.id}",
-            before=before,
-            after=values,
-        )
     return report
+
+
+def _update(
+    session: AsyncSession,
+    unit: Unit,
+    before: dict[str, Any],
+    values: dict[str, Any],
+    actor: str,
+    now: datetime,
+) -> None:
+    """Write the new values of a unit, audited with what they were."""
+    for key, value in values.items():
+        setattr(unit, key, value)
+    session.add(unit)
+    audit.record(
+        session,
+        at=now,
+        actor=actor,
+        action="unit.update",
+        target=f"unit:{unit.id}",
+        before=before,
+        after=values,
+    )
