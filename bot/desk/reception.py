@@ -59,12 +59,17 @@ async def _roster(
     )
 
 
+async def _session_of(desk: Desk) -> Any:
+    """The reception session the address names, if it is in the official's scope."""
+    number = ascii_int(desk.request.match_info["id"])
+    if number is None:
+        return None
+    return await desk_reception.find(desk.session, desk.user.actor, number, desk.now)
+
+
 @page()
 async def roster_page(desk: Desk) -> web.StreamResponse:
-    number = ascii_int(desk.request.match_info["id"])
-    item = None
-    if number is not None:
-        item = await desk_reception.find(desk.session, desk.user.actor, number, desk.now)
+    item = await _session_of(desk)
     if item is None:
         return desk.render("forbidden.html", status=403)
     return await _roster(desk, item)
@@ -92,10 +97,7 @@ async def booking_step(desk: Desk) -> web.StreamResponse:
 
 @page()
 async def session_cancel(desk: Desk) -> web.StreamResponse:
-    number = ascii_int(desk.request.match_info["id"])
-    item = None
-    if number is not None:
-        item = await desk_reception.find(desk.session, desk.user.actor, number, desk.now)
+    item = await _session_of(desk)
     if item is None:
         return desk.render("forbidden.html", status=403)
     form = await desk.request.post()
