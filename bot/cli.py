@@ -748,13 +748,11 @@ def users_leader(
 ) -> None:
     """Đánh dấu vai trò là Chủ tịch hoặc Phó Chủ tịch UBND của đơn vị: người này không bao giờ
     xem, nhận hoặc giao đơn tố cáo nêu tên lãnh đạo đơn vị."""
-    from handlers import access
+    from handlers.petitions.routing import flag_leader
 
     async def work(runtime: Runtime) -> None:
         async with runtime.sessions() as session, session.begin():
-            done = await access.set_leader(
-                session, grant_id, not off, runtime.clock.now(), actor="cli"
-            )
+            done = await flag_leader(session, grant_id, not off, runtime.clock.now(), actor="cli")
         if not done:
             typer.echo("Không có vai trò đang hiệu lực với số này.", err=True)
             raise typer.Exit(1)

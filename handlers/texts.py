@@ -1080,6 +1080,11 @@ DESK_INVITED = (
 DESK_BAD_INVITE = "Chọn vai trò và đơn vị trong phạm vi anh/chị quản lý; họ tên từ 2 đến 200 ký tự."
 DESK_REVOKED = "Đã thu hồi vai trò {role} của {name} tại {unit}."
 DESK_NOT_OWN_ADMIN = "Anh/chị không tự thu hồi vai trò quản trị của mình được."
+DESK_LEADER_ON = (
+    "Đã đánh dấu {name} là lãnh đạo {unit} (Chủ tịch hoặc Phó Chủ tịch UBND). Từ nay người này "
+    "không xem, không nhận và không giao được đơn tố cáo nêu tên lãnh đạo đơn vị, kể cả đơn đã gửi."
+)
+DESK_LEADER_OFF = "Đã bỏ đánh dấu lãnh đạo của {name} tại {unit}."
 DESK_UNIT_OUT_OF_SCOPE = "Chọn đơn vị trong phạm vi anh/chị quản lý."
 DESK_KB_SOURCE_SHAPE = "Mỗi nguồn một dòng: Tên văn bản | Số hiệu | Điều, khoản (| ghi chú nếu có)."
 DESK_KB_BAD_SOURCE = 'Nguồn "{line}" chưa đúng dạng. {shape}'

@@ -489,6 +489,37 @@ async def test_a_denunciation_of_the_communes_chairman_is_never_shown_to_the_cha
     assert (await page(desk, leader, f"/desk/don/{number}"))[0] == 403
 
 
+async def test_a_chairman_flagged_after_a_denunciation_of_him_arrived_never_sees_it(
+    assistant: Assistant, desk: Client, sessions: SessionFactory, clock: FixedClock
+) -> None:
+    await setup_units(sessions, clock)
+    chairman = await staff(assistant, sessions, clock, "chairman", name="Phạm Văn D")
+    admin = await staff(assistant, sessions, clock, "admin", access.ADMIN, name="Lê Thị E")
+    await staff(assistant, sessions, clock, "province", unit="Tỉnh mẫu")
+    chat = Chat(assistant, "c7")
+    await chat.say("/xa")
+    await chat.say("Minh Hoa")
+    answers = (*DENUNCIATION[:3], "Ông Phạm Văn D, Chủ tịch UBND xã Minh Hòa", DENUNCIATION[4])
+    code = code_of(await file(chat, "to_cao", answers))
+    number = (await petition_ids(sessions))["to_cao"]
+    async with sessions() as session:
+        [grant] = await people.active_roles(session, chairman)
+    boss = await signed_in(desk, sessions, clock, admin)
+    status, html = await post(desk, boss, f"/desk/vai-tro/{grant.id}/lanh-dao", {"lanh_dao": "1"})
+    assert status == 200 and "Đã đánh dấu Phạm Văn D là lãnh đạo Xã Minh Hòa" in html
+    assert "Bỏ đánh dấu lãnh đạo" in html
+    leader = await signed_in(desk, sessions, clock, chairman)
+    assert f">{code}</a>" not in (await page(desk, leader, "/desk/don?trang_thai=all"))[1]
+    assert (await page(desk, leader, f"/desk/don/{number}"))[0] == 403
+    status, html = await post(desk, boss, f"/desk/vai-tro/{grant.id}/lanh-dao", {"lanh_dao": "0"})
+    assert status == 200 and "Đã bỏ đánh dấu lãnh đạo của Phạm Văn D" in html
+    # The case named whoever led when it was filed: unflagging does not open it to him.
+    assert (await page(desk, leader, f"/desk/don/{number}"))[0] == 403
+    async with sessions() as session:
+        flagged = await audit.entries(session, "role.leader")
+    assert [entry.after for entry in flagged] == [{"leader": True}, {"leader": False}]
+
+
 async def test_every_desk_route_lets_in_only_the_right_people_and_audits_the_others(
     assistant: Assistant, desk: Client, sessions: SessionFactory, clock: FixedClock
 ) -> None:
@@ -589,7 +620,7 @@ async def test_every_desk_route_lets_in_only_the_right_people_and_audits_the_oth
         who = by_person[entry.actor_person_id or 0]
         counted[who] = counted.get(who, 0) + 1
     assert counted == refused
-    assert refused == {"revoked": 26, "other unit": 20, "official": 10}
+    assert refused == {"revoked": 27, "other unit": 21, "official": 11}
 
 
 async def test_every_desk_form_is_refused_without_its_token(

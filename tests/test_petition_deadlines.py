@@ -20,7 +20,7 @@ from handlers.conversation.assistant import Assistant
 from handlers.petitions.alerts import due_alerts
 from handlers.petitions.lookup import describe
 from handlers.petitions.paper import enter_paper
-from handlers.petitions.routing import route, shield_leaders
+from handlers.petitions.routing import flag_leader, route, shield_leaders
 from handlers.petitions.rules import RuleBook
 from handlers.working_days import load_calendar
 from tests.test_access import invite, setup_units
@@ -400,6 +400,55 @@ async def test_kept_at_the_commune_by_setting_the_leaders_are_still_shut_out(
         # A tố cáo against an ordinary clerk is not routed and marks nobody.
         plain = await route(session, book, commune.id, "to_cao", "Ông C, cán bộ địa chính xã")
         assert not plain.against_leader and plain.unit_id == commune.id
+
+
+async def test_a_leader_flagged_after_denunciations_of_the_leaders_is_shut_out_of_them(
+    sessions: SessionFactory, clock: FixedClock
+) -> None:
+    await setup_units(sessions, clock)
+    async with sessions() as session, session.begin():
+        commune = await people.unit_by_code_or_name(session, "Xã Minh Hòa")
+        other = await people.unit_by_code_or_name(session, "Xã Minh Hải")
+        assert commune and other and commune.id and other.id and commune.parent_id
+        cases = {
+            "kept": (commune.id, None),
+            "sent up": (commune.parent_id, commune.id),
+            "elsewhere": (other.id, None),
+        }
+        ids = {}
+        for name, (unit_id, routed_from) in cases.items():
+            petition = Petition(
+                code=f"TC-2026-{name[:4].upper()}",
+                kind="to_cao",
+                unit_id=unit_id,
+                routed_from_unit_id=routed_from,
+                source="chat",
+                status="dang_ky",
+                summary="Chủ tịch UBND xã nhận tiền",
+                against_leader=True,
+                registered_at=clock.now(),
+                created_at=clock.now(),
+                updated_at=clock.now(),
+            )
+            session.add(petition)
+            await session.flush()
+            ids[name] = petition.id or 0
+        person = Person(display_name="Chủ tịch mới", created_at=clock.now())
+        session.add(person)
+        await session.flush()
+        assert person.id is not None
+        grant = RoleGrant(
+            person_id=person.id, role=access.OFFICIAL, unit_id=commune.id, granted_at=clock.now()
+        )
+        session.add(grant)
+        await session.flush()
+        assert grant.id is not None
+        assert await flag_leader(session, grant.id, True, clock.now(), "admin")
+        marked = {
+            name: await accused.of(session, accused.PETITION, number)
+            for name, number in ids.items()
+        }
+    assert marked == {"kept": {person.id}, "sent up": {person.id}, "elsewhere": set()}
 
 
 async def _leader(session: AsyncSession, unit_id: int, clock: FixedClock) -> int:

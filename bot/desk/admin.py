@@ -170,6 +170,20 @@ async def user_revoke(desk: Desk) -> web.StreamResponse:
 
 
 @page(admin=True)
+async def user_leader(desk: Desk) -> web.StreamResponse:
+    grant_id = ascii_int(desk.request.match_info["id"])
+    form = await desk.request.post()
+    if grant_id is None:
+        return desk.render("forbidden.html", status=403)
+    leader = form_text(form, "lanh_dao", 4) == "1"
+    flagged = await desk_users.set_leader(desk.session, desk.user.actor, grant_id, leader, desk.now)
+    if flagged is None:
+        return desk.render("forbidden.html", status=403)
+    done, message = flagged
+    return await _users(desk, message, ok=done, status=200 if done else 409)
+
+
+@page(admin=True)
 async def audit_page(desk: Desk) -> web.StreamResponse:
     query = desk.request.query
     family = query.get("loai", "")[:20]

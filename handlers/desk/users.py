@@ -16,6 +16,7 @@ from handlers import access, texts
 from handlers.access import ADMIN, OFFICIAL, Actor, record_denied, scope
 from handlers.clock import VN_TZ
 from handlers.desk.names import label_names, name_of
+from handlers.petitions.routing import flag_leader
 
 ROLE_WORDS = {OFFICIAL: "Cán bộ", ADMIN: "Quản trị"}
 ACTION_FAMILIES = {
@@ -106,6 +107,25 @@ async def revoke(
         return False, texts.STALE_BUTTON
     return True, texts.DESK_REVOKED.format(
         role=ROLE_WORDS.get(grant.role, grant.role).lower(),
+        name=name_of(grant.person_id, names.get(grant.person_id)),
+        unit=units.get(grant.unit_id, ""),
+    )
+
+
+async def set_leader(
+    session: AsyncSession, actor: Actor, grant_id: int, leader: bool, now: datetime
+) -> tuple[bool, str] | None:
+    """(done, message), or None for a role outside the admin's scope (audited)."""
+    grant = await session.get(RoleGrant, grant_id)
+    if grant is None or grant.unit_id not in await scope(session, actor):
+        record_denied(session, actor, f"desk:grant:{grant_id}", now)
+        return None
+    if not await flag_leader(session, grant_id, leader, now, actor.label):
+        return False, texts.STALE_BUTTON
+    names = await desk.names(session, [grant.person_id])
+    units = await desk.unit_names(session, [grant.unit_id])
+    said = texts.DESK_LEADER_ON if leader else texts.DESK_LEADER_OFF
+    return True, said.format(
         name=name_of(grant.person_id, names.get(grant.person_id)),
         unit=units.get(grant.unit_id, ""),
     )

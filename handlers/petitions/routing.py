@@ -12,10 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlmodel import and_, col, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from db import accused, people
-from db.models import Petition, Unit
+from db.models import Petition, RoleGrant, Unit
+from handlers import access
 from handlers.petitions.rules import RuleBook
 from knowledge.normalize import normalize
 
@@ -62,3 +64,29 @@ async def shield_leaders(
     commune = routing.routed_from or routing.unit_id
     leaders = await people.leaders_of(session, commune)
     await accused.mark(session, accused.PETITION, petition.id, leaders, "system", now)
+
+
+async def flag_leader(
+    session: AsyncSession, grant_id: int, leader: bool, now: datetime, actor: str
+) -> bool:
+    """Mark (or unmark) a role as its unit's leader. A leader flagged after a tố cáo naming the
+    commune's leaders was filed is shielded from it too: the flag must not open old cases to the
+    person they name. Unflagging keeps the marks (the case named whoever led then)."""
+    if not await access.set_leader(session, grant_id, leader, now, actor):
+        return False
+    grant = await session.get(RoleGrant, grant_id)
+    if not leader or grant is None:
+        return True
+    named = select(col(Petition.id)).where(
+        col(Petition.against_leader).is_(True),
+        or_(
+            col(Petition.routed_from_unit_id) == grant.unit_id,
+            and_(
+                col(Petition.routed_from_unit_id).is_(None),
+                col(Petition.unit_id) == grant.unit_id,
+            ),
+        ),
+    )
+    for petition_id in (await session.exec(named)).all():
+        await accused.mark(session, accused.PETITION, petition_id, [grant.person_id], actor, now)
+    return True
