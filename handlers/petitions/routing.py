@@ -88,5 +88,6 @@ async def flag_leader(
         ),
     )
     for petition_id in (await session.exec(named)).all():
+        assert petition_id is not None  # a stored row
         await accused.mark(session, accused.PETITION, petition_id, [grant.person_id], actor, now)
     return True
