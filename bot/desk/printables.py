@@ -4,6 +4,7 @@ the Sổ theo dõi đơn and Sổ tiếp công dân of a period. The case is fou
 
 from __future__ import annotations
 
+import unicodedata
 from urllib.parse import quote
 
 from aiohttp import web
@@ -12,14 +13,14 @@ from bot.desk.petitions import _case_or_refusal, _show
 from bot.desk.web import HEADERS, Desk, page, parse_day
 from handlers import access, texts
 from handlers.desk import printing
-from knowledge.normalize import fold
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _download(name: str, data: bytes) -> web.Response:
     """The file with its Vietnamese name (RFC 6266: an ASCII fallback, then UTF-8)."""
-    plain = "".join(ch if ch.isascii() and ch not in '"\\' else "_" for ch in fold(name))
+    spelled = unicodedata.normalize("NFD", name.replace("đ", "d").replace("Đ", "D"))
+    plain = "".join(ch for ch in spelled if ch.isascii() and ch not in '"\\')
     response = web.Response(body=data, content_type=DOCX)
     response.headers.update(HEADERS)
     response.headers["Content-Disposition"] = (
