@@ -336,7 +336,7 @@ async def test_a_suggestion_is_answered_and_a_report_is_sent_on_with_a_phieu_chu
     assert "Tải thông báo chuyển đơn (DOCX)" in html and "Tải phiếu chuyển đơn (DOCX)" in html
     response = await download(desk, cookie, f"{sent_on}/in?mau=thong-bao-chuyen")
     text = words_of(await response.read())
-    assert "Về việc chuyển phản ánh" in text and f"đã chuyển đơn đến {office}" in text
+    assert "Về việc chuyển đơn phản ánh" in text and f"đã chuyển đơn đến {office}" in text
     assert "Kính gửi: Ông/Bà Lê Thị Hoa" in text
     response = await download(desk, cookie, f"{sent_on}/in?mau=phieu-chuyen")
     async with sessions() as session:
@@ -417,3 +417,75 @@ async def test_the_reception_register_masks_a_denouncer_for_everyone(
     text = words_of(await response.read())
     assert "Nguyễn Thị Hoa" not in text and "XÃ MINH HẢI" in text
     assert (await desk.get(register)).status == 401
+
+
+async def test_a_denouncer_is_told_of_a_refusal_or_a_transfer_and_the_slip_does_not_name_them(
+    assistant: Assistant, desk: Client, sessions: SessionFactory, clock: FixedClock
+) -> None:
+    await setup_units(sessions, clock)
+    await file(Chat(assistant, "denouncer"), "to_cao", DENUNCIATION)
+    handler = await staff(assistant, sessions, clock, "handler", name="Trần Thị B")
+    admin = await staff(assistant, sessions, clock, "admin", access.ADMIN, name="Phạm Thị D")
+    case = f"/desk/don/{(await petition_ids(sessions))['to_cao']}"
+    boss = await signed_in(desk, sessions, clock, admin)
+    reason = "Đồng chí B được phân công theo dõi đơn tố cáo"
+    await post(desk, boss, f"{case}/giao", {"nguoi": str(handler), "ly_do": reason})
+    mine = await signed_in(desk, sessions, clock, handler)
+    await post(desk, mine, f"{case}/buoc", {"buoc": "recv"})
+    office = "Thanh tra tỉnh"
+    status, html = await post(desk, mine, f"{case}/buoc", {"buoc": "outside", "xac_nhan": "1"})
+    assert status == 200, html
+    status, html = await post(
+        desk, mine, f"{case}/buoc", {"buoc": "chuyen", "ghi_chu": office, "xac_nhan": "1"}
+    )
+    assert status == 200 and "Tải phiếu chuyển đơn (DOCX)" in html
+    text = words_of(await (await download(desk, mine, f"{case}/in?mau=phieu-chuyen")).read())
+    assert f"Kính gửi: {office}" in text and "Nhận tiền của người dân" in text
+    assert "thông tin người tố cáo được giữ bí mật" in text
+    assert "Trần Thị Bình" not in text and "Xóm Bãi" not in text
+    assert "Người gửi đơn (để biết)" not in text
+    async with sessions() as session:
+        assert await audit.entries(session, "petition.filer_printed") == []
+    response = await download(desk, mine, f"{case}/in?mau=thong-bao-chuyen")
+    text = words_of(await response.read())
+    assert "Về việc chuyển đơn tố cáo" in text and "Kính gửi: Ông/Bà Trần Thị Bình" in text
+    assert f"đã chuyển đơn đến {office}" in text and "được giữ bí mật" in text
+    async with sessions() as session:
+        printed = await audit.entries(session, "petition.filer_printed")
+    assert [e.actor_person_id for e in printed] == [handler]
+    assert (await page(desk, boss, f"{case}/in?mau=thong-bao-chuyen"))[0] == 403
+
+
+async def test_a_denunciation_not_accepted_tells_its_denouncer_why(
+    assistant: Assistant, desk: Client, sessions: SessionFactory, clock: FixedClock
+) -> None:
+    await setup_units(sessions, clock)
+    await file(Chat(assistant, "denouncer"), "to_cao", DENUNCIATION)
+    handler = await staff(assistant, sessions, clock, "handler", name="Trần Thị B")
+    admin = await staff(assistant, sessions, clock, "admin", access.ADMIN, name="Phạm Thị D")
+    case = f"/desk/don/{(await petition_ids(sessions))['to_cao']}"
+    boss = await signed_in(desk, sessions, clock, admin)
+    reason = "Đồng chí B được phân công theo dõi đơn tố cáo"
+    await post(desk, boss, f"{case}/giao", {"nguoi": str(handler), "ly_do": reason})
+    mine = await signed_in(desk, sessions, clock, handler)
+    await post(desk, mine, f"{case}/buoc", {"buoc": "recv"})
+    why = "Nội dung tố cáo không có cơ sở để xác định người vi phạm"
+    status, html = await post(
+        desk, mine, f"{case}/buoc", {"buoc": "khong_thu_ly", "ghi_chu": why, "xac_nhan": "1"}
+    )
+    assert status == 200 and "Tải thông báo không thụ lý (DOCX)" in html
+    assert "quyết định thụ lý" not in html
+    response = await download(desk, mine, f"{case}/in?mau=thong-bao-khong-thu-ly")
+    text = words_of(await response.read())
+    for expected in (
+        "Về việc không thụ lý tố cáo",
+        "Kính gửi: Ông/Bà Trần Thị Bình",
+        f"Tố cáo không đủ điều kiện thụ lý. Lý do: {why}",
+        "\nCHỦ TỊCH\n",
+    ):
+        assert expected in text, expected
+    async with sessions() as session:
+        printed = await audit.entries(session, "petition.filer_printed")
+    assert [e.actor_person_id for e in printed] == [handler]
+    status, html = await page(desk, boss, f"{case}/in?mau=thong-bao-khong-thu-ly")
+    assert status == 403 and "Trần Thị Bình" not in html

@@ -36,6 +36,11 @@ ON_BEHALF = "TM. Ủy ban nhân dân\nChủ tịch"
 REGISTER_SIGNER = "Người lập sổ"
 BLANK_NAME = "……………………"
 FILING = "Lưu: VT, hồ sơ đơn"
+# Luật Tố cáo Điều 9 khoản 1 điểm b.
+SECRECY = (
+    "Họ tên, địa chỉ, bút tích và thông tin cá nhân khác của người tố cáo được giữ bí mật theo "
+    "quy định của Luật Tố cáo."
+)
 
 
 @dataclass(frozen=True)
@@ -169,17 +174,22 @@ def complaint_accepted(issuer: Issuer, facts: CaseFacts) -> bytes:
     return _close(doc, CHAIR, ["Như trên", FILING])
 
 
-def complaint_rejected(issuer: Issuer, facts: CaseFacts) -> bytes:
-    """Thông báo không thụ lý giải quyết khiếu nại, with the reason."""
-    doc = _notice(issuer, facts, "Về việc không thụ lý giải quyết khiếu nại")
+def not_accepted(issuer: Issuer, facts: CaseFacts) -> bytes:
+    """Thông báo không thụ lý, with the reason: a khiếu nại's (Luật Khiếu nại Điều 27) or a tố
+    cáo's, told to the denouncer (Luật Tố cáo Điều 24 khoản 1)."""
+    complaint = facts.kind == "khiếu nại"
+    step = "thụ lý giải quyết" if complaint else "thụ lý"
+    doc = _notice(issuer, facts, f"Về việc không {step} {facts.kind}")
     who = _addressee(doc, facts.filer)
-    for line in (
-        f"Ngày {_d(facts.received)}, {issuer.committee} nhận được đơn khiếu nại (mã đơn "
+    lines = [
+        f"Ngày {_d(facts.received)}, {issuer.committee} nhận được đơn {facts.kind} (mã đơn "
         f"{facts.code}) của {who}.",
-        f"Nội dung khiếu nại: {facts.summary}",
-        f"Khiếu nại không đủ điều kiện thụ lý giải quyết. Lý do: {facts.detail}",
-        f"{issuer.chair} thông báo để {who} biết.",
-    ):
+        f"Nội dung {facts.kind}: {facts.summary}",
+        f"{facts.kind.capitalize()} không đủ điều kiện {step}. Lý do: {facts.detail}",
+    ]
+    if not complaint:
+        lines.append(SECRECY)
+    for line in (*lines, f"{issuer.chair} thông báo để {who} biết."):
         documents.add_paragraph(doc, line)
     return _close(doc, CHAIR, ["Như trên", FILING])
 
@@ -230,8 +240,7 @@ def denunciation_accepted(issuer: Issuer, facts: CaseFacts) -> bytes:
         f"Ngày {_d(facts.accepted)}, {issuer.chair} đã ra quyết định thụ lý tố cáo.",
         f"Nội dung tố cáo được thụ lý: {facts.act or facts.summary}",
         f"Thời hạn giải quyết tố cáo: đến hết ngày {_d(facts.due)}.",
-        "Họ tên, địa chỉ, bút tích và thông tin cá nhân khác của người tố cáo được giữ bí mật "
-        "theo quy định của Luật Tố cáo.",
+        SECRECY,
         f"{issuer.chair} thông báo để {who} biết.",
     ):
         documents.add_paragraph(doc, line)
@@ -254,18 +263,20 @@ def reply(issuer: Issuer, facts: CaseFacts) -> bytes:
 
 
 def transfer_notice(issuer: Issuer, facts: CaseFacts) -> bytes:
-    """Telling the filer of a kiến nghị or phản ánh where it was sent."""
-    doc = _notice(issuer, facts, f"Về việc chuyển {facts.kind}")
+    """Telling the filer where their đơn was sent (a tố cáo's: Luật Tố cáo Điều 24 khoản 2)."""
+    doc = _notice(issuer, facts, f"Về việc chuyển đơn {facts.kind}")
     who = _addressee(doc, facts.filer)
-    for line in (
-        f"Ngày {_d(facts.received)}, {issuer.committee} nhận được {facts.kind} (mã đơn "
+    lines = [
+        f"Ngày {_d(facts.received)}, {issuer.committee} nhận được đơn {facts.kind} (mã đơn "
         f"{facts.code}) của {who}.",
         f"Nội dung: {facts.summary}",
         f"Nội dung đơn không thuộc thẩm quyền giải quyết của {issuer.committee}. Ngày "
         f"{_d(facts.day)}, {issuer.committee} đã chuyển đơn đến {facts.detail} để xem xét, "
         "giải quyết theo thẩm quyền.",
-        f"{issuer.committee} thông báo để {who} biết và liên hệ {facts.detail}.",
-    ):
+    ]
+    if facts.kind == "tố cáo":
+        lines.append(SECRECY)
+    for line in (*lines, f"{issuer.committee} thông báo để {who} biết và liên hệ {facts.detail}."):
         documents.add_paragraph(doc, line)
     return _close(doc, ON_BEHALF, ["Như trên", FILING])
 

@@ -22,11 +22,21 @@ from handlers.clock import VN_TZ
 from handlers.desk import printables
 from handlers.desk.names import name_of
 from handlers.desk.printables import CaseFacts, Filer, Issuer, PetitionLine, ReceptionLine
-from handlers.petitions.case import ACCEPTED, FINAL, REJECTED, RESOLVED, TRANSFERRED, _day
+from handlers.petitions.case import (
+    ACCEPTED,
+    FINAL,
+    JUDGED_KINDS,
+    REJECTED,
+    RESOLVED,
+    TRANSFERRED,
+    _day,
+)
 from handlers.units.pick import COMMUNE_KINDS, official_address
 
 TO_CAO = "to_cao"
 ANSWERED_KINDS = frozenset({"kien_nghi", "phan_anh"})
+# Addressed to the filer: printing one of a tố cáo is audited.
+NAMES_FILER = frozenset({"thong-bao-thu-ly-to-cao", "thong-bao-khong-thu-ly", "thong-bao-chuyen"})
 # A register covers at most a year: a longer one is a different document (the yearly report).
 MAX_DAYS = 366
 # The địa danh before the date is the unit's name without its kind ("Minh Hòa, ngày …").
@@ -78,16 +88,15 @@ def available(petition: Petition, actor: Actor) -> list[Printable]:
     accepted = petition.accepted_at is not None and status != REJECTED
     if kind == "khieu_nai" and accepted:
         keys.append("thong-bao-thu-ly")
-    if kind == "khieu_nai" and status == REJECTED:
+    if kind in JUDGED_KINDS and status == REJECTED:
         keys.append("thong-bao-khong-thu-ly")
     if kind == TO_CAO and accepted:
         keys += ["quyet-dinh-thu-ly", "thong-bao-thu-ly-to-cao"]
     if kind in ANSWERED_KINDS and status in (RESOLVED, "dong") and petition.result:
         keys.append("tra-loi")
-    if kind in ANSWERED_KINDS and status == TRANSFERRED:
-        keys.append("thong-bao-chuyen")
     if status == TRANSFERRED:
-        keys.append("phieu-chuyen")
+        # Anonymous information has nobody to tell.
+        keys += ["phieu-chuyen"] if kind == "thong_tin" else ["thong-bao-chuyen", "phieu-chuyen"]
     return [DOCUMENTS[key] for key in keys]
 
 
@@ -158,7 +167,7 @@ async def case_document(
     secret = petition.kind == TO_CAO
     builders = {
         "thong-bao-thu-ly": printables.complaint_accepted,
-        "thong-bao-khong-thu-ly": printables.complaint_rejected,
+        "thong-bao-khong-thu-ly": printables.not_accepted,
         "quyet-dinh-thu-ly": printables.denunciation_decision,
         "thong-bao-thu-ly-to-cao": printables.denunciation_accepted,
         "tra-loi": printables.reply,
@@ -168,7 +177,7 @@ async def case_document(
         data = printables.transfer_slip(issuer, facts, secret)
     else:
         data = builders[key](issuer, facts)
-    if key == "thong-bao-thu-ly-to-cao":
+    if secret and key in NAMES_FILER:
         audit_by(session, actor, "petition.filer_printed", now, target=petition.code)
     return f"{DOCUMENTS[key].title} {petition.code}.docx", data
 
