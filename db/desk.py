@@ -195,3 +195,44 @@ async def reminders_sent(
         return []
     query = select(Outbox.dedupe_key, Outbox.sent_at).where(or_(*prefixes), Outbox.status == "sent")
     return [(key, at) for key, at in (await session.exec(query)).all() if key]
+
+
+async def received_between(
+    session: AsyncSession, unit_ids: set[int], hidden: set[int], start: datetime, end: datetime
+) -> Sequence[Petition]:
+    """Đơn of these units received in [start, end), in the order they were received: the lines
+    of a Sổ theo dõi đơn."""
+    if not unit_ids:
+        return []
+    query = select(Petition).where(
+        col(Petition.unit_id).in_(unit_ids),
+        col(Petition.received_at) >= start,
+        col(Petition.received_at) < end,
+    )
+    if hidden:
+        query = query.where(col(Petition.id).not_in(hidden))
+    query = query.order_by(col(Petition.received_at), col(Petition.id))
+    return (await session.exec(query)).all()
+
+
+async def parties_of(
+    session: AsyncSession, petition_ids: Iterable[int]
+) -> dict[int, PetitionParty]:
+    wanted = set(petition_ids)
+    if not wanted:
+        return {}
+    query = select(PetitionParty).where(col(PetitionParty.petition_id).in_(wanted))
+    return {party.petition_id: party for party in (await session.exec(query)).all()}
+
+
+async def events_of(session: AsyncSession, petition_ids: Iterable[int]) -> Sequence[PetitionEvent]:
+    """The history lines of these đơn, oldest first."""
+    wanted = set(petition_ids)
+    if not wanted:
+        return []
+    query = (
+        select(PetitionEvent)
+        .where(col(PetitionEvent.petition_id).in_(wanted))
+        .order_by(col(PetitionEvent.at), col(PetitionEvent.id))
+    )
+    return (await session.exec(query)).all()

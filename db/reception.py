@@ -214,3 +214,24 @@ async def attended(
         )
     )
     return (await session.exec(query)).all()
+
+
+async def received_in(
+    session: AsyncSession, unit_ids: set[int], start: datetime, end: datetime
+) -> Sequence[tuple[Booking, ReceptionSession]]:
+    """Every citizen actually received in [start, end) with their session, in the order they
+    were received: the lines of a Sổ tiếp công dân."""
+    if not unit_ids:
+        return []
+    query = (
+        select(Booking, ReceptionSession)
+        .join(ReceptionSession, col(ReceptionSession.id) == Booking.session_id)
+        .where(
+            col(ReceptionSession.unit_id).in_(unit_ids),
+            col(Booking.status) == ATTENDED,
+            col(ReceptionSession.starts_at) >= start,
+            col(ReceptionSession.starts_at) < end,
+        )
+        .order_by(col(ReceptionSession.starts_at), col(Booking.queue_number), col(Booking.id))
+    )
+    return [(booking, item) for booking, item in (await session.exec(query)).all()]

@@ -5,8 +5,9 @@ the title, real Word tables, a signature block and nơi nhận.
 
 The whole API::
 
-    doc = new_document(unit, title, subtitle="", place="", day=None)
-        # unit "" (a citizen's đơn): quốc hiệu centred, no issuing body on the left
+    doc = new_document(unit, title, subtitle="", place="", day=None, number="", landscape=False)
+        # unit "" (a citizen's đơn): quốc hiệu centred, no issuing body on the left; a "\n" in
+        # unit breaks the line ("Ủy ban nhân dân\nXã Minh Hòa"); number: the "Số: …" line under it
     add_paragraph(doc, text, bold=False, italic=False, align="justify")
     add_heading(doc, text)                      # a bold line opening a section
     add_table(doc, headers, rows, total=None)   # header row repeated on each page; ints right
@@ -81,19 +82,31 @@ def _line(
 
 
 def new_document(
-    unit: str, title: str, subtitle: str = "", place: str = "", day: date | None = None
+    unit: str,
+    title: str,
+    subtitle: str = "",
+    place: str = "",
+    day: date | None = None,
+    number: str = "",
+    landscape: bool = False,
 ) -> Document:
-    """A4 with the usual margins, the heading block, the place and date, the title."""
+    """A4 with the usual margins, the heading block, the place and date, the title. A register
+    (many columns) is printed landscape."""
     import docx
     from docx.enum.section import WD_ORIENT
     from docx.shared import Cm, Pt
 
     doc = docx.Document()
     section = doc.sections[0]
-    section.orientation = WD_ORIENT.PORTRAIT
-    section.page_width, section.page_height = Cm(21), Cm(29.7)
+    if landscape:
+        section.orientation = WD_ORIENT.LANDSCAPE
+        section.page_width, section.page_height = Cm(29.7), Cm(21)
+        section.left_margin, section.right_margin = Cm(2), Cm(1.5)
+    else:
+        section.orientation = WD_ORIENT.PORTRAIT
+        section.page_width, section.page_height = Cm(21), Cm(29.7)
+        section.left_margin, section.right_margin = Cm(3), Cm(1.5)
     section.top_margin = section.bottom_margin = Cm(2)
-    section.left_margin, section.right_margin = Cm(3), Cm(1.5)
     normal = doc.styles["Normal"]
     normal.font.name = FONT
     normal.font.size = Pt(BODY_PT)
@@ -108,6 +121,8 @@ def new_document(
         left, right = heading.rows[0].cells
         left.width, right.width = Cm(6.5), Cm(10)
         _fill(left, unit.upper(), bold=True, align="center", size=BODY_PT - 1)
+        if number:
+            _line(left, number, align="center", size=BODY_PT, after=0)
         _fill(right, NATION, bold=True, align="center", size=BODY_PT - 1)
         _line(right, MOTTO, bold=True, underline=True, align="center", size=TITLE_PT, after=0)
     else:

@@ -1092,6 +1092,7 @@ DESK_KB_NOT_SAVED = "Chưa lưu: {problem}"
 DESK_KB_SAVED = "Đã lưu. Người dân thấy câu trả lời mới ngay."
 DESK_KB_REVERTED = "Đã hoàn tác: mục trở lại như trước lần sửa đã chọn."
 DESK_KB_GAP_DISMISSED = "Đã bỏ câu hỏi khỏi danh sách chưa có câu trả lời."
+DESK_NOTHING_TO_PRINT = "Đơn ở bước này chưa có giấy tờ đó để in."
 # The real date a đơn was received, corrected by its handler (handlers/petitions/received.py).
 RECEIVED_NOT_HANDLER = "Chỉ người được giao xử lý đơn (hoặc quản trị) sửa được ngày nhận đơn."
 RECEIVED_NOT_YET = "Đơn chưa được ghi nhận là đã nhận, nên chưa có ngày nhận để sửa."

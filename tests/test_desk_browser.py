@@ -167,11 +167,18 @@ def test_an_official_logs_in_from_the_chat_and_closes_a_complaint_found_by_phone
     history = tab.get_by_role("region", name="Lịch sử xử lý")
     expect(history).to_contain_text("Huỷ quyết định xử phạt số 12")
     no_violations(tab, f"closed case at {width}px")
+    # The notice of thụ lý, printed from the closed case (a Word file named in Vietnamese).
+    with tab.expect_download() as printed:
+        tab.get_by_role("link", name="Tải thông báo thụ lý (DOCX)").click()
+    assert printed.value.suggested_filename == f"Thông báo thụ lý {code}.docx"
 
     # Keyboard only: the skip link leads to the content.
     tab.goto(f"{served.url}/desk/don")
     tab.keyboard.press("Tab")
     expect(tab.get_by_role("link", name="Bỏ qua, tới nội dung chính")).to_be_focused()
+    with tab.expect_download() as printed:
+        tab.get_by_role("button", name="Tải Sổ theo dõi đơn (DOCX)").click()
+    assert printed.value.suggested_filename.startswith("Sổ theo dõi đơn ")
 
     tab.get_by_role("link", name="Hạn báo cáo").click()
     expect(tab.get_by_role("heading", name="Hạn báo cáo")).to_be_visible()
@@ -196,6 +203,9 @@ def test_an_official_logs_in_from_the_chat_and_closes_a_complaint_found_by_phone
     no_violations(tab, f"walk-in read-back at {width}px")
     tab.get_by_role("button", name="Lưu vào sổ tiếp công dân").click()
     expect(tab.get_by_role("status")).to_contain_text("Đã ghi vào sổ tiếp công dân")
+    with tab.expect_download() as printed:
+        tab.get_by_role("button", name="Tải Sổ tiếp công dân (DOCX)").click()
+    assert printed.value.suggested_filename.startswith("Sổ tiếp công dân ")
 
     tab.goto(f"{served.url}/desk/nguoi-dung")
     expect(tab.get_by_role("heading", name="Không có quyền xem trang này")).to_be_visible()

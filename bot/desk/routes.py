@@ -32,6 +32,7 @@ from bot.desk.petitions import (
     case_step,
     petition_queue,
 )
+from bot.desk.printables import case_document, petition_register, reception_register
 from bot.desk.reception import (
     booking_step,
     deadline_done,
@@ -115,6 +116,9 @@ ROUTES: list[tuple[str, str, Any, bool]] = [
     ("POST", "/desk/kho-cau-hoi/{id}", kb_entry_save, True),
     ("POST", "/desk/kho-cau-hoi/{id}/hoan-tac", kb_entry_revert, True),
     ("POST", "/desk/khoang-trong/{id}/bo", kb_gap_dismiss, True),
+    ("GET", "/desk/don/{id}/in", case_document, False),
+    ("GET", "/desk/so-theo-doi-don", petition_register, False),
+    ("GET", "/desk/so-tiep-cong-dan", reception_register, False),
     ("POST", "/desk/dang-xuat", logout, False),
 ]
 

@@ -15,6 +15,7 @@ from db.conversations import ChatState
 from db.models import Petition, PetitionParty
 from handlers import texts
 from handlers.access import ADMIN, Actor, audit_by, record_denied, stated_reason
+from handlers.desk import printing
 from handlers.desk.names import label_names, name_of
 from handlers.petitions import staff as petitions_staff
 from handlers.petitions.case import (
@@ -203,6 +204,7 @@ async def view(session: AsyncSession, actor: Actor, petition: Petition, now: dat
         and _handles(actor, petition)
         and petition.status not in FINAL | {RESOLVED},
         is_handler=is_handler,
+        extra={"printables": printing.available(petition, actor)},
     )
 
 
