@@ -237,7 +237,8 @@ async def intake_page(desk: Desk) -> web.StreamResponse:
     values = (draft.kind, draft.name, draft.phone, draft.address, draft.summary)
     typed = dict(zip(INTAKE_FIELDS, values, strict=True))
     # Only "not yet received" is said before the official has typed anything.
-    errors = {k: v for k, v in intake.problems(draft, booking, item, desk.now).items() if not k}
+    problems = intake.problems(draft, booking, item, desk.now)
+    errors: dict[str, str] = {"": problems[""]} if "" in problems else {}
     return await _intake_form(desk, found, typed, errors)
 
 
