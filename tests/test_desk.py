@@ -512,7 +512,7 @@ async def test_every_desk_route_lets_in_only_the_right_people_and_audits_the_oth
         schedule = (await session.exec(select(ReceptionSchedule.id))).one()
         [grant] = await people.active_roles(session, officer)
         entry_id = (await session.exec(select(KbEntryRow.id))).first()
-    assert booking is not None and grant.id is not None
+    assert booking is not None and grant.id is not None and schedule is not None
     officer_grant = grant.id
     cookies = {
         "official": await signed_in(desk, sessions, clock, officer),
