@@ -129,6 +129,12 @@ async def test_an_official_adds_a_weekly_schedule_and_a_one_off_and_sees_their_s
     assert {item.starts_at.astimezone(VN_TZ).weekday() for item in made} == {1, 3}
     [added] = await actions(sessions, "reception.schedule_added")
     assert added["weekdays"] == [1, 3] and added["receiver_id"] == chairman
+    # The confirmed form sent again (a reload, a double click) adds nothing.
+    status, html = await post_pairs(desk, cookie, WEEKLY, saved)
+    assert status == 200 and texts.CAL_ALREADY in html
+    async with sessions() as session:
+        assert len((await session.exec(select(ReceptionSchedule))).all()) == 2
+        assert len((await session.exec(select(ReceptionSession))).all()) == len(made)
 
     # A one-off session, from the same kind of form.
     once = {**typed, "hinh_thuc": "dot_xuat", "ngay": "2026-12-10", "bat_dau": "14:00"}
@@ -140,6 +146,8 @@ async def test_an_official_adds_a_weekly_schedule_and_a_one_off_and_sees_their_s
     status, html = await post(desk, cookie, ONE_OFF, {**once, "xac_nhan": "1"})
     assert status == 200 and "Đã thêm buổi tiếp 14:00 10/12/2026" in html
     assert "14:00–16:30 10/12/2026" in html
+    status, html = await post(desk, cookie, ONE_OFF, {**once, "xac_nhan": "1"})
+    assert status == 200 and texts.CAL_ALREADY in html
     assert len(await actions(sessions, "reception.session_added")) == 1
 
 
@@ -417,6 +425,11 @@ async def test_the_roster_offers_attendance_only_from_the_sessions_day(
     cookie = await signed_in(desk, sessions, clock, officer)
     status, html = await page(desk, cookie, roster)
     assert "Có mặt, lưu kết quả" in html and "Vắng mặt" in html
+    # From that day on, the booked citizen's reception can become a đơn too.
+    [booked] = await bookings(sessions)
+    assert f"/desk/tiep-cong-dan/luot/{booked.id}/tao-don" in html
+    status, html = await page(desk, cookie, f"/desk/tiep-cong-dan/luot/{booked.id}/tao-don")
+    assert status == 200 and 'value="kien_nghi" selected' in html and "Nguyễn Văn An" in html
 
 
 async def test_another_communes_official_can_change_nothing_here(

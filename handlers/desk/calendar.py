@@ -168,6 +168,9 @@ async def save(session: AsyncSession, actor: Actor, plan: Plan, now: datetime) -
     }
     after = {**asdict(plan), "day": plan.day.isoformat() if plan.day else None}
     if plan.day is not None:
+        starts = datetime.combine(plan.day, time.fromisoformat(plan.start), tzinfo=VN_TZ)
+        if await rows.same_session(session, unit.id or 0, starts, plan.place) is not None:
+            return texts.CAL_ALREADY
         report = await import_calendar(
             session, {"sessions": [{**row, "date": f"{plan.day:%d/%m/%Y}"}]}, now
         )
@@ -176,7 +179,13 @@ async def save(session: AsyncSession, actor: Actor, plan: Plan, now: datetime) -
         )
         text = texts.CAL_ONE_OFF_SAVED.format(when=f"{plan.start} {plan.day:%d/%m/%Y}")
         return "\n".join([text, *report.warnings])
-    schedules = [{**row, "weekday": WEEKDAY_NAMES[day]} for day in plan.weekdays]
+    schedules = [
+        {**row, "weekday": WEEKDAY_NAMES[day]}
+        for day in plan.weekdays
+        if await rows.same_schedule(session, unit.id or 0, day, plan.start, plan.place) is None
+    ]
+    if not schedules:
+        return texts.CAL_ALREADY
     await import_calendar(session, {"schedules": schedules}, now)
     added = await generate(session, now, working_calendar().is_working_day)
     audit_by(session, actor, "reception.schedule_added", now, target=f"unit:{unit.id}", after=after)

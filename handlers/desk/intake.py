@@ -95,6 +95,9 @@ def problems(
 
 
 async def existing(session: AsyncSession, booking: Booking) -> Petition | None:
+    """The đơn made from this reception, read under a row lock (PostgreSQL; SQLite has one
+    writer) held to the end of the request, so two presses of "Tạo đơn" make one đơn."""
+    await session.refresh(booking, with_for_update=True)
     if booking.petition_id is None:
         return None
     return await session.get(Petition, booking.petition_id)
