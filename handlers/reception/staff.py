@@ -7,7 +7,7 @@ công dân 42/2013, Điều 3: giữ bí mật cho người tố cáo). Its iden
 account linked as the session's receiver, or to an admin who types a reason; a staff account
 marked as accused does not see the booking at all. Every opening is audited.
 
-Size (about 580 lines): the session list, a booking's detail with its secrecy rules, the
+Size (about 610 lines): the session list, a booking's detail with its secrecy rules, the
 outcome step and the briefing sheet all read one session's bookings through the same secrecy
 predicate (`_sees_identity`), kept in one place on purpose.
 """
