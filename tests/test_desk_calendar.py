@@ -344,6 +344,21 @@ async def test_a_denunciation_reception_becomes_a_đơn_only_by_its_receiver(
     assert status == 403 and "Hoàng Văn Dũng" not in html
     status, html = await page(desk, cookie, intake)
     assert status == 200 and "Hoàng Văn Dũng" in html
+    # Naming the commune's chairman sends the đơn up and keeps it from the chairman.
+    typed = {
+        "loai": "to_cao",
+        "ten": "Hoàng Văn Dũng",
+        "dia_chi": "Thôn Đông, xã Minh Hòa",
+        "noi_dung": "Tố cáo việc thu tiền trái phép khi cấp giấy xác nhận",
+        "bi_to_cao": "Chủ tịch UBND xã Minh Hòa",
+    }
+    status, html = await post(desk, cookie, intake, typed)
+    assert status == 200 and "Chủ tịch UBND xã Minh Hòa" in html
+    status, html = await post(desk, cookie, intake, {**typed, "xac_nhan": "1"})
+    assert status == 200 and "Đã tạo đơn TC-" in html
+    async with sessions() as session:
+        petition = (await session.exec(select(Petition))).one()
+    assert petition.against_leader and petition.kind == "to_cao"
 
 
 async def test_a_walk_in_of_minus_three_people_is_refused_not_saved_as_one(

@@ -29,7 +29,7 @@ PLAN_FIELDS = (
     "nguoi_tiep",
     "so_cho",
 )
-INTAKE_FIELDS = ("loai", "ten", "dien_thoai", "dia_chi", "noi_dung")
+INTAKE_FIELDS = ("loai", "ten", "dien_thoai", "dia_chi", "noi_dung", "bi_to_cao")
 
 
 async def _calendar(
@@ -234,7 +234,7 @@ async def intake_page(desk: Desk) -> web.StreamResponse:
         return desk.render("forbidden.html", status=403)
     booking, item = found
     draft = intake.draft_of(booking)
-    values = (draft.kind, draft.name, draft.phone, draft.address, draft.summary)
+    values = (draft.kind, draft.name, draft.phone, draft.address, draft.summary, draft.accused)
     typed = dict(zip(INTAKE_FIELDS, values, strict=True))
     # Only "not yet received" is said before the official has typed anything.
     problems = intake.problems(draft, booking, item, desk.now)

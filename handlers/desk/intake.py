@@ -34,6 +34,8 @@ class Draft:
     phone: str
     address: str
     summary: str
+    # Who a tố cáo names (it decides routing: a commune leader's goes up and is kept from them).
+    accused: str = ""
 
 
 async def reception_of(
@@ -68,6 +70,7 @@ def draft_from(form: Mapping[str, str]) -> Draft:
         phone=(normalize_phone(typed) or typed) if typed else "",
         address=" ".join(form.get("dia_chi", "").split()),
         summary=form.get("noi_dung", "").strip(),
+        accused=" ".join(form.get("bi_to_cao", "").split())[:300],
     )
 
 
@@ -125,6 +128,7 @@ async def create(
         "phone": draft.phone,
         "address": draft.address,
         "summary": draft.summary,
+        "accused": draft.accused if draft.kind == "to_cao" else "",
     }
     petition = await enter_paper(session, row, 1, now, actor.label)
     booking.petition_id = petition.id
