@@ -401,6 +401,8 @@ class Booking(SQLModel, table=True):
     consent_version: str = Field(max_length=16)
     status: str = Field(default="booked", max_length=16, index=True)
     outcome: str | None = Field(default=None, max_length=1000)
+    # The đơn an official created from this reception ("Tạo đơn từ lượt tiếp"): one at most.
+    petition_id: int | None = Field(default=None, foreign_key="petition.id")
     created_at: datetime = _when()
     updated_at: datetime = _when()
 

@@ -235,3 +235,30 @@ async def received_in(
         .order_by(col(ReceptionSession.starts_at), col(Booking.queue_number), col(Booking.id))
     )
     return [(booking, item) for booking, item in (await session.exec(query)).all()]
+
+
+async def same_schedule(
+    session: AsyncSession, unit_id: int, weekday: int, start: str, place: str
+) -> ReceptionSchedule | None:
+    """An active schedule of the unit on that weekday, hour and place (a form sent twice)."""
+    query = select(ReceptionSchedule).where(
+        ReceptionSchedule.unit_id == unit_id,
+        ReceptionSchedule.weekday == weekday,
+        ReceptionSchedule.start_time == start,
+        ReceptionSchedule.place == place,
+        col(ReceptionSchedule.active),
+    )
+    return (await session.exec(query)).first()
+
+
+async def same_session(
+    session: AsyncSession, unit_id: int, starts: datetime, place: str
+) -> ReceptionSession | None:
+    """An open session of the unit starting then, at that place (a form sent twice)."""
+    query = select(ReceptionSession).where(
+        ReceptionSession.unit_id == unit_id,
+        ReceptionSession.starts_at == starts,
+        ReceptionSession.place == place,
+        col(ReceptionSession.status) == OPEN,
+    )
+    return (await session.exec(query)).first()

@@ -28,6 +28,7 @@ from db.models import (
     Person,
     Petition,
     PetitionEvent,
+    ReceptionSchedule,
     ReceptionSession,
 )
 from handlers import access, texts
@@ -531,16 +532,18 @@ async def test_every_desk_route_lets_in_only_the_right_people_and_audits_the_oth
     revoked = await staff(assistant, sessions, clock, "gone")
     number = (await petition_ids(sessions))["khieu_nai"]
     deadline = await add_deadline(sessions, clock)
+    weekly = {**ONE_OFF, "weekday": "Thứ 5"}
     async with sessions() as session, session.begin():
-        await import_calendar(session, {"sessions": [ONE_OFF]}, clock.now())
+        await import_calendar(session, {"sessions": [ONE_OFF], "schedules": [weekly]}, clock.now())
     await ReceptionChat(assistant, "booker").book()
     reception = (await the_session(sessions)).id
     assert reception is not None
     async with sessions() as session:
         booking = (await session.exec(select(Booking.id))).one()
+        schedule = (await session.exec(select(ReceptionSchedule.id))).one()
         [grant] = await people.active_roles(session, officer)
         entry_id = (await session.exec(select(KbEntryRow.id))).first()
-    assert booking is not None and grant.id is not None
+    assert booking is not None and grant.id is not None and schedule is not None
     officer_grant = grant.id
     cookies = {
         "official": await signed_in(desk, sessions, clock, officer),
@@ -589,6 +592,7 @@ async def test_every_desk_route_lets_in_only_the_right_people_and_audits_the_oth
                 target = entry_id or ""
             if path.startswith("/desk/tiep-cong-dan"):
                 target = booking if "/luot/" in path else reception
+                target = schedule if "/lich/" in path else target
             url = path.format(id=target)
             headers: dict[str, str] = {}
             data: dict[str, str] = {}
@@ -809,7 +813,8 @@ async def test_an_official_records_attendance_and_sends_the_outcome_from_the_ros
     cancel = f"/desk/tiep-cong-dan/{item.id}/huy"
     status, html = await post(desk, cookie, cancel, {})
     assert status == 200 and "không hoàn tác được" in html
-    status, html = await post(desk, cookie, cancel, {"xac_nhan": "1"})
+    reason = {"xac_nhan": "1", "ly_do": "Chủ tịch xã họp đột xuất"}
+    status, html = await post(desk, cookie, cancel, reason)
     # The citizen already received is not told; the one still waiting is.
     assert status == 200 and "Đã huỷ buổi tiếp; 1 người đã đặt lịch được báo tin." in html
 

@@ -8,6 +8,8 @@ from aiohttp import web
 
 from bot.desk.web import Desk, form_text, page, parse_day
 from handlers import texts
+from handlers.clock import VN_TZ
+from handlers.desk import calendar as desk_calendar
 from handlers.desk import deadlines as desk_deadlines
 from handlers.desk import queue as desk_queue
 from handlers.desk import reception as desk_reception
@@ -50,12 +52,30 @@ async def reception_page(desk: Desk) -> web.StreamResponse:
     return desk.render("reception.html", rows=rows, today=desk.today)
 
 
-async def _roster(
-    desk: Desk, item: Any, message: str = "", ok: bool = True, status: int = 200
+async def roster_response(
+    desk: Desk,
+    item: Any,
+    message: str = "",
+    ok: bool = True,
+    status: int = 200,
+    move: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
 ) -> web.StreamResponse:
+    """A session's roster; ``move`` and ``errors``: the move form as typed, and what is wrong."""
     row, bookings = await desk_reception.roster(desk.session, desk.user.actor, item, desk.now)
+    staff = await desk_calendar.staff_choices(desk.session, {row.unit_id})
     return desk.render(
-        "roster.html", status=status, item=row, bookings=bookings, message=message, ok=ok
+        "roster.html",
+        status=status,
+        item=row,
+        bookings=bookings,
+        message=message,
+        ok=ok,
+        can_mark=desk_reception.may_record(item, desk.now),
+        staff=staff.get(row.unit_id, []),
+        move=move or {"gio": f"{row.starts.astimezone(VN_TZ):%H:%M}"},
+        errors=errors or {},
+        today=desk.today,
     )
 
 
@@ -72,7 +92,7 @@ async def roster_page(desk: Desk) -> web.StreamResponse:
     item = await _session_of(desk)
     if item is None:
         return desk.render("forbidden.html", status=403)
-    return await _roster(desk, item)
+    return await roster_response(desk, item)
 
 
 @page()
@@ -92,7 +112,7 @@ async def booking_step(desk: Desk) -> web.StreamResponse:
         form_text(form, "ket_qua"),
         desk.now,
     )
-    return await _roster(desk, item, message, ok=done, status=200 if done else 409)
+    return await roster_response(desk, item, message, ok=done, status=200 if done else 409)
 
 
 @page()
@@ -101,10 +121,23 @@ async def session_cancel(desk: Desk) -> web.StreamResponse:
     if item is None:
         return desk.render("forbidden.html", status=403)
     form = await desk.request.post()
-    if form_text(form, "xac_nhan", 4) != "1":
+    typed = form_text(form, "ly_do", 300)
+    reason = desk_calendar.stated_reason(typed)
+    if form_text(form, "xac_nhan", 4) != "1" or reason is None:
+        # The first press asks for the reason and a confirmation; a missing reason asks again.
+        asked = form_text(form, "xac_nhan", 4) == "1"
         row, _ = await desk_reception.roster(desk.session, desk.user.actor, item, desk.now)
-        return desk.render("cancel_session.html", item=row)
-    done, message = await desk_reception.cancel(desk.session, desk.user.actor, item, desk.now)
+        errors = {"ly_do": texts.CAL_BAD_REASON} if asked else {}
+        return desk.render(
+            "cancel_session.html",
+            status=400 if asked else 200,
+            item=row,
+            typed=typed,
+            errors=errors,
+        )
+    done, message = await desk_calendar.cancel(
+        desk.session, desk.user.actor, item, reason, desk.now
+    )
     rows = await desk_reception.sessions(desk.session, desk.user.actor, desk.now)
     return desk.render(
         "reception.html",
@@ -130,7 +163,7 @@ WALK_IN_FIELDS = (
 
 
 async def _walk_in_form(
-    desk: Desk, typed: dict[str, str], message: str = "", status: int = 200
+    desk: Desk, typed: dict[str, str], errors: dict[str, str] | None = None, status: int = 200
 ) -> web.StreamResponse:
     choices = await desk_queue.choices(desk.session, desk.user.actor)
     return desk.render(
@@ -141,7 +174,7 @@ async def _walk_in_form(
         kinds=texts.RECEPTION_KINDS,
         matters=texts.MATTER_KINDS,
         today=desk.today,
-        message=message,
+        errors=errors or {},
     )
 
 
@@ -164,7 +197,7 @@ async def walk_in_post(desk: Desk) -> web.StreamResponse:
         desk.session, desk.user.actor, walk_in, desk.today
     )
     if problems:
-        return await _walk_in_form(desk, typed, " ".join(problems), status=400)
+        return await _walk_in_form(desk, typed, problems, status=400)
     if form_text(form, "xac_nhan", 4) != "1":
         units = dict((await desk_queue.choices(desk.session, desk.user.actor)).units)
         return desk.render(
@@ -175,15 +208,16 @@ async def walk_in_post(desk: Desk) -> web.StreamResponse:
             kind=texts.RECEPTION_KINDS[walk_in.kind],
             matter=texts.MATTER_KINDS[walk_in.matter],
         )
-    done, message = await desk_reception.save_walk_in(
+    booking, message = await desk_reception.save_walk_in(
         desk.session, desk.user.actor, walk_in, desk.now
     )
     rows = await desk_reception.sessions(desk.session, desk.user.actor, desk.now)
     return desk.render(
         "reception.html",
-        status=200 if done else 400,
+        status=200 if booking else 400,
         rows=rows,
         today=desk.today,
         message=message,
-        ok=done,
+        ok=booking is not None,
+        walk_in=booking,
     )

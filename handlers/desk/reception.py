@@ -1,8 +1,9 @@
 """The desk's Tiếp công dân pages: the sessions of the official's units and a session's roster,
-with attendance, the outcome, sending it to the citizen and cancelling a session, each through
-the chat's own steps (handlers/reception/staff.py). A tố cáo booking shows who booked only to
-the session's receiver (``_sees_identity``), each showing audited; a staff account accused in a
-booking does not see it."""
+with attendance, the outcome and sending it to the citizen, each through the chat's own steps
+(handlers/reception/staff.py), and walk-ins; moving, cancelling and receivers are in
+calendar.py. A tố cáo booking shows who booked only to the session's receiver
+(``_sees_identity``), each showing audited; a staff account accused in a booking does not see
+it."""
 
 from __future__ import annotations
 
@@ -14,11 +15,13 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from db import accused, desk
 from db import reception as rows
 from db.conversations import ChatState
-from db.models import Booking, ReceptionSession
+from db.models import Booking, Petition, ReceptionSession
 from handlers import texts
 from handlers.access import Actor, audit_by, record_denied, scope
 from handlers.clock import VN_TZ
 from handlers.desk.names import name_of
+from handlers.forms import normalize_phone
+from handlers.reception import attendance
 from handlers.reception import staff as reception_staff
 from handlers.reception.booking import walk_in_code
 from handlers.reception.walk_in import WalkIn
@@ -40,6 +43,10 @@ class SessionRow:
     booked: int
     capacity: int
     unit: str
+    unit_id: int
+    receiver_id: int | None
+    # Open for booking (not cancelled, not a day's walk-in register): it can move or cancel.
+    is_open: bool
 
 
 @dataclass(frozen=True)
@@ -57,6 +64,9 @@ class BookingRow:
     outcome: str
     can_send: bool
     hidden: bool
+    # The đơn created from this reception, if any (its code links to the case page).
+    petition_id: int | None
+    petition_code: str
 
 
 async def sessions(session: AsyncSession, actor: Actor, now: datetime) -> list[SessionRow]:
@@ -82,6 +92,9 @@ async def _row(session: AsyncSession, item: ReceptionSession) -> SessionRow:
         booked=item.booked,
         capacity=item.capacity,
         unit=units.get(item.unit_id, ""),
+        unit_id=item.unit_id,
+        receiver_id=item.receiver_person_id,
+        is_open=item.status == rows.OPEN,
     )
 
 
@@ -106,18 +119,26 @@ async def roster(
         sees = reception_staff._sees_identity(actor, booking, item)
         if booking.matter_kind == reception_staff.TO_CAO and sees:
             audit_by(session, actor, "reception.denouncer_viewed", now, target=booking.code)
-        shown.append(_booking_row(booking, sees))
+        petition = await session.get(Petition, booking.petition_id) if booking.petition_id else None
+        shown.append(_booking_row(booking, sees, petition.code if petition else ""))
     return await _row(session, item), shown
 
 
-def _booking_row(booking: Booking, sees: bool) -> BookingRow:
+def _booking_row(booking: Booking, sees: bool, petition_code: str) -> BookingRow:
     return BookingRow(
         id=booking.id or 0,
         **reception_staff.booking_fields(booking, sees),
         outcome=booking.outcome or "",
         can_send=bool(booking.outcome) and booking.channel != "desk",
         hidden=not sees,
+        petition_id=booking.petition_id,
+        petition_code=petition_code,
     )
+
+
+def may_record(item: ReceptionSession, now: datetime) -> bool:
+    """Attendance and a đơn from a reception only from the session's day on."""
+    return attendance.may_record(item, now)
 
 
 async def booking_session(
@@ -154,22 +175,16 @@ async def mark(
     return reply.text != texts.STALE_BUTTON, reply.text
 
 
-async def cancel(
-    session: AsyncSession, actor: Actor, item: ReceptionSession, now: datetime
-) -> tuple[bool, str]:
-    state = ChatState(channel="desk", chat_id=str(actor.person_id))
-    payload = f"{reception_staff.CANCEL_YES_PREFIX}{item.id}"
-    reply = await reception_staff.press(session, state, actor, payload, now)
-    return reply.text != texts.STALE_BUTTON, reply.text
-
-
 def walk_in_from(form: dict[str, str], today: date) -> WalkIn:
     """A walk-in as typed in the desk's form (checked by ``walk_in.problems``)."""
 
     def number(name: str, default: int) -> int:
-        value = ascii_int(form.get(name, "")) if form.get(name) else None
-        return default if value is None else value
+        # Anything but a plain number (-3, 2.5, "hai") is 0: refused, never the default.
+        typed = form.get(name, "").strip()
+        value = ascii_int(typed) if typed else default
+        return 0 if value is None else value
 
+    phone = form.get("dien_thoai", "").strip()
     try:
         day = date.fromisoformat(form.get("ngay", ""))
     except ValueError:
@@ -179,7 +194,8 @@ def walk_in_from(form: dict[str, str], today: date) -> WalkIn:
         kind=form.get("hinh_thuc", ""),
         day=day,
         name=" ".join(form.get("ten", "").split()),
-        phone=form.get("dien_thoai", "").strip(),
+        # Read back as it will be saved; a wrong number stays as typed, to be refused.
+        phone=(normalize_phone(phone) or phone) if phone else "",
         address=" ".join(form.get("dia_chi", "").split()),
         matter=form.get("loai", ""),
         summary=form.get("noi_dung", "").strip(),
@@ -187,20 +203,37 @@ def walk_in_from(form: dict[str, str], today: date) -> WalkIn:
     )
 
 
+# The desk form's field for each of ``WalkIn``'s (a problem is shown beside its field).
+WALK_IN_FIELD = {
+    "unit": "don_vi",
+    "kind": "hinh_thuc",
+    "day": "ngay",
+    "name": "ten",
+    "phone": "dien_thoai",
+    "address": "dia_chi",
+    "matter": "loai",
+    "summary": "noi_dung",
+    "group": "so_nguoi",
+}
+
+
 async def check_walk_in(
     session: AsyncSession, actor: Actor, walk_in: WalkIn, today: date
-) -> list[str]:
+) -> dict[str, str]:
+    """What is wrong, keyed by the desk form's field names."""
     found = walk_in_problems(walk_in, today)
     if walk_in.unit_id not in await scope(session, actor):
-        found.insert(0, texts.DESK_UNIT_OUT_OF_SCOPE)
-    return found
+        found["unit"] = texts.DESK_UNIT_OUT_OF_SCOPE
+    return {WALK_IN_FIELD[key]: message for key, message in found.items()}
 
 
 async def save_walk_in(
     session: AsyncSession, actor: Actor, walk_in: WalkIn, now: datetime
-) -> tuple[bool, str]:
+) -> tuple[Booking | None, str]:
+    """The register line written (or the one written before from the same form), or None and
+    what is wrong."""
     found = await check_walk_in(session, actor, walk_in, now.astimezone(VN_TZ).date())
     if found:
-        return False, " ".join(found)
+        return None, " ".join(found.values())
     booking = await record_walk_in(session, actor, walk_in, now, walk_in_code())
-    return True, texts.WALK_IN_SAVED.format(code=booking.code, queue=booking.queue_number)
+    return booking, texts.WALK_IN_SAVED.format(code=booking.code, queue=booking.queue_number)

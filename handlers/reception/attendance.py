@@ -1,6 +1,6 @@
 """When attendance (có mặt / vắng) may be recorded: on the session's day or after it, never
 before, so a report never counts a citizen received at a session that has not happened. The
-chat applies it here; the staff desk is to apply the same rule."""
+chat and the staff desk both ask here (the desk offers no "Có mặt" before the day)."""
 
 from __future__ import annotations
 

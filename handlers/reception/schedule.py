@@ -156,6 +156,7 @@ async def _add_schedule(session: AsyncSession, row: Any, where: str, now: dateti
             place=_text(row, "place", where),
             receiver_name=_text(row, "receiver_name", where),
             receiver_title=_text(row, "receiver_title", where),
+            receiver_person_id=row.get("receiver_person_id"),
             capacity=_capacity(row, where),
             created_at=now,
         )
@@ -197,6 +198,7 @@ async def _add_session(
             place=_text(row, "place", where),
             receiver_name=_text(row, "receiver_name", where),
             receiver_title=_text(row, "receiver_title", where),
+            receiver_person_id=row.get("receiver_person_id"),
             capacity=_capacity(row, where),
             published_at=now,
             created_at=now,
@@ -244,8 +246,11 @@ async def export_calendar(session: AsyncSession, now: datetime) -> dict[str, Any
     }
 
 
-async def cancel_session(session: AsyncSession, session_id: int, now: datetime) -> int:
-    """Cancel a session and tell everyone booked, on the channel they booked from."""
+async def cancel_session(
+    session: AsyncSession, session_id: int, now: datetime, reason: str = ""
+) -> int:
+    """Cancel a session and tell everyone booked, on the channel they booked from (with the
+    reason, when the official gave one)."""
     item = await session.get(ReceptionSession, session_id)
     if item is None or item.status != rows.OPEN:
         return 0
@@ -259,15 +264,16 @@ async def cancel_session(session: AsyncSession, session_id: int, now: datetime) 
         await outbox.withdraw_prefix(session, reminder_prefix(booking))
         return texts.SESSION_CANCELLED_NOTICE.format(
             start=format_datetime(item.starts_at), place=item.place, code=booking.code
-        )
+        ) + _reason_line(reason)
 
     return await _tell_booked(session, item, now, f"session-cancelled:{session_id}", cancel)
 
 
 async def move_session(
-    session: AsyncSession, session_id: int, starts: datetime, now: datetime
+    session: AsyncSession, session_id: int, starts: datetime, now: datetime, reason: str = ""
 ) -> int:
-    """Move a session (same length) and tell everyone booked; their reminders move with it."""
+    """Move a session (same length) and tell everyone booked (with the reason, when given);
+    their reminders move with it."""
     item = await session.get(ReceptionSession, session_id)
     if item is None or item.status != rows.OPEN:
         raise CalendarError(f"Không có buổi tiếp số {session_id} đang mở.")
@@ -286,11 +292,15 @@ async def move_session(
             new=format_datetime(starts),
             place=item.place,
             code=booking.code,
-        )
+        ) + _reason_line(reason)
 
     return await _tell_booked(
         session, item, now, f"session-moved:{session_id}:{starts:%Y%m%d%H%M}", move
     )
+
+
+def _reason_line(reason: str) -> str:
+    return texts.CAL_REASON_LINE.format(reason=reason) if reason else ""
 
 
 async def _tell_booked(

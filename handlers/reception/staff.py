@@ -7,7 +7,7 @@ công dân 42/2013, Điều 3: giữ bí mật cho người tố cáo). Its iden
 account linked as the session's receiver, or to an admin who types a reason; a staff account
 marked as accused does not see the booking at all. Every opening is audited.
 
-Size (about 580 lines): the session list, a booking's detail with its secrecy rules, the
+Size (about 610 lines): the session list, a booking's detail with its secrecy rules, the
 outcome step and the briefing sheet all read one session's bookings through the same secrecy
 predicate (`_sees_identity`), kept in one place on purpose.
 """
@@ -403,16 +403,32 @@ async def _receiver_for_schedule(
     schedule = await session.get(ReceptionSchedule, item.schedule_id)
     if schedule is None:
         return Reply(texts.STALE_BUTTON, (BACK,))
-    schedule.receiver_person_id = item.receiver_person_id
+    count = await schedule_receiver(session, actor, schedule, item.receiver_person_id, now)
+    name = await person_label(session, item.receiver_person_id)
+    return Reply(texts.RECEIVER_APPLIED_ALL.format(name=name, count=count), _back_to(item))
+
+
+async def schedule_receiver(
+    session: AsyncSession,
+    actor: Actor,
+    schedule: ReceptionSchedule,
+    person_id: int,
+    now: datetime,
+) -> int:
+    """``person_id`` receives at the schedule and its coming sessions (audited); a session that
+    already holds a tố cáo booking changes receiver only by an admin. The caller has checked the
+    scope and that the person is the unit's staff. Returns how many coming sessions are theirs."""
+    schedule.receiver_person_id = person_id
     session.add(schedule)
     count = 0
-    for later in await rows.of_schedule_from(session, item.schedule_id, now):
-        if later.receiver_person_id == item.receiver_person_id:
+    assert schedule.id is not None
+    for later in await rows.of_schedule_from(session, schedule.id, now):
+        if later.receiver_person_id == person_id:
             count += 1
             continue
         if not actor.has(ADMIN) and await _has_denunciation(session, later.id or 0):
             continue
-        later.receiver_person_id = item.receiver_person_id
+        later.receiver_person_id = person_id
         session.add(later)
         count += 1
     audit_by(
@@ -421,10 +437,9 @@ async def _receiver_for_schedule(
         "reception.receiver_set",
         now,
         target=f"schedule:{schedule.id}",
-        after={"receiver": item.receiver_person_id},
+        after={"receiver": person_id},
     )
-    name = await person_label(session, item.receiver_person_id)
-    return Reply(texts.RECEIVER_APPLIED_ALL.format(name=name, count=count), _back_to(item))
+    return count
 
 
 async def _pick_accused(

@@ -7,6 +7,7 @@ in person do not always give one)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -24,6 +25,8 @@ DESK = "desk"
 # A line written up later than this is a mistake in the date, not a late entry.
 OLDEST = timedelta(days=31)
 RECEIVED_HOUR = 8
+MAX_GROUP = 200
+_GROUP_NAME = re.compile(r"[^\W_]+(?:\s+[^\W_]+)+")
 
 
 @dataclass(frozen=True)
@@ -39,29 +42,40 @@ class WalkIn:
     group: int
 
 
-def problems(walk_in: WalkIn, today: date) -> list[str]:
-    """What is wrong with a walk-in typed on the desk, in Vietnamese (empty when it is fine);
-    the names, phones and sizes follow the chat form's rules."""
-    found = []
+def problems(walk_in: WalkIn, today: date) -> dict[str, str]:
+    """What is wrong with a walk-in typed on the desk, field by field (``WalkIn`` attribute
+    names), in Vietnamese; empty when it is fine. Phones and sizes follow the chat form's rules;
+    several people received together may be written under their group's name, which can hold a
+    number ("Tổ dân phố 3")."""
+    found = {}
     if walk_in.day > today:
-        found.append(texts.WALK_IN_IN_FUTURE)
+        found["day"] = texts.WALK_IN_IN_FUTURE
     elif walk_in.day < today - OLDEST:
-        found.append(texts.WALK_IN_TOO_OLD)
+        found["day"] = texts.WALK_IN_TOO_OLD
     if walk_in.kind not in texts.RECEPTION_KINDS:
-        found.append(texts.WALK_IN_NO_KIND)
-    if not is_name(walk_in.name):
-        found.append(texts.BAD_NAME)
+        found["kind"] = texts.WALK_IN_NO_KIND
+    if not (is_name(walk_in.name) or (walk_in.group > 1 and is_group_name(walk_in.name))):
+        found["name"] = texts.BAD_NAME if walk_in.group <= 1 else texts.WALK_IN_BAD_GROUP_NAME
     if walk_in.phone and normalize_phone(walk_in.phone) is None:
-        found.append(texts.BAD_PHONE)
+        found["phone"] = texts.BAD_PHONE
     if not 4 <= len(walk_in.address) <= 300:
-        found.append(texts.BAD_ADDRESS)
+        found["address"] = texts.BAD_ADDRESS
     if walk_in.matter not in texts.MATTER_KINDS:
-        found.append(texts.WALK_IN_NO_MATTER)
+        found["matter"] = texts.WALK_IN_NO_MATTER
     if not 10 <= len(walk_in.summary) <= 1000:
-        found.append(texts.BAD_SUMMARY)
-    if not 1 <= walk_in.group <= 200:
-        found.append(texts.BAD_GROUP)
+        found["summary"] = texts.BAD_SUMMARY
+    if not 1 <= walk_in.group <= MAX_GROUP:
+        found["group"] = texts.WALK_IN_BAD_GROUP
     return found
+
+
+def is_group_name(text: str) -> bool:
+    """Two or more words of letters or digits with at least one letter ("Tổ dân phố 3")."""
+    return (
+        bool(_GROUP_NAME.fullmatch(text))
+        and len(text) <= 200
+        and any(char.isalpha() for char in text)
+    )
 
 
 async def record(
