@@ -24,7 +24,7 @@ from bot.settings import Settings
 from db import audit, people
 from db.engine import SessionFactory
 from db.models import Booking, Petition
-from handlers import access, texts
+from handlers import access
 from handlers.clock import FixedClock
 from handlers.conversation.assistant import Assistant
 from handlers.conversation.turn import AssistantSettings
