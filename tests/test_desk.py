@@ -513,7 +513,7 @@ async def test_every_desk_route_lets_in_only_the_right_people_and_audits_the_oth
     officer_grant = grant.id
     async with sessions() as session:
         unit = await people.unit_by_code_or_name(session, "Xã Minh Hòa")
-    assert unit is not None
+    assert unit is not None and unit.id is not None
     minh_hoa = unit.id
     this_month = f"{clock.now():%Y%m01}-{clock.now():%Y%m%d}"
     cookies = {

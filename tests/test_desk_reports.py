@@ -309,10 +309,16 @@ async def test_another_units_official_is_refused_and_no_session_gets_the_login_p
         assert nobody.status == 401 and "/dangnhap" in await nobody.text()
         citizen = await desk.get(address, headers={"Cookie": "dccs_session=citizen"})
         assert citizen.status == 401
+    # Typed bytes in the address are refused, never written to the audit log (PostgreSQL
+    # refuses a NUL in text).
+    forged = await desk.get(f"/desk/bao-cao/{unit}/%00.xlsx", headers=jar(elsewhere))
+    assert forged.status == 403
+    typed = await desk.get("/desk/bao-cao?don_vi=%00", headers=jar(elsewhere))
+    assert typed.status == 404 and "Không có trang này" in await typed.text()
     async with sessions() as session:
         denied = await audit.entries(session, "access.denied")
         downloads = await audit.entries(session, "report.download")
-    assert len(denied) == len(addresses) and downloads == []
+    assert len(denied) == len(addresses) + 1 and downloads == []
     assert all("bao-cao" in (entry.target or "") for entry in denied)
 
 

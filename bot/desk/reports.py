@@ -58,8 +58,11 @@ async def report_page(desk: Desk) -> web.StreamResponse:
     query = desk.request.query
     typed_unit = query.get("don_vi", "")
     unit_id = ascii_int(typed_unit) if typed_unit else None
+    if typed_unit and unit_id is None:
+        return desk.render("not_found.html", status=404)
     default = desk_reports.default_asked(desk.today)
-    target = f"desk:GET {desk.request.path} unit {typed_unit[:20]}"
+    # Built from the parsed number: typed text (a NUL byte) never reaches the audit log.
+    target = f"desk:GET /desk/bao-cao?don_vi={unit_id}"
     chosen = await desk_reports.unit_for(desk.session, desk.user.actor, unit_id, target, desk.now)
     if typed_unit and chosen is None:
         return desk.render("forbidden.html", status=403)
@@ -77,7 +80,7 @@ async def _report(desk: Desk) -> tuple[int, Period] | web.StreamResponse:
     unit_id = ascii_int(desk.request.match_info["id"])
     if unit_id is None:
         return desk.render("not_found.html", status=404)
-    target = f"desk:GET {desk.request.path}"
+    target = f"desk:GET /desk/bao-cao/{unit_id}"
     if (
         await desk_reports.unit_for(desk.session, desk.user.actor, unit_id, target, desk.now)
         is None
