@@ -1,18 +1,24 @@
-"""The desk's Báo cáo page, its chart and its files (the workbook and the document)."""
+"""The desk's Báo cáo page, its chart and its files (the workbook and the document).
+
+Reports, and the spreadsheet, document and plotting libraries behind them, load on the first
+request here, not at start-up (tests/test_startup.py)."""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from aiohttp import web
 
 from bot.channels.web import RUNTIME
 from bot.desk.web import Desk, page
 from handlers import texts
-from handlers.desk import reports as desk_reports
-from handlers.reports import Period, Report, build
 from knowledge.normalize import ascii_int
+
+if TYPE_CHECKING:
+    from handlers.desk.reports import Asked
+    from handlers.reports import Period, Report
 
 FILE_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -27,12 +33,14 @@ def _cutoff(desk: Desk) -> int | None:
 
 async def _page(
     desk: Desk,
-    asked: desk_reports.Asked,
+    asked: Asked,
     unit_id: int | None,
     period: Period | None,
     message: str = "",
     status: int = 200,
 ) -> web.StreamResponse:
+    from handlers.desk import reports as desk_reports
+
     units = await desk_reports.units(desk.session, desk.user.actor)
     if not units:
         message, status = texts.DESK_REPORT_NO_UNIT, 403
@@ -45,7 +53,7 @@ async def _page(
         asked=asked,
         kinds=desk_reports.KINDS,
         halves=desk_reports.HALVES,
-        years=range(desk.today.year, 1999, -1),
+        years=range(desk.today.year, desk_reports.YEARS.start - 1, -1),
         units=units,
         unit_id=unit_id,
         shown=shown,
@@ -55,6 +63,8 @@ async def _page(
 
 @page()
 async def report_page(desk: Desk) -> web.StreamResponse:
+    from handlers.desk import reports as desk_reports
+
     query = desk.request.query
     typed_unit = query.get("don_vi", "")
     unit_id = ascii_int(typed_unit) if typed_unit else None
@@ -77,6 +87,8 @@ async def report_page(desk: Desk) -> web.StreamResponse:
 
 async def _report(desk: Desk) -> tuple[int, Period] | web.StreamResponse:
     """The unit and period of a file's address, in the desk's scope (else 403, audited)."""
+    from handlers.desk import reports as desk_reports
+
     unit_id = ascii_int(desk.request.match_info["id"])
     if unit_id is None:
         return desk.render("not_found.html", status=404)
@@ -96,6 +108,9 @@ async def _report(desk: Desk) -> tuple[int, Period] | web.StreamResponse:
 async def _file(
     desk: Desk, extension: str, render: Callable[[Report], bytes]
 ) -> web.StreamResponse:
+    from handlers.desk import reports as desk_reports
+    from handlers.reports import build
+
     found = await _report(desk)
     if isinstance(found, web.StreamResponse):
         return found
