@@ -40,6 +40,7 @@ async def _page(
     status: int = 200,
 ) -> web.StreamResponse:
     from handlers.desk import reports as desk_reports
+    from handlers.reports import YEARS
 
     units = await desk_reports.units(desk.session, desk.user.actor)
     if not units:
@@ -53,7 +54,7 @@ async def _page(
         asked=asked,
         kinds=desk_reports.KINDS,
         halves=desk_reports.HALVES,
-        years=range(desk.today.year, desk_reports.YEARS.start - 1, -1),
+        years=range(desk.today.year, YEARS.start - 1, -1),
         units=units,
         unit_id=unit_id,
         shown=shown,
