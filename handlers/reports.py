@@ -82,7 +82,8 @@ def _month_end(year: int, month: int, cutoff: int | None) -> date:
     return following - timedelta(days=1)
 
 
-def _months(year: int, first_month: int, last_month: int, cutoff: int | None) -> Period:
+def month_span(year: int, first_month: int, last_month: int, cutoff: int | None = None) -> Period:
+    """Months ``first_month``..``last_month`` of ``year``, cut on the office's cut-off day."""
     last = _month_end(year, last_month, cutoff)
     if cutoff is None:
         return Period(date(year, first_month, 1), last)
@@ -100,20 +101,20 @@ def quick_period(name: str, today: date, cutoff: int | None = None) -> Period:
         year, month = today.year, today.month
         if name == "thang-truoc":
             year, month = (year - 1, 12) if month == 1 else (year, month - 1)
-        return _months(year, month, month, cutoff)
+        return month_span(year, month, month, cutoff)
     if name in ("quy-nay", "quy-truoc"):
         year = today.year
         if name == "quy-truoc":
             quarter -= 1
             if quarter < 0:
                 quarter, year = 3, year - 1
-        return _months(year, quarter * 3 + 1, quarter * 3 + 3, cutoff)
+        return month_span(year, quarter * 3 + 1, quarter * 3 + 3, cutoff)
     if name in ("6-thang", "6-thang-truoc"):
         # "6 tháng đầu năm": the first half of this year, or of last year.
-        return _months(today.year - (name == "6-thang-truoc"), 1, 6, cutoff)
+        return month_span(today.year - (name == "6-thang-truoc"), 1, 6, cutoff)
     if name in ("nam", "nam-truoc"):
         year = today.year - (name == "nam-truoc")
-        return _months(year, 1, 12, cutoff)
+        return month_span(year, 1, 12, cutoff)
     raise ValueError(name)
 
 

@@ -1141,3 +1141,25 @@ INTAKE_NOTE = "Lượt tiếp công dân {code} ngày {day}"
 INTAKE_DONE = "Đã tạo đơn {code} từ lượt tiếp {booking}; hạn {due}."
 CAL_NOT_MOVED = "Chưa dời được buổi tiếp: xem các ô được đánh dấu bên dưới."
 CAL_ALREADY = "Lịch này đã có (cùng ngày, giờ và địa điểm); không thêm lần nữa."
+# The desk's Báo cáo page (handlers/desk/reports.py) and the chat's link to it.
+DESK_REPORT_BAD_KIND = "Kỳ báo cáo không hợp lệ. Anh/chị chọn lại tháng, quý, 6 tháng hoặc năm."
+DESK_REPORT_BAD_YEAR = "Năm báo cáo phải từ {first} đến {last}."
+DESK_REPORT_BAD_DAY = (
+    "Ngày không hợp lệ. Anh/chị nhập cả hai ngày theo dạng ngày/tháng/năm, ví dụ 01/10/2026."
+)
+DESK_REPORT_INVERTED = (
+    "Ngày bắt đầu ({first}) đang sau ngày kết thúc ({last}). Anh/chị nhập lại: từ ngày trước, "
+    "đến ngày sau."
+)
+DESK_REPORT_FUTURE = (
+    "Kỳ báo cáo bắt đầu từ {first}, chưa tới (hôm nay là {today}), nên chưa có số liệu. "
+    "Anh/chị chọn kỳ đã bắt đầu."
+)
+DESK_REPORT_TOO_LONG = (
+    "Kỳ báo cáo dài quá: một báo cáo tính tối đa 10 năm, trong các năm 2000-2100."
+)
+DESK_REPORT_NO_UNIT = "Tài khoản của anh/chị chưa được giao đơn vị nào để lập báo cáo."
+REPORT_DESK_LINK = (
+    "Xem số liệu, biểu đồ và tải bảng số liệu (XLSX), báo cáo (DOCX) trên trang làm việc:\n{url}\n"
+    "Nếu chưa đăng nhập trang làm việc, anh/chị gõ /dangnhap để nhận đường dẫn đăng nhập."
+)

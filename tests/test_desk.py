@@ -545,6 +545,11 @@ async def test_every_desk_route_lets_in_only_the_right_people_and_audits_the_oth
         entry_id = (await session.exec(select(KbEntryRow.id))).first()
     assert booking is not None and grant.id is not None and schedule is not None
     officer_grant = grant.id
+    async with sessions() as session:
+        unit = await people.unit_by_code_or_name(session, "Xã Minh Hòa")
+    assert unit is not None and unit.id is not None
+    minh_hoa = unit.id
+    this_month = f"{clock.now():%Y%m01}-{clock.now():%Y%m%d}"
     cookies = {
         "official": await signed_in(desk, sessions, clock, officer),
         "admin": await signed_in(desk, sessions, clock, admin),
@@ -593,7 +598,9 @@ async def test_every_desk_route_lets_in_only_the_right_people_and_audits_the_oth
             if path.startswith("/desk/tiep-cong-dan"):
                 target = booking if "/luot/" in path else reception
                 target = schedule if "/lich/" in path else target
-            url = path.format(id=target)
+            if path.startswith("/desk/bao-cao"):
+                target = minh_hoa
+            url = path.format(id=target, ky=this_month)
             headers: dict[str, str] = {}
             data: dict[str, str] = {}
             if who == "citizen":
@@ -605,7 +612,8 @@ async def test_every_desk_route_lets_in_only_the_right_people_and_audits_the_oth
             response = await desk.request(
                 method, url, headers=headers, data=data if method == "POST" else None
             )
-            html = (await response.read()).decode("utf-8", "replace")  # a DOCX is bytes
+            # A report's workbook, document and chart are bytes, not a page.
+            html = (await response.read()).decode(errors="replace")
             want = expected(who, path, admin_only)
             if want == "login":
                 assert response.status == 401 and "/dangnhap" in html, (who, method, url)

@@ -207,6 +207,28 @@ def test_an_official_logs_in_from_the_chat_and_closes_a_complaint_found_by_phone
         tab.get_by_role("button", name="Tải Sổ tiếp công dân (DOCX)").click()
     assert printed.value.suggested_filename.startswith("Sổ tiếp công dân ")
 
+    tab.get_by_role("link", name="Báo cáo", exact=True).click()
+    expect(tab.get_by_role("heading", name="Báo cáo", exact=True)).to_be_visible()
+    no_violations(tab, f"reports at {width}px")
+    tab.get_by_role("radio", name="Cả năm").check()
+    tab.get_by_role("button", name="Xem số liệu").click()
+    expect(tab.get_by_role("heading", name="Xã Minh Hòa: từ ngày 01/01/")).to_be_visible()
+    expect(tab.get_by_role("main")).to_contain_text("Tiếp nhận, xử lý đơn thư theo loại đơn")
+    chart = tab.get_by_role("img", name=re.compile("Biểu đồ cột theo tháng"))
+    expect(chart).to_be_visible()
+    tab.wait_for_load_state("load")  # the chart is drawn on request
+    assert chart.evaluate("image => image.complete && image.naturalWidth > 0")
+    no_violations(tab, f"report figures at {width}px")
+    with tab.expect_download() as downloaded:
+        tab.get_by_role("link", name="Tải bảng số liệu (XLSX)").click()
+    assert downloaded.value.suggested_filename.endswith(".xlsx")
+    tab.get_by_role("radio", name="Từ ngày đến ngày").check()
+    tab.get_by_label("Từ ngày", exact=True).fill("2026-11-20")
+    tab.get_by_label("Đến ngày", exact=True).fill("2026-10-01")
+    tab.get_by_role("button", name="Xem số liệu").click()
+    expect(tab.get_by_role("alert")).to_contain_text("đang sau ngày kết thúc")
+    no_violations(tab, f"report period refused at {width}px")
+
     tab.goto(f"{served.url}/desk/nguoi-dung")
     expect(tab.get_by_role("heading", name="Không có quyền xem trang này")).to_be_visible()
     no_violations(tab, f"forbidden at {width}px")

@@ -1,7 +1,8 @@
 """Every HTTP entry point fed arbitrary input, with valid authentication where one is needed: the
-web chat API and its downloads, and the Telegram, Zalo OA and Zalo Bot webhooks. No request may
-get a 500 or raise inside the app, and after each example the clock still ticks with every job
-working (hardening issue, "Test"). Bounded: it runs in CI on SQLite."""
+web chat API and its downloads, the staff desk's report page and files, and the Telegram, Zalo
+OA and Zalo Bot webhooks. No request may get a 500 or raise inside the app, and after each
+example the clock still ticks with every job working (hardening issue, "Test"). Bounded: it runs
+in CI on SQLite."""
 
 from __future__ import annotations
 
@@ -20,9 +21,11 @@ from hypothesis import strategies as st
 from bot.channels import web as web_channel
 from bot.server import WEBHOOK_PATHS, create_app
 from bot.settings import Settings
+from db.engine import SessionFactory
 from handlers.clock import FixedClock
 from tests.fake_telegram import FakeBotApi
 from tests.fake_zalo import APP_ID, APP_SECRET, OA_SECRET, FakeZalo, sign
+from tests.test_access import setup_units
 
 Client = TestClient[web.Request, web.Application]
 TELEGRAM_SECRET = "fuzz-telegram-secret"
@@ -179,23 +182,48 @@ async def test_the_chat_api_never_fails_on_any_body(
     await still_well(client, updates.status)
 
 
+@pytest.fixture
+async def desk_cookie(
+    apps: tuple[Client, FakeZalo], sessions: SessionFactory, clock: FixedClock
+) -> str:
+    """An official of the province on the staff desk, so that report routes go deep."""
+    from tests.test_desk_reports import official
+
+    await setup_units(sessions, clock)
+    return await official(sessions, clock, "Tỉnh mẫu", chat="fuzz")
+
+
 @given(
-    unit=st.text(max_size=25),
-    first=st.text(max_size=10),
-    last=st.text(max_size=10),
-    ext=st.sampled_from(["xlsx", "docx", "pdf", ""]),
+    unit=st.one_of(st.text(max_size=25), st.sampled_from(["1", "2", "3", "4"])),
+    span=st.one_of(
+        st.text(max_size=20),
+        st.sampled_from(["20261001-20261231", "20261101-20261125", "20270101-20271231"]),
+    ),
+    ext=st.sampled_from(["xlsx", "docx", "png", "pdf", ""]),
+    query=st.dictionaries(
+        st.sampled_from(["ky", "nam", "thang", "quy", "nua", "tu", "den", "don_vi"]),
+        st.one_of(st.text(max_size=12), st.sampled_from(["khoang", "quy", "2026", "4"])),
+        max_size=6,
+    ),
     code=st.text(max_size=30),
 )
 @EXAMPLES
 async def test_downloads_never_fail_on_any_address(
-    apps: tuple[Client, FakeZalo], unit: str, first: str, last: str, ext: str, code: str
+    apps: tuple[Client, FakeZalo],
+    desk_cookie: str,
+    unit: str,
+    span: str,
+    ext: str,
+    query: dict[str, str],
+    code: str,
 ) -> None:
     client, _ = apps
     await client.post("/api/chat", json={"text": "xin chao"})  # a session, so routes go deep
-    path = (
-        f"/api/reports/{quote(unit, safe='')}/{quote(first, safe='')}-{quote(last, safe='')}.{ext}"
-    )
-    await still_well(client, (await client.get(path)).status)
+    desk = {"Cookie": f"dccs_desk={desk_cookie}"}
+    path = f"/desk/bao-cao/{quote(unit, safe='')}/{quote(span, safe='')}.{ext}"
+    await still_well(client, (await client.get(path, headers=desk)).status)
+    report_page = await client.get("/desk/bao-cao", params=query, headers=desk)
+    await still_well(client, report_page.status)
     letter = f"/api/petitions/{quote(code, safe='')}/letter.docx"
     await still_well(client, (await client.get(letter)).status)
 

@@ -31,7 +31,9 @@ from tests.test_access import setup_units
 from tests.test_petitions import COMPLAINT, Chat, code_of, file
 
 
-async def test_malformed_requests_get_400_with_a_reason_not_500(client: Client) -> None:
+async def test_malformed_requests_get_400_with_a_reason_not_500(
+    client: Client, sessions: SessionFactory, clock: FixedClock
+) -> None:
     bodies = (
         '{"text": ' + "[" * 1000 + "]" * 1000 + "}",
         '{"text": "a", "n": ' + "9" * 5000 + "}",
@@ -49,9 +51,19 @@ async def test_malformed_requests_get_400_with_a_reason_not_500(client: Client) 
     # Found by the fuzz suite: a NUL in a letter's code made PostgreSQL answer 500.
     await client.post("/api/chat", json={"text": "xin chao"})
     assert (await client.get("/api/petitions/Y%00I%C3%91/letter.docx")).status == 404
-    for path in ("00010101-99991231", "20260101-20250101", "16000101-20991231"):
-        response = await client.get(f"/api/reports/1/{path}.xlsx")
-        assert response.status == 400 and "10 năm" in (await response.json())["error"]
+    # A report's period, now on the staff desk's file addresses.
+    from tests.test_desk_reports import jar, official, unit_of
+
+    await setup_units(sessions, clock)
+    unit = await unit_of(sessions, "Tỉnh mẫu")
+    cookie = await official(sessions, clock, "Tỉnh mẫu", chat="hardening")
+    for path, said in (
+        ("00010101-99991231", "tối đa 10 năm"),
+        ("20260101-20250101", "đang sau ngày kết thúc"),
+        ("16000101-20991231", "tối đa 10 năm"),
+    ):
+        response = await client.get(f"/desk/bao-cao/{unit}/{path}.xlsx", headers=jar(cookie))
+        assert response.status == 400 and said in await response.text()
 
 
 JSON = {"Content-Type": "application/json"}

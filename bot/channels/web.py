@@ -6,7 +6,6 @@ stored, and the browser never chooses it. A client message id makes a retried PO
 
 from __future__ import annotations
 
-import asyncio
 import functools
 import hashlib
 import hmac
@@ -15,7 +14,6 @@ import re
 import secrets
 import time
 from dataclasses import replace
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -27,12 +25,10 @@ from bot.attachments import checked
 from bot.guard import ADDRESS, UPLOAD, UPLOAD_PATH, origin_digest, parse_json
 from bot.runtime import Runtime
 from db import inbox, outbox, web_sessions
-from handlers.clock import VN_TZ
 from handlers.contract import Incoming
 from handlers.conversation import history
 from handlers.conversation.web_turns import Asked, update_key
 from handlers.petitions.letters import letter_for
-from knowledge.normalize import ascii_int
 
 CHANNEL = web_sessions.CHANNEL
 COOKIE = "dccs_session"
@@ -49,7 +45,6 @@ dumps = functools.partial(json.dumps, ensure_ascii=False)
 
 BAD_REQUEST = "Yêu cầu không hợp lệ. Anh/chị vui lòng tải lại trang và thử lại."
 FILE_REFUSED = "Trợ lý chỉ nhận ảnh JPEG, PNG hoặc tệp PDF. Anh/chị chọn tệp khác."
-BAD_PERIOD = "Kỳ báo cáo không hợp lệ: từ 1 ngày đến 10 năm, trong các năm 2000-2100."
 PAGE_HEADERS = {
     # Everything the page needs is served from here: no CDN, no third-party script.
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'",
@@ -228,50 +223,6 @@ async def petition_letter(request: web.Request) -> web.Response:
     )
 
 
-REPORT_TYPES = {
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-}
-
-
-async def report_file(request: web.Request) -> web.Response:
-    """A report's workbook or document, for an official of that unit's web session."""
-    # Reports (and the document libraries behind them) load on the first download, not at
-    # start-up.
-    from handlers import report_files, reports
-    from handlers.staff import reports as report_chat
-
-    session_hash, _ = await _session_hash(request, create=False)
-    extension = request.match_info["ext"]
-    unit_id = ascii_int(request.match_info["unit"])
-    try:
-        first = datetime.strptime(request.match_info["first"], "%Y%m%d").date()
-        last = datetime.strptime(request.match_info["last"], "%Y%m%d").date()
-        period = reports.Period(first, last)
-    except ValueError:
-        return _error(400, BAD_PERIOD)
-    if session_hash is None or extension not in REPORT_TYPES or unit_id is None:
-        return _error(404)
-    runtime = request.app[RUNTIME]
-    async with runtime.sessions() as session:
-        today = runtime.clock.now().astimezone(VN_TZ).date()
-        found = await report_chat.file_for(session, CHANNEL, session_hash, unit_id, period, today)
-    if found is None:
-        return _error(404)
-    # Rendering a workbook is CPU work: off the event loop, which serves everyone else.
-    render = report_files.workbook if extension == "xlsx" else report_files.document
-    body = await asyncio.to_thread(render, found)
-    name = f"bao-cao-{first:%Y%m%d}-{last:%Y%m%d}.{extension}"
-    return web.Response(
-        body=body,
-        content_type=REPORT_TYPES[extension],
-        headers={
-            "Content-Disposition": f'attachment; filename="{name}"',
-            "Cache-Control": "no-store",
-        },
-    )
-
-
 async def healthz(request: web.Request) -> web.Response:
     runtime = request.app[RUNTIME]
     try:
@@ -342,6 +293,5 @@ def add_routes(app: web.Application) -> None:
     app.router.add_get("/api/chat/updates", get_updates)
     app.router.add_get("/api/chat/history", get_history)
     app.router.add_get("/api/petitions/{code}/letter.docx", petition_letter)
-    app.router.add_get("/api/reports/{unit}/{first}-{last}.{ext}", report_file)
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/metrics", metrics)

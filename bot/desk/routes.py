@@ -55,6 +55,7 @@ from bot.desk.reception import (
     walk_in_page,
     walk_in_post,
 )
+from bot.desk.reports import report_chart, report_document, report_page, report_workbook
 from bot.desk.web import COOKIE, STATIC, Desk, page, posted_here, render, set_cookie, setup
 from bot.guard import ADDRESS, origin_digest
 from handlers.desk import login
@@ -100,7 +101,8 @@ async def home(request: web.Request) -> web.StreamResponse:
     raise web.HTTPSeeOther(HOME)
 
 
-# Every desk route, for the role matrix test (method, path pattern, admin only).
+# Every desk route, for the role matrix test (method, path pattern, admin only). A report
+# file's {ky} is its period, 20261001-20261231.
 ROUTES: list[tuple[str, str, Any, bool]] = [
     ("GET", "/desk/don", petition_queue, False),
     ("GET", "/desk/don/{id}", case_page, False),
@@ -128,6 +130,10 @@ ROUTES: list[tuple[str, str, Any, bool]] = [
     ("POST", "/desk/tiep-cong-dan/{id}/huy", session_cancel, False),
     ("GET", "/desk/han-bao-cao", deadlines_page, False),
     ("POST", "/desk/han-bao-cao/{id}/xong", deadline_done, False),
+    ("GET", "/desk/bao-cao", report_page, False),
+    ("GET", "/desk/bao-cao/{id}/{ky}.xlsx", report_workbook, False),
+    ("GET", "/desk/bao-cao/{id}/{ky}.docx", report_document, False),
+    ("GET", "/desk/bao-cao/{id}/{ky}.png", report_chart, False),
     ("GET", "/desk/nguoi-dung", users_page, True),
     ("POST", "/desk/nguoi-dung/{id}/ten", user_rename, True),
     ("POST", "/desk/nguoi-dung/moi", user_invite, True),

@@ -106,7 +106,7 @@ async def press(
         channel = texts.CHANNEL_NAMES.get(actor.channel, actor.channel)
         return Reply(texts.STAFF_NOTIFY_HERE_DONE.format(channel=channel), (MENU_BUTTON, BACK))
     if payload == reports.MENU or payload.startswith(reports.PREFIX):
-        return await reports.press(session, actor, payload, now, report_cutoff)
+        return await reports.press(session, actor, payload, now, report_cutoff, public_url)
     if petition_case.handles(payload):
         return await petitions_staff.press(session, state, actor, payload, now)
     if reception_staff.handles(payload):

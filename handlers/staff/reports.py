@@ -1,9 +1,10 @@
 """Reports in the officials' chat: the period, the unit when the official has several, the
-paragraphs, and the download links (for the web page) to the workbook and the document."""
+paragraphs, and a link to the same report on the staff desk, where the workbook, the document
+and the chart are (behind the desk's session and scope)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -13,13 +14,13 @@ from handlers import texts
 from handlers.access import Actor, units_under
 from handlers.clock import VN_TZ
 from handlers.contract import Button, Reply
+from handlers.desk.reports import page_url
 from handlers.menu import BACK
-from handlers.reports import QUICK_PERIODS, Period, Report, build, paragraphs, quick_period
+from handlers.reports import QUICK_PERIODS, build, paragraphs, quick_period
 from knowledge.normalize import ascii_int
 
 PREFIX = "staff:rp:"
 MENU = "staff:reports"
-ATTACHMENT = "report:"
 
 
 def menu() -> Reply:
@@ -46,7 +47,12 @@ async def _units_to_pick(session: AsyncSession, actor: Actor) -> list[Unit]:
 
 
 async def press(
-    session: AsyncSession, actor: Actor, payload: str, now: datetime, cutoff: int | None
+    session: AsyncSession,
+    actor: Actor,
+    payload: str,
+    now: datetime,
+    cutoff: int | None,
+    public_url: str | None = None,
 ) -> Reply:
     if payload == MENU:
         return menu()
@@ -64,25 +70,8 @@ async def press(
     if unit_id is None or unit_id not in await units_under(session, [u for _, u in actor.roles]):
         return Reply(texts.STALE_BUTTON, (BACK,))
     built = await build(session, unit_id, period, today)
-    # Channels that can offer files (the web page) link the workbook and the document.
-    files = (f"{ATTACHMENT}{unit_id}:{period.first:%Y%m%d}:{period.last:%Y%m%d}",)
-    return Reply("\n\n".join(paragraphs(built)), (Button(texts.STAFF_REPORTS, MENU), BACK), files)
-
-
-async def file_for(
-    session: AsyncSession,
-    channel: str,
-    external_id: str,
-    unit_id: int,
-    period: Period,
-    today: date,
-) -> Report | None:
-    """The report behind a download link, for an official of that unit or a parent unit,
-    computed as of ``today`` like the chat's answer."""
-    identity = await people.identity(session, channel, external_id)
-    if identity is None:
-        return None
-    grants = await people.active_roles(session, identity.person_id)
-    if unit_id not in await units_under(session, [grant.unit_id for grant in grants]):
-        return None
-    return await build(session, unit_id, period, today)
+    said = paragraphs(built)
+    if public_url:
+        said.append(texts.REPORT_DESK_LINK.format(url=page_url(public_url, unit_id, period)))
+    buttons = (Button(texts.STAFF_REPORTS, MENU), BACK)
+    return Reply("\n\n".join(said), buttons, no_preview=True)

@@ -48,14 +48,6 @@
       const href = "/api/petitions/" + encodeURIComponent(code) + "/letter.docx";
       return [{ href: href, label: "Tải đơn để in, ký (" + code + ".docx)" }];
     }
-    if (attachment.startsWith("report:")) {
-      const [unit, first, last] = attachment.slice("report:".length).split(":");
-      const base = "/api/reports/" + encodeURIComponent(unit) + "/" + first + "-" + last;
-      return [
-        { href: base + ".xlsx", label: "Tải bảng số liệu (XLSX)" },
-        { href: base + ".docx", label: "Tải báo cáo (DOCX)" },
-      ];
-    }
     return [];
   }
 
