@@ -22,6 +22,16 @@ from bot.desk.admin import (
     user_revoke,
     users_page,
 )
+from bot.desk.deadlines import (
+    deadline_add,
+    deadline_delete,
+    deadline_edit_page,
+    deadline_import,
+    deadline_import_page,
+    deadline_new_page,
+    deadline_save,
+    deadline_undo,
+)
 from bot.desk.petitions import (
     case_accused,
     case_assign,
@@ -103,6 +113,15 @@ ROUTES: list[tuple[str, str, Any, bool]] = [
     ("POST", "/desk/tiep-cong-dan/{id}/huy", session_cancel, False),
     ("GET", "/desk/han-bao-cao", deadlines_page, False),
     ("POST", "/desk/han-bao-cao/{id}/xong", deadline_done, False),
+    # The fixed addresses come before "{id}", which would take them.
+    ("GET", "/desk/han-bao-cao/them", deadline_new_page, False),
+    ("POST", "/desk/han-bao-cao/them", deadline_add, False),
+    ("GET", "/desk/han-bao-cao/nhap", deadline_import_page, False),
+    ("POST", "/desk/han-bao-cao/nhap", deadline_import, False),
+    ("GET", "/desk/han-bao-cao/{id}", deadline_edit_page, False),
+    ("POST", "/desk/han-bao-cao/{id}", deadline_save, False),
+    ("POST", "/desk/han-bao-cao/{id}/xoa", deadline_delete, False),
+    ("POST", "/desk/han-bao-cao/{id}/bo-xong", deadline_undo, False),
     ("GET", "/desk/nguoi-dung", users_page, True),
     ("POST", "/desk/nguoi-dung/{id}/ten", user_rename, True),
     ("POST", "/desk/nguoi-dung/moi", user_invite, True),
@@ -127,6 +146,8 @@ AFTER_POST = {
     "/desk/tiep-cong-dan/luot/{id}": "/desk/tiep-cong-dan",
     "/desk/tiep-cong-dan/{id}/huy": "/desk/tiep-cong-dan/{id}",
     "/desk/han-bao-cao/{id}/xong": "/desk/han-bao-cao",
+    "/desk/han-bao-cao/{id}/xoa": "/desk/han-bao-cao/{id}",
+    "/desk/han-bao-cao/{id}/bo-xong": "/desk/han-bao-cao",
     "/desk/nguoi-dung/{id}/ten": "/desk/nguoi-dung",
     "/desk/nguoi-dung/moi": "/desk/nguoi-dung",
     "/desk/vai-tro/{id}/thu-hoi": "/desk/nguoi-dung",
