@@ -3,15 +3,13 @@ upload a plan file (the list and "Đánh dấu đã nộp" are in reception.py).
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from aiohttp import web
-from aiohttp.web_request import FileField
 
 from bot import import_files
 from bot.desk.reception import deadlines_list
-from bot.desk.web import Desk, form_text, page, parse_day
+from bot.desk.web import MAX_UPLOAD, Desk, form_text, page, parse_day, uploaded
 from handlers import texts
 from handlers.deadlines.rules import when_words
 from handlers.desk import deadlines as desk_deadlines
@@ -19,8 +17,6 @@ from handlers.desk import queue as desk_queue
 from handlers.file_problems import FileProblem
 from knowledge.normalize import ascii_int
 
-# An uploaded plan is read whole; a year's plan is a few kilobytes.
-MAX_UPLOAD = 1_000_000
 MONTHS_OF_QUARTER = {
     "1": "Tháng đầu quý (tháng 1, 4, 7, 10)",
     "2": "Tháng giữa quý (tháng 2, 5, 8, 11)",
@@ -149,15 +145,6 @@ def _import_page(
 @page()
 async def deadline_import_page(desk: Desk) -> web.StreamResponse:
     return _import_page(desk)
-
-
-def uploaded(form: Any, name: str = "tep") -> tuple[Path, bytes] | None:
-    """The file a form sent, as its bare name (for the messages) and its bytes."""
-    sent = form.get(name)
-    if not isinstance(sent, FileField) or not sent.filename:
-        return None
-    raw = sent.file.read(MAX_UPLOAD + 1)
-    return Path(Path(sent.filename).name[:100]), raw
 
 
 @page()

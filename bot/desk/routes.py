@@ -12,10 +12,16 @@ from aiohttp.typedefs import Handler
 from bot.channels.web import RUNTIME
 from bot.desk.admin import (
     audit_page,
+    kb_create,
     kb_entry_page,
     kb_entry_revert,
     kb_entry_save,
+    kb_export,
     kb_gap_dismiss,
+    kb_history_page,
+    kb_import,
+    kb_import_page,
+    kb_new_page,
     kb_page,
     user_invite,
     user_rename,
@@ -128,6 +134,14 @@ ROUTES: list[tuple[str, str, Any, bool]] = [
     ("POST", "/desk/vai-tro/{id}/thu-hoi", user_revoke, True),
     ("GET", "/desk/nhat-ky", audit_page, True),
     ("GET", "/desk/kho-cau-hoi", kb_page, True),
+    # The fixed addresses come before "{id}" (an entry with one of these ids stays reachable
+    # in the chat and through export/import).
+    ("GET", "/desk/kho-cau-hoi/moi", kb_new_page, True),
+    ("POST", "/desk/kho-cau-hoi/moi", kb_create, True),
+    ("GET", "/desk/kho-cau-hoi/xuat", kb_export, True),
+    ("GET", "/desk/kho-cau-hoi/nhap", kb_import_page, True),
+    ("POST", "/desk/kho-cau-hoi/nhap", kb_import, True),
+    ("GET", "/desk/kho-cau-hoi/{id}/lich-su", kb_history_page, True),
     ("GET", "/desk/kho-cau-hoi/{id}", kb_entry_page, True),
     ("POST", "/desk/kho-cau-hoi/{id}", kb_entry_save, True),
     ("POST", "/desk/kho-cau-hoi/{id}/hoan-tac", kb_entry_revert, True),

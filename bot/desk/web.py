@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 import aiohttp_jinja2
 import jinja2
 from aiohttp import web
+from aiohttp.web_request import FileField
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.channels.web import RUNTIME
@@ -174,3 +175,16 @@ def parse_day(typed: str) -> date | None:
 def form_text(form: Any, name: str, limit: int = 1000) -> str:
     value = form.get(name, "")
     return value[:limit] if isinstance(value, str) else ""
+
+
+# An uploaded file (a plan, the knowledge base) is read whole; both are well under this.
+MAX_UPLOAD = 1_000_000
+
+
+def uploaded(form: Any, name: str = "tep") -> tuple[Path, bytes] | None:
+    """The file a form sent, as its bare name (for the messages) and its bytes."""
+    sent = form.get(name)
+    if not isinstance(sent, FileField) or not sent.filename:
+        return None
+    raw = sent.file.read(MAX_UPLOAD + 1)
+    return Path(Path(sent.filename).name[:100]), raw
