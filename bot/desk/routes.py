@@ -65,9 +65,17 @@ HOME = "/desk/don"
 
 
 async def login_page(request: web.Request) -> web.StreamResponse:
-    """Opening a link shows a button and spends nothing (a preview or crawler may open it)."""
+    """Opening a link shows a button and spends nothing (a preview or crawler may open it);
+    a link already used or expired says so instead of offering a button that would fail."""
     token = request.query.get("t", "")
-    return render(request, "login.html", token=token if login.plausible(token) else "")
+    if not login.plausible(token):
+        return render(request, "login.html", token="", spent=False)
+    runtime = request.app[RUNTIME]
+    async with runtime.sessions() as session:
+        live = await login.usable(session, token, runtime.clock.now())
+    if not live:
+        return render(request, "login.html", status=410, token="", spent=True)
+    return render(request, "login.html", token=token, spent=False)
 
 
 async def login_post(request: web.Request) -> web.StreamResponse:
@@ -75,7 +83,7 @@ async def login_post(request: web.Request) -> web.StreamResponse:
     if not posted_here(request):
         # Another site's page posting a link it holds would sign this browser in as someone
         # else (login CSRF): the button must be pressed on our own page.
-        return render(request, "login_failed.html", status=403)
+        return render(request, "login_failed.html", status=403, reason="elsewhere")
     form = await request.post()
     token = form.get("t", "")
     origin = origin_digest(request[ADDRESS])
@@ -83,8 +91,8 @@ async def login_post(request: web.Request) -> web.StreamResponse:
         cookie = await login.spend(
             session, token if isinstance(token, str) else "", runtime.clock.now(), origin
         )
-    if cookie is None:
-        return render(request, "login_failed.html", status=400)
+    if isinstance(cookie, login.Refused):
+        return render(request, "login_failed.html", status=400, reason=cookie.value)
     response = web.Response(status=303, headers={"Location": HOME})
     set_cookie(response, request, cookie)
     return response

@@ -124,12 +124,21 @@ def page(*, admin: bool = False) -> Callable[[Page], Callable[[web.Request], Awa
                     record_denied(session, user.actor, target, now)
                     # Staff keep their way out (the logout form) on a page they may not see.
                     csrf = login.csrf_token(cookie) if user.is_staff else ""
-                    return render(request, "forbidden.html", status=403, user=user, csrf=csrf)
+                    return render(
+                        request,
+                        "forbidden.html",
+                        status=403,
+                        user=user,
+                        csrf=csrf,
+                        reason="" if user.is_staff else "no_role",
+                    )
                 if request.method == "POST" and not login.csrf_ok(
                     cookie, str(form.get("csrf", ""))
                 ):
                     record_denied(session, user.actor, f"csrf {target}", now)
-                    return render(request, "forbidden.html", status=403, user=user, csrf="")
+                    return render(
+                        request, "forbidden.html", status=403, user=user, csrf="", reason="csrf"
+                    )
                 return await handler(Desk(request, session, user, cookie, now))
 
         return route
