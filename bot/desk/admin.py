@@ -180,7 +180,7 @@ async def kb_import_page(desk: Desk) -> web.StreamResponse:
     return _kb_import_page(desk)
 
 
-@page(admin=True)
+@page(admin=True, upload=True)
 async def kb_import(desk: Desk) -> web.StreamResponse:
     sent = uploaded(await desk.request.post())
     if sent is None:

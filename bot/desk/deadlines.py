@@ -112,17 +112,15 @@ async def deadline_delete(desk: Desk) -> web.StreamResponse:
 
 @page()
 async def deadline_undo(desk: Desk) -> web.StreamResponse:
-    form = await desk.request.post()
-    number = ascii_int(desk.request.match_info["id"])
-    nominal = parse_day(form_text(form, "ngay", 20))
-    if number is None or nominal is None:
-        return await deadlines_list(desk, texts.STALE_BUTTON, ok=False, status=400)
-    undone = await desk_deadlines.undo_done(
-        desk.session, desk.user.actor, number, nominal, desk.now
-    )
-    if undone is None:
+    deadline = await _deadline_of(desk)
+    if deadline is None:
         return desk.render("forbidden.html", status=403)
-    done, message = undone
+    nominal = parse_day(form_text(await desk.request.post(), "ngay", 20))
+    if nominal is None:
+        return await deadlines_list(desk, texts.STALE_BUTTON, ok=False, status=400)
+    done, message = await desk_deadlines.undo_done(
+        desk.session, desk.user.actor, deadline, nominal, desk.now
+    )
     return await deadlines_list(desk, message, ok=done, status=200 if done else 409)
 
 
@@ -147,7 +145,7 @@ async def deadline_import_page(desk: Desk) -> web.StreamResponse:
     return _import_page(desk)
 
 
-@page()
+@page(upload=True)
 async def deadline_import(desk: Desk) -> web.StreamResponse:
     sent = uploaded(await desk.request.post())
     if sent is None:

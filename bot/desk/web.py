@@ -103,14 +103,19 @@ def setup(app: web.Application) -> None:
 Page = Callable[[Desk], Awaitable[web.StreamResponse]]
 
 
-def page(*, admin: bool = False) -> Callable[[Page], Callable[[web.Request], Awaitable[Any]]]:
+def page(
+    *, admin: bool = False, upload: bool = False
+) -> Callable[[Page], Callable[[web.Request], Awaitable[Any]]]:
     """A desk route: signed in (else the login page, 401), a staff role (else 403), an admin
     role where asked (else 403); a POST must carry the form's CSRF token (else 403). Refusals
-    of a signed-in person are audited. The route runs in one transaction."""
+    of a signed-in person are audited. The route runs in one transaction. An ``upload`` form
+    may send a file up to MAX_UPLOAD, past the app's small body limit."""
 
     def wrap(handler: Page) -> Callable[[web.Request], Awaitable[Any]]:
         @functools.wraps(handler)
         async def route(request: web.Request) -> web.StreamResponse:
+            if upload:
+                request = request.clone(client_max_size=MAX_UPLOAD)
             runtime = request.app[RUNTIME]
             now = runtime.clock.now()
             cookie = request.cookies.get(COOKIE, "")

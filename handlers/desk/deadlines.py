@@ -368,13 +368,12 @@ async def remove(session: AsyncSession, actor: Actor, deadline: Deadline, now: d
 
 
 async def undo_done(
-    session: AsyncSession, actor: Actor, deadline_id: int, nominal: date, now: datetime
-) -> tuple[bool, str] | None:
-    """Take back "đã nộp" of one occurrence (pressed by mistake): (done, message), or None
-    for a deadline outside the actor's scope (audited)."""
-    deadline = await in_scope(session, actor, deadline_id, now)
-    if deadline is None:
-        return None
+    session: AsyncSession, actor: Actor, deadline: Deadline, nominal: date, now: datetime
+) -> tuple[bool, str]:
+    """Take back "đã nộp" of one occurrence (pressed by mistake) of a deadline ``in_scope``
+    found: (done, message), audited."""
+    assert deadline.id is not None
+    deadline_id = deadline.id
     removed = await desk.undo_deadline_done(session, deadline_id, nominal)
     if removed is None:
         return False, texts.DESK_DEADLINE_NOT_DONE.format(title=deadline.title)
