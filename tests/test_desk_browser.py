@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, FilePayload, Page, expect, sync_playwright
 
 from handlers import texts
 from tests.test_petitions import COMPLAINT
@@ -313,7 +313,7 @@ def test_the_deadline_and_knowledge_base_forms_have_no_accessibility_violations(
     tab.get_by_role("link", name="Nạp kế hoạch từ tệp").click()
     no_violations(tab, f"deadline import at {width}px")
     tab.get_by_label("Tệp kế hoạch (.yaml, .xlsx)").set_input_files(
-        files=[{"name": "ke-hoach.yaml", "mimeType": "application/x-yaml", "buffer": BAD_PLAN}]
+        files=FilePayload(name="ke-hoach.yaml", mimeType="application/x-yaml", buffer=BAD_PLAN)
     )
     tab.get_by_role("button", name="Nạp tệp").click()
     expect(tab.get_by_role("alert")).to_contain_text("Hạn thứ 2")
@@ -343,7 +343,7 @@ def test_the_deadline_and_knowledge_base_forms_have_no_accessibility_violations(
     tab.goto(f"{served.url}/desk/kho-cau-hoi/nhap")
     no_violations(tab, f"knowledge base import at {width}px")
     tab.get_by_label(re.compile("Tệp kho câu hỏi")).set_input_files(
-        files=[{"name": "kho.yaml", "mimeType": "application/x-yaml", "buffer": b"- id: x\n"}]
+        files=FilePayload(name="kho.yaml", mimeType="application/x-yaml", buffer=b"- id: x\n")
     )
     tab.get_by_role("button", name="Nạp tệp").click()
     expect(tab.get_by_role("alert")).to_contain_text("Mục 1")
