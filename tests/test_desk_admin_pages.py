@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 from html import unescape
+from io import BytesIO
 
 import pytest
 import yaml
@@ -71,7 +72,7 @@ async def upload(desk: Client, cookie: str, path: str, name: str, body: bytes) -
     """Choose a file and press "Nạp tệp"."""
     form = FormData()
     form.add_field("csrf", login.csrf_token(cookie))
-    form.add_field("tep", body, filename=name, content_type="application/octet-stream")
+    form.add_field("tep", BytesIO(body), filename=name, content_type="application/octet-stream")
     response = await desk.post(path, data=form, headers=jar(cookie))
     return response.status, unescape(await response.text())
 
@@ -209,6 +210,10 @@ async def test_an_official_imports_a_plan_and_fixes_only_the_row_it_names(
     assert status == 400 and "Tệp hong.yaml" in html and "không đúng cú pháp YAML" in html
     status, html = await upload(desk, cookie, f"{DEADLINES}/nhap", "hong.xlsx", b"PK not excel")
     assert status == 400 and "không phải bảng tính Excel" in html
+    huge = b"# " + b"x" * 1_100_000 + b"\n"
+    status, html = await upload(desk, cookie, f"{DEADLINES}/nhap", "lon.yaml", huge)
+    assert status == 413 and "Tệp lớn quá 1 MB" in html
+    assert len(await active_deadlines(sessions)) == 3
 
 
 async def test_an_official_marks_a_report_done_by_mistake_and_takes_it_back(

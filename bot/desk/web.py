@@ -119,7 +119,10 @@ def page(
             runtime = request.app[RUNTIME]
             now = runtime.clock.now()
             cookie = request.cookies.get(COOKIE, "")
-            form: Any = await request.post() if request.method == "POST" else {}
+            try:
+                form: Any = await request.post() if request.method == "POST" else {}
+            except web.HTTPRequestEntityTooLarge:
+                return render(request, "too_big.html", status=413, upload=upload)
             async with runtime.sessions() as session, session.begin():
                 user = await login.user_of(session, cookie, now) if cookie else None
                 if user is None:
