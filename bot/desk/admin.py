@@ -6,6 +6,7 @@ from typing import Any
 
 from aiohttp import web
 
+from bot.channels.web import RUNTIME
 from bot.desk.web import HEADERS, MAX_UPLOAD, Desk, form_text, page, parse_day, uploaded
 from handlers import access, texts
 from handlers.desk import kb as desk_kb
@@ -45,7 +46,9 @@ async def _kb_entry(
         entry=entry,
         form=form or desk_kb.form_of(entry),
         history=await desk_kb.history(desk.session, entry.id),
-        preview=desk_kb.preview(entry),
+        preview=desk_kb.preview(
+            entry, await desk.request.app[RUNTIME].knowledge.index(desk.session)
+        ),
         statuses=desk_kb.STATUS_WORDS,
         limit=desk_kb.LIMIT,
         source_shape=desk_kb.SOURCE_SHAPE,

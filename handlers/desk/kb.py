@@ -27,6 +27,7 @@ from handlers.faq.knowledge import entry_from_row, import_entries
 from handlers.kb import curation
 from handlers.kb import files as kb_files
 from knowledge.entries import MAX_ANSWER_CHARS, Entry, EntryStatus, describe
+from knowledge.index import FaqIndex
 
 STATUS_WORDS = {status.value: texts.KB_STATUS[status.value].capitalize() for status in EntryStatus}
 FIELD_WORDS = {
@@ -196,8 +197,10 @@ class Preview:
     shown: bool
 
 
-def preview(entry: Entry) -> Preview:
-    reply = answer_reply(entry)
+def preview(entry: Entry, index: FaqIndex | None = None) -> Preview:
+    """``index`` adds the related questions the chat offers under a saved entry's answer (an
+    entry not saved yet has none: the index caches them by id)."""
+    reply = answer_reply(entry, index)
     return Preview(
         reply.text,
         [button.label for button in reply.buttons],
