@@ -12,6 +12,7 @@ from io import BytesIO
 import pytest
 import yaml
 from aiohttp import FormData
+from openpyxl import Workbook
 from sqlmodel import select
 
 from db import audit, people
@@ -210,10 +211,25 @@ async def test_an_official_imports_a_plan_and_fixes_only_the_row_it_names(
     assert status == 400 and "Tệp hong.yaml" in html and "không đúng cú pháp YAML" in html
     status, html = await upload(desk, cookie, f"{DEADLINES}/nhap", "hong.xlsx", b"PK not excel")
     assert status == 400 and "không phải bảng tính Excel" in html
+    # The same plan as a workbook (sheet "deadlines"), as `dccs deadlines import` reads it.
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "deadlines"
+    sheet.append(["title", "unit", "due", "recurrence"])
+    sheet.append(["Báo cáo sơ kết quý", "Xã Minh Hòa", None, "quarterly:3:15"])
+    sheet.append(["Báo cáo hè", "Xã Minh Hòa", "31/02/2027", None])
+    saved = BytesIO()
+    book.save(saved)
+    status, html = await upload(
+        desk, cookie, f"{DEADLINES}/nhap", "ke-hoach.xlsx", saved.getvalue()
+    )
+    assert status == 200 and "Đã thêm 1 hạn" in html and "Hạn thứ 2: 'due' phải có dạng" in html
+    assert "Báo cáo sơ kết quý" in await active_deadlines(sessions)
     huge = b"# " + b"x" * 1_100_000 + b"\n"
     status, html = await upload(desk, cookie, f"{DEADLINES}/nhap", "lon.yaml", huge)
     assert status == 413 and "Tệp lớn quá 1 MB" in html
-    assert len(await active_deadlines(sessions)) == 3
+    assert len(await active_deadlines(sessions)) == 4
 
 
 async def test_an_official_marks_a_report_done_by_mistake_and_takes_it_back(
