@@ -12,6 +12,7 @@ from bot.desk.reception import deadlines_list
 from bot.desk.web import MAX_UPLOAD, Desk, form_text, page, parse_day, uploaded
 from handlers import texts
 from handlers.deadlines.rules import when_words
+from handlers.desk import deadline_forms
 from handlers.desk import deadlines as desk_deadlines
 from handlers.desk import queue as desk_queue
 from handlers.file_problems import FileProblem
@@ -39,10 +40,10 @@ async def _form(
         deadline=deadline,
         current=when_words(deadline) if deadline is not None else "",
         units=units,
-        kinds=desk_deadlines.KINDS,
-        keep=desk_deadlines.KEEP,
+        kinds=deadline_forms.KINDS,
+        keep=deadline_forms.KEEP,
         quarter_months=MONTHS_OF_QUARTER,
-        half_months=desk_deadlines.HALF_MONTHS,
+        half_months=deadline_forms.HALF_MONTHS,
         day_off=texts.DAY_OFF_RULE_NAMES,
         today=desk.today,
         message=message,
@@ -50,19 +51,19 @@ async def _form(
 
 
 def _typed(form: Any) -> dict[str, str]:
-    return {name: form_text(form, name, 400) for name in desk_deadlines.FIELDS}
+    return {name: form_text(form, name, 400) for name in deadline_forms.FIELDS}
 
 
 @page()
 async def deadline_new_page(desk: Desk) -> web.StreamResponse:
     units = (await desk_queue.choices(desk.session, desk.user.actor)).units
-    return await _form(desk, desk_deadlines.blank_form(units[0][0] if units else None))
+    return await _form(desk, deadline_forms.blank_form(units[0][0] if units else None))
 
 
 @page()
 async def deadline_add(desk: Desk) -> web.StreamResponse:
     typed = _typed(await desk.request.post())
-    done, message = await desk_deadlines.add(desk.session, desk.user.actor, typed, desk.now)
+    done, message = await deadline_forms.add(desk.session, desk.user.actor, typed, desk.now)
     if not done:
         return await _form(desk, typed, message=message, status=400)
     return await deadlines_list(desk, message)
@@ -81,7 +82,7 @@ async def deadline_edit_page(desk: Desk) -> web.StreamResponse:
     deadline = await _deadline_of(desk)
     if deadline is None:
         return desk.render("forbidden.html", status=403)
-    return await _form(desk, desk_deadlines.form_of(deadline), deadline)
+    return await _form(desk, deadline_forms.form_of(deadline), deadline)
 
 
 @page()
@@ -90,7 +91,7 @@ async def deadline_save(desk: Desk) -> web.StreamResponse:
     if deadline is None:
         return desk.render("forbidden.html", status=403)
     typed = _typed(await desk.request.post())
-    done, message = await desk_deadlines.update(
+    done, message = await deadline_forms.update(
         desk.session, desk.user.actor, deadline, typed, desk.now
     )
     if not done:
@@ -106,7 +107,7 @@ async def deadline_delete(desk: Desk) -> web.StreamResponse:
     form = await desk.request.post()
     if form_text(form, "xac_nhan", 4) != "1":
         return desk.render("deadline_delete.html", deadline=deadline, when=when_words(deadline))
-    message = await desk_deadlines.remove(desk.session, desk.user.actor, deadline, desk.now)
+    message = await deadline_forms.remove(desk.session, desk.user.actor, deadline, desk.now)
     return await deadlines_list(desk, message)
 
 
@@ -163,7 +164,7 @@ async def deadline_import(desk: Desk) -> web.StreamResponse:
         )
     except FileProblem as problem:
         return _import_page(desk, str(problem), ok=False, status=400)
-    report = await desk_deadlines.import_rows(desk.session, desk.user.actor, rows, desk.now)
+    report = await deadline_forms.import_rows(desk.session, desk.user.actor, rows, desk.now)
     message = texts.DESK_DEADLINE_IMPORTED.format(added=report.added, updated=report.updated)
     if report.problems:
         refused = texts.DESK_DEADLINE_IMPORT_REFUSED.format(count=len(report.problems))
