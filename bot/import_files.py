@@ -33,7 +33,11 @@ def read_bytes(path: Path) -> bytes:
 
 def load(path: Path) -> Any:
     """A YAML file, or an XLSX workbook whose sheets are the YAML file's lists."""
-    raw = read_bytes(path)
+    return load_bytes(read_bytes(path), path)
+
+
+def load_bytes(raw: bytes, path: Path) -> Any:
+    """What ``load`` reads, from bytes already in hand (a file uploaded on the desk)."""
     if is_workbook(path):
         # openpyxl is imported only when a workbook is read (it costs start-up time).
         from handlers.sheets import read_sheets

@@ -40,3 +40,14 @@ async def claim(
         return None
     query = select(OneTimeCode).where(OneTimeCode.code_hash == code_hash)
     return (await session.exec(query)).one()
+
+
+async def usable(session: AsyncSession, code_hash: str, now: datetime, purpose: str) -> bool:
+    """Whether ``claim`` would take this code now; claims nothing."""
+    query = select(OneTimeCode.id).where(
+        col(OneTimeCode.code_hash) == code_hash,
+        col(OneTimeCode.claimed_at).is_(None),
+        col(OneTimeCode.expires_at) > now,
+        col(OneTimeCode.purpose) == purpose,
+    )
+    return (await session.exec(query)).first() is not None

@@ -154,6 +154,20 @@ async def deadlines_done(
     return (await session.exec(query)).all()
 
 
+async def undo_deadline_done(
+    session: AsyncSession, deadline_id: int, occurrence: date
+) -> DeadlineDone | None:
+    """Remove an occurrence's done mark; the mark removed, or None if there was none."""
+    query = select(DeadlineDone).where(
+        DeadlineDone.deadline_id == deadline_id, DeadlineDone.occurrence == occurrence
+    )
+    found = (await session.exec(query)).one_or_none()
+    if found is not None:
+        await session.delete(found)
+        await session.flush()
+    return found
+
+
 async def audit_rows(
     session: AsyncSession,
     person_ids: set[int],

@@ -653,6 +653,7 @@ BAD_DEADLINE_ONCE = (
 DEADLINE_ADDED = "Đã thêm: {title}, hạn {when}. {leads}."
 PLAN_ROW_NOT_MAPPING = "Hạn thứ {number}: mỗi hạn phải là một mục có các trường title, unit, …"
 PLAN_FIELD_TYPE = "trường '{field}' phải là chữ hoặc số, không phải danh sách hay nhóm."
+PLAN_UNIT_OUT_OF_SCOPE = "Hạn thứ {number}: đơn vị không thuộc phạm vi anh/chị quản lý."
 
 # -- Đơn thư: citizens ----------------------------------------------------------------------
 PETITION_KIND_NAMES = {
@@ -1093,6 +1094,28 @@ DESK_KB_SAVED = "Đã lưu. Người dân thấy câu trả lời mới ngay."
 DESK_KB_REVERTED = "Đã hoàn tác: mục trở lại như trước lần sửa đã chọn."
 DESK_KB_GAP_DISMISSED = "Đã bỏ câu hỏi khỏi danh sách chưa có câu trả lời."
 DESK_NOTHING_TO_PRINT = "Đơn ở bước này chưa có giấy tờ đó để in."
+# The desk's deadline forms and plan upload (handlers/desk/deadlines.py).
+DESK_DEADLINE_BAD_TITLE = "Tên việc phải có từ 5 đến 300 ký tự, trên một dòng."
+DESK_DEADLINE_BAD_ONCE = "Chọn ngày hạn từ hôm nay trở đi (ngày/tháng/năm, ví dụ 15/12/2026)."
+DESK_DEADLINE_NO_SUCH_DAY = "Tháng {month} không có ngày {day}: chọn ngày khác."
+DESK_DEADLINE_PICK_MONTH = "Chọn tháng của hạn."
+DESK_DEADLINE_PICK_KIND = "Chọn hạn một lần hay lặp lại (hằng tháng, hằng quý, 6 tháng, hằng năm)."
+DESK_DEADLINE_PICK_DAY_OFF = "Chọn cách xử lý khi hạn trùng ngày nghỉ."
+DESK_DEADLINE_ADDED = 'Đã thêm hạn "{title}". {when}. Lần hạn tới: {due}.'
+DESK_DEADLINE_SAVED = 'Đã lưu hạn "{title}". {when}. Lần hạn tới: {due}.'
+DESK_DEADLINE_DELETED = (
+    'Đã xoá hạn "{title}": Trợ lý không nhắc việc này nữa; các lần đã nộp vẫn được lưu.'
+)
+DESK_DEADLINE_UNDONE = 'Đã bỏ đánh dấu đã nộp của "{title}"; lần hạn này lại là chưa nộp.'
+DESK_DEADLINE_NOT_DONE = 'Lần hạn này của "{title}" chưa được đánh dấu đã nộp.'
+DESK_DEADLINE_IMPORTED = "Đã thêm {added} hạn, cập nhật {updated} hạn đã có."
+DESK_DEADLINE_IMPORT_REFUSED = "{count} hạn chưa nạp; sửa trong tệp rồi nạp lại:"
+DESK_NO_FILE = "Chọn một tệp để nạp."
+DESK_FILE_TOO_BIG = "Tệp {name} lớn quá 1 MB; chia thành nhiều tệp nhỏ hơn rồi nạp lại."
+# The desk's knowledge-base pages (handlers/desk/kb.py).
+DESK_KB_CREATED = "Đã tạo mục {id}. Người dân hỏi là Trợ lý trả lời bằng mục này ngay."
+DESK_KB_IMPORTED = "Đã nạp tệp: {summary}"
+DESK_KB_IMPORT_REFUSED = "Tệp có {count} chỗ cần sửa, chưa nạp mục nào:"
 # The real date a đơn was received, corrected by its handler (handlers/petitions/received.py).
 RECEIVED_NOT_HANDLER = "Chỉ người được giao xử lý đơn (hoặc quản trị) sửa được ngày nhận đơn."
 RECEIVED_NOT_YET = "Đơn chưa được ghi nhận là đã nhận, nên chưa có ngày nhận để sửa."

@@ -572,6 +572,7 @@ async def test_every_desk_route_lets_in_only_the_right_people_and_audits_the_oth
         "bi-to-cao": {"nguoi": str(elsewhere)},
         "ten": {"ten": "Trần Thị Bảy"},
         "xong": {"ngay": "2026-12-04"},
+        "bo-xong": {"ngay": "2026-12-04"},
         "moi": {"vai_tro": "official", "don_vi": "999", "ten": "Người Mới"},
         "dang-xuat": {},
     }
@@ -883,7 +884,7 @@ async def test_an_admin_edits_an_entry_with_live_checks_and_reverts_it(
     boss = await signed_in(desk, sessions, clock, admin)
     status, html = await page(desk, boss, "/desk/kho-cau-hoi?tim=thoi hieu khieu nai")
     assert status == 200
-    found = re.search(r'href="/desk/kho-cau-hoi/([a-z0-9_.-]+)"', html)
+    found = re.search(r'<td data-label="Chủ đề"><a href="/desk/kho-cau-hoi/([a-z0-9_.-]+)"', html)
     assert found
     path = f"/desk/kho-cau-hoi/{found.group(1)}"
     status, html = await page(desk, boss, path)

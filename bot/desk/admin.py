@@ -6,7 +6,8 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.desk.web import Desk, form_text, page, parse_day
+from bot.channels.web import RUNTIME
+from bot.desk.web import HEADERS, MAX_UPLOAD, Desk, form_text, page, parse_day, uploaded
 from handlers import access, texts
 from handlers.desk import kb as desk_kb
 from handlers.desk import queue as desk_queue
@@ -45,6 +46,9 @@ async def _kb_entry(
         entry=entry,
         form=form or desk_kb.form_of(entry),
         history=await desk_kb.history(desk.session, entry.id),
+        preview=desk_kb.preview(
+            entry, await desk.request.app[RUNTIME].knowledge.index(desk.session)
+        ),
         statuses=desk_kb.STATUS_WORDS,
         limit=desk_kb.LIMIT,
         source_shape=desk_kb.SOURCE_SHAPE,
@@ -96,6 +100,104 @@ async def kb_gap_dismiss(desk: Desk) -> web.StreamResponse:
     if number is not None:
         await desk_kb.dismiss_gap(desk.session, desk.user.actor, number, desk.now)
     return await _kb_list(desk, texts.DESK_KB_GAP_DISMISSED)
+
+
+async def _kb_new(
+    desk: Desk,
+    form: dict[str, str],
+    gap: int | None,
+    message: str = "",
+    draft: Any = None,
+    status: int = 200,
+) -> web.StreamResponse:
+    return desk.render(
+        "kb_new.html",
+        status=status,
+        form=form,
+        gap=gap,
+        preview=desk_kb.preview(draft) if draft is not None else None,
+        statuses=desk_kb.STATUS_WORDS,
+        limit=desk_kb.LIMIT,
+        source_shape=desk_kb.SOURCE_SHAPE,
+        message=message,
+    )
+
+
+@page(admin=True)
+async def kb_new_page(desk: Desk) -> web.StreamResponse:
+    gap = ascii_int(desk.request.query.get("khoang", "")[:12])
+    question = await desk_kb.gap_question(desk.session, gap)
+    return await _kb_new(desk, desk_kb.blank_form(question), gap if question else None)
+
+
+@page(admin=True)
+async def kb_create(desk: Desk) -> web.StreamResponse:
+    posted = await desk.request.post()
+    form = {name: form_text(posted, name, 5000) for name in desk_kb.blank_form()}
+    gap = ascii_int(form_text(posted, "khoang", 12))
+    if form_text(posted, "viec", 8) == "xem":
+        checked = desk_kb.draft(form)
+        if isinstance(checked, str):
+            return await _kb_new(desk, form, gap, checked, status=400)
+        return await _kb_new(desk, form, gap, draft=checked)
+    saved, message = await desk_kb.create(desk.session, desk.user.actor, form, gap, desk.now)
+    if saved is None:
+        return await _kb_new(desk, form, gap, message, status=400)
+    return await _kb_entry(desk, saved, None, message)
+
+
+@page(admin=True)
+async def kb_history_page(desk: Desk) -> web.StreamResponse:
+    entry = await desk_kb.entry(desk.session, desk.request.match_info["id"])
+    if entry is None:
+        raise web.HTTPNotFound()
+    return desk.render(
+        "kb_history.html", entry=entry, changes=await desk_kb.diffs(desk.session, entry.id)
+    )
+
+
+@page(admin=True)
+async def kb_export(desk: Desk) -> web.StreamResponse:
+    body = await desk_kb.export(desk.session)
+    name = f"kho-cau-hoi-{desk.today:%Y%m%d}.yaml"
+    response = web.Response(
+        body=body,
+        content_type="application/x-yaml",
+        charset="utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+    response.headers.update(HEADERS)
+    return response
+
+
+def _kb_import_page(
+    desk: Desk, message: str = "", problems: list[str] | None = None, status: int = 200
+) -> web.StreamResponse:
+    return desk.render(
+        "kb_import.html", status=status, message=message, problems=problems or [], ok=not problems
+    )
+
+
+@page(admin=True)
+async def kb_import_page(desk: Desk) -> web.StreamResponse:
+    return _kb_import_page(desk)
+
+
+@page(admin=True, upload=True)
+async def kb_import(desk: Desk) -> web.StreamResponse:
+    sent = uploaded(await desk.request.post())
+    if sent is None:
+        return _kb_import_page(desk, texts.DESK_NO_FILE, [texts.DESK_NO_FILE], status=400)
+    path, raw = sent
+    if len(raw) > MAX_UPLOAD:
+        too_big = texts.DESK_FILE_TOO_BIG.format(name=path)
+        return _kb_import_page(desk, too_big, [too_big], status=400)
+    message, problems = await desk_kb.import_file(
+        desk.session, desk.user.actor, raw, path.name, desk.now
+    )
+    if problems:
+        return _kb_import_page(desk, message, problems, status=400)
+    return await _kb_list(desk, message)
 
 
 async def _users(

@@ -18,15 +18,21 @@ from knowledge.normalize import ascii_int
 
 @page()
 async def deadlines_page(desk: Desk) -> web.StreamResponse:
-    return await _deadlines(desk)
+    return await deadlines_list(desk)
 
 
-async def _deadlines(
+async def deadlines_list(
     desk: Desk, message: str = "", ok: bool = True, status: int = 200
 ) -> web.StreamResponse:
     rows = await desk_deadlines.rows(desk.session, desk.user.actor, desk.today)
     return desk.render(
-        "deadlines.html", status=status, rows=rows, message=message, ok=ok, today=desk.today
+        "deadlines.html",
+        status=status,
+        rows=rows,
+        plan=await desk_deadlines.plan(desk.session, desk.user.actor, desk.today),
+        message=message,
+        ok=ok,
+        today=desk.today,
     )
 
 
@@ -36,14 +42,14 @@ async def deadline_done(desk: Desk) -> web.StreamResponse:
     deadline_id = ascii_int(desk.request.match_info["id"])
     nominal = parse_day(form_text(form, "ngay", 20))
     if deadline_id is None or nominal is None:
-        return await _deadlines(desk, texts.STALE_BUTTON, ok=False, status=400)
+        return await deadlines_list(desk, texts.STALE_BUTTON, ok=False, status=400)
     marked = await desk_deadlines.mark_done(
         desk.session, desk.user.actor, deadline_id, nominal, desk.now
     )
     if marked is None:
         return desk.render("forbidden.html", status=403)
     done, message = marked
-    return await _deadlines(desk, message, ok=done, status=200 if done else 409)
+    return await deadlines_list(desk, message, ok=done, status=200 if done else 409)
 
 
 @page()

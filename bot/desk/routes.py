@@ -12,10 +12,16 @@ from aiohttp.typedefs import Handler
 from bot.channels.web import RUNTIME
 from bot.desk.admin import (
     audit_page,
+    kb_create,
     kb_entry_page,
     kb_entry_revert,
     kb_entry_save,
+    kb_export,
     kb_gap_dismiss,
+    kb_history_page,
+    kb_import,
+    kb_import_page,
+    kb_new_page,
     kb_page,
     user_invite,
     user_leader,
@@ -34,6 +40,16 @@ from bot.desk.calendar import (
     schedule_receiver,
     session_move,
     session_receiver,
+)
+from bot.desk.deadlines import (
+    deadline_add,
+    deadline_delete,
+    deadline_edit_page,
+    deadline_import,
+    deadline_import_page,
+    deadline_new_page,
+    deadline_save,
+    deadline_undo,
 )
 from bot.desk.petitions import (
     case_accused,
@@ -64,9 +80,17 @@ HOME = "/desk/don"
 
 
 async def login_page(request: web.Request) -> web.StreamResponse:
-    """Opening a link shows a button and spends nothing (a preview or crawler may open it)."""
+    """Opening a link shows a button and spends nothing (a preview or crawler may open it);
+    a link already used or expired says so instead of offering a button that would fail."""
     token = request.query.get("t", "")
-    return render(request, "login.html", token=token if login.plausible(token) else "")
+    if not login.plausible(token):
+        return render(request, "login.html", token="", spent=False)
+    runtime = request.app[RUNTIME]
+    async with runtime.sessions() as session:
+        live = await login.usable(session, token, runtime.clock.now())
+    if not live:
+        return render(request, "login.html", status=410, token="", spent=True)
+    return render(request, "login.html", token=token, spent=False)
 
 
 async def login_post(request: web.Request) -> web.StreamResponse:
@@ -74,7 +98,7 @@ async def login_post(request: web.Request) -> web.StreamResponse:
     if not posted_here(request):
         # Another site's page posting a link it holds would sign this browser in as someone
         # else (login CSRF): the button must be pressed on our own page.
-        return render(request, "login_failed.html", status=403)
+        return render(request, "login_failed.html", status=403, reason="elsewhere")
     form = await request.post()
     token = form.get("t", "")
     origin = origin_digest(request[ADDRESS])
@@ -82,8 +106,8 @@ async def login_post(request: web.Request) -> web.StreamResponse:
         cookie = await login.spend(
             session, token if isinstance(token, str) else "", runtime.clock.now(), origin
         )
-    if cookie is None:
-        return render(request, "login_failed.html", status=400)
+    if isinstance(cookie, login.Refused):
+        return render(request, "login_failed.html", status=400, reason=cookie.value)
     response = web.Response(status=303, headers={"Location": HOME})
     set_cookie(response, request, cookie)
     return response
@@ -134,6 +158,15 @@ ROUTES: list[tuple[str, str, Any, bool]] = [
     ("GET", "/desk/bao-cao/{id}/{ky}.xlsx", report_workbook, False),
     ("GET", "/desk/bao-cao/{id}/{ky}.docx", report_document, False),
     ("GET", "/desk/bao-cao/{id}/{ky}.png", report_chart, False),
+    # The fixed addresses come before "{id}", which would take them.
+    ("GET", "/desk/han-bao-cao/them", deadline_new_page, False),
+    ("POST", "/desk/han-bao-cao/them", deadline_add, False),
+    ("GET", "/desk/han-bao-cao/nhap", deadline_import_page, False),
+    ("POST", "/desk/han-bao-cao/nhap", deadline_import, False),
+    ("GET", "/desk/han-bao-cao/{id}", deadline_edit_page, False),
+    ("POST", "/desk/han-bao-cao/{id}", deadline_save, False),
+    ("POST", "/desk/han-bao-cao/{id}/xoa", deadline_delete, False),
+    ("POST", "/desk/han-bao-cao/{id}/bo-xong", deadline_undo, False),
     ("GET", "/desk/nguoi-dung", users_page, True),
     ("POST", "/desk/nguoi-dung/{id}/ten", user_rename, True),
     ("POST", "/desk/nguoi-dung/moi", user_invite, True),
@@ -141,6 +174,14 @@ ROUTES: list[tuple[str, str, Any, bool]] = [
     ("POST", "/desk/vai-tro/{id}/lanh-dao", user_leader, True),
     ("GET", "/desk/nhat-ky", audit_page, True),
     ("GET", "/desk/kho-cau-hoi", kb_page, True),
+    # The fixed addresses come before "{id}" (an entry with one of these ids stays reachable
+    # in the chat and through export/import).
+    ("GET", "/desk/kho-cau-hoi/moi", kb_new_page, True),
+    ("POST", "/desk/kho-cau-hoi/moi", kb_create, True),
+    ("GET", "/desk/kho-cau-hoi/xuat", kb_export, True),
+    ("GET", "/desk/kho-cau-hoi/nhap", kb_import_page, True),
+    ("POST", "/desk/kho-cau-hoi/nhap", kb_import, True),
+    ("GET", "/desk/kho-cau-hoi/{id}/lich-su", kb_history_page, True),
     ("GET", "/desk/kho-cau-hoi/{id}", kb_entry_page, True),
     ("POST", "/desk/kho-cau-hoi/{id}", kb_entry_save, True),
     ("POST", "/desk/kho-cau-hoi/{id}/hoan-tac", kb_entry_revert, True),
@@ -165,6 +206,8 @@ AFTER_POST = {
     "/desk/tiep-cong-dan/{id}/nguoi-tiep": "/desk/tiep-cong-dan/{id}",
     "/desk/tiep-cong-dan/lich/{id}/nguoi-tiep": "/desk/tiep-cong-dan/lich",
     "/desk/han-bao-cao/{id}/xong": "/desk/han-bao-cao",
+    "/desk/han-bao-cao/{id}/xoa": "/desk/han-bao-cao/{id}",
+    "/desk/han-bao-cao/{id}/bo-xong": "/desk/han-bao-cao",
     "/desk/nguoi-dung/{id}/ten": "/desk/nguoi-dung",
     "/desk/nguoi-dung/moi": "/desk/nguoi-dung",
     "/desk/vai-tro/{id}/thu-hoi": "/desk/nguoi-dung",

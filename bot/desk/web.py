@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 import aiohttp_jinja2
 import jinja2
 from aiohttp import web
+from aiohttp.web_request import FileField
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.channels.web import RUNTIME
@@ -102,18 +103,26 @@ def setup(app: web.Application) -> None:
 Page = Callable[[Desk], Awaitable[web.StreamResponse]]
 
 
-def page(*, admin: bool = False) -> Callable[[Page], Callable[[web.Request], Awaitable[Any]]]:
+def page(
+    *, admin: bool = False, upload: bool = False
+) -> Callable[[Page], Callable[[web.Request], Awaitable[Any]]]:
     """A desk route: signed in (else the login page, 401), a staff role (else 403), an admin
     role where asked (else 403); a POST must carry the form's CSRF token (else 403). Refusals
-    of a signed-in person are audited. The route runs in one transaction."""
+    of a signed-in person are audited. The route runs in one transaction. An ``upload`` form
+    may send a file up to MAX_UPLOAD, past the app's small body limit."""
 
     def wrap(handler: Page) -> Callable[[web.Request], Awaitable[Any]]:
         @functools.wraps(handler)
         async def route(request: web.Request) -> web.StreamResponse:
+            if upload:
+                request = request.clone(client_max_size=MAX_UPLOAD)
             runtime = request.app[RUNTIME]
             now = runtime.clock.now()
             cookie = request.cookies.get(COOKIE, "")
-            form: Any = await request.post() if request.method == "POST" else {}
+            try:
+                form: Any = await request.post() if request.method == "POST" else {}
+            except web.HTTPRequestEntityTooLarge:
+                return render(request, "too_big.html", status=413, upload=upload)
             async with runtime.sessions() as session, session.begin():
                 user = await login.user_of(session, cookie, now) if cookie else None
                 if user is None:
@@ -123,12 +132,21 @@ def page(*, admin: bool = False) -> Callable[[Page], Callable[[web.Request], Awa
                     record_denied(session, user.actor, target, now)
                     # Staff keep their way out (the logout form) on a page they may not see.
                     csrf = login.csrf_token(cookie) if user.is_staff else ""
-                    return render(request, "forbidden.html", status=403, user=user, csrf=csrf)
+                    return render(
+                        request,
+                        "forbidden.html",
+                        status=403,
+                        user=user,
+                        csrf=csrf,
+                        reason="" if user.is_staff else "no_role",
+                    )
                 if request.method == "POST" and not login.csrf_ok(
                     cookie, str(form.get("csrf", ""))
                 ):
                     record_denied(session, user.actor, f"csrf {target}", now)
-                    return render(request, "forbidden.html", status=403, user=user, csrf="")
+                    return render(
+                        request, "forbidden.html", status=403, user=user, csrf="", reason="csrf"
+                    )
                 return await handler(Desk(request, session, user, cookie, now))
 
         return route
@@ -174,3 +192,16 @@ def parse_day(typed: str) -> date | None:
 def form_text(form: Any, name: str, limit: int = 1000) -> str:
     value = form.get(name, "")
     return value[:limit] if isinstance(value, str) else ""
+
+
+# An uploaded file (a plan, the knowledge base) is read whole; both are well under this.
+MAX_UPLOAD = 1_000_000
+
+
+def uploaded(form: Any, name: str = "tep") -> tuple[Path, bytes] | None:
+    """The file a form sent, as its bare name (for the messages) and its bytes."""
+    sent = form.get(name)
+    if not isinstance(sent, FileField) or not sent.filename:
+        return None
+    raw = sent.file.read(MAX_UPLOAD + 1)
+    return Path(Path(sent.filename).name[:100]), raw

@@ -3,6 +3,7 @@ delete."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, time
 from typing import Any
@@ -33,6 +34,8 @@ from handlers.working_days import working_calendar
 class ImportReport:
     added: int
     updated: int
+    # The rows left out (only when the import keeps the good rows), one message each.
+    problems: tuple[str, ...] = ()
 
 
 def _same_title(a: str, b: str) -> bool:
@@ -40,12 +43,20 @@ def _same_title(a: str, b: str) -> bool:
 
 
 async def import_plan(
-    session: AsyncSession, rows: list[dict[str, Any]], now: datetime
+    session: AsyncSession,
+    rows: list[dict[str, Any]],
+    now: datetime,
+    *,
+    units: Collection[int] | None = None,
+    keep_good: bool = False,
 ) -> ImportReport:
     """Add or update a plan's deadlines; any bad row raises DeadlineError naming every bad
-    row at once (nothing is kept: the caller rolls back). A deadline of the same unit and title
-    is the same deadline: importing the plan again (YAML, then the XLSX) updates its rule and
-    lead times instead of doubling every reminder."""
+    row at once (nothing is kept: the caller rolls back), unless ``keep_good``: then the good
+    rows land and the report names the others (the desk's upload, where the official fixes
+    the few rows said and uploads again). ``units`` limits the rows to an official's units.
+    A deadline of the same unit and title is the same deadline: importing the plan again
+    (YAML, then the XLSX) updates its rule and lead times instead of doubling every
+    reminder."""
     added = updated = 0
     problems: list[str] = []
     for number, row in enumerate(rows, start=1):
@@ -57,7 +68,10 @@ async def import_plan(
         except DeadlineError as exc:
             problems.append(str(exc))
             continue
-        if problems:
+        if units is not None and fresh.unit_id not in units:
+            problems.append(texts.PLAN_UNIT_OUT_OF_SCOPE.format(number=number))
+            continue
+        if problems and not keep_good:
             continue  # nothing is written once a row is wrong; the rest are only checked
         existing = next(
             (
@@ -79,9 +93,9 @@ async def import_plan(
             session.add(existing)
             updated += 1
         await session.flush()
-    if problems:
+    if problems and not keep_good:
         raise DeadlineError("\n".join(problems))
-    return ImportReport(added, updated)
+    return ImportReport(added, updated, tuple(problems))
 
 
 # What a plan row sets; the owner person, creation date and done marks stay.

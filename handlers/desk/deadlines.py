@@ -1,21 +1,25 @@
 """The desk's Hạn báo cáo page: the deadlines of the official's units (the chat's list, from
-``deadlines.chat.scheduled``), who marked an occurrence done and when, and marking one done
-through the chat's own ``mark_done``."""
+``deadlines.chat.scheduled``), who marked an occurrence done and when, marking one done
+through the chat's own ``mark_done`` and taking it back, every deadline with its next due date,
+and the one scope check of a deadline's own pages (the forms are in ``deadline_forms``)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from db import desk
 from db.models import Deadline
 from handlers import texts
-from handlers.access import Actor, record_denied
+from handlers.access import Actor, audit_by, record_denied, scope
 from handlers.deadlines import chat as deadline_chat
+from handlers.deadlines.reminders import open_occurrences
 from handlers.deadlines.rules import when_words
 from handlers.desk.names import label_names
+from handlers.working_days import working_calendar
 
 
 @dataclass(frozen=True)
@@ -113,3 +117,74 @@ async def mark_done(
         return None
     reply = await deadline_chat.mark_done(session, actor, deadline_id, nominal, now)
     return reply.text.startswith(texts.DEADLINE_MARKED_DONE.split("{", 1)[0]), reply.text
+
+
+async def next_due(session: AsyncSession, deadline: Deadline, today: date) -> date | None:
+    pending = await open_occurrences(session, deadline, today, working_calendar())
+    return pending[0].due if pending else None
+
+
+async def in_scope(
+    session: AsyncSession, actor: Actor, deadline_id: int, now: datetime
+) -> Deadline | None:
+    """An active deadline of the official's units, or None (the refusal audited)."""
+    deadline = await deadline_chat._in_scope(session, actor, deadline_id)
+    if deadline is None or not deadline.active:
+        record_denied(session, actor, f"desk:deadline:{deadline_id}", now)
+        return None
+    return deadline
+
+
+async def undo_done(
+    session: AsyncSession, actor: Actor, deadline: Deadline, nominal: date, now: datetime
+) -> tuple[bool, str]:
+    """Take back "đã nộp" of one occurrence (pressed by mistake) of a deadline ``in_scope``
+    found: (done, message), audited."""
+    assert deadline.id is not None
+    deadline_id = deadline.id
+    removed = await desk.undo_deadline_done(session, deadline_id, nominal)
+    if removed is None:
+        return False, texts.DESK_DEADLINE_NOT_DONE.format(title=deadline.title)
+    audit_by(
+        session,
+        actor,
+        "deadline.undone",
+        now,
+        target=f"{deadline_id}:{nominal:%d/%m/%Y}",
+        before={"done_by": removed.done_by, "done_at": removed.done_at.isoformat()},
+    )
+    return True, texts.DESK_DEADLINE_UNDONE.format(title=deadline.title)
+
+
+@dataclass(frozen=True)
+class PlanRow:
+    """One deadline of the official's units, whenever it next falls due (a yearly report
+    may be months away, beyond the list of occurrences)."""
+
+    id: int
+    title: str
+    unit: str
+    when: str
+    next_due: date | None
+
+
+async def plan(session: AsyncSession, actor: Actor, today: date) -> list[PlanRow]:
+    units = await scope(session, actor)
+    found = (
+        await session.exec(
+            select(Deadline)
+            .where(col(Deadline.active), col(Deadline.unit_id).in_(units))
+            .order_by(col(Deadline.title))
+        )
+    ).all()
+    names = await desk.unit_names(session, {deadline.unit_id for deadline in found})
+    return [
+        PlanRow(
+            id=deadline.id or 0,
+            title=deadline.title,
+            unit=names.get(deadline.unit_id, ""),
+            when=when_words(deadline),
+            next_due=await next_due(session, deadline, today),
+        )
+        for deadline in found
+    ]

@@ -14,6 +14,7 @@ import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import StrEnum
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -72,8 +73,24 @@ def plausible(token: str) -> bool:
     return 0 < len(token) <= MAX_TOKEN and token.isascii() and token.isprintable()
 
 
-async def spend(session: AsyncSession, token: str, now: datetime, origin: str | None) -> str | None:
-    """Use a login link: a new desk session's cookie token, or None (audited either way)."""
+class Refused(StrEnum):
+    """Why a login link did not sign anyone in (the page says what to do about each)."""
+
+    # Already used, past its 10 minutes, or never issued: a new one comes from /dangnhap.
+    USED = "used"
+    # The account no longer holds a staff role: only an admin's new invite helps.
+    NO_ROLE = "no_role"
+
+
+async def usable(session: AsyncSession, token: str, now: datetime) -> bool:
+    """Whether a link would still sign in (opening it shows the button); spends nothing."""
+    return plausible(token) and await codes.usable(session, _hash(token), now, DESK)
+
+
+async def spend(
+    session: AsyncSession, token: str, now: datetime, origin: str | None
+) -> str | Refused:
+    """Use a login link: a new desk session's cookie token, or why not (audited either way)."""
     claimed = None
     if plausible(token):
         claimed = await codes.claim(session, _hash(token), None, now, purpose=DESK)
@@ -81,7 +98,7 @@ async def spend(session: AsyncSession, token: str, now: datetime, origin: str | 
         audit.record(
             session, at=now, actor="web", action="desk.link_failed", target=origin and origin[:64]
         )
-        return None
+        return Refused.USED
     person_id = claimed.person_id
     if not await people.active_roles(session, person_id):
         audit.record(
@@ -92,7 +109,7 @@ async def spend(session: AsyncSession, token: str, now: datetime, origin: str | 
             action="desk.link_failed",
             target="no-role",
         )
-        return None
+        return Refused.NO_ROLE
     cookie = secrets.token_urlsafe(32)
     desk.create_session(session, _cookie_hash(cookie), person_id, now)
     audit.record(

@@ -30,7 +30,7 @@ from handlers.words import BACK as BACK_WORDS
 from handlers.words import QUIT as QUIT_WORDS
 from handlers.words import means
 from knowledge.entries import MAX_ANSWER_CHARS, Entry, EntryStatus, describe, problem
-from knowledge.normalize import ascii_int, normalize, plain
+from knowledge.normalize import ascii_int, normalize
 
 PREFIX = "kbadm:"
 COMMAND = "/kb"
@@ -210,16 +210,6 @@ def _entry_view(entry: Entry) -> Reply:
             MENU_BACK,
         ),
     )
-
-
-def _new_id(topic: str, taken: set[str]) -> str:
-    base = re.sub(r"[^a-z0-9]+", "-", plain(topic))[:48].strip("-")
-    # Ids are at least 3 characters of [a-z0-9_.-]: a two-letter topic ("Ly") gets a prefix.
-    base = base if len(base) >= 3 else f"muc-{base}".strip("-")
-    candidate, n = base, 2
-    while candidate in taken:
-        candidate, n = f"{base}-{n}", n + 1
-    return candidate
 
 
 class KbAdmin:
@@ -439,7 +429,7 @@ class KbAdmin:
         try:
             if state.flow == ADD_FLOW:
                 taken = {e.id for e in await self._all_entries(session)}
-                entry_id = _new_id(str(data.get("topic", "")), taken)
+                entry_id = kb_admin.new_id(str(data.get("topic", "")), taken)
                 gap = data.pop("gap", None)
                 saved = await kb_admin.save(
                     session, {**data, "id": entry_id}, actor.label, now, "add"

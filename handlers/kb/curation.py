@@ -3,6 +3,7 @@ can be reverted, is audited, and bumps the version so every process reindexes.""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -17,11 +18,21 @@ from db.models import KbEntryRow, KbRevision, UnansweredQuestion
 from handlers.faq.knowledge import entry_from_row, fill_row, record_revision, snapshot
 from handlers.privacy import mask_personal
 from knowledge.entries import Entry, EntryStatus, describe
-from knowledge.normalize import normalize
+from knowledge.normalize import normalize, plain
 
 
 class EditError(ValueError):
     """An edit that would make an invalid entry; the message says what to fix."""
+
+
+def new_id(topic: str, taken: set[str]) -> str:
+    base = re.sub(r"[^a-z0-9]+", "-", plain(topic))[:48].strip("-")
+    # Ids are at least 3 characters of [a-z0-9_.-]: a two-letter topic ("Ly") gets a prefix.
+    base = base if len(base) >= 3 else f"muc-{base}".strip("-")
+    candidate, n = base, 2
+    while candidate in taken:
+        candidate, n = f"{base}-{n}", n + 1
+    return candidate
 
 
 async def save(
