@@ -403,6 +403,8 @@ class Booking(SQLModel, table=True):
     outcome: str | None = Field(default=None, max_length=1000)
     # The đơn an official created from this reception ("Tạo đơn từ lượt tiếp"): one at most.
     petition_id: int | None = Field(default=None, foreign_key="petition.id")
+    # The official who wrote a walk-in line: they heard the citizen, so they see who it is.
+    recorded_by_person_id: int | None = Field(default=None, foreign_key="person.id")
     created_at: datetime = _when()
     updated_at: datetime = _when()
 

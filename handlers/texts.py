@@ -488,6 +488,10 @@ RECEIVER_ADMIN_ONLY = (
     "Buổi tiếp này đã có lịch hẹn tố cáo; người chủ trì xem được danh tính người tố cáo, nên chỉ "
     "quản trị viên mới chọn hoặc đổi được."
 )
+RECEIVER_ACCUSED = (
+    "Cán bộ này bị nêu tên trong một đơn tố cáo đã đặt lịch ở buổi tiếp này, nên không được "
+    "chọn làm người tiếp buổi này. Anh/chị chọn người khác."
+)
 MARK_ACCUSED = "Đánh dấu cán bộ bị tố cáo"
 PICK_ACCUSED = (
     "Chọn tài khoản cán bộ bị tố cáo (chỉ khi biết chắc). Tài khoản được đánh dấu sẽ không thấy "

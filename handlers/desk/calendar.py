@@ -271,7 +271,7 @@ async def set_session_receiver(
     state = ChatState(channel="desk", chat_id=str(actor.person_id))
     payload = f"{reception_staff.RECEIVER_SET_PREFIX}{item.id}:{person_id}"
     reply = await reception_staff.press(session, state, actor, payload, now)
-    if reply.text == texts.RECEIVER_ADMIN_ONLY:
+    if reply.text in (texts.RECEIVER_ADMIN_ONLY, texts.RECEIVER_ACCUSED):
         return False, reply.text
     return True, texts.RECEIVER_SET.format(
         name=await receiver_name(session, person_id), when=format_datetime(item.starts_at)

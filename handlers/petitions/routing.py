@@ -15,8 +15,8 @@ from datetime import datetime
 from sqlmodel import and_, col, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from db import accused, people
-from db.models import Petition, RoleGrant, Unit
+from db import accused, audit, people
+from db.models import Booking, Petition, ReceptionSession, RoleGrant, Unit
 from handlers import access
 from handlers.petitions.rules import RuleBook
 from knowledge.normalize import normalize
@@ -90,4 +90,38 @@ async def flag_leader(
     for petition_id in (await session.exec(named)).all():
         assert petition_id is not None  # a stored row
         await accused.mark(session, accused.PETITION, petition_id, [grant.person_id], actor, now)
+    booked = (
+        select(Booking)
+        .join(ReceptionSession, col(ReceptionSession.id) == Booking.session_id)
+        .where(col(ReceptionSession.unit_id) == grant.unit_id, Booking.matter_kind == "to_cao")
+    )
+    for booking in (await session.exec(booked)).all():
+        if booking.id is not None and names_commune_leader(booking.summary):
+            await accused.mark(session, accused.BOOKING, booking.id, [grant.person_id], actor, now)
     return True
+
+
+async def shield_leaders_from_booking(
+    session: AsyncSession, booking: Booking, item: ReceptionSession, now: datetime
+) -> None:
+    """A tố cáo booked at a reception that names the commune's leaders: they never see it on a
+    roster, nor receive it (the same reading as a filed tố cáo). A leader who was to receive
+    that session no longer is: an admin picks another receiver."""
+    if booking.id is None or booking.matter_kind != "to_cao":
+        return
+    if not names_commune_leader(booking.summary):
+        return
+    leaders = await people.leaders_of(session, item.unit_id)
+    await accused.mark(session, accused.BOOKING, booking.id, leaders, "system", now)
+    if item.receiver_person_id in leaders:
+        audit.record(
+            session,
+            at=now,
+            actor="system",
+            action="reception.receiver_cleared",
+            target=str(item.id),
+            before={"receiver": item.receiver_person_id},
+            after={"receiver": None, "booking": booking.code},
+        )
+        item.receiver_person_id = None
+        session.add(item)

@@ -40,6 +40,7 @@ from handlers.forms import (
     text_between,
 )
 from handlers.menu import BACK, MENU_BOOK, MENU_MINE, MENU_RECEPTION_INFO, with_menu
+from handlers.petitions.routing import shield_leaders_from_booking
 from handlers.reception.figures import GROUP_FROM
 from handlers.reception.walk_in import WalkIn
 from handlers.reception.walk_in import record as record_walk_in
@@ -494,6 +495,7 @@ async def _book(
     await session.flush()
     chosen = await session.get(ReceptionSession, session_id)
     assert chosen is not None
+    await shield_leaders_from_booking(session, booking, chosen, now)
     await schedule_reminders(session, booking, chosen, now)
     state.flow = state.step = None
     state.data = {}

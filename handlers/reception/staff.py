@@ -238,10 +238,11 @@ def _back_to(item: ReceptionSession) -> tuple[Button, ...]:
 
 
 def _sees_identity(actor: Actor, booking: Booking, item: ReceptionSession) -> bool:
-    """Everyone in scope sees a booking; a tố cáo's identity only its session's receiver."""
-    return booking.matter_kind != TO_CAO or (
-        item.receiver_person_id is not None and item.receiver_person_id == actor.person_id
-    )
+    """Everyone in scope sees a booking; a tố cáo's identity only its session's receiver, or
+    for a walk-in line, the official who wrote it down."""
+    if booking.matter_kind != TO_CAO:
+        return True
+    return actor.person_id in (item.receiver_person_id, booking.recorded_by_person_id)
 
 
 def booking_fields(booking: Booking, shown: bool) -> dict[str, Any]:
@@ -322,6 +323,15 @@ async def _has_denunciation(session: AsyncSession, session_id: int) -> bool:
     return any(b.matter_kind == TO_CAO for b in await rows.bookings_of_session(session, session_id))
 
 
+async def _accused_at(session: AsyncSession, session_id: int) -> set[int]:
+    """Staff named in a tố cáo booked at the session: never its receiver."""
+    named: set[int] = set()
+    for booking in await rows.bookings_of_session(session, session_id):
+        if booking.matter_kind == TO_CAO and booking.id is not None:
+            named |= await accused.of(session, accused.BOOKING, booking.id)
+    return named
+
+
 async def _pick_receiver(session: AsyncSession, actor: Actor, session_id: int) -> Reply:
     item = await _session_in_scope(session, actor, session_id)
     if item is None:
@@ -329,7 +339,11 @@ async def _pick_receiver(session: AsyncSession, actor: Actor, session_id: int) -
     if not actor.has(ADMIN) and await _has_denunciation(session, session_id):
         return Reply(texts.RECEIVER_ADMIN_ONLY, _back_to(item))
     buttons = await staff_accounts.picker(
-        session, item.unit_id, RECEIVER_SET_PREFIX, session_id, set()
+        session,
+        item.unit_id,
+        RECEIVER_SET_PREFIX,
+        session_id,
+        await _accused_at(session, session_id),
     )
     if not buttons:
         return Reply(texts.NO_STAFF_ACCOUNTS, _back_to(item))
@@ -370,6 +384,9 @@ async def _set_receiver(
         # Otherwise naming oneself receiver would be a way round the denouncer's secrecy.
         audit_by(session, actor, "reception.receiver_refused", now, target=str(session_id))
         return Reply(texts.RECEIVER_ADMIN_ONLY, _back_to(item))
+    if person_id in await _accused_at(session, session_id):
+        audit_by(session, actor, "reception.receiver_refused", now, target=str(session_id))
+        return Reply(texts.RECEIVER_ACCUSED, _back_to(item))
     before = {"receiver": item.receiver_person_id}
     item.receiver_person_id = person_id
     session.add(item)
@@ -427,6 +444,8 @@ async def schedule_receiver(
             count += 1
             continue
         if not actor.has(ADMIN) and await _has_denunciation(session, later.id or 0):
+            continue
+        if person_id in await _accused_at(session, later.id or 0):
             continue
         later.receiver_person_id = person_id
         session.add(later)

@@ -20,6 +20,7 @@ from handlers import texts
 from handlers.access import Actor, audit_by
 from handlers.clock import VN_TZ
 from handlers.forms import is_name, normalize_phone
+from handlers.petitions.routing import shield_leaders_from_booking
 
 DESK = "desk"
 # A line written up later than this is a mistake in the date, not a late entry.
@@ -125,10 +126,12 @@ async def record(
         consent_at=now,
         consent_version=DESK,
         status=rows.ATTENDED,
+        recorded_by_person_id=actor.person_id,
         created_at=now,
         updated_at=now,
     )
     session.add(booking)
     await session.flush()
+    await shield_leaders_from_booking(session, booking, item, now)
     audit_by(session, actor, "reception.walk_in", now, target=booking.code)
     return booking
