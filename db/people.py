@@ -126,6 +126,16 @@ async def staff_of_units(
     return [(int(pid), name) for pid, name in (await session.exec(query)).all() if pid]
 
 
+async def holders_of(session: AsyncSession, unit_id: int, role: str) -> set[int]:
+    """Everyone holding ``role`` (active) at the unit."""
+    query = select(RoleGrant.person_id).where(
+        RoleGrant.unit_id == unit_id,
+        RoleGrant.role == role,
+        col(RoleGrant.revoked_at).is_(None),
+    )
+    return set((await session.exec(query)).all())
+
+
 async def all_grants(session: AsyncSession) -> Sequence[tuple[RoleGrant, Person, Unit]]:
     query = (
         select(RoleGrant, Person, Unit)

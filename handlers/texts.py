@@ -497,6 +497,10 @@ PICK_ACCUSED = (
     "Chọn tài khoản cán bộ bị tố cáo (chỉ khi biết chắc). Tài khoản được đánh dấu sẽ không thấy "
     "việc này, người tố cáo và kết quả tìm kiếm liên quan."
 )
+ACCUSED_ADMIN_ONLY = (
+    "Chỉ quản trị viên mới đánh dấu được một quản trị viên là cán bộ bị tố cáo. Anh/chị báo "
+    "quản trị viên khác hoặc cấp trên nếu đơn nêu tên người này."
+)
 ACCUSED_MARKED = "Đã đánh dấu {name}: tài khoản này không còn thấy {what}."
 ACCUSED_WHAT_BOOKING = "lịch hẹn {code}"
 ACCUSED_WHAT_PETITION = "đơn {code}"

@@ -399,10 +399,22 @@ async def test_a_colleague_is_given_a_case_and_a_denunciation_only_by_an_admin_w
     ]
     # Never to a person the tố cáo names.
     colleague_cookie = await signed_in(desk, sessions, clock, colleague)
+    marking = f"{denunciation}/bi-to-cao"
+    status, html = await post(desk, colleague_cookie, marking, {"nguoi": str(officer)})
+    assert status == 200 and "Xác nhận: đánh dấu cán bộ bị tố cáo" in html
+    assert (await page(desk, cookie, denunciation))[0] == 200
+    # A handler cannot shut the admins out of the case (they alone can take it back).
+    case_html = (await page(desk, colleague_cookie, denunciation))[1]
+    assert f'<option value="{admin}">' not in case_html
+    refused = {"nguoi": str(admin), "xac_nhan": "1"}
+    status, html = await post(desk, colleague_cookie, marking, refused)
+    assert status == 409 and texts.ACCUSED_ADMIN_ONLY in html
     status, html = await post(
-        desk, colleague_cookie, f"{denunciation}/bi-to-cao", {"nguoi": str(officer)}
+        desk, colleague_cookie, marking, {"nguoi": str(officer), "xac_nhan": "1"}
     )
     assert status == 200
+    async with sessions() as session:
+        assert len(await audit.entries(session, "petition.accused_refused")) == 1
     status, html = await post(
         desk, boss, f"{denunciation}/giao", {"nguoi": str(officer), "ly_do": reason}
     )

@@ -155,6 +155,13 @@ async def case_accused(desk: Desk) -> web.StreamResponse:
     person = ascii_int(form_text(form, "nguoi", 12))
     if person is None:
         return await _show(desk, petition, texts.STALE_BUTTON, ok=False, status=400)
+    if form_text(form, "xac_nhan", 4) != "1":
+        # Marking cannot be undone on the desk and shuts the person out of the case at once.
+        view = await cases.view(desk.session, desk.user.actor, petition, desk.now)
+        named = dict(view.accusable).get(person)
+        if named is None:
+            return await _show(desk, petition, texts.STALE_BUTTON, ok=False, status=409)
+        return desk.render("accused_confirm.html", case=view, person=person, name=named)
     done, message = await cases.mark_accused(
         desk.session, desk.user.actor, petition, person, desk.now
     )

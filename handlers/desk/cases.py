@@ -155,10 +155,11 @@ async def view(session: AsyncSession, actor: Actor, petition: Petition, now: dat
     ]
     accusable = []
     if secret and _handles(actor, petition):
+        unmarkable = await petitions_staff.unmarkable(session, actor, petition)
         accusable = [
             (pid, name_of(pid, name))
             for pid, name in staff
-            if pid not in accused_ids and pid != actor.person_id
+            if pid not in accused_ids | unmarkable and pid != actor.person_id
         ]
     details = [
         (DETAIL_LABELS.get(key, key), _detail_text(value))
@@ -308,4 +309,5 @@ async def mark_accused(
     state = ChatState(channel="desk", chat_id=str(actor.person_id))
     payload = f"{PREFIX}acc_mark:{petition.id}:{person_id}"
     reply = await petitions_staff.press(session, state, actor, payload, now)
-    return reply.text not in (texts.STALE_BUTTON, texts.FORBIDDEN), reply.text
+    refused = (texts.STALE_BUTTON, texts.FORBIDDEN, texts.ACCUSED_ADMIN_ONLY)
+    return reply.text not in refused, reply.text

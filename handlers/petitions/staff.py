@@ -369,12 +369,21 @@ async def _pick_handler(session: AsyncSession, actor: Actor, petition: Petition)
 async def _pick_accused(session: AsyncSession, actor: Actor, petition: Petition) -> Reply:
     assert petition.id is not None
     skip = {actor.person_id} | await accused.of(session, accused.PETITION, petition.id)
+    skip |= await unmarkable(session, actor, petition)
     buttons = await staff_accounts.picker(
         session, petition.unit_id, f"{PREFIX}acc_mark:", petition.id, skip
     )
     if not buttons:
         return Reply(texts.NO_STAFF_ACCOUNTS, _back_to(petition))
     return Reply(texts.PICK_ACCUSED, (*buttons, *_back_to(petition)))
+
+
+async def unmarkable(session: AsyncSession, actor: Actor, petition: Petition) -> set[int]:
+    """Whom this actor may not mark accused: a handler marking the unit's admin would lock out
+    the only people who can take the case back from them, so only an admin marks an admin."""
+    if actor.has(ADMIN):
+        return set()
+    return await people.holders_of(session, petition.unit_id, ADMIN)
 
 
 async def _mark_accused(
@@ -387,6 +396,16 @@ async def _mark_accused(
         return Reply(texts.STALE_BUTTON, _back_to(petition))
     if not await staff_accounts.is_unit_staff(session, petition.unit_id, person_id):
         return Reply(texts.STALE_BUTTON, _back_to(petition))
+    if person_id in await unmarkable(session, actor, petition):
+        audit_by(
+            session,
+            actor,
+            "petition.accused_refused",
+            now,
+            target=petition.code,
+            after={"person": person_id},
+        )
+        return Reply(texts.ACCUSED_ADMIN_ONLY, _back_to(petition))
     if petition.handler_person_id == person_id:
         petition.handler_person_id = None
         session.add(petition)
