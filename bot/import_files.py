@@ -10,12 +10,20 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import typer
 
-from handlers.file_problems import FileProblem, check_rows, decode, load_yaml, read_workbook
+from handlers.file_problems import (
+    FileProblem,
+    TooManyRows,
+    check_rows,
+    decode,
+    load_yaml,
+    read_workbook,
+)
 
 log = logging.getLogger("dccs.import")
 
@@ -36,14 +44,22 @@ def load(path: Path) -> Any:
     return load_bytes(read_bytes(path), path)
 
 
-def load_bytes(raw: bytes, path: Path) -> Any:
-    """What ``load`` reads, from bytes already in hand (a file uploaded on the desk)."""
+def load_bytes(raw: bytes, path: Path, max_rows: int | None = None) -> Any:
+    """What ``load`` reads, from bytes already in hand (a file uploaded on the desk); with
+    ``max_rows``, a workbook sheet or a YAML list longer than that is refused."""
     if is_workbook(path):
         # openpyxl is imported only when a workbook is read (it costs start-up time).
         from handlers.sheets import read_sheets
 
-        return read_workbook(raw, str(path), read_sheets)
-    return load_yaml(decode(raw, str(path)), str(path))
+        return read_workbook(raw, str(path), partial(read_sheets, max_rows=max_rows))
+    data = load_yaml(decode(raw, str(path)), str(path))
+    if max_rows is not None:
+        lists = [data] if isinstance(data, list) else []
+        if isinstance(data, dict):
+            lists = list(data.values())
+        if any(isinstance(rows, list) and len(rows) > max_rows for rows in lists):
+            raise TooManyRows(max_rows)
+    return data
 
 
 def text_of(path: Path) -> str:

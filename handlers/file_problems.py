@@ -19,6 +19,14 @@ class FileProblem(ValueError):
     """A file that cannot be imported; the message is Vietnamese and names the file."""
 
 
+class TooManyRows(FileProblem):
+    def __init__(self, limit: int) -> None:
+        super().__init__(
+            f"Tệp có hơn {limit} dòng. Anh/chị chia thành nhiều tệp nhỏ hơn rồi nạp lần lượt."
+        )
+        self.limit = limit
+
+
 def decode(raw: bytes, name: str) -> str:
     try:
         return raw.decode("utf-8-sig")
@@ -59,6 +67,8 @@ def read_workbook(raw: bytes, name: str, reader: Callable[[bytes], Any]) -> Any:
     """A spreadsheet read by ``reader``; anything that is not one is said so."""
     try:
         return reader(raw)
+    except FileProblem:
+        raise
     except Exception:  # zip, XML and openpyxl errors all mean "not a workbook"
         raise FileProblem(
             f"Tệp {name} không phải bảng tính Excel (.xlsx) đọc được. Mở tệp bằng Excel hoặc "

@@ -10,6 +10,8 @@ from datetime import date, datetime, time
 from io import BytesIO
 from typing import Any
 
+from handlers.file_problems import TooManyRows
+
 LIST_FIELDS = frozenset({"lead_days"})
 TIME_FIELDS = frozenset({"start", "end", "remind_at"})
 
@@ -39,9 +41,10 @@ class SheetRows(list[dict[str, Any]]):
         self.numbers: list[int] = []
 
 
-def read_sheets(data: bytes) -> dict[str, list[dict[str, Any]]]:
+def read_sheets(data: bytes, max_rows: int | None = None) -> dict[str, list[dict[str, Any]]]:
     """Every sheet as a list of rows keyed by the header row; empty rows are skipped (each
-    sheet is a ``SheetRows``, which keeps the rows' numbers in the sheet)."""
+    sheet is a ``SheetRows``, which keeps the rows' numbers in the sheet). A sheet longer than
+    ``max_rows`` is refused as soon as it is seen: a few KB of XLSX unpack to millions of rows."""
     # Imported here: CSV helpers of this module are on the start-up path, openpyxl need not be.
     from openpyxl import load_workbook
 
@@ -53,6 +56,8 @@ def read_sheets(data: bytes) -> dict[str, list[dict[str, Any]]]:
         table = SheetRows()
         # The header is row 1 of the sheet.
         for number, values in enumerate(rows, start=2):
+            if max_rows is not None and number > max_rows + 1:
+                raise TooManyRows(max_rows)
             if all(v is None or str(v).strip() == "" for v in values):
                 continue
             table.numbers.append(number)

@@ -230,6 +230,24 @@ async def test_an_official_imports_a_plan_and_fixes_only_the_row_it_names(
     status, html = await upload(desk, cookie, f"{DEADLINES}/nhap", "lon.yaml", huge)
     assert status == 413 and "Tệp lớn quá 1 MB" in html
     assert len(await active_deadlines(sessions)) == 4
+    # A few KB that unpack to thousands of rows are refused at the limit, nothing added.
+    bomb = Workbook()
+    rows = bomb.active
+    assert rows is not None
+    rows.title = "deadlines"
+    rows.append(["title", "unit", "due"])
+    for number in range(1500):
+        rows.append([f"Hạn số {number}", "Xã Minh Hòa", "15/12/2026"])
+    packed = BytesIO()
+    bomb.save(packed)
+    status, html = await upload(desk, cookie, f"{DEADLINES}/nhap", "bom.xlsx", packed.getvalue())
+    assert status == 400 and "Tệp có hơn 1000 dòng" in html
+    many = yaml.safe_dump(
+        [{"title": f"Hạn {n}", "unit": "Xã Minh Hòa", "due": "15/12/2026"} for n in range(1001)]
+    ).encode()
+    status, html = await upload(desk, cookie, f"{DEADLINES}/nhap", "nhieu.yaml", many)
+    assert status == 400 and "Tệp có hơn 1000 dòng" in html
+    assert len(await active_deadlines(sessions)) == 4
 
 
 async def test_an_official_marks_a_report_done_by_mistake_and_takes_it_back(

@@ -3,6 +3,7 @@ upload a plan file (the list and "Đánh dấu đã nộp" are in reception.py).
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from aiohttp import web
@@ -18,6 +19,8 @@ from handlers.desk import queue as desk_queue
 from handlers.file_problems import FileProblem
 from knowledge.normalize import ascii_int
 
+# A commune's yearly plan holds a few dozen deadlines; anything longer is a mistake or an attack.
+MAX_PLAN_ROWS = 1000
 MONTHS_OF_QUARTER = {
     "1": "Tháng đầu quý (tháng 1, 4, 7, 10)",
     "2": "Tháng giữa quý (tháng 2, 5, 8, 11)",
@@ -155,8 +158,11 @@ async def deadline_import(desk: Desk) -> web.StreamResponse:
     try:
         if len(raw) > MAX_UPLOAD:
             raise FileProblem(texts.DESK_FILE_TOO_BIG.format(name=path))
+        # Parsed off the event loop: a workbook takes seconds to read, and the whole app
+        # (citizens' chat included) would wait for it.
+        data = await asyncio.to_thread(import_files.load_bytes, raw, path, MAX_PLAN_ROWS)
         rows, _ = import_files.table(
-            import_files.load_bytes(raw, path),
+            data,
             path,
             "deadlines",
             bare_list=True,

@@ -7,6 +7,7 @@ the files `dccs kb` reads."""
 
 from __future__ import annotations
 
+import asyncio
 import difflib
 import re
 from collections.abc import Sequence
@@ -344,7 +345,8 @@ async def import_file(
     entry and field and nothing changed, or every entry imported as this admin's edit (each
     one a revision and an audit row). (message, problems)."""
     try:
-        entries = kb_files.parse(raw, kb_files.format_of(name), name)
+        # Off the event loop: checking a whole knowledge base takes a while.
+        entries = await asyncio.to_thread(kb_files.parse, raw, kb_files.format_of(name), name)
     except kb_files.KbFileError as refused:
         return texts.DESK_KB_IMPORT_REFUSED.format(count=len(refused.problems)), refused.problems
     report = await import_entries(session, entries, now, actor=actor.label, by_admin=True)
