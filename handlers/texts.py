@@ -1102,6 +1102,29 @@ DESK_KB_SAVED = "Đã lưu. Người dân thấy câu trả lời mới ngay."
 DESK_KB_REVERTED = "Đã hoàn tác: mục trở lại như trước lần sửa đã chọn."
 DESK_KB_GAP_DISMISSED = "Đã bỏ câu hỏi khỏi danh sách chưa có câu trả lời."
 DESK_NOTHING_TO_PRINT = "Đơn ở bước này chưa có giấy tờ đó để in."
+# A đơn's page on the desk: a form's labels, not the chat's "Gõ …:" prompts.
+DESK_STEP_NOTES = {
+    "khong_thu_ly": ("Lý do không thụ lý (gửi cho người gửi đơn)", "lý do không thụ lý"),
+    "chuyen": ("Cơ quan có thẩm quyền nhận đơn (gửi cho người gửi đơn)", "cơ quan nhận đơn"),
+    "huong_dan": (
+        "Cơ quan có thẩm quyền mà người gửi cần gửi đơn đến (gửi cho người gửi đơn)",
+        "cơ quan có thẩm quyền",
+    ),
+    "gia_han": (
+        "Lý do gia hạn (chỉ lưu trong hồ sơ, không gửi cho người gửi đơn)",
+        "lý do gia hạn",
+    ),
+    "tam_dinh_chi": ("Lý do tạm đình chỉ (gửi cho người gửi đơn)", "lý do tạm đình chỉ"),
+    "dinh_chi": ("Lý do đình chỉ (gửi cho người gửi đơn)", "lý do đình chỉ"),
+    "da_giai_quyet": ("Kết quả giải quyết (gửi cho người gửi đơn)", "kết quả giải quyết"),
+}
+DESK_NOTE_MISSING = "Chưa ghi {what}. Anh/chị ghi vào ô của bước “{step}” rồi bấm lại."
+DESK_DUE_ESTIMATE = ", dự kiến"
+DESK_EVENT_ACCEPTED = "đã thụ lý"
+DESK_VERDICT = "Kết quả giải quyết"
+DESK_FIELD = "Lĩnh vực"
+DESK_FIELD_NONE = "Chưa ghi lĩnh vực"
+DESK_FIELD_PICK = "Chọn lĩnh vực trong danh sách."
 # The desk's deadline forms and plan upload (handlers/desk/deadlines.py).
 DESK_DEADLINE_BAD_TITLE = "Tên việc phải có từ 5 đến 300 ký tự, trên một dòng."
 DESK_DEADLINE_BAD_ONCE = "Chọn ngày hạn từ hôm nay trở đi (ngày/tháng/năm, ví dụ 15/12/2026)."

@@ -302,7 +302,7 @@ async def test_an_official_finds_a_complaint_by_phone_and_closes_it_with_a_resul
     assert status == 200 and "25/12/2026" in html
     result = "Huỷ quyết định xử phạt số 12/QĐ-XPHC; hoàn trả tiền phạt"
     status, html = await post(desk, cookie, f"{case}/buoc", {"buoc": "da_giai_quyet"})
-    assert status == 400 and texts.PT_ASK_NOTE["da_giai_quyet"] in html
+    assert status == 400 and "Chưa ghi kết quả giải quyết." in html
     status, html = await post(
         desk, cookie, f"{case}/buoc", {"buoc": "da_giai_quyet", "ghi_chu": result, "xac_nhan": "1"}
     )
@@ -325,6 +325,92 @@ async def test_an_official_finds_a_complaint_by_phone_and_closes_it_with_a_resul
     # A finished step pressed again (a reload re-posting the form) changes nothing.
     status, _ = await post(desk, cookie, f"{case}/buoc", {"buoc": "close", "xac_nhan": "1"})
     assert status == 409
+
+
+def history_rows(html: str) -> list[tuple[str, str]]:
+    """(Việc, Ghi chú) of each line of the case's history."""
+    found = re.findall(
+        r'<td data-label="Việc">([^<]*)</td><td data-label="Ghi chú" class="text">([^<]*)</td>',
+        html,
+    )
+    return [(what, note) for what, note in found]
+
+
+def due_cell(html: str) -> str:
+    found = re.search(r"<dt>Hạn xử lý</dt><dd>(.*?)</dd>", html)
+    assert found, html
+    return re.sub(r"<[^>]+>", "", found.group(1))
+
+
+async def test_an_official_records_a_cases_field_and_reads_its_summary_in_parts(
+    assistant: Assistant, desk: Client, sessions: SessionFactory, clock: FixedClock
+) -> None:
+    await setup_units(sessions, clock)
+    await file(Chat(assistant, "citizen", channel="telegram"), "khieu_nai", COMPLAINT)
+    officer = await staff(assistant, sessions, clock, "officer", name="Trần Thị B")
+    cookie = await signed_in(desk, sessions, clock, officer)
+    # The queue's status filter keeps "UBND" in capitals.
+    _, html = await page(desk, cookie, "/desk/don")
+    assert "Đã đăng ký trực tuyến, chờ UBND ghi nhận" in html and "chờ ubnd" not in html
+    case = f"/desk/don/{(await petition_ids(sessions))['khieu_nai']}"
+    # The summary the chat joined with " | " reads as labelled parts.
+    _, html = await page(desk, cookie, case)
+    assert " | " not in html
+    assert f"<strong>Yêu cầu giải quyết:</strong> {COMPLAINT[6]}" in html
+    # Lĩnh vực, from the chat's list, audited as the chat's step is.
+    assert "<dd>Chưa ghi lĩnh vực</dd>" in html and '<option value="0"' in html
+    status, html = await post(desk, cookie, f"{case}/linh-vuc", {"linh_vuc": "99"})
+    assert status == 400 and texts.DESK_FIELD_PICK in html
+    status, html = await post(desk, cookie, f"{case}/linh-vuc", {"linh_vuc": "1"})
+    assert status == 200 and "<dd>Xây dựng, nhà ở</dd>" in html
+    assert '<option value="1" selected>' in html
+    async with sessions() as session:
+        petition = (await session.exec(select(Petition))).one()
+        [recorded] = await audit.entries(session, "petition.field")
+    assert petition.field == "xay_dung" and recorded.actor_person_id == officer
+
+
+async def test_a_case_page_says_thu_ly_keeps_what_was_typed_and_shows_the_result_chosen(
+    assistant: Assistant, desk: Client, sessions: SessionFactory, clock: FixedClock
+) -> None:
+    await setup_units(sessions, clock)
+    await file(Chat(assistant, "citizen", channel="telegram"), "khieu_nai", COMPLAINT)
+    officer = await staff(assistant, sessions, clock, "officer", name="Trần Thị B")
+    cookie = await signed_in(desk, sessions, clock, officer)
+    case = f"/desk/don/{(await petition_ids(sessions))['khieu_nai']}"
+    for step in ("take", "recv"):
+        await post(desk, cookie, f"{case}/buoc", {"buoc": step})
+    status, html = await post(desk, cookie, f"{case}/buoc", {"buoc": "acc", "xac_nhan": "1"})
+    # Thụ lý is written as such; the đơn stands "đang giải quyết".
+    assert history_rows(html)[-1][0] == "đã thụ lý"
+    assert "<dt>Trạng thái</dt><dd>đang giải quyết</dd>" in html
+    assert due_cell(html) == "25/12/2026 (còn 30 ngày, dự kiến)"
+    # A web form's label, and an empty result says what is missing.
+    label = "Kết quả giải quyết (gửi cho người gửi đơn)"
+    assert f">{label}</label>" in html and "Gõ " not in html
+    status, html = await post(desk, cookie, f"{case}/buoc", {"buoc": "da_giai_quyet"})
+    assert status == 400 and "Chưa ghi kết quả giải quyết." in html
+    assert texts.PT_ASK_NOTE["da_giai_quyet"] not in html
+    # Going back from the confirmation keeps what was typed.
+    result = "Huỷ quyết định xử phạt số 12/QĐ-XPHC; hoàn trả tiền phạt"
+    typed = {"buoc": "da_giai_quyet", "ghi_chu": result}
+    status, html = await post(desk, cookie, f"{case}/buoc", typed)
+    assert "Quay lại, không làm gì" in html and 'name="quay_lai" value="1"' in html
+    status, html = await post(desk, cookie, f"{case}/buoc", {**typed, "quay_lai": "1"})
+    assert status == 200 and f">{result}</textarea>" in html
+    status, html = await post(desk, cookie, f"{case}/buoc", {**typed, "xac_nhan": "1"})
+    # Resolved: the due date stays, its countdown goes.
+    assert status == 200 and due_cell(html) == "25/12/2026"
+    # The result chosen at closing is on the confirmation, kept by "Quay lại", and on the case.
+    close = {"buoc": "close", "ket_qua": "2"}
+    status, html = await post(desk, cookie, f"{case}/buoc", close)
+    assert "Kết quả giải quyết: <strong>Đúng một phần</strong>" in html
+    status, html = await post(desk, cookie, f"{case}/buoc", {**close, "quay_lai": "1"})
+    assert 'value="2" required checked>' in html
+    status, html = await post(desk, cookie, f"{case}/buoc", {**close, "xac_nhan": "1"})
+    assert status == 200 and due_cell(html) == "25/12/2026"
+    assert "<dt>Kết quả giải quyết</dt><dd>Đúng một phần</dd>" in html
+    assert history_rows(html)[-1] == ("đã đóng", "Kết quả giải quyết: Đúng một phần")
 
 
 async def test_the_handler_corrects_the_receipt_date_with_a_reason_never_in_the_future(
@@ -578,6 +664,7 @@ async def test_every_desk_route_lets_in_only_the_right_people_and_audits_the_oth
     desk.session.cookie_jar.clear()
     bodies = {
         "buoc": {"buoc": "take"},
+        "linh-vuc": {"linh_vuc": "0"},
         "giao": {"nguoi": str(officer)},
         "ngay-nhan": {"ngay": "24/11/2026", "ly_do": "Đơn giấy nhận hôm trước, nhập muộn"},
         "danh-tinh": {"ly_do": "Kiểm tra quyền truy cập"},

@@ -189,6 +189,38 @@ async def test_a_rejected_complaint_prints_the_reason_it_was_not_accepted(
         assert expected in text, expected
 
 
+async def test_a_notice_and_the_register_write_a_name_typed_in_lower_case_with_capitals(
+    assistant: Assistant, desk: Client, sessions: SessionFactory, clock: FixedClock
+) -> None:
+    await setup_units(sessions, clock)
+    typed = ("nguyen van hung", COMPLAINT[1], "thon 3, xa minh hoa", *COMPLAINT[3:])
+    await file(Chat(assistant, "citizen"), "khieu_nai", typed)
+    officer = await staff(assistant, sessions, clock, "officer", name="Trần Thị B")
+    cookie = await signed_in(desk, sessions, clock, officer)
+    case = f"/desk/don/{(await petition_ids(sessions))['khieu_nai']}"
+    await take_receive_accept(desk, cookie, case)
+    response = await download(desk, cookie, f"{case}/in?mau=thong-bao-thu-ly")
+    text = words_of(await response.read())
+    # Each part of the summary on its own line, under its label, never joined by " | ".
+    for expected in (
+        "Kính gửi: Ông/Bà Nguyen Van Hung\nĐịa chỉ: Thon 3, xa Minh Hoa\n",
+        "của ông/bà Nguyen Van Hung.",
+        "\nNội dung khiếu nại:\n",
+        f"\n- Quyết định, hành vi bị khiếu nại: {COMPLAINT[3]}\n",
+        f"\n- Nội dung, lý do: {COMPLAINT[5]}\n",
+        f"\n- Yêu cầu giải quyết: {COMPLAINT[6]}\n",
+    ):
+        assert expected in text, expected
+    assert " | " not in text and "nguyen van hung" not in text
+    response = await download(desk, cookie, "/desk/so-theo-doi-don?tu=2026-11-01&den=2026-11-25")
+    [row] = register_rows(await response.read())
+    assert row[3] == "Nguyen Van Hung, Thon 3, xa Minh Hoa"
+    assert row[4] == (
+        f"Quyết định, hành vi bị khiếu nại: {COMPLAINT[3]}. Nội dung, lý do: {COMPLAINT[5]}. "
+        f"Yêu cầu giải quyết: {COMPLAINT[6]}."
+    )
+
+
 async def test_a_denunciations_decision_is_printed_by_its_handler_alone_and_names_no_one(
     assistant: Assistant, desk: Client, sessions: SessionFactory, clock: FixedClock
 ) -> None:
@@ -286,7 +318,7 @@ async def test_a_denunciations_decision_is_printed_by_its_handler_alone_and_name
         assert secret[7].startswith("Thụ lý ngày 25/11/2026")
         assert secret[8] == f"{petition.due_date:%d/%m/%Y}" and secret[9] == "Trần Thị B"
         assert open_case[3] == "Nguyễn Văn An, Thôn Đông, xã Minh Hòa"
-        assert open_case[4] == complaint_summary
+        assert " | " not in open_case[4] and f"Yêu cầu giải quyết: {COMPLAINT[6]}." in open_case[4]
         assert open_case[5:7] == ["Khiếu nại", "trực tuyến"]
     # A period before both đơn came in has none.
     response = await download(desk, mine, "/desk/so-theo-doi-don?tu=2026-11-01&den=2026-11-24")
@@ -348,7 +380,8 @@ async def test_a_suggestion_is_answered_and_a_report_is_sent_on_with_a_phieu_chu
         "Số:       /PC-UBND",
         f"Kính gửi: {office}",
         "của ông/bà Lê Thị Hoa, địa chỉ: Tổ 3, xã Minh Hòa",
-        "Nội dung: Cống thoát nước quốc lộ bị tắc gây ngập",
+        # The place the phản ánh names is its own line, not joined to its content by " | ".
+        "Nội dung: Cống thoát nước quốc lộ bị tắc gây ngập\nĐịa điểm xảy ra sự việc: Đầu ngõ 5",
         "TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH",
         "Người gửi đơn (để biết)",
     ):

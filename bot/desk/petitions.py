@@ -58,8 +58,15 @@ async def _case_or_refusal(desk: Desk) -> Any:
 
 
 async def _show(
-    desk: Desk, petition: Any, message: str = "", ok: bool = True, status: int = 200
+    desk: Desk,
+    petition: Any,
+    message: str = "",
+    ok: bool = True,
+    status: int = 200,
+    typed: dict[str, Any] | None = None,
 ) -> web.StreamResponse:
+    """The case page; ``typed`` refills a step's form (its key, note and result) that was sent
+    back unfinished, so nothing the official typed is lost."""
     view = await cases.view(desk.session, desk.user.actor, petition, desk.now)
     return desk.render(
         "case.html",
@@ -68,6 +75,7 @@ async def _show(
         message=message,
         ok=ok,
         today=desk.today,
+        typed=typed or {},
     )
 
 
@@ -91,17 +99,42 @@ async def case_step(desk: Desk) -> web.StreamResponse:
     chosen = next((s for s in view.steps if s.key == action), None)
     if action != "take" and chosen is None:
         return await _show(desk, petition, texts.PT_NOT_ALLOWED, ok=False, status=409)
-    if chosen is not None and chosen.prompt and not " ".join(note.split()):
-        return await _show(desk, petition, chosen.prompt, ok=False, status=400)
     verdict = ascii_int(form_text(form, "ket_qua", 4))
+    typed = {"step": action, "note": note, "verdict": verdict}
+    if form_text(form, "quay_lai", 4) == "1":
+        # "Quay lại" on the confirmation page: the case page with the form as it was filled.
+        return await _show(desk, petition, typed=typed)
+    if chosen is not None and chosen.prompt and not " ".join(note.split()):
+        message = cases.missing_note(action)
+        return await _show(desk, petition, message, ok=False, status=400, typed=typed)
     if chosen is not None and chosen.verdicts and verdict is None:
-        return await _show(desk, petition, texts.PT_VERDICT_NEEDED, ok=False, status=400)
+        message = texts.PT_VERDICT_NEEDED
+        return await _show(desk, petition, message, ok=False, status=400, typed=typed)
     if chosen is not None and chosen.confirm and form_text(form, "xac_nhan", 4) != "1":
-        return desk.render("confirm.html", case=view, step=chosen, note=note, verdict=verdict)
+        chosen_verdict = dict(chosen.verdicts).get(verdict or 0, "") if chosen.verdicts else ""
+        return desk.render(
+            "confirm.html",
+            case=view,
+            step=chosen,
+            note=note,
+            verdict=verdict,
+            verdict_label=chosen_verdict,
+        )
     done, message = await cases.step(
         desk.session, desk.user.actor, petition, action, note, desk.now, verdict
     )
     return await _show(desk, petition, message, ok=done, status=200 if done else 409)
+
+
+@page()
+async def case_field(desk: Desk) -> web.StreamResponse:
+    petition = await _case_or_refusal(desk)
+    if isinstance(petition, web.StreamResponse):
+        return petition
+    form = await desk.request.post()
+    index = ascii_int(form_text(form, "linh_vuc", 4))
+    done, message = await cases.set_field(desk.session, desk.user.actor, petition, index, desk.now)
+    return await _show(desk, petition, message, ok=done, status=200 if done else 400)
 
 
 @page()

@@ -54,6 +54,7 @@ from bot.desk.deadlines import (
 from bot.desk.petitions import (
     case_accused,
     case_assign,
+    case_field,
     case_page,
     case_received,
     case_reveal,
@@ -131,6 +132,7 @@ ROUTES: list[tuple[str, str, Any, bool]] = [
     ("GET", "/desk/don", petition_queue, False),
     ("GET", "/desk/don/{id}", case_page, False),
     ("POST", "/desk/don/{id}/buoc", case_step, False),
+    ("POST", "/desk/don/{id}/linh-vuc", case_field, False),
     ("POST", "/desk/don/{id}/giao", case_assign, False),
     ("POST", "/desk/don/{id}/ngay-nhan", case_received, False),
     ("POST", "/desk/don/{id}/danh-tinh", case_reveal, False),
@@ -196,6 +198,7 @@ ROUTES: list[tuple[str, str, Any, bool]] = [
 # Where a GET of a form's address goes (a reload or a bookmark of the page a POST answered).
 AFTER_POST = {
     "/desk/don/{id}/buoc": "/desk/don/{id}",
+    "/desk/don/{id}/linh-vuc": "/desk/don/{id}",
     "/desk/don/{id}/giao": "/desk/don/{id}",
     "/desk/don/{id}/ngay-nhan": "/desk/don/{id}",
     "/desk/don/{id}/danh-tinh": "/desk/don/{id}",

@@ -15,10 +15,12 @@ from db.conversations import ChatState
 from db.models import Petition, PetitionParty
 from handlers import texts
 from handlers.access import ADMIN, Actor, audit_by, record_denied, stated_reason
-from handlers.desk import printing
+from handlers.desk import printing, wording
 from handlers.desk.names import label_names, name_of
+from handlers.desk.wording import DETAIL_LABELS
 from handlers.petitions import staff as petitions_staff
 from handlers.petitions.case import (
+    CLOSED,
     FINAL,
     JUDGED_KINDS,
     LABELS,
@@ -29,21 +31,13 @@ from handlers.petitions.case import (
     _case,
     _day,
     _handles,
-    due_words,
     offered,
 )
-from handlers.petitions.views import _deadline_notes, verdict_line
+from handlers.petitions.fields import field_list
+from handlers.petitions.fields import label as field_label
+from handlers.petitions.views import _deadline_notes
 from handlers.units.pick import official_address
 
-DETAIL_LABELS = {
-    "decision": "Quyết định, hành vi bị khiếu nại",
-    "decision_day": "Ngày nhận hoặc biết quyết định, hành vi",
-    "content": "Nội dung, lý do",
-    "request": "Yêu cầu giải quyết",
-    "accused": "Người bị tố cáo",
-    "act": "Hành vi vi phạm pháp luật bị tố cáo",
-    "place": "Địa điểm xảy ra sự việc",
-}
 # Kept out of the content list: files are listed apart, the rest is bookkeeping.
 NOT_SHOWN = frozenset({"stored", "files"})
 # Steps that need no confirmation: they change nothing the citizen is told that cannot be
@@ -55,7 +49,7 @@ UNCONFIRMED = frozenset({"recv", "take"})
 class Step:
     key: str
     label: str
-    # What the official must type (the chat's prompt), or "" for a step without a note.
+    # The label of what the official must type, or "" for a step without a note.
     prompt: str
     confirm: bool
     # Closing a khiếu nại or tố cáo records its result for the report: (index, label).
@@ -72,6 +66,11 @@ class CaseView:
     handler: str
     due_words: str
     overdue: bool
+    summary: list[tuple[str, str]]
+    field_name: str
+    fields: list[tuple[int, str]]
+    field_index: int | None
+    verdict: str
     registered: date
     received: date | None
     accepted: date | None
@@ -119,15 +118,17 @@ async def view(session: AsyncSession, actor: Actor, petition: Petition, now: dat
             audit_by(session, actor, "petition.filer_viewed", now, target=petition.code)
     events = await desk.history(session, petition.id)
     shown = await label_names(session, [event.actor for event in events], petition.person_id)
-    history = [
-        (
-            event.at,
-            shown.get(event.actor, event.actor),
-            texts.PETITION_STATUS_NAMES.get(event.status, _event_words(event.status)),
-            event.note,
-        )
-        for event in events
-    ]
+    verdict = texts.PT_VERDICTS.get(petition.verdict or "", petition.verdict or "")
+    history = []
+    before: str | None = None
+    for event in events:
+        note = event.note
+        if event.status == CLOSED and verdict and not note:
+            # The result chosen at closing belongs to that line; the chat's step has no note.
+            note = texts.PT_VERDICT_LINE.format(verdict=verdict)
+        what = wording.event_words(event.status, before)
+        history.append((event.at, shown.get(event.actor, event.actor), what, note))
+        before = event.status
     names = await desk.names(session, [petition.handler_person_id or 0])
     unit_names = await desk.unit_names(session, [petition.unit_id])
     accused_ids = await accused.of(session, accused.PETITION, petition.id)
@@ -136,7 +137,7 @@ async def view(session: AsyncSession, actor: Actor, petition: Petition, now: dat
         Step(
             action,
             LABELS[action],
-            texts.PT_ASK_NOTE.get(action, ""),
+            texts.DESK_STEP_NOTES[action][0] if action in texts.PT_ASK_NOTE else "",
             action not in UNCONFIRMED,
             _verdicts(petition) if action == "close" else (),
         )
@@ -161,11 +162,16 @@ async def view(session: AsyncSession, actor: Actor, petition: Petition, now: dat
             for pid, name in staff
             if pid not in accused_ids | unmarkable and pid != actor.person_id
         ]
+    summary = wording.summary_parts(petition)
+    # A part the summary already shows under its label is not listed twice.
+    in_summary = {(label, text) for label, text in summary if label}
     details = [
         (DETAIL_LABELS.get(key, key), _detail_text(value))
         for key, value in petition.details.items()
         if key not in NOT_SHOWN and value not in (None, "")
     ]
+    details = [pair for pair in details if (pair[0], pair[1].strip()) not in in_summary]
+    keys = list(field_list())
     stored = [item for item in petition.details.get("stored") or [] if isinstance(item, dict)]
     return CaseView(
         petition=petition,
@@ -179,8 +185,13 @@ async def view(session: AsyncSession, actor: Actor, petition: Petition, now: dat
             if petition.handler_person_id
             else texts.NO_HANDLER
         ),
-        due_words=due_words(petition, today) if open_case else "",
-        overdue=open_case and petition.due_date is not None and petition.due_date < today,
+        due_words=wording.due_words(petition, today),
+        overdue=wording.overdue(petition, today),
+        summary=summary,
+        field_name=field_label(petition.field) if petition.field else texts.DESK_FIELD_NONE,
+        fields=[(index, field_list()[key]) for index, key in enumerate(keys)],
+        field_index=keys.index(petition.field) if petition.field in keys else None,
+        verdict=verdict,
         registered=_day(petition.registered_at),
         received=_day(petition.received_at) if petition.received_at else None,
         accepted=_day(petition.accepted_at) if petition.accepted_at else None,
@@ -189,11 +200,7 @@ async def view(session: AsyncSession, actor: Actor, petition: Petition, now: dat
         filer_hidden=filer_hidden,
         files=stored,
         files_waiting=len(petition.details.get("files") or []),
-        # The result recorded at closing is shown where the dates are.
-        notes=[
-            *await _deadline_notes(session, petition),
-            *([verdict_line(petition)] if petition.verdict else []),
-        ],
+        notes=await _deadline_notes(session, petition),
         history=history,
         steps=steps,
         can_take=can_take,
@@ -215,16 +222,6 @@ def _detail_text(value: Any) -> str:
     return str(value)
 
 
-EVENT_WORDS = {
-    "de_nghi_xem_lai": "người gửi đơn đề nghị xem xét lại",
-    "de_nghi_rut_don": "người gửi đơn đề nghị rút đơn",
-}
-
-
-def _event_words(status: str) -> str:
-    return EVENT_WORDS.get(status, status)
-
-
 def _verdicts(petition: Petition) -> tuple[tuple[int, str], ...]:
     if petition.kind not in JUDGED_KINDS:
         return ()
@@ -244,7 +241,7 @@ async def step(
     state = ChatState(channel="desk", chat_id=str(actor.person_id))
     note = " ".join(note.split())[:1000]
     if action in texts.PT_ASK_NOTE and not note:
-        return False, texts.PT_ASK_NOTE[action]
+        return False, missing_note(action)
     payload = f"{PREFIX}{action}:{petition.id}"
     if action == "close" and petition.kind in JUDGED_KINDS:
         # The chat asks the result with buttons; the desk's form sends it with the step.
@@ -261,6 +258,25 @@ async def step(
         taken = petition.handler_person_id == actor.person_id
         return taken, texts.DESK_TAKEN.format(code=petition.code) if taken else reply.text
     return reply.text.startswith(texts.PT_DONE.split("{", 1)[0]), reply.text
+
+
+def missing_note(action: str) -> str:
+    """What a step's empty note lacks, in the desk's words (the chat would ask again)."""
+    return texts.DESK_NOTE_MISSING.format(
+        what=texts.DESK_STEP_NOTES[action][1], step=LABELS.get(action, action)
+    )
+
+
+async def set_field(
+    session: AsyncSession, actor: Actor, petition: Petition, index: int | None, now: datetime
+) -> tuple[bool, str]:
+    """Lĩnh vực from the office's list, by the chat's step (audited there)."""
+    if index not in range(len(field_list())):
+        return False, texts.DESK_FIELD_PICK
+    state = ChatState(channel="desk", chat_id=str(actor.person_id))
+    payload = f"{PREFIX}fset:{petition.id}:{index}"
+    reply = await petitions_staff.press(session, state, actor, payload, now)
+    return petition.field == list(field_list())[index or 0], reply.text
 
 
 async def assign(

@@ -87,6 +87,9 @@ class CaseFacts:
     accused: str = ""
     act: str = ""
     handler: str = ""
+    # The summary's labelled parts (a khiếu nại's decision, content and request), each printed
+    # on its own line; empty when the summary is one text.
+    parts: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -140,6 +143,17 @@ def _addressee(doc: Document, filer: Filer | None) -> str:
     return f"ông/bà {filer.name}"
 
 
+def _content(heading: str, facts: CaseFacts) -> list[str]:
+    """ "Nội dung …: summary", or one line per part of it: under the heading when each part has
+    a label, after it when the first has none (a phản ánh's content, then where)."""
+    if len(facts.parts) < 2:
+        return [f"{heading}: {facts.summary}"]
+    (label, text), rest = facts.parts[0], facts.parts[1:]
+    if not label:
+        return [f"{heading}: {text}", *(f"{label}: {text}" for label, text in rest)]
+    return [f"{heading}:", *(f"- {label}: {text}" for label, text in facts.parts)]
+
+
 def _notice(issuer: Issuer, facts: CaseFacts, subtitle: str, number: str = "TB") -> Document:
     return documents.new_document(
         issuer.body,
@@ -164,7 +178,7 @@ def complaint_accepted(issuer: Issuer, facts: CaseFacts) -> bytes:
     for line in (
         f"Ngày {_d(facts.received)}, {issuer.committee} nhận được đơn khiếu nại (mã đơn "
         f"{facts.code}) của {who}.",
-        f"Nội dung khiếu nại: {facts.summary}",
+        *_content("Nội dung khiếu nại", facts),
         f"Xét khiếu nại đủ điều kiện thụ lý và thuộc thẩm quyền giải quyết, ngày "
         f"{_d(facts.accepted)} {issuer.chair} đã thụ lý giải quyết khiếu nại.",
         f"Thời hạn giải quyết khiếu nại: đến hết ngày {_d(facts.due)}.",
@@ -184,7 +198,7 @@ def not_accepted(issuer: Issuer, facts: CaseFacts) -> bytes:
     lines = [
         f"Ngày {_d(facts.received)}, {issuer.committee} nhận được đơn {facts.kind} (mã đơn "
         f"{facts.code}) của {who}.",
-        f"Nội dung {facts.kind}: {facts.summary}",
+        *_content(f"Nội dung {facts.kind}", facts),
         f"{facts.kind.capitalize()} không đủ điều kiện {step}. Lý do: {facts.detail}",
     ]
     if not complaint:
@@ -254,7 +268,7 @@ def reply(issuer: Issuer, facts: CaseFacts) -> bytes:
     for line in (
         f"Ngày {_d(facts.received)}, {issuer.committee} nhận được {facts.kind} (mã đơn "
         f"{facts.code}) của {who}.",
-        f"Nội dung: {facts.summary}",
+        *_content("Nội dung", facts),
         f"Sau khi xem xét, {issuer.committee} trả lời như sau: {facts.detail}",
         f"{issuer.committee} thông báo để {who} biết.",
     ):
@@ -269,7 +283,7 @@ def transfer_notice(issuer: Issuer, facts: CaseFacts) -> bytes:
     lines = [
         f"Ngày {_d(facts.received)}, {issuer.committee} nhận được đơn {facts.kind} (mã đơn "
         f"{facts.code}) của {who}.",
-        f"Nội dung: {facts.summary}",
+        *_content("Nội dung", facts),
         f"Nội dung đơn không thuộc thẩm quyền giải quyết của {issuer.committee}. Ngày "
         f"{_d(facts.day)}, {issuer.committee} đã chuyển đơn đến {facts.detail} để xem xét, "
         "giải quyết theo thẩm quyền.",
@@ -300,7 +314,7 @@ def transfer_slip(issuer: Issuer, facts: CaseFacts, secret: bool) -> bytes:
         f"Ngày {_d(facts.received)}, {issuer.committee} nhận được đơn {facts.kind} (mã đơn "
         f"{facts.code}) {whose}".rstrip()
         + ".",
-        f"Nội dung: {facts.summary}",
+        *_content("Nội dung", facts),
         f"Nội dung đơn không thuộc thẩm quyền giải quyết của {issuer.committee}. "
         f"{issuer.committee} chuyển đơn đến {facts.detail} để xem xét, giải quyết theo "
         "thẩm quyền.",

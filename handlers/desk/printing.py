@@ -22,6 +22,7 @@ from handlers.clock import VN_TZ
 from handlers.desk import printables
 from handlers.desk.names import name_of
 from handlers.desk.printables import CaseFacts, Filer, Issuer, PetitionLine, ReceptionLine
+from handlers.desk.wording import summary_parts, summary_text, title_address, title_name
 from handlers.petitions.case import (
     ACCEPTED,
     FINAL,
@@ -118,7 +119,12 @@ def _last(events: list[PetitionEvent], status: str) -> PetitionEvent | None:
 def _filer(party: PetitionParty | None) -> Filer | None:
     if party is None:
         return None
-    return Filer(party.full_name, official_address(party.address))
+    return Filer(title_name(party.full_name), _address(party.address))
+
+
+def _address(typed: str) -> str:
+    """As a document writes it: capitals where the citizen left them out, today's unit named."""
+    return official_address(title_address(typed))
 
 
 async def case_document(
@@ -155,7 +161,8 @@ async def case_document(
         received=_day(petition.received_at) if petition.received_at else None,
         accepted=_day(petition.accepted_at) if petition.accepted_at else None,
         due=petition.due_date,
-        summary=petition.summary,
+        summary=summary_text(petition),
+        parts=tuple(summary_parts(petition)),
         filer=_filer(party),
         day=day,
         detail=detail,
@@ -241,13 +248,13 @@ async def petition_register(
         elif party is None:
             filer = "(không nêu tên)" if p.anonymous or p.kind == "thong_tin" else "—"
         else:
-            filer = f"{party.full_name}, {official_address(party.address)}"
+            filer = f"{title_name(party.full_name)}, {_address(party.address)}"
         lines.append(
             PetitionLine(
                 received=_day(p.received_at),
                 number=f"{p.office_number} ({p.code})" if p.office_number else p.code,
                 filer=filer,
-                summary=p.summary,
+                summary=summary_text(p),
                 kind=texts.PETITION_KIND_NAMES.get(p.kind, p.kind),
                 source=texts.PETITION_SOURCES.get(p.source, p.source),
                 outcome=_outcome(p, events.get(p.id, [])),

@@ -17,8 +17,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from db import accused, desk, people
 from handlers import texts
 from handlers.access import Actor, scope
+from handlers.desk import wording
 from handlers.desk.names import name_of
-from handlers.petitions.case import FINAL, _day, due_words
+from handlers.petitions.case import FINAL, _day
 from knowledge.normalize import fold
 
 OPEN, ALL, ENDED = "open", "all", "ended"
@@ -78,7 +79,9 @@ async def choices(session: AsyncSession, actor: Actor) -> Choices:
     unit_names = await desk.unit_names(session, units)
     staff = await people.staff_of_units(session, sorted(units))
     statuses = {OPEN: "Đang xử lý", ALL: "Tất cả", ENDED: "Đã kết thúc"}
-    statuses.update({key: name.capitalize() for key, name in texts.PETITION_STATUS_NAMES.items()})
+    # Only the first letter: the rest may be a name (UBND) that lower-casing would spoil.
+    named = texts.PETITION_STATUS_NAMES.items()
+    statuses.update({key: name[:1].upper() + name[1:] for key, name in named})
     return Choices(
         statuses=statuses,
         kinds=dict(texts.PETITION_KIND_NAMES),
@@ -142,8 +145,8 @@ async def rows(session: AsyncSession, actor: Actor, filters: Filters, today: dat
             received=_day(p.received_at) if p.received_at else None,
             registered=_day(p.registered_at),
             due=p.due_date,
-            due_words=due_words(p, today) if p.status not in FINAL else "",
-            overdue=p.due_date is not None and p.due_date < today and p.status not in FINAL,
+            due_words=wording.due_words(p, today),
+            overdue=wording.overdue(p, today),
             status=texts.PETITION_STATUS_NAMES.get(p.status, p.status),
             handler=(
                 name_of(p.handler_person_id, names.get(p.handler_person_id))
