@@ -2,7 +2,7 @@
 ``POST /api/chat``, against `dccs serve` processes and two reference servers, in one run.
 
     .venv/bin/python bench/web_bench.py --postgres URL [--citizens 300] [--questions 4]
-        [--concurrency 64] [--rounds 1] [--skip-race]
+        [--concurrency 64] [--rounds 1] [--skip-race] [--only bare,stored,pg1,pg2,sqlite]
 
 The PostgreSQL database is emptied (downgraded to nothing, upgraded again) before each dccs run.
 Servers, each in its own process on 127.0.0.1:
@@ -13,6 +13,16 @@ Servers, each in its own process on 127.0.0.1:
 - `dccs serve` x1 on SQLite (web and clock in one process, as a commune runs it).
 With two processes every request goes to the next port in turn (no sticky sessions: a
 citizen's turns alternate between the processes, as behind a round-robin proxy).
+
+The load generator is this process, and it shares the cores with the servers and PostgreSQL,
+so it does as little as a client can: each of the ``concurrency`` workers keeps one
+keep-alive connection per port (as a browser or a reverse proxy does), requests are bytes
+built from bodies made before the clock starts, and a response is read by its
+Content-Length, its cookie taken from Set-Cookie by hand. (An aiohttp ``ClientSession`` per
+citizen, as before, used about as much CPU per turn as the server under test.) Where the
+cores went during each measurement is printed (``CpuShares``, from /proc): the web
+processes, the clock, PostgreSQL's backends of the bench's database, the rest of PostgreSQL,
+the load generator, everything else on the machine, and idle.
 
 Rate limits are production's (bot/settings.py, bot/guard.py) except the two that count per
 client address, since all the load comes from 127.0.0.1: DCCS_WEB_ADDRESS_PER_MINUTE and

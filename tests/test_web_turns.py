@@ -14,6 +14,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,7 @@ from bot.channels.web import COOKIE, RUNTIME
 from bot.server import create_app
 from bot.settings import Settings
 from db.engine import SessionFactory
-from db.models import Conversation, FaqUse, InboxItem
+from db.models import Conversation, FaqUse, InboxItem, WebSession
 from handlers import texts
 from handlers.clock import FixedClock
 from handlers.contract import Incoming
@@ -317,3 +318,36 @@ async def test_a_client_id_sent_again_without_the_cookie_gets_nothing_of_the_fir
     assert await rows_for(sessions, "b2") == 2
     again = await (await client.post("/api/chat", json={"text": QUESTION, "id": "b2"})).json()
     assert again == mine
+
+
+async def test_a_page_polling_for_pushes_writes_its_session_only_when_long_unseen(
+    client: Client, sessions: SessionFactory, clock: FixedClock
+) -> None:
+    await client.post("/api/chat", json={"text": "xin chao", "id": "m1"})
+    engine = client.app[RUNTIME].engine
+    written: list[str] = []
+
+    def listener(*args: Any) -> None:
+        statement = str(args[2])
+        if statement.lstrip().upper().startswith("UPDATE WEB_SESSION"):
+            written.append(statement)
+
+    event.listen(engine.sync_engine, "before_cursor_execute", listener)
+    try:
+        for _ in range(3):
+            polled = await client.get("/api/chat/updates")
+            assert await polled.json() == {"replies": []}
+        assert written == []
+        clock.advance(timedelta(minutes=11))
+        await client.get("/api/chat/updates")
+        assert len(written) == 1
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", listener)
+    cookie = client.session.cookie_jar.filter_cookies(client.make_url("/"))[COOKIE].value
+    mine = hashlib.sha256(cookie.encode()).hexdigest()
+    async with sessions() as session:
+        query = select(WebSession.last_seen_at).where(WebSession.token_hash == mine)
+        assert (await session.exec(query)).one() == clock.now()
+    # A cookie the server never issued reads nothing and writes nothing.
+    client.session.cookie_jar.update_cookies({COOKIE: "not-ours"})
+    assert await (await client.get("/api/chat/updates")).json() == {"replies": []}
