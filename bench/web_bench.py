@@ -263,18 +263,22 @@ class CpuShares:
             "web": sum(_ticks(pid) for pid in web_pids),
             "clock": sum(_ticks(pid) for pid in others),
             "generator": _ticks("self"),
-            "pg": 0,
-            "pg other": 0,
         }
+        # PostgreSQL per process: one that ends during the measurement (another session's
+        # backend) is left out rather than counted as negative.
         for pid, title in _postgres_processes().items():
             ours = self.database is not None and f" {self.database} " in title
-            ticks["pg" if ours else "pg other"] += _ticks(pid)
+            ticks[f"{'pg' if ours else 'pg other'} {pid}"] = _ticks(pid)
         ticks["busy"], ticks["all"] = _machine()
         return ticks
 
     def stop(self) -> dict[str, float]:
         end = self._read()
-        spent = {key: end[key] - self.start[key] for key in end}
+        spent = {"pg": 0, "pg other": 0}
+        for key, value in end.items():
+            if key in self.start:
+                kind = key.rsplit(" ", 1)[0] if key.startswith("pg") else key
+                spent[kind] = spent.get(kind, 0) + value - self.start[key]
         hz = os.sysconf("SC_CLK_TCK")
         seconds = spent["all"] / (os.cpu_count() or 1) / hz
         mine = sum(spent[k] for k in ("web", "clock", "generator", "pg", "pg other"))
