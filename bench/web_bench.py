@@ -2,7 +2,7 @@
 ``POST /api/chat``, against `dccs serve` processes and two reference servers, in one run.
 
     .venv/bin/python bench/web_bench.py --postgres URL [--citizens 300] [--questions 4]
-        [--concurrency 64] [--rounds 1] [--skip-race]
+        [--concurrency 64] [--rounds 1] [--skip-race] [--only bare,stored,pg1,pg2,sqlite]
 
 The PostgreSQL database is emptied (downgraded to nothing, upgraded again) before each dccs run.
 Servers, each in its own process on 127.0.0.1:
@@ -13,6 +13,16 @@ Servers, each in its own process on 127.0.0.1:
 - `dccs serve` x1 on SQLite (web and clock in one process, as a commune runs it).
 With two processes every request goes to the next port in turn (no sticky sessions: a
 citizen's turns alternate between the processes, as behind a round-robin proxy).
+
+The load generator is this process, and it shares the cores with the servers and PostgreSQL,
+so it does as little as a client can: each of the ``concurrency`` workers keeps one
+keep-alive connection per port (as a browser or a reverse proxy does), requests are bytes
+built from bodies made before the clock starts, and a response is read by its
+Content-Length, its cookie taken from Set-Cookie by hand. (An aiohttp ``ClientSession`` per
+citizen, as before, used about as much CPU per turn as the server under test.) Where the
+cores went during each measurement is printed (``CpuShares``, from /proc): the web
+processes, the clock, PostgreSQL's backends of the bench's database, the rest of PostgreSQL,
+the load generator, everything else on the machine, and idle.
 
 Rate limits are production's (bot/settings.py, bot/guard.py) except the two that count per
 client address, since all the load comes from 127.0.0.1: DCCS_WEB_ADDRESS_PER_MINUTE and
@@ -36,6 +46,7 @@ import itertools
 import json
 import os
 import secrets
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -49,7 +60,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from aiohttp import ClientSession, ClientTimeout, CookieJar, web  # noqa: E402
+from aiohttp import ClientSession, CookieJar, web  # noqa: E402
 
 QUESTIONS = [
     "thoi hieu khieu nai la bao lau",
@@ -65,6 +76,7 @@ DCCS_ENV = {
     "DCCS_WEB_ADDRESS_PER_MINUTE": "1000000",
     "DCCS_WEB_NEW_SESSIONS_PER_MINUTE": "1000000",
     "DCCS_LOG_LEVEL": "WARNING",
+    **{k: v for k, v in os.environ.items() if k == "DCCS_WEB_PARALLEL_GROUPS"},
 }
 
 
@@ -178,16 +190,17 @@ class Servers:
             total += int(fields[11]) + int(fields[12])
         return total / os.sysconf("SC_CLK_TCK")
 
-    async def settled(self, within: float = 60.0) -> None:
-        """Wait until every process is done starting (its CPU use stops growing): a clock
-        still importing and migrating would be counted against the web processes' turns."""
+    async def settled(self, within: float = 90.0, quiet: int = 3) -> None:
+        """Wait until every process is done starting (its CPU use stops growing for ``quiet``
+        seconds in a row): a clock still importing, migrating or on its first tick would be
+        counted against the web processes' turns. On a busy machine a starting process may
+        get no core for a second, hence several quiet seconds, not one."""
         deadline = time.monotonic() + within
-        before = self.cpu(web_only=False)
-        while time.monotonic() < deadline:
+        before, still = self.cpu(web_only=False), 0
+        while time.monotonic() < deadline and still < quiet:
             await asyncio.sleep(1.0)
             now = self.cpu(web_only=False)
-            if now - before < 0.1:
-                return
+            still = still + 1 if now - before < 0.05 else 0
             before = now
 
     def stop(self) -> None:
@@ -199,6 +212,81 @@ class Servers:
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
+
+
+def _ticks(pid: int | str) -> int:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:  # gone since it was listed
+        return 0
+    return int(fields[11]) + int(fields[12])
+
+
+def _postgres_processes() -> dict[int, str]:
+    """Every PostgreSQL process on this machine, with its title ("postgres: 15/main: postgres
+    h22 127.0.0.1(…) idle" for a backend)."""
+    found: dict[int, str] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                raw = (entry / "cmdline").read_bytes()
+                title = raw.replace(b"\0", b" ").decode(errors="replace")
+            except OSError:
+                continue
+            if title.startswith("postgres"):
+                found[int(entry.name)] = title
+    return found
+
+
+def _machine() -> tuple[int, int]:
+    """(busy, all) ticks of every core since boot, from /proc/stat."""
+    values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = values[3] + values[4]
+    return sum(values[:8]) - idle, sum(values[:8])
+
+
+class CpuShares:
+    """Where the cores went during one measurement, in cores (CPU seconds per second): the web
+    processes, the clock, PostgreSQL's backends of the bench's database, the rest of
+    PostgreSQL (its own background work and other databases' backends), this process (the
+    load generator), everything else on the machine, and idle."""
+
+    def __init__(self, servers: Servers, database: str | None) -> None:
+        self.servers = servers
+        self.database = database
+        self.start = self._read()
+
+    def _read(self) -> dict[str, int]:
+        web_pids = [p.pid for p in self.servers.procs[: len(self.servers.ports)]]
+        others = [p.pid for p in self.servers.procs[len(self.servers.ports) :]]
+        ticks = {
+            "web": sum(_ticks(pid) for pid in web_pids),
+            "clock": sum(_ticks(pid) for pid in others),
+            "generator": _ticks("self"),
+        }
+        # PostgreSQL per process: one that ends during the measurement (another session's
+        # backend) is left out rather than counted as negative.
+        for pid, title in _postgres_processes().items():
+            ours = self.database is not None and f" {self.database} " in title
+            ticks[f"{'pg' if ours else 'pg other'} {pid}"] = _ticks(pid)
+        ticks["busy"], ticks["all"] = _machine()
+        return ticks
+
+    def stop(self) -> dict[str, float]:
+        end = self._read()
+        spent = {"pg": 0, "pg other": 0}
+        for key, value in end.items():
+            if key in self.start:
+                kind = key.rsplit(" ", 1)[0] if key.startswith("pg") else key
+                spent[kind] = spent.get(kind, 0) + value - self.start[key]
+        hz = os.sysconf("SC_CLK_TCK")
+        seconds = spent["all"] / (os.cpu_count() or 1) / hz
+        mine = sum(spent[k] for k in ("web", "clock", "generator", "pg", "pg other"))
+        shares = {k: spent[k] / hz / seconds for k in ("web", "clock", "pg", "pg other")}
+        shares["generator"] = spent["generator"] / hz / seconds
+        shares["elsewhere"] = max(0, spent["busy"] - mine) / hz / seconds
+        shares["idle"] = (spent["all"] - spent["busy"]) / hz / seconds
+        return shares
 
 
 def dccs_env(database_url: str, data_dir: Path) -> dict[str, str]:
@@ -249,6 +337,8 @@ class Result:
     load_after: str
     # CPU the web processes used per turn, in ms (not the clock's, nor PostgreSQL's).
     cpu_ms: float
+    # Cores used during the measurement, by whom (see CpuShares).
+    shares: dict[str, float]
 
     @property
     def rate(self) -> float:
@@ -259,32 +349,105 @@ class Result:
         return ordered[min(len(ordered) - 1, int(len(ordered) * q))] * 1000
 
 
+class _Connection(asyncio.Protocol):
+    """One keep-alive HTTP/1.1 connection, one request at a time: the least a client can do
+    per request (no cookie jar, no header objects), so the servers get the cores."""
+
+    def __init__(self) -> None:
+        self.transport: asyncio.Transport | None = None
+        self.buffer = bytearray()
+        self.waiter: asyncio.Future[tuple[bytes, bytes]] | None = None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        assert isinstance(transport, asyncio.Transport)
+        self.transport = transport
+
+    def data_received(self, data: bytes) -> None:
+        self.buffer += data
+        waiter = self.waiter
+        end = self.buffer.find(b"\r\n\r\n")
+        if waiter is None or waiter.done() or end < 0:
+            return
+        head = bytes(self.buffer[:end])
+        at = head.lower().find(b"\r\ncontent-length:")
+        length = int(head[at + 17 : head.index(b"\r\n", at + 2)]) if at >= 0 else 0
+        if len(self.buffer) >= end + 4 + length:
+            body = bytes(self.buffer[end + 4 : end + 4 + length])
+            del self.buffer[: end + 4 + length]
+            waiter.set_result((head, body))
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.transport = None
+        if self.waiter is not None and not self.waiter.done():
+            self.waiter.set_exception(ConnectionError("closed by the server"))
+
+    async def send(self, request: bytes) -> tuple[bytes, bytes]:
+        assert self.transport is not None
+        self.waiter = asyncio.get_running_loop().create_future()
+        self.transport.write(request)
+        return await self.waiter
+
+
+def _cookie(head: bytes) -> bytes | None:
+    at = head.lower().find(b"\r\nset-cookie: " + COOKIE.encode() + b"=")
+    if at < 0:
+        return None
+    start = at + len(b"\r\nset-cookie: ")
+    return head[start : head.index(b";", start)]
+
+
 async def citizens_ask(
     ports: Sequence[int], citizens: int, questions: int, concurrency: int, tag: str
 ) -> tuple[float, list[float], dict[int, int]]:
-    """``citizens`` browsers, each with its own cookie jar, asking ``questions`` FAQ questions
-    one after another; ``concurrency`` citizens at a time; requests round-robin over ports."""
-    urls = itertools.cycle([f"http://127.0.0.1:{port}/api/chat" for port in ports])
+    """``citizens`` browsers, each keeping the cookie the server gives it, asking
+    ``questions`` FAQ questions one after another with a client message id; ``concurrency``
+    citizens at a time; requests round-robin over ports. Each of the ``concurrency`` workers
+    keeps one connection per port open (as a browser, or a reverse proxy, keeps them alive);
+    bodies are built before the clock starts."""
+    loop = asyncio.get_running_loop()
+    turn = itertools.cycle(ports)
+    head = b"POST /api/chat HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+    bodies = [
+        [
+            json.dumps({"text": QUESTIONS[k % len(QUESTIONS)], "id": f"{tag}-{n}-{k}"}).encode()
+            for k in range(questions)
+        ]
+        for n in range(citizens)
+    ]
     latencies: list[float] = []
     errors: dict[int, int] = {}
-    queue: asyncio.Queue[int] = asyncio.Queue()
-    for n in range(citizens):
-        queue.put_nowait(n)
-    timeout = ClientTimeout(total=60)
+    queue = list(range(citizens - 1, -1, -1))
 
     async def worker() -> None:
-        while not queue.empty():
-            n = queue.get_nowait()
-            jar = CookieJar(unsafe=True)  # keep cookies for 127.0.0.1
-            async with ClientSession(cookie_jar=jar, timeout=timeout) as browser:
-                for k in range(questions):
-                    body = {"text": QUESTIONS[k % len(QUESTIONS)], "id": f"{tag}-{n}-{k}"}
-                    started = time.perf_counter()
-                    async with browser.post(next(urls), json=body) as response:
-                        data = await response.read()
-                        if response.status != 200 or not json.loads(data).get("replies"):
-                            errors[response.status] = errors.get(response.status, 0) + 1
-                    latencies.append(time.perf_counter() - started)
+        open_: dict[int, _Connection] = {}
+        while queue:
+            n = queue.pop()
+            cookie = b""
+            for body in bodies[n]:
+                port = next(turn)
+                request = b"%sContent-Length: %d\r\n%s\r\n%s" % (head, len(body), cookie, body)
+                started = time.perf_counter()
+                for attempt in (1, 2):
+                    connection = open_.get(port)
+                    if connection is None or connection.transport is None:
+                        _, connection = await loop.create_connection(_Connection, "127.0.0.1", port)
+                        open_[port] = connection
+                    try:
+                        answer, data = await connection.send(request)
+                        break
+                    except ConnectionError:
+                        if attempt == 2:
+                            raise
+                status = int(answer[9:12])
+                if status != 200 or b'"replies": [{' not in data:
+                    errors[status] = errors.get(status, 0) + 1
+                latencies.append(time.perf_counter() - started)
+                given = _cookie(answer)
+                if given is not None:
+                    cookie = b"Cookie: " + given + b"\r\n"
+        for connection in open_.values():
+            if connection.transport is not None:
+                connection.transport.close()
 
     started = time.perf_counter()
     await asyncio.gather(*(worker() for _ in range(concurrency)))
@@ -293,21 +456,29 @@ async def citizens_ask(
 
 async def measure(name: str, servers: Servers, args: argparse.Namespace) -> Result:
     tag = secrets.token_hex(3)
-    # Warm up (the first requests load the FAQ index, open pool connections).
-    await citizens_ask(servers.ports, 16, 1, 16, f"warm{tag}")
+    # Warm up: the first requests open pool connections and prepare statements, in every
+    # process (one question from as many citizens as will ask at once).
+    await citizens_ask(servers.ports, args.concurrency, 1, args.concurrency, f"warm{tag}")
     before, cpu = load(), servers.cpu()
+    shares = CpuShares(servers, database_name(args.postgres))
     seconds, latencies, errors = await citizens_ask(
         servers.ports, args.citizens, args.questions, args.concurrency, tag
     )
+    cores = shares.stop()
     cpu_ms = (servers.cpu() - cpu) / max(1, len(latencies)) * 1000
-    result = Result(name, len(latencies), seconds, latencies, errors, before, load(), cpu_ms)
+    result = Result(name, len(latencies), seconds, latencies, errors, before, load(), cpu_ms, cores)
     print(
         f"  {name}: {result.rate:.0f} turns/s, p50 {result.pct(0.5):.0f} ms, "
         f"p99 {result.pct(0.99):.0f} ms, web process CPU {cpu_ms:.2f} ms/turn, "
-        f"errors {errors or 0}, load {before} -> {load()}",
+        f"errors {errors or 0}, load {before} -> {load()}; cores: "
+        + ", ".join(f"{key} {value:.2f}" for key, value in cores.items()),
         flush=True,
     )
     return result
+
+
+def database_name(url: str | None) -> str | None:
+    return url.rsplit("/", 1)[1].split("?", 1)[0] if url else None
 
 
 async def run_reference(kind: str, port: int, args: argparse.Namespace) -> Result:
@@ -446,21 +617,62 @@ async def booking_race(url: str, citizens: int, capacity: int, port: int) -> str
 # ---------------------------------------------------------------- main
 
 
+def _ratios(r: Result, results: list[Result]) -> tuple[float | None, float | None]:
+    """This result against the one-transaction reference and against dccs PG x1, same round."""
+    one_tx = next((x for x in results if "asyncpg" in x.name), None)
+    pg_one = next((x for x in results if x.name.endswith("PostgreSQL x1")), None)
+    return (
+        r.rate / one_tx.rate if one_tx else None,
+        r.rate / pg_one.rate if pg_one and "dccs" in r.name else None,
+    )
+
+
+def _shown(value: float | None) -> str:
+    return "-" if value is None else f"{value:.2f}"
+
+
 def table(results: list[Result]) -> str:
-    """The results of one round, with the ratios within that round."""
-    one_tx = next((r for r in results if "asyncpg" in r.name), None)
-    pg_one = next((r for r in results if r.name.endswith("PostgreSQL x1")), None)
+    """The results of one round, with the ratios within that round and who used the cores."""
     lines = [
         "| server | turns/s | p50 ms | p99 ms | vs one-transaction ref | vs dccs PG x1 "
-        "| web process CPU ms/turn | errors | load before/after |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| web process CPU ms/turn | cores: web / clock / PG backends / PG rest / generator "
+        "/ elsewhere / idle | errors | load before/after |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in results:
-        ref = f"{r.rate / one_tx.rate:.2f}" if one_tx else "-"
-        own = f"{r.rate / pg_one.rate:.2f}" if pg_one and "dccs" in r.name else "-"
+        ref, own = _ratios(r, results)
+        c = r.shares
+        cores = " / ".join(
+            f"{c[k]:.2f}"
+            for k in ("web", "clock", "pg", "pg other", "generator", "elsewhere", "idle")
+        )
         lines.append(
-            f"| {r.name} | {r.rate:.0f} | {r.pct(0.5):.0f} | {r.pct(0.99):.0f} | {ref} | {own} "
-            f"| {r.cpu_ms:.2f} | {sum(r.errors.values())} | {r.load_before} / {r.load_after} |"
+            f"| {r.name} | {r.rate:.0f} | {r.pct(0.5):.0f} | {r.pct(0.99):.0f} | {_shown(ref)} "
+            f"| {_shown(own)} | {r.cpu_ms:.2f} | {cores} | {sum(r.errors.values())} "
+            f"| {r.load_before} / {r.load_after} |"
+        )
+    return "\n".join(lines)
+
+
+def medians(rounds: list[list[Result]]) -> str:
+    """Each server's median over the rounds; ratios are medians of the per-round ratios."""
+    lines = [
+        "| server | turns/s | p99 ms | vs one-transaction ref | vs dccs PG x1 "
+        "| web process CPU ms/turn | load (1 min) during its runs |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for n, first in enumerate(rounds[0]):
+        mine = [(results[n], results) for results in rounds]
+        ref = [x for x in (_ratios(r, rs)[0] for r, rs in mine) if x is not None]
+        own = [x for x in (_ratios(r, rs)[1] for r, rs in mine) if x is not None]
+        loads = [float(v) for r, _ in mine for v in (r.load_before, r.load_after)]
+        lines.append(
+            f"| {first.name} | {statistics.median(r.rate for r, _ in mine):.0f} "
+            f"| {statistics.median(r.pct(0.99) for r, _ in mine):.0f} "
+            f"| {_shown(statistics.median(ref) if ref else None)} "
+            f"| {_shown(statistics.median(own) if own else None)} "
+            f"| {statistics.median(r.cpu_ms for r, _ in mine):.2f} "
+            f"| {min(loads):.2f}–{max(loads):.2f} |"
         )
     return "\n".join(lines)
 
@@ -472,29 +684,33 @@ async def main_async(args: argparse.Namespace) -> None:
     )
     print(
         f"{args.citizens} citizens x {args.questions} FAQ questions, {args.concurrency} at a "
-        f"time; settings: {DCCS_ENV} (others at their defaults)",
+        f"time, {args.rounds} round(s); load generator: this process, raw asyncio "
+        f"keep-alive connections; settings: {DCCS_ENV} (others at their defaults)",
         flush=True,
     )
     sqlite = f"sqlite:///{tempfile.mkdtemp(prefix='web-bench-sqlite-')}/bench.sqlite3"
     rounds: list[list[Result]] = []
+    only = set(args.only.split(","))
     for _ in range(args.rounds):
         results: list[Result] = []
         rounds.append(results)
-        results.append(await run_reference("bare", 18101, args))
-        if args.postgres:
+        if "bare" in only:
+            results.append(await run_reference("bare", 18101, args))
+        if args.postgres and "stored" in only:
             results.append(await run_reference("stored", 18102, args))
-            await asyncio.to_thread(fresh_postgres, args.postgres)
-            results.append(
-                await run_dccs("dccs serve, PostgreSQL x1", args.postgres, 1, True, 18110, args)
-            )
-            await asyncio.to_thread(fresh_postgres, args.postgres)
-            results.append(
-                await run_dccs("dccs serve, PostgreSQL x2", args.postgres, 2, True, 18120, args)
-            )
-        results.append(await run_dccs("dccs serve, SQLite x1", sqlite, 1, False, 18130, args))
+        for processes in (1, 2):
+            if args.postgres and f"pg{processes}" in only:
+                await asyncio.to_thread(fresh_postgres, args.postgres)
+                label = f"dccs serve, PostgreSQL x{processes}"
+                port = 18100 + 10 * processes
+                results.append(await run_dccs(label, args.postgres, processes, True, port, args))
+        if "sqlite" in only:
+            results.append(await run_dccs("dccs serve, SQLite x1", sqlite, 1, False, 18130, args))
     for n, results in enumerate(rounds, 1):
         print(f"\nRound {n}:\n")
         print(table(results))
+    print(f"\nMedians over {len(rounds)} round(s):\n")
+    print(medians(rounds))
     if args.postgres and not args.skip_race:
         print("\nBooking race, 2 processes on PostgreSQL (load " + load() + "):")
         print(await booking_race(args.postgres, args.race_citizens, args.race_capacity, 18140))
@@ -508,6 +724,11 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=64)
     parser.add_argument("--rounds", type=int, default=1)
     parser.add_argument("--skip-race", action="store_true")
+    parser.add_argument(
+        "--only",
+        default="bare,stored,pg1,pg2,sqlite",
+        help="which servers to measure, comma-separated (default: all five)",
+    )
     parser.add_argument("--race-citizens", type=int, default=40)
     parser.add_argument("--race-capacity", type=int, default=10)
     parser.add_argument("--serve-reference", choices=["bare", "stored"], help=argparse.SUPPRESS)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import bindparam
@@ -27,6 +27,18 @@ async def touch(session: AsyncSession, token_hash: str, now: datetime) -> bool:
         update(WebSession).where(col(WebSession.token_hash) == token_hash).values(last_seen_at=now)
     )
     return result.rowcount == 1
+
+
+async def seen(session: AsyncSession, token_hash: str, now: datetime, every: timedelta) -> bool:
+    """Whether the session exists; it is marked seen only if it was last seen ``every`` ago
+    or more (a page polling every few seconds would otherwise write its row each time)."""
+    query = select(WebSession.last_seen_at).where(col(WebSession.token_hash) == token_hash)
+    last = (await session.exec(query)).one_or_none()
+    if last is None:
+        return False
+    if last <= now - every:
+        await touch(session, token_hash, now)
+    return True
 
 
 def create(session: AsyncSession, token_hash: str, now: datetime) -> None:

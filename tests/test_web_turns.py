@@ -5,6 +5,8 @@ killed in the middle of a turn loses nothing (the page sends the same id again).
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import secrets
 import subprocess
 import sys
 import time
@@ -12,6 +14,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -24,9 +27,11 @@ from bot.channels.web import COOKIE, RUNTIME
 from bot.server import create_app
 from bot.settings import Settings
 from db.engine import SessionFactory
-from db.models import FaqUse, InboxItem
+from db.models import Conversation, FaqUse, InboxItem, WebSession
 from handlers import texts
 from handlers.clock import FixedClock
+from handlers.contract import Incoming
+from handlers.conversation.web_turns import Answer, Asked, update_key
 from tests.conftest import Client
 from tests.test_platform_end_to_end import Browser
 from tests.test_reception import add_calendar
@@ -194,3 +199,155 @@ async def test_a_server_killed_in_the_middle_of_a_turn_loses_nothing(
     assert "90 ngày" in answer["replies"][0]["text"] and again == answer
     assert await rows_for(sessions, "m2") == 1
     assert await faq_answers(sessions) == before + 1
+
+
+# ---------------------------------------------------------------- several turns in one group
+
+
+async def browser_session(client: Client) -> str:
+    """A browser of its own that has said hello: the hash of its cookie, as the server keeps
+    it."""
+    async with ClientSession(cookie_jar=CookieJar(unsafe=True)) as browser:
+        url = client.make_url("/api/chat")
+        async with browser.post(url, json={"text": "xin chao", "id": "m1"}) as response:
+            return hashlib.sha256(response.cookies[COOKIE].value.encode()).hexdigest()
+
+
+def asked(session_hash: str, client_id: str, text: str) -> Asked:
+    said = Incoming(channel="web", chat_id="", user_id="", text=text, transcript=True)
+    return Asked(session_hash, secrets.token_hex(32), client_id, said)
+
+
+async def all_at_once(client: Client, turns: list[Asked]) -> list[Answer | None]:
+    """The turns handed to the web process's group commit in the same instant, as requests
+    read together are: they form one group. None is "answered alone, the long way"."""
+    web_turns = client.app[RUNTIME].web_turns
+    assert web_turns is not None
+    return list(await asyncio.gather(*(web_turns.answer(turn) for turn in turns)))
+
+
+async def test_the_same_client_id_twice_in_one_group_is_answered_once_for_both(
+    client: Client, sessions: SessionFactory
+) -> None:
+    lan, minh = await browser_session(client), await browser_session(client)
+    before = await faq_answers(sessions)
+    first, again, other = await all_at_once(
+        client,
+        [asked(lan, "m2", QUESTION), asked(lan, "m2", QUESTION), asked(minh, "m2", QUESTION)],
+    )
+    # Nobody was sent the long way: the repeat did not undo its group.
+    assert first is not None and again is not None and other is not None
+    assert again.replies == first.replies and "90 ngày" in first.replies[0].text
+    assert await rows_for(sessions, "m2") == 2  # Lan's once, Minh's once
+    assert await faq_answers(sessions) == before + 2
+
+
+async def test_a_retry_in_a_group_takes_the_long_way_and_the_others_stay_together(
+    client: Client, sessions: SessionFactory
+) -> None:
+    lan, minh = await browser_session(client), await browser_session(client)
+    answered = await all_at_once(client, [asked(lan, "m2", QUESTION)])
+    before = await faq_answers(sessions)
+    retry, fresh = await all_at_once(
+        client, [asked(lan, "m2", QUESTION), asked(minh, "m2", "huong uoc la gi")]
+    )
+    assert retry is None  # the long way answers it from the stored replies
+    assert fresh is not None and "hương ước" in fresh.replies[0].text.lower()
+    assert answered[0] is not None and await rows_for(sessions, "m2") == 2
+    assert await faq_answers(sessions) == before + 1
+
+
+async def test_a_turn_that_raises_leaves_the_rest_of_its_group_answered(
+    client: Client, sessions: SessionFactory
+) -> None:
+    lan_hash, minh_hash, hoa_hash = [await browser_session(client) for _ in range(3)]
+    # Lan's stored conversation is broken: the buttons her last reply offered are not text
+    # (a row written by hand, or by an old version), so her "1" raises inside the flow.
+    async with sessions() as session, session.begin():
+        query = select(Conversation).where(Conversation.chat_id == lan_hash)
+        row = (await session.exec(query)).one()
+        row.offered = [12345]  # type: ignore[list-item]
+        session.add(row)
+    before = await faq_answers(sessions)
+    broken, first, second = await all_at_once(
+        client,
+        [
+            asked(lan_hash, "m2", "1"),
+            asked(minh_hash, "m2", QUESTION),
+            asked(hoa_hash, "m2", "huong uoc la gi"),
+        ],
+    )
+    assert broken is None
+    assert first is not None and "90 ngày" in first.replies[0].text
+    assert second is not None and "hương ước" in second.replies[0].text.lower()
+    assert await rows_for(sessions, "m2") == 2
+    assert await faq_answers(sessions) == before + 2
+    # Lan's turn, the long way (what the web handler does with None): an apology, and her
+    # message is kept for the clock to try again.
+    replies = await client.app[RUNTIME].dispatch(
+        Incoming(
+            channel="web",
+            chat_id=lan_hash,
+            user_id=lan_hash,
+            text="1",
+            update_id=update_key(lan_hash, "m2"),
+            transcript=True,
+        )
+    )
+    assert [reply.text for reply in replies] == [texts.UPDATE_FAILED]
+
+
+async def test_a_client_id_sent_again_without_the_cookie_gets_nothing_of_the_first(
+    client: Client, sessions: SessionFactory
+) -> None:
+    """The page has its cookie after its first answer; a request without it is another
+    browser (or a first message whose answer, and cookie, were lost). Client ids are easy to
+    guess, so one never reaches another session's stored replies or conversation."""
+    menu = await (await client.post("/api/chat", json={"button": "menu:book", "id": "b1"})).json()
+    assert menu["replies"]
+    mine = await (await client.post("/api/chat", json={"text": QUESTION, "id": "b2"})).json()
+    async with ClientSession(cookie_jar=CookieJar(unsafe=True)) as stranger:
+        url = client.make_url("/api/chat")
+        async with stranger.post(url, json={"text": "huong uoc la gi", "id": "b2"}) as response:
+            theirs = await response.json()
+            their_cookie = response.cookies[COOKIE].value
+    assert theirs != mine and "hương ước" in theirs["replies"][0]["text"].lower()
+    mine_cookie = client.session.cookie_jar.filter_cookies(client.make_url("/"))[COOKIE].value
+    assert their_cookie != mine_cookie
+    # Each session has its own b2, and the first browser's retry still gets its own answer.
+    assert await rows_for(sessions, "b2") == 2
+    again = await (await client.post("/api/chat", json={"text": QUESTION, "id": "b2"})).json()
+    assert again == mine
+
+
+async def test_a_page_polling_for_pushes_writes_its_session_only_when_long_unseen(
+    client: Client, sessions: SessionFactory, clock: FixedClock
+) -> None:
+    await client.post("/api/chat", json={"text": "xin chao", "id": "m1"})
+    engine = client.app[RUNTIME].engine
+    written: list[str] = []
+
+    def listener(*args: Any) -> None:
+        statement = str(args[2])
+        if statement.lstrip().upper().startswith("UPDATE WEB_SESSION"):
+            written.append(statement)
+
+    event.listen(engine.sync_engine, "before_cursor_execute", listener)
+    try:
+        for _ in range(3):
+            polled = await client.get("/api/chat/updates")
+            assert await polled.json() == {"replies": []}
+        assert written == []
+        clock.advance(timedelta(minutes=11))
+        await client.get("/api/chat/updates")
+        assert len(written) == 1
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", listener)
+    cookie = client.session.cookie_jar.filter_cookies(client.make_url("/"))[COOKIE].value
+    mine = hashlib.sha256(cookie.encode()).hexdigest()
+    async with sessions() as session:
+        query = select(WebSession.last_seen_at).where(WebSession.token_hash == mine)
+        assert (await session.exec(query)).one() == clock.now()
+    # A cookie the server never issued reads nothing and writes nothing.
+    client.session.cookie_jar.update_cookies({COOKIE: "not-ours"})
+    assert await (await client.get("/api/chat/updates")).json() == {"replies": []}

@@ -27,7 +27,7 @@ from bot.runtime import Runtime
 from db import inbox, outbox, web_sessions
 from handlers.contract import Incoming
 from handlers.conversation import history
-from handlers.conversation.web_turns import Asked, update_key
+from handlers.conversation.web_turns import TOUCH_EVERY, Asked, update_key
 from handlers.petitions.letters import letter_for
 
 CHANNEL = web_sessions.CHANNEL
@@ -179,12 +179,17 @@ async def post_file(request: web.Request) -> web.Response:
 
 
 async def get_updates(request: web.Request) -> web.Response:
-    session_hash, _ = await _session_hash(request, create=False)
-    if session_hash is None:
-        return _json({"replies": []})
+    """Pushes waiting for this browser session. The page polls every few seconds: one
+    transaction that reads the session and writes it only when it was last seen long ago."""
     runtime = request.app[RUNTIME]
+    token = request.cookies.get(COOKIE)
+    if not token or len(token) > 128:
+        return _json({"replies": []})
+    now = runtime.clock.now()
     async with runtime.sessions() as session, session.begin():
-        pending = await web_sessions.take_pending(session, session_hash, runtime.clock.now())
+        if not await web_sessions.seen(session, _hash(token), now, TOUCH_EVERY):
+            return _json({"replies": []})
+        pending = await web_sessions.take_pending(session, _hash(token), now)
         replies = [item.reply for item in pending]
     return _json({"replies": replies})
 

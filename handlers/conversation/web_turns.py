@@ -12,9 +12,19 @@ rows and the FAQ counters.
 Pushes are never held for the web (its sender has no delivery window), so unlike
 ``Engine`` a web group releases none.
 
-Anything unusual makes the whole group fall back, and each of its turns is answered alone the
-long way (``Engine.dispatch``): a client id already stored (a retry gets the stored replies),
-a flow that raises (the apology and the retry counter), two first contacts racing.
+A turn that cannot go with its group takes the long way alone (``Engine.dispatch``) and the
+rest of the group is written again without it: a client id stored before (the long way
+answers a retry with the stored replies), a flow that raises (the apology and the retry
+counter). The same client id twice in one group is answered once, and both requests get that
+answer. Anything else unusual (two first contacts of one chat racing) sends the whole group
+the long way.
+
+A message without a cookie starts a session of its own, even when its client id was seen
+before: client ids are chosen by the page and easy to guess, so they are matched only within
+the session whose cookie came with them, and never give anyone else's replies. The page has
+the cookie after its first answer, so only a first message can come again without one (its
+answer was lost before the cookie arrived); a first message changes nothing outside its own
+session, and the session it made is left unused.
 """
 
 from __future__ import annotations
@@ -25,6 +35,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from db import conversations, faq_use, inbox, people, web_sessions
@@ -67,6 +78,17 @@ class Answer:
 def update_key(session_hash: str, client_id: str | None) -> str | None:
     # Client ids are only unique per browser, so the key is scoped to the session.
     return f"{session_hash[:32]}:{client_id}" if client_id else None
+
+
+# A group is written at most this many times, each without the turns that could not go with it.
+MOST_TRIES = 4
+
+
+class _TurnFailed(Exception):
+    def __init__(self, index: int, reason: str) -> None:
+        super().__init__(reason)
+        self.index = index
+        self.reason = reason
 
 
 class WebTurns:
@@ -112,18 +134,54 @@ class WebTurns:
             await asyncio.sleep(0)
             while self._waiting:
                 group, self._waiting = self._waiting[: self._most], self._waiting[self._most :]
-                answers: list[Answer | None] = [None] * len(group)
                 try:
-                    answers = await self._together([asked for asked, _ in group])
-                except Exception as exc:  # any failure: each turn of the group alone
-                    log.info("a web group of %d falls back: %s", len(group), type(exc).__name__)
+                    await self._write(group)
                 finally:
                     # Even when cancelled (shutdown), nobody is left waiting.
-                    for (_, future), answer in zip(group, answers, strict=True):
+                    for _, future in group:
                         if not future.done():
-                            future.set_result(answer)
+                            future.set_result(None)
         finally:
             self._running -= 1
+
+    async def _write(self, group: list[tuple[Asked, asyncio.Future[Answer | None]]]) -> None:
+        """Answer the group together; a turn that cannot go with it is left to the long way
+        (its future stays unset) and the others are written again without it."""
+        group = list(group)  # the caller's list stays whole: it answers what is left unset
+        for _ in range(MOST_TRIES):
+            if not group:
+                return
+            try:
+                answers = await self._together([asked for asked, _ in group])
+            except _TurnFailed as failed:
+                log.info("a web turn raised in a group of %d: %s", len(group), failed.reason)
+                del group[failed.index]
+                continue
+            except IntegrityError:
+                stored = await self._stored([asked for asked, _ in group])
+                if not stored:  # not a retry: each turn of the group alone
+                    log.info("a web group of %d falls back: IntegrityError", len(group))
+                    return
+                group = [turn for n, turn in enumerate(group) if n not in stored]
+                continue
+            except Exception as exc:  # anything else: each turn of the group alone
+                log.info("a web group of %d falls back: %s", len(group), type(exc).__name__)
+                return
+            for (_, future), answer in zip(group, answers, strict=True):
+                if not future.done():
+                    future.set_result(answer)
+            return
+
+    async def _stored(self, group: list[Asked]) -> set[int]:
+        """The turns of the group whose client id is stored already (retries)."""
+        keys = {
+            n: f"{asked.cookie_hash[:32]}:{asked.client_id}"
+            for n, asked in enumerate(group)
+            if asked.cookie_hash and asked.client_id
+        }
+        async with self._sessions() as session:
+            found = await inbox.find_many(session, CHANNEL, list(keys.values()))
+        return {n for n, key in keys.items() if key in found}
 
     async def _together(self, group: list[Asked]) -> list[Answer | None]:
         now = self._clock.now()
@@ -150,17 +208,26 @@ class WebTurns:
             uses = faq_use.Tally()
             answers: list[Answer | None] = []
             done: list[tuple[str, str, list[dict[str, Any]], dict[str, Any] | None]] = []
-            for asked, (token_hash, created) in zip(group, chosen, strict=True):
+            # The same client id twice in the group (the page sent again before its answer
+            # came): answered once, both requests get that answer.
+            answered: dict[str, Answer] = {}
+            for n, (asked, (token_hash, created)) in enumerate(zip(group, chosen, strict=True)):
                 key = update_key(token_hash, asked.client_id)
+                if key is not None and key in answered:
+                    answers.append(answered[key])
+                    continue
                 incoming = replace(
                     asked.message, chat_id=token_hash, user_id=token_hash, update_id=key
                 )
                 actor = replace(actors[token_hash], private=True, origin=incoming.origin)
                 state = states[token_hash]
                 secret = history.secret(state)
-                replies = await self._route(
-                    Turn(session, state, actor, incoming, now, self._settings, uses)
-                )
+                try:
+                    replies = await self._route(
+                        Turn(session, state, actor, incoming, now, self._settings, uses)
+                    )
+                except Exception as exc:  # this turn alone, the long way; the others again
+                    raise _TurnFailed(n, type(exc).__name__) from exc
                 said = await history.keep_secret(session, incoming, secret, state)
                 if not secret and history.secret(state):
                     # This chat's earlier turns in the group are not stored yet.
@@ -171,10 +238,14 @@ class WebTurns:
                     ]
                 if key is not None:
                     done.append((key, token_hash, [reply.to_json() for reply in replies], said))
-                answers.append(Answer(replies, token_hash, created))
+                answer = Answer(replies, token_hash, created)
+                answers.append(answer)
+                if key is not None:
+                    answered[key] = answer
             await conversations.save_many(session, list(states.values()), now)
             if done:
-                # A client id stored before makes this raise: the group is undone.
+                # A client id stored before makes this raise: the group is undone and written
+                # again without the retries (`_write`).
                 await inbox.add_answered(session, CHANNEL, done, now)
             # Last: the day's counter rows are the only ones two groups share.
             await faq_use.record(session, uses)
