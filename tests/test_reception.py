@@ -31,6 +31,7 @@ from handlers.reception.schedule import (
     move_session,
 )
 from handlers.reception.staff import briefing_sheet
+from handlers.spoken_dates import read_wanted_day
 from tests.test_access import invite, msg, setup_units
 
 ONE_OFF = {
@@ -1033,3 +1034,23 @@ async def test_a_typed_date_with_no_session_names_the_nearest_ones(
     async with sessions() as session:
         state = await conversations.load(session, "web", "nearest")
     assert str(state.data["session_id"]) == payloads([several])[1].removeprefix("rc:s:")
+
+
+def test_the_days_people_type_to_find_a_session() -> None:
+    wednesday = date(2026, 11, 25)
+    typed = {
+        "14/12": date(2026, 12, 14),
+        "ngày 14": date(2026, 12, 14),
+        "ng 30": date(2026, 11, 30),
+        "14/12/2026": date(2026, 12, 14),
+        "toi muon dat ngay 14 thang 12": date(2026, 12, 14),
+        "thứ 2 tuần sau": date(2026, 11, 30),
+        "t6 tuan toi": date(2026, 12, 4),
+        "thu sau": date(2026, 11, 27),
+        "chu nhat tuan sau": date(2026, 12, 6),
+        "mai": date(2026, 11, 26),
+        "15/01": date(2027, 1, 15),
+    }
+    assert {text: read_wanted_day(text, wednesday) for text in typed} == typed
+    for nothing in ("14", "buoi chieu", "xem cac buoi sau", "31/02"):
+        assert read_wanted_day(nothing, wednesday) is None
