@@ -78,13 +78,15 @@ _WEEKDAY = re.compile(
 )
 _WEEKDAYS = {"2": 0, "hai": 0, "3": 1, "ba": 1, "4": 2, "tu": 2, "5": 3, "nam": 3, "6": 4}
 _WEEKDAYS |= {"sau": 4, "7": 5, "bay": 5}
+PAST_SLIP = timedelta(days=31)
 _COMING = {"hom nay": 0, "ngay mai": 1, "mai": 1, "ngay kia": 2, "ngay mot": 2}
 
 
 def read_wanted_day(text: str, today: date) -> date | None:
     """The day someone wants to come ("14/12", "ngay 14", "thu 2 tuan sau", "mai"), past or
-    not. A day without a year is the next such day, one without a month the next such day of a
-    month; a weekday is the next one, or next week's with "tuần sau"."""
+    not. A day without a year is the next such day (unless it passed in the last month), one
+    without a month the next such day of a month; a weekday is the next one, or next week's
+    with "tuần sau"."""
     folded = fold(text)
     found = [m for pattern in (_NUMERIC, _WORDS) for m in pattern.finditer(folded)]
     if found:
@@ -96,7 +98,8 @@ def read_wanted_day(text: str, today: date) -> date | None:
             guess = date(today.year, int(month_text or 0), int(day_text or 0))
         except ValueError:
             return None
-        return guess if guess >= today else guess.replace(year=today.year + 1)
+        # A day of the last month is one the person mistook, not one a year ahead.
+        return guess if guess >= today - PAST_SLIP else guess.replace(year=today.year + 1)
     day_only = _DAY_ONLY.search(folded)
     if day_only is not None:
         return _next_of_month(int(day_only.group(1)), today)
