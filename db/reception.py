@@ -64,6 +64,33 @@ async def upcoming(
     return (await session.exec(query)).all()
 
 
+async def bookable(
+    session: AsyncSession,
+    unit_ids: set[int] | None,
+    now: datetime,
+    limit: int,
+    *,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    latest_first: bool = False,
+) -> Sequence[ReceptionSession]:
+    """Open sessions after ``now`` with a place left, starting in [start, end) when given."""
+    query = select(ReceptionSession).where(
+        col(ReceptionSession.status) == OPEN,
+        col(ReceptionSession.starts_at) > now,
+        col(ReceptionSession.booked) < col(ReceptionSession.capacity),
+    )
+    if start is not None:
+        query = query.where(col(ReceptionSession.starts_at) >= start)
+    if end is not None:
+        query = query.where(col(ReceptionSession.starts_at) < end)
+    if unit_ids is not None:
+        query = query.where(col(ReceptionSession.unit_id).in_(unit_ids))
+    order = (col(ReceptionSession.starts_at), col(ReceptionSession.id))
+    query = query.order_by(*(o.desc() for o in order) if latest_first else order).limit(limit)
+    return (await session.exec(query)).all()
+
+
 async def open_bookings(
     session: AsyncSession, person_id: int, now: datetime
 ) -> Sequence[tuple[Booking, ReceptionSession]]:

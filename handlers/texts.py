@@ -351,7 +351,23 @@ NO_SESSIONS = (
 PICK_SESSION = "Anh/chị chọn buổi tiếp muốn đăng ký:"
 SESSION_LINE = "{day} {start}-{end}: {kind}, {receiver} ({left} chỗ trống)"
 SESSION_BUTTON = "{day} {start}: {receiver_title}"
-PICK_SESSION_AGAIN = "Anh/chị vui lòng chọn một buổi trong danh sách (bấm nút hoặc gõ số)."
+LATER_SESSIONS = "Xem các buổi sau"
+EARLIER_SESSIONS = "Các buổi trước"
+ALL_SESSIONS = "Xem tất cả các buổi"
+SESSIONS_PAGE = (
+    "(Trang {page}/{pages}. Anh/chị cũng có thể gõ ngày muốn đến, ví dụ 14/12 hoặc thứ 2 tuần sau.)"
+)
+SESSION_ON_DAY = "Ngày {day} có một buổi tiếp còn chỗ:\n- {line}\nAnh/chị bấm vào buổi này để chọn."
+SESSIONS_ON_DAY = "Ngày {day} có {count} buổi tiếp còn chỗ. Anh/chị chọn một buổi:"
+NO_SESSION_ON_DAY = "Ngày {day} không có buổi tiếp nào còn chỗ."
+DAY_PASSED = "Ngày {day} đã qua."
+NEAREST_BEFORE = "Buổi gần nhất trước ngày đó: {line}"
+NEAREST_AFTER = "Buổi gần nhất sau ngày đó: {line}"
+NO_SESSION_NEAR = "Không còn buổi nào khác mở đăng ký."
+PICK_SESSION_AGAIN = (
+    "Anh/chị vui lòng chọn một buổi trong danh sách (bấm nút hoặc gõ số), hoặc gõ ngày muốn "
+    "đến, ví dụ 14/12."
+)
 ASK_NAME = "Anh/chị cho biết họ và tên đầy đủ (ví dụ: Nguyễn Văn An):"
 REUSE_DETAILS = (
     "Lần trước anh/chị đã cho biết: {hint} (họ tên, số điện thoại, địa chỉ). Nếu đúng là anh/chị, "

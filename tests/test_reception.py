@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from io import BytesIO
 
 import pytest
@@ -12,13 +12,13 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import col, select
 
 from bot.retention import Retention
-from db import outbox, people
+from db import conversations, outbox, people
 from db import reception as rows
 from db.engine import SessionFactory
 from db.models import Booking, Outbox, ReceptionSession
 from handlers import texts
 from handlers.clock import VN_TZ, FixedClock
-from handlers.contract import Reply
+from handlers.contract import Incoming, Reply
 from handlers.conversation.assistant import Assistant
 from handlers.conversation.turn import AssistantSettings
 from handlers.faq.knowledge import KnowledgeBase
@@ -31,6 +31,7 @@ from handlers.reception.schedule import (
     move_session,
 )
 from handlers.reception.staff import briefing_sheet
+from handlers.spoken_dates import read_wanted_day
 from tests.test_access import invite, msg, setup_units
 
 ONE_OFF = {
@@ -883,3 +884,175 @@ async def test_the_chairman_asked_for_is_offered_even_after_a_fortnight_of_daily
     listed = await Chat(assistant, "late").say("toi muon gap chu tich xa")
     offered = [b.label for b in listed.buttons if b.payload.startswith("rc:s:")]
     assert offered[0] == "16/12 13:30: Chủ tịch UBND xã" and len(offered) == 8
+
+
+def daily_sessions(first: date, days: int) -> list[dict[str, object]]:
+    """One morning session a day with the commune's reception officer."""
+    return [
+        dict(
+            ONE_OFF,
+            date=f"{first + timedelta(days=n):%d/%m/%Y}",
+            receiver_title="Công chức tiếp công dân",
+            receiver_name="Trần Thị Mẫu",
+        )
+        for n in range(days)
+    ]
+
+
+# Three weeks ahead of the suite's Wednesday 25/11/2026, after twenty days of daily sessions:
+# the 21st session, on the third page of the list.
+CHAIRMAN_LATER = dict(ONE_OFF, date="16/12/2026", start="13:30", end="16:30")
+
+
+def session_buttons(reply: Reply) -> list[str]:
+    return [b.label for b in reply.buttons if b.payload.startswith("rc:s:")]
+
+
+async def booked_day(sessions: SessionFactory) -> str:
+    async with sessions() as session:
+        booking = (await session.exec(select(Booking))).one()
+        item = await session.get(ReceptionSession, booking.session_id)
+    assert item is not None
+    return f"{item.starts_at.astimezone(VN_TZ):%d/%m/%Y %H:%M}"
+
+
+async def test_a_citizen_pages_to_a_session_three_weeks_ahead_and_books_it(
+    assistant: Assistant, sessions: SessionFactory, clock: FixedClock
+) -> None:
+    """Found in a walk: only the first 8 sessions were offered, with no way to see later ones."""
+    calendar = [*daily_sessions(date(2026, 11, 26), 20), CHAIRMAN_LATER]
+    await add_calendar(sessions, clock, {"sessions": calendar})
+    chat = Chat(assistant, "pages")
+    first = await chat.say("toi muon dat lich tiep cong dan")
+    assert len(session_buttons(first)) == 8 and "(Trang 1/3." in first.text
+    assert payloads([first])[8:] == ["rc:page:1", "rc:quit"]
+    # She first takes the earliest session and fills the form, then wants a later one.
+    await chat.press(payloads([first])[0])
+    await chat.press("rc:m:kien_nghi")
+    await chat.say("Nguyễn Thị Hoa")
+    await chat.say("0912 345 678")
+    await chat.say("Thôn Đông, xã Minh Hòa")
+    await chat.say("Đề nghị xem xét lại việc cấp giấy chứng nhận quyền sử dụng đất")
+    await chat.press("rc:edit")
+    again = await chat.press("rc:edit:session")
+    assert "rc:back" in payloads([again])  # back to the read-back with nothing lost
+    second = await chat.press("rc:page:1")
+    assert session_buttons(second)[0] == "04/12 07:30: Công chức tiếp công dân"
+    assert "rc:page:0" in payloads([second]) and "rc:page:2" in payloads([second])
+    assert [b.label for b in second.buttons[8:10]] == [texts.LATER_SESSIONS, texts.EARLIER_SESSIONS]
+
+    # The process restarts, and the channel delivers the next press twice.
+    restarted = Assistant(sessions, KnowledgeBase(0), clock, AssistantSettings())
+    press = Incoming(
+        channel="web", chat_id="pages", user_id="pages", button="rc:page:2", update_id="u-41"
+    )
+    third = await restarted.dispatch(press)
+    assert await restarted.dispatch(press) == third
+    assert "(Trang 3/3." in third[-1].text and "rc:page:3" not in payloads(third)
+    assert session_buttons(third[-1])[-1] == "16/12 13:30: Chủ tịch UBND xã"
+    read_back = await Chat(restarted, "pages").press(payloads(third)[4])
+    assert "- Buổi tiếp: 16/12/2026 13:30-16:30" in read_back.text
+    assert "Nguyễn Thị Hoa" in read_back.text and "0912345678" in read_back.text
+    assert (await Chat(restarted, "pages").press("rc:yes")).text.startswith("Đã đặt lịch.")
+    assert await booked_day(sessions) == "16/12/2026 13:30"
+
+
+async def test_a_typed_number_after_paging_books_the_session_shown_at_that_number(
+    assistant: Assistant, sessions: SessionFactory, clock: FixedClock
+) -> None:
+    await add_calendar(sessions, clock, {"sessions": daily_sessions(date(2026, 11, 26), 20)})
+    chat = Chat(assistant, "zalo-like")
+    first = await chat.say("dat lich tiep dan")
+    assert payloads([first])[8] == "rc:page:1", first
+    second = await chat.say("xem cac buoi sau")  # the button's label, typed
+    assert "(Trang 2/3." in second.text, second
+    assert session_buttons(second)[2] == "06/12 07:30: Công chức tiếp công dân"
+    # A restart between the page and the number: the number is still read on this page.
+    restarted = Chat(Assistant(sessions, KnowledgeBase(0), clock, AssistantSettings()), "zalo-like")
+    assert (await restarted.say("3")).text == texts.ASK_MATTER
+    await restarted.say("kien nghi")
+    await restarted.say("Phạm Văn Lâm")
+    await restarted.say("0987654321")
+    await restarted.say("Xóm Bãi, xã Minh Hòa")
+    await restarted.say("Kiến nghị sửa đoạn đường liên thôn bị sạt lở")
+    assert (await restarted.say("dong y")).text.startswith("Đã đặt lịch.")
+    assert await booked_day(sessions) == "06/12/2026 07:30"
+
+
+async def test_a_citizen_types_the_date_of_a_later_session_without_diacritics_and_books_it(
+    assistant: Assistant, sessions: SessionFactory, clock: FixedClock
+) -> None:
+    calendar = [*daily_sessions(date(2026, 11, 26), 20), CHAIRMAN_LATER]
+    await add_calendar(sessions, clock, {"sessions": calendar})
+    chat = Chat(assistant, "by-day")
+    await chat.say("toi muon dat lich tiep cong dan")
+    monday = await chat.say("thu 2 tuan sau")
+    assert monday.text.startswith("Ngày 30/11/2026 có một buổi tiếp còn chỗ:")
+    offered = await chat.say("ngay 16 thang 12")
+    assert offered.text.startswith("Ngày 16/12/2026 có một buổi tiếp còn chỗ:")
+    assert "16/12/2026 13:30-16:30: Tiếp định kỳ của lãnh đạo" in offered.text
+    assert payloads([offered]) == [payloads([offered])[0], "rc:page:0", "rc:quit"]
+    assert (await chat.say("dung")).text == texts.ASK_MATTER  # "đúng", as if tapped
+    await chat.say("khieu nai")
+    await chat.say("tran van binh")
+    await chat.say("0903 111 222")
+    await chat.say("thon Tay, xa Minh Hoa")
+    await chat.say("Khieu nai quyet dinh thu hoi dat so 12/QD-UBND")
+    assert (await chat.press("rc:yes")).text.startswith("Đã đặt lịch.")
+    assert await booked_day(sessions) == "16/12/2026 13:30"
+
+
+async def test_a_typed_date_with_no_session_names_the_nearest_ones(
+    assistant: Assistant, sessions: SessionFactory, clock: FixedClock
+) -> None:
+    calendar = [
+        dict(ONE_OFF, date="10/12/2026"),
+        dict(ONE_OFF, date="18/12/2026"),
+        dict(ONE_OFF, date="18/12/2026", start="13:30", end="16:30"),
+    ]
+    await add_calendar(sessions, clock, {"sessions": calendar})
+    chat = Chat(assistant, "nearest")
+    await chat.say("dk gap ct xa")
+    none = await chat.say("15/12")
+    assert none.text.split("\n") == [
+        "Ngày 15/12/2026 không có buổi tiếp nào còn chỗ.",
+        "Buổi gần nhất trước ngày đó: 10/12/2026 07:30-11:00: Tiếp định kỳ của lãnh đạo, "
+        "Chủ tịch UBND xã Lê Văn Bình (20 chỗ trống)",
+        "Buổi gần nhất sau ngày đó: 18/12/2026 07:30-11:00: Tiếp định kỳ của lãnh đạo, "
+        "Chủ tịch UBND xã Lê Văn Bình (20 chỗ trống)",
+    ]
+    assert session_buttons(none) == [
+        "10/12 07:30: Chủ tịch UBND xã",
+        "18/12 07:30: Chủ tịch UBND xã",
+    ]
+    passed = await chat.say("20/11")
+    assert passed.text.startswith("Ngày 20/11/2026 đã qua.\nBuổi gần nhất sau ngày đó: 10/12/2026")
+    several = await chat.say("ngày 18")
+    assert several.text.startswith("Ngày 18/12/2026 có 2 buổi tiếp còn chỗ. Anh/chị chọn một buổi:")
+    assert len(session_buttons(several)) == 2
+    assert (await chat.say("2")).text == texts.ASK_MATTER
+    async with sessions() as session:
+        state = await conversations.load(session, "web", "nearest")
+    assert str(state.data["session_id"]) == payloads([several])[1].removeprefix("rc:s:")
+
+
+def test_the_days_people_type_to_find_a_session() -> None:
+    wednesday = date(2026, 11, 25)
+    typed = {
+        "14/12": date(2026, 12, 14),
+        "ngày 14": date(2026, 12, 14),
+        "ng 30": date(2026, 11, 30),
+        "14/12/2026": date(2026, 12, 14),
+        "toi muon dat ngay 14 thang 12": date(2026, 12, 14),
+        "thứ 2 tuần sau": date(2026, 11, 30),
+        "t6 tuan toi": date(2026, 12, 4),
+        "thu sau": date(2026, 11, 27),
+        "chu nhat tuan sau": date(2026, 12, 6),
+        "mai": date(2026, 11, 26),
+        "15/01": date(2027, 1, 15),
+        "20/11": date(2026, 11, 20),  # a slip: told it has passed, not sent a year ahead
+        "10/10": date(2027, 10, 10),
+    }
+    assert {text: read_wanted_day(text, wednesday) for text in typed} == typed
+    for nothing in ("14", "buoi chieu", "xem cac buoi sau", "31/02"):
+        assert read_wanted_day(nothing, wednesday) is None

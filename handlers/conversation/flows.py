@@ -38,10 +38,15 @@ class Booking(Flow):
     prefixes = (reception.PREFIX,)
 
     async def text(self, turn: Turn, typed: str) -> list[Reply] | None:
-        if turn.state.step == "session" and len(typed.split()) > SESSION_WORDS:
-            # The list is a choice of buttons: a few words ("buổi chiều") are an attempt to
-            # choose and get the list again, a sentence is a new request ("thôi, tôi muốn phản
-            # ánh…"); any answers already given wait as a draft.
+        at_list = turn.state.step == "session"
+        if (
+            at_list
+            and len(typed.split()) > SESSION_WORDS
+            and not reception.names_a_day(typed, turn.now)
+        ):
+            # The list is a choice of buttons: a few words ("buổi chiều") or a day ("ngày 14
+            # tháng 12") are an attempt to choose, a sentence is a new request ("thôi, tôi muốn
+            # phản ánh…"); any answers already given wait as a draft.
             drafts.set_aside(turn.state)
             return None
         t = turn

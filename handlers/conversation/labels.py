@@ -32,6 +32,7 @@ def _labels() -> dict[str, tuple[str, ...]]:
         *petitions.FORM.pick_field(petition_fields).buttons,
         Button(texts.PETITION_SEND, petitions.SEND),
         Button(texts.CONSENT_YES, booking.CONSENT_YES),
+        *booking.page_buttons(),
     ]
     table: dict[str, tuple[str, ...]] = {}
     for button in buttons:

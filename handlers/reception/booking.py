@@ -44,14 +44,16 @@ from handlers.petitions.routing import shield_leaders_from_booking
 from handlers.reception.figures import GROUP_FROM
 from handlers.reception.walk_in import WalkIn
 from handlers.reception.walk_in import record as record_walk_in
+from handlers.spoken_dates import read_wanted_day
 from handlers.units.pick import address_note
-from knowledge.normalize import fold
+from knowledge.normalize import ascii_int, fold
 
 FLOW = "booking"
 # Where drafts.py keeps a form set aside (the key is shared, the module imports this one).
 DRAFT = "draft"
 PREFIX = "rc:"
 SESSION_PREFIX = "rc:s:"
+PAGE_PREFIX = "rc:page:"
 MATTER_PREFIX = "rc:m:"
 CANCEL_PREFIX = "rc:cancel:"
 CANCEL_YES_PREFIX = "rc:cancelyes:"
@@ -72,6 +74,11 @@ DESK = "desk"
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 # Sessions offered in one list, and how many upcoming ones are looked at to choose them.
 SHOWN, LOOKED_AT = 8, 60
+# Where the page of the session list and the receiver asked for are kept in the state.
+PAGE, PREFER = "page", "prefer"
+# At the session list, a message naming a day this short chooses by day; a longer one is a
+# new request.
+DAY_WORDS = 8
 EVE_AT = time(8, 0)
 MORNING_AT = time(6, 30)
 
@@ -229,16 +236,10 @@ async def start(
         # Told before the first question, not after everything has been typed.
         state.flow = state.step = None
         return with_menu(texts.TOO_MANY_BOOKINGS)
-    # Looked for further ahead than is shown: the chairman's sessions asked for may come after
-    # a week of daily ones.
-    choices = await rows.upcoming(session, await _scope(session, actor), now, LOOKED_AT)
-    choices = [item for item in choices if item.booked < item.capacity]
+    choices = await _choices(session, actor, now, prefer)
     if not choices:
         state.flow = state.step = None
         return with_menu(texts.NO_SESSIONS)
-    if prefer:
-        choices.sort(key=lambda item: prefer not in fold(item.receiver_title))
-    choices = choices[:SHOWN]
     state.flow, state.step = FLOW, "session"
     if keep:
         state.data["choosing_again"] = True
@@ -247,22 +248,111 @@ async def start(
         state.data = {"moving": moving, **_waiting_draft(state)}
     else:
         state.data = {}
-    prompt = texts.PICK_NEW_SESSION.format(code=moving) if moving else texts.PICK_SESSION
-    lines = [prompt] + [f"- {describe(item)}" for item in choices]
-    buttons = tuple(
-        Button(
-            texts.SESSION_BUTTON.format(
-                day=f"{_local(item.starts_at):%d/%m}",
-                start=f"{_local(item.starts_at):%H:%M}",
-                receiver_title=item.receiver_title,
-            ),
-            f"{SESSION_PREFIX}{item.id}",
-        )
-        for item in choices
+    state.data.pop(PAGE, None)
+    state.data.pop(PREFER, None)
+    if prefer:
+        state.data[PREFER] = prefer
+    return _listing(state, choices)
+
+
+async def _choices(
+    session: AsyncSession, actor: Actor, now: datetime, prefer: str | None
+) -> list[ReceptionSession]:
+    # Looked for further ahead than is shown: the chairman's sessions asked for may come after
+    # a week of daily ones, and the later pages are turned through the same list.
+    choices = list(await rows.bookable(session, await _scope(session, actor), now, LOOKED_AT))
+    if prefer:
+        choices.sort(key=lambda item: prefer not in fold(item.receiver_title))
+    return choices
+
+
+async def _sessions(session: AsyncSession, state: ChatState, actor: Actor, now: datetime) -> Reply:
+    """The page of the session list the conversation stands at (its number is in the state)."""
+    choices = await _choices(session, actor, now, state.data.get(PREFER))
+    if not choices:
+        state.flow = state.step = None
+        return with_menu(texts.NO_SESSIONS)
+    return _listing(state, choices)
+
+
+def _session_button(item: ReceptionSession) -> Button:
+    start = _local(item.starts_at)
+    label = texts.SESSION_BUTTON.format(
+        day=f"{start:%d/%m}", start=f"{start:%H:%M}", receiver_title=item.receiver_title
     )
+    return Button(label, f"{SESSION_PREFIX}{item.id}")
+
+
+def _closing(state: ChatState) -> tuple[Button, ...]:
     # Choosing again from the read-back: "Quay lại" returns to it with nothing lost.
-    back = (Button(texts.BACK_STEP, FORM.back),) if keep else ()
-    return Reply("\n".join(lines), (*buttons, *back, Button(texts.QUIT_FLOW, FORM.quit)))
+    back = (Button(texts.BACK_STEP, FORM.back),) if state.data.get("choosing_again") else ()
+    return (*back, Button(texts.QUIT_FLOW, FORM.quit))
+
+
+def _listing(state: ChatState, choices: list[ReceptionSession]) -> Reply:
+    pages = -(-len(choices) // SHOWN)
+    page = min(max(int(state.data.get(PAGE, 0)), 0), pages - 1)
+    if page:
+        state.data[PAGE] = page
+    else:
+        state.data.pop(PAGE, None)
+    shown = choices[page * SHOWN : (page + 1) * SHOWN]
+    moving = state.data.get("moving")
+    prompt = texts.PICK_NEW_SESSION.format(code=moving) if moving else texts.PICK_SESSION
+    lines = [prompt] + [f"- {describe(item)}" for item in shown]
+    if pages > 1:
+        lines.append(texts.SESSIONS_PAGE.format(page=page + 1, pages=pages))
+    # After the sessions, so the numbers typed on a text-only channel stay 1 to 8 on every page.
+    turns = (
+        *((Button(texts.LATER_SESSIONS, f"{PAGE_PREFIX}{page + 1}"),) if page + 1 < pages else ()),
+        *((Button(texts.EARLIER_SESSIONS, f"{PAGE_PREFIX}{page - 1}"),) if page else ()),
+    )
+    buttons = tuple(_session_button(item) for item in shown)
+    return Reply("\n".join(lines), (*buttons, *turns, *_closing(state)))
+
+
+def page_buttons() -> list[Button]:
+    """Every paging button the session list can offer (their labels may be typed)."""
+    pages = range(-(-LOOKED_AT // SHOWN))
+    return [
+        Button(label, f"{PAGE_PREFIX}{page}")
+        for page in pages
+        for label in (texts.LATER_SESSIONS, texts.EARLIER_SESSIONS, texts.ALL_SESSIONS)
+    ]
+
+
+def names_a_day(typed: str, now: datetime) -> bool:
+    """At the session list, a short message naming a day ("ngay 14/12") chooses by day."""
+    today = now.astimezone(VN_TZ).date()
+    return len(typed.split()) <= DAY_WORDS and read_wanted_day(typed, today) is not None
+
+
+async def _on_day(
+    session: AsyncSession, state: ChatState, actor: Actor, now: datetime, day: date
+) -> Reply:
+    """The sessions of a typed day; none, the nearest ones before and after it."""
+    scope = await _scope(session, actor)
+    start = datetime.combine(day, time(0, 0), tzinfo=VN_TZ)
+    end = start + timedelta(days=1)
+    shown = f"{day:%d/%m/%Y}"
+    found = await rows.bookable(session, scope, now, SHOWN, start=start, end=end)
+    everything = (Button(texts.ALL_SESSIONS, f"{PAGE_PREFIX}{state.data.get(PAGE, 0)}"),)
+    if len(found) == 1:
+        text = texts.SESSION_ON_DAY.format(day=shown, line=describe(found[0]))
+    elif found:
+        lines = [f"- {describe(item)}" for item in found]
+        text = "\n".join([texts.SESSIONS_ON_DAY.format(day=shown, count=len(found)), *lines])
+    else:
+        before = await rows.bookable(session, scope, now, 1, end=start, latest_first=True)
+        after = await rows.bookable(session, scope, now, 1, start=end)
+        found = [*before, *after]
+        past = day < now.astimezone(VN_TZ).date()
+        lines = [(texts.DAY_PASSED if past else texts.NO_SESSION_ON_DAY).format(day=shown)]
+        lines += [texts.NEAREST_BEFORE.format(line=describe(item)) for item in before]
+        lines += [texts.NEAREST_AFTER.format(line=describe(item)) for item in after]
+        text = "\n".join(lines if found else [*lines, texts.NO_SESSION_NEAR])
+    buttons = tuple(_session_button(item) for item in found)
+    return Reply(text, (*buttons, *everything, *_closing(state)))
 
 
 def _ask(state: ChatState, step: str) -> Reply:
@@ -309,8 +399,7 @@ async def resume(session: AsyncSession, state: ChatState, actor: Actor, now: dat
     """The question of the step the booking stands at, asked again (nothing typed is lost)."""
     step = state.step or "session"
     if step == "session":
-        keep = "summary" in state.data  # choosing again after the session filled
-        return await start(session, state, actor, now, state.data.get("moving"), keep=keep)
+        return await _sessions(session, state, actor, now)
     if step == "consent":
         return await _ask_consent(session, state)
     return _ask(state, step)
@@ -357,6 +446,14 @@ async def text(
         return await _back(session, state, actor, now)
     step = state.step or ""
     if step == "session":
+        if names_a_day(raw, now):
+            day = read_wanted_day(raw, now.astimezone(VN_TZ).date())
+            assert day is not None
+            return await _on_day(session, state, actor, now, day)
+        offered = [p for p in state.offered if p.startswith(SESSION_PREFIX)]
+        if len(offered) == 1 and words.means(raw, words.YES):
+            # "đúng" to the one session of the day typed: as if it were tapped.
+            return (await press(session, state, actor, incoming, offered[0], now))[0]
         # The list again, with its buttons: a typed number then picks a session, never "Huỷ".
         listed = await resume(session, state, actor, now)
         return Reply(texts.PICK_SESSION_AGAIN + "\n" + listed.text, listed.buttons)
@@ -416,8 +513,14 @@ async def press(
         return [await _back(session, state, actor, now)]
     if payload == CONSENT_NO:
         return [_quit(state, texts.CONSENT_REFUSED)]
+    if payload.startswith(PAGE_PREFIX) and state.flow == FLOW and state.step == "session":
+        # The page is in the payload, not "one further": a second press changes nothing.
+        state.data[PAGE] = ascii_int(payload.removeprefix(PAGE_PREFIX), LOOKED_AT) or 0
+        return [await _sessions(session, state, actor, now)]
     if payload.startswith(SESSION_PREFIX) and state.flow == FLOW:
         state.data["session_id"] = int(payload.removeprefix(SESSION_PREFIX))
+        state.data.pop(PAGE, None)
+        state.data.pop(PREFER, None)
         if state.data.get("moving"):
             return [await _move(session, state, actor, now)]
         if state.data.pop("choosing_again", False) and "summary" in state.data:
