@@ -302,7 +302,8 @@ async def test_a_đơn_created_from_a_walk_in_is_in_the_queue_with_its_legal_due
         "noi_dung": "Khiếu nại quyết định xử phạt số 12/QĐ-XPHC về xây dựng",
     }
     status, html = await post(desk, cookie, intake, {**typed, "ten": "C"})
-    assert status == 400 and f'id="ten-loi">{texts.BAD_NAME}' in html
+    assert status == 400 and f'id="ten-loi">{texts.WALK_IN_BAD_NAME}' in html
+    assert "gõ lại" not in html.lower()
     status, html = await post(desk, cookie, intake, typed)
     assert status == 200 and "Kiểm tra trước khi tạo đơn" in html
     async with sessions() as session:

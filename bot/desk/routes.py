@@ -192,8 +192,9 @@ ROUTES: list[tuple[str, str, Any, bool]] = [
     ("GET", "/desk/don/{id}/in", case_document, False),
     ("GET", "/desk/so-theo-doi-don", petition_register, False),
     ("GET", "/desk/so-tiep-cong-dan", reception_register, False),
-    ("POST", "/desk/dang-xuat", logout, False),
     ("POST", "/desk/ten-cua-toi", my_name, False),
+    # Last: the role matrix test walks these in order, and this one ends the session.
+    ("POST", "/desk/dang-xuat", logout, False),
 ]
 
 
