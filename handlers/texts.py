@@ -1210,6 +1210,10 @@ CAL_NO_RECEIVER = "Chưa chọn"
 WEEKDAY_WORDS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")
 DESK_RECEIVER_SET = "Đã đặt {name} là người tiếp buổi {when}."
 DESK_RECEIVER_CLEARED = "Buổi tiếp {when} chưa có người tiếp (Chưa chọn)."
+DESK_RECEIVER_ADMIN_ONLY = (
+    "Buổi tiếp này đã có lịch hẹn tố cáo; người tiếp xem được danh tính người tố cáo, nên chỉ "
+    "quản trị viên mới chọn, đổi hoặc bỏ người tiếp."
+)
 # A đơn created from a reception (handlers/desk/intake.py).
 INTAKE_NO_KIND = "Chọn loại đơn."
 INTAKE_BAD_SUMMARY = "Nội dung đơn cần từ 10 đến 2.000 ký tự."

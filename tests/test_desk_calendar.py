@@ -234,7 +234,7 @@ async def test_only_the_receiver_chosen_sees_who_booked_a_denunciation_on_the_ro
     assert status == 200 and "Hoàng Văn Dũng" in html and "0987000111" in html
     # Making oneself the receiver now would get round the secrecy: refused, audited.
     status, html = await post(desk, cookie, picked, {"nguoi_tiep": str(officer)})
-    assert status == 409 and texts.RECEIVER_ADMIN_ONLY in html
+    assert status == 409 and texts.DESK_RECEIVER_ADMIN_ONLY in html
     assert (await the_session(sessions)).receiver_person_id == chairman
     assert len(await actions(sessions, "reception.receiver_refused")) == 1
 

@@ -153,7 +153,7 @@ async def test_a_roster_says_chua_chon_until_someone_receives_and_shows_ai_tiep_
     await post(desk, cookie, f"{roster}/nguoi-tiep", {"nguoi_tiep": str(chairman)})
     await book_denunciation(assistant)
     status, html = await post(desk, cookie, f"{roster}/nguoi-tiep", {"nguoi_tiep": ""})
-    assert status == 409 and texts.RECEIVER_ADMIN_ONLY in html
+    assert status == 409 and texts.DESK_RECEIVER_ADMIN_ONLY in html
     assert (await the_session_on(sessions, date(2026, 12, 2))).receiver_person_id == chairman
 
 

@@ -287,7 +287,7 @@ async def set_session_receiver(
     payload = f"{reception_staff.RECEIVER_SET_PREFIX}{item.id}:{person_id}"
     reply = await reception_staff.press(session, state, actor, payload, now)
     if reply.text == texts.RECEIVER_ADMIN_ONLY:
-        return False, reply.text
+        return False, texts.DESK_RECEIVER_ADMIN_ONLY
     return True, texts.DESK_RECEIVER_SET.format(
         name=await receiver_name(session, person_id), when=format_datetime(item.starts_at)
     )
@@ -304,7 +304,7 @@ async def clear_session_receiver(
         return True, texts.DESK_RECEIVER_CLEARED.format(when=when)
     if not actor.has(ADMIN) and await reception_staff._has_denunciation(session, item.id):
         audit_by(session, actor, "reception.receiver_refused", now, target=str(item.id))
-        return False, texts.RECEIVER_ADMIN_ONLY
+        return False, texts.DESK_RECEIVER_ADMIN_ONLY
     before = {"receiver": item.receiver_person_id}
     item.receiver_person_id = None
     session.add(item)
