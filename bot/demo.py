@@ -39,6 +39,8 @@ DEMO_UNITS = [
 
 
 DEMO_COMMUNE = "Xã Minh Hòa"
+# The demo official's name: shown on the desk and printed under "Người lập sổ" on registers.
+DEMO_OFFICIAL = "Lê Văn Mẫu"
 
 
 def demo_settings(settings: Settings, unit: str | None = None) -> Settings:
@@ -167,4 +169,5 @@ async def load_demo(sessions: SessionFactory, clock: Clock, unit: str | None = N
             actor="demo",
             role=access.OFFICIAL,
             unit_id=found.id,
+            name=DEMO_OFFICIAL,
         )

@@ -1098,6 +1098,9 @@ DESK_TAKEN = "Anh/chị đã nhận xử lý đơn {code}."
 DESK_BAD_DAY = "Ngày không hợp lệ: nhập theo dạng ngày/tháng/năm, ví dụ 05/11/2026."
 DESK_BAD_NAME = "Họ tên phải có từ 2 đến 200 ký tự."
 DESK_RENAMED = "Đã đổi tên thành {name}."
+DESK_MY_NAME_SAVED = (
+    "Đã lưu tên của anh/chị: {name}. Tên này hiện trên các trang và ở mục Người lập sổ khi in sổ."
+)
 DESK_INVITED = (
     "Mã mời: {code} (dùng một lần, hiệu lực 72 giờ). Người được mời gửi mã này cho Trợ lý trong "
     "tin nhắn riêng; sau đó gửi /dangnhap để vào trang làm việc."
@@ -1150,6 +1153,35 @@ DESK_DEADLINE_PICK_KIND = "Chọn hạn một lần hay lặp lại (hằng thá
 DESK_DEADLINE_PICK_DAY_OFF = "Chọn cách xử lý khi hạn trùng ngày nghỉ."
 DESK_DEADLINE_ADDED = 'Đã thêm hạn "{title}". {when}. Lần hạn tới: {due}.'
 DESK_DEADLINE_SAVED = 'Đã lưu hạn "{title}". {when}. Lần hạn tới: {due}.'
+# Why an occurrence falls due on another day than the plan's: "(ngày 20/12/2026 là Chủ nhật,
+# hạn chuyển lên ngày làm việc trước)".
+DEADLINE_MOVED_NOTE = "ngày {day} là {why}, hạn {way}"
+DEADLINE_MOVED_EARLIER = "chuyển lên ngày làm việc trước"
+DEADLINE_MOVED_LATER = "lùi sang ngày làm việc sau"
+DEADLINE_HOLIDAY = "ngày nghỉ lễ, Tết"
+# The columns of a plan file (the header row holds the keys), as the desk's import page
+# describes them; the sample file has these columns in this order.
+PLAN_COLUMNS = {
+    "title": "Tên việc, tên báo cáo (bắt buộc).",
+    "unit": "Tên hoặc mã đơn vị, ví dụ Xã Minh Hòa (bắt buộc).",
+    "due": "Hạn một lần, ngày/tháng/năm, ví dụ 15/01/2027. Ghi cột này hoặc cột recurrence.",
+    "recurrence": (
+        "Hạn lặp lại: yearly:05/05,05/11 (hằng năm vào các ngày đó), quarterly:3:15 (ngày 15 "
+        "tháng cuối quý), monthly:25 (ngày 25 hằng tháng)."
+    ),
+    "basis": "Căn cứ: văn bản, kế hoạch giao việc (không bắt buộc).",
+    "owner_role": "Ai chịu trách nhiệm: official (cán bộ, mặc định) hoặc admin (quản trị).",
+    "lead_days": "Nhắc trước bao nhiêu ngày, cách nhau bằng dấu phẩy; mặc định 7, 3, 1, 0.",
+    "remind_at": "Giờ gửi nhắc, giờ:phút; mặc định 07:30.",
+    "escalate_after_days": "Quá hạn bao nhiêu ngày thì báo cấp trên (không bắt buộc).",
+    "day_off_rule": (
+        "Hạn rơi vào ngày nghỉ: before (chuyển lên ngày làm việc trước, mặc định), after (lùi "
+        "sang ngày làm việc sau) hoặc keep (giữ nguyên)."
+    ),
+}
+PLAN_SAMPLE_YEARLY = "Báo cáo kết quả thực hiện dân chủ ở cơ sở (mẫu)"
+PLAN_SAMPLE_ONCE = "Rà soát quy chế thực hiện dân chủ ở cơ sở (mẫu)"
+PLAN_SAMPLE_BASIS = "Kế hoạch của cấp trên (ghi số, ngày văn bản)"
 DESK_DEADLINE_DELETED = (
     'Đã xoá hạn "{title}": Trợ lý không nhắc việc này nữa; các lần đã nộp vẫn được lưu.'
 )
@@ -1183,6 +1215,18 @@ WALK_IN_BAD_GROUP_NAME = (
     "Ghi họ tên người đến, hoặc tên nhóm khi nhiều người cùng đến (ví dụ: Tổ dân phố 3), "
     "ít nhất hai chữ."
 )
+WALK_IN_BAD_NAME = "Ghi họ và tên người đến, ít nhất hai chữ, chỉ gồm chữ cái."
+WALK_IN_BAD_PHONE = (
+    "Số điện thoại chưa đúng: số di động có 10 chữ số bắt đầu bằng 03, 05, 07, 08 hoặc 09 (có "
+    "thể viết +84); số cố định bắt đầu bằng 02 và có 11 chữ số. Để trống nếu người đến không "
+    "cho số."
+)
+WALK_IN_BAD_ADDRESS = "Ghi địa chỉ từ 4 đến 300 ký tự: thôn hoặc tổ dân phố và xã, phường."
+WALK_IN_BAD_SUMMARY = "Ghi nội dung từ 10 đến 1.000 ký tự."
+WALK_IN_GROUP_NEEDS_COUNT = (
+    'Đây là tên nhóm: ghi "Số người đến" từ 2 trở lên; nếu chỉ một người đến, ghi họ và tên '
+    "người đó."
+)
 # The desk's reception calendar (handlers/desk/calendar.py).
 CAL_NO_WEEKDAY = "Chọn ít nhất một ngày trong tuần."
 CAL_BAD_DAY = "Chọn ngày tiếp (không phải ngày đã qua)."
@@ -1198,10 +1242,25 @@ CAL_SAME_TIME = "Buổi tiếp đã ở đúng thời gian này; không có gì 
 CAL_NOT_OPEN = "Buổi tiếp này không còn mở (đã huỷ hoặc là buổi ghi tiếp trực tiếp)."
 CAL_SCHEDULE_SAVED = "Đã thêm lịch tiếp định kỳ ({days}); đã tạo {count} buổi tiếp sắp tới."
 CAL_ONE_OFF_SAVED = "Đã thêm buổi tiếp {when}; người dân có thể đặt lịch ngay."
-CAL_MOVED = "Đã dời buổi tiếp sang {when}; {count} người đã đặt lịch được báo tin."
+CAL_MOVED = "Đã dời buổi tiếp sang {when}; {told}."
+CAL_TOLD = "{count} người đã đặt lịch được báo tin"
+CAL_NOBODY_BOOKED = "chưa có ai đặt lịch"
+CAL_MOVE_DAY_OFF = (
+    "Lưu ý: ngày {day} là {why}, không phải ngày làm việc. Người dân vẫn đặt lịch được vào "
+    "buổi này; kiểm tra lại ngày trước khi xác nhận."
+)
+SESSION_CANCEL_DONE_NOBODY = "Đã huỷ buổi tiếp; chưa có ai đặt lịch."
 CAL_REASON_LINE = "\nLý do: {reason}"
 CAL_RECEIVER_SAVED = "Đã đặt {name} là người tiếp của lịch này và {count} buổi sắp tới."
 CAL_NO_RECEIVER = "Chưa chọn"
+# A day as officials write it beside a date ("Thứ Năm 03/12/2026"), Monday first.
+WEEKDAY_WORDS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")
+DESK_RECEIVER_SET = "Đã đặt {name} là người tiếp buổi {when}."
+DESK_RECEIVER_CLEARED = "Buổi tiếp {when} chưa có người tiếp (Chưa chọn)."
+DESK_RECEIVER_ADMIN_ONLY = (
+    "Buổi tiếp này đã có lịch hẹn tố cáo; người tiếp xem được danh tính người tố cáo, nên chỉ "
+    "quản trị viên mới chọn, đổi hoặc bỏ người tiếp."
+)
 # A đơn created from a reception (handlers/desk/intake.py).
 INTAKE_NO_KIND = "Chọn loại đơn."
 INTAKE_BAD_SUMMARY = "Nội dung đơn cần từ 10 đến 2.000 ký tự."

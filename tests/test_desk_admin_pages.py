@@ -172,7 +172,7 @@ async def test_an_official_imports_a_plan_and_fixes_only_the_row_it_names(
     officer = await staff(assistant, sessions, clock, "officer")
     cookie = await signed_in(desk, sessions, clock, officer)
     status, html = await page(desk, cookie, f"{DEADLINES}/nhap")
-    assert status == 200 and "dccs deadlines import" in html
+    assert status == 200 and "<code>recurrence</code>" in html and "mau.xlsx" in html
     plan = [
         {
             "title": "Báo cáo 6 tháng công tác tiếp công dân",

@@ -355,8 +355,9 @@ def test_the_reception_calendar_pages_have_no_accessibility_violations(
     tab.get_by_role("link", name="15:00–16:30 09/12/2026").click()
     expect(tab.get_by_role("heading", name="Dời buổi tiếp")).to_be_visible()
     no_violations(tab, f"roster with the calendar forms at {width}px")
+    tab.get_by_role("combobox", name="Người tiếp buổi này").select_option(index=1)
     tab.get_by_role("button", name="Lưu người tiếp").click()
-    expect(tab.get_by_role("status")).to_contain_text("chủ trì buổi tiếp")
+    expect(tab.get_by_role("status")).to_contain_text("là người tiếp buổi")
     tab.get_by_label("Ngày mới").fill("2026-12-11")
     tab.get_by_label("Giờ bắt đầu mới").fill("14:00")
     tab.get_by_label("Lý do dời").fill("Hội trường thôn Đông đang sửa mái")
@@ -378,7 +379,7 @@ def test_the_reception_calendar_pages_have_no_accessibility_violations(
     tab.get_by_label("Loại việc").select_option("khieu_nai")
     tab.get_by_label("Nội dung (ít nhất 10 ký tự)").fill("Khiếu nại quyết định xử phạt số 12")
     tab.get_by_role("button", name="Xem lại trước khi lưu").click()
-    expect(tab.get_by_text(texts.BAD_PHONE)).to_be_visible()
+    expect(tab.get_by_text(texts.WALK_IN_BAD_PHONE)).to_be_visible()
     no_violations(tab, f"walk-in with errors at {width}px")
     tab.get_by_label("Họ và tên công dân").fill("Phạm Văn Cường")
     tab.get_by_label("Số điện thoại").fill("0912 345 678")
@@ -482,3 +483,32 @@ def test_the_deadline_and_knowledge_base_forms_have_no_accessibility_violations(
     expect(tab.get_by_role("alert")).to_contain_text("Mục 1")
     no_violations(tab, f"knowledge base import problems at {width}px")
     context.close()
+
+
+def test_an_official_without_a_name_is_asked_for_it_and_the_banner_passes_axe(
+    served: Served, browser: Browser, cli_env: dict[str, str]
+) -> None:
+    invited = subprocess.run(
+        [*DCCS, "users", "invite", "--role", "official", "--unit", "Xã Minh Hòa"],
+        env=cli_env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert invited.returncode == 0, invited.stderr
+    code = invited.stdout.split("Mã mời: ")[1].split()[0]
+    context = browser.new_context(viewport={"width": 390, "height": 800})
+    tab = context.new_page()
+    tab.goto(chat_link(tab, served, code))
+    tab.get_by_role("button", name="Đăng nhập").click()
+    asked = tab.get_by_role("region", name="Tên của anh/chị")
+    expect(asked).to_be_visible()
+    no_violations(tab, "the name banner at 390px")
+    tab.get_by_role("button", name="Lưu tên").click()  # empty: the browser asks first
+    expect(asked).to_be_visible()
+    tab.get_by_label("Họ và tên", exact=True).fill("Đỗ Thị Hạnh")
+    tab.get_by_role("button", name="Lưu tên").click()
+    expect(tab.get_by_role("status")).to_contain_text("Đỗ Thị Hạnh")
+    expect(tab.get_by_role("banner")).to_contain_text("Đỗ Thị Hạnh")
+    expect(asked).to_have_count(0)
+    no_violations(tab, "the name saved at 390px")

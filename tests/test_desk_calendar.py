@@ -165,11 +165,14 @@ async def test_an_official_moves_a_session_and_the_booked_citizen_is_told_the_ne
     assert status == 400 and f'id="ly_do-loi">{texts.CAL_BAD_REASON}' in html
     typed = {"ngay": "2026-12-04", "gio": "14:00", "ly_do": reason}
     status, html = await post(desk, cookie, move, typed)
-    assert status == 200 and "Xác nhận: dời buổi tiếp" in html and "14:00 04/12/2026" in html
+    assert status == 200 and "Xác nhận: dời buổi tiếp" in html
+    assert "Thứ Tư 02/12/2026, 07:30–11:00" in html and "Thứ Sáu 04/12/2026, 14:00–17:30" in html
+    assert "Lưu ý" not in html
     assert (await the_session(sessions)).starts_at == item.starts_at
     status, html = await post(desk, cookie, move, {**typed, "xac_nhan": "1"})
     assert status == 200
-    assert "Đã dời buổi tiếp sang 14:00 ngày 04/12/2026; 1 người đã đặt lịch được báo tin." in html
+    moved_to = "Đã dời buổi tiếp sang Thứ Sáu 04/12/2026, 14:00–17:30;"
+    assert f"{moved_to} 1 người đã đặt lịch được báo tin." in html
     moved = await the_session(sessions)
     assert f"{moved.starts_at.astimezone(VN_TZ):%H:%M %d/%m/%Y}" == "14:00 04/12/2026"
     assert f"{moved.ends_at.astimezone(VN_TZ):%H:%M}" == "17:30"
@@ -221,7 +224,7 @@ async def test_only_the_receiver_chosen_sees_who_booked_a_denunciation_on_the_ro
     status, html = await post(desk, cookie, picked, {"nguoi_tiep": str(elsewhere)})
     assert status == 409 and texts.CAL_BAD_RECEIVER in html
     status, html = await post(desk, cookie, picked, {"nguoi_tiep": str(chairman)})
-    assert status == 200 and "Đã đặt Lê Văn Bình chủ trì buổi tiếp" in html
+    assert status == 200 and "Đã đặt Lê Văn Bình là người tiếp buổi" in html
     await book_denunciation(assistant)
     status, html = await page(desk, cookie, roster)
     assert texts.HIDDEN_DENUNCIATION in html and "Hoàng Văn Dũng" not in html
@@ -231,7 +234,7 @@ async def test_only_the_receiver_chosen_sees_who_booked_a_denunciation_on_the_ro
     assert status == 200 and "Hoàng Văn Dũng" in html and "0987000111" in html
     # Making oneself the receiver now would get round the secrecy: refused, audited.
     status, html = await post(desk, cookie, picked, {"nguoi_tiep": str(officer)})
-    assert status == 409 and texts.RECEIVER_ADMIN_ONLY in html
+    assert status == 409 and texts.DESK_RECEIVER_ADMIN_ONLY in html
     assert (await the_session(sessions)).receiver_person_id == chairman
     assert len(await actions(sessions, "reception.receiver_refused")) == 1
 
@@ -299,7 +302,8 @@ async def test_a_đơn_created_from_a_walk_in_is_in_the_queue_with_its_legal_due
         "noi_dung": "Khiếu nại quyết định xử phạt số 12/QĐ-XPHC về xây dựng",
     }
     status, html = await post(desk, cookie, intake, {**typed, "ten": "C"})
-    assert status == 400 and f'id="ten-loi">{texts.BAD_NAME}' in html
+    assert status == 400 and f'id="ten-loi">{texts.WALK_IN_BAD_NAME}' in html
+    assert "gõ lại" not in html.lower()
     status, html = await post(desk, cookie, intake, typed)
     assert status == 200 and "Kiểm tra trước khi tạo đơn" in html
     async with sessions() as session:
@@ -382,16 +386,16 @@ async def test_each_walk_in_problem_is_shown_beside_its_own_field(
     status, html = await post(desk, cookie, WALK_IN, typed)
     assert status == 400
     for field, message in (
-        ("ten", texts.BAD_NAME),
-        ("dien_thoai", texts.BAD_PHONE),
-        ("noi_dung", texts.BAD_SUMMARY),
+        ("ten", texts.WALK_IN_BAD_NAME),
+        ("dien_thoai", texts.WALK_IN_BAD_PHONE),
+        ("noi_dung", texts.WALK_IN_BAD_SUMMARY),
     ):
         assert f'id="{field}-loi">{message}</p>' in html
         assert (
             f'id="{field}" name="{field}" aria-invalid="true" aria-describedby="{field}-loi"'
             in html
         )
-    assert f"{texts.BAD_NAME} {texts.BAD_PHONE}" not in html
+    assert f"{texts.WALK_IN_BAD_NAME} {texts.WALK_IN_BAD_PHONE}" not in html
     assert 'aria-describedby="dia_chi-loi"' not in html
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from aiohttp import web
@@ -233,6 +234,18 @@ async def user_rename(desk: Desk) -> web.StreamResponse:
         return await _users(desk, texts.DESK_BAD_NAME, ok=False, status=400)
     await access.rename(desk.session, person_id, name, desk.now, desk.user.actor.label)
     return await _users(desk, texts.DESK_RENAMED.format(name=name))
+
+
+@page()
+async def my_name(desk: Desk) -> web.StreamResponse:
+    """Any staff member names their own account (never another's: no id in the address)."""
+    form = await desk.request.post()
+    typed = form_text(form, "ten", 300)
+    done, message = await desk_users.name_myself(desk.session, desk.user.actor, typed, desk.now)
+    if done:
+        name = access.clean_name(typed) or desk.user.name
+        desk.user = replace(desk.user, name=name, named=True)
+    return desk.render("my_name.html", status=200 if done else 400, message=message, ok=done)
 
 
 @page(admin=True)

@@ -165,7 +165,13 @@ async def session_receiver(desk: Desk) -> web.StreamResponse:
     item = await _session_of(desk)
     if item is None:
         return desk.render("forbidden.html", status=403)
-    person = _person(await desk.request.post())
+    form = await desk.request.post()
+    person = _person(form)
+    if not form_text(form, "nguoi_tiep", 20).strip():
+        done, message = await desk_calendar.clear_session_receiver(
+            desk.session, desk.user.actor, item, desk.now
+        )
+        return await roster_response(desk, item, message, ok=done, status=200 if done else 409)
     if person is None:
         return await roster_response(desk, item, texts.CAL_BAD_RECEIVER, ok=False, status=400)
     done, message = await desk_calendar.set_session_receiver(
@@ -191,7 +197,15 @@ async def session_move(desk: Desk) -> web.StreamResponse:
     reason = desk_calendar.stated_reason(typed["ly_do"]) or ""
     if form_text(form, "xac_nhan", 4) != "1":
         row, _ = await desk_reception.roster(desk.session, desk.user.actor, item, desk.now)
-        return desk.render("move_session.html", item=row, typed=typed, starts=starts, reason=reason)
+        return desk.render(
+            "move_session.html",
+            item=row,
+            typed=typed,
+            reason=reason,
+            was=desk_calendar.span(item.starts_at, item.ends_at),
+            becomes=desk_calendar.span(starts, starts + (item.ends_at - item.starts_at)),
+            warning=desk_calendar.day_off_warning(starts.date()),
+        )
     done, message = await desk_calendar.move(
         desk.session, desk.user.actor, item, starts, reason, desk.now
     )

@@ -10,7 +10,7 @@ from aiohttp import web
 
 from bot import import_files
 from bot.desk.reception import deadlines_list
-from bot.desk.web import MAX_UPLOAD, Desk, form_text, page, parse_day, uploaded
+from bot.desk.web import HEADERS, MAX_UPLOAD, Desk, form_text, page, parse_day, uploaded
 from handlers import texts
 from handlers.deadlines.rules import when_words
 from handlers.desk import deadline_forms
@@ -141,12 +141,30 @@ def _import_page(
         message=message,
         problems=problems,
         ok=ok,
+        columns=texts.PLAN_COLUMNS,
     )
 
 
 @page()
 async def deadline_import_page(desk: Desk) -> web.StreamResponse:
     return _import_page(desk)
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@page()
+async def deadline_sample(desk: Desk) -> web.StreamResponse:
+    """A plan workbook to fill in, with the official's first unit in its sample rows."""
+    units = (await desk_queue.choices(desk.session, desk.user.actor)).units
+    body = deadline_forms.plan_sample(units[0][1] if units else "", desk.today)
+    response = web.Response(
+        body=body,
+        content_type=XLSX,
+        headers={"Content-Disposition": 'attachment; filename="ke-hoach-han-bao-cao-mau.xlsx"'},
+    )
+    response.headers.update(HEADERS)
+    return response
 
 
 @page(upload=True)

@@ -23,6 +23,7 @@ from bot.desk.admin import (
     kb_import_page,
     kb_new_page,
     kb_page,
+    my_name,
     user_invite,
     user_leader,
     user_rename,
@@ -48,6 +49,7 @@ from bot.desk.deadlines import (
     deadline_import,
     deadline_import_page,
     deadline_new_page,
+    deadline_sample,
     deadline_save,
     deadline_undo,
 )
@@ -165,6 +167,7 @@ ROUTES: list[tuple[str, str, Any, bool]] = [
     ("POST", "/desk/han-bao-cao/them", deadline_add, False),
     ("GET", "/desk/han-bao-cao/nhap", deadline_import_page, False),
     ("POST", "/desk/han-bao-cao/nhap", deadline_import, False),
+    ("GET", "/desk/han-bao-cao/nhap/mau.xlsx", deadline_sample, False),
     ("GET", "/desk/han-bao-cao/{id}", deadline_edit_page, False),
     ("POST", "/desk/han-bao-cao/{id}", deadline_save, False),
     ("POST", "/desk/han-bao-cao/{id}/xoa", deadline_delete, False),
@@ -191,6 +194,8 @@ ROUTES: list[tuple[str, str, Any, bool]] = [
     ("GET", "/desk/don/{id}/in", case_document, False),
     ("GET", "/desk/so-theo-doi-don", petition_register, False),
     ("GET", "/desk/so-tiep-cong-dan", reception_register, False),
+    ("POST", "/desk/ten-cua-toi", my_name, False),
+    # Last: the role matrix test walks these in order, and this one ends the session.
     ("POST", "/desk/dang-xuat", logout, False),
 ]
 
@@ -218,6 +223,7 @@ AFTER_POST = {
     "/desk/kho-cau-hoi/{id}/hoan-tac": "/desk/kho-cau-hoi/{id}",
     "/desk/khoang-trong/{id}/bo": "/desk/kho-cau-hoi",
     "/desk/dang-xuat": HOME,
+    "/desk/ten-cua-toi": HOME,
 }
 SAFE_ID = re.compile(r"[a-z0-9][a-z0-9_.-]{0,63}")
 

@@ -19,7 +19,7 @@ from db import reception as rows
 from db.conversations import ChatState
 from db.models import ReceptionSchedule, ReceptionSession, Unit
 from handlers import staff_accounts, texts
-from handlers.access import Actor, audit_by, record_denied, scope
+from handlers.access import ADMIN, Actor, audit_by, record_denied, scope
 from handlers.clock import VN_TZ, format_datetime
 from handlers.desk.names import name_of
 from handlers.reception import staff as reception_staff
@@ -36,6 +36,21 @@ from knowledge.normalize import ascii_int
 
 MAX_CAPACITY = 500
 REASON_LENGTH = (10, 300)
+
+
+def span(starts: datetime, ends: datetime) -> str:
+    """A session's time with its weekday: "Thứ Năm 03/12/2026, 07:30–10:30"."""
+    first, last = starts.astimezone(VN_TZ), ends.astimezone(VN_TZ)
+    return f"{texts.WEEKDAY_WORDS[first.weekday()]} {first:%d/%m/%Y}, {first:%H:%M}–{last:%H:%M}"
+
+
+def day_off_warning(day: date) -> str:
+    """What to say when a session is moved to a day the office is closed ("" on a working
+    day; a make-up Saturday the Government sets is one)."""
+    if working_calendar().is_working_day(day):
+        return ""
+    why = texts.WEEKDAY_WORDS[day.weekday()] if day.weekday() >= 5 else texts.DEADLINE_HOLIDAY
+    return texts.CAL_MOVE_DAY_OFF.format(day=f"{day:%d/%m/%Y}", why=why)
 
 
 @dataclass(frozen=True)
@@ -271,11 +286,40 @@ async def set_session_receiver(
     state = ChatState(channel="desk", chat_id=str(actor.person_id))
     payload = f"{reception_staff.RECEIVER_SET_PREFIX}{item.id}:{person_id}"
     reply = await reception_staff.press(session, state, actor, payload, now)
-    if reply.text in (texts.RECEIVER_ADMIN_ONLY, texts.RECEIVER_ACCUSED):
+    if reply.text == texts.RECEIVER_ADMIN_ONLY:
+        return False, texts.DESK_RECEIVER_ADMIN_ONLY
+    if reply.text == texts.RECEIVER_ACCUSED:
         return False, reply.text
-    return True, texts.RECEIVER_SET.format(
+    return True, texts.DESK_RECEIVER_SET.format(
         name=await receiver_name(session, person_id), when=format_datetime(item.starts_at)
     )
+
+
+async def clear_session_receiver(
+    session: AsyncSession, actor: Actor, item: ReceptionSession, now: datetime
+) -> tuple[bool, str]:
+    """The session back to no receiver ("Chưa chọn"), audited; once a tố cáo is booked only an
+    admin changes who receives, as when choosing one."""
+    assert item.id is not None
+    when = format_datetime(item.starts_at)
+    if item.receiver_person_id is None:
+        return True, texts.DESK_RECEIVER_CLEARED.format(when=when)
+    if not actor.has(ADMIN) and await reception_staff._has_denunciation(session, item.id):
+        audit_by(session, actor, "reception.receiver_refused", now, target=str(item.id))
+        return False, texts.DESK_RECEIVER_ADMIN_ONLY
+    before = {"receiver": item.receiver_person_id}
+    item.receiver_person_id = None
+    session.add(item)
+    audit_by(
+        session,
+        actor,
+        "reception.receiver_set",
+        now,
+        target=str(item.id),
+        before=before,
+        after={"receiver": None},
+    )
+    return True, texts.DESK_RECEIVER_CLEARED.format(when=when)
 
 
 def stated_reason(typed: str) -> str | None:
@@ -335,7 +379,9 @@ async def move(
         before=before,
         after={"starts_at": starts.isoformat(), "reason": reason},
     )
-    return True, texts.CAL_MOVED.format(when=format_datetime(starts), count=told)
+    ends = starts + (item.ends_at - item.starts_at)
+    told_text = texts.CAL_TOLD.format(count=told) if told else texts.CAL_NOBODY_BOOKED
+    return True, texts.CAL_MOVED.format(when=span(starts, ends), told=told_text)
 
 
 async def cancel(
@@ -354,4 +400,6 @@ async def cancel(
         target=str(item.id),
         after={"reason": reason},
     )
+    if not told:
+        return True, texts.SESSION_CANCEL_DONE_NOBODY
     return True, texts.SESSION_CANCEL_DONE.format(count=told)

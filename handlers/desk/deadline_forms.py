@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import calendar as month_calendar
 from datetime import date, datetime
+from io import BytesIO
 from typing import Any
 
 from sqlmodel import col, select
@@ -14,7 +15,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from db.models import Deadline, Unit
 from handlers import texts
-from handlers.access import Actor, audit_by, scope
+from handlers.access import OFFICIAL, Actor, audit_by, scope
 from handlers.clock import VN_TZ
 from handlers.deadlines import chat as deadline_chat
 from handlers.deadlines import plans as deadline_plans
@@ -22,6 +23,7 @@ from handlers.deadlines.plans import deadline_from_row
 from handlers.deadlines.rules import DeadlineError, when_words
 from handlers.desk.deadlines import next_due
 from handlers.forms import Invalid
+from handlers.sheets import csv_safe
 from knowledge.normalize import ascii_int
 
 # How a deadline recurs, as the form offers it: never a typed code. "keep" appears only when
@@ -187,11 +189,10 @@ def _said(problem: DeadlineError) -> str:
 async def _saved_message(
     session: AsyncSession, template: str, deadline: Deadline, today: date
 ) -> str:
-    due = await next_due(session, deadline, today)
     return template.format(
         title=deadline.title,
         when=when_words(deadline),
-        due=f"{due:%d/%m/%Y}" if due else "—",
+        due=await next_due(session, deadline, today),
     )
 
 
@@ -265,3 +266,50 @@ async def import_rows(
         },
     )
     return report
+
+
+SAMPLE_SHEET = "deadlines"
+
+
+def _cell(value: Any) -> Any:
+    # Numbers stay numbers (the reader wants them so); text is kept from being a formula.
+    return csv_safe(value) if isinstance(value, str) else value
+
+
+def plan_sample(unit: str, today: date) -> bytes:
+    """A small plan workbook officials can fill in: the sheet the import reads, the header row
+    of ``texts.PLAN_COLUMNS`` and two rows of ``unit`` (a yearly report, a one-off task) that
+    import as they are."""
+    # Imported here, as the reader does: openpyxl costs start-up time.
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = SAMPLE_SHEET
+    columns = list(texts.PLAN_COLUMNS)
+    rows: list[dict[str, Any]] = [
+        {
+            "title": texts.PLAN_SAMPLE_YEARLY,
+            "unit": unit,
+            "recurrence": "yearly:05/05,05/11",
+            "basis": texts.PLAN_SAMPLE_BASIS,
+            "owner_role": OFFICIAL,
+            "lead_days": "7, 3, 1, 0",
+            "remind_at": "07:30",
+            "escalate_after_days": 2,
+            "day_off_rule": "before",
+        },
+        {
+            "title": texts.PLAN_SAMPLE_ONCE,
+            "unit": unit,
+            "due": f"15/01/{today.year + 1}",
+            "basis": texts.PLAN_SAMPLE_BASIS,
+        },
+    ]
+    sheet.append(columns)
+    for row in rows:
+        sheet.append([_cell(row.get(key)) for key in columns])
+    out = BytesIO()
+    book.save(out)
+    return out.getvalue()

@@ -37,6 +37,8 @@ class DeadlineRow:
     done_at: datetime | None
     # Who the reminders of this occurrence reached (names), as far as the outbox still keeps.
     reminded: str
+    # Why ``due`` is not ``nominal`` ("" when it is).
+    moved: str
 
 
 async def rows(session: AsyncSession, actor: Actor, today: date) -> list[DeadlineRow]:
@@ -74,6 +76,7 @@ async def rows(session: AsyncSession, actor: Actor, today: date) -> list[Deadlin
                 unit=units.get(item.deadline.unit_id, ""),
                 when=when_words(item.deadline),
                 state=state,
+                moved=moved_note(item.nominal, item.due),
                 late=marked is None and days < 0,
                 done_by=names.get(marked.done_by) if marked else None,
                 done_at=marked.done_at if marked else None,
@@ -119,9 +122,26 @@ async def mark_done(
     return reply.text.startswith(texts.DEADLINE_MARKED_DONE.split("{", 1)[0]), reply.text
 
 
-async def next_due(session: AsyncSession, deadline: Deadline, today: date) -> date | None:
+async def next_due(session: AsyncSession, deadline: Deadline, today: date) -> str:
+    """The next occurrence not marked done, as "18/12/2026" with why it moved, or "—"."""
     pending = await open_occurrences(session, deadline, today, working_calendar())
-    return pending[0].due if pending else None
+    if not pending:
+        return "—"
+    note = moved_note(pending[0].nominal, pending[0].due)
+    return f"{pending[0].due:%d/%m/%Y}" + (f" ({note})" if note else "")
+
+
+def moved_note(nominal: date, due: date) -> str:
+    """Why the due date is not the plan's: the plan's day is a weekend day or a day off
+    (``rules.adjusted``); "" when it is the plan's own."""
+    if due == nominal:
+        return ""
+    if nominal.weekday() >= 5 and nominal not in working_calendar().extra_working_days:
+        why = texts.WEEKDAY_WORDS[nominal.weekday()]
+    else:
+        why = texts.DEADLINE_HOLIDAY
+    way = texts.DEADLINE_MOVED_EARLIER if due < nominal else texts.DEADLINE_MOVED_LATER
+    return texts.DEADLINE_MOVED_NOTE.format(day=f"{nominal:%d/%m/%Y}", why=why, way=way)
 
 
 async def in_scope(
@@ -165,7 +185,8 @@ class PlanRow:
     title: str
     unit: str
     when: str
-    next_due: date | None
+    # "18/12/2026 (ngày 20/12/2026 là Chủ nhật, …)" or "—".
+    next_due: str
 
 
 async def plan(session: AsyncSession, actor: Actor, today: date) -> list[PlanRow]:

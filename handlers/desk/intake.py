@@ -86,11 +86,11 @@ def problems(
         found["loai"] = texts.INTAKE_NO_KIND
     group = booking.group_size > 1 and is_group_name(draft.name)
     if not (is_name(draft.name) or group):
-        found["ten"] = texts.BAD_NAME
+        found["ten"] = texts.WALK_IN_BAD_NAME
     if draft.phone and normalize_phone(draft.phone) is None:
-        found["dien_thoai"] = texts.BAD_PHONE
+        found["dien_thoai"] = texts.WALK_IN_BAD_PHONE
     if not 4 <= len(draft.address) <= 300:
-        found["dia_chi"] = texts.BAD_ADDRESS
+        found["dia_chi"] = texts.WALK_IN_BAD_ADDRESS
     low, high = SUMMARY_LENGTH
     if not low <= len(draft.summary) <= high:
         found["noi_dung"] = texts.INTAKE_BAD_SUMMARY

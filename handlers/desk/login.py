@@ -143,6 +143,9 @@ class DeskUser:
 
     actor: Actor
     name: str
+    # False while the account has no name of its own (``name`` is then its number): the desk
+    # asks for one, since the name is printed on the registers.
+    named: bool = True
 
     @property
     def is_staff(self) -> bool:
@@ -160,8 +163,8 @@ async def user_of(session: AsyncSession, cookie: str, now: datetime) -> DeskUser
     roles = (await people.roles_of(session, [person_id]))[person_id]
     person = await session.get(Person, person_id)
     actor = Actor(person_id, CHANNEL, str(person_id), True, roles)
-    name = (person.display_name if person else None) or f"Tài khoản #{person_id}"
-    return DeskUser(actor, name)
+    own = person.display_name if person else None
+    return DeskUser(actor, own or f"Tài khoản #{person_id}", named=bool(own))
 
 
 async def logout(session: AsyncSession, cookie: str, user: DeskUser, now: datetime) -> None:

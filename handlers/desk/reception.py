@@ -39,7 +39,10 @@ class SessionRow:
     ends: datetime
     kind: str
     place: str
+    # The staff account receiving ("Người tiếp"), or "Chưa chọn".
     receiver: str
+    # "Ai tiếp, việc gì" as typed for the session (or the calendar's name and title).
+    title: str
     booked: int
     capacity: int
     unit: str
@@ -78,10 +81,14 @@ async def sessions(session: AsyncSession, actor: Actor, now: datetime) -> list[S
 
 async def _row(session: AsyncSession, item: ReceptionSession) -> SessionRow:
     units = await desk.unit_names(session, [item.unit_id])
-    receiver = item.receiver_name
+    receiver = texts.CAL_NO_RECEIVER
+    title = item.receiver_title
     if item.receiver_person_id is not None:
         names = await desk.names(session, [item.receiver_person_id])
         receiver = name_of(item.receiver_person_id, names.get(item.receiver_person_id))
+    elif item.receiver_name and item.receiver_name != title:
+        # An imported calendar may name who receives without their account.
+        title = f"{item.receiver_name}, {title}" if title else item.receiver_name
     return SessionRow(
         id=item.id or 0,
         starts=item.starts_at,
@@ -89,6 +96,7 @@ async def _row(session: AsyncSession, item: ReceptionSession) -> SessionRow:
         kind=texts.RECEPTION_KINDS.get(item.kind, item.kind),
         place=item.place,
         receiver=receiver,
+        title=title,
         booked=item.booked,
         capacity=item.capacity,
         unit=units.get(item.unit_id, ""),

@@ -181,3 +181,16 @@ def _details(row: AuditLog) -> str:
 
 def _value(value: Any) -> str:
     return str(value)[:200]
+
+
+async def name_myself(
+    session: AsyncSession, actor: Actor, typed: str, now: datetime
+) -> tuple[bool, str]:
+    """A staff member sets their own name (audited by ``access.rename``); the desk offers it to
+    an account with none, whose registers would otherwise be signed with a number. Only the
+    signed-in account is ever renamed here; others are renamed by an admin."""
+    name = access.clean_name(typed)
+    if name is None:
+        return False, texts.DESK_BAD_NAME
+    await access.rename(session, actor.person_id, name, now, actor.label)
+    return True, texts.DESK_MY_NAME_SAVED.format(name=name)

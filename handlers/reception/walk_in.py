@@ -56,18 +56,28 @@ def problems(walk_in: WalkIn, today: date) -> dict[str, str]:
     if walk_in.kind not in texts.RECEPTION_KINDS:
         found["kind"] = texts.WALK_IN_NO_KIND
     if not (is_name(walk_in.name) or (walk_in.group > 1 and is_group_name(walk_in.name))):
-        found["name"] = texts.BAD_NAME if walk_in.group <= 1 else texts.WALK_IN_BAD_GROUP_NAME
+        found["name"] = _name_problem(walk_in)
     if walk_in.phone and normalize_phone(walk_in.phone) is None:
-        found["phone"] = texts.BAD_PHONE
+        found["phone"] = texts.WALK_IN_BAD_PHONE
     if not 4 <= len(walk_in.address) <= 300:
-        found["address"] = texts.BAD_ADDRESS
+        found["address"] = texts.WALK_IN_BAD_ADDRESS
     if walk_in.matter not in texts.MATTER_KINDS:
         found["matter"] = texts.WALK_IN_NO_MATTER
     if not 10 <= len(walk_in.summary) <= 1000:
-        found["summary"] = texts.BAD_SUMMARY
+        found["summary"] = texts.WALK_IN_BAD_SUMMARY
     if not 1 <= walk_in.group <= MAX_GROUP:
         found["group"] = texts.WALK_IN_BAD_GROUP
     return found
+
+
+def _name_problem(walk_in: WalkIn) -> str:
+    # The label offers a group name ("Tổ dân phố 3"): typed with one person, the fix is the
+    # count, not the name.
+    if walk_in.group > 1:
+        return texts.WALK_IN_BAD_GROUP_NAME
+    if is_group_name(walk_in.name):
+        return texts.WALK_IN_GROUP_NEEDS_COUNT
+    return texts.WALK_IN_BAD_NAME
 
 
 def is_group_name(text: str) -> bool:
