@@ -491,7 +491,9 @@ async def test_a_colleague_is_given_a_case_and_a_denunciation_only_by_an_admin_w
     assert (await page(desk, cookie, denunciation))[0] == 200
     # A handler cannot shut the admins out of the case (they alone can take it back).
     case_html = (await page(desk, colleague_cookie, denunciation))[1]
-    assert f'<option value="{admin}">' not in case_html
+    accusable = case_html.split('id="bi-to-cao"')[1].split("</select>")[0]
+    assert f'<option value="{officer}">' in accusable
+    assert f'<option value="{admin}">' not in accusable
     refused = {"nguoi": str(admin), "xac_nhan": "1"}
     status, html = await post(desk, colleague_cookie, marking, refused)
     assert status == 409 and texts.ACCUSED_ADMIN_ONLY in html
