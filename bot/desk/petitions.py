@@ -6,10 +6,11 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.desk.web import Desk, form_text, page, parse_day
+from bot.desk.web import YEARS, Desk, form_text, page, parse_day
 from handlers import access, texts
 from handlers.desk import cases
 from handlers.desk import queue as desk_queue
+from handlers.desk import users as desk_users
 from handlers.petitions import received
 from knowledge.normalize import ascii_int
 
@@ -58,8 +59,15 @@ async def _case_or_refusal(desk: Desk) -> Any:
 
 
 async def _show(
-    desk: Desk, petition: Any, message: str = "", ok: bool = True, status: int = 200
+    desk: Desk,
+    petition: Any,
+    message: str = "",
+    ok: bool = True,
+    status: int = 200,
+    typed_reason: str = "",
 ) -> web.StreamResponse:
+    """The case page; ``typed_reason``: the received-date form's reason as typed, kept when
+    the date is refused."""
     view = await cases.view(desk.session, desk.user.actor, petition, desk.now)
     return desk.render(
         "case.html",
@@ -68,6 +76,7 @@ async def _show(
         message=message,
         ok=ok,
         today=desk.today,
+        typed_reason=typed_reason,
     )
 
 
@@ -111,8 +120,14 @@ async def case_assign(desk: Desk) -> web.StreamResponse:
         return petition
     form = await desk.request.post()
     assignee = ascii_int(form_text(form, "nguoi", 12))
-    if assignee is None:
-        return await _show(desk, petition, texts.STALE_BUTTON, ok=False, status=400)
+    if assignee is None or assignee not in await desk_users.in_scope_staff(
+        desk.session, desk.user.actor
+    ):
+        # Nobody on the actor's staff list: another unit's account or a made-up number.
+        access.record_denied(
+            desk.session, desk.user.actor, f"desk:giao:{petition.code}:{assignee}", desk.now
+        )
+        return desk.render("forbidden.html", status=403)
     done, message = await cases.assign(
         desk.session, desk.user.actor, petition, assignee, form_text(form, "ly_do", 500), desk.now
     )
@@ -126,12 +141,21 @@ async def case_received(desk: Desk) -> web.StreamResponse:
         return petition
     form = await desk.request.post()
     day = parse_day(form_text(form, "ngay", 20))
+    reason = form_text(form, "ly_do", 500)
     if day is None:
-        return await _show(desk, petition, ok=False, status=400)
+        message = texts.DESK_BAD_DATES.format(first=YEARS.start, last=YEARS.stop - 1)
+        return await _show(desk, petition, message, ok=False, status=400, typed_reason=reason)
     done, message = await received.set_received(
-        desk.session, desk.user.actor, petition, day, form_text(form, "ly_do", 500), desk.now
+        desk.session, desk.user.actor, petition, day, reason, desk.now
     )
-    return await _show(desk, petition, message, ok=done, status=200 if done else 409)
+    return await _show(
+        desk,
+        petition,
+        message,
+        ok=done,
+        status=200 if done else 409,
+        typed_reason="" if done else reason,
+    )
 
 
 @page()
