@@ -1107,7 +1107,8 @@ AUDIT_ACTION_WORDS = {
     "identity.link": "Liên kết kênh nhận tin",
     "kb.gap_dismiss": "Bỏ câu hỏi chưa có câu trả lời",
     "kb.gap_dismissed": "Bỏ câu hỏi chưa có câu trả lời",
-    "kb.create": "Tạo mục kho câu hỏi",
+    "kb.add": "Thêm mục kho câu hỏi",
+    "kb.create": "Thêm mục kho câu hỏi",
     "kb.edit": "Sửa mục kho câu hỏi",
     "kb.import": "Nạp tệp kho câu hỏi",
     "kb.revert": "Hoàn tác mục kho câu hỏi",
@@ -1169,6 +1170,15 @@ AUDIT_FIELD_WORDS = {
     "handler": "người xử lý (số)",
     "received_at": "ngày nhận",
     "channel": "kênh",
+    "id": "mã mục",
+    "topic": "chủ đề",
+    "group": "nhóm",
+    "sources": "nguồn",
+    "law": "văn bản",
+    "number": "số hiệu",
+    "article": "điều",
+    "note": "ghi chú",
+    "amended_note": "ghi chú sửa đổi",
 }
 DESK_BAD_DATES = (
     "Ngày không hợp lệ: nhập theo dạng ngày/tháng/năm, năm từ {first} đến {last}, ví dụ 05/11/2026."

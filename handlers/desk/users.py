@@ -288,13 +288,22 @@ def _details(row: AuditLog) -> str:
     for label, data in (("Trước", row.before), ("Sau", row.after)):
         if data:
             fields = "; ".join(
-                f"{texts.AUDIT_FIELD_WORDS.get(key, key)}: {_value(value)}"
+                f"{texts.AUDIT_FIELD_WORDS.get(key, key)}: {_value(_word(key, value))}"
                 for key, value in data.items()
                 if key != "form"
             )
             if fields:
                 parts.append(f"{label} – {fields}")
     return ". ".join(parts)
+
+
+def _word(key: str, value: Any) -> Any:
+    """A coded value the desk says in words elsewhere too (a role, an entry's status)."""
+    if key == "role" and isinstance(value, str):
+        return ROLE_WORDS.get(value, value)
+    if key == "status" and isinstance(value, str):
+        return texts.KB_STATUS.get(value, value)
+    return value
 
 
 def _value(value: Any, limit: int = 120) -> str:
@@ -306,7 +315,9 @@ def _value(value: Any, limit: int = 120) -> str:
     elif isinstance(value, list | tuple):
         shown = ", ".join(_value(item, limit) for item in value)
     elif isinstance(value, dict):
-        shown = ", ".join(f"{k}: {_value(v, limit)}" for k, v in value.items())
+        shown = ", ".join(
+            f"{texts.AUDIT_FIELD_WORDS.get(k, k)}: {_value(v, limit)}" for k, v in value.items()
+        )
     elif isinstance(value, str) and _moment(value) is not None:
         shown = _moment(value) or value
     else:
