@@ -1191,6 +1191,7 @@ DESK_INVITE_CANCELLED = "Đã huỷ mã mời {role} tại {unit}; mã này khô
 DESK_INVITE_GONE = "Mã mời này đã được dùng, đã hết hạn hoặc đã huỷ."
 DESK_DEADLINE_TOO_FAR = "Ngày hạn không được sau hôm nay quá {years} năm."
 CAL_TOO_FAR = "Chỉ xếp buổi tiếp trong vòng một năm tới."
+DESK_ALREADY_REVOKED = "Vai trò này đã được thu hồi trước đó; tải lại trang Người dùng."
 DESK_DEADLINE_BAD_BUTTON = "Nút này đã cũ: tải lại trang Hạn báo cáo rồi bấm lại."
 DESK_BAD_ASSIGNEE = (
     "Không giao được cho người này: người đó không xử lý được đơn này (không thuộc đơn vị, "

@@ -102,6 +102,8 @@ async def test_revoking_the_last_role_ends_the_desk_session_even_after_a_new_inv
     assert status == 200 and "Đã thu hồi vai trò cán bộ của Đỗ Thu Hồi" in html
     status, html = await page(desk, kept, "/desk/don")
     assert status == 401 and "/dangnhap" in html
+    status, html = await post(desk, boss, f"/desk/vai-tro/{grant.id}/thu-hoi", {"xac_nhan": "1"})
+    assert status == 409 and texts.DESK_ALREADY_REVOKED in html
     # Invited again, the old browser stays signed out: a new login link is needed.
     status, html = await page(desk, boss, "/desk/nguoi-dung")
     async with sessions() as session:
@@ -324,6 +326,9 @@ async def test_hostile_characters_and_far_dates_are_refused_or_dropped_on_every_
         [saved] = (await session.exec(select(Deadline))).all()
     assert saved.title == "Báocáo tháng 12 gửi huyện" and saved.due_date is not None
     assert f"{saved.due_date:%d/%m/%Y}" == "15/12/2026"
+    # Nor does a NUL typed in a search reach the database.
+    status, html = await page(desk, cookie, "/desk/don?tim=B%C3%A1o%00c%C3%A1o")
+    assert status == 200 and 'value="Báocáo"' in html
     # A session moved, or added, to 31/12/9999.
     reception = (await the_session(sessions)).id
     move = {"ngay": "9999-12-31", "gio": "20:00", "ly_do": "Chủ tịch đi công tác đột xuất"}

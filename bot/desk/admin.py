@@ -31,7 +31,7 @@ async def kb_page(desk: Desk) -> web.StreamResponse:
 
 
 async def _kb_list(desk: Desk, message: str = "") -> web.StreamResponse:
-    typed = desk.request.query.get("tim", "")[:100]
+    typed = clean_text(desk.request.query.get("tim", ""))[:100]
     return desk.render(
         "kb.html",
         entries=await desk_kb.entries(desk.session, typed),

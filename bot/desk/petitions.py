@@ -6,7 +6,7 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.desk.web import YEARS, Desk, form_text, page, parse_day
+from bot.desk.web import YEARS, Desk, clean_text, form_text, page, parse_day
 from handlers import access, texts
 from handlers.desk import cases
 from handlers.desk import queue as desk_queue
@@ -18,7 +18,7 @@ from knowledge.normalize import ascii_int
 def _filters(query: Any) -> desk_queue.Filters:
     def text(name: str, limit: int = 100) -> str:
         value = query.get(name, "")
-        return value[:limit] if isinstance(value, str) else ""
+        return clean_text(value)[:limit] if isinstance(value, str) else ""
 
     return desk_queue.Filters(
         status=text("trang_thai") or desk_queue.OPEN,

@@ -176,7 +176,7 @@ async def revoke(
     names = await desk.names(session, [grant.person_id])
     units = await desk.unit_names(session, [grant.unit_id])
     if not await access.revoke(session, grant_id, now, actor.label):
-        return False, texts.STALE_BUTTON
+        return False, texts.DESK_ALREADY_REVOKED
     return True, texts.DESK_REVOKED.format(
         role=ROLE_WORDS.get(grant.role, grant.role).lower(),
         name=name_of(grant.person_id, names.get(grant.person_id)),
@@ -193,7 +193,7 @@ async def set_leader(
         record_denied(session, actor, f"desk:grant:{grant_id}", now)
         return None
     if not await flag_leader(session, grant_id, leader, now, actor.label):
-        return False, texts.STALE_BUTTON
+        return False, texts.DESK_ALREADY_REVOKED
     names = await desk.names(session, [grant.person_id])
     units = await desk.unit_names(session, [grant.unit_id])
     said = texts.DESK_LEADER_ON if leader else texts.DESK_LEADER_OFF
