@@ -1187,6 +1187,7 @@ DESK_INVITE_AGAIN = (
     "Mã mời của biểu mẫu này đã được tạo lúc {at}, không tạo thêm mã thứ hai. Mã chỉ hiện một "
     "lần; nếu chưa ghi lại được, huỷ mã đó trong danh sách mã đang chờ bên dưới rồi tạo mã mới."
 )
+DESK_INVITE_OLD_FORM = "Biểu mẫu mời đã cũ: tải lại trang Người dùng rồi tạo mã mời."
 DESK_INVITE_CANCELLED = "Đã huỷ mã mời {role} tại {unit}; mã này không dùng được nữa."
 DESK_INVITE_GONE = "Mã mời này đã được dùng, đã hết hạn hoặc đã huỷ."
 DESK_DEADLINE_TOO_FAR = "Ngày hạn không được sau hôm nay quá {years} năm."

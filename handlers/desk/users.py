@@ -89,7 +89,7 @@ async def invite(
     if role not in access.ROLES or unit_id not in units or (typed_name.strip() and not name):
         return False, texts.DESK_BAD_INVITE
     if not 16 <= len(nonce) <= 64:
-        return False, texts.DESK_INVITE_AGAIN.format(at="—")
+        return False, texts.DESK_INVITE_OLD_FORM
     made = await desk.form_used(session, "code.invite.issue", actor.label, nonce, now - INVITE_TTL)
     if made is not None:
         return False, texts.DESK_INVITE_AGAIN.format(at=format_datetime(made))
