@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlmodel import col, select, update
@@ -51,3 +52,31 @@ async def usable(session: AsyncSession, code_hash: str, now: datetime, purpose: 
         col(OneTimeCode.purpose) == purpose,
     )
     return (await session.exec(query)).first() is not None
+
+
+async def pending(
+    session: AsyncSession, purpose: str, unit_ids: set[int], now: datetime
+) -> Sequence[OneTimeCode]:
+    """Codes of these units not yet claimed and not expired, oldest first."""
+    query = select(OneTimeCode).where(
+        col(OneTimeCode.purpose) == purpose,
+        col(OneTimeCode.unit_id).in_(unit_ids),
+        col(OneTimeCode.claimed_at).is_(None),
+        col(OneTimeCode.expires_at) > now,
+    )
+    return (await session.exec(query.order_by(col(OneTimeCode.id)))).all()
+
+
+async def cancel(session: AsyncSession, code_id: int, now: datetime) -> bool:
+    """Let a pending code expire now; False if it was claimed or expired already."""
+    result = await session.exec(
+        update(OneTimeCode)
+        .where(
+            col(OneTimeCode.id) == code_id,
+            col(OneTimeCode.claimed_at).is_(None),
+            col(OneTimeCode.expires_at) > now,
+        )
+        .values(expires_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(result.rowcount == 1)

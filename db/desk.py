@@ -11,6 +11,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from db.models import (
     AuditLog,
+    Booking,
     DeadlineDone,
     DeskSession,
     Outbox,
@@ -56,6 +57,33 @@ async def end_session(session: AsyncSession, token_hash: str, now: datetime) -> 
         .values(ended_at=now)
         .execution_options(synchronize_session=False)
     )
+
+
+async def end_sessions_of(session: AsyncSession, person_id: int, now: datetime) -> int:
+    """End every live desk session of a person (their last role revoked); how many."""
+    result = await session.exec(
+        update(DeskSession)
+        .where(col(DeskSession.person_id) == person_id, col(DeskSession.ended_at).is_(None))
+        .values(ended_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount or 0)
+
+
+async def case_targets(
+    session: AsyncSession, petition_ids: set[int], booking_ids: set[int]
+) -> set[str]:
+    """How audit rows name these đơn and bookings: their codes and the desk's addresses."""
+    found: set[str] = set()
+    if petition_ids:
+        query = select(Petition.id, Petition.code).where(col(Petition.id).in_(petition_ids))
+        for pid, code in (await session.exec(query)).all():
+            found |= {code, f"desk:don:{pid}", f"desk:in:{code}"}
+    if booking_ids:
+        rows = select(Booking.id, Booking.code).where(col(Booking.id).in_(booking_ids))
+        for bid, code in (await session.exec(rows)).all():
+            found |= {code, f"desk:tcd-luot:{bid}"}
+    return found
 
 
 async def names(session: AsyncSession, person_ids: Iterable[int]) -> dict[int, str | None]:
@@ -176,6 +204,7 @@ async def audit_rows(
     person_id: int | None = None,
     since: datetime | None = None,
     until: datetime | None = None,
+    hidden_targets: set[str] | None = None,
     limit: int = 200,
 ) -> Sequence[AuditLog]:
     """Audit rows by these people (newest first), narrowed by the filters given. A row names
@@ -195,8 +224,26 @@ async def audit_rows(
         query = query.where(col(AuditLog.at) >= since)
     if until is not None:
         query = query.where(col(AuditLog.at) < until)
+    if hidden_targets:
+        query = query.where(
+            or_(col(AuditLog.target).is_(None), col(AuditLog.target).not_in(hidden_targets))
+        )
     query = query.order_by(col(AuditLog.id).desc()).limit(limit)
     return (await session.exec(query)).all()
+
+
+async def form_used(
+    session: AsyncSession, action: str, actor: str, nonce: str, since: datetime
+) -> datetime | None:
+    """When this actor's ``action`` since then was made by the desk form carrying ``nonce``
+    (kept as "form" in the row's after), or None."""
+    query = select(AuditLog.at, AuditLog.after).where(
+        AuditLog.action == action, AuditLog.actor == actor, col(AuditLog.at) >= since
+    )
+    for at, after in (await session.exec(query)).all():
+        if isinstance(after, dict) and after.get("form") == nonce:
+            return at
+    return None
 
 
 async def reminders_sent(

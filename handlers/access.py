@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from db import audit, codes, people
+from db import audit, codes, desk, people
 from db.models import OneTimeCode, Person, RoleGrant
 from handlers import guesses
 
@@ -142,9 +142,11 @@ async def issue(
     unit_id: int | None = None,
     person_id: int | None = None,
     name: str | None = None,
+    form: str | None = None,
 ) -> str:
     """Create a one-time code and return it in clear (only its hash is stored). An invite may
-    carry the official's name, given to whoever redeems it."""
+    carry the official's name, given to whoever redeems it. ``form``: the desk form's one-time
+    nonce, kept in the audit row so the same form cannot make a second code."""
     code = new_code()
     ttl = INVITE_TTL if purpose == INVITE else LINK_TTL
     codes.add(
@@ -166,7 +168,8 @@ async def issue(
         actor=actor,
         action=f"code.{purpose}.issue",
         target=f"unit:{unit_id}" if unit_id else None,
-        after={"role": role, "expires_at": (now + ttl).isoformat()},
+        after={"role": role, "expires_at": (now + ttl).isoformat()}
+        | ({"form": form} if form else {}),
     )
     return code
 
@@ -307,6 +310,7 @@ async def revoke(session: AsyncSession, grant_id: int, now: datetime, actor: str
     if grant is None or grant.revoked_at is not None:
         return False
     grant.revoked_at = now
+    session.add(grant)
     audit.record(
         session,
         at=now,
@@ -315,6 +319,11 @@ async def revoke(session: AsyncSession, grant_id: int, now: datetime, actor: str
         target=f"person:{grant.person_id}",
         before={"role": grant.role, "unit_id": grant.unit_id},
     )
+    await session.flush()
+    if not (await people.roles_of(session, [grant.person_id]))[grant.person_id]:
+        # A browser signed in before must not come back to life when the person is invited
+        # again (perhaps to another unit): they log in anew with /dangnhap.
+        await desk.end_sessions_of(session, grant.person_id, now)
     return True
 
 

@@ -1113,6 +1113,118 @@ DESK_LEADER_ON = (
     "không xem, không nhận và không giao được đơn tố cáo nêu tên lãnh đạo đơn vị, kể cả đơn đã gửi."
 )
 DESK_LEADER_OFF = "Đã bỏ đánh dấu lãnh đạo của {name} tại {unit}."
+# Refusals and checks added after the desk's attack review (bot/desk/web.py parse_day).
+# The audit page's words for actions and their details (handlers/desk/users.py).
+AUDIT_ACTION_WORDS = {
+    "access.denied": "Truy cập bị từ chối",
+    "code.wrong": "Nhập sai mã",
+    "code.invite.issue": "Tạo mã mời",
+    "code.invite.cancel": "Huỷ mã mời",
+    "code.link.issue": "Tạo mã liên kết kênh",
+    "deadline.added": "Thêm hạn báo cáo",
+    "deadline.deleted": "Xoá hạn báo cáo",
+    "deadline.done": "Đánh dấu đã nộp báo cáo",
+    "deadline.edited": "Sửa hạn báo cáo",
+    "deadline.imported": "Nạp tệp hạn báo cáo",
+    "deadline.undone": "Bỏ đánh dấu đã nộp",
+    "desk.link_failed": "Đường dẫn đăng nhập không dùng được",
+    "desk.link_issued": "Gửi đường dẫn đăng nhập",
+    "desk.login": "Đăng nhập trang làm việc",
+    "desk.logout": "Đăng xuất",
+    "identity.link": "Liên kết kênh nhận tin",
+    "kb.gap_dismiss": "Bỏ câu hỏi chưa có câu trả lời",
+    "kb.gap_dismissed": "Bỏ câu hỏi chưa có câu trả lời",
+    "kb.add": "Thêm mục kho câu hỏi",
+    "kb.create": "Thêm mục kho câu hỏi",
+    "kb.edit": "Sửa mục kho câu hỏi",
+    "kb.import": "Nạp tệp kho câu hỏi",
+    "kb.revert": "Hoàn tác mục kho câu hỏi",
+    "person.notify_channel": "Đổi kênh nhận tin",
+    "person.rename": "Đổi tên",
+    "petition.assigned": "Giao xử lý đơn",
+    "petition.assign_refused": "Giao đơn bị từ chối",
+    "petition.field": "Sửa thông tin đơn",
+    "petition.filer_printed": "In giấy tờ có danh tính người gửi",
+    "petition.filer_viewed": "Xem danh tính người gửi",
+    "petition.from_reception": "Tạo đơn từ lượt tiếp",
+    "petition.lookup_failed": "Tra cứu đơn không thành",
+    "petition.received_date": "Sửa ngày nhận đơn",
+    "petition.received_date_refused": "Sửa ngày nhận đơn bị từ chối",
+    "petition.reveal_refused": "Xem danh tính bị từ chối",
+    "petition.take_refused": "Nhận đơn bị từ chối",
+    "reception.booking_viewed": "Xem lượt đặt lịch",
+    "reception.denouncer_viewed": "Xem danh tính người tố cáo",
+    "reception.outcome": "Ghi kết quả tiếp",
+    "reception.outcome_sent": "Gửi kết quả tiếp",
+    "reception.receiver_refused": "Đổi người tiếp bị từ chối",
+    "reception.receiver_set": "Đặt người tiếp",
+    "reception.reveal_refused": "Xem danh tính bị từ chối",
+    "reception.schedule_added": "Thêm lịch tiếp định kỳ",
+    "reception.session_added": "Thêm buổi tiếp",
+    "reception.session_cancelled": "Huỷ buổi tiếp",
+    "reception.session_moved": "Dời buổi tiếp",
+    "reception.walk_in": "Ghi lượt tiếp trực tiếp",
+    "report.download": "Tải báo cáo",
+    "role.grant": "Cấp vai trò",
+    "role.leader": "Đánh dấu lãnh đạo",
+    "role.revoke": "Thu hồi vai trò",
+    "staff.open": "Mở chức năng cán bộ",
+    "unit.add": "Thêm đơn vị",
+    "unit.load": "Nạp danh sách đơn vị",
+    "unit.update": "Sửa đơn vị",
+}
+AUDIT_PETITION_STATUS = "Đơn: {status}"
+AUDIT_BOOKING_STATUS = "Lượt tiếp: {status}"
+AUDIT_FIELD_WORDS = {
+    "role": "vai trò",
+    "unit_id": "đơn vị (số)",
+    "person": "người",
+    "name": "tên",
+    "reason": "lý do",
+    "status": "trạng thái",
+    "keywords": "từ khoá",
+    "questions": "câu hỏi",
+    "answer": "câu trả lời",
+    "title": "tên việc",
+    "starts_at": "bắt đầu",
+    "expires_at": "hết hạn",
+    "created_at": "tạo lúc",
+    "receiver": "người tiếp (số)",
+    "day": "ngày",
+    "due": "hạn",
+    "leader": "lãnh đạo",
+    "assignee": "người được giao (số)",
+    "handler": "người xử lý (số)",
+    "received_at": "ngày nhận",
+    "channel": "kênh",
+    "id": "mã mục",
+    "topic": "chủ đề",
+    "group": "nhóm",
+    "sources": "nguồn",
+    "law": "văn bản",
+    "number": "số hiệu",
+    "article": "điều",
+    "note": "ghi chú",
+    "amended_note": "ghi chú sửa đổi",
+}
+DESK_BAD_DATES = (
+    "Ngày không hợp lệ: nhập theo dạng ngày/tháng/năm, năm từ {first} đến {last}, ví dụ 05/11/2026."
+)
+DESK_INVITE_AGAIN = (
+    "Mã mời của biểu mẫu này đã được tạo lúc {at}, không tạo thêm mã thứ hai. Mã chỉ hiện một "
+    "lần; nếu chưa ghi lại được, huỷ mã đó trong danh sách mã đang chờ bên dưới rồi tạo mã mới."
+)
+DESK_INVITE_OLD_FORM = "Biểu mẫu mời đã cũ: tải lại trang Người dùng rồi tạo mã mời."
+DESK_INVITE_CANCELLED = "Đã huỷ mã mời {role} tại {unit}; mã này không dùng được nữa."
+DESK_INVITE_GONE = "Mã mời này đã được dùng, đã hết hạn hoặc đã huỷ."
+DESK_DEADLINE_TOO_FAR = "Ngày hạn không được sau hôm nay quá {years} năm."
+CAL_TOO_FAR = "Chỉ xếp buổi tiếp trong vòng một năm tới."
+DESK_ALREADY_REVOKED = "Vai trò này đã được thu hồi trước đó; tải lại trang Người dùng."
+DESK_DEADLINE_BAD_BUTTON = "Nút này đã cũ: tải lại trang Hạn báo cáo rồi bấm lại."
+DESK_BAD_ASSIGNEE = (
+    "Không giao được cho người này: người đó không xử lý được đơn này (không thuộc đơn vị, "
+    "không còn vai trò hoặc bị nêu tên trong đơn)."
+)
 DESK_UNIT_OUT_OF_SCOPE = "Chọn đơn vị trong phạm vi anh/chị quản lý."
 DESK_KB_SOURCE_SHAPE = "Mỗi nguồn một dòng: Tên văn bản | Số hiệu | Điều, khoản (| ghi chú nếu có)."
 DESK_KB_BAD_SOURCE = 'Nguồn "{line}" chưa đúng dạng. {shape}'

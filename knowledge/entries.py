@@ -194,7 +194,11 @@ def problem(err: Any) -> str:
         return "giá trị không hợp lệ"
     try:
         said = str(err["msg"]).removeprefix("Value error, ")
-        return template.format(**{**err.get("ctx", {}), "msg": said})
+        context = dict(err.get("ctx", {}))
+        if isinstance(context.get("expected"), str):
+            # pydantic lists the allowed values as "'a', 'b' or 'c'".
+            context["expected"] = context["expected"].replace(" or ", " hoặc ")
+        return template.format(**{**context, "msg": said})
     except (KeyError, IndexError):
         return "giá trị không hợp lệ"
 

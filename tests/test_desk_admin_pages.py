@@ -430,14 +430,15 @@ async def test_a_spent_link_says_so_when_opened_and_spends_nothing(
     clock.advance(timedelta(minutes=-11))
     stale = await post(desk, cookie, "/desk/dang-xuat", {"csrf": "0" * 40}, csrf=False)
     assert stale[0] == 403 and "biểu mẫu đã cũ" in stale[1] and "F5" in stale[1]
-    # A revoked account is told it no longer holds a role, and who can give one back.
+    # A revoked account's session ends with its last role; its link says why it cannot
+    # sign in again, and who can give a role back.
     async with sessions() as session, session.begin():
         url = await login.issue_link(session, person, clock.now(), "test", "chat", PUBLIC)
         [grant] = await people.active_roles(session, person)
         assert grant.id is not None and url is not None
         await access.revoke(session, grant.id, clock.now(), "test")
     status, html = await page(desk, cookie, "/desk/don")
-    assert status == 403 and "không còn vai trò cán bộ" in html and "mã mời mới" in html
+    assert status == 401 and "vai trò của anh/chị bị thu hồi" in html
     pressed = await desk.post("/desk/dang-nhap", data={"t": link_token(url)})
     text = await pressed.text()
     assert pressed.status == 400 and "không còn vai trò cán bộ" in text and "mã mời" in text

@@ -8,7 +8,17 @@ from typing import Any
 from aiohttp import web
 
 from bot.channels.web import RUNTIME
-from bot.desk.web import HEADERS, MAX_UPLOAD, Desk, form_text, page, parse_day, uploaded
+from bot.desk.web import (
+    HEADERS,
+    MAX_UPLOAD,
+    YEARS,
+    Desk,
+    clean_text,
+    form_text,
+    page,
+    parse_day,
+    uploaded,
+)
 from handlers import access, texts
 from handlers.desk import kb as desk_kb
 from handlers.desk import queue as desk_queue
@@ -22,7 +32,7 @@ async def kb_page(desk: Desk) -> web.StreamResponse:
 
 
 async def _kb_list(desk: Desk, message: str = "") -> web.StreamResponse:
-    typed = desk.request.query.get("tim", "")[:100]
+    typed = clean_text(desk.request.query.get("tim", ""))[:100]
     return desk.render(
         "kb.html",
         entries=await desk_kb.entries(desk.session, typed),
@@ -210,6 +220,8 @@ async def _users(
         status=status,
         staff=await desk_users.staff(desk.session, desk.user.actor),
         units=units.units,
+        invites=await desk_users.pending_invites(desk.session, desk.user.actor, desk.now),
+        nonce=desk_users.form_nonce(),
         message=message,
         ok=ok,
     )
@@ -259,8 +271,25 @@ async def user_invite(desk: Desk) -> web.StreamResponse:
         unit,
         form_text(form, "ten", 300),
         desk.now,
+        form_text(form, "lan", 64),
     )
     return await _users(desk, message, ok=done, status=200 if done else 400)
+
+
+@page(admin=True)
+async def invite_cancel(desk: Desk) -> web.StreamResponse:
+    code_id = ascii_int(desk.request.match_info["id"])
+    cancelled = (
+        await desk_users.cancel_invite(desk.session, desk.user.actor, code_id, desk.now)
+        if code_id is not None
+        else None
+    )
+    if cancelled is None:
+        if code_id is None:
+            access.record_denied(desk.session, desk.user.actor, "desk:code:?", desk.now)
+        return desk.render("forbidden.html", status=403)
+    done, message = cancelled
+    return await _users(desk, message, ok=done, status=200 if done else 409)
 
 
 @page(admin=True)
@@ -303,13 +332,27 @@ async def audit_page(desk: Desk) -> web.StreamResponse:
     query = desk.request.query
     family = query.get("loai", "")[:20]
     person = ascii_int(query.get("nguoi", "")[:12]) if query.get("nguoi") else None
-    since = parse_day(query.get("tu", "")[:20]) if query.get("tu") else None
-    until = parse_day(query.get("den", "")[:20]) if query.get("den") else None
-    lines = await desk_users.audit_log(desk.session, desk.user.actor, family, person, since, until)
+    typed = {name: clean_text(query.get(name, "")[:20]).strip() for name in ("tu", "den")}
+    days = {name: parse_day(value) if value else None for name, value in typed.items()}
+    bad = any(typed[name] and days[name] is None for name in typed)
+    lines = (
+        []
+        if bad
+        else await desk_users.audit_log(
+            desk.session, desk.user.actor, family, person, days["tu"], days["den"]
+        )
+    )
     return desk.render(
         "audit.html",
+        status=400 if bad else 200,
         lines=lines,
         families=desk_users.ACTION_FAMILIES,
         staff=await desk_users.staff(desk.session, desk.user.actor),
-        chosen={"loai": family, "nguoi": person, "tu": since, "den": until},
+        chosen={
+            "loai": family,
+            "nguoi": person,
+            "tu": days["tu"].isoformat() if days["tu"] else typed["tu"],
+            "den": days["den"].isoformat() if days["den"] else typed["den"],
+        },
+        message=texts.DESK_BAD_DATES.format(first=YEARS.start, last=YEARS.stop - 1) if bad else "",
     )

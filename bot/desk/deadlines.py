@@ -121,7 +121,7 @@ async def deadline_undo(desk: Desk) -> web.StreamResponse:
         return desk.render("forbidden.html", status=403)
     nominal = parse_day(form_text(await desk.request.post(), "ngay", 20))
     if nominal is None:
-        return await deadlines_list(desk, texts.STALE_BUTTON, ok=False, status=400)
+        return await deadlines_list(desk, texts.DESK_DEADLINE_BAD_BUTTON, ok=False, status=400)
     done, message = await desk_deadlines.undo_done(
         desk.session, desk.user.actor, deadline, nominal, desk.now
     )

@@ -6,10 +6,11 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.desk.web import Desk, form_text, page, parse_day
+from bot.desk.web import YEARS, Desk, clean_text, form_text, page, parse_day
 from handlers import access, texts
 from handlers.desk import cases
 from handlers.desk import queue as desk_queue
+from handlers.desk import users as desk_users
 from handlers.petitions import received
 from knowledge.normalize import ascii_int
 
@@ -17,7 +18,7 @@ from knowledge.normalize import ascii_int
 def _filters(query: Any) -> desk_queue.Filters:
     def text(name: str, limit: int = 100) -> str:
         value = query.get(name, "")
-        return value[:limit] if isinstance(value, str) else ""
+        return clean_text(value)[:limit] if isinstance(value, str) else ""
 
     return desk_queue.Filters(
         status=text("trang_thai") or desk_queue.OPEN,
@@ -64,9 +65,11 @@ async def _show(
     ok: bool = True,
     status: int = 200,
     typed: dict[str, Any] | None = None,
+    typed_reason: str = "",
 ) -> web.StreamResponse:
     """The case page; ``typed`` refills a step's form (its key, note and result) that was sent
-    back unfinished, so nothing the official typed is lost."""
+    back unfinished, and ``typed_reason`` the received-date form's reason when the date is
+    refused, so nothing the official typed is lost."""
     view = await cases.view(desk.session, desk.user.actor, petition, desk.now)
     return desk.render(
         "case.html",
@@ -76,6 +79,7 @@ async def _show(
         ok=ok,
         today=desk.today,
         typed=typed or {},
+        typed_reason=typed_reason,
     )
 
 
@@ -144,8 +148,14 @@ async def case_assign(desk: Desk) -> web.StreamResponse:
         return petition
     form = await desk.request.post()
     assignee = ascii_int(form_text(form, "nguoi", 12))
-    if assignee is None:
-        return await _show(desk, petition, texts.STALE_BUTTON, ok=False, status=400)
+    if assignee is None or assignee not in await desk_users.in_scope_staff(
+        desk.session, desk.user.actor
+    ):
+        # Nobody on the actor's staff list: another unit's account or a made-up number.
+        access.record_denied(
+            desk.session, desk.user.actor, f"desk:giao:{petition.code}:{assignee}", desk.now
+        )
+        return desk.render("forbidden.html", status=403)
     done, message = await cases.assign(
         desk.session, desk.user.actor, petition, assignee, form_text(form, "ly_do", 500), desk.now
     )
@@ -159,12 +169,21 @@ async def case_received(desk: Desk) -> web.StreamResponse:
         return petition
     form = await desk.request.post()
     day = parse_day(form_text(form, "ngay", 20))
+    reason = form_text(form, "ly_do", 500)
     if day is None:
-        return await _show(desk, petition, ok=False, status=400)
+        message = texts.DESK_BAD_DATES.format(first=YEARS.start, last=YEARS.stop - 1)
+        return await _show(desk, petition, message, ok=False, status=400, typed_reason=reason)
     done, message = await received.set_received(
-        desk.session, desk.user.actor, petition, day, form_text(form, "ly_do", 500), desk.now
+        desk.session, desk.user.actor, petition, day, reason, desk.now
     )
-    return await _show(desk, petition, message, ok=done, status=200 if done else 409)
+    return await _show(
+        desk,
+        petition,
+        message,
+        ok=done,
+        status=200 if done else 409,
+        typed_reason="" if done else reason,
+    )
 
 
 @page()

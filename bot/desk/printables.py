@@ -5,12 +5,13 @@ the Sổ theo dõi đơn and Sổ tiếp công dân of a period. The case is fou
 from __future__ import annotations
 
 import unicodedata
+from datetime import date
 from urllib.parse import quote
 
 from aiohttp import web
 
 from bot.desk.petitions import _case_or_refusal, _show
-from bot.desk.web import HEADERS, Desk, page, parse_day
+from bot.desk.web import HEADERS, YEARS, Desk, clean_text, page, parse_day
 from handlers import access, texts
 from handlers.desk import printing
 
@@ -46,13 +47,29 @@ async def case_document(desk: Desk) -> web.StreamResponse:
     return _download(*found)
 
 
+def _period(desk: Desk, title: str) -> tuple[date, date] | web.StreamResponse:
+    """The register's days, or its form again with what was typed and why it is refused."""
+    query = desk.request.query
+    typed = {name: clean_text(query.get(name, "")[:20]) for name in ("tu", "den")}
+    days = {name: parse_day(value) if value.strip() else None for name, value in typed.items()}
+    if any(typed[name].strip() and days[name] is None for name in typed):
+        return desk.render(
+            "register_dates.html",
+            status=400,
+            title=title,
+            action=desk.request.path,
+            typed=typed,
+            message=texts.DESK_BAD_DATES.format(first=YEARS.start, last=YEARS.stop - 1),
+        )
+    return printing.period(days["tu"], days["den"], desk.today)
+
+
 @page()
 async def petition_register(desk: Desk) -> web.StreamResponse:
-    start, end = printing.period(
-        parse_day(desk.request.query.get("tu", "")),
-        parse_day(desk.request.query.get("den", "")),
-        desk.today,
-    )
+    found = _period(desk, "Sổ theo dõi đơn")
+    if isinstance(found, web.StreamResponse):
+        return found
+    start, end = found
     data = await printing.petition_register(
         desk.session, desk.user.actor, desk.user.name, start, end, desk.now
     )
@@ -61,11 +78,10 @@ async def petition_register(desk: Desk) -> web.StreamResponse:
 
 @page()
 async def reception_register(desk: Desk) -> web.StreamResponse:
-    start, end = printing.period(
-        parse_day(desk.request.query.get("tu", "")),
-        parse_day(desk.request.query.get("den", "")),
-        desk.today,
-    )
+    found = _period(desk, "Sổ tiếp công dân")
+    if isinstance(found, web.StreamResponse):
+        return found
+    start, end = found
     data = await printing.reception_register(
         desk.session, desk.user.actor, desk.user.name, start, end, desk.now
     )

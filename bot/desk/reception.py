@@ -41,8 +41,14 @@ async def deadline_done(desk: Desk) -> web.StreamResponse:
     form = await desk.request.post()
     deadline_id = ascii_int(desk.request.match_info["id"])
     nominal = parse_day(form_text(form, "ngay", 20))
-    if deadline_id is None or nominal is None:
-        return await deadlines_list(desk, texts.STALE_BUTTON, ok=False, status=400)
+    # Whose deadline it is comes first: another unit's id is refused (and audited) whatever
+    # the rest of the form says.
+    if deadline_id is None or not await desk_deadlines.visible(
+        desk.session, desk.user.actor, deadline_id, desk.now
+    ):
+        return desk.render("forbidden.html", status=403)
+    if nominal is None:
+        return await deadlines_list(desk, texts.DESK_DEADLINE_BAD_BUTTON, ok=False, status=400)
     marked = await desk_deadlines.mark_done(
         desk.session, desk.user.actor, deadline_id, nominal, desk.now
     )

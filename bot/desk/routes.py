@@ -12,6 +12,7 @@ from aiohttp.typedefs import Handler
 from bot.channels.web import RUNTIME
 from bot.desk.admin import (
     audit_page,
+    invite_cancel,
     kb_create,
     kb_entry_page,
     kb_entry_revert,
@@ -116,7 +117,7 @@ async def login_post(request: web.Request) -> web.StreamResponse:
     return response
 
 
-@page()
+@page(staff=False)
 async def logout(desk: Desk) -> web.StreamResponse:
     await login.logout(desk.session, desk.cookie, desk.user, desk.now)
     response = render(desk.request, "logged_out.html")
@@ -175,6 +176,7 @@ ROUTES: list[tuple[str, str, Any, bool]] = [
     ("GET", "/desk/nguoi-dung", users_page, True),
     ("POST", "/desk/nguoi-dung/{id}/ten", user_rename, True),
     ("POST", "/desk/nguoi-dung/moi", user_invite, True),
+    ("POST", "/desk/ma-moi/{id}/huy", invite_cancel, True),
     ("POST", "/desk/vai-tro/{id}/thu-hoi", user_revoke, True),
     ("POST", "/desk/vai-tro/{id}/lanh-dao", user_leader, True),
     ("GET", "/desk/nhat-ky", audit_page, True),
@@ -218,6 +220,7 @@ AFTER_POST = {
     "/desk/han-bao-cao/{id}/bo-xong": "/desk/han-bao-cao",
     "/desk/nguoi-dung/{id}/ten": "/desk/nguoi-dung",
     "/desk/nguoi-dung/moi": "/desk/nguoi-dung",
+    "/desk/ma-moi/{id}/huy": "/desk/nguoi-dung",
     "/desk/vai-tro/{id}/thu-hoi": "/desk/nguoi-dung",
     "/desk/vai-tro/{id}/lanh-dao": "/desk/nguoi-dung",
     "/desk/kho-cau-hoi/{id}/hoan-tac": "/desk/kho-cau-hoi/{id}",

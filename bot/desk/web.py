@@ -4,6 +4,7 @@ transaction per request, and rendering with the desk's headers."""
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -104,12 +105,13 @@ Page = Callable[[Desk], Awaitable[web.StreamResponse]]
 
 
 def page(
-    *, admin: bool = False, upload: bool = False
+    *, admin: bool = False, upload: bool = False, staff: bool = True
 ) -> Callable[[Page], Callable[[web.Request], Awaitable[Any]]]:
-    """A desk route: signed in (else the login page, 401), a staff role (else 403), an admin
-    role where asked (else 403); a POST must carry the form's CSRF token (else 403). Refusals
-    of a signed-in person are audited. The route runs in one transaction. An ``upload`` form
-    may send a file up to MAX_UPLOAD, past the app's small body limit."""
+    """A desk route: signed in (else the login page, 401), a staff role (else 403) unless
+    ``staff`` is False (logging out), an admin role where asked (else 403); a POST must carry
+    the form's CSRF token (else 403). Refusals of a signed-in person are audited. The route
+    runs in one transaction. An ``upload`` form may send a file up to MAX_UPLOAD, past the
+    app's small body limit."""
 
     def wrap(handler: Page) -> Callable[[web.Request], Awaitable[Any]]:
         @functools.wraps(handler)
@@ -128,10 +130,11 @@ def page(
                 if user is None:
                     return render(request, "need_login.html", status=401)
                 target = f"desk:{request.method} {request.path}"
-                if not user.is_staff or (admin and not user.actor.has(ADMIN)):
+                if (staff and not user.is_staff) or (admin and not user.actor.has(ADMIN)):
                     record_denied(session, user.actor, target, now)
-                    # Staff keep their way out (the logout form) on a page they may not see.
-                    csrf = login.csrf_token(cookie) if user.is_staff else ""
+                    # Everyone signed in keeps their way out (the logout form), a person whose
+                    # roles were revoked too.
+                    csrf = login.csrf_token(cookie)
                     return render(
                         request,
                         "forbidden.html",
@@ -179,19 +182,36 @@ def set_cookie(response: web.StreamResponse, request: web.Request, value: str) -
     )
 
 
+# The years a desk date may name. Years like 0001 or 9999 are typing slips or probes, and
+# they overflow as soon as a day is added to them or they are shifted to UTC.
+YEARS = range(2000, 2101)
+
+
 def parse_day(typed: str) -> date | None:
-    """A day from a date field (YYYY-MM-DD) or typed as dd/mm/yyyy."""
+    """A day from a date field (YYYY-MM-DD) or typed as dd/mm/yyyy, within ``YEARS``."""
     for shape in ("%Y-%m-%d", "%d/%m/%Y"):
         try:
-            return datetime.strptime(typed.strip(), shape).date()
+            day = datetime.strptime(typed.strip(), shape).date()
         except ValueError:
             continue
+        return day if day.year in YEARS else None
     return None
 
 
+# C0 controls but tab and newline (a NUL is refused by PostgreSQL), DEL, and the bidi
+# embeddings, overrides and isolates that make a title read differently than it sorts.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
+
+
+def clean_text(value: str) -> str:
+    return _UNPRINTABLE.sub("", value)
+
+
 def form_text(form: Any, name: str, limit: int = 1000) -> str:
+    """A form's text field, cut at ``limit``, without the characters ``_UNPRINTABLE`` names:
+    every desk form reads its text here."""
     value = form.get(name, "")
-    return value[:limit] if isinstance(value, str) else ""
+    return clean_text(value)[:limit] if isinstance(value, str) else ""
 
 
 # An uploaded file (a plan, the knowledge base) is read whole; both are well under this.

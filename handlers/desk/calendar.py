@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -36,6 +36,8 @@ from knowledge.normalize import ascii_int
 
 MAX_CAPACITY = 500
 REASON_LENGTH = (10, 300)
+# A session is planned within the coming year; 31/12/9999 is a slip (or a probe).
+AHEAD = timedelta(days=366)
 
 
 def span(starts: datetime, ends: datetime) -> str:
@@ -142,8 +144,11 @@ async def check(session: AsyncSession, actor: Actor, plan: Plan, now: datetime) 
     elif start is not None and end <= start:
         found["ket_thuc"] = texts.CAL_END_BEFORE_START
     if plan.day is not None and start is not None:
-        if datetime.combine(plan.day, start, tzinfo=VN_TZ) <= now:
+        starts = datetime.combine(plan.day, start, tzinfo=VN_TZ)
+        if starts <= now:
             found["ngay"] = texts.CAL_IN_PAST
+        elif starts > now + AHEAD:
+            found["ngay"] = texts.CAL_TOO_FAR
     if not 4 <= len(plan.place) <= 300:
         found["dia_diem"] = texts.CAL_BAD_PLACE
     if not 2 <= len(plan.title) <= 200:
@@ -350,6 +355,8 @@ def new_start(
     starts = datetime.combine(day, start, tzinfo=VN_TZ)
     if starts <= now:
         found["ngay"] = texts.CAL_IN_PAST
+    elif starts > now + AHEAD:
+        found["ngay"] = texts.CAL_TOO_FAR
     elif starts == item.starts_at:
         found["ngay"] = texts.CAL_SAME_TIME
     return starts, found

@@ -297,14 +297,32 @@ async def assign(
         if stated_reason(reason) is None:
             return False, texts.REASON_TOO_SHORT + REASONED["take"]
         if not await petitions_staff._may_handle(session, petition, assignee):
-            return False, texts.STALE_BUTTON
+            _assign_refused(session, actor, petition, assignee, now)
+            return False, texts.DESK_BAD_ASSIGNEE
         state.flow, state.step = "pt-note", "take"
         state.data = {"petition": petition.id, "assignee": assignee}
         reply = await petitions_staff.text(session, state, actor, reason, now)
         return True, reply.text
     payload = f"{PREFIX}assign_to:{petition.id}:{assignee}"
     reply = await petitions_staff.press(session, state, actor, payload, now)
-    return reply.text != texts.STALE_BUTTON, reply.text
+    if reply.text == texts.STALE_BUTTON:
+        _assign_refused(session, actor, petition, assignee, now)
+        return False, texts.DESK_BAD_ASSIGNEE
+    return True, reply.text
+
+
+def _assign_refused(
+    session: AsyncSession, actor: Actor, petition: Petition, assignee: int, now: datetime
+) -> None:
+    """Every refused attempt is audited, a pick of an accused colleague above all."""
+    audit_by(
+        session,
+        actor,
+        "petition.assign_refused",
+        now,
+        target=petition.code,
+        after={"assignee": assignee},
+    )
 
 
 async def reveal(

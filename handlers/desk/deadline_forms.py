@@ -95,6 +95,25 @@ def form_of(deadline: Deadline) -> dict[str, str]:
     return form | {"kieu": KEEP}
 
 
+# A one-off deadline further ahead than this is a typing slip, not a plan.
+ONCE_YEARS_AHEAD = 5
+
+
+def _strict_day(typed: str) -> date | None:
+    for shape in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return datetime.strptime(typed.strip(), shape).date()
+        except ValueError:
+            continue
+    return None
+
+
+def _years_ahead(today: date, years: int) -> date:
+    # 29 February has no twin in most years: its 28th counts.
+    day = 28 if (today.month, today.day) == (2, 29) else today.day
+    return today.replace(year=today.year + years, day=day)
+
+
 def _day_in(typed: str, today: date, month: int | None = None) -> int | str:
     """A day of the month from the chat form's own reader, checked against ``month``."""
     value = deadline_chat.FORM.read("monthly", typed, today)
@@ -115,13 +134,15 @@ def _rule(typed: dict[str, str], today: date) -> dict[str, Any] | str:
     """The plan row's "due" or "recurrence" the choices make, or what is wrong in words."""
     kind = typed.get("kieu", "")
     if kind == "once":
-        said = typed.get("ngay", "").strip()
-        try:
-            said = f"{date.fromisoformat(said):%d/%m/%Y}"
-        except ValueError:
-            pass  # typed as dd/mm/yyyy where the browser has no date picker
-        # The chat's own reader: a real day, not before today.
-        value = deadline_chat.FORM.read("once", said, today)
+        # The date field's YYYY-MM-DD, or dd/mm/yyyy where the browser has no date picker;
+        # never the chat's loose reader, which takes "0000-01-01" for the next 1 January.
+        once = _strict_day(typed.get("ngay", ""))
+        if once is None:
+            return texts.DESK_DEADLINE_BAD_ONCE
+        if once > _years_ahead(today, ONCE_YEARS_AHEAD):
+            return texts.DESK_DEADLINE_TOO_FAR.format(years=ONCE_YEARS_AHEAD)
+        # The chat's own check: not before today.
+        value = deadline_chat.FORM.read("once", f"{once:%d/%m/%Y}", today)
         return texts.DESK_DEADLINE_BAD_ONCE if isinstance(value, Invalid) else {"due": value}
     if kind == "monthly":
         day = _day_in(typed.get("ngay_thang", ""), today)

@@ -110,6 +110,14 @@ async def _reminded(
     return found
 
 
+async def visible(session: AsyncSession, actor: Actor, deadline_id: int, now: datetime) -> bool:
+    """Whether the deadline is one of the actor's units'; a refusal is audited."""
+    if await deadline_chat._in_scope(session, actor, deadline_id) is None:
+        record_denied(session, actor, f"desk:deadline:{deadline_id}", now)
+        return False
+    return True
+
+
 async def mark_done(
     session: AsyncSession, actor: Actor, deadline_id: int, nominal: date, now: datetime
 ) -> tuple[bool, str] | None:
