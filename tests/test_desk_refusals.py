@@ -329,6 +329,12 @@ async def test_hostile_characters_and_far_dates_are_refused_or_dropped_on_every_
     # Nor does a NUL typed in a search reach the database.
     status, html = await page(desk, cookie, "/desk/don?tim=B%C3%A1o%00c%C3%A1o")
     assert status == 200 and 'value="Báocáo"' in html
+    # Nor a NUL in the address of an admin page an official is refused (the refusal is kept).
+    status, html = await page(desk, cookie, "/desk/kho-cau-hoi/a%00b")
+    assert status == 403
+    async with sessions() as session:
+        refused = [e.target for e in await audit.entries(session, "access.denied")]
+    assert "desk:GET /desk/kho-cau-hoi/ab" in refused
     # A session moved, or added, to 31/12/9999.
     reception = (await the_session(sessions)).id
     move = {"ngay": "9999-12-31", "gio": "20:00", "ly_do": "Chủ tịch đi công tác đột xuất"}

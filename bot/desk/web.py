@@ -129,7 +129,7 @@ def page(
                 user = await login.user_of(session, cookie, now) if cookie else None
                 if user is None:
                     return render(request, "need_login.html", status=401)
-                target = f"desk:{request.method} {request.path}"
+                target = clean_text(f"desk:{request.method} {request.path}")
                 if (staff and not user.is_staff) or (admin and not user.actor.has(ADMIN)):
                     record_denied(session, user.actor, target, now)
                     # Everyone signed in keeps their way out (the logout form), a person whose
