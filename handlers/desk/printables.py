@@ -13,6 +13,9 @@ Who signs: a khiếu nại's thụ lý is the resolver's, the Chủ tịch UBND 
 UBND itself answers or sends on is signed "TM. Ủy ban nhân dân / Chủ tịch" (the layout of
 seeds/004). A register is signed by the official who printed it.
 
+Size (about 410 lines): the documents share their header, signature and "Nơi nhận" blocks,
+which are read together with each layout.
+
 A tố cáo's filer is never on a register (``SECRET``); a tố cáo's documents are built only for
 its handler (handlers/desk/printing.py).
 """

@@ -5,8 +5,8 @@ writes nothing until the citizen consents; the place is then taken by one condit
 (capacity can never be exceeded), the booking row and its two reminders are written in the same
 transaction.
 
-Size (about 620 lines): the form's fields (run by handlers/forms.py), the session choice before
-them, the read-back, the booking transaction, its reminders and the walk-in record share the
+Size (about 720 lines): the form's fields (run by handlers/forms.py), the session choice before
+them (paged, or found by a typed day), the read-back, the booking transaction, its reminders and the walk-in record share the
 answers' shape and are read together; a citizen's own bookings, the schedule and the figures
 live beside it (bookings.py, schedule.py, figures.py).
 """
