@@ -9,8 +9,10 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from io import BytesIO
 from typing import Any
+from zipfile import BadZipFile, ZipFile
 
-from handlers.file_problems import TooManyRows
+from handlers import texts
+from handlers.file_problems import FileProblem, TooManyRows
 
 LIST_FIELDS = frozenset({"lead_days"})
 TIME_FIELDS = frozenset({"start", "end", "remind_at"})
@@ -41,6 +43,25 @@ class SheetRows(list[dict[str, Any]]):
         self.numbers: list[int] = []
 
 
+# No import file of ours has more than a few dozen columns.
+MAX_COLUMNS = 64
+# What a workbook may unpack to. An XLSX is a zip of XML: a few hundred KB can hold millions
+# of rows, and openpyxl reads a sheet without a size whole before its first row.
+MAX_UNPACKED = 10_000_000
+
+
+def check_unpacked(data: bytes) -> None:
+    """Refuse a workbook that unpacks to more than ``MAX_UNPACKED`` bytes, before parsing it
+    (a file that is no zip is left for the reader to name)."""
+    try:
+        with ZipFile(BytesIO(data)) as packed:
+            unpacked = sum(item.file_size for item in packed.infolist())
+    except (BadZipFile, ValueError):
+        return
+    if unpacked > MAX_UNPACKED:
+        raise FileProblem(texts.WORKBOOK_TOO_BIG.format(megabytes=MAX_UNPACKED // 1_000_000))
+
+
 def read_sheets(data: bytes, max_rows: int | None = None) -> dict[str, list[dict[str, Any]]]:
     """Every sheet as a list of rows keyed by the header row; empty rows are skipped (each
     sheet is a ``SheetRows``, which keeps the rows' numbers in the sheet). A sheet longer than
@@ -48,10 +69,17 @@ def read_sheets(data: bytes, max_rows: int | None = None) -> dict[str, list[dict
     # Imported here: CSV helpers of this module are on the start-up path, openpyxl need not be.
     from openpyxl import load_workbook
 
+    if max_rows is not None:
+        check_unpacked(data)
     book = load_workbook(BytesIO(data), read_only=True, data_only=True)
     tables: dict[str, list[dict[str, Any]]] = {}
     for sheet in book.worksheets:
-        rows = sheet.iter_rows(values_only=True)
+        # Bounds given, or openpyxl measures an unsized sheet by reading all of it first.
+        rows = sheet.iter_rows(
+            max_row=max_rows + 2 if max_rows is not None else None,
+            max_col=MAX_COLUMNS if max_rows is not None else None,
+            values_only=True,
+        )
         header = [str(h).strip() if h is not None else "" for h in next(rows, ())]
         table = SheetRows()
         # The header is row 1 of the sheet.

@@ -1404,3 +1404,7 @@ REPORT_DESK_LINK = (
     "Xem số liệu, biểu đồ và tải bảng số liệu (XLSX), báo cáo (DOCX) trên trang làm việc:\n{url}\n"
     "Nếu chưa đăng nhập trang làm việc, anh/chị gõ /dangnhap để nhận đường dẫn đăng nhập."
 )
+WORKBOOK_TOO_BIG = (
+    "Tệp Excel này khi mở ra lớn hơn {megabytes} MB (quá nhiều dòng). Anh/chị chia thành nhiều "
+    "tệp nhỏ hơn rồi nạp lần lượt."
+)

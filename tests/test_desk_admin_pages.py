@@ -8,6 +8,7 @@ import re
 from datetime import timedelta
 from html import unescape
 from io import BytesIO
+from zipfile import ZIP_DEFLATED, ZipFile
 
 import pytest
 import yaml
@@ -247,6 +248,12 @@ async def test_an_official_imports_a_plan_and_fixes_only_the_row_it_names(
     ).encode()
     status, html = await upload(desk, cookie, f"{DEADLINES}/nhap", "nhieu.yaml", many)
     assert status == 400 and "Tệp có hơn 1000 dòng" in html
+    # 200 000 rows packed into about 70 KB, in a sheet without a size (openpyxl would read it
+    # whole before its first row): refused before it is read.
+    packed_rows = unsized_workbook(200_000)
+    assert len(packed_rows) < 200_000
+    status, html = await upload(desk, cookie, f"{DEADLINES}/nhap", "bom2.xlsx", packed_rows)
+    assert status == 400 and "khi mở ra lớn hơn 10 MB" in html
     assert len(await active_deadlines(sessions)) == 4
 
 
@@ -442,3 +449,44 @@ async def test_a_spent_link_says_so_when_opened_and_spends_nothing(
     pressed = await desk.post("/desk/dang-nhap", data={"t": link_token(url)})
     text = await pressed.text()
     assert pressed.status == 400 and "không còn vai trò cán bộ" in text and "mã mời" in text
+
+
+def unsized_workbook(rows: int) -> bytes:
+    """An XLSX written by hand, its sheet without a <dimension> (as a crafted file may be)."""
+    cell = '<c t="inlineStr"><is><t>{}</t></is></c>'
+    row = "<row>" + cell.format("Hạn") + cell.format("Xã Minh Hòa") + "</row>"
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    package = "http://schemas.openxmlformats.org/package/2006/relationships"
+    kinds = "application/vnd.openxmlformats-officedocument.spreadsheetml"
+    parts = {
+        "[Content_Types].xml": (
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/'
+            'vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            f'<Override PartName="/xl/workbook.xml" ContentType="{kinds}.sheet.main+xml"/>'
+            '<Override PartName="/xl/worksheets/sheet1.xml" '
+            f'ContentType="{kinds}.worksheet+xml"/></Types>'
+        ),
+        "_rels/.rels": (
+            f'<Relationships xmlns="{package}"><Relationship Id="rId1" '
+            f'Type="{rel}/officeDocument" Target="xl/workbook.xml"/></Relationships>'
+        ),
+        "xl/workbook.xml": (
+            f'<workbook xmlns="{main}" xmlns:r="{rel}"><sheets>'
+            '<sheet name="deadlines" sheetId="1" r:id="rId1"/></sheets></workbook>'
+        ),
+        "xl/_rels/workbook.xml.rels": (
+            f'<Relationships xmlns="{package}"><Relationship Id="rId1" '
+            f'Type="{rel}/worksheet" Target="worksheets/sheet1.xml"/></Relationships>'
+        ),
+        "xl/worksheets/sheet1.xml": (
+            f'<worksheet xmlns="{main}"><sheetData>{row * rows}</sheetData></worksheet>'
+        ),
+    }
+    packed = BytesIO()
+    with ZipFile(packed, "w", ZIP_DEFLATED, compresslevel=9) as archive:
+        for name, text in parts.items():
+            archive.writestr(name, text)
+    return packed.getvalue()

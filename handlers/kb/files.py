@@ -22,6 +22,7 @@ from pydantic import ValidationError
 
 from handlers import texts
 from handlers.file_problems import FileProblem, decode, load_yaml, read_workbook
+from handlers.sheets import check_unpacked
 from knowledge.entries import Entry, problem
 from knowledge.normalize import fold
 
@@ -179,6 +180,7 @@ def _iso_date(text: str) -> str:
 def _sheet_lines(data: bytes) -> list[tuple[Any, ...]]:
     from openpyxl import load_workbook
 
+    check_unpacked(data)
     book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     return list(book.worksheets[0].iter_rows(values_only=True))
 

@@ -6,9 +6,9 @@ writes nothing until the citizen consents; the place is then taken by one condit
 transaction.
 
 Size (about 720 lines): the form's fields (run by handlers/forms.py), the session choice before
-them (paged, or found by a typed day), the read-back, the booking transaction, its reminders and the walk-in record share the
-answers' shape and are read together; a citizen's own bookings, the schedule and the figures
-live beside it (bookings.py, schedule.py, figures.py).
+them (paged, or found by a typed day), the read-back, the booking transaction, its reminders
+and the walk-in record share the answers' shape and are read together; a citizen's own
+bookings, the schedule and the figures live beside it (bookings.py, schedule.py, figures.py).
 """
 
 from __future__ import annotations
