@@ -79,6 +79,7 @@ _WEEKDAY = re.compile(
 _WEEKDAYS = {"2": 0, "hai": 0, "3": 1, "ba": 1, "4": 2, "tu": 2, "5": 3, "nam": 3, "6": 4}
 _WEEKDAYS |= {"sau": 4, "7": 5, "bay": 5}
 PAST_SLIP = timedelta(days=31)
+WANTED_YEARS_AHEAD = 2
 _COMING = {"hom nay": 0, "ngay mai": 1, "mai": 1, "ngay kia": 2, "ngay mot": 2}
 
 
@@ -94,6 +95,8 @@ def read_wanted_day(text: str, today: date) -> date | None:
         try:
             if year_text is not None:
                 year = int(year_text) + (2000 if len(year_text) == 2 else 0)
+                if not today.year - 1 <= year <= today.year + WANTED_YEARS_AHEAD:
+                    return None  # "01/01/0001" is no day anyone means to come
                 return date(year, int(month_text or 0), int(day_text or 0))
             guess = date(today.year, int(month_text or 0), int(day_text or 0))
         except ValueError:

@@ -1054,5 +1054,5 @@ def test_the_days_people_type_to_find_a_session() -> None:
         "10/10": date(2027, 10, 10),
     }
     assert {text: read_wanted_day(text, wednesday) for text in typed} == typed
-    for nothing in ("14", "buoi chieu", "xem cac buoi sau", "31/02"):
+    for nothing in ("14", "buoi chieu", "xem cac buoi sau", "31/02", "01/01/0001", "31/12/9999"):
         assert read_wanted_day(nothing, wednesday) is None
