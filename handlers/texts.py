@@ -1408,3 +1408,4 @@ WORKBOOK_TOO_BIG = (
     "Tệp Excel này khi mở ra lớn hơn {megabytes} MB (quá nhiều dòng). Anh/chị chia thành nhiều "
     "tệp nhỏ hơn rồi nạp lần lượt."
 )
+CAL_SLOT_TAKEN = "Lịch định kỳ này đã có một buổi tiếp vào đúng thời gian đó; chọn thời gian khác."

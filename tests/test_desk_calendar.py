@@ -18,6 +18,7 @@ from handlers.working_days import working_calendar
 from tests.test_access import setup_units
 from tests.test_desk import Client, csrf_of, page, post, signed_in, staff
 from tests.test_desk import desk as desk  # the fixture, used by name
+from tests.test_reception import ONE_OFF as ONE_OFF_ROW
 from tests.test_reception import Chat as ReceptionChat
 from tests.test_reception import add_calendar, the_session
 
@@ -489,3 +490,39 @@ async def the_session_open(sessions: SessionFactory) -> ReceptionSession:
     async with sessions() as session:
         query = select(ReceptionSession).where(ReceptionSession.status == "open")
         return (await session.exec(query)).one()
+
+
+async def test_a_weekly_session_moved_away_does_not_come_back_at_its_old_time(
+    assistant: Assistant, desk: Client, sessions: SessionFactory, clock: FixedClock
+) -> None:
+    weekly = {**ONE_OFF_ROW, "weekday": "Thứ 5", "capacity": 10}
+    del weekly["date"]
+    await add_calendar(sessions, clock, {"schedules": [weekly]})
+    async with sessions() as session, session.begin():
+        await generate(session, clock.now(), working_calendar().is_working_day)
+    officer = await staff(assistant, sessions, clock, "officer", name="Trần Thị B")
+    cookie = await signed_in(desk, sessions, clock, officer)
+    first = min(await open_sessions(sessions), key=lambda item: item.starts_at)
+    old = first.starts_at
+    move = f"/desk/tiep-cong-dan/{first.id}/doi"
+    typed = {
+        "ngay": "2026-12-04",
+        "gio": "14:00",
+        "ly_do": "Hội trường đang sửa mái",
+        "xac_nhan": "1",
+    }
+    assert (await post(desk, cookie, move, typed))[0] == 200
+    async with sessions() as session, session.begin():
+        await generate(session, clock.now(), working_calendar().is_working_day)
+    assert old not in {item.starts_at for item in await open_sessions(sessions)}
+    # Moving it back to its own slot is allowed.
+    back = {**typed, "ngay": f"{old.astimezone(VN_TZ):%Y-%m-%d}", "gio": "07:30"}
+    status, html = await post(desk, cookie, move, back)
+    assert status == 200, html
+    assert old in {item.starts_at for item in await open_sessions(sessions)}
+
+
+async def open_sessions(sessions: SessionFactory) -> list[ReceptionSession]:
+    async with sessions() as session:
+        query = select(ReceptionSession).where(ReceptionSession.status == "open")
+        return list((await session.exec(query)).all())

@@ -279,10 +279,31 @@ async def move_session(
         raise CalendarError(f"Không có buổi tiếp số {session_id} đang mở.")
     if starts <= now:
         raise CalendarError("Thời gian mới phải ở tương lai.")
-    old_start = item.starts_at
+    if item.schedule_id is not None:
+        await _free_slot(session, item, starts)
+    old_start, old_end = item.starts_at, item.ends_at
     item.ends_at = starts + (item.ends_at - item.starts_at)
     item.starts_at = starts
     session.add(item)
+    await session.flush()
+    if item.schedule_id is not None:
+        # The schedule's slot stays taken, or the generator would open it again next tick.
+        session.add(
+            ReceptionSession(
+                unit_id=item.unit_id,
+                schedule_id=item.schedule_id,
+                kind=item.kind,
+                starts_at=old_start,
+                ends_at=old_end,
+                place=item.place,
+                receiver_name=item.receiver_name,
+                receiver_title=item.receiver_title,
+                capacity=0,
+                status=rows.CANCELLED,
+                published_at=now,
+                created_at=now,
+            )
+        )
 
     async def move(booking: Booking) -> str:
         await outbox.withdraw_prefix(session, reminder_prefix(booking))
@@ -297,6 +318,23 @@ async def move_session(
     return await _tell_booked(
         session, item, now, f"session-moved:{session_id}:{starts:%Y%m%d%H%M}", move
     )
+
+
+async def _free_slot(session: AsyncSession, item: ReceptionSession, starts: datetime) -> None:
+    """The schedule's occurrence at ``starts`` must be free: a slot left by an earlier move is
+    taken back, a real session there is refused."""
+    query = select(ReceptionSession).where(
+        ReceptionSession.schedule_id == item.schedule_id,
+        ReceptionSession.starts_at == starts,
+        col(ReceptionSession.id) != item.id,
+    )
+    other = (await session.exec(query)).first()
+    if other is None:
+        return
+    if other.status != rows.CANCELLED or other.capacity != 0:
+        raise CalendarError(texts.CAL_SLOT_TAKEN)
+    await session.delete(other)
+    await session.flush()
 
 
 def _reason_line(reason: str) -> str:
