@@ -1210,6 +1210,19 @@ AUDIT_FIELD_WORDS = {
     "article": "điều",
     "note": "ghi chú",
     "amended_note": "ghi chú sửa đổi",
+    "day_off_rule": "khi trùng ngày nghỉ",
+    "receiver_id": "người tiếp (số)",
+    "recurrence": "cách lặp",
+    "lead_days": "nhắc trước (ngày)",
+    "unit": "đơn vị",
+    "place": "địa điểm",
+    "capacity": "số chỗ",
+    "kind": "hình thức",
+    "start": "bắt đầu",
+    "end": "kết thúc",
+    "weekdays": "các ngày trong tuần",
+    "booking": "lượt tiếp",
+    "code": "mã",
 }
 DESK_BAD_DATES = (
     "Ngày không hợp lệ: nhập theo dạng ngày/tháng/năm, năm từ {first} đến {last}, ví dụ 05/11/2026."
