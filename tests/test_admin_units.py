@@ -20,7 +20,12 @@ from handlers import texts
 from handlers.clock import FixedClock
 from handlers.conversation.assistant import Assistant
 from handlers.units.build_data import build, dump
-from handlers.units.pick import advise_unserved, describe_address, official_address
+from handlers.units.pick import (
+    address_note,
+    advise_unserved,
+    describe_address,
+    official_address,
+)
 from handlers.units.reference import Reference, reference
 from handlers.units.registry import UnitSpec, apply, load, official_specs
 from tests.test_access import msg
@@ -374,3 +379,15 @@ def test_an_it_officer_loads_units_from_the_command_line(cli_env: dict[str, str]
     assert "Phường Phổ Hòa, Thị xã Đức Phổ, Tỉnh Quảng Ngãi" in exported
     refused = run(["units", "load", "--province", "Quảng Nôm"], cli_env, check=False)
     assert refused.returncode == 1 and "Không tìm thấy tỉnh" in refused.stderr
+
+
+async def test_a_hamlets_number_in_a_place_is_not_an_old_ward_of_the_city(
+    sessions: SessionFactory, clock: FixedClock
+) -> None:
+    await load_units(sessions, clock, "Đồng Nai", ["Xã Đồng Phú"])
+    async with sessions() as session:
+        road = await address_note(session, "duong lien thon 2 - thon 3")
+        block = await address_note(session, "tổ 2 - tổ 3, khu 5")
+        old = await address_note(session, "123 Lê Lợi, phường 2, quận 3")
+    assert road is None and block is None
+    assert old is not None and "phường Bàn Cờ" in old

@@ -178,9 +178,18 @@ _DAYS = re.compile(
 )
 
 
+# A hamlet's or a house's number ("thôn 2 - thôn 3", "tổ 5", "số 12") is not "phường 2, quận 3".
+_LOCAL_NUMBERS = re.compile(
+    r"\b(?:thôn|thon|xóm|xom|tổ|to|ấp|ap|khu|khóm|khom|đội|doi|bản|ban|số|so|đường|duong|"
+    r"ngõ|ngo|ngách|ngach|hẻm|hem|kiệt|kiet|lô|lo|km)\s*\d+\b",
+    re.IGNORECASE,
+)
+
+
 def without_days(text: str) -> str:
-    """``text`` with the days it mentions taken out (before looking for places in it)."""
-    return _DAYS.sub(" ", text)
+    """``text`` with the days and the hamlets' or houses' numbers it mentions taken out (before
+    looking for places in it)."""
+    return _LOCAL_NUMBERS.sub(" ", _DAYS.sub(" ", text))
 
 
 async def address_note(session: AsyncSession, text: str) -> str | None:
