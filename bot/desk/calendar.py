@@ -7,7 +7,7 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.desk.reception import roster_response
+from bot.desk.reception import roster_response, session_of
 from bot.desk.web import Desk, form_text, page
 from handlers import texts
 from handlers.desk import calendar as desk_calendar
@@ -153,16 +153,9 @@ async def schedule_receiver(desk: Desk) -> web.StreamResponse:
     return await _calendar(desk, message, ok=done, status=200 if done else 409)
 
 
-async def _session_of(desk: Desk) -> Any:
-    number = ascii_int(desk.request.match_info["id"])
-    if number is None:
-        return None
-    return await desk_reception.find(desk.session, desk.user.actor, number, desk.now)
-
-
 @page()
 async def session_receiver(desk: Desk) -> web.StreamResponse:
-    item = await _session_of(desk)
+    item = await session_of(desk)
     if item is None:
         return desk.render("forbidden.html", status=403)
     form = await desk.request.post()
@@ -182,7 +175,7 @@ async def session_receiver(desk: Desk) -> web.StreamResponse:
 
 @page()
 async def session_move(desk: Desk) -> web.StreamResponse:
-    item = await _session_of(desk)
+    item = await session_of(desk)
     if item is None:
         return desk.render("forbidden.html", status=403)
     form = await desk.request.post()

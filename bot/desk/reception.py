@@ -91,7 +91,7 @@ async def roster_response(
     )
 
 
-async def _session_of(desk: Desk) -> Any:
+async def session_of(desk: Desk) -> Any:
     """The reception session the address names, if it is in the official's scope."""
     number = ascii_int(desk.request.match_info["id"])
     if number is None:
@@ -101,7 +101,7 @@ async def _session_of(desk: Desk) -> Any:
 
 @page()
 async def roster_page(desk: Desk) -> web.StreamResponse:
-    item = await _session_of(desk)
+    item = await session_of(desk)
     if item is None:
         return desk.render("forbidden.html", status=403)
     return await roster_response(desk, item)
@@ -129,7 +129,7 @@ async def booking_step(desk: Desk) -> web.StreamResponse:
 
 @page()
 async def session_cancel(desk: Desk) -> web.StreamResponse:
-    item = await _session_of(desk)
+    item = await session_of(desk)
     if item is None:
         return desk.render("forbidden.html", status=403)
     form = await desk.request.post()
