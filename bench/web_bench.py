@@ -70,6 +70,7 @@ QUESTIONS = [
 ]
 REPLY = {"replies": [{"text": "Trợ lý đã nhận câu hỏi của anh/chị.", "buttons": []}]}
 COOKIE = "dccs_session"
+STORED = "aiohttp + one asyncpg transaction per message"
 DCCS = str(ROOT / ".venv" / "bin" / "dccs")
 # The production limits, except the two counted per address (every citizen here is 127.0.0.1).
 DCCS_ENV = {
@@ -138,7 +139,9 @@ def reference_app(kind: str, database: str | None) -> web.Application:
         app[pool_key] = created
         yield
         async with created.acquire() as conn:
-            await conn.execute("DROP TABLE bench_ref_message; DROP TABLE bench_ref_session")
+            await conn.execute(
+                "DROP TABLE IF EXISTS bench_ref_message; DROP TABLE IF EXISTS bench_ref_session"
+            )
         await created.close()
 
     if kind == "stored":
@@ -481,20 +484,18 @@ def database_name(url: str | None) -> str | None:
     return url.rsplit("/", 1)[1].split("?", 1)[0] if url else None
 
 
-async def run_reference(kind: str, port: int, args: argparse.Namespace) -> Result:
+async def run_reference(kind: str, processes: int, port: int, args: argparse.Namespace) -> Result:
     servers = Servers()
-    argv = [sys.executable, __file__, "--serve-reference", kind, "--port", str(port)]
-    if args.postgres:
-        argv += ["--postgres", args.postgres]
-    servers.start(argv, dict(os.environ), port)
     try:
-        await servers.ready(port)
-        label = (
-            "bare aiohttp, fixed reply + cookie"
-            if kind == "bare"
-            else ("aiohttp + one asyncpg transaction per message")
-        )
-        return await measure(label, servers, args)
+        for n in range(processes):
+            argv = [sys.executable, __file__, "--serve-reference", kind, "--port", str(port + n)]
+            if args.postgres:
+                argv += ["--postgres", args.postgres]
+            servers.start(argv, dict(os.environ), port + n)
+            # One at a time: the first creates the stored reference's tables.
+            await servers.ready(port + n)
+        label = "bare aiohttp, fixed reply + cookie" if kind == "bare" else STORED
+        return await measure(f"{label} x{processes}", servers, args)
     finally:
         servers.stop()
 
@@ -618,12 +619,13 @@ async def booking_race(url: str, citizens: int, capacity: int, port: int) -> str
 
 
 def _ratios(r: Result, results: list[Result]) -> tuple[float | None, float | None]:
-    """This result against the one-transaction reference and against dccs PG x1, same round."""
-    one_tx = next((x for x in results if "asyncpg" in x.name), None)
-    pg_one = next((x for x in results if x.name.endswith("PostgreSQL x1")), None)
+    """This result against the one-transaction reference (one process) and, for two
+    processes, against one process of the same server, same round."""
+    one_tx = next((x for x in results if x.name == f"{STORED} x1"), None)
+    same_x1 = next((x for x in results if x.name == r.name.removesuffix("x2") + "x1"), None)
     return (
         r.rate / one_tx.rate if one_tx else None,
-        r.rate / pg_one.rate if pg_one and "dccs" in r.name else None,
+        r.rate / same_x1.rate if same_x1 and r.name.endswith("x2") else None,
     )
 
 
@@ -634,7 +636,7 @@ def _shown(value: float | None) -> str:
 def table(results: list[Result]) -> str:
     """The results of one round, with the ratios within that round and who used the cores."""
     lines = [
-        "| server | turns/s | p50 ms | p99 ms | vs one-transaction ref | vs dccs PG x1 "
+        "| server | turns/s | p50 ms | p99 ms | vs one-transaction ref | x2 vs x1 "
         "| web process CPU ms/turn | cores: web / clock / PG backends / PG rest / generator "
         "/ elsewhere / idle | errors | load before/after |",
         "|---|---|---|---|---|---|---|---|---|---|",
@@ -657,7 +659,7 @@ def table(results: list[Result]) -> str:
 def medians(rounds: list[list[Result]]) -> str:
     """Each server's median over the rounds; ratios are medians of the per-round ratios."""
     lines = [
-        "| server | turns/s | p99 ms | vs one-transaction ref | vs dccs PG x1 "
+        "| server | turns/s | p99 ms | vs one-transaction ref | x2 vs x1 "
         "| web process CPU ms/turn | load (1 min) during its runs |",
         "|---|---|---|---|---|---|---|",
     ]
@@ -695,9 +697,11 @@ async def main_async(args: argparse.Namespace) -> None:
         results: list[Result] = []
         rounds.append(results)
         if "bare" in only:
-            results.append(await run_reference("bare", 18101, args))
-        if args.postgres and "stored" in only:
-            results.append(await run_reference("stored", 18102, args))
+            results.append(await run_reference("bare", 1, 18101, args))
+        for processes, key in ((1, "stored"), (2, "stored2")):
+            if args.postgres and key in only:
+                port = 18150 + 10 * processes
+                results.append(await run_reference("stored", processes, port, args))
         for processes in (1, 2):
             if args.postgres and f"pg{processes}" in only:
                 await asyncio.to_thread(fresh_postgres, args.postgres)
@@ -726,8 +730,8 @@ def main() -> None:
     parser.add_argument("--skip-race", action="store_true")
     parser.add_argument(
         "--only",
-        default="bare,stored,pg1,pg2,sqlite",
-        help="which servers to measure, comma-separated (default: all five)",
+        default="bare,stored,stored2,pg1,pg2,sqlite",
+        help="which servers to measure, comma-separated (default: all six)",
     )
     parser.add_argument("--race-citizens", type=int, default=40)
     parser.add_argument("--race-capacity", type=int, default=10)
