@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import time
 from functools import cache
 from typing import Any
 
 from sqlalchemy import ARRAY, Column, String, Table, any_, bindparam, event, insert
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from db import sqlite_driver
 
 SessionFactory = async_sessionmaker[AsyncSession]
+
+# A pooled PostgreSQL connection idle longer than this is pinged before use (see _ping_idle).
+PING_IF_IDLE_FOR = 2.0  # seconds
+_IDLE_SINCE = "dccs_idle_since"
 
 
 def async_url(url: str) -> str:
@@ -48,10 +54,36 @@ def _begin_immediate(connection: Any) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def create_engine(url: str) -> AsyncEngine:
+def _ping_idle(engine: AsyncEngine, idle_for: float) -> None:
+    """Ping a PostgreSQL connection on checkout only when it sat in the pool longer than
+    ``idle_for`` seconds. SQLAlchemy's ``pool_pre_ping`` pings every checkout, and asyncpg's
+    ping is three round trips (BEGIN, an empty query, ROLLBACK): a quarter of a web group's.
+    A connection handed back moments ago is alive. If the server dropped it in between
+    anyway, its first statement fails, SQLAlchemy marks every pooled connection of that
+    generation invalid, and the caller's fallback (a web turn's long way, Telegram's
+    redelivery, the clock's next tick) gets a new one."""
+
+    def fresh(_dbapi_connection: Any, record: Any) -> None:
+        record.info[_IDLE_SINCE] = time.monotonic()
+
+    def checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        if time.monotonic() - record.info.get(_IDLE_SINCE, 0.0) <= idle_for:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except Exception as exc:
+            # The pool closes this one and checks out another (up to three tries).
+            raise DisconnectionError("a pooled connection failed its ping") from exc
+
+    event.listen(engine.sync_engine, "connect", fresh)
+    event.listen(engine.sync_engine, "checkin", fresh)
+    event.listen(engine.sync_engine, "checkout", checkout)
+
+
+def create_engine(url: str, *, ping_if_idle_for: float = PING_IF_IDLE_FOR) -> AsyncEngine:
     full = async_url(url)
-    # A file database never drops a connection; pinging it on every checkout only costs a
-    # round trip. A PostgreSQL server can restart under us.
+    # A file database never drops a connection; pinging it on checkout only costs a round
+    # trip. A PostgreSQL server can restart under us.
     if full.startswith("sqlite"):
         engine = create_async_engine(
             full,
@@ -63,9 +95,8 @@ def create_engine(url: str) -> AsyncEngine:
     else:
         # asyncpg prepares each statement text once per connection and keeps this many; the
         # default (100) is too few for the batch statements' shapes.
-        engine = create_async_engine(
-            full, pool_pre_ping=True, connect_args={"prepared_statement_cache_size": 500}
-        )
+        engine = create_async_engine(full, connect_args={"prepared_statement_cache_size": 500})
+        _ping_idle(engine, ping_if_idle_for)
     if engine.dialect.name == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         event.listen(engine.sync_engine, "begin", _begin_immediate)

@@ -18,6 +18,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 from aiohttp import ClientSession, CookieJar
 from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import event, text
@@ -26,13 +27,13 @@ from sqlmodel import col, func, select
 from bot.channels.web import COOKIE, RUNTIME
 from bot.server import create_app
 from bot.settings import Settings
-from db.engine import SessionFactory
+from db.engine import SessionFactory, create_engine
 from db.models import Conversation, FaqUse, InboxItem, WebSession
 from handlers import texts
 from handlers.clock import FixedClock
 from handlers.contract import Incoming
 from handlers.conversation.web_turns import Answer, Asked, update_key
-from tests.conftest import Client
+from tests.conftest import BACKENDS, Client
 from tests.test_platform_end_to_end import Browser
 from tests.test_reception import add_calendar
 from tests.test_web_page import free_port
@@ -351,3 +352,66 @@ async def test_a_page_polling_for_pushes_writes_its_session_only_when_long_unsee
     # A cookie the server never issued reads nothing and writes nothing.
     client.session.cookie_jar.update_cookies({COOKIE: "not-ours"})
     assert await (await client.get("/api/chat/updates")).json() == {"replies": []}
+
+
+ON_POSTGRESQL = [backend for backend in BACKENDS if backend == "postgresql"]
+
+
+async def drop_every_other_connection(database_url: str) -> int:
+    """What a PostgreSQL restart does to the pools: every backend of the database but this
+    one is ended."""
+    import asyncpg
+
+    conn = await asyncpg.connect(database_url)
+    try:
+        ended = await conn.fetch(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+    finally:
+        await conn.close()
+    return len(ended)
+
+
+@pytest.mark.parametrize("database_url", ON_POSTGRESQL, indirect=True)
+async def test_questions_asked_one_after_another_cost_no_ping_round_trips(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engine = client.app[RUNTIME].engine
+    pings: list[object] = []
+    ping = engine.dialect.do_ping
+    monkeypatch.setattr(engine.dialect, "do_ping", lambda c: pings.append(c) or ping(c))
+    for n in range(3):
+        response = await client.post("/api/chat", json={"text": QUESTION, "id": f"m{n}"})
+        assert "90 ngày" in (await response.json())["replies"][0]["text"]
+    assert pings == []
+
+
+@pytest.mark.parametrize("database_url", ON_POSTGRESQL, indirect=True)
+async def test_a_citizen_asking_just_after_postgresql_dropped_every_connection_is_answered(
+    client: Client, database_url: str
+) -> None:
+    await client.post("/api/chat", json={"text": "xin chao", "id": "m1"})
+    assert await drop_every_other_connection(database_url) >= 1
+    # The pooled connection was used a moment ago, so it is not pinged: its group fails on
+    # the dead connection and the turn goes the long way on a new one.
+    response = await client.post("/api/chat", json={"text": QUESTION, "id": "m2"})
+    assert "90 ngày" in (await response.json())["replies"][0]["text"]
+    response = await client.post("/api/chat", json={"text": QUESTION, "id": "m3"})
+    assert "90 ngày" in (await response.json())["replies"][0]["text"]
+
+
+@pytest.mark.parametrize("database_url", ON_POSTGRESQL, indirect=True)
+async def test_a_connection_dropped_while_idle_in_the_pool_is_replaced_before_use(
+    database_url: str,
+) -> None:
+    engine = create_engine(database_url, ping_if_idle_for=0.0)
+    try:
+        async with engine.connect() as connection:
+            first = (await connection.execute(text("SELECT pg_backend_pid()"))).scalar()
+        assert await drop_every_other_connection(database_url) >= 1
+        async with engine.connect() as connection:
+            second = (await connection.execute(text("SELECT pg_backend_pid()"))).scalar()
+        assert second != first
+    finally:
+        await engine.dispose()
