@@ -360,7 +360,7 @@ ON_POSTGRESQL = [backend for backend in BACKENDS if backend == "postgresql"]
 async def drop_every_other_connection(database_url: str) -> int:
     """What a PostgreSQL restart does to the pools: every backend of the database but this
     one is ended."""
-    import asyncpg
+    import asyncpg  # type: ignore[import-untyped]
 
     conn = await asyncpg.connect(database_url)
     try:
@@ -380,7 +380,12 @@ async def test_questions_asked_one_after_another_cost_no_ping_round_trips(
     engine = client.app[RUNTIME].engine
     pings: list[object] = []
     ping = engine.dialect.do_ping
-    monkeypatch.setattr(engine.dialect, "do_ping", lambda c: pings.append(c) or ping(c))
+
+    def counted(connection: object) -> bool:
+        pings.append(connection)
+        return ping(connection)
+
+    monkeypatch.setattr(engine.dialect, "do_ping", counted)
     for n in range(3):
         response = await client.post("/api/chat", json={"text": QUESTION, "id": f"m{n}"})
         assert "90 ngày" in (await response.json())["replies"][0]["text"]
