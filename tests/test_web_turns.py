@@ -381,7 +381,7 @@ async def test_questions_asked_one_after_another_cost_no_ping_round_trips(
     pings: list[object] = []
     ping = engine.dialect.do_ping
 
-    def counted(connection: object) -> bool:
+    def counted(connection: Any) -> bool:
         pings.append(connection)
         return ping(connection)
 
