@@ -2,13 +2,15 @@
 ``POST /api/chat``, against `dccs serve` processes and two reference servers, in one run.
 
     .venv/bin/python bench/web_bench.py --postgres URL [--citizens 300] [--questions 4]
-        [--concurrency 64] [--rounds 1] [--skip-race] [--only bare,stored,pg1,pg2,sqlite]
+        [--concurrency 64] [--rounds 1] [--skip-race] [--web-cores 0.4]
+        [--only bare,stored,stored2,pg1,pg2,sqlite]
 
 The PostgreSQL database is emptied (downgraded to nothing, upgraded again) before each dccs run.
 Servers, each in its own process on 127.0.0.1:
 - "bare": aiohttp answering a fixed reply, setting a cookie on first contact (code below);
 - "one transaction": the same, storing each message in one asyncpg transaction and reading the
-  session back (code below);
+  session back (code below), in one process and in two ("stored2": what this machine gives a
+  second process of a server that does next to nothing);
 - `dccs serve --no-clock` x1 and x2 on PostgreSQL, with one `dccs clock`;
 - `dccs serve` x1 on SQLite (web and clock in one process, as a commune runs it).
 With two processes every request goes to the next port in turn (no sticky sessions: a
@@ -28,7 +30,9 @@ Rate limits are production's (bot/settings.py, bot/guard.py) except the two that
 client address, since all the load comes from 127.0.0.1: DCCS_WEB_ADDRESS_PER_MINUTE and
 DCCS_WEB_NEW_SESSIONS_PER_MINUTE are raised (see ``DCCS_ENV``); DCCS_WEB_SESSION_PER_MINUTE
 stays at its default of 60 per browser session. The load average (/proc/loadavg) is printed
-with every figure: the machine may be shared.
+with every figure: the machine may be shared. ``--web-cores`` caps every web process (cgroup
+CPU quota) so that cores stay idle: two processes then show what they cost per turn without
+competing for the cores.
 
 Then a booking race across two processes: citizens book the same tiếp công dân session at
 once through both; no session may go over capacity, its counter must equal its rows, and
@@ -70,6 +74,7 @@ QUESTIONS = [
 ]
 REPLY = {"replies": [{"text": "Trợ lý đã nhận câu hỏi của anh/chị.", "buttons": []}]}
 COOKIE = "dccs_session"
+CGROUP_CPU = Path("/sys/fs/cgroup/cpu")
 STORED = "aiohttp + one asyncpg transaction per message"
 DCCS = str(ROOT / ".venv" / "bin" / "dccs")
 # The production limits, except the two counted per address (every citizen here is 127.0.0.1).
@@ -184,6 +189,17 @@ class Servers:
                     break
                 await asyncio.sleep(0.2)
         raise RuntimeError(f"server on {port} did not start; logs in {self.logs}")
+
+    def cap(self, cores: float) -> None:
+        """Each web process in a cgroup of its own, limited to ``cores`` of CPU time (cgroup
+        v1 CPU quota), so that the machine keeps cores to spare: whether two processes cost
+        more per turn than one when they do not compete for the cores."""
+        for n, proc in enumerate(self.procs[: len(self.ports)]):
+            group = CGROUP_CPU / f"web-bench-{n}"
+            group.mkdir(exist_ok=True)
+            (group / "cpu.cfs_period_us").write_text("100000")
+            (group / "cpu.cfs_quota_us").write_text(str(round(cores * 100_000)))
+            (group / "cgroup.procs").write_text(str(proc.pid))
 
     def cpu(self, web_only: bool = True) -> float:
         """CPU seconds the web processes (or all, the clock too) have used, user + system."""
@@ -458,6 +474,8 @@ async def citizens_ask(
 
 
 async def measure(name: str, servers: Servers, args: argparse.Namespace) -> Result:
+    if args.web_cores:
+        servers.cap(args.web_cores)
     tag = secrets.token_hex(3)
     # Warm up: the first requests open pool connections and prepare statements, in every
     # process (one question from as many citizens as will ask at once).
@@ -687,7 +705,8 @@ async def main_async(args: argparse.Namespace) -> None:
     print(
         f"{args.citizens} citizens x {args.questions} FAQ questions, {args.concurrency} at a "
         f"time, {args.rounds} round(s); load generator: this process, raw asyncio "
-        f"keep-alive connections; settings: {DCCS_ENV} (others at their defaults)",
+        f"keep-alive connections; settings: {DCCS_ENV} (others at their defaults)"
+        + (f"; every web process capped at {args.web_cores} cores" if args.web_cores else ""),
         flush=True,
     )
     sqlite = f"sqlite:///{tempfile.mkdtemp(prefix='web-bench-sqlite-')}/bench.sqlite3"
@@ -732,6 +751,12 @@ def main() -> None:
         "--only",
         default="bare,stored,stored2,pg1,pg2,sqlite",
         help="which servers to measure, comma-separated (default: all six)",
+    )
+    parser.add_argument(
+        "--web-cores",
+        type=float,
+        help="cap each web process at this many cores (root, cgroup v1 cpu controller at "
+        "/sys/fs/cgroup/cpu), leaving cores to spare",
     )
     parser.add_argument("--race-citizens", type=int, default=40)
     parser.add_argument("--race-capacity", type=int, default=10)
