@@ -60,8 +60,8 @@ def _ping_idle(engine: AsyncEngine, idle_for: float) -> None:
     ping is three round trips (BEGIN, an empty query, ROLLBACK): a quarter of a web group's.
     A connection handed back moments ago is alive. If the server dropped it in between
     anyway, its first statement fails, SQLAlchemy marks every pooled connection of that
-    generation invalid, and the caller's fallback (a web turn's long way, Telegram's
-    redelivery, the clock's next tick) gets a new one."""
+    generation invalid, and the caller's next attempt gets a new one (a web turn goes the
+    long way at once: tests/test_web_turns.py)."""
 
     def fresh(_dbapi_connection: Any, record: Any) -> None:
         record.info[_IDLE_SINCE] = time.monotonic()
