@@ -377,6 +377,7 @@ async def drop_every_other_connection(database_url: str) -> int:
 async def test_questions_asked_one_after_another_cost_no_ping_round_trips(
     client: Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    await client.post("/api/chat", json={"text": "xin chao", "id": "m"})
     engine = client.app[RUNTIME].engine
     pings: list[object] = []
     ping = engine.dialect.do_ping
